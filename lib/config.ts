@@ -1,0 +1,95 @@
+// The one validated configuration of idemscope, read from the environment once.
+import { z } from "zod";
+
+const identifier = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "must be a plain SQL identifier (letters, digits, _)");
+
+/** "POST /v1/payments=600,POST /v1/orders=120" → Map(endpoint → seconds). */
+const endpointSeconds = z
+  .string()
+  .default("")
+  .transform((raw, ctx) => {
+    const map = new Map<string, number>();
+    for (const part of raw.split(",").map((p) => p.trim())) {
+      if (!part) continue;
+      const eq = part.lastIndexOf("=");
+      const seconds = Number(part.slice(eq + 1));
+      if (eq <= 0 || !Number.isInteger(seconds) || seconds <= 0) {
+        ctx.addIssue({ code: "custom", message: `"${part}" is not ENDPOINT=SECONDS` });
+        return z.NEVER;
+      }
+      map.set(part.slice(0, eq).trim(), seconds);
+    }
+    return map;
+  });
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().min(1).optional(),
+  IDEMSCOPE_STORE_SCHEMA: identifier.default("public"),
+  IDEMSCOPE_KEYS_TABLE: identifier.default("idempotency_keys"),
+  IDEMSCOPE_EVENTS_TABLE: identifier.default("idempotency_events"),
+  IDEMSCOPE_SCHEMA: identifier.default("idemscope"),
+  IDEMSCOPE_LOCK_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(300),
+  IDEMSCOPE_ENDPOINT_LOCK_TIMEOUTS: endpointSeconds,
+  IDEMSCOPE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  IDEMSCOPE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  IDEMSCOPE_DEMO: z
+    .enum(["0", "1", "true", "false", ""])
+    .default("")
+    .transform((v) => v === "1" || v === "true"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Config = {
+  databaseUrl: string | undefined;
+  storeSchema: string;
+  keysTable: string;
+  eventsTable: string;
+  idemscopeSchema: string;
+  defaultLockTimeoutSeconds: number;
+  lockTimeoutSecondsByEndpoint: Map<string, number>;
+  statementTimeoutMs: number;
+  poolMax: number;
+  demo: boolean;
+  logLevel: string;
+};
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new ConfigError(
+      `Invalid configuration: ${String(first?.path.join(".") ?? "")} ${first?.message ?? ""}`.trim(),
+    );
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    storeSchema: e.IDEMSCOPE_STORE_SCHEMA,
+    keysTable: e.IDEMSCOPE_KEYS_TABLE,
+    eventsTable: e.IDEMSCOPE_EVENTS_TABLE,
+    idemscopeSchema: e.IDEMSCOPE_SCHEMA,
+    defaultLockTimeoutSeconds: e.IDEMSCOPE_LOCK_TIMEOUT_SECONDS,
+    lockTimeoutSecondsByEndpoint: e.IDEMSCOPE_ENDPOINT_LOCK_TIMEOUTS,
+    statementTimeoutMs: e.IDEMSCOPE_STATEMENT_TIMEOUT_MS,
+    poolMax: e.IDEMSCOPE_POOL_MAX,
+    demo: e.IDEMSCOPE_DEMO,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process configuration; parsed lazily so that a bad variable fails with a clear message. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Lock timeout for one endpoint (SPEC §3 "stuck key"): per-endpoint override or the default. */
+export function lockTimeoutSeconds(endpoint: string, cfg: Config = config()): number {
+  return cfg.lockTimeoutSecondsByEndpoint.get(endpoint) ?? cfg.defaultLockTimeoutSeconds;
+}

