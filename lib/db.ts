@@ -37,7 +37,9 @@ export function getPool(): Pool {
   if (globalForDb.idemscopePool) return globalForDb.idemscopePool;
   const cfg = config();
   if (!cfg.databaseUrl) {
-    throw new ConfigError("DATABASE_URL is not set: start with `npm run demo` or point it at a store");
+    throw new ConfigError(
+      "DATABASE_URL is not set: start with `npm run demo` or point it at a store",
+    );
   }
   globalForDb.idemscopePool = createPool(cfg.databaseUrl, {
     max: cfg.poolMax,

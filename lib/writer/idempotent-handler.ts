@@ -72,14 +72,20 @@ function validateKey(key: string | undefined): IdempotentResponse | undefined {
     return {
       status: 400,
       outcome: "invalid",
-      body: { error: "idempotency_key_missing", message: "This endpoint requires an Idempotency-Key header." },
+      body: {
+        error: "idempotency_key_missing",
+        message: "This endpoint requires an Idempotency-Key header.",
+      },
     };
   }
   if ([...key].length > MAX_KEY_LENGTH) {
     return {
       status: 400,
       outcome: "invalid",
-      body: { error: "idempotency_key_too_long", message: `Idempotency-Key is longer than ${MAX_KEY_LENGTH} characters.` },
+      body: {
+        error: "idempotency_key_too_long",
+        message: `Idempotency-Key is longer than ${MAX_KEY_LENGTH} characters.`,
+      },
     };
   }
   return undefined;
@@ -157,7 +163,11 @@ export async function claimOrAnswer(
   }
   return {
     run: false,
-    response: { status: 409, outcome: "conflict", body: { error: "conflict", message: "The key is changing concurrently; retry." } },
+    response: {
+      status: 409,
+      outcome: "conflict",
+      body: { error: "conflict", message: "The key is changing concurrently; retry." },
+    },
   };
 }
 
@@ -180,7 +190,10 @@ async function answerExisting(
         status: 422,
         outcome: "mismatch",
         keyId: row.id,
-        body: { error: "idempotency_key_reused", message: "This Idempotency-Key was used with a different request payload." },
+        body: {
+          error: "idempotency_key_reused",
+          message: "This Idempotency-Key was used with a different request payload.",
+        },
       },
     };
   }
@@ -193,7 +206,10 @@ async function answerExisting(
       responseCode: code,
       latencyMs: elapsedMs(start),
     });
-    return { run: false, response: { status: code, outcome: "replayed", keyId: row.id, body: row.response_body } };
+    return {
+      run: false,
+      response: { status: code, outcome: "replayed", keyId: row.id, body: row.response_body },
+    };
   }
   if (row.lock_expired) {
     // Conditional on the lock still being expired at this instant: of concurrent retries, one wins.
@@ -217,7 +233,10 @@ async function answerExisting(
       status: 409,
       outcome: "conflict",
       keyId: row.id,
-      body: { error: "request_in_progress", message: "A request with this Idempotency-Key is still in progress." },
+      body: {
+        error: "request_in_progress",
+        message: "A request with this Idempotency-Key is still in progress.",
+      },
     },
   };
 }
@@ -257,7 +276,10 @@ export async function executeClaimed(
         status: 409,
         outcome: "lock_lost",
         keyId,
-        body: { error: "lock_lost", message: "Another instance took over this request; retry to get its result." },
+        body: {
+          error: "lock_lost",
+          message: "Another instance took over this request; retry to get its result.",
+        },
       };
     }
     await insertEvent(client, t, req, key, {
@@ -282,7 +304,10 @@ export async function executeClaimed(
       status: 500,
       outcome: "error",
       keyId,
-      body: { error: "internal", message: "The request failed; it is safe to retry with the same key." },
+      body: {
+        error: "internal",
+        message: "The request failed; it is safe to retry with the same key.",
+      },
     };
   } finally {
     client.release();

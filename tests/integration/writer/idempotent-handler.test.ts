@@ -57,9 +57,13 @@ async function eventsFor(key: string): Promise<string[]> {
 describe("reference writer", () => {
   it("executes once, then replays the stored response on retry", async () => {
     const req = request({ amount: 10 });
-    const first = await handleIdempotent(store.pool, store.t, req, policy, (tx) => charge(tx, req.key!));
+    const first = await handleIdempotent(store.pool, store.t, req, policy, (tx) =>
+      charge(tx, req.key!),
+    );
     expect(first).toMatchObject({ status: 201, outcome: "executed", body: { charged: req.key } });
-    const retry = await handleIdempotent(store.pool, store.t, req, policy, (tx) => charge(tx, req.key!));
+    const retry = await handleIdempotent(store.pool, store.t, req, policy, (tx) =>
+      charge(tx, req.key!),
+    );
     expect(retry).toMatchObject({ status: 201, outcome: "replayed", body: { charged: req.key } });
     expect(await chargesFor(req.key!)).toBe(1);
     expect(await eventsFor(req.key!)).toEqual(["claimed", "completed", "replayed"]);
@@ -67,7 +71,12 @@ describe("reference writer", () => {
       `SELECT status, attempts, response_code, locked_at FROM ${store.t.keys} WHERE key = $1`,
       [req.key],
     );
-    expect(row.rows[0]).toMatchObject({ status: "completed", attempts: 2, response_code: 201, locked_at: null });
+    expect(row.rows[0]).toMatchObject({
+      status: "completed",
+      attempts: 2,
+      response_code: 201,
+      locked_at: null,
+    });
     const latency = await store.pool.query(
       `SELECT latency_ms FROM ${store.t.events} WHERE key = $1 AND kind = 'replayed'`,
       [req.key],
@@ -79,14 +88,21 @@ describe("reference writer", () => {
     expect(requestFingerprint("POST", "/x", { a: 1, b: { c: 2, d: 3 } })).toBe(
       requestFingerprint("post", "/x", { b: { d: 3, c: 2 }, a: 1 }),
     );
-    expect(requestFingerprint("POST", "/x", { a: 1 })).not.toBe(requestFingerprint("POST", "/x", { a: 2 }));
+    expect(requestFingerprint("POST", "/x", { a: 1 })).not.toBe(
+      requestFingerprint("POST", "/x", { a: 2 }),
+    );
   });
 
   it("answers 422 for a reused key with a different payload, without running the work", async () => {
     const req = request({ amount: 10 });
     await handleIdempotent(store.pool, store.t, req, policy, (tx) => charge(tx, req.key!));
-    const other = { ...req, requestHash: requestFingerprint("POST", "/v1/payments", { amount: 99 }) };
-    const res = await handleIdempotent(store.pool, store.t, other, policy, (tx) => charge(tx, req.key!));
+    const other = {
+      ...req,
+      requestHash: requestFingerprint("POST", "/v1/payments", { amount: 99 }),
+    };
+    const res = await handleIdempotent(store.pool, store.t, other, policy, (tx) =>
+      charge(tx, req.key!),
+    );
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ error: "idempotency_key_reused" });
     expect(await chargesFor(req.key!)).toBe(1);
@@ -94,13 +110,31 @@ describe("reference writer", () => {
   });
 
   it("answers 400 for a missing or over-long key and records nothing", async () => {
-    const missing = await handleIdempotent(store.pool, store.t, request({}, { key: undefined }), policy, (tx) => charge(tx, "x"));
+    const missing = await handleIdempotent(
+      store.pool,
+      store.t,
+      request({}, { key: undefined }),
+      policy,
+      (tx) => charge(tx, "x"),
+    );
     expect(missing).toMatchObject({ status: 400, body: { error: "idempotency_key_missing" } });
-    const long = await handleIdempotent(store.pool, store.t, request({}, { key: "k".repeat(256) }), policy, (tx) => charge(tx, "x"));
+    const long = await handleIdempotent(
+      store.pool,
+      store.t,
+      request({}, { key: "k".repeat(256) }),
+      policy,
+      (tx) => charge(tx, "x"),
+    );
     expect(long).toMatchObject({ status: 400, body: { error: "idempotency_key_too_long" } });
     // 255 characters (multi-byte ones too) are accepted
     const okKey = "é".repeat(255);
-    const ok = await handleIdempotent(store.pool, store.t, request({}, { key: okKey }), policy, (tx) => charge(tx, okKey));
+    const ok = await handleIdempotent(
+      store.pool,
+      store.t,
+      request({}, { key: okKey }),
+      policy,
+      (tx) => charge(tx, okKey),
+    );
     expect(ok.status).toBe(201);
     expect(await chargesFor("x")).toBe(0);
   });
@@ -109,7 +143,9 @@ describe("reference writer", () => {
     const req = request({ amount: 5 });
     const claim = await claimOrAnswer(store.pool, store.t, req, policy);
     expect(claim.run).toBe(true);
-    const during = await handleIdempotent(store.pool, store.t, req, policy, (tx) => charge(tx, req.key!));
+    const during = await handleIdempotent(store.pool, store.t, req, policy, (tx) =>
+      charge(tx, req.key!),
+    );
     expect(during).toMatchObject({ status: 409, body: { error: "request_in_progress" } });
     expect(await chargesFor(req.key!)).toBe(0);
     expect(await eventsFor(req.key!)).toEqual(["claimed", "conflict"]);
@@ -119,8 +155,14 @@ describe("reference writer", () => {
     const req = request({ amount: -1 });
     const declined = async () => ({ status: 402, body: { error: "card_declined" } });
     expect((await handleIdempotent(store.pool, store.t, req, policy, declined)).status).toBe(402);
-    const retry = await handleIdempotent(store.pool, store.t, req, policy, (tx) => charge(tx, req.key!));
-    expect(retry).toMatchObject({ status: 402, outcome: "replayed", body: { error: "card_declined" } });
+    const retry = await handleIdempotent(store.pool, store.t, req, policy, (tx) =>
+      charge(tx, req.key!),
+    );
+    expect(retry).toMatchObject({
+      status: 402,
+      outcome: "replayed",
+      body: { error: "card_declined" },
+    });
     expect(await eventsFor(req.key!)).toEqual(["claimed", "failed", "replayed"]);
   });
 
@@ -132,10 +174,18 @@ describe("reference writer", () => {
       `UPDATE ${store.t.keys} SET locked_at = now() - interval '10 minutes' WHERE id = $1`,
       [claim.keyId],
     );
-    const retry = await handleIdempotent(store.pool, store.t, { ...req, instance: "web-2" }, policy, (tx) => charge(tx, req.key!));
+    const retry = await handleIdempotent(
+      store.pool,
+      store.t,
+      { ...req, instance: "web-2" },
+      policy,
+      (tx) => charge(tx, req.key!),
+    );
     expect(retry).toMatchObject({ status: 201, outcome: "executed" });
     // the first worker finally finishes: its business write is rolled back
-    const late = await executeClaimed(store.pool, store.t, req, claim.keyId, policy, (tx) => charge(tx, req.key!));
+    const late = await executeClaimed(store.pool, store.t, req, claim.keyId, policy, (tx) =>
+      charge(tx, req.key!),
+    );
     expect(late).toMatchObject({ status: 409, outcome: "lock_lost" });
     expect(await chargesFor(req.key!)).toBe(1);
     expect(await eventsFor(req.key!)).toEqual(["claimed", "reclaimed", "completed"]);
@@ -150,8 +200,12 @@ describe("reference writer", () => {
       `UPDATE ${store.t.keys} SET locked_at = now() - interval '10 minutes' WHERE id = $1`,
       [claim.keyId],
     );
-    await handleIdempotent(store.pool, store.t, { ...req, instance: "web-2" }, external, (tx) => charge(tx, req.key!));
-    const late = await executeClaimed(store.pool, store.t, req, claim.keyId, external, (tx) => charge(tx, req.key!));
+    await handleIdempotent(store.pool, store.t, { ...req, instance: "web-2" }, external, (tx) =>
+      charge(tx, req.key!),
+    );
+    const late = await executeClaimed(store.pool, store.t, req, claim.keyId, external, (tx) =>
+      charge(tx, req.key!),
+    );
     expect(late.status).toBe(201);
     expect(await eventsFor(req.key!)).toEqual(["claimed", "reclaimed", "completed", "completed"]);
   });
@@ -162,7 +216,9 @@ describe("reference writer", () => {
       throw new Error("boom");
     });
     expect(boom).toMatchObject({ status: 500, body: { error: "internal" } });
-    const retry = await handleIdempotent(store.pool, store.t, req, policy, (tx) => charge(tx, req.key!));
+    const retry = await handleIdempotent(store.pool, store.t, req, policy, (tx) =>
+      charge(tx, req.key!),
+    );
     expect(retry).toMatchObject({ status: 201, outcome: "executed" });
     expect(await eventsFor(req.key!)).toEqual(["claimed", "reclaimed", "completed"]);
   });
@@ -174,20 +230,34 @@ describe("reference writer", () => {
       `UPDATE ${store.t.keys} SET expires_at = now() - interval '1 second' WHERE key = $1`,
       [req.key],
     );
-    const late = await handleIdempotent(store.pool, store.t, req, policy, (tx) => charge(tx, req.key!));
+    const late = await handleIdempotent(store.pool, store.t, req, policy, (tx) =>
+      charge(tx, req.key!),
+    );
     expect(late.outcome).toBe("executed");
     expect(await chargesFor(req.key!)).toBe(2);
-    expect(await eventsFor(req.key!)).toEqual(["claimed", "completed", "expired", "claimed", "completed"]);
+    expect(await eventsFor(req.key!)).toEqual([
+      "claimed",
+      "completed",
+      "expired",
+      "claimed",
+      "completed",
+    ]);
   });
 
   it("executes exactly once under 30 parallel identical requests", async () => {
     const req = request({ amount: 42 });
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        handleIdempotent(store.pool, store.t, { ...req, instance: `web-${i}` }, policy, async (tx) => {
-          await new Promise((r) => setTimeout(r, 20)); // widen the race window
-          return charge(tx, req.key!);
-        }),
+        handleIdempotent(
+          store.pool,
+          store.t,
+          { ...req, instance: `web-${i}` },
+          policy,
+          async (tx) => {
+            await new Promise((r) => setTimeout(r, 20)); // widen the race window
+            return charge(tx, req.key!);
+          },
+        ),
       ),
     );
     expect(await chargesFor(req.key!)).toBe(1);

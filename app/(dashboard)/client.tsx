@@ -1,0 +1,134 @@
+"use client";
+
+import Link from "next/link";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { StackedOutcomeChart } from "@/components/charts/StackedOutcomeChart";
+import { BusiestEndpointsTable } from "@/components/tables/BusiestEndpointsTable";
+import { Banner } from "@/components/ui/Banner";
+import { RangePicker } from "@/components/ui/RangePicker";
+import { RefreshControl } from "@/components/ui/RefreshControl";
+import { StatTile } from "@/components/ui/StatTile";
+import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
+import { DUPLICATE_SUCCESS_TARGET, type Overview } from "@/lib/api-types/overview";
+import { formatCount, formatMs, formatPercent, formatRate } from "@/lib/format";
+import { overviewQuery } from "@/lib/queries/overview";
+import { RANGE_LABELS } from "@/lib/range";
+import type { OverviewParams } from "./search-params";
+
+export function OverviewClient({ range, refresh }: OverviewParams) {
+  const query = useQuery({
+    ...overviewQuery(range),
+    refetchInterval: refresh === 0 ? false : refresh * 1000,
+    placeholderData: keepPreviousData,
+  });
+  const data = query.data;
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Overview</h1>
+          <p className="muted">{RANGE_LABELS[range]} · live health of the idempotency store</p>
+        </div>
+        <div className="toolbar">
+          <UpdatedAgo at={query.dataUpdatedAt} />
+          <RefreshControl current={refresh} />
+          <RangePicker current={range} />
+        </div>
+      </header>
+      {query.isError && data ? (
+        <Banner tone="bad" title="Data is stale: the database is not answering.">
+          Showing the last good data from {new Date(query.dataUpdatedAt).toLocaleTimeString()} (
+          {query.error.message}). Retrying{" "}
+          {refresh ? `every ${refresh} s` : "when you resume auto-refresh"}.
+        </Banner>
+      ) : null}
+      {query.isError && !data ? (
+        <Banner tone="bad" title="Cannot load the overview.">
+          {query.error.message} Retrying{" "}
+          {refresh ? `every ${refresh} s` : "when you resume auto-refresh"}.
+        </Banner>
+      ) : null}
+      {refresh === 0 ? (
+        <Banner tone="info" title="Auto-refresh is paused.">
+          Numbers stay as they were when paused.
+        </Banner>
+      ) : null}
+      {data ? (
+        <OverviewBody data={data} />
+      ) : query.isPending ? (
+        <p className="muted">Loading…</p>
+      ) : null}
+    </div>
+  );
+}
+
+function OverviewBody({ data }: { data: Overview }) {
+  const dupRate = data.duplicateSuccessRate;
+  return (
+    <>
+      <div className="tiles">
+        <StatTile
+          testId="tile-requests"
+          label="Requests / min"
+          value={formatRate(data.requestsPerMinute)}
+          detail={`${formatCount(data.requests)} requests in range`}
+        />
+        <StatTile
+          testId="tile-replay-ratio"
+          label="Replay ratio"
+          value={formatPercent(data.replayRatio)}
+          detail={`${formatCount(data.replayed)} duplicates answered from the store`}
+        />
+        <StatTile
+          testId="tile-duplicate-successes"
+          label="Duplicate successes"
+          value={formatCount(data.duplicateSuccesses)}
+          tone={dupRate === null ? "neutral" : dupRate > DUPLICATE_SUCCESS_TARGET ? "bad" : "ok"}
+          detail={`${formatPercent(dupRate)} of ${formatCount(data.succeededIntents)} succeeded intents · target < ${formatPercent(DUPLICATE_SUCCESS_TARGET)}`}
+        />
+        <StatTile
+          testId="tile-conflicts"
+          label="Conflicts (409)"
+          value={formatCount(data.conflicts)}
+          detail={`${formatPercent(data.requests ? data.conflicts / data.requests : null)} of requests`}
+        />
+        <StatTile
+          testId="tile-mismatches"
+          label="Mismatches (422)"
+          value={formatCount(data.mismatches)}
+          detail={`${formatPercent(data.requests ? data.mismatches / data.requests : null)} of requests`}
+        />
+        <StatTile
+          testId="tile-stuck"
+          label="Stuck keys (now)"
+          value={formatCount(data.stuckKeys)}
+          tone={data.stuckKeys > 0 ? "warn" : "ok"}
+          detail="in progress past their lock timeout"
+        />
+        <StatTile
+          testId="tile-replay-latency"
+          label="Replay latency p95"
+          value={formatMs(data.replayLatencyMs.p95)}
+          detail={`p50 ${formatMs(data.replayLatencyMs.p50)} · p99 ${formatMs(data.replayLatencyMs.p99)}`}
+        />
+      </div>
+      <section className="card">
+        <h2>Requests by outcome</h2>
+        {data.requests === 0 ? (
+          <p className="empty-state">No requests in this range: nothing reached the store.</p>
+        ) : (
+          <StackedOutcomeChart data={data.series} bucketSeconds={data.bucketSeconds} />
+        )}
+      </section>
+      <section className="card">
+        <div className="card-header">
+          <h2>Busiest endpoints</h2>
+          {data.stuckKeys > 0 ? (
+            <Link href="/stuck">{formatCount(data.stuckKeys)} stuck keys →</Link>
+          ) : null}
+        </div>
+        <BusiestEndpointsTable rows={data.busiestEndpoints} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,35 @@
+import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
+import type { Metadata } from "next";
+import { config } from "@/lib/config";
+import { getPool } from "@/lib/db";
+import { log } from "@/lib/log";
+import { overviewQuery } from "@/lib/queries/overview";
+import { makeQueryClient } from "@/lib/queries/query-client";
+import { getOverview } from "@/lib/store/overview";
+import { tableNames } from "@/lib/tables";
+import { OverviewClient } from "./client";
+import { parseOverviewParams, type RawSearchParams } from "./search-params";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Overview" };
+
+export default async function OverviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<RawSearchParams>;
+}) {
+  const params = parseOverviewParams(await searchParams);
+  const queryClient = makeQueryClient();
+  try {
+    const data = await getOverview(getPool(), tableNames(), config(), params.range);
+    queryClient.setQueryData(overviewQuery(params.range).queryKey, data);
+  } catch (err) {
+    // The page still renders: the client retries and shows the database banner.
+    log.warn({ err: (err as Error).message }, "overview prefetch failed");
+  }
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <OverviewClient {...params} />
+    </HydrationBoundary>
+  );
+}

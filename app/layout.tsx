@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { AppShell } from "@/components/layout/AppShell";
+import { config } from "@/lib/config";
+import { Providers } from "./providers";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "idemscope", template: "%s · idemscope" },
+  description: "Observability and operations for PostgreSQL idempotency stores",
+};
+
+function isDemo(): boolean {
+  try {
+    return config().demo;
+  } catch {
+    return false;
+  }
+}
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <Providers>
+          <AppShell demo={isDemo()}>{children}</AppShell>
+        </Providers>
+      </body>
+    </html>
+  );
+}

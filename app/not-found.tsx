@@ -1,0 +1,15 @@
+import Link from "next/link";
+
+export default function NotFound() {
+  return (
+    <div className="page">
+      <section className="card empty-state">
+        <h2>Page not found</h2>
+        <p>There is no page at this address.</p>
+        <p>
+          <Link href="/">Go to the overview</Link>
+        </p>
+      </section>
+    </div>
+  );
+}

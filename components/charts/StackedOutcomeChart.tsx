@@ -1,0 +1,74 @@
+"use client";
+
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import type { OverviewSeriesPoint } from "@/lib/api-types/overview";
+import { formatCount } from "@/lib/format";
+import { AXIS_COLOR, GRID_COLOR, OUTCOME_COLORS, OUTCOME_LABELS } from "./palette";
+import { bucketName, formatBucketLabel, formatBucketTick } from "./time-format";
+
+const SERIES = ["claimed", "reclaimed", "replayed", "conflict", "mismatch"] as const;
+
+/** Requests per bucket, stacked by outcome. */
+export function StackedOutcomeChart({
+  data,
+  bucketSeconds,
+}: {
+  data: OverviewSeriesPoint[];
+  bucketSeconds: number;
+}) {
+  const unit = `requests / ${bucketName(bucketSeconds)}`;
+  return (
+    <div className="chart" role="img" aria-label={`Requests by outcome, ${unit}`}>
+      <ResponsiveContainer width="100%" height={280}>
+        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+          <CartesianGrid stroke={GRID_COLOR} vertical={false} />
+          <XAxis
+            dataKey="t"
+            tickFormatter={(v: string) => formatBucketTick(v, bucketSeconds)}
+            stroke={AXIS_COLOR}
+            fontSize={12}
+            minTickGap={24}
+          />
+          <YAxis
+            stroke={AXIS_COLOR}
+            fontSize={12}
+            allowDecimals={false}
+            tickFormatter={(v: number) => formatCount(v)}
+            label={{
+              value: unit,
+              angle: -90,
+              position: "insideLeft",
+              fill: AXIS_COLOR,
+              fontSize: 12,
+              dy: 50,
+            }}
+          />
+          <Tooltip
+            labelFormatter={(v) => formatBucketLabel(String(v), bucketSeconds)}
+            formatter={(value, name) => [formatCount(Number(value)), String(name)]}
+          />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {SERIES.map((key) => (
+            <Bar
+              key={key}
+              dataKey={key}
+              name={OUTCOME_LABELS[key]}
+              stackId="outcome"
+              fill={OUTCOME_COLORS[key]}
+              isAnimationActive={false}
+            />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+// Axis and tooltip time labels that fit the bucket size.
+export function formatBucketTick(iso: string, bucketSeconds: number): string {
+  const d = new Date(iso);
+  if (bucketSeconds >= 86_400)
+    return d.toLocaleDateString(undefined, { month: "short", day: "numeric" });
+  if (bucketSeconds >= 3_600) {
+    return d.toLocaleString(undefined, {
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hour12: false,
+    });
+  }
+  return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
+}
+
+export function formatBucketLabel(iso: string, bucketSeconds: number): string {
+  const d = new Date(iso);
+  const start = d.toLocaleString(undefined, {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+  });
+  return `${start} (${bucketName(bucketSeconds)} bucket)`;
+}
+
+export function bucketName(bucketSeconds: number): string {
+  if (bucketSeconds % 86_400 === 0)
+    return bucketSeconds === 86_400 ? "day" : `${bucketSeconds / 86_400} days`;
+  if (bucketSeconds % 3_600 === 0)
+    return bucketSeconds === 3_600 ? "hour" : `${bucketSeconds / 3_600} h`;
+  return bucketSeconds === 60 ? "min" : `${bucketSeconds / 60} min`;
+}

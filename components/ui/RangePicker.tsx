@@ -1,0 +1,31 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useSearchParams } from "next/navigation";
+import { RANGES, RANGE_LABELS, type Range } from "@/lib/range";
+
+/** Time range links; the range lives in the URL so that a view can be shared. */
+export function RangePicker({ current }: { current: Range }) {
+  const pathname = usePathname();
+  const params = useSearchParams();
+  return (
+    <div className="segmented" role="group" aria-label="Time range">
+      {RANGES.map((range) => {
+        const next = new URLSearchParams(params.toString());
+        next.set("range", range);
+        return (
+          <Link
+            key={range}
+            href={`${pathname}?${next.toString()}`}
+            className={range === current ? "segment active" : "segment"}
+            aria-pressed={range === current}
+            title={RANGE_LABELS[range]}
+            scroll={false}
+          >
+            {range}
+          </Link>
+        );
+      })}
+    </div>
+  );
+}

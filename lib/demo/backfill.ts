@@ -1,0 +1,152 @@
+// Backfills weeks of realistic history straight into the store with set-based SQL (seconds,
+// not minutes), shaped like what the live simulator produces: replays, conflicts, mismatches,
+// declines, expiries, a few duplicate successes (one bad day), and some keys stuck right now.
+import type { Pool } from "pg";
+import type { TableNames } from "../tables";
+import { DEMO_CLIENTS, DEMO_ENDPOINTS, DEMO_INSTANCES } from "./catalog";
+
+export type BackfillOptions = {
+  days: number;
+  intentsPerDay: number;
+  /** the last hours at the live simulator's rate, so that short ranges don't start with a cliff */
+  recentHours?: number;
+  recentIntentsPerSecond?: number;
+};
+
+/** The endpoint table as a VALUES list: name, ttl, lock timeout, external effect, [lo, hi) of r. */
+function endpointValues(): string {
+  const total = DEMO_ENDPOINTS.reduce((s, e) => s + e.weight, 0);
+  let lo = 0;
+  return DEMO_ENDPOINTS.map((e) => {
+    const hi = lo + e.weight / total;
+    const row = `('${e.name}', ${e.ttlSeconds}, ${e.lockTimeoutSeconds}, ${e.effect === "external"}, ${lo}, ${hi})`;
+    lo = hi;
+    return row;
+  }).join(",\n");
+}
+
+export async function backfillHistory(
+  pool: Pool,
+  t: TableNames,
+  o: BackfillOptions,
+): Promise<{ intents: number; events: number }> {
+  const recentSeconds = Math.min((o.recentHours ?? 0) * 3600, o.days * 86_400);
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query(
+      `CREATE TEMP TABLE bf ON COMMIT DROP AS
+       WITH eps (name, ttl, lock_timeout, external, lo, hi) AS (VALUES ${endpointValues()}),
+       base AS (
+         SELECT g,
+                CASE WHEN g <= $2::int
+                  -- older history, more traffic in recent days: the store grows
+                  THEN now() - make_interval(secs => $6::float8 + ($1::float8 * 86400 - $6::float8) * (1 - sqrt(random())))
+                  -- the recent hours at the live rate
+                  ELSE now() - make_interval(secs => $6::float8 * random()) END AS t0,
+                random() AS rc, random() AS re, random() AS r1, random() AS r2, random() AS r3, random() AS r4,
+                random() AS rw
+           FROM generate_series(1, $2::int + $7::int) g)
+       SELECT nextval(pg_get_serial_sequence($3, 'id')) AS id, b.*,
+              ($4::text[])[1 + floor(array_length($4::text[], 1) * b.rc * b.rc)::int] AS scope,
+              ($5::text[])[1 + floor(random() * array_length($5::text[], 1))::int] AS instance,
+              e.name AS endpoint, e.ttl, e.lock_timeout, e.external,
+              'bf-' || to_hex(b.g) || '-' || substr(md5(b.g::text), 1, 8) AS key,
+              md5('payload' || b.g) AS request_hash,
+              make_interval(secs => (0.04 + 0.9 * b.rw ^ 3)) AS work
+         FROM base b JOIN eps e ON b.re >= e.lo AND b.re < e.hi`,
+      [
+        o.days,
+        Math.round(o.days * o.intentsPerDay),
+        t.keys,
+        DEMO_CLIENTS,
+        DEMO_INSTANCES,
+        recentSeconds,
+        Math.round(recentSeconds * (o.recentIntentsPerSecond ?? 0)),
+      ],
+    );
+    // Classify each intent once: stuck now, declined, duplicated (worse on one bad day).
+    await client.query(
+      `ALTER TABLE bf ADD COLUMN stuck bool, ADD COLUMN declined bool, ADD COLUMN dup bool`,
+    );
+    // About 15 keys stuck right now, whatever the volume.
+    const lastThreeHours =
+      o.intentsPerDay / 8 +
+      (recentSeconds >= 10_800 ? 10_800 * (o.recentIntentsPerSecond ?? 0) : 0);
+    const stuckShare = Math.min(0.012, 15 / Math.max(1, lastThreeHours));
+    await client.query(
+      `
+      UPDATE bf SET
+        stuck = ttl >= 3600 AND t0 > now() - interval '3 hours' AND t0 < now() - make_interval(secs => lock_timeout + 60)
+                AND r1 >= 0.05 AND r1 < 0.05 + $1::float8,
+        declined = r1 < 0.05,
+        dup = r1 >= 0.062 AND (external OR ttl <= 600)
+              AND r4 < CASE WHEN date_trunc('day', t0) = date_trunc('day', now() - interval '9 days') THEN 0.03 ELSE 0.002 END`,
+      [stuckShare],
+    );
+    const events = await client.query(`
+      INSERT INTO ${t.events} (at, key_id, scope, endpoint, key, kind, request_hash, response_code, latency_ms, instance, trace_id)
+      SELECT e.at, bf.id, bf.scope, bf.endpoint, bf.key, e.kind, bf.request_hash, e.code, e.latency,
+             bf.instance, md5(bf.key || e.kind)
+        FROM bf CROSS JOIN LATERAL (VALUES
+          (bf.t0, 'claimed', NULL::int, NULL::float8, true),
+          (bf.t0 + CASE WHEN bf.dup AND bf.external THEN make_interval(secs => bf.lock_timeout + 4) ELSE bf.work END,
+             CASE WHEN bf.declined THEN 'failed' ELSE 'completed' END,
+             CASE WHEN bf.declined THEN 402 ELSE 201 END, extract(epoch FROM bf.work) * 1000, NOT bf.stuck),
+          -- replays of the stored response (dropped responses, impatient clients)
+          (bf.t0 + bf.work + make_interval(secs => 1 + 20 * bf.r3), 'replayed',
+             CASE WHEN bf.declined THEN 402 ELSE 201 END, 1.2 + 30 * bf.r3 ^ 6, NOT bf.stuck AND bf.r2 < 0.14),
+          (bf.t0 + bf.work + make_interval(secs => 25 + 60 * bf.r3), 'replayed',
+             CASE WHEN bf.declined THEN 402 ELSE 201 END, 1.5 + 40 * bf.rw ^ 6, NOT bf.stuck AND bf.r2 < 0.04),
+          -- a double submit racing the first request
+          (bf.t0 + bf.work / 3, 'conflict', 409, NULL, bf.r2 >= 0.14 AND bf.r2 < 0.17),
+          -- the same key reused with another payload
+          (bf.t0 + make_interval(secs => 5 + 600 * bf.r4), 'mismatch', 422, NULL, NOT bf.stuck AND bf.r3 < 0.012),
+          -- duplicate success, external effect: the lock timed out, another instance reclaimed
+          (bf.t0 + make_interval(secs => bf.lock_timeout + 1), 'reclaimed', NULL, NULL, bf.dup AND bf.external),
+          (bf.t0 + make_interval(secs => bf.lock_timeout + 2), 'completed', 201, 900, bf.dup AND bf.external),
+          -- duplicate success, short TTL: the key expired and a late retry ran the work again
+          (bf.t0 + make_interval(secs => bf.ttl + 3), 'expired', NULL, NULL, bf.dup AND NOT bf.external),
+          (bf.t0 + make_interval(secs => bf.ttl + 20), 'claimed', NULL, NULL, bf.dup AND NOT bf.external),
+          (bf.t0 + make_interval(secs => bf.ttl + 20.3), 'completed', 201, 300, bf.dup AND NOT bf.external),
+          -- the purger removing the key after its TTL
+          (bf.t0 + make_interval(secs => bf.ttl * CASE WHEN bf.dup AND NOT bf.external THEN 2 ELSE 1 END + 40 + 20 * bf.r4),
+             'expired', NULL, NULL, NOT bf.stuck)
+        ) AS e(at, kind, code, latency, present)
+       WHERE e.present AND e.at <= now()
+       ORDER BY e.at`);
+    // Rows for the keys still alive (not yet expired), and the stuck ones.
+    await client.query(`
+      INSERT INTO ${t.keys} (id, scope, key, endpoint, request_hash, status, recovery_point, locked_at, lock_owner,
+                             response_code, response_body, attempts, created_at, updated_at, completed_at, expires_at)
+      OVERRIDING SYSTEM VALUE
+      SELECT id, scope, key, endpoint, request_hash,
+             CASE WHEN stuck THEN 'in_progress' WHEN declined THEN 'failed' ELSE 'completed' END,
+             CASE WHEN stuck THEN (ARRAY['started', 'provider_called', 'ledger_written'])[1 + floor(r4 * 3)::int] ELSE 'finished' END,
+             CASE WHEN stuck AND r4 >= 0.2 THEN t0 END,
+             CASE WHEN stuck AND r4 >= 0.2 THEN instance END,
+             CASE WHEN stuck THEN NULL WHEN declined THEN 402 ELSE 201 END,
+             CASE WHEN stuck THEN NULL WHEN declined THEN '{"error":"card_declined"}'::jsonb
+                  ELSE jsonb_build_object('id', 'bf_' || g, 'amount', 100 + g % 50000, 'currency', 'EUR') END,
+             1 + (r2 < 0.14)::int + (r2 < 0.04)::int + (r2 >= 0.14 AND r2 < 0.17)::int,
+             t0, t0 + work, CASE WHEN NOT stuck THEN t0 + work END, t0 + make_interval(secs => ttl)
+        FROM bf
+       WHERE stuck OR (t0 + make_interval(secs => ttl + 40 + 20 * r4) > now() AND NOT dup)`);
+    const intents = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM bf`);
+    await client.query("COMMIT");
+    await client.query(`ANALYZE ${t.keys}`);
+    await client.query(`ANALYZE ${t.events}`);
+    return { intents: intents.rows[0]?.n ?? 0, events: events.rowCount ?? 0 };
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** True when the store has no history yet (first start of the demo). */
+export async function storeIsEmpty(pool: Pool, t: TableNames): Promise<boolean> {
+  const r = await pool.query(`SELECT NOT EXISTS (SELECT 1 FROM ${t.events}) AS empty`);
+  return Boolean(r.rows[0]?.empty);
+}

@@ -1,0 +1,26 @@
+// Number formatting shared by pages and charts (runs on server and client).
+const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+
+export function formatCount(n: number | null | undefined): string {
+  return n === null || n === undefined ? "–" : integer.format(n);
+}
+
+export function formatRate(n: number | null | undefined): string {
+  if (n === null || n === undefined) return "–";
+  return n >= 100 ? integer.format(n) : oneDecimal.format(n);
+}
+
+/** 0.00123 → "0.12 %"; small rates keep enough digits to compare with a 0.1 % target. */
+export function formatPercent(ratio: number | null | undefined): string {
+  if (ratio === null || ratio === undefined) return "–";
+  const pct = ratio * 100;
+  const digits = pct === 0 ? 0 : pct < 1 ? 2 : 1;
+  return `${Number(pct.toFixed(digits))} %`;
+}
+
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "–";
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  return `${ms < 10 ? ms.toFixed(1) : integer.format(ms)} ms`;
+}

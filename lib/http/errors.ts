@@ -1,0 +1,75 @@
+// Maps failures to HTTP answers: bad input → 4xx with a message, an unreachable or slow
+// database → 503, never a bare 500 for something the caller can act on.
+import { ZodError } from "zod";
+import { ConfigError } from "../config";
+import { log } from "../log";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type ErrorBody = { error: string; message: string };
+
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EPIPE",
+  "57P01",
+  "57P03",
+  "08006",
+  "08001",
+  "08003",
+]);
+
+function isConnectionError(err: Error & { code?: string }): boolean {
+  return (
+    (err.code !== undefined && CONNECTION_CODES.has(err.code)) ||
+    /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(
+      err.message,
+    )
+  );
+}
+
+export function errorResponse(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof ApiError)
+    return { status: err.status, body: { error: err.code, message: err.message } };
+  if (err instanceof ZodError) {
+    const issue = err.issues[0];
+    const field = issue?.path.join(".");
+    return {
+      status: 400,
+      body: {
+        error: "invalid_request",
+        message: field ? `${field}: ${issue?.message}` : (issue?.message ?? "invalid request"),
+      },
+    };
+  }
+  if (err instanceof ConfigError)
+    return { status: 503, body: { error: "not_configured", message: err.message } };
+  const e = err as Error & { code?: string };
+  if (e?.code === "57014") {
+    return {
+      status: 503,
+      body: {
+        error: "query_timeout",
+        message: "The database did not answer within the statement timeout.",
+      },
+    };
+  }
+  if (e instanceof Error && isConnectionError(e)) {
+    return {
+      status: 503,
+      body: { error: "database_unavailable", message: "The database is unreachable." },
+    };
+  }
+  log.error({ err: e?.message, code: e?.code }, "unexpected error in API handler");
+  return { status: 500, body: { error: "internal", message: "Unexpected server error." } };
+}

@@ -1,0 +1,22 @@
+// The wrapper every /api route handler goes through: errors become JSON with the right status.
+import "server-only";
+import { NextResponse, type NextRequest } from "next/server";
+import { errorResponse } from "./errors";
+
+type Handler<C> = (req: NextRequest, ctx: C) => Promise<Response>;
+
+export function jsonRoute<C>(handler: Handler<C>): Handler<C> {
+  return async (req, ctx) => {
+    try {
+      return await handler(req, ctx);
+    } catch (err) {
+      const { status, body } = errorResponse(err);
+      return NextResponse.json(body, { status, headers: { "cache-control": "no-store" } });
+    }
+  };
+}
+
+/** Query parameters as a plain object, for zod. */
+export function searchParamsOf(req: NextRequest): Record<string, string> {
+  return Object.fromEntries(req.nextUrl.searchParams.entries());
+}

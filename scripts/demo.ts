@@ -1,0 +1,181 @@
+// `npm run demo`: embedded PostgreSQL (unless DATABASE_URL is set), migrations, 30 days of
+// backfilled history, the demo payments API with simulated traffic and a TTL purger, and the
+// dashboard. Ctrl-C stops everything cleanly; the next start reuses the data.
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { Pool } from "pg";
+import { createPool } from "../lib/db";
+import { config } from "../lib/config";
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../lib/embedded-postgres";
+import { migrate } from "../lib/migrate";
+import { tableNames } from "../lib/tables";
+import { backfillHistory, storeIsEmpty } from "../lib/demo/backfill";
+import { demoLockTimeoutsEnv } from "../lib/demo/catalog";
+import { startDemoApi, type DemoApi } from "../lib/demo/payments-api";
+import { startSimulator, type Simulator } from "../lib/demo/simulator";
+import { startPurger } from "../lib/writer/purger";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+class Fatal extends Error {}
+
+function parseDays(raw: string): number {
+  const m = /^(\d{1,3})d?$/.exec(raw);
+  if (!m) throw new Fatal(`--history must look like 30d (got "${raw}")`);
+  return Number(m[1]);
+}
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      history: { type: "string", default: "30d" },
+      rate: { type: "string", default: "3" },
+      "intents-per-day": { type: "string", default: "5000" },
+      port: { type: "string", default: process.env.PORT ?? "3000" },
+      "data-dir": { type: "string", default: path.join(root, ".data", "pg") },
+      prod: { type: "boolean", default: false },
+      "no-dashboard": { type: "boolean", default: false },
+    },
+  });
+  const port = Number(values.port);
+  const rate = Number(values.rate);
+  const intentsPerDay = Number(values["intents-per-day"]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Fatal(`invalid port "${values.port}"`);
+  if (!(rate >= 0 && rate <= 2000))
+    throw new Fatal(`--rate must be 0–2000 intents/s (got "${values.rate}")`);
+  if (!(intentsPerDay >= 0)) throw new Fatal(`--intents-per-day must be a number`);
+  return { ...values, port, rate, intentsPerDay, historyDays: parseDays(values.history) };
+}
+
+async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", (err: NodeJS.ErrnoException) =>
+      reject(
+        new Fatal(
+          err.code === "EADDRINUSE"
+            ? `port ${port} is already in use; set PORT to another port`
+            : `cannot listen on port ${port}: ${err.message}`,
+        ),
+      ),
+    );
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
+  });
+}
+
+async function connect(url: string): Promise<Pool> {
+  const pool = createPool(url, { max: 40, applicationName: "idemscope-demo" });
+  try {
+    await pool.query("SELECT 1");
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    const where = url.replace(/\/\/[^@/]*@/, "//");
+    throw new Fatal(`cannot connect to PostgreSQL at ${where}: ${(err as Error).message}`);
+  }
+  return pool;
+}
+
+function startDashboard(port: number, prod: boolean, env: NodeJS.ProcessEnv): ChildProcess {
+  const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+  const args = prod
+    ? ["start", "--port", String(port), "--hostname", "127.0.0.1"]
+    : ["dev", "--port", String(port), "--hostname", "127.0.0.1"];
+  const child = spawn(process.execPath, [nextBin, ...args], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[dashboard] ${chunk}`));
+  return child;
+}
+
+async function main() {
+  const o = options();
+  if (!o["no-dashboard"]) await assertPortFree(o.port);
+  const t0 = Date.now();
+  let embedded: EmbeddedPostgresHandle | undefined;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: o["data-dir"] }).catch((err: Error) => {
+      throw new Fatal(err.message);
+    });
+    databaseUrl = embedded.url;
+  }
+  const pool = await connect(databaseUrl);
+  if (!process.env.IDEMSCOPE_ENDPOINT_LOCK_TIMEOUTS)
+    process.env.IDEMSCOPE_ENDPOINT_LOCK_TIMEOUTS = demoLockTimeoutsEnv();
+  config(); // fail early on a bad variable
+  const t = tableNames();
+  await migrate({ databaseUrl, includeStore: true });
+  if (o.historyDays > 0 && (await storeIsEmpty(pool, t))) {
+    const started = Date.now();
+    const r = await backfillHistory(pool, t, {
+      days: o.historyDays,
+      intentsPerDay: o.intentsPerDay,
+      recentHours: 3,
+      recentIntentsPerSecond: o.rate,
+    });
+    console.log(
+      `backfilled ${o.historyDays} days: ${r.intents} intents, ${r.events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }
+
+  const api: DemoApi = await startDemoApi(pool, t);
+  const simulator: Simulator = startSimulator({ apiUrl: api.url, rate: o.rate });
+  const purger = startPurger(pool, t, 30_000);
+  let dashboard: ChildProcess | undefined;
+  if (!o["no-dashboard"]) {
+    dashboard = startDashboard(o.port, o.prod, {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      IDEMSCOPE_DEMO: "1",
+      NEXT_TELEMETRY_DISABLED: "1",
+    });
+    dashboard.on("exit", (code) => {
+      if (!stopping) {
+        console.error(`dashboard exited (code ${code}); stopping the demo`);
+        void shutdown(1);
+      }
+    });
+  }
+  console.log(
+    `PostgreSQL:   ${databaseUrl}${embedded ? "  (embedded, data in " + path.relative(process.cwd(), o["data-dir"]) + ")" : ""}`,
+  );
+  console.log(`demo API:     ${api.url}  (simulated traffic: ${o.rate} intents/s)`);
+  if (dashboard)
+    console.log(
+      `dashboard:    http://127.0.0.1:${o.port}/   (ready in a few seconds; Ctrl-C stops the demo)`,
+    );
+  console.log(`started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const status = setInterval(() => {
+    const s = simulator.stats();
+    const codes = Object.entries(s.byStatus)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(" ");
+    console.log(`traffic: ${s.sent} requests sent (${codes}; dropped/crashed: ${s.networkErrors})`);
+  }, 60_000);
+
+  let stopping = false;
+  async function shutdown(code: number) {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(status);
+    purger.stop();
+    dashboard?.kill("SIGTERM");
+    await simulator.stop();
+    await api.close();
+    await pool.end().catch(() => undefined);
+    await embedded?.stop();
+    process.exit(code);
+  }
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+}
+
+main().catch((err: unknown) => {
+  console.error(`idemscope demo: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
