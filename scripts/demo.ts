@@ -2,6 +2,7 @@
 // backfilled history, the demo payments API with simulated traffic and a TTL purger, and the
 // dashboard. Ctrl-C stops everything cleanly; the next start reuses the data.
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -35,6 +36,9 @@ function options() {
       "intents-per-day": { type: "string", default: "5000" },
       port: { type: "string", default: process.env.PORT ?? "3000" },
       "data-dir": { type: "string", default: path.join(root, ".data", "pg") },
+      "api-port": { type: "string", default: "0" },
+      reset: { type: "boolean", default: false },
+      "chaos-control": { type: "boolean", default: false },
       prod: { type: "boolean", default: false },
       "no-dashboard": { type: "boolean", default: false },
     },
@@ -47,7 +51,10 @@ function options() {
   if (!(rate >= 0 && rate <= 2000))
     throw new Fatal(`--rate must be 0–2000 intents/s (got "${values.rate}")`);
   if (!(intentsPerDay >= 0)) throw new Fatal(`--intents-per-day must be a number`);
-  return { ...values, port, rate, intentsPerDay, historyDays: parseDays(values.history) };
+  const apiPort = Number(values["api-port"]);
+  if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535)
+    throw new Fatal(`invalid --api-port "${values["api-port"]}"`);
+  return { ...values, port, apiPort, rate, intentsPerDay, historyDays: parseDays(values.history) };
 }
 
 async function assertPortFree(port: number): Promise<void> {
@@ -99,6 +106,7 @@ async function main() {
   let embedded: EmbeddedPostgresHandle | undefined;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
+    if (o.reset) await fs.rm(o["data-dir"], { recursive: true, force: true });
     embedded = await startEmbeddedPostgres({ dataDir: o["data-dir"] }).catch((err: Error) => {
       throw new Fatal(err.message);
     });
@@ -123,7 +131,11 @@ async function main() {
     );
   }
 
-  const api: DemoApi = await startDemoApi(pool, t);
+  const chaos =
+    o["chaos-control"] && embedded
+      ? { stopDatabase: embedded.stop, startDatabase: embedded.restart }
+      : undefined;
+  const api: DemoApi = await startDemoApi(pool, t, { port: o.apiPort, chaos });
   const simulator: Simulator = startSimulator({ apiUrl: api.url, rate: o.rate });
   const purger = startPurger(pool, t, 30_000);
   let dashboard: ChildProcess | undefined;

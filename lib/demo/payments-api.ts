@@ -168,10 +168,32 @@ function answer(res: http.ServerResponse, r: IdempotentResponse) {
 
 export type DemoApi = { url: string; close: () => Promise<void> };
 
-export async function startDemoApi(pool: Pool, t: TableNames, port = 0): Promise<DemoApi> {
+/** Demo-only chaos switches (loopback, opt-in): stop and start the database to see outages. */
+export type ChaosControl = {
+  stopDatabase: () => Promise<void>;
+  startDatabase: () => Promise<void>;
+};
+
+async function chaos(control: ChaosControl, req: http.IncomingMessage, res: http.ServerResponse) {
+  if (req.method !== "POST") throw new HttpError(405, "method_not_allowed", "POST only.");
+  if (req.url === "/_demo/database/stop") await control.stopDatabase();
+  else if (req.url === "/_demo/database/start") await control.startDatabase();
+  else throw new HttpError(404, "not_found", `No route ${req.url}.`);
+  send(res, 200, { ok: true });
+}
+
+export async function startDemoApi(
+  pool: Pool,
+  t: TableNames,
+  options: { port?: number; chaos?: ChaosControl } = {},
+): Promise<DemoApi> {
   await ensureLedger(pool);
   const server = http.createServer((req, res) => {
-    route(pool, t, req, res).catch((err: unknown) => {
+    const handling =
+      options.chaos && req.url?.startsWith("/_demo/")
+        ? chaos(options.chaos, req, res)
+        : route(pool, t, req, res);
+    handling.catch((err: unknown) => {
       if (res.headersSent || res.destroyed) return;
       if (err instanceof HttpError)
         return send(res, err.status, { error: err.code, message: err.message });
@@ -181,7 +203,7 @@ export async function startDemoApi(pool: Pool, t: TableNames, port = 0): Promise
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", resolve);
+    server.listen(options.port ?? 0, "127.0.0.1", resolve);
   });
   const address = server.address() as AddressInfo;
   return {

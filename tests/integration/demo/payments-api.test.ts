@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDemoApi, type DemoApi } from "../../../lib/demo/payments-api";
+import { createTestStore, type TestStore } from "../../helpers/store";
+
+let store: TestStore;
+let api: DemoApi;
+let n = 0;
+
+beforeAll(async () => {
+  store = await createTestStore();
+  await store.pool.query("DROP SCHEMA IF EXISTS demo CASCADE").catch(() => undefined);
+  api = await startDemoApi(store.pool, store.t);
+});
+afterAll(async () => {
+  await api.close();
+  await store.drop();
+});
+
+function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+  n += 1;
+  return fetch(api.url + path, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-client-id": "acme-web",
+      "idempotency-key": `api-${n}`,
+      ...headers,
+    },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+describe("demo payments API", () => {
+  it("creates a payment and replays it for a retry with the same key", async () => {
+    const headers = { "idempotency-key": "pay-1" };
+    const first = await post("/v1/payments", { amount: 1200 }, headers);
+    expect(first.status).toBe(201);
+    const body = await first.json();
+    const retry = await post("/v1/payments", { amount: 1200 }, headers);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(await retry.json()).toEqual(body);
+  });
+
+  it("answers malformed requests with 4xx and a message", async () => {
+    const cases: [Promise<Response>, number, string][] = [
+      [post("/v1/payments", "{not json"), 400, "invalid_json"],
+      [post("/v1/payments", { amount: -5 }), 400, "invalid_request"],
+      [post("/v1/payments", { amount: 5 }, { "x-client-id": "" }), 400, "client_missing"],
+      [
+        post("/v1/payments", { amount: 5 }, { "idempotency-key": "" }),
+        400,
+        "idempotency_key_missing",
+      ],
+      [
+        post("/v1/payments", { amount: 5 }, { "idempotency-key": "x".repeat(300) }),
+        400,
+        "idempotency_key_too_long",
+      ],
+      [post("/v1/nope", { amount: 5 }), 404, "not_found"],
+      [fetch(api.url + "/v1/payments"), 405, "method_not_allowed"],
+      [
+        post("/v1/payments", JSON.stringify({ amount: 5, pad: "x".repeat(70_000) })),
+        413,
+        "body_too_large",
+      ],
+    ];
+    for (const [pending, status, error] of cases) {
+      const res = await pending;
+      expect(res.status).toBe(status);
+      const body = await res.json();
+      expect(body.error).toBe(error);
+      expect(typeof body.message).toBe("string");
+    }
+  });
+
+  it("answers 422 when a key is reused with another payload", async () => {
+    const headers = { "idempotency-key": "pay-2" };
+    expect((await post("/v1/payments", { amount: 100 }, headers)).status).toBe(201);
+    const reused = await post("/v1/payments", { amount: 101 }, headers);
+    expect(reused.status).toBe(422);
+  });
+
+  it("stores a declined payment and replays the decline", async () => {
+    const headers = { "idempotency-key": "pay-3" };
+    expect((await post("/v1/payments", { amount: 513 }, headers)).status).toBe(402);
+    expect((await post("/v1/payments", { amount: 513 }, headers)).status).toBe(402);
+  });
+
+  it("leaves a stuck key behind when the worker crashes, and 409s the retry", async () => {
+    const headers = { "idempotency-key": "pay-crash", "x-demo-fault": "crash" };
+    await expect(post("/v1/payments", { amount: 700 }, headers)).rejects.toThrow();
+    const retry = await post("/v1/payments", { amount: 700 }, { "idempotency-key": "pay-crash" });
+    expect(retry.status).toBe(409);
+    const row = await store.pool.query(
+      `SELECT status, locked_at FROM ${store.t.keys} WHERE key = 'pay-crash'`,
+    );
+    expect(row.rows[0].status).toBe("in_progress");
+    expect(row.rows[0].locked_at).not.toBeNull();
+  });
+
+  it("completes the work even when the response is dropped", async () => {
+    const headers = { "idempotency-key": "pay-drop", "x-demo-fault": "drop" };
+    await expect(post("/v1/payments", { amount: 800 }, headers)).rejects.toThrow();
+    const retry = await post("/v1/payments", { amount: 800 }, { "idempotency-key": "pay-drop" });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+  });
+});

@@ -1,0 +1,90 @@
+import fs from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collect, spawnScript, waitForOutput } from "../../helpers/run-script";
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), "idemscope-demo-cli-"));
+});
+afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+
+describe("npm run demo", () => {
+  it("explains a taken port in one line and exits 1", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const { result } = collect(spawnScript("demo.ts", ["--port", String(port)]));
+      const r = await result;
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(
+        `idemscope demo: port ${port} is already in use; set PORT to another port`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("explains an unreachable DATABASE_URL in one line, without the password", async () => {
+    const { result } = collect(
+      spawnScript("demo.ts", ["--no-dashboard"], {
+        DATABASE_URL: "postgres://someone:secret@127.0.0.1:1/store",
+      }),
+    );
+    const r = await result;
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^idemscope demo: cannot connect to PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/store: /,
+    );
+    expect(r.stderr).not.toContain("secret");
+  });
+
+  it("rejects bad flags with a message", async () => {
+    const { result } = collect(spawnScript("demo.ts", ["--history", "a while"]));
+    const r = await result;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("--history must look like 30d");
+  });
+
+  it("stops cleanly on Ctrl-C and reuses the data on the next start", async () => {
+    const args = [
+      "--no-dashboard",
+      "--data-dir",
+      path.join(dir, "pg"),
+      "--history",
+      "2d",
+      "--intents-per-day",
+      "300",
+      "--rate",
+      "5",
+    ];
+    const first = spawnScript("demo.ts", args);
+    const firstRun = collect(first);
+    await waitForOutput(firstRun.output, /started in/);
+    expect(firstRun.output()).toMatch(/backfilled 2 days: \d+ intents/);
+    await new Promise((r) => setTimeout(r, 1500)); // let live traffic write
+    first.kill("SIGINT");
+    expect((await firstRun.result).code).toBe(0);
+
+    const second = spawnScript("demo.ts", args);
+    const secondRun = collect(second);
+    const [, url] = await waitForOutput(secondRun.output, /PostgreSQL:\s+(\S+)/);
+    await waitForOutput(secondRun.output, /started in/);
+    expect(secondRun.output()).not.toMatch(/backfilled/);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    // only the live API writes the ledger: its rows are the first run's traffic
+    const r = await client.query(`SELECT count(*)::int AS n FROM demo.ledger`);
+    await client.end();
+    expect(r.rows[0].n).toBeGreaterThan(0); // the first run's live traffic survived the restart
+    second.kill("SIGINT");
+    expect((await secondRun.result).code).toBe(0);
+  });
+});
