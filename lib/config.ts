@@ -25,7 +25,11 @@ const endpointSeconds = z
   });
 
 const envSchema = z.object({
-  DATABASE_URL: z.string().min(1).optional(),
+  // An empty value means "not set" (so `DATABASE_URL= npm run demo` uses the embedded one).
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
   IDEMSCOPE_STORE_SCHEMA: identifier.default("public"),
   IDEMSCOPE_KEYS_TABLE: identifier.default("idempotency_keys"),
   IDEMSCOPE_EVENTS_TABLE: identifier.default("idempotency_events"),

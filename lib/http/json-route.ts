@@ -1,7 +1,7 @@
 // The wrapper every /api route handler goes through: errors become JSON with the right status.
 import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
-import { errorResponse } from "./errors";
+import { ApiError, errorResponse } from "./errors";
 
 type Handler<C> = (req: NextRequest, ctx: C) => Promise<Response>;
 
@@ -16,7 +16,12 @@ export function jsonRoute<C>(handler: Handler<C>): Handler<C> {
   };
 }
 
-/** Query parameters as a plain object, for zod. */
+/** Query parameters as a plain object, for zod; a parameter given twice is ambiguous → 400. */
 export function searchParamsOf(req: NextRequest): Record<string, string> {
-  return Object.fromEntries(req.nextUrl.searchParams.entries());
+  const params: Record<string, string> = {};
+  for (const [name, value] of req.nextUrl.searchParams.entries()) {
+    if (name in params) throw new ApiError(400, "invalid_request", `${name}: given more than once`);
+    params[name] = value;
+  }
+  return params;
 }

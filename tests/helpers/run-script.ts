@@ -7,7 +7,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 export function spawnScript(
   script: string,
   args: string[],
-  env: NodeJS.ProcessEnv = {},
+  env: Record<string, string> = {},
 ): ChildProcess {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete childEnv.VITEST; // behave as a user's run

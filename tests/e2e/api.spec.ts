@@ -1,0 +1,63 @@
+import { expect, test } from "@playwright/test";
+
+test.describe("JSON API", () => {
+  test("GET /api/health answers 200 while the database is up", async ({ request }) => {
+    const res = await request.get("/api/health");
+    expect(res.status()).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok", database: "up" });
+    const live = await request.get("/api/health?probe=live");
+    expect(await live.json()).toEqual({ status: "ok" });
+  });
+
+  test("GET /api/v1/overview has every field of SPEC §8", async ({ request }) => {
+    const res = await request.get("/api/v1/overview?range=1h");
+    expect(res.status()).toBe(200);
+    expect(res.headers()["cache-control"]).toContain("no-store");
+    const body = await res.json();
+    expect(body).toMatchObject({
+      range: "1h",
+      requests: expect.any(Number),
+      replayed: expect.any(Number),
+      replayRatio: expect.any(Number),
+      duplicateSuccesses: expect.any(Number),
+      conflicts: expect.any(Number),
+      mismatches: expect.any(Number),
+      stuckKeys: expect.any(Number),
+      replayLatencyMs: {
+        p50: expect.any(Number),
+        p95: expect.any(Number),
+        p99: expect.any(Number),
+      },
+    });
+    expect(body.requests).toBeGreaterThan(0);
+    expect(body.series.length).toBeGreaterThanOrEqual(59);
+    expect(Object.keys(body.series[0]).sort()).toEqual([
+      "claimed",
+      "conflict",
+      "mismatch",
+      "reclaimed",
+      "replayed",
+      "t",
+    ]);
+    expect(Number.isNaN(Date.parse(body.series[0].t))).toBe(false);
+  });
+
+  test("defaults to 15 minutes and rejects bad parameters with 400 and a message", async ({
+    request,
+  }) => {
+    expect((await (await request.get("/api/v1/overview")).json()).range).toBe("15m");
+    for (const query of [
+      "range=2w",
+      "range=",
+      "range=15m&range=1h",
+      "rnage=1h",
+      "range=%27%3B--",
+    ]) {
+      const res = await request.get(`/api/v1/overview?${query}`);
+      expect(res.status(), query).toBe(400);
+      const body = await res.json();
+      expect(body.error).toBe("invalid_request");
+      expect(body.message.length).toBeGreaterThan(5);
+    }
+  });
+});
