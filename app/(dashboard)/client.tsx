@@ -37,8 +37,9 @@ export function OverviewClient({ range, refresh }: OverviewParams) {
       </header>
       {query.isError && data ? (
         <Banner tone="bad" title="Data is stale: the database is not answering.">
-          Showing the last good data from {new Date(query.dataUpdatedAt).toLocaleTimeString()} (
-          {query.error.message}). Retrying{" "}
+          Showing the last good data, from{" "}
+          {new Date(query.dataUpdatedAt).toLocaleTimeString(undefined, { hour12: false })}.{" "}
+          {query.error.message} Retrying{" "}
           {refresh ? `every ${refresh} s` : "when you resume auto-refresh"}.
         </Banner>
       ) : null}

@@ -18,7 +18,7 @@ test("a database outage shows a stale-data banner over the last good data, then 
     await database("stop");
     const banner = page.getByRole("alert").filter({ hasText: "Data is stale" });
     await expect(banner).toBeVisible({ timeout: 20_000 });
-    await expect(banner).toContainText("Showing the last good data from");
+    await expect(banner).toContainText("Showing the last good data, from");
     await expect(requests).toHaveText(/\d/); // the numbers stay on screen
     const health = await request.get("/api/health");
     expect(health.status()).toBe(503);
