@@ -5,6 +5,7 @@ import { inject } from "vitest";
 import type { Pool } from "pg";
 import { createPool } from "../../lib/db";
 import { contractStatements, ownSchemaStatements } from "../../lib/schema/contract";
+import { rollupStatements } from "../../lib/schema/rollups";
 import { tableNamesFor, type TableNames } from "../../lib/tables";
 
 export type TestStore = { pool: Pool; t: TableNames; schema: string; drop: () => Promise<void> };
@@ -25,6 +26,7 @@ export async function createTestStore(options: { poolMax?: number } = {}): Promi
     await pool.query(s);
   }
   for (const s of ownSchemaStatements(t)) await pool.query(s);
+  for (const s of rollupStatements(t)) await pool.query(s);
   return {
     pool,
     t,

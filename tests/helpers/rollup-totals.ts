@@ -1,0 +1,51 @@
+// Compares every rollup against counts of the raw events table: the definition of exact.
+import type { Pool } from "pg";
+import type { TableNames } from "../../lib/tables";
+
+type Row = Record<string, string | number>;
+
+async function rows(pool: Pool, sql: string): Promise<Row[]> {
+  return (await pool.query(sql)).rows;
+}
+
+export async function rollupVersusRaw(pool: Pool, t: TableNames) {
+  const r = t.ownTable;
+  const okSuccess = `kind = 'completed' AND response_code BETWEEN 200 AND 299`;
+  const requests = `kind IN ('claimed', 'reclaimed', 'replayed', 'conflict', 'mismatch')`;
+  const pairs: Record<string, [string, string]> = {};
+  for (const res of ["minute", "hour", "day"]) {
+    pairs[`events/${res}`] = [
+      `SELECT endpoint, kind, coalesce(response_code / 100, 0) AS class, count(*)::int AS n FROM ${t.events} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      `SELECT endpoint, kind, response_class AS class, sum(events)::int AS n FROM ${r("rollup_events")} WHERE resolution = '${res}' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    ];
+    pairs[`latency/${res}`] = [
+      `SELECT kind, count(*)::int AS n FROM ${t.events} WHERE latency_ms IS NOT NULL AND kind IN ('replayed', 'completed', 'failed') GROUP BY 1 ORDER BY 1`,
+      `SELECT kind, sum(events)::int AS n FROM ${r("rollup_latency")} WHERE resolution = '${res}' GROUP BY 1 ORDER BY 1`,
+    ];
+    pairs[`successes/${res}`] = [
+      `SELECT count(DISTINCT (scope, endpoint, key))::int AS first, (count(*) - count(DISTINCT (scope, endpoint, key)))::int AS dup FROM ${t.events} WHERE ${okSuccess}`,
+      `SELECT coalesce(sum(first_successes), 0)::int AS first, coalesce(sum(duplicate_successes), 0)::int AS dup FROM ${r("rollup_successes")} WHERE resolution = '${res}'`,
+    ];
+  }
+  for (const res of ["hour", "day"]) {
+    pairs[`clients/${res}`] = [
+      `SELECT scope, count(*)::int AS requests, count(*) FILTER (WHERE kind = 'claimed')::int AS claimed,
+              count(*) FILTER (WHERE kind = 'replayed')::int AS replayed, count(*) FILTER (WHERE kind = 'conflict')::int AS conflicts,
+              count(*) FILTER (WHERE kind = 'mismatch')::int AS mismatches, count(*) FILTER (WHERE kind = 'reclaimed')::int AS reclaimed
+         FROM ${t.events} WHERE ${requests} GROUP BY 1 ORDER BY 1`,
+      `SELECT scope, sum(requests)::int AS requests, sum(claimed)::int AS claimed, sum(replayed)::int AS replayed,
+              sum(conflicts)::int AS conflicts, sum(mismatches)::int AS mismatches, sum(reclaimed)::int AS reclaimed
+         FROM ${r("rollup_clients")} WHERE resolution = '${res}' GROUP BY 1 ORDER BY 1`,
+    ];
+  }
+  pairs["retry delays"] = [
+    // every request except each intent's first claim
+    `SELECT (count(*) - (SELECT count(DISTINCT (scope, endpoint, key)) FROM ${t.events} WHERE kind = 'claimed'))::int AS n FROM ${t.events} WHERE ${requests}`,
+    `SELECT coalesce(sum(events), 0)::int AS n FROM ${r("rollup_retry_delays")}`,
+  ];
+  const out: Record<string, { raw: Row[]; rollup: Row[] }> = {};
+  for (const [name, [raw, rollup]] of Object.entries(pairs)) {
+    out[name] = { raw: await rows(pool, raw), rollup: await rows(pool, rollup) };
+  }
+  return out;
+}
