@@ -42,6 +42,12 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false", ""])
     .default("")
     .transform((v) => v === "1" || v === "true"),
+  IDEMSCOPE_COLLECTOR: z.enum(["on", "off"]).default("on"),
+  IDEMSCOPE_RETENTION_MINUTE_DAYS: z.coerce.number().positive().default(3),
+  IDEMSCOPE_RETENTION_HOUR_DAYS: z.coerce.number().positive().default(90),
+  IDEMSCOPE_RETENTION_DAY_DAYS: z.coerce.number().positive().default(1825),
+  IDEMSCOPE_INTENT_HORIZON_DAYS: z.coerce.number().positive().default(35),
+  IDEMSCOPE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -56,6 +62,9 @@ export type Config = {
   statementTimeoutMs: number;
   poolMax: number;
   demo: boolean;
+  collector: boolean;
+  retentionDays: { minute: number; hour: number; day: number; intents: number };
+  cacheTtlMs: number;
   logLevel: string;
 };
 
@@ -81,6 +90,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     statementTimeoutMs: e.IDEMSCOPE_STATEMENT_TIMEOUT_MS,
     poolMax: e.IDEMSCOPE_POOL_MAX,
     demo: e.IDEMSCOPE_DEMO,
+    collector: e.IDEMSCOPE_COLLECTOR === "on",
+    retentionDays: {
+      minute: e.IDEMSCOPE_RETENTION_MINUTE_DAYS,
+      hour: e.IDEMSCOPE_RETENTION_HOUR_DAYS,
+      day: e.IDEMSCOPE_RETENTION_DAY_DAYS,
+      intents: e.IDEMSCOPE_INTENT_HORIZON_DAYS,
+    },
+    cacheTtlMs: e.IDEMSCOPE_CACHE_TTL_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

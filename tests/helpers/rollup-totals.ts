@@ -39,8 +39,8 @@ export async function rollupVersusRaw(pool: Pool, t: TableNames) {
     ];
   }
   pairs["retry delays"] = [
-    // every request except each intent's first claim
-    `SELECT (count(*) - (SELECT count(DISTINCT (scope, endpoint, key)) FROM ${t.events} WHERE kind = 'claimed'))::int AS n FROM ${t.events} WHERE ${requests}`,
+    // every request except each intent's first request
+    `SELECT (count(*) - count(DISTINCT (scope, endpoint, key)))::int AS n FROM ${t.events} WHERE ${requests}`,
     `SELECT coalesce(sum(events), 0)::int AS n FROM ${r("rollup_retry_delays")}`,
   ];
   const out: Record<string, { raw: Row[]; rollup: Row[] }> = {};

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import type { Pool } from "pg";
-import { createPool } from "../../lib/db";
+import { createPool } from "../../lib/pg-pool";
 import { contractStatements, ownSchemaStatements } from "../../lib/schema/contract";
 import { rollupStatements } from "../../lib/schema/rollups";
 import { tableNamesFor, type TableNames } from "../../lib/tables";

@@ -1,0 +1,29 @@
+// The pool factory every part shares: dashboard, collector, scripts and tests.
+import { Pool, type PoolConfig } from "pg";
+import { log } from "./log";
+
+export type PoolOptions = {
+  max?: number;
+  statementTimeoutMs?: number;
+  applicationName?: string;
+};
+
+/**
+ * A pool with the limits node-postgres leaves open by default: bounded size, a connection
+ * timeout (it would otherwise wait forever), a per-statement timeout, an application_name that
+ * shows in pg_stat_activity, and an error listener so that an idle client's error is logged
+ * instead of crashing the process.
+ */
+export function createPool(connectionString: string, options: PoolOptions = {}): Pool {
+  const poolConfig: PoolConfig = {
+    connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: options.applicationName ?? "idemscope",
+  };
+  if (options.statementTimeoutMs) poolConfig.statement_timeout = options.statementTimeoutMs;
+  const pool = new Pool(poolConfig);
+  pool.on("error", (err) => log.warn({ err: err.message }, "idle PostgreSQL client error"));
+  return pool;
+}

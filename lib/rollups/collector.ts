@@ -1,0 +1,113 @@
+// The collector: runs in every dashboard replica (or as `npm run collector`); the one holding
+// the advisory lock folds new events into the rollups every second, samples the store size
+// every minute and applies retention every ten minutes. The others wait to take over.
+import { hostname } from "node:os";
+import type { Pool } from "pg";
+import type { Config } from "../config";
+import { log } from "../log";
+import { createPool } from "../pg-pool";
+import { tableNamesFor, type TableNames } from "../tables";
+import { collectBatch } from "./collect-batch";
+import { tryLead, type Leadership } from "./leader";
+import { applyRetention } from "./retention";
+import { sampleStoreSize } from "./size-sampler";
+
+export type CollectorOptions = {
+  databaseUrl: string;
+  cfg: Config;
+  tickMs?: number;
+  sampleEveryMs?: number;
+  retentionEveryMs?: number;
+  /** batches per tick at most, so that a huge backlog doesn't starve the event loop */
+  maxBatchesPerTick?: number;
+  batchSize?: number;
+};
+
+export type Collector = {
+  isLeader: () => boolean;
+  stop: () => Promise<void>;
+  /** resolves once the collector has caught up with what is committed now (tests, bench) */
+  drain: () => Promise<void>;
+};
+
+export function startCollector(o: CollectorOptions): Collector {
+  const t: TableNames = tableNamesFor(o.cfg);
+  const pool: Pool = createPool(o.databaseUrl, { max: 2, applicationName: "idemscope-collector" });
+  const instance = `${hostname()}:${process.pid}`;
+  const tickMs = o.tickMs ?? 1000;
+  let leadership: Leadership | null = null;
+  let stopped = false;
+  let lastSample = 0;
+  let lastRetention = 0;
+  // drain() waiters, resolved by the first catch-up of a tick that started after they asked
+  let caughtUpWaiters: { after: number; resolve: () => void }[] = [];
+  let ticksStarted = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function lead(): Promise<boolean> {
+    if (leadership?.isHeld()) return true;
+    leadership = await tryLead(o.databaseUrl, o.cfg.idemscopeSchema);
+    if (leadership) {
+      log.info({ instance }, "collector: this replica is the leader");
+      await pool
+        .query(`UPDATE ${t.ownTable("collector_state")} SET leader = $1 WHERE id = 1`, [instance])
+        .catch(() => undefined);
+    }
+    return leadership !== null;
+  }
+
+  async function tick() {
+    const seq = ++ticksStarted;
+    if (!(await lead())) return;
+    try {
+      for (let i = 0; i < (o.maxBatchesPerTick ?? 20) && !stopped; i++) {
+        const r = await collectBatch(pool, t, { batchSize: o.batchSize });
+        if (r.caughtUp) {
+          const ready = caughtUpWaiters.filter((w) => w.after < seq);
+          caughtUpWaiters = caughtUpWaiters.filter((w) => w.after >= seq);
+          for (const w of ready) w.resolve();
+          break;
+        }
+      }
+      const now = Date.now();
+      if (now - lastSample >= (o.sampleEveryMs ?? 60_000)) {
+        lastSample = now;
+        await sampleStoreSize(pool, t, { keys: o.cfg.keysTable, events: o.cfg.eventsTable });
+      }
+      if (now - lastRetention >= (o.retentionEveryMs ?? 600_000)) {
+        lastRetention = now;
+        await applyRetention(pool, t, o.cfg.retentionDays);
+      }
+    } catch (err) {
+      const message = (err as Error).message;
+      log.warn({ err: message }, "collector: batch failed; retrying next tick");
+      await pool
+        .query(
+          `UPDATE ${t.ownTable("collector_state")} SET errors_total = errors_total + 1, last_error = $1 WHERE id = 1`,
+          [message],
+        )
+        .catch(() => undefined);
+    }
+  }
+
+  function schedule() {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      tick().finally(schedule);
+    }, tickMs);
+    timer.unref?.();
+  }
+  void tick().finally(schedule);
+
+  return {
+    isLeader: () => leadership?.isHeld() ?? false,
+    drain: () =>
+      new Promise<void>((resolve) => caughtUpWaiters.push({ after: ticksStarted, resolve })),
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await leadership?.release();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// Drops rollup rows and per-intent memory past their configured retention.
+import type { Pool } from "pg";
+import type { Config } from "../config";
+import type { TableNames } from "../tables";
+
+export async function applyRetention(
+  pool: Pool,
+  t: TableNames,
+  days: Config["retentionDays"],
+): Promise<void> {
+  const r = t.ownTable;
+  const cutoff = (d: number) => `now() - make_interval(secs => ${Math.round(d * 86_400)})`;
+  for (const table of ["rollup_events", "rollup_latency", "rollup_successes"]) {
+    await pool.query(
+      `DELETE FROM ${r(table)} WHERE (resolution = 'minute' AND bucket < ${cutoff(days.minute)})
+          OR (resolution = 'hour' AND bucket < ${cutoff(days.hour)}) OR (resolution = 'day' AND bucket < ${cutoff(days.day)})`,
+    );
+  }
+  await pool.query(
+    `DELETE FROM ${r("rollup_clients")} WHERE (resolution = 'hour' AND bucket < ${cutoff(Math.min(days.hour, 14))})
+        OR (resolution = 'day' AND bucket < ${cutoff(days.day)})`,
+  );
+  await pool.query(`DELETE FROM ${r("rollup_retry_delays")} WHERE bucket < ${cutoff(days.hour)}`);
+  // A duplicate of an intent first seen before the horizon is no longer recognised as one.
+  await pool.query(`DELETE FROM ${r("intents")} WHERE first_request_at < ${cutoff(days.intents)}`);
+  await pool.query(`DELETE FROM ${r("store_size_samples")} WHERE at < ${cutoff(days.day)}`);
+}
