@@ -25,5 +25,10 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
   if (options.statementTimeoutMs) poolConfig.statement_timeout = options.statementTimeoutMs;
   const pool = new Pool(poolConfig);
   pool.on("error", (err) => log.warn({ err: err.message }, "idle PostgreSQL client error"));
+  // A checked-out client whose server goes away emits "error" on itself; unheard, it would
+  // crash the process. The query in flight still rejects, and the pool drops the client.
+  pool.on("connect", (client) => {
+    client.on("error", (err) => log.warn({ err: err.message }, "PostgreSQL client error"));
+  });
   return pool;
 }

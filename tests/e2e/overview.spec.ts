@@ -38,7 +38,7 @@ test.describe("Overview", () => {
     await page.getByRole("link", { name: "24h" }).click();
     await expect(page).toHaveURL(/range=24h/);
     await expect(page.getByText("Last 24 hours")).toBeVisible();
-    await expect(page.getByRole("img", { name: /requests \/ 15 min/ })).toBeVisible();
+    await expect(page.getByRole("img", { name: /requests \/ hour/ })).toBeVisible();
     // a shared link opens the same view
     await page.goto("/?range=7d");
     await expect(page.getByText("Last 7 days")).toBeVisible();

@@ -89,7 +89,7 @@ describe("npm run demo", () => {
     expect(firstRun.output()).toMatch(/backfilled 2 days: \d+ intents/);
     const written = await waitForLedgerRows(firstUrl!); // live traffic reached the database
     first.kill("SIGINT");
-    expect((await firstRun.result).code).toBe(0);
+    expect((await firstRun.result).code).toBe(130); // 128 + SIGINT, as shells expect
 
     const second = spawnScript("demo.ts", args);
     const secondRun = collect(second);
@@ -103,6 +103,6 @@ describe("npm run demo", () => {
     await client.end();
     expect(r.rows[0].n).toBeGreaterThanOrEqual(written); // the first run's traffic survived
     second.kill("SIGINT");
-    expect((await secondRun.result).code).toBe(0);
+    expect((await secondRun.result).code).toBe(130);
   });
 });

@@ -4,7 +4,7 @@ import { config } from "@/lib/config";
 import { getPool } from "@/lib/db";
 import { jsonRoute, searchParamsOf } from "@/lib/http/json-route";
 import { rangeSchema } from "@/lib/range";
-import { getOverview } from "@/lib/store/overview";
+import { getSharedOverview } from "@/lib/store/overview";
 import { tableNames } from "@/lib/tables";
 
 export const dynamic = "force-dynamic";
@@ -13,6 +13,6 @@ const querySchema = z.strictObject({ range: rangeSchema.default("15m") });
 
 export const GET = jsonRoute(async (req) => {
   const { range } = querySchema.parse(searchParamsOf(req));
-  const overview = await getOverview(getPool(), tableNames(), config(), range);
+  const overview = await getSharedOverview(getPool(), tableNames(), config(), range);
   return NextResponse.json(overview, { headers: { "cache-control": "no-store" } });
 });
