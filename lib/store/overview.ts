@@ -92,12 +92,17 @@ const emptyPoint = (t: string): OverviewSeriesPoint => ({
   mismatch: 0,
 });
 
-/** Every chart bucket of the range present (zeros where nothing happened), the partial one left out. */
+/**
+ * Every chart bucket of the range present (zeros where nothing happened), up to the last one
+ * that ended before `completeUntil` (the collector's last catch-up): a bucket still filling
+ * would look like a drop in traffic.
+ */
 export function fillBuckets(
   rows: OverviewSeriesPoint[],
   seconds: number,
   bucket: number,
   now = Date.now(),
+  completeUntil = now,
 ): OverviewSeriesPoint[] {
   const byTime = new Map(rows.map((r) => [Date.parse(r.t), r]));
   const step = bucket * 1000;
@@ -105,7 +110,7 @@ export function fillBuckets(
   const currentBucket = epoch + Math.floor((now - epoch) / step) * step;
   const first = epoch + Math.ceil((now - seconds * 1000 - epoch) / step) * step;
   const points: OverviewSeriesPoint[] = [];
-  for (let ts = first; ts < currentBucket; ts += step) {
+  for (let ts = first; ts < currentBucket && ts + step <= completeUntil; ts += step) {
     points.push(byTime.get(ts) ?? emptyPoint(new Date(ts).toISOString()));
   }
   return points;
@@ -185,7 +190,13 @@ export async function getOverview(
       p99: percentileFromHistogram(latency, LATENCY_BOUNDS_MS, 0.99),
     },
     bucketSeconds: w.bucketSeconds,
-    series: fillBuckets(series, RANGE_SECONDS[range], w.bucketSeconds, now),
+    series: fillBuckets(
+      series,
+      RANGE_SECONDS[range],
+      w.bucketSeconds,
+      now,
+      collector.lagSeconds === null ? now : now - collector.lagSeconds * 1000,
+    ),
     busiestEndpoints: busiest,
   };
 }
