@@ -21,6 +21,8 @@ export type EmbeddedPostgresOptions = {
   port?: number;
   /** delete the data directory on stop (tests) */
   ephemeral?: boolean;
+  /** extra server settings, e.g. ["-c", "shared_buffers=1GB"] */
+  postgresFlags?: string[];
 };
 
 const USER = "postgres";
@@ -95,7 +97,13 @@ export async function startEmbeddedPostgres(
     port,
     persistent: !options.ephemeral,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "max_connections=200",
+      ...(options.postgresFlags ?? []),
+    ],
     onLog: () => {},
     onError: () => {},
   });

@@ -29,7 +29,7 @@ export const RANGE_RESOLUTION: Record<Range, "minute" | "hour" | "day"> = {
   "6h": "minute",
   "24h": "hour",
   "7d": "hour",
-  "30d": "hour",
+  "30d": "day",
   "90d": "day",
 };
 
@@ -42,7 +42,7 @@ export const BUCKET_SECONDS: Record<Range, number> = {
   "6h": 5 * MINUTE,
   "24h": HOUR,
   "7d": HOUR,
-  "30d": 6 * HOUR,
+  "30d": DAY,
   "90d": DAY,
 };
 

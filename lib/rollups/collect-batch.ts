@@ -13,8 +13,12 @@ export type BatchResult = {
 };
 
 const REQUEST_KINDS = `('claimed', 'reclaimed', 'replayed', 'conflict', 'mismatch')`;
+/** Hourly per-client rows are kept two weeks at most (thousands of clients × hours). */
+export const CLIENT_HOUR_DAYS = 14;
 export type BatchOptions = {
   batchSize?: number;
+  /** rows a resolution keeps (days): older events skip it, as retention would delete them */
+  retentionDays?: { minute: number; hour: number };
   /** a gap gets its fence this long after detection: time for its writer to have an xid */
   gapFenceSeconds?: number;
 };
@@ -34,6 +38,7 @@ export async function collectBatch(
       t,
       options.batchSize ?? 50_000,
       options.gapFenceSeconds ?? 5,
+      options.retentionDays ?? { minute: 3, hour: 90 },
     );
     await client.query("COMMIT");
     return result;
@@ -50,6 +55,7 @@ async function foldNextBatch(
   t: TableNames,
   batchSize: number,
   gapFenceSeconds: number,
+  keep: { minute: number; hour: number },
 ): Promise<BatchResult> {
   const own = t.ownTable;
   // Serializes collectors even if two ever ran (the advisory lock should prevent it).
@@ -93,10 +99,10 @@ async function foldNextBatch(
   );
 
   if (fresh + (recovered.rowCount ?? 0) > 0) {
-    await foldEvents(c, t);
-    await foldLatency(c, t);
-    await foldClients(c, t);
-    await foldIntents(c, t);
+    await foldEvents(c, t, keep);
+    await foldLatency(c, t, keep);
+    await foldClients(c, t, keep);
+    await foldIntents(c, t, keep);
   }
 
   const gaps = await c.query<{ n: number }>(
@@ -120,23 +126,32 @@ async function foldNextBatch(
 
 const RESOLUTIONS = `(VALUES ('minute'), ('hour'), ('day')) AS r(res)`;
 
-async function foldEvents(c: PoolClient, t: TableNames) {
+type Keep = { minute: number; hour: number };
+
+/** SQL condition: the event (alias b) falls within what resolution r.res keeps. */
+function kept(keep: Keep, at = "b.at"): string {
+  const days = (d: number) => `now() - make_interval(secs => ${Math.round(d * 86_400)})`;
+  return `NOT ((r.res = 'minute' AND ${at} < ${days(keep.minute)}) OR (r.res = 'hour' AND ${at} < ${days(keep.hour)}))`;
+}
+
+async function foldEvents(c: PoolClient, t: TableNames, keep: Keep) {
   await c.query(
     `INSERT INTO ${t.ownTable("rollup_events")} AS x (resolution, bucket, endpoint, kind, response_class, events)
      SELECT r.res, date_trunc(r.res, b.at), b.endpoint, b.kind, coalesce(b.response_code / 100, 0), count(*)
        FROM batch b CROSS JOIN ${RESOLUTIONS}
+      WHERE ${kept(keep)}
       GROUP BY 1, 2, 3, 4, 5
      ON CONFLICT (resolution, bucket, endpoint, kind, response_class)
      DO UPDATE SET events = x.events + excluded.events`,
   );
 }
 
-async function foldLatency(c: PoolClient, t: TableNames) {
+async function foldLatency(c: PoolClient, t: TableNames, keep: Keep) {
   await c.query(
     `INSERT INTO ${t.ownTable("rollup_latency")} AS x (resolution, bucket, endpoint, kind, le_index, events)
      SELECT r.res, date_trunc(r.res, b.at), b.endpoint, b.kind, width_bucket(b.latency_ms, $1::float8[]), count(*)
        FROM batch b CROSS JOIN ${RESOLUTIONS}
-      WHERE b.latency_ms IS NOT NULL AND b.kind IN ('replayed', 'completed', 'failed')
+      WHERE b.latency_ms IS NOT NULL AND b.kind IN ('replayed', 'completed', 'failed') AND ${kept(keep)}
       GROUP BY 1, 2, 3, 4, 5
      ON CONFLICT (resolution, bucket, endpoint, kind, le_index)
      DO UPDATE SET events = x.events + excluded.events`,
@@ -144,7 +159,7 @@ async function foldLatency(c: PoolClient, t: TableNames) {
   );
 }
 
-async function foldClients(c: PoolClient, t: TableNames) {
+async function foldClients(c: PoolClient, t: TableNames, keep: Keep) {
   await c.query(
     `INSERT INTO ${t.ownTable("rollup_clients")} AS x
        (resolution, bucket, scope, endpoint, requests, claimed, reclaimed, replayed, conflicts, mismatches)
@@ -153,7 +168,7 @@ async function foldClients(c: PoolClient, t: TableNames) {
             count(*) FILTER (WHERE kind = 'replayed'), count(*) FILTER (WHERE kind = 'conflict'),
             count(*) FILTER (WHERE kind = 'mismatch')
        FROM batch b CROSS JOIN (VALUES ('hour'), ('day')) AS r(res)
-      WHERE b.kind IN ${REQUEST_KINDS}
+      WHERE b.kind IN ${REQUEST_KINDS} AND ${kept({ minute: keep.minute, hour: Math.min(keep.hour, CLIENT_HOUR_DAYS) })}
       GROUP BY 1, 2, 3, 4
      ON CONFLICT (resolution, bucket, scope, endpoint) DO UPDATE SET
        requests = x.requests + excluded.requests, claimed = x.claimed + excluded.claimed,
@@ -167,7 +182,7 @@ async function foldClients(c: PoolClient, t: TableNames) {
  * (ordered by at, then id) is a duplicate; when a late-arriving event turns out to be earlier
  * than the recorded first success, the recorded one becomes the duplicate instead.
  */
-async function foldIntents(c: PoolClient, t: TableNames) {
+async function foldIntents(c: PoolClient, t: TableNames, keep: Keep) {
   const intents = t.ownTable("intents");
   await c.query(
     `CREATE TEMP TABLE touched ON COMMIT DROP AS
@@ -209,6 +224,7 @@ async function foldIntents(c: PoolClient, t: TableNames) {
          UNION ALL
          SELECT old_first_at, endpoint, -1, 1 FROM touched WHERE displaced
        ) d CROSS JOIN ${RESOLUTIONS}
+      WHERE ${kept(keep, "d.at")}
       GROUP BY 1, 2, 3
      ON CONFLICT (resolution, bucket, endpoint) DO UPDATE SET
        first_successes = x.first_successes + excluded.first_successes,

@@ -61,7 +61,10 @@ export function startCollector(o: CollectorOptions): Collector {
     if (!(await lead())) return;
     try {
       for (let i = 0; i < (o.maxBatchesPerTick ?? 20) && !stopped; i++) {
-        const r = await collectBatch(pool, t, { batchSize: o.batchSize });
+        const r = await collectBatch(pool, t, {
+          batchSize: o.batchSize,
+          retentionDays: o.cfg.retentionDays,
+        });
         if (r.caughtUp) {
           const ready = caughtUpWaiters.filter((w) => w.after < seq);
           caughtUpWaiters = caughtUpWaiters.filter((w) => w.after >= seq);

@@ -2,6 +2,7 @@
 import type { Pool } from "pg";
 import type { Config } from "../config";
 import type { TableNames } from "../tables";
+import { CLIENT_HOUR_DAYS } from "./collect-batch";
 
 export async function applyRetention(
   pool: Pool,
@@ -17,7 +18,7 @@ export async function applyRetention(
     );
   }
   await pool.query(
-    `DELETE FROM ${r("rollup_clients")} WHERE (resolution = 'hour' AND bucket < ${cutoff(Math.min(days.hour, 14))})
+    `DELETE FROM ${r("rollup_clients")} WHERE (resolution = 'hour' AND bucket < ${cutoff(Math.min(days.hour, CLIENT_HOUR_DAYS))})
         OR (resolution = 'day' AND bucket < ${cutoff(days.day)})`,
   );
   await pool.query(`DELETE FROM ${r("rollup_retry_delays")} WHERE bucket < ${cutoff(days.hour)}`);

@@ -1,0 +1,319 @@
+// `npm run bench [-- --keys 1000000]`: idemscope against the naive raw SQL on a large store.
+// Generates the dataset once (kept in .data/bench; --regenerate to redo), folds it with the
+// collector (throughput), measures the writer cost of the dashboard's indexes, then times every
+// /api/v1 read endpoint over HTTP (warm, no shared cache) against the equivalent raw queries and
+// counts sequential scans of the contract tables during a dashboard tour.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { Pool } from "pg";
+import { config } from "../lib/config";
+import { startEmbeddedPostgres } from "../lib/embedded-postgres";
+import { migrate } from "../lib/migrate";
+import { createPool } from "../lib/pg-pool";
+import { collectBatch } from "../lib/rollups/collect-batch";
+import { contractStatements } from "../lib/schema/contract";
+import { tableNames, tableNamesFor, type TableNames } from "../lib/tables";
+import { handleIdempotent } from "../lib/writer/idempotent-handler";
+import { requestFingerprint } from "../lib/writer/fingerprint";
+import { generateDataset } from "../lib/bench/dataset";
+import { naiveOverview, naivePanels, rollupPanels } from "../lib/bench/naive-queries";
+import { timeRuns, type Timing } from "../lib/bench/timing";
+import { BUCKET_SECONDS, RANGES, RANGE_SECONDS } from "../lib/range";
+
+const root = path.resolve(import.meta.dirname, "..");
+const { values } = parseArgs({
+  options: {
+    keys: { type: "string", default: "10000000" },
+    clients: { type: "string", default: "5000" },
+    endpoints: { type: "string", default: "8" },
+    days: { type: "string", default: "30" },
+    runs: { type: "string", default: "30" },
+    "raw-runs": { type: "string", default: "3" },
+    port: { type: "string", default: "3300" },
+    "data-dir": { type: "string", default: path.join(root, ".data", "bench") },
+    regenerate: { type: "boolean", default: false },
+    out: { type: "string", default: path.join(root, "test-results", "bench") },
+  },
+});
+const o = {
+  keys: Number(values.keys),
+  clients: Number(values.clients),
+  endpoints: Number(values.endpoints),
+  days: Number(values.days),
+  runs: Number(values.runs),
+  rawRuns: Number(values["raw-runs"]),
+  port: Number(values.port),
+};
+const log = (m: string) => console.log(m);
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+
+type Meta = {
+  keys: number;
+  events: number;
+  generateSeconds: number;
+  collectSeconds: number;
+  eventsPerSecond: number;
+};
+
+async function prepareDataset(pool: Pool, t: TableNames, metaFile: string): Promise<Meta> {
+  if (!values.regenerate && existsSync(metaFile)) {
+    const meta = JSON.parse(await fs.readFile(metaFile, "utf8")) as Meta;
+    if (meta.keys === o.keys) {
+      log(
+        `reusing the dataset in ${values["data-dir"]} (${meta.keys.toLocaleString("en-US")} keys; --regenerate to redo)`,
+      );
+      return meta;
+    }
+  }
+  const cfg = config();
+  await pool.query(`TRUNCATE ${t.keys}, ${t.events} RESTART IDENTITY`);
+  for (const table of [
+    "rollup_events",
+    "rollup_latency",
+    "rollup_clients",
+    "rollup_successes",
+    "rollup_retry_delays",
+    "intents",
+    "collector_gaps",
+  ]) {
+    await pool.query(`TRUNCATE ${t.ownTable(table)}`);
+  }
+  await pool.query(
+    `UPDATE ${t.ownTable("collector_state")} SET watermark = 0, events_total = 0, batches_total = 0`,
+  );
+  log(
+    `generating ${o.keys.toLocaleString("en-US")} keys, ${o.clients} clients, ${o.endpoints} endpoints, ${o.days} days …`,
+  );
+  const indexStatements = contractStatements(t, {
+    keys: cfg.keysTable,
+    events: cfg.eventsTable,
+  }).filter((s) => s.startsWith("CREATE INDEX"));
+  const g0 = performance.now();
+  const { events } = await generateDataset(pool, t, o, indexStatements, log);
+  const generateSeconds = (performance.now() - g0) / 1000;
+  log(
+    `  ${events.toLocaleString("en-US")} events in ${generateSeconds.toFixed(0)} s; folding them into the rollups …`,
+  );
+  const c0 = performance.now();
+  let folded = 0;
+  for (;;) {
+    const r = await collectBatch(pool, t, { batchSize: 100_000 });
+    folded += r.events;
+    if (folded % 2_000_000 < 100_000) log(`  collected ${folded.toLocaleString("en-US")}`);
+    if (r.caughtUp) break;
+  }
+  const collectSeconds = (performance.now() - c0) / 1000;
+  const meta: Meta = {
+    keys: o.keys,
+    events,
+    generateSeconds,
+    collectSeconds,
+    eventsPerSecond: folded / collectSeconds,
+  };
+  await fs.writeFile(metaFile, JSON.stringify(meta));
+  return meta;
+}
+
+/** Writer latency with and without the dashboard's secondary indexes, on fresh tables. */
+async function measureIndexOverhead(pool: Pool): Promise<{ with: Timing; without: Timing }> {
+  const results: Record<string, Timing> = {};
+  for (const variant of ["with", "without"] as const) {
+    const schema = `bench_writer_${variant}`;
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+    const t = tableNamesFor({
+      storeSchema: schema,
+      keysTable: "keys",
+      eventsTable: "events",
+      idemscopeSchema: schema,
+    });
+    for (const s of contractStatements(t, { keys: "keys", events: "events" })) {
+      if (variant === "without" && s.startsWith("CREATE INDEX")) continue;
+      await pool.query(s);
+    }
+    let n = 0;
+    results[variant] = await timeRuns(
+      3000,
+      async () => {
+        n += 1;
+        const key = n % 5 === 0 ? `k-${n - 1}` : `k-${n}`; // one request in five is a retry
+        const endpoint = "POST /v1/payments";
+        await handleIdempotent(
+          pool,
+          t,
+          {
+            scope: `c-${n % 100}`,
+            endpoint,
+            key,
+            requestHash: requestFingerprint("POST", endpoint, { key }),
+            instance: "bench",
+          },
+          { lockTimeoutSeconds: 300, ttlSeconds: 86_400 },
+          async () => ({ status: 201, body: { ok: true } }),
+        );
+      },
+      50,
+    );
+    await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+  }
+  return { with: results.with!, without: results.without! };
+}
+
+async function startServer(databaseUrl: string): Promise<() => void> {
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    log("building the app (next build) …");
+    await new Promise<void>((resolve, reject) => {
+      const b = spawn(
+        process.execPath,
+        [path.join(root, "node_modules/next/dist/bin/next"), "build"],
+        { cwd: root, stdio: "ignore" },
+      );
+      b.on("exit", (code) => (code === 0 ? resolve() : reject(new Error("next build failed"))));
+    });
+  }
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(root, "node_modules/next/dist/bin/next"),
+      "start",
+      "--port",
+      String(o.port),
+      "--hostname",
+      "127.0.0.1",
+    ],
+    {
+      cwd: root,
+      stdio: "ignore",
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        IDEMSCOPE_CACHE_TTL_MS: "0",
+        IDEMSCOPE_COLLECTOR: "off",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+    },
+  );
+  for (let i = 0; i < 120; i++) {
+    const ok = await fetch(`http://127.0.0.1:${o.port}/api/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return () => child.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  child.kill("SIGTERM");
+  throw new Error("the app did not start");
+}
+
+async function seqScans(pool: Pool, t: TableNames): Promise<number> {
+  const r = await pool.query<{ n: string }>(
+    `SELECT coalesce(sum(seq_scan), 0) AS n FROM pg_stat_user_tables WHERE relid IN ($1::regclass, $2::regclass)`,
+    [t.keys, t.events],
+  );
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+async function main() {
+  const pg = process.env.DATABASE_URL
+    ? undefined
+    : await startEmbeddedPostgres({
+        dataDir: values["data-dir"],
+        postgresFlags: [
+          "-c",
+          "shared_buffers=2GB",
+          "-c",
+          "work_mem=64MB",
+          "-c",
+          "max_wal_size=8GB",
+          "-c",
+          "maintenance_work_mem=1GB",
+        ],
+      });
+  const databaseUrl = process.env.DATABASE_URL ?? pg!.url;
+  const pool = createPool(databaseUrl, { max: 8, applicationName: "idemscope-bench" });
+  let stopServer: (() => void) | undefined;
+  try {
+    await migrate({ databaseUrl, includeStore: true });
+    const t = tableNames();
+    const meta = await prepareDataset(
+      pool,
+      t,
+      path.join(values["data-dir"], "..", `bench-meta-${path.basename(values["data-dir"])}.json`),
+    );
+    log("measuring the writer cost of the dashboard's indexes …");
+    const overhead = await measureIndexOverhead(pool);
+    stopServer = await startServer(databaseUrl);
+    const base = `http://127.0.0.1:${o.port}`;
+    const get = async (url: string) => {
+      const r = await fetch(base + url);
+      if (!r.ok) throw new Error(`${url} answered ${r.status}`);
+      await r.arrayBuffer();
+    };
+
+    log("dashboard tour (sequential scans of the contract tables) …");
+    const tour = [
+      "/",
+      ...RANGES.map((r) => `/?range=${r}`),
+      ...RANGES.map((r) => `/api/v1/overview?range=${r}`),
+      "/api/health",
+    ];
+    const before = await seqScans(pool, t);
+    for (const url of tour) await get(url);
+    await new Promise((r) => setTimeout(r, 1500)); // statistics are flushed asynchronously
+    const seqScanDelta = (await seqScans(pool, t)) - before;
+
+    const rows: { name: string; ours: Timing; raw?: Timing }[] = [];
+    for (const range of RANGES) {
+      log(`timing /api/v1/overview?range=${range} …`);
+      const ours = await timeRuns(o.runs, () => get(`/api/v1/overview?range=${range}`));
+      const statements = naiveOverview(t, RANGE_SECONDS[range], BUCKET_SECONDS[range]);
+      const raw = await timeRuns(
+        o.rawRuns,
+        async () => {
+          for (const s of statements) await pool.query(s);
+        },
+        1,
+      );
+      rows.push({ name: `GET /api/v1/overview?range=${range}`, ours, raw });
+    }
+    rows.push({ name: "GET /api/health", ours: await timeRuns(o.runs, () => get("/api/health")) });
+    const rollup = rollupPanels(t);
+    for (const [name, sql] of Object.entries(naivePanels(t))) {
+      log(`timing panel "${name}" …`);
+      const ours = await timeRuns(o.runs, () => pool.query(rollup[name]!));
+      const raw = await timeRuns(o.rawRuns, () => pool.query(sql), 1);
+      rows.push({ name: `${name} (SQL)`, ours, raw });
+    }
+
+    const lines = [
+      `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+      `Dataset: ${meta.keys.toLocaleString("en-US")} keys, ${meta.events.toLocaleString("en-US")} events, ${o.clients} clients, ${o.endpoints} endpoints, ${o.days} days (generated in ${meta.generateSeconds.toFixed(0)} s)`,
+      "",
+      "| endpoint | idemscope p50 | idemscope p95 | raw SQL p50 | raw SQL p95 | ratio (p50) |",
+      "| --- | ---: | ---: | ---: | ---: | ---: |",
+      ...rows.map(
+        (r) =>
+          `| ${r.name} | ${fmt(r.ours.p50)} | ${fmt(r.ours.p95)} | ${r.raw ? fmt(r.raw.p50) : "–"} | ${r.raw ? fmt(r.raw.p95) : "–"} | ${r.raw ? `${(r.raw.p50 / r.ours.p50).toFixed(0)}×` : "–"} |`,
+      ),
+      "",
+      `idemscope: ${o.runs} warm runs over HTTP with the shared cache off; raw SQL: ${o.rawRuns} runs after one warm-up.`,
+      `Sequential scans of the contract tables during a dashboard tour (${tour.length} requests): ${seqScanDelta}`,
+      `Collector throughput: ${Math.round(meta.eventsPerSecond).toLocaleString("en-US")} events/s (${meta.events.toLocaleString("en-US")} events folded in ${meta.collectSeconds.toFixed(0)} s)`,
+      `Writer latency per request (3,000 requests, 1 in 5 a retry): with the dashboard's indexes p50 ${fmt(overhead.with.p50)} / p95 ${fmt(overhead.with.p95)}; without p50 ${fmt(overhead.without.p50)} / p95 ${fmt(overhead.without.p95)}`,
+    ];
+    await fs.mkdir(values.out, { recursive: true });
+    await fs.writeFile(path.join(values.out, "results.md"), lines.join("\n") + "\n");
+    console.log("\n" + lines.join("\n"));
+  } finally {
+    stopServer?.();
+    await pool.end();
+    await pg?.stop();
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(`bench: ${err.message}`);
+  process.exit(1);
+});
