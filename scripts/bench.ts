@@ -20,6 +20,7 @@ import { tableNames, tableNamesFor, type TableNames } from "../lib/tables";
 import { handleIdempotent } from "../lib/writer/idempotent-handler";
 import { requestFingerprint } from "../lib/writer/fingerprint";
 import { generateDataset } from "../lib/bench/dataset";
+import { ensureNextBuild } from "../lib/next-build";
 import { naiveOverview, naivePanels, rollupPanels } from "../lib/bench/naive-queries";
 import { timeRuns, type Timing } from "../lib/bench/timing";
 import { BUCKET_SECONDS, RANGES, RANGE_SECONDS } from "../lib/range";
@@ -163,17 +164,7 @@ async function measureIndexOverhead(pool: Pool): Promise<{ with: Timing; without
 }
 
 async function startServer(databaseUrl: string): Promise<() => void> {
-  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    log("building the app (next build) …");
-    await new Promise<void>((resolve, reject) => {
-      const b = spawn(
-        process.execPath,
-        [path.join(root, "node_modules/next/dist/bin/next"), "build"],
-        { cwd: root, stdio: "ignore" },
-      );
-      b.on("exit", (code) => (code === 0 ? resolve() : reject(new Error("next build failed"))));
-    });
-  }
+  await ensureNextBuild(root, log);
   const child = spawn(
     process.execPath,
     [

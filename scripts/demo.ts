@@ -18,6 +18,7 @@ import { demoLockTimeoutsEnv } from "../lib/demo/catalog";
 import { startDemoApi, type DemoApi } from "../lib/demo/payments-api";
 import { startSimulator, type Simulator } from "../lib/demo/simulator";
 import { startPurger } from "../lib/writer/purger";
+import { ensureNextBuild } from "../lib/next-build";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -154,6 +155,7 @@ async function main() {
   const simulator: Simulator = startSimulator({ apiUrl: api.url, rate: o.rate });
   const purger = startPurger(pool, t, 30_000);
   let dashboard: ChildProcess | undefined;
+  if (!o["no-dashboard"] && o.prod) await ensureNextBuild(root, console.log);
   if (!o["no-dashboard"]) {
     dashboard = startDashboard(o.port, o.prod, {
       ...process.env,
