@@ -61,3 +61,20 @@ test.describe("JSON API", () => {
     }
   });
 });
+
+test("GET /api/metrics exposes the collector's lag in Prometheus text format", async ({
+  request,
+}) => {
+  const res = await request.get("/api/metrics");
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toContain("text/plain");
+  const text = await res.text();
+  const lag = /^idemscope_collector_lag_seconds (\S+)$/m.exec(text);
+  expect(lag).not.toBeNull();
+  expect(Number(lag![1])).toBeGreaterThanOrEqual(0);
+  expect(Number(lag![1])).toBeLessThan(60);
+  expect(Number(/^idemscope_collector_events_collected (\S+)$/m.exec(text)![1])).toBeGreaterThan(
+    1000,
+  );
+  expect(text).toMatch(/^process_cpu_seconds_total /m);
+});

@@ -23,6 +23,7 @@ test.describe("Overview", () => {
       "POST /v1/payments",
     );
     await expect(page.getByTestId("updated-ago")).toHaveText(/updated \d+ s ago/);
+    await expect(page.getByTestId("collector-lag")).toHaveText(/rollups \d+ s behind/);
 
     // the simulator keeps writing: within a few refreshes the request count changes
     const detail = page.getByTestId("tile-requests").locator(".tile-detail");
