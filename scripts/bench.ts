@@ -23,6 +23,7 @@ import { generateDataset } from "../lib/bench/dataset";
 import { ensureNextBuild } from "../lib/next-build";
 import { naiveOverview, naivePanels, rollupPanels } from "../lib/bench/naive-queries";
 import { timeRuns, type Timing } from "../lib/bench/timing";
+import { measureCollectorLag } from "../lib/bench/collector-lag";
 import { BUCKET_SECONDS, RANGES, RANGE_SECONDS } from "../lib/range";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -278,6 +279,9 @@ async function main() {
       rows.push({ name: `${name} (SQL)`, ours, raw });
     }
 
+    log("collector lag at 2,000 requests/s for 60 s …");
+    const lag = await measureCollectorLag(pool, databaseUrl, 2000, 60);
+
     const lines = [
       `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
       `Dataset: ${meta.keys.toLocaleString("en-US")} keys, ${meta.events.toLocaleString("en-US")} events, ${o.clients} clients, ${o.endpoints} endpoints, ${o.days} days (generated in ${meta.generateSeconds.toFixed(0)} s)`,
@@ -292,6 +296,7 @@ async function main() {
       `idemscope: ${o.runs} warm runs over HTTP with the shared cache off; raw SQL: ${o.rawRuns} runs after one warm-up.`,
       `Sequential scans of the contract tables during a dashboard tour (${tour.length} requests): ${seqScanDelta}`,
       `Collector throughput: ${Math.round(meta.eventsPerSecond).toLocaleString("en-US")} events/s (${meta.events.toLocaleString("en-US")} events folded in ${meta.collectSeconds.toFixed(0)} s)`,
+      `Collector lag at ${Math.round(lag.requestsPerSecond).toLocaleString("en-US")} requests/s (${Math.round(lag.eventsPerSecond).toLocaleString("en-US")} events/s) for 60 s: p50 ${lag.p50.toFixed(1)} s, p95 ${lag.p95.toFixed(1)} s, max ${lag.max.toFixed(1)} s`,
       `Writer latency per request (3,000 requests, 1 in 5 a retry): with the dashboard's indexes p50 ${fmt(overhead.with.p50)} / p95 ${fmt(overhead.with.p95)}; without p50 ${fmt(overhead.without.p50)} / p95 ${fmt(overhead.without.p95)}`,
     ];
     await fs.mkdir(values.out, { recursive: true });
