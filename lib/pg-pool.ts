@@ -1,5 +1,5 @@
 // The pool factory every part shares: dashboard, collector, scripts and tests.
-import { Pool, type PoolConfig } from "pg";
+import { Pool, type PoolClient, type PoolConfig } from "pg";
 import { log } from "./log";
 
 export type PoolOptions = {
@@ -31,4 +31,24 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
     client.on("error", (err) => log.warn({ err: err.message }, "PostgreSQL client error"));
   });
   return pool;
+}
+
+/** Runs `fn` in one transaction on one client: committed if it returns, rolled back if it throws. */
+export async function inTransaction<T>(
+  pool: Pool,
+  fn: (client: PoolClient) => Promise<T>,
+  begin = "BEGIN",
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(begin);
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }

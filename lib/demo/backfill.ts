@@ -2,6 +2,7 @@
 // not minutes), shaped like what the live simulator produces: replays, conflicts, mismatches,
 // declines, expiries, a few duplicate successes (one bad day), and some keys stuck right now.
 import type { Pool } from "pg";
+import { inTransaction } from "../pg-pool";
 import type { TableNames } from "../tables";
 import { DEMO_CLIENTS, DEMO_ENDPOINTS, DEMO_INSTANCES } from "./catalog";
 
@@ -31,9 +32,7 @@ export async function backfillHistory(
   o: BackfillOptions,
 ): Promise<{ intents: number; events: number }> {
   const recentSeconds = Math.min((o.recentHours ?? 0) * 3600, o.days * 86_400);
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  const result = await inTransaction(pool, async (client) => {
     await client.query(
       `CREATE TEMP TABLE bf ON COMMIT DROP AS
        WITH eps (name, ttl, lock_timeout, external, lo, hi) AS (VALUES ${endpointValues()}),
@@ -133,16 +132,11 @@ export async function backfillHistory(
         FROM bf
        WHERE stuck OR (t0 + make_interval(secs => ttl + 40 + 20 * r4) > now() AND NOT dup)`);
     const intents = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM bf`);
-    await client.query("COMMIT");
-    await client.query(`ANALYZE ${t.keys}`);
-    await client.query(`ANALYZE ${t.events}`);
     return { intents: intents.rows[0]?.n ?? 0, events: events.rowCount ?? 0 };
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
+  await pool.query(`ANALYZE ${t.keys}`);
+  await pool.query(`ANALYZE ${t.events}`);
+  return result;
 }
 
 /** True when the store has no history yet (first start of the demo). */

@@ -2,6 +2,7 @@
 // any earlier gaps that became visible, folds them into every rollup, and moves the watermark,
 // all in one transaction (a crash mid-batch rolls everything back; nothing is counted twice).
 import type { Pool, PoolClient } from "pg";
+import { inTransaction } from "../pg-pool";
 import type { TableNames } from "../tables";
 import { LATENCY_BOUNDS_MS, RETRY_DELAY_BOUNDS_S } from "./histograms";
 
@@ -28,26 +29,21 @@ export async function collectBatch(
   t: TableNames,
   options: BatchOptions = {},
 ): Promise<BatchResult> {
-  const client = await pool.connect();
-  try {
-    // One snapshot for every statement: the gap bookkeeping relies on it.
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
-    await client.query("SET LOCAL timezone = 'UTC'"); // day buckets are UTC days
-    const result = await foldNextBatch(
-      client,
-      t,
-      options.batchSize ?? 50_000,
-      options.gapFenceSeconds ?? 5,
-      options.retentionDays ?? { minute: 3, hour: 90 },
-    );
-    await client.query("COMMIT");
-    return result;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  // One snapshot for every statement: the gap bookkeeping relies on it.
+  return inTransaction(
+    pool,
+    async (client) => {
+      await client.query("SET LOCAL timezone = 'UTC'"); // day buckets are UTC days
+      return foldNextBatch(
+        client,
+        t,
+        options.batchSize ?? 50_000,
+        options.gapFenceSeconds ?? 5,
+        options.retentionDays ?? { minute: 3, hour: 90 },
+      );
+    },
+    "BEGIN ISOLATION LEVEL REPEATABLE READ",
+  );
 }
 
 async function foldNextBatch(

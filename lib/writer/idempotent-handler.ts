@@ -2,6 +2,7 @@
 // constraint, 409 while in progress, 422 on a different payload, stored responses replayed,
 // lock timeout and reclaim, business write + completion in one transaction, one event per request.
 import type { Pool, PoolClient } from "pg";
+import { inTransaction } from "../pg-pool";
 import type { TableNames } from "../tables";
 import type {
   EventKind,
@@ -89,21 +90,6 @@ function validateKey(key: string | undefined): IdempotentResponse | undefined {
     };
   }
   return undefined;
-}
-
-async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await fn(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }
 
 /**
