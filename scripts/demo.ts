@@ -34,7 +34,7 @@ function options() {
   const { values } = parseArgs({
     options: {
       history: { type: "string", default: "30d" },
-      rate: { type: "string", default: "3" },
+      rate: { type: "string", default: "2" },
       "intents-per-day": { type: "string", default: "5000" },
       port: { type: "string", default: process.env.PORT ?? "3000" },
       "data-dir": { type: "string", default: path.join(root, ".data", "pg") },
@@ -125,7 +125,7 @@ async function main() {
     const r = await backfillHistory(pool, t, {
       days: o.historyDays,
       intentsPerDay: o.intentsPerDay,
-      recentHours: 3,
+      recentHours: 12,
       recentIntentsPerSecond: o.rate,
     });
     console.log(

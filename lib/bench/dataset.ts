@@ -49,10 +49,11 @@ export async function generateDataset(
                       'client-' || lpad(floor($3::int * r1 * r1)::int::text, 4, '0') AS scope,
                       ($4::text[])[1 + floor(r2 * array_length($4::text[], 1))::int] AS endpoint,
                       (g % 25000 = 0 AND t0 > now() - interval '1 day' AND t0 < now() - interval '10 minutes') AS stuck
+                 -- keys arrive in time order, as in a real store (ids follow time)
                  FROM (SELECT g, random() AS r1, random() AS r2, random() AS r3,
-                              now() - make_interval(secs => $5::float8 * 86400 * random()) AS t0
+                              now() - make_interval(secs => $5::float8 * 86400 * (1 - (g - 0.5) / $6::float8)) AS t0
                          FROM generate_series($1::bigint, $2::bigint) g) x) y`,
-      [lo, hi, o.clients, endpoints, o.days],
+      [lo, hi, o.clients, endpoints, o.days, o.keys],
     );
     await pool.query(
       `INSERT INTO ${t.events} (at, key_id, scope, endpoint, key, kind, request_hash, response_code, latency_ms, instance)
@@ -62,7 +63,8 @@ export async function generateDataset(
            (k.completed_at, k.status, k.response_code, 200::float8, k.status <> 'in_progress'),
            (k.created_at + interval '7 seconds', 'replayed', k.response_code, 1 + (k.id % 40)::float8, k.attempts > 1)
          ) AS e(at, kind, code, latency, present)
-        WHERE k.id BETWEEN $1 AND $2 AND e.present`,
+        WHERE k.id BETWEEN $1 AND $2 AND e.present
+        ORDER BY e.at`,
       [lo, hi],
     );
     progress(`  generated ${hi.toLocaleString("en-US")} keys`);
