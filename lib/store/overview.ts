@@ -30,6 +30,20 @@ export function rangeWindow(range: Range, now = Date.now()): Window {
   return { resolution, from, bucketSeconds: BUCKET_SECONDS[range] };
 }
 
+/**
+ * Totals need no chart buckets: whole days come from day rollups and only the edge before the
+ * first whole day from the finer resolution, which reads ~24× fewer rows over a week. Exact:
+ * a day row is the sum of its hour and minute rows.
+ */
+const COVERING = `((resolution = 'day' AND bucket >= $3) OR (resolution = $1 AND bucket >= $2 AND bucket < $3))`;
+
+function coveringParams(w: Window): [string, Date, Date] {
+  if (w.resolution === "day") return ["day", w.from, w.from];
+  const day = 86_400_000;
+  const firstWholeDay = new Date(Math.ceil(w.from.getTime() / day) * day);
+  return [w.resolution, w.from, firstWholeDay];
+}
+
 type KindRow = { t: Date; endpoint: string; kind: RequestKind; n: number };
 
 async function listRequestCounts(db: Pool, t: TableNames, w: Window): Promise<KindRow[]> {
@@ -50,8 +64,8 @@ async function sumSuccesses(
 ): Promise<{ first: number; dup: number }> {
   const r = await db.query<{ first: number; dup: number }>(
     `SELECT coalesce(sum(first_successes), 0)::float8 AS first, coalesce(sum(duplicate_successes), 0)::float8 AS dup
-       FROM ${t.ownTable("rollup_successes")} WHERE resolution = $1 AND bucket >= $2`,
-    [w.resolution, w.from],
+       FROM ${t.ownTable("rollup_successes")} WHERE ${COVERING}`,
+    coveringParams(w),
   );
   return r.rows[0] ?? { first: 0, dup: 0 };
 }
@@ -63,8 +77,8 @@ async function replayLatencyHistogram(
 ): Promise<Map<number, number>> {
   const r = await db.query<{ le: number; n: number }>(
     `SELECT le_index AS le, sum(events)::float8 AS n FROM ${t.ownTable("rollup_latency")}
-      WHERE resolution = $1 AND bucket >= $2 AND kind = 'replayed' GROUP BY 1`,
-    [w.resolution, w.from],
+      WHERE (${COVERING}) AND kind = 'replayed' GROUP BY 1`,
+    coveringParams(w),
   );
   return new Map(r.rows.map((row) => [row.le, row.n]));
 }

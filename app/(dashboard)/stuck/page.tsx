@@ -1,14 +1,38 @@
+import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import { NotBuiltYet } from "@/components/ui/NotBuiltYet";
+import { config } from "@/lib/config";
+import { getPool } from "@/lib/db";
+import { log } from "@/lib/log";
+import { makeQueryClient } from "@/lib/queries/query-client";
+import { stuckQuery } from "@/lib/queries/stuck";
+import { listStuckKeys } from "@/lib/store/stuck";
+import { tableNames } from "@/lib/tables";
+import type { RawSearchParams } from "../search-params";
+import { StuckKeysClient } from "./client";
+import { parseStuckParams } from "./search-params";
 
+export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Stuck keys" };
 
-export default function Page() {
+export default async function StuckKeysPage({
+  searchParams,
+}: {
+  searchParams: Promise<RawSearchParams>;
+}) {
+  const q = parseStuckParams(await searchParams);
+  const queryClient = makeQueryClient();
+  if (!q.cursor) {
+    // The first page is prefetched; later pages (opaque cursors) are validated by the API.
+    try {
+      const page = await listStuckKeys(getPool(), tableNames(), config(), q, { limit: 50 });
+      queryClient.setQueryData(stuckQuery(q).queryKey, page);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "stuck keys prefetch failed");
+    }
+  }
   return (
-    <NotBuiltYet
-      title="Stuck keys"
-      issue={4}
-      what="Stuck and orphaned in-progress keys, filterable by endpoint, client, age and lock owner, with audited release and fail actions."
-    />
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <StuckKeysClient query={q} />
+    </HydrationBoundary>
   );
 }

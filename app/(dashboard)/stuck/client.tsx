@@ -1,0 +1,116 @@
+"use client";
+
+import Link from "next/link";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { StuckKeysTable } from "@/components/tables/StuckKeysTable";
+import { Banner } from "@/components/ui/Banner";
+import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
+import { formatAge, formatCount } from "@/lib/format";
+import { stuckQuery, stuckSearch, type StuckQuery } from "@/lib/queries/stuck";
+import { MIN_AGE_CHOICES } from "./search-params";
+
+export function StuckKeysClient({ query }: { query: StuckQuery }) {
+  const q = useQuery({
+    ...stuckQuery(query),
+    refetchInterval: 10_000,
+    placeholderData: keepPreviousData,
+  });
+  const filtered = Boolean(query.endpoint || query.scope || query.lockOwner || query.minAgeSeconds);
+  const data = q.data;
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Stuck keys</h1>
+          <p className="muted">
+            In progress past their endpoint&apos;s lock timeout, or unlocked and untouched as long
+            (orphaned). Oldest first.
+          </p>
+        </div>
+        <div className="toolbar">
+          <UpdatedAgo at={q.dataUpdatedAt} />
+        </div>
+      </header>
+      <form className="card filters" method="get" action="/stuck" aria-label="Filters">
+        <label>
+          Endpoint
+          <input
+            name="endpoint"
+            defaultValue={query.endpoint}
+            placeholder="POST /v1/payments"
+            maxLength={255}
+          />
+        </label>
+        <label>
+          Client
+          <input name="scope" defaultValue={query.scope} placeholder="any" maxLength={255} />
+        </label>
+        <label>
+          Lock owner
+          <input
+            name="lockOwner"
+            defaultValue={query.lockOwner}
+            placeholder="any"
+            maxLength={255}
+          />
+        </label>
+        <label>
+          Older than
+          <select name="minAgeSeconds" defaultValue={query.minAgeSeconds ?? 0}>
+            {MIN_AGE_CHOICES.map((s) => (
+              <option key={s} value={s}>
+                {s === 0 ? "any age" : formatAge(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="actions">
+          <button type="submit">Apply</button>
+          {filtered ? <Link href="/stuck">Clear filters</Link> : null}
+        </div>
+      </form>
+      {q.isError ? (
+        <Banner
+          tone="bad"
+          title={data ? "Data is stale: the last refresh failed." : "Cannot load stuck keys."}
+        >
+          {q.error.message}
+        </Banner>
+      ) : null}
+      {data ? (
+        <section className="card">
+          <div className="card-header">
+            <h2 data-testid="stuck-total">
+              {formatCount(data.total)} stuck {data.total === 1 ? "key" : "keys"}
+              {filtered ? " matching the filters" : ""}
+            </h2>
+            <span className="muted">Release and fail actions are not available yet.</span>
+          </div>
+          {data.items.length === 0 ? (
+            <p className="empty-state">
+              {filtered
+                ? "No stuck key matches these filters."
+                : "No stuck keys: every in-progress key is within its lock timeout."}
+            </p>
+          ) : (
+            <StuckKeysTable rows={data.items} />
+          )}
+          <p className="actions pager">
+            {query.cursor ? (
+              <Link href={`/stuck?${stuckSearch({ ...query, cursor: undefined })}`}>
+                ← First page
+              </Link>
+            ) : null}
+            {data.nextCursor ? (
+              <Link href={`/stuck?${stuckSearch({ ...query, cursor: data.nextCursor })}`}>
+                Next page →
+              </Link>
+            ) : null}
+          </p>
+        </section>
+      ) : q.isPending ? (
+        <p className="muted">Loading…</p>
+      ) : null}
+    </div>
+  );
+}

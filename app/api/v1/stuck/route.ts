@@ -1,0 +1,34 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { config } from "@/lib/config";
+import { getPool } from "@/lib/db";
+import { decodeCursor } from "@/lib/http/cursor";
+import { jsonRoute, searchParamsOf } from "@/lib/http/json-route";
+import { listStuckKeys } from "@/lib/store/stuck";
+import { tableNames } from "@/lib/tables";
+
+export const dynamic = "force-dynamic";
+
+const text = z.string().trim().min(1).max(255);
+const querySchema = z.strictObject({
+  endpoint: text.optional(),
+  scope: text.optional(),
+  lockOwner: text.optional(),
+  minAgeSeconds: z.coerce.number().int().min(0).max(315_360_000).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(500).optional(),
+});
+const cursorSchema = z.object({
+  since: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/),
+  id: z.string().regex(/^\d{1,19}$/),
+});
+
+export const GET = jsonRoute(async (req) => {
+  const q = querySchema.parse(searchParamsOf(req));
+  const cursor = q.cursor ? decodeCursor(q.cursor, cursorSchema) : undefined;
+  const page = await listStuckKeys(getPool(), tableNames(), config(), q, {
+    limit: q.limit,
+    cursor,
+  });
+  return NextResponse.json(page, { headers: { "cache-control": "no-store" } });
+});

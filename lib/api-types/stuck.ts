@@ -1,0 +1,22 @@
+// JSON shape of GET /api/v1/stuck (SPEC §8), shared by the route and the page.
+export type StuckKey = {
+  id: string;
+  scope: string;
+  endpoint: string;
+  key: string;
+  /** null for an orphaned key (in progress, unlocked) */
+  lockedAt: string | null;
+  /** seconds since locked_at (or, orphaned, since the last update), on the database clock */
+  ageSeconds: number;
+  lockOwner: string | null;
+  attempts: number;
+  recoveryPoint: string | null;
+  lockTimeoutSeconds: number;
+};
+
+export type StuckKeysPage = {
+  items: StuckKey[];
+  nextCursor: string | null;
+  total: number;
+  totalIsEstimate: boolean;
+};

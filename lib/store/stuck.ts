@@ -1,0 +1,76 @@
+// Stuck and orphaned keys (SPEC §3), oldest first, with keyset pagination.
+import "server-only";
+import type { Pool } from "pg";
+import type { Config } from "../config";
+import type { StuckKey, StuckKeysPage } from "../api-types/stuck";
+import { encodeCursor } from "../http/cursor";
+import type { TableNames } from "../tables";
+import { lockTimeoutParams } from "./lock-timeouts";
+
+export type StuckFilter = {
+  endpoint?: string;
+  scope?: string;
+  lockOwner?: string;
+  minAgeSeconds?: number;
+};
+
+/** Position after the last row of a page: (since, id) of that row. */
+export type StuckCursor = { since: string; id: string };
+
+type Row = Omit<StuckKey, "lockedAt"> & { lockedAt: Date | null; since: string };
+
+// status = 'in_progress' repeats the partial index's predicate exactly; the stuck condition and
+// the filters then only look at in-progress rows, a small set even in a large store.
+function whereStuck(first: number): string {
+  const p = (i: number) => `$${first + i}`;
+  return `k.status = 'in_progress'
+      AND coalesce(k.locked_at, k.updated_at) < now() - make_interval(secs => coalesce(o.secs, $3))
+      AND (${p(0)}::text IS NULL OR k.endpoint = ${p(0)})
+      AND (${p(1)}::text IS NULL OR k.scope = ${p(1)})
+      AND (${p(2)}::text IS NULL OR k.lock_owner = ${p(2)})
+      AND (${p(3)}::int IS NULL OR coalesce(k.locked_at, k.updated_at) < now() - make_interval(secs => ${p(3)}))`;
+}
+
+function filterParams(f: StuckFilter) {
+  return [f.endpoint ?? null, f.scope ?? null, f.lockOwner ?? null, f.minAgeSeconds ?? null];
+}
+
+export async function listStuckKeys(
+  db: Pool,
+  t: TableNames,
+  cfg: Config,
+  filter: StuckFilter,
+  page: { limit: number; cursor?: StuckCursor },
+): Promise<StuckKeysPage> {
+  const base = [...lockTimeoutParams(cfg), ...filterParams(filter)];
+  const join = `FROM ${t.keys} k LEFT JOIN unnest($1::text[], $2::int[]) AS o(endpoint, secs) ON o.endpoint = k.endpoint`;
+  const [rows, total] = await Promise.all([
+    db.query<Row>(
+      `SELECT k.id::text AS id, k.scope, k.endpoint, k.key, k.locked_at AS "lockedAt",
+              extract(epoch FROM now() - coalesce(k.locked_at, k.updated_at))::float8 AS "ageSeconds",
+              k.lock_owner AS "lockOwner", k.attempts, k.recovery_point AS "recoveryPoint",
+              coalesce(o.secs, $3)::int AS "lockTimeoutSeconds",
+              -- microsecond precision (a JS Date would round it and repeat rows across pages)
+              to_char(coalesce(k.locked_at, k.updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS since
+         ${join}
+        WHERE ${whereStuck(4)}
+          AND ($8::timestamptz IS NULL OR (coalesce(k.locked_at, k.updated_at), k.id) > ($8, $9::bigint))
+        ORDER BY coalesce(k.locked_at, k.updated_at), k.id
+        LIMIT $10`,
+      [...base, page.cursor?.since ?? null, page.cursor?.id ?? null, page.limit + 1],
+    ),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n ${join} WHERE ${whereStuck(4)}`, base),
+  ]);
+  const more = rows.rows.length > page.limit;
+  const items = rows.rows.slice(0, page.limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map(({ since: _since, lockedAt, ...rest }) => ({
+      ...rest,
+      lockedAt: lockedAt?.toISOString() ?? null,
+    })),
+    nextCursor: more && last ? encodeCursor({ since: last.since, id: last.id }) : null,
+    total: total.rows[0]?.n ?? 0,
+    totalIsEstimate: false,
+  };
+}
