@@ -106,6 +106,7 @@ async function main() {
   if (!o["no-dashboard"]) await assertPortFree(o.port);
   const t0 = Date.now();
   let embedded: EmbeddedPostgresHandle | undefined;
+  startedDatabase = () => embedded;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     if (o.reset) await fs.rm(o["data-dir"], { recursive: true, force: true });
@@ -206,7 +207,13 @@ async function main() {
   process.on("SIGTERM", () => void shutdown(143));
 }
 
-main().catch((err: unknown) => {
+/** The embedded server, if one was started: stopped on a fatal error so it is never left behind. */
+let startedDatabase: () => EmbeddedPostgresHandle | undefined = () => undefined;
+
+main().catch(async (err: unknown) => {
   console.error(`idemscope demo: ${err instanceof Error ? err.message : String(err)}`);
+  await startedDatabase()
+    ?.stop()
+    .catch(() => undefined);
   process.exit(1);
 });
