@@ -121,7 +121,7 @@ export async function backfillHistory(
       OVERRIDING SYSTEM VALUE
       SELECT id, scope, key, endpoint, request_hash,
              CASE WHEN stuck THEN 'in_progress' WHEN declined THEN 'failed' ELSE 'completed' END,
-             CASE WHEN stuck THEN (ARRAY['started', 'provider_called', 'ledger_written'])[1 + floor(r4 * 3)::int] ELSE 'finished' END,
+             CASE WHEN stuck THEN (ARRAY['started', 'provider_called', 'ledger_written'])[1 + floor(r3 * 3)::int] ELSE 'finished' END,
              CASE WHEN stuck AND r4 >= 0.2 THEN t0 END,
              CASE WHEN stuck AND r4 >= 0.2 THEN instance END,
              CASE WHEN stuck THEN NULL WHEN declined THEN 402 ELSE 201 END,
