@@ -4,8 +4,6 @@ import type { Pool } from "pg";
 import { config, ConfigError } from "./config";
 import { createPool } from "./pg-pool";
 
-export { createPool };
-
 const globalForDb = globalThis as unknown as { idemscopePool?: Pool };
 
 /** The dashboard's read pool, one per process (Next.js loads routes as separate bundles). */

@@ -14,7 +14,7 @@ import {
 import { LATENCY_BOUNDS_MS, percentileFromHistogram } from "../rollups/histograms";
 import type { TableNames } from "../tables";
 import { getCollectorStatus } from "./collector-status";
-import { lockTimeoutParams } from "./lock-timeouts";
+import { countStuckKeys } from "./stuck";
 import { sharedQuery } from "./shared-cache";
 
 const REQUEST_KINDS = ["claimed", "reclaimed", "replayed", "conflict", "mismatch"] as const;
@@ -86,20 +86,6 @@ async function replayLatencyHistogram(
     coveringParams(w),
   );
   return new Map(r.rows.map((row) => [row.le, row.n]));
-}
-
-/** Stuck (locked past the endpoint's lock timeout) plus orphaned (unlocked, untouched as long). */
-export async function countStuckKeys(db: Pool, t: TableNames, cfg: Config): Promise<number> {
-  // status = 'in_progress' matches the partial index's predicate exactly.
-  const r = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n
-       FROM ${t.keys} k
-       LEFT JOIN unnest($1::text[], $2::int[]) AS o(endpoint, secs) ON o.endpoint = k.endpoint
-      WHERE k.status = 'in_progress'
-        AND coalesce(k.locked_at, k.updated_at) < now() - make_interval(secs => coalesce(o.secs, $3))`,
-    lockTimeoutParams(cfg),
-  );
-  return r.rows[0]?.n ?? 0;
 }
 
 const emptyPoint = (t: string): OverviewSeriesPoint => ({

@@ -35,6 +35,24 @@ function filterParams(f: StuckFilter) {
   return [f.endpoint ?? null, f.scope ?? null, f.lockOwner ?? null, f.minAgeSeconds ?? null];
 }
 
+function stuckFrom(t: TableNames): string {
+  return `FROM ${t.keys} k LEFT JOIN unnest($1::text[], $2::int[]) AS o(endpoint, secs) ON o.endpoint = k.endpoint`;
+}
+
+/** How many keys are stuck (or orphaned) now, optionally filtered: the Overview tile and the list's total. */
+export async function countStuckKeys(
+  db: Pool,
+  t: TableNames,
+  cfg: Config,
+  filter: StuckFilter = {},
+): Promise<number> {
+  const r = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n ${stuckFrom(t)} WHERE ${whereStuck(4)}`,
+    [...lockTimeoutParams(cfg), ...filterParams(filter)],
+  );
+  return r.rows[0]?.n ?? 0;
+}
+
 export async function listStuckKeys(
   db: Pool,
   t: TableNames,
@@ -42,8 +60,6 @@ export async function listStuckKeys(
   filter: StuckFilter,
   page: { limit: number; cursor?: StuckCursor },
 ): Promise<StuckKeysPage> {
-  const base = [...lockTimeoutParams(cfg), ...filterParams(filter)];
-  const join = `FROM ${t.keys} k LEFT JOIN unnest($1::text[], $2::int[]) AS o(endpoint, secs) ON o.endpoint = k.endpoint`;
   const [rows, total] = await Promise.all([
     db.query<Row>(
       `SELECT k.id::text AS id, k.scope, k.endpoint, k.key, k.locked_at AS "lockedAt",
@@ -52,14 +68,20 @@ export async function listStuckKeys(
               coalesce(o.secs, $3)::int AS "lockTimeoutSeconds",
               -- microsecond precision (a JS Date would round it and repeat rows across pages)
               to_char(coalesce(k.locked_at, k.updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS since
-         ${join}
+         ${stuckFrom(t)}
         WHERE ${whereStuck(4)}
           AND ($8::timestamptz IS NULL OR (coalesce(k.locked_at, k.updated_at), k.id) > ($8, $9::bigint))
         ORDER BY coalesce(k.locked_at, k.updated_at), k.id
         LIMIT $10`,
-      [...base, page.cursor?.since ?? null, page.cursor?.id ?? null, page.limit + 1],
+      [
+        ...lockTimeoutParams(cfg),
+        ...filterParams(filter),
+        page.cursor?.since ?? null,
+        page.cursor?.id ?? null,
+        page.limit + 1,
+      ],
     ),
-    db.query<{ n: number }>(`SELECT count(*)::int AS n ${join} WHERE ${whereStuck(4)}`, base),
+    countStuckKeys(db, t, cfg, filter),
   ]);
   const more = rows.rows.length > page.limit;
   const items = rows.rows.slice(0, page.limit);
@@ -70,7 +92,7 @@ export async function listStuckKeys(
       lockedAt: lockedAt?.toISOString() ?? null,
     })),
     nextCursor: more && last ? encodeCursor({ since: last.since, id: last.id }) : null,
-    total: total.rows[0]?.n ?? 0,
+    total,
     totalIsEstimate: false,
   };
 }
