@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/layout/AppShell";
+import { currentViewer, viewerInfo } from "@/lib/auth/request-identity";
 import { config } from "@/lib/config";
 import { Providers } from "./providers";
 import "./globals.css";
@@ -18,12 +19,15 @@ function isDemo(): boolean {
   }
 }
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const viewer = viewerInfo(await currentViewer());
   return (
     <html lang="en">
       <body>
         <Providers>
-          <AppShell demo={isDemo()}>{children}</AppShell>
+          <AppShell demo={isDemo()} viewer={viewer}>
+            {children}
+          </AppShell>
         </Providers>
       </body>
     </html>

@@ -1,5 +1,6 @@
 // The one validated configuration of idemscope, read from the environment once.
 import { z } from "zod";
+import { AuthConfigError, parseAuthConfig, type AuthConfig } from "./auth/auth-config";
 
 const identifier = z
   .string()
@@ -66,6 +67,7 @@ export type Config = {
   retentionDays: { minute: number; hour: number; day: number; intents: number };
   cacheTtlMs: number;
   logLevel: string;
+  auth: AuthConfig;
 };
 
 export class ConfigError extends Error {}
@@ -79,6 +81,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const e = parsed.data;
+  let auth: AuthConfig;
+  try {
+    auth = parseAuthConfig(env, e.IDEMSCOPE_DEMO);
+  } catch (err) {
+    if (err instanceof AuthConfigError)
+      throw new ConfigError(`Invalid configuration: ${err.message}`);
+    throw err;
+  }
   return {
     databaseUrl: e.DATABASE_URL,
     storeSchema: e.IDEMSCOPE_STORE_SCHEMA,
@@ -99,6 +109,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     cacheTtlMs: e.IDEMSCOPE_CACHE_TTL_MS,
     logLevel: e.LOG_LEVEL,
+    auth,
   };
 }
 

@@ -88,11 +88,12 @@ async function connect(url: string): Promise<Pool> {
 }
 
 function startDashboard(port: number, prod: boolean, env: NodeJS.ProcessEnv): ChildProcess {
-  const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const args = prod
-    ? ["start", "--port", String(port), "--hostname", "127.0.0.1"]
-    : ["dev", "--port", String(port), "--hostname", "127.0.0.1"];
-  const child = spawn(process.execPath, [nextBin, ...args], {
+  // scripts/serve.ts, not `next start`: it tells the app the caller's socket address, which the
+  // demo's anonymous operator access is limited by (loopback only).
+  const args = ["--import", "tsx", path.join(root, "scripts", "serve.ts")];
+  args.push("--port", String(port), "--hostname", "127.0.0.1");
+  if (!prod) args.push("--dev");
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { StackedOutcomeChart } from "@/components/charts/StackedOutcomeChart";
+import { StuckKeysChart } from "@/components/charts/StuckKeysChart";
 import { BusiestEndpointsTable } from "@/components/tables/BusiestEndpointsTable";
 import { Banner } from "@/components/ui/Banner";
 import { CollectorLag } from "@/components/ui/CollectorLag";
@@ -65,6 +66,12 @@ export function OverviewClient({ range, refresh }: OverviewParams) {
   );
 }
 
+// Colour thresholds of the tiles: amber asks for a look, red for action.
+const CONFLICT_WARN = 0.05;
+const MISMATCH_WARN = 0.01;
+const STUCK_BAD = 50;
+const share = (part: number, whole: number) => (whole ? part / whole : 0);
+
 function OverviewBody({ data }: { data: Overview }) {
   const dupRate = data.duplicateSuccessRate;
   return (
@@ -93,19 +100,21 @@ function OverviewBody({ data }: { data: Overview }) {
           testId="tile-conflicts"
           label="Conflicts (409)"
           value={formatCount(data.conflicts)}
+          tone={share(data.conflicts, data.requests) > CONFLICT_WARN ? "warn" : "neutral"}
           detail={`${formatPercent(data.requests ? data.conflicts / data.requests : null)} of requests`}
         />
         <StatTile
           testId="tile-mismatches"
           label="Mismatches (422)"
           value={formatCount(data.mismatches)}
+          tone={share(data.mismatches, data.requests) > MISMATCH_WARN ? "warn" : "neutral"}
           detail={`${formatPercent(data.requests ? data.mismatches / data.requests : null)} of requests`}
         />
         <StatTile
           testId="tile-stuck"
           label="Stuck keys (now)"
           value={formatCount(data.stuckKeys)}
-          tone={data.stuckKeys > 0 ? "warn" : "ok"}
+          tone={data.stuckKeys >= STUCK_BAD ? "bad" : data.stuckKeys > 0 ? "warn" : "ok"}
           detail="in progress past their lock timeout"
         />
         <StatTile
@@ -121,6 +130,20 @@ function OverviewBody({ data }: { data: Overview }) {
           <p className="empty-state">No requests in this range: nothing reached the store.</p>
         ) : (
           <StackedOutcomeChart data={data.series} bucketSeconds={data.bucketSeconds} />
+        )}
+      </section>
+      <section className="card">
+        <div className="card-header">
+          <h2>Stuck keys over time</h2>
+          <span className="muted">highest count sampled (every 15 s) in each bucket</span>
+        </div>
+        {data.stuckSeries.every((p) => p.stuck === null) ? (
+          <p className="empty-state">
+            No samples in this range yet: the collector samples the stuck-key count every 15 s while
+            it runs.
+          </p>
+        ) : (
+          <StuckKeysChart data={data.stuckSeries} bucketSeconds={data.bucketSeconds} />
         )}
       </section>
       <section className="card">

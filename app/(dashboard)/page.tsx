@@ -1,5 +1,6 @@
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
+import { currentViewer } from "@/lib/auth/request-identity";
 import { config } from "@/lib/config";
 import { getPool } from "@/lib/db";
 import { log } from "@/lib/log";
@@ -20,12 +21,16 @@ export default async function OverviewPage({
 }) {
   const params = parseOverviewParams(await searchParams);
   const queryClient = makeQueryClient();
-  try {
-    const data = await getSharedOverview(getPool(), tableNames(), config(), params.range);
-    queryClient.setQueryData(overviewQuery(params.range).queryKey, data);
-  } catch (err) {
-    // The page still renders: the client retries and shows the database banner.
-    log.warn({ err: (err as Error).message }, "overview prefetch failed");
+  const viewer = await currentViewer();
+  // Without an identity (auth configured, none presented) nothing is prefetched; the API says why.
+  if (viewer.identity) {
+    try {
+      const data = await getSharedOverview(getPool(), tableNames(), config(), params.range);
+      queryClient.setQueryData(overviewQuery(params.range).queryKey, data);
+    } catch (err) {
+      // The page still renders: the client retries and shows the database banner.
+      log.warn({ err: (err as Error).message }, "overview prefetch failed");
+    }
   }
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>

@@ -17,3 +17,4 @@ export const OUTCOME_LABELS = {
 
 export const AXIS_COLOR = "#64748b";
 export const GRID_COLOR = "#e2e8f0";
+export const STUCK_COLOR = "#d97706";

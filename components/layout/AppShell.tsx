@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import type { ViewerInfo } from "@/lib/api-types/viewer";
 import { NavLinks, type NavItem } from "./NavLinks";
 
 const NAV: NavItem[] = [
@@ -11,7 +12,34 @@ const NAV: NavItem[] = [
   { href: "/audit", label: "Audit", hint: "Every operator action" },
 ];
 
-export function AppShell({ children, demo }: { children: ReactNode; demo: boolean }) {
+const METHOD_LABELS = { proxy: "single sign-on", token: "API token", anonymous: "no sign-in" };
+
+function WhoAmI({ viewer }: { viewer: ViewerInfo }) {
+  return (
+    <div className="whoami" data-testid="whoami">
+      {viewer.name ? (
+        <>
+          <span className="whoami-name">{viewer.name}</span>
+          <span className={`role-pill role-${viewer.role}`}>{viewer.role}</span>
+          <span className="whoami-method">{viewer.method ? METHOD_LABELS[viewer.method] : ""}</span>
+        </>
+      ) : (
+        <span className="whoami-name">not signed in</span>
+      )}
+      {viewer.readOnly ? <span className="role-pill role-readonly">read-only mode</span> : null}
+    </div>
+  );
+}
+
+export function AppShell({
+  children,
+  demo,
+  viewer,
+}: {
+  children: ReactNode;
+  demo: boolean;
+  viewer: ViewerInfo;
+}) {
   return (
     <div className="shell">
       <aside className="sidebar">
@@ -22,6 +50,7 @@ export function AppShell({ children, demo }: { children: ReactNode; demo: boolea
           idemscope
         </div>
         <NavLinks items={NAV} />
+        <WhoAmI viewer={viewer} />
         {demo ? (
           <p className="sidebar-note">Demo mode: simulated traffic on an embedded PostgreSQL.</p>
         ) : null}

@@ -1,7 +1,15 @@
+import type { ReactNode } from "react";
 import type { StuckKey } from "@/lib/api-types/stuck";
 import { formatAge, formatCount } from "@/lib/format";
 
-export function StuckKeysTable({ rows }: { rows: StuckKey[] }) {
+export function StuckKeysTable({
+  rows,
+  actions,
+}: {
+  rows: StuckKey[];
+  /** per-row controls (release/fail), rendered in a last column */
+  actions?: (key: StuckKey) => ReactNode;
+}) {
   return (
     <table className="table" aria-label="Stuck keys">
       <thead>
@@ -17,6 +25,7 @@ export function StuckKeysTable({ rows }: { rows: StuckKey[] }) {
             Attempts
           </th>
           <th scope="col">Recovery point</th>
+          {actions ? <th scope="col">Actions</th> : null}
         </tr>
       </thead>
       <tbody>
@@ -33,6 +42,7 @@ export function StuckKeysTable({ rows }: { rows: StuckKey[] }) {
             <td>{k.lockOwner ?? <span className="muted">orphaned (unlocked)</span>}</td>
             <td className="num">{formatCount(k.attempts)}</td>
             <td className="mono">{k.recoveryPoint ?? "–"}</td>
+            {actions ? <td className="row-actions">{actions(k)}</td> : null}
           </tr>
         ))}
       </tbody>

@@ -11,6 +11,9 @@ export type OutcomeCounts = {
 
 export type OverviewSeriesPoint = OutcomeCounts & { t: string };
 
+/** Highest number of stuck keys sampled in the bucket; null when no sample was taken. */
+export type StuckPoint = { t: string; stuck: number | null };
+
 export type EndpointActivity = {
   endpoint: string;
   requests: number;
@@ -55,6 +58,7 @@ export type Overview = {
   bucketSeconds: number;
   series: OverviewSeriesPoint[];
   busiestEndpoints: EndpointActivity[];
+  stuckSeries: StuckPoint[];
 };
 
 export const DUPLICATE_SUCCESS_TARGET = 0.001;

@@ -5,6 +5,7 @@ import type { Pool } from "pg";
 import { parseConfig } from "../config";
 import { startCollector } from "../rollups/collector";
 import { contractStatements, ownSchemaStatements } from "../schema/contract";
+import { operationsStatements } from "../schema/operations";
 import { rollupStatements } from "../schema/rollups";
 import { tableNamesFor } from "../tables";
 import { percentile } from "./timing";
@@ -38,6 +39,7 @@ export async function measureCollectorLag(
     ...contractStatements(t, { keys: "keys", events: "events" }),
     ...ownSchemaStatements(t),
     ...rollupStatements(t),
+    ...operationsStatements(t),
   ]) {
     await pool.query(s);
   }

@@ -1,6 +1,6 @@
 // The collector: runs in every dashboard replica (or as `npm run collector`); the one holding
 // the advisory lock folds new events into the rollups every second, samples the store size
-// every minute and applies retention every ten minutes. The others wait to take over.
+// every minute, the stuck-key count every 15 s, and applies retention every ten minutes. The others wait to take over.
 import { hostname } from "node:os";
 import type { Pool } from "pg";
 import type { Config } from "../config";
@@ -11,12 +11,14 @@ import { collectBatch } from "./collect-batch";
 import { tryLead, type Leadership } from "./leader";
 import { applyRetention } from "./retention";
 import { sampleStoreSize } from "./size-sampler";
+import { sampleStuckKeys } from "./stuck-sampler";
 
 export type CollectorOptions = {
   databaseUrl: string;
   cfg: Config;
   tickMs?: number;
   sampleEveryMs?: number;
+  stuckSampleEveryMs?: number;
   retentionEveryMs?: number;
   /** batches per tick at most, so that a huge backlog doesn't starve the event loop */
   maxBatchesPerTick?: number;
@@ -38,6 +40,7 @@ export function startCollector(o: CollectorOptions): Collector {
   let leadership: Leadership | null = null;
   let stopped = false;
   let lastSample = 0;
+  let lastStuckSample = 0;
   let lastRetention = 0;
   // drain() waiters, resolved by the first catch-up of a tick that started after they asked
   let caughtUpWaiters: { after: number; resolve: () => void }[] = [];
@@ -76,6 +79,10 @@ export function startCollector(o: CollectorOptions): Collector {
       if (now - lastSample >= (o.sampleEveryMs ?? 60_000)) {
         lastSample = now;
         await sampleStoreSize(pool, t, { keys: o.cfg.keysTable, events: o.cfg.eventsTable });
+      }
+      if (now - lastStuckSample >= (o.stuckSampleEveryMs ?? 15_000)) {
+        lastStuckSample = now;
+        await sampleStuckKeys(pool, t, o.cfg);
       }
       if (now - lastRetention >= (o.retentionEveryMs ?? 600_000)) {
         lastRetention = now;

@@ -11,7 +11,7 @@ export async function applyRetention(
 ): Promise<void> {
   const r = t.ownTable;
   const cutoff = (d: number) => `now() - make_interval(secs => ${Math.round(d * 86_400)})`;
-  for (const table of ["rollup_events", "rollup_latency", "rollup_successes"]) {
+  for (const table of ["rollup_events", "rollup_latency", "rollup_successes", "stuck_samples"]) {
     await pool.query(
       `DELETE FROM ${r(table)} WHERE (resolution = 'minute' AND bucket < ${cutoff(days.minute)})
           OR (resolution = 'hour' AND bucket < ${cutoff(days.hour)}) OR (resolution = 'day' AND bucket < ${cutoff(days.day)})`,

@@ -3,7 +3,12 @@
 import "server-only";
 import type { Pool } from "pg";
 import type { Config } from "../config";
-import type { EndpointActivity, Overview, OverviewSeriesPoint } from "../api-types/overview";
+import type {
+  EndpointActivity,
+  Overview,
+  OverviewSeriesPoint,
+  StuckPoint,
+} from "../api-types/overview";
 import {
   BUCKET_SECONDS,
   RANGE_RESOLUTION,
@@ -88,6 +93,31 @@ async function replayLatencyHistogram(
   return new Map(r.rows.map((row) => [row.le, row.n]));
 }
 
+/** Highest stuck count sampled per chart bucket; null where the collector took no sample. */
+async function listStuckSeries(
+  db: Pool,
+  t: TableNames,
+  w: Window,
+  now: number,
+): Promise<StuckPoint[]> {
+  const r = await db.query<{ t: Date; stuck: number }>(
+    `SELECT date_bin(make_interval(secs => $3), bucket, timestamptz '2000-01-01') AS t, max(stuck)::int AS stuck
+       FROM ${t.ownTable("stuck_samples")}
+      WHERE resolution = $1 AND bucket >= $2 AND endpoint = '*'
+      GROUP BY 1`,
+    [w.resolution, w.from, w.bucketSeconds],
+  );
+  const byTime = new Map(r.rows.map((row) => [row.t.getTime(), row.stuck]));
+  const step = w.bucketSeconds * 1000;
+  const points: StuckPoint[] = [];
+  const epoch = Date.parse("2000-01-01T00:00:00Z"); // date_bin's origin above
+  const first = epoch + Math.ceil((w.from.getTime() - epoch) / step) * step;
+  for (let ts = first; ts <= now; ts += step) {
+    points.push({ t: new Date(ts).toISOString(), stuck: byTime.get(ts) ?? null });
+  }
+  return points;
+}
+
 const emptyPoint = (t: string): OverviewSeriesPoint => ({
   t,
   claimed: 0,
@@ -164,12 +194,13 @@ export async function getOverview(
 ): Promise<Overview> {
   const now = Date.now();
   const w = rangeWindow(range, now);
-  const [rows, successes, latency, stuckKeys, collector] = await Promise.all([
+  const [rows, successes, latency, stuckKeys, collector, stuckSeries] = await Promise.all([
     listRequestCounts(db, t, w),
     sumSuccesses(db, t, w),
     replayLatencyHistogram(db, t, w),
     countStuckKeys(db, t, cfg),
     getCollectorStatus(db, t),
+    listStuckSeries(db, t, w, now),
   ]);
   const { totals, series, busiest } = summarize(rows);
   const requests = REQUEST_KINDS.reduce((s, k) => s + totals[k], 0);
@@ -203,6 +234,7 @@ export async function getOverview(
       collector.lagSeconds === null ? now : now - collector.lagSeconds * 1000,
     ),
     busiestEndpoints: busiest,
+    stuckSeries,
   };
 }
 

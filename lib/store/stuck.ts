@@ -1,6 +1,6 @@
 // Stuck and orphaned keys (SPEC §3), oldest first, with keyset pagination.
 import "server-only";
-import type { Pool } from "pg";
+import type { Pool, PoolClient } from "pg";
 import type { Config } from "../config";
 import type { StuckKey, StuckKeysPage } from "../api-types/stuck";
 import { encodeCursor } from "../http/cursor";
@@ -19,9 +19,11 @@ export type StuckCursor = { since: string; id: string };
 
 type Row = Omit<StuckKey, "lockedAt"> & { lockedAt: Date | null; since: string };
 
+// The stuck predicate (SPEC §3) for every reader and for the release/fail actions; $1–$3 are the
+// lock timeouts (lockTimeoutParams), then four filter parameters from `first`.
 // status = 'in_progress' repeats the partial index's predicate exactly; the stuck condition and
 // the filters then only look at in-progress rows, a small set even in a large store.
-function whereStuck(first: number): string {
+export function whereStuck(first: number): string {
   const p = (i: number) => `$${first + i}`;
   return `k.status = 'in_progress'
       AND coalesce(k.locked_at, k.updated_at) < now() - make_interval(secs => coalesce(o.secs, $3))
@@ -31,17 +33,17 @@ function whereStuck(first: number): string {
       AND (${p(3)}::int IS NULL OR coalesce(k.locked_at, k.updated_at) < now() - make_interval(secs => ${p(3)}))`;
 }
 
-function filterParams(f: StuckFilter) {
+export function filterParams(f: StuckFilter) {
   return [f.endpoint ?? null, f.scope ?? null, f.lockOwner ?? null, f.minAgeSeconds ?? null];
 }
 
-function stuckFrom(t: TableNames): string {
+export function stuckFrom(t: TableNames): string {
   return `FROM ${t.keys} k LEFT JOIN unnest($1::text[], $2::int[]) AS o(endpoint, secs) ON o.endpoint = k.endpoint`;
 }
 
 /** How many keys are stuck (or orphaned) now, optionally filtered: the Overview tile and the list's total. */
 export async function countStuckKeys(
-  db: Pool,
+  db: Pool | PoolClient,
   t: TableNames,
   cfg: Config,
   filter: StuckFilter = {},

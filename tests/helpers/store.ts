@@ -5,6 +5,7 @@ import { inject } from "vitest";
 import type { Pool } from "pg";
 import { createPool } from "../../lib/pg-pool";
 import { contractStatements, ownSchemaStatements } from "../../lib/schema/contract";
+import { operationsStatements } from "../../lib/schema/operations";
 import { rollupStatements } from "../../lib/schema/rollups";
 import { tableNamesFor, type TableNames } from "../../lib/tables";
 
@@ -27,6 +28,7 @@ export async function createTestStore(options: { poolMax?: number } = {}): Promi
   }
   for (const s of ownSchemaStatements(t)) await pool.query(s);
   for (const s of rollupStatements(t)) await pool.query(s);
+  for (const s of operationsStatements(t)) await pool.query(s);
   return {
     pool,
     t,

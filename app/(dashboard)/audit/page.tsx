@@ -1,14 +1,38 @@
+import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import { NotBuiltYet } from "@/components/ui/NotBuiltYet";
+import { currentViewer } from "@/lib/auth/request-identity";
+import { getPool } from "@/lib/db";
+import { log } from "@/lib/log";
+import { auditQuery } from "@/lib/queries/audit";
+import { makeQueryClient } from "@/lib/queries/query-client";
+import { listAudit } from "@/lib/store/audit";
+import { tableNames } from "@/lib/tables";
+import type { RawSearchParams } from "../search-params";
+import { AuditClient } from "./client";
+import { parseAuditParams } from "./search-params";
 
+export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Audit" };
 
-export default function Page() {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<RawSearchParams>;
+}) {
+  const q = parseAuditParams(await searchParams);
+  const queryClient = makeQueryClient();
+  const viewer = await currentViewer();
+  if (!q.cursor && viewer.identity) {
+    try {
+      const page = await listAudit(getPool(), tableNames(), q, { limit: 50 });
+      queryClient.setQueryData(auditQuery(q).queryKey, page);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "audit prefetch failed");
+    }
+  }
   return (
-    <NotBuiltYet
-      title="Audit"
-      issue={4}
-      what="Every operator action: who, when, what, why, with the key's state before and after."
-    />
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <AuditClient query={q} />
+    </HydrationBoundary>
   );
 }

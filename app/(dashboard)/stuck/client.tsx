@@ -1,15 +1,25 @@
 "use client";
 
 import Link from "next/link";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { StuckKeysTable } from "@/components/tables/StuckKeysTable";
 import { Banner } from "@/components/ui/Banner";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
+import type { KeyAction } from "@/lib/api-types/actions";
+import type { StuckKey } from "@/lib/api-types/stuck";
+import type { ViewerInfo } from "@/lib/api-types/viewer";
 import { formatAge, formatCount } from "@/lib/format";
 import { stuckQuery, stuckSearch, type StuckQuery } from "@/lib/queries/stuck";
+import { BulkActions } from "./bulk-actions";
+import { KeyActionDialog, type ActionOutcome } from "./key-action-dialog";
 import { MIN_AGE_CHOICES } from "./search-params";
 
-export function StuckKeysClient({ query }: { query: StuckQuery }) {
+export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: ViewerInfo }) {
+  const queryClient = useQueryClient();
+  const [dialog, setDialog] = useState<{ key: StuckKey; action: KeyAction } | null>(null);
+  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: ["stuck"] });
   const q = useQuery({
     ...stuckQuery(query),
     refetchInterval: 10_000,
@@ -77,6 +87,19 @@ export function StuckKeysClient({ query }: { query: StuckQuery }) {
           {q.error.message}
         </Banner>
       ) : null}
+      {outcome ? <OutcomeBanner outcome={outcome} /> : null}
+      {dialog ? (
+        <KeyActionDialog
+          target={dialog.key}
+          action={dialog.action}
+          onCancel={() => setDialog(null)}
+          onDone={(o) => {
+            setDialog(null);
+            setOutcome(o);
+            refresh();
+          }}
+        />
+      ) : null}
       {data ? (
         <section className="card">
           <div className="card-header">
@@ -84,7 +107,11 @@ export function StuckKeysClient({ query }: { query: StuckQuery }) {
               {formatCount(data.total)} stuck {data.total === 1 ? "key" : "keys"}
               {filtered ? " matching the filters" : ""}
             </h2>
-            <span className="muted">Release and fail actions are not available yet.</span>
+            {viewer.canWrite ? null : (
+              <span className="muted" data-testid="write-disabled">
+                Actions disabled: {viewer.reason}
+              </span>
+            )}
           </div>
           {data.items.length === 0 ? (
             <p className="empty-state">
@@ -93,7 +120,27 @@ export function StuckKeysClient({ query }: { query: StuckQuery }) {
                 : "No stuck keys: every in-progress key is within its lock timeout."}
             </p>
           ) : (
-            <StuckKeysTable rows={data.items} />
+            <StuckKeysTable
+              rows={data.items}
+              actions={(k) => (
+                <>
+                  {(["release", "fail"] as const).map((action) => (
+                    <button
+                      key={action}
+                      type="button"
+                      disabled={!viewer.canWrite}
+                      title={viewer.canWrite ? undefined : (viewer.reason ?? undefined)}
+                      onClick={() => {
+                        setOutcome(null);
+                        setDialog({ key: k, action });
+                      }}
+                    >
+                      {action === "release" ? "Release" : "Fail"}
+                    </button>
+                  ))}
+                </>
+              )}
+            />
           )}
           <p className="actions pager">
             {query.cursor ? (
@@ -111,6 +158,45 @@ export function StuckKeysClient({ query }: { query: StuckQuery }) {
       ) : q.isPending ? (
         <p className="muted">Loading…</p>
       ) : null}
+      {viewer.canWrite && data && data.total > 0 ? (
+        <BulkActions
+          filter={{
+            endpoint: query.endpoint,
+            scope: query.scope,
+            lockOwner: query.lockOwner,
+            minAgeSeconds: query.minAgeSeconds || undefined,
+          }}
+          onChanged={refresh}
+        />
+      ) : null}
     </div>
+  );
+}
+
+function OutcomeBanner({ outcome }: { outcome: ActionOutcome }) {
+  const k = outcome.key;
+  const what = `${k.key} (${k.endpoint}, client ${k.scope})`;
+  if (outcome.ok) {
+    return (
+      <Banner
+        tone="info"
+        title={`${outcome.action === "release" ? "Released" : "Failed"} ${what}.`}
+      >
+        <span data-testid="action-result">
+          {outcome.action === "release"
+            ? "The client's next retry runs the work again."
+            : "Retries now get a definitive error."}{" "}
+          <Link href={`/audit?keyId=${k.id}`}>Audit entry →</Link>
+        </span>
+      </Banner>
+    );
+  }
+  return (
+    <Banner
+      tone={outcome.status === 409 ? "warn" : "bad"}
+      title={`${outcome.action === "release" ? "Release" : "Fail"} of ${what}: nothing changed.`}
+    >
+      <span data-testid="action-result">{outcome.message}</span>
+    </Banner>
   );
 }

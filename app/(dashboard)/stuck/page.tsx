@@ -1,5 +1,6 @@
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
+import { currentViewer, viewerInfo } from "@/lib/auth/request-identity";
 import { config } from "@/lib/config";
 import { getPool } from "@/lib/db";
 import { log } from "@/lib/log";
@@ -21,7 +22,8 @@ export default async function StuckKeysPage({
 }) {
   const q = parseStuckParams(await searchParams);
   const queryClient = makeQueryClient();
-  if (!q.cursor) {
+  const viewer = await currentViewer();
+  if (!q.cursor && viewer.identity) {
     // The first page is prefetched; later pages (opaque cursors) are validated by the API.
     try {
       const page = await listStuckKeys(getPool(), tableNames(), config(), q, { limit: 50 });
@@ -32,7 +34,7 @@ export default async function StuckKeysPage({
   }
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <StuckKeysClient query={q} />
+      <StuckKeysClient query={q} viewer={viewerInfo(viewer)} />
     </HydrationBoundary>
   );
 }

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { config } from "@/lib/config";
 import { getPool } from "@/lib/db";
 import { decodeCursor } from "@/lib/http/cursor";
-import { jsonRoute, searchParamsOf } from "@/lib/http/json-route";
+import { searchParamsOf } from "@/lib/http/json-route";
+import { readRoute } from "@/lib/http/read-route";
 import { listStuckKeys } from "@/lib/store/stuck";
 import { tableNames } from "@/lib/tables";
 
@@ -23,7 +24,7 @@ const cursorSchema = z.object({
   id: z.string().regex(/^\d{1,19}$/),
 });
 
-export const GET = jsonRoute(async (req) => {
+export const GET = readRoute(async (req) => {
   const q = querySchema.parse(searchParamsOf(req));
   const cursor = q.cursor ? decodeCursor(q.cursor, cursorSchema) : undefined;
   const page = await listStuckKeys(getPool(), tableNames(), config(), q, {

@@ -1,0 +1,165 @@
+"use client";
+
+import Link from "next/link";
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { Banner } from "@/components/ui/Banner";
+import { ConfirmDialog } from "@/components/ui/ConfirmDialog";
+import { ReasonField } from "@/components/ui/ReasonField";
+import type { BulkFilter, BulkResult, KeyAction } from "@/lib/api-types/actions";
+import { formatAge, formatCount } from "@/lib/format";
+import { postBulkAction } from "@/lib/queries/actions";
+import { ACTION_EXPLAINED } from "./key-action-dialog";
+
+function describe(filter: BulkFilter): string {
+  const parts = [
+    filter.endpoint ? `on ${filter.endpoint}` : "on every endpoint",
+    filter.scope ? `of client ${filter.scope}` : null,
+    filter.lockOwner ? `locked by ${filter.lockOwner}` : null,
+    filter.minAgeSeconds ? `older than ${formatAge(filter.minAgeSeconds)}` : null,
+  ];
+  return parts.filter(Boolean).join(" ");
+}
+
+/** Release or fail every stuck key matching the page's filters: preview, confirm, result. */
+export function BulkActions({ filter, onChanged }: { filter: BulkFilter; onChanged: () => void }) {
+  const [action, setAction] = useState<KeyAction>("release");
+  const [reason, setReason] = useState("");
+  const [preview, setPreview] = useState<BulkResult | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [typed, setTyped] = useState("");
+  const verb = action === "release" ? "Release" : "Fail";
+  const body = (dryRun: boolean) => ({ action, filter, reason: reason.trim(), dryRun });
+
+  const previewMutation = useMutation({
+    mutationFn: () => postBulkAction(body(true)),
+    onSuccess: (r) => setPreview(r),
+  });
+  const runMutation = useMutation({
+    mutationFn: () => postBulkAction(body(false)),
+    onSuccess: () => {
+      setConfirming(false);
+      setPreview(null);
+      setTyped("");
+      onChanged();
+    },
+    onError: () => setConfirming(false),
+  });
+  const result = runMutation.data;
+  const reset = () => {
+    setPreview(null);
+    runMutation.reset();
+  };
+
+  return (
+    <section className="card bulk" aria-label="Bulk action">
+      <h2>Act on every stuck key {describe(filter)}</h2>
+      <div className="bulk-form">
+        <fieldset className="segmented">
+          <legend className="visually-hidden">Action</legend>
+          {(["release", "fail"] as const).map((a) => (
+            <label key={a} className={action === a ? "on" : ""}>
+              <input
+                type="radio"
+                name="bulk-action"
+                value={a}
+                checked={action === a}
+                onChange={() => {
+                  setAction(a);
+                  reset();
+                }}
+              />
+              {a === "release" ? "Release" : "Fail"}
+            </label>
+          ))}
+        </fieldset>
+        <p className="muted">{ACTION_EXPLAINED[action]}</p>
+        <ReasonField value={reason} onChange={setReason} />
+        <div className="actions">
+          <button
+            type="button"
+            disabled={reason.trim().length === 0 || previewMutation.isPending}
+            onClick={() => {
+              runMutation.reset();
+              previewMutation.mutate();
+            }}
+          >
+            Preview
+          </button>
+          {preview ? (
+            <span data-testid="bulk-preview">
+              {formatCount(preview.matched)} stuck{" "}
+              {preview.matched === 1 ? "key matches" : "keys match"}
+              {preview.matched > preview.cap
+                ? `; one action changes at most ${formatCount(preview.cap)} (oldest first), run it again for the rest`
+                : ""}
+              .
+            </span>
+          ) : null}
+          {preview && preview.wouldChange > 0 ? (
+            <button
+              type="button"
+              className={`btn-${action === "fail" ? "bad" : "warn"}`}
+              onClick={() => setConfirming(true)}
+            >
+              {verb} {formatCount(preview.wouldChange)} keys…
+            </button>
+          ) : null}
+        </div>
+      </div>
+      {previewMutation.isError ? (
+        <Banner tone="bad" title="Preview failed.">
+          {previewMutation.error.message}
+        </Banner>
+      ) : null}
+      {runMutation.isError ? (
+        <Banner tone="bad" title={`${verb} failed: nothing was changed.`}>
+          {runMutation.error.message}
+        </Banner>
+      ) : null}
+      {result ? (
+        <Banner
+          tone="info"
+          title={`${result.action === "release" ? "Released" : "Failed"} ${formatCount(result.changed)} of ${formatCount(result.matched)} matching keys.`}
+        >
+          <span data-testid="bulk-result">
+            {result.skippedLocked > 0
+              ? `${formatCount(result.skippedLocked)} skipped: a writer held them at that moment. `
+              : ""}
+            {result.batchId ? (
+              <Link href={`/audit?batchId=${result.batchId}`}>See them in the audit log →</Link>
+            ) : null}
+          </span>
+        </Banner>
+      ) : null}
+      {confirming && preview ? (
+        <ConfirmDialog
+          title={`${verb} ${formatCount(preview.wouldChange)} stuck keys?`}
+          confirmLabel={`${verb} ${formatCount(preview.wouldChange)} keys`}
+          tone={action === "fail" ? "bad" : "warn"}
+          confirmDisabled={typed.trim() !== String(preview.wouldChange)}
+          busy={runMutation.isPending}
+          onConfirm={() => runMutation.mutate()}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>
+            Every key stuck {describe(filter)} at the moment you confirm, oldest first, at most{" "}
+            {formatCount(preview.cap)}. Keys that complete meanwhile or that a writer holds are left
+            alone. Each change is written to the audit log with your reason:
+          </p>
+          <blockquote className="reason-quote">{reason.trim()}</blockquote>
+          <label className="reason-field">
+            Type {preview.wouldChange} to confirm
+            <input
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              inputMode="numeric"
+              autoFocus
+              aria-label="Number of keys to confirm"
+            />
+          </label>
+        </ConfirmDialog>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { getPool } from "@/lib/db";
+import { decodeCursor } from "@/lib/http/cursor";
+import { searchParamsOf } from "@/lib/http/json-route";
+import { readRoute } from "@/lib/http/read-route";
+import { keyIdSchema } from "@/lib/http/action-schemas";
+import { listAudit } from "@/lib/store/audit";
+import { tableNames } from "@/lib/tables";
+
+export const dynamic = "force-dynamic";
+
+const querySchema = z.strictObject({
+  actor: z.string().trim().min(1).max(255).optional(),
+  key: z.string().min(1).max(255).optional(),
+  keyId: keyIdSchema.optional(),
+  action: z.enum(["release", "fail", "reveal"]).optional(),
+  batchId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(500).optional(),
+});
+const cursorSchema = z.object({
+  at: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/),
+  id: z.string().regex(/^\d{1,19}$/),
+});
+
+export const GET = readRoute(async (req) => {
+  const q = querySchema.parse(searchParamsOf(req));
+  const cursor = q.cursor ? decodeCursor(q.cursor, cursorSchema) : undefined;
+  const page = await listAudit(getPool(), tableNames(), q, { limit: q.limit, cursor });
+  return NextResponse.json(page, { headers: { "cache-control": "no-store" } });
+});

@@ -1,0 +1,73 @@
+"use client";
+
+import {
+  Area,
+  AreaChart,
+  CartesianGrid,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import type { StuckPoint } from "@/lib/api-types/overview";
+import { formatCount } from "@/lib/format";
+import { AXIS_COLOR, GRID_COLOR, STUCK_COLOR } from "./palette";
+import { bucketName, formatBucketLabel, formatBucketTick } from "./time-format";
+
+/** Stuck keys over time: the highest count sampled in each bucket (gaps: no sample taken). */
+export function StuckKeysChart({
+  data,
+  bucketSeconds,
+}: {
+  data: StuckPoint[];
+  bucketSeconds: number;
+}) {
+  const unit = `stuck keys (max per ${bucketName(bucketSeconds)})`;
+  return (
+    <div className="chart" role="img" aria-label={`Stuck keys over time, ${unit}`}>
+      <ResponsiveContainer width="100%" height={200}>
+        <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+          <CartesianGrid stroke={GRID_COLOR} vertical={false} />
+          <XAxis
+            dataKey="t"
+            tickFormatter={(v: string) => formatBucketTick(v, bucketSeconds)}
+            stroke={AXIS_COLOR}
+            fontSize={12}
+            minTickGap={24}
+          />
+          <YAxis
+            stroke={AXIS_COLOR}
+            fontSize={12}
+            allowDecimals={false}
+            tickFormatter={(v: number) => formatCount(v)}
+            label={{
+              value: "stuck keys",
+              angle: -90,
+              position: "insideLeft",
+              fill: AXIS_COLOR,
+              fontSize: 12,
+              dy: 40,
+            }}
+          />
+          <Tooltip
+            labelFormatter={(v) => formatBucketLabel(String(v), bucketSeconds)}
+            formatter={(value) => [
+              value === null || value === undefined ? "no sample" : formatCount(Number(value)),
+              "Stuck keys (max)",
+            ]}
+          />
+          <Area
+            type="stepAfter"
+            dataKey="stuck"
+            name="Stuck keys"
+            stroke={STUCK_COLOR}
+            fill={STUCK_COLOR}
+            fillOpacity={0.2}
+            connectNulls={false}
+            isAnimationActive={false}
+          />
+        </AreaChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import type { AuditEntry, KeyState } from "@/lib/api-types/actions";
+
+const ACTION_LABELS = { release: "Released", fail: "Failed", reveal: "Revealed response" };
+
+function describeState(s: Partial<KeyState> | null): string {
+  if (!s) return "–";
+  const lock = s.lockOwner ? `locked by ${s.lockOwner}` : s.lockedAt ? "locked" : "unlocked";
+  const code = s.responseCode ? `, response ${s.responseCode}` : "";
+  return `${s.status ?? "?"}, ${lock}${s.recoveryPoint ? `, at ${s.recoveryPoint}` : ""}${code}`;
+}
+
+function formatWhen(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hour12: false,
+  });
+}
+
+/** Every operator action: who, when, what, why, and the key's state before and after. */
+export function AuditTable({ rows }: { rows: AuditEntry[] }) {
+  return (
+    <table className="table" aria-label="Audit log">
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">Who</th>
+          <th scope="col">Action</th>
+          <th scope="col">Key</th>
+          <th scope="col">Why</th>
+          <th scope="col">Before → after</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((a) => (
+          <tr key={a.id}>
+            <td className="nowrap" title={a.at}>
+              {formatWhen(a.at)}
+            </td>
+            <td>
+              <span>{a.actor}</span>
+              <span className="muted block">
+                {a.actorRole} · {a.authMethod}
+              </span>
+            </td>
+            <td>
+              {ACTION_LABELS[a.action]}
+              {a.batchId ? <span className="muted block">bulk</span> : null}
+            </td>
+            <td>
+              <span className="mono key-cell block" title={a.key ?? undefined}>
+                {a.key ?? "–"}
+              </span>
+              <span className="muted block">
+                {a.endpoint} · {a.scope}
+              </span>
+            </td>
+            <td className="reason-cell">{a.reason}</td>
+            <td className="muted">
+              {describeState(a.before)} → <strong>{describeState(a.after)}</strong>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,32 @@
+export const REASON_MAX = 500;
+
+/** The required "why" of every operator action; it goes to the audit log verbatim. */
+export function ReasonField({
+  value,
+  onChange,
+  autoFocus,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  autoFocus?: boolean;
+}) {
+  const length = value.trim().length;
+  return (
+    <label className="reason-field">
+      Reason (required, recorded in the audit log)
+      <textarea
+        name="reason"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        maxLength={REASON_MAX}
+        rows={3}
+        required
+        autoFocus={autoFocus}
+        placeholder="e.g. INC-2291: payments worker OOM-killed at 02:10; clients will retry"
+      />
+      <span className={length > REASON_MAX ? "tone-text-bad" : "muted"}>
+        {length}/{REASON_MAX}
+      </span>
+    </label>
+  );
+}

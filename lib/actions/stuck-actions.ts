@@ -1,0 +1,225 @@
+// Release and fail (SPEC §4.2, §6): a conditional update that only touches a key still stuck at
+// that instant on the database clock, written in one statement with its event row and its audit
+// row, so that a change never exists without its audit row or the other way round.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Pool, PoolClient } from "pg";
+import type { Config } from "../config";
+import { assertOperator } from "../auth/authorize";
+import type { Identity } from "../auth/identity";
+import {
+  BULK_CAP,
+  type BulkFilter,
+  type BulkResult,
+  type KeyAction,
+  type KeyActionResult,
+  type KeyState,
+} from "../api-types/actions";
+import { ApiError } from "../http/errors";
+import { inTransaction } from "../pg-pool";
+import type { TableNames } from "../tables";
+import { lockTimeoutParams } from "../store/lock-timeouts";
+import { countStuckKeys, filterParams, stuckFrom, whereStuck } from "../store/stuck";
+
+/** What a client retrying a failed key is told from then on. */
+export const FAILED_RESPONSE = {
+  error: "request_failed",
+  message:
+    "This request was stopped by an operator and will not run again. Use a new Idempotency-Key to retry it.",
+};
+
+const stateJson = (a: string) => `jsonb_build_object(
+  'status', ${a}.status, 'lockedAt', ${a}.locked_at, 'lockOwner', ${a}.lock_owner,
+  'recoveryPoint', ${a}.recovery_point, 'attempts', ${a}.attempts,
+  'responseCode', ${a}.response_code, 'updatedAt', ${a}.updated_at)`;
+
+// $1–$7 lock timeouts and filters (whereStuck), $8 one key's id or null, $9 how many at most,
+// $10 action, $11 actor, $12 role, $13 auth method, $14 reason, $15 batch id, $16 failed body.
+function changeStatement(t: TableNames, lockMode: "wait" | "skip"): string {
+  return `
+    WITH target AS (
+      SELECT k.id, k.status, k.locked_at, k.lock_owner, k.recovery_point, k.attempts,
+             k.response_code, k.updated_at
+        ${stuckFrom(t)}
+       WHERE ${whereStuck(4)} AND ($8::bigint IS NULL OR k.id = $8)
+       ORDER BY coalesce(k.locked_at, k.updated_at), k.id
+       LIMIT $9
+       FOR UPDATE OF k${lockMode === "skip" ? " SKIP LOCKED" : ""}
+    ), changed AS (
+      UPDATE ${t.keys} k
+         SET status = CASE WHEN $10::text = 'fail' THEN 'failed' ELSE k.status END,
+             locked_at = NULL, lock_owner = NULL, updated_at = now(),
+             response_code = CASE WHEN $10::text = 'fail' THEN 500 ELSE k.response_code END,
+             response_body = CASE WHEN $10::text = 'fail' THEN $16::jsonb ELSE k.response_body END,
+             completed_at = CASE WHEN $10::text = 'fail' THEN now() ELSE k.completed_at END
+        FROM target b
+       WHERE k.id = b.id
+      RETURNING k.id, k.scope, k.endpoint, k.key, k.request_hash, k.status, k.locked_at,
+                k.lock_owner, k.recovery_point, k.attempts, k.response_code, k.updated_at,
+                ${stateJson("b")} AS before, ${stateJson("k")} AS after
+    ), event AS (
+      INSERT INTO ${t.events} (key_id, scope, endpoint, key, kind, request_hash, response_code, instance)
+      SELECT id, scope, endpoint, key,
+             CASE WHEN $10::text = 'fail' THEN 'failed_manually' ELSE 'released' END,
+             request_hash, CASE WHEN $10::text = 'fail' THEN 500 END, 'idemscope'
+        FROM changed
+    ), audit AS (
+      INSERT INTO ${t.ownTable("audit_log")}
+        (actor, actor_role, auth_method, action, key_id, scope, endpoint, key, reason, before, after, batch_id)
+      SELECT $11, $12, $13, $10::text, id, scope, endpoint, key, $14, before, after, $15::uuid
+        FROM changed
+      RETURNING id, key_id
+    )
+    SELECT c.id::text AS id, c.scope, c.endpoint, c.key, c.status, c.locked_at, c.lock_owner,
+           c.recovery_point, c.attempts, c.response_code, c.updated_at, a.id::text AS audit_id
+      FROM changed c JOIN audit a ON a.key_id = c.id`;
+}
+
+type ChangedRow = {
+  id: string;
+  scope: string;
+  endpoint: string;
+  key: string;
+  status: KeyState["status"];
+  locked_at: Date | null;
+  lock_owner: string | null;
+  recovery_point: string | null;
+  attempts: number;
+  response_code: number | null;
+  updated_at: Date;
+  audit_id: string;
+};
+
+function toKeyState(r: Omit<ChangedRow, "audit_id">): KeyState {
+  return {
+    id: r.id,
+    scope: r.scope,
+    endpoint: r.endpoint,
+    key: r.key,
+    status: r.status,
+    lockedAt: r.locked_at?.toISOString() ?? null,
+    lockOwner: r.lock_owner,
+    recoveryPoint: r.recovery_point,
+    attempts: r.attempts,
+    responseCode: r.response_code,
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+type ActionInput = { action: KeyAction; reason: string; actor: Identity | null };
+
+async function runChange(
+  c: PoolClient,
+  t: TableNames,
+  cfg: Config,
+  input: ActionInput & { actor: Identity },
+  target: { id: string | null; filter: BulkFilter; limit: number; lockMode: "wait" | "skip" },
+  batchId: string | null,
+): Promise<ChangedRow[]> {
+  const r = await c.query<ChangedRow>(changeStatement(t, target.lockMode), [
+    ...lockTimeoutParams(cfg),
+    ...filterParams(target.filter),
+    target.id,
+    target.limit,
+    input.action,
+    input.actor.name,
+    input.actor.role,
+    input.actor.method,
+    input.reason,
+    batchId,
+    JSON.stringify(FAILED_RESPONSE),
+  ]);
+  return r.rows;
+}
+
+/** Release or fail one key. 404 when it does not exist, 409 not_stuck when it is no longer stuck. */
+export async function actOnKey(
+  pool: Pool,
+  t: TableNames,
+  cfg: Config,
+  input: ActionInput & { id: string },
+): Promise<KeyActionResult> {
+  const actor = input.actor;
+  assertOperator(actor, cfg.auth);
+  return inTransaction(pool, async (c) => {
+    // A writer finishing this very key holds its row lock: wait briefly, never for long.
+    await c.query("SET LOCAL lock_timeout = '2s'");
+    const rows = await runChange(
+      c,
+      t,
+      cfg,
+      { ...input, actor },
+      { id: input.id, filter: {}, limit: 1, lockMode: "wait" },
+      null,
+    ).catch((err: Error & { code?: string }) => {
+      if (err.code === "55P03")
+        throw new ApiError(
+          409,
+          "key_busy",
+          "A writer holds this key right now; nothing was changed. Try again.",
+        );
+      throw err;
+    });
+    const changed = rows[0];
+    if (changed) {
+      const { audit_id, ...state } = changed;
+      return { key: toKeyState(state), auditId: audit_id };
+    }
+    const now = await c.query<{ status: string }>(`SELECT status FROM ${t.keys} WHERE id = $1`, [
+      input.id,
+    ]);
+    const status = now.rows[0]?.status;
+    if (!status) throw new ApiError(404, "not_found", `No key with id ${input.id}.`);
+    throw new ApiError(
+      409,
+      "not_stuck",
+      status === "in_progress"
+        ? "The key is no longer stuck (its worker is active again, or it was just released); nothing was changed."
+        : `The key is no longer stuck (it is ${status} now); nothing was changed.`,
+    );
+  });
+}
+
+/** Release or fail every stuck key matching `filter`, at most BULK_CAP, skipping locked ones. */
+export async function actOnStuckKeys(
+  pool: Pool,
+  t: TableNames,
+  cfg: Config,
+  input: ActionInput & { filter: BulkFilter; dryRun: boolean },
+): Promise<BulkResult> {
+  const actor = input.actor;
+  assertOperator(actor, cfg.auth);
+  const base = { action: input.action, dryRun: input.dryRun, cap: BULK_CAP };
+  if (input.dryRun) {
+    const matched = await countStuckKeys(pool, t, cfg, input.filter);
+    return {
+      ...base,
+      matched,
+      changed: 0,
+      wouldChange: Math.min(matched, BULK_CAP),
+      skippedLocked: 0,
+      batchId: null,
+    };
+  }
+  const batchId = randomUUID();
+  return inTransaction(pool, async (c) => {
+    const matched = await countStuckKeys(c, t, cfg, input.filter);
+    const rows = await runChange(
+      c,
+      t,
+      cfg,
+      { ...input, actor },
+      { id: null, filter: input.filter, limit: BULK_CAP, lockMode: "skip" },
+      batchId,
+    );
+    const wouldChange = Math.min(matched, BULK_CAP);
+    return {
+      ...base,
+      matched,
+      changed: rows.length,
+      wouldChange,
+      skippedLocked: Math.max(0, wouldChange - rows.length),
+      batchId: rows.length > 0 ? batchId : null,
+    };
+  });
+}

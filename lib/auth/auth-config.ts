@@ -1,0 +1,161 @@
+// Who may do what (SPEC §6), from the environment: trusted-proxy identity headers, bearer tokens
+// for automation, the demo's anonymous access, and the global read-only switch.
+import { BlockList, isIP } from "node:net";
+import { z } from "zod";
+
+export const ROLES = ["viewer", "operator"] as const;
+export type Role = (typeof ROLES)[number];
+
+export type TokenEntry = { name: string; role: Role; secret: string };
+
+export type AuthConfig = {
+  readOnly: boolean;
+  tokens: TokenEntry[];
+  /** proxy peers whose identity headers are believed; empty = none */
+  proxyAddresses: BlockList;
+  proxyAddressesConfigured: boolean;
+  /** alternative to addresses: the proxy proves itself with this header value */
+  proxySecret: string | undefined;
+  groupRoles: Map<string, Role>;
+  /** role of a proxy-authenticated user none of whose groups is mapped; null = refused */
+  proxyDefaultRole: Role | null;
+  /** role of a request with no identity at all; null = must authenticate */
+  anonymousRole: Role | null;
+  /** the demo only grants anonymous operator to loopback peers */
+  anonymousNeedsLoopback: boolean;
+  /** origins mutations must come from; empty = the request's own Host */
+  origins: string[];
+};
+
+const list = (raw: string) =>
+  raw
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+
+const bool = z
+  .enum(["0", "1", "true", "false", ""])
+  .default("")
+  .transform((v) => v === "1" || v === "true");
+
+const authEnvSchema = z.object({
+  IDEMSCOPE_READ_ONLY: bool,
+  IDEMSCOPE_TOKENS: z.string().default(""),
+  IDEMSCOPE_AUTH_PROXY_ADDRESSES: z.string().default(""),
+  IDEMSCOPE_AUTH_PROXY_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .refine((v) => v === undefined || v.length >= 16, "must be at least 16 characters"),
+  IDEMSCOPE_AUTH_GROUP_ROLES: z.string().default(""),
+  IDEMSCOPE_AUTH_DEFAULT_ROLE: z.enum(["viewer", "operator", "none"]).default("viewer"),
+  IDEMSCOPE_ANONYMOUS_ROLE: z.enum(["viewer", "operator", "none", ""]).default(""),
+  IDEMSCOPE_ORIGIN: z.string().default(""),
+});
+
+export class AuthConfigError extends Error {}
+
+function parseTokens(raw: string): TokenEntry[] {
+  const tokens: TokenEntry[] = [];
+  for (const part of list(raw)) {
+    // name:role:secret — the secret may itself contain ':'
+    const [name, role, ...rest] = part.split(":");
+    const secret = rest.join(":");
+    if (!name || !ROLES.includes(role as Role) || secret.length < 16) {
+      throw new AuthConfigError(
+        `IDEMSCOPE_TOKENS: "${name ?? ""}:…" must be NAME:viewer|operator:SECRET with a secret of at least 16 characters`,
+      );
+    }
+    if (tokens.some((t) => t.name === name))
+      throw new AuthConfigError(`IDEMSCOPE_TOKENS: token name "${name}" is used twice`);
+    tokens.push({ name, role: role as Role, secret });
+  }
+  return tokens;
+}
+
+function parseProxyAddresses(raw: string): BlockList {
+  const blocks = new BlockList();
+  for (const part of list(raw)) {
+    const [address, prefix] = part.split("/");
+    const family = isIP(address ?? "");
+    if (!family || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) {
+      throw new AuthConfigError(`IDEMSCOPE_AUTH_PROXY_ADDRESSES: "${part}" is not an IP or CIDR`);
+    }
+    const type = family === 6 ? "ipv6" : "ipv4";
+    if (prefix === undefined) blocks.addAddress(address as string, type);
+    else blocks.addSubnet(address as string, Number(prefix), type);
+  }
+  return blocks;
+}
+
+function parseGroupRoles(raw: string): Map<string, Role> {
+  const map = new Map<string, Role>();
+  for (const part of list(raw)) {
+    const eq = part.lastIndexOf("=");
+    const role = part.slice(eq + 1).trim();
+    if (eq <= 0 || !ROLES.includes(role as Role)) {
+      throw new AuthConfigError(
+        `IDEMSCOPE_AUTH_GROUP_ROLES: "${part}" is not GROUP=viewer|operator`,
+      );
+    }
+    map.set(part.slice(0, eq).trim(), role as Role);
+  }
+  return map;
+}
+
+function parseOrigins(raw: string): string[] {
+  return list(raw).map((o) => {
+    try {
+      const url = new URL(o);
+      if (url.origin === "null") throw new Error();
+      return url.origin;
+    } catch {
+      throw new AuthConfigError(`IDEMSCOPE_ORIGIN: "${o}" is not an origin like https://host`);
+    }
+  });
+}
+
+export function parseAuthConfig(
+  env: Record<string, string | undefined>,
+  demo: boolean,
+): AuthConfig {
+  const parsed = authEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new AuthConfigError(`${String(first?.path.join("."))}: ${first?.message}`);
+  }
+  const e = parsed.data;
+  const tokens = parseTokens(e.IDEMSCOPE_TOKENS);
+  const proxyAddresses = parseProxyAddresses(e.IDEMSCOPE_AUTH_PROXY_ADDRESSES);
+  const proxyAddressesConfigured = list(e.IDEMSCOPE_AUTH_PROXY_ADDRESSES).length > 0;
+  const proxyConfigured = proxyAddressesConfigured || e.IDEMSCOPE_AUTH_PROXY_SECRET !== undefined;
+  const authConfigured = proxyConfigured || tokens.length > 0;
+  // No auth outside the demo means a read-only dashboard for everyone (SPEC §6); with auth
+  // configured, requests without an identity are refused unless anonymous access is asked for.
+  const anonymous =
+    e.IDEMSCOPE_ANONYMOUS_ROLE === ""
+      ? demo
+        ? "operator"
+        : authConfigured
+          ? "none"
+          : "viewer"
+      : e.IDEMSCOPE_ANONYMOUS_ROLE;
+  if (anonymous === "operator" && !demo) {
+    throw new AuthConfigError(
+      "IDEMSCOPE_ANONYMOUS_ROLE=operator is only allowed in the local demo (IDEMSCOPE_DEMO=1)",
+    );
+  }
+  return {
+    readOnly: e.IDEMSCOPE_READ_ONLY,
+    tokens,
+    proxyAddresses,
+    proxyAddressesConfigured,
+    proxySecret: e.IDEMSCOPE_AUTH_PROXY_SECRET,
+    groupRoles: parseGroupRoles(e.IDEMSCOPE_AUTH_GROUP_ROLES),
+    proxyDefaultRole:
+      e.IDEMSCOPE_AUTH_DEFAULT_ROLE === "none" ? null : e.IDEMSCOPE_AUTH_DEFAULT_ROLE,
+    anonymousRole: anonymous === "none" ? null : anonymous,
+    anonymousNeedsLoopback: demo,
+    origins: parseOrigins(e.IDEMSCOPE_ORIGIN),
+  };
+}

@@ -1,0 +1,31 @@
+// Request validation shared by the action routes and the pages that build their requests.
+import { z } from "zod";
+
+export const reasonSchema = z
+  .string({ error: "a reason is required (1–500 characters)" })
+  .trim()
+  .min(1, "a reason is required (1–500 characters)")
+  .max(500, "at most 500 characters");
+
+export const keyActionBody = z.strictObject({ reason: reasonSchema });
+
+const filterText = z.string().trim().min(1).max(255).optional();
+
+export const bulkFilterSchema = z.strictObject({
+  endpoint: filterText,
+  scope: filterText,
+  lockOwner: filterText,
+  minAgeSeconds: z.number().int().min(0).max(315_360_000).optional(),
+});
+
+export const bulkBody = z.strictObject({
+  action: z.enum(["release", "fail"], { error: 'action must be "release" or "fail"' }),
+  filter: bulkFilterSchema.default({}),
+  reason: reasonSchema,
+  dryRun: z.boolean().default(false),
+});
+
+export const keyIdSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,18}$/, "a key id is a positive integer")
+  .refine((v) => BigInt(v) <= 9223372036854775807n, "a key id is a positive integer");

@@ -1,0 +1,33 @@
+// POST /api/v1/keys/{id}/release and …/fail: one handler, two actions.
+import "server-only";
+import { NextResponse } from "next/server";
+import type { z } from "zod";
+import { actOnKey } from "../actions/stuck-actions";
+import type { KeyAction } from "../api-types/actions";
+import { config } from "../config";
+import { getPool } from "../db";
+import { tableNames } from "../tables";
+import { keyActionBody, keyIdSchema } from "./action-schemas";
+import { ApiError } from "./errors";
+import { mutationRoute } from "./mutation-route";
+
+type Ctx = { params: Promise<{ id: string }> };
+
+export function keyActionRoute(action: KeyAction) {
+  return mutationRoute<Ctx, z.infer<typeof keyActionBody>>(
+    keyActionBody,
+    async ({ ctx, actor, body }) => {
+      const { id } = await ctx.params;
+      const parsed = keyIdSchema.safeParse(id);
+      if (!parsed.success)
+        throw new ApiError(400, "invalid_request", `id: ${parsed.error.issues[0]?.message}`);
+      const result = await actOnKey(getPool(), tableNames(), config(), {
+        action,
+        id: parsed.data,
+        reason: body.reason,
+        actor,
+      });
+      return NextResponse.json(result, { headers: { "cache-control": "no-store" } });
+    },
+  );
+}

@@ -1,0 +1,26 @@
+// react-query options for the Audit page.
+import { queryOptions } from "@tanstack/react-query";
+import type { AuditPage } from "../api-types/actions";
+import { fetchJson } from "./fetch-json";
+
+export type AuditQuery = {
+  actor?: string;
+  key?: string;
+  keyId?: string;
+  action?: "release" | "fail" | "reveal";
+  batchId?: string;
+  cursor?: string;
+};
+
+export function auditSearch(q: AuditQuery): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== "") params.set(k, String(v));
+  return params.toString();
+}
+
+export function auditQuery(q: AuditQuery) {
+  return queryOptions({
+    queryKey: ["audit", q] as const,
+    queryFn: ({ signal }) => fetchJson<AuditPage>(`/api/v1/audit?${auditSearch(q)}`, { signal }),
+  });
+}
