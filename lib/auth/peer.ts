@@ -9,7 +9,10 @@ export const PEER_TOKEN_ENV = "IDEMSCOPE_PEER_TOKEN";
 type HeaderGetter = { get(name: string): string | null };
 
 /** The verified peer address, or null when the request did not come through scripts/serve.ts. */
-export function verifiedPeer(headers: HeaderGetter, env = process.env): string | null {
+export function verifiedPeer(
+  headers: HeaderGetter,
+  env: Record<string, string | undefined> = process.env,
+): string | null {
   const expected = env[PEER_TOKEN_ENV];
   if (!expected || headers.get(PEER_TOKEN_HEADER) !== expected) return null;
   const peer = headers.get(PEER_HEADER);
