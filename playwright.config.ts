@@ -8,6 +8,14 @@ const API_PORT = Number(process.env.E2E_API_PORT ?? 3211);
 
 export const DEMO_API_URL = `http://127.0.0.1:${API_PORT}`;
 
+// Auth as a deployment behind oauth2-proxy would have it (the secret stands in for the proxy's
+// address), plus tokens for automation; callers with neither are the demo's anonymous operator.
+export const E2E_AUTH = {
+  proxySecret: "e2e-proxy-secret-0123456789",
+  viewerToken: "e2e-viewer-token-0123456789",
+  operatorToken: "e2e-operator-token-0123456789",
+};
+
 export default defineConfig({
   testDir: "tests/e2e",
   outputDir: "test-results/e2e",
@@ -31,7 +39,13 @@ export default defineConfig({
       "--history 7d --intents-per-day 3000 --rate 8 --chaos-control",
     ].join(" "),
     url: `http://127.0.0.1:${PORT}/api/health`,
-    env: { DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      DATABASE_URL: "",
+      NEXT_TELEMETRY_DISABLED: "1",
+      IDEMSCOPE_AUTH_PROXY_SECRET: E2E_AUTH.proxySecret,
+      IDEMSCOPE_AUTH_GROUP_ROLES: "oncall=operator,eng=viewer",
+      IDEMSCOPE_TOKENS: `ci-bot:viewer:${E2E_AUTH.viewerToken},pager:operator:${E2E_AUTH.operatorToken}`,
+    },
     timeout: 180_000,
     reuseExistingServer: false,
     stdout: "ignore",

@@ -13,3 +13,11 @@ export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
     throw new ApiError(400, "invalid_request", "cursor: not a cursor this API returned");
   }
 }
+
+/** A (timestamp, id) keyset position; the time keeps microseconds (a JS Date would round them). */
+export function timeIdCursor<K extends string>(timeField: K) {
+  return z.object({
+    [timeField]: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/),
+    id: z.string().regex(/^\d{1,19}$/),
+  } as Record<K | "id", z.ZodString>);
+}

@@ -2,6 +2,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { AuditPage } from "../api-types/actions";
 import { fetchJson } from "./fetch-json";
+import { searchString } from "./search-string";
 
 export type AuditQuery = {
   actor?: string;
@@ -13,9 +14,7 @@ export type AuditQuery = {
 };
 
 export function auditSearch(q: AuditQuery): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== "") params.set(k, String(v));
-  return params.toString();
+  return searchString(q);
 }
 
 export function auditQuery(q: AuditQuery) {

@@ -2,6 +2,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { StuckKeysPage } from "../api-types/stuck";
 import { fetchJson } from "./fetch-json";
+import { searchString } from "./search-string";
 
 export type StuckQuery = {
   endpoint?: string;
@@ -12,9 +13,7 @@ export type StuckQuery = {
 };
 
 export function stuckSearch(q: StuckQuery): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== "") params.set(k, String(v));
-  return params.toString();
+  return searchString(q);
 }
 
 export function stuckQuery(q: StuckQuery) {

@@ -66,7 +66,6 @@ test.describe("Navigation", () => {
     ["Clients", "/clients"],
     ["Trends", "/trends"],
     ["Store", "/store"],
-    ["Audit", "/audit"],
   ] as const;
 
   test("reaches every page; pages not built yet say so plainly", async ({ page }) => {

@@ -4,6 +4,8 @@ import Link from "next/link";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { AuditTable } from "@/components/tables/AuditTable";
 import { Banner } from "@/components/ui/Banner";
+import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
+import { Pager } from "@/components/ui/Pager";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { auditQuery, auditSearch, type AuditQuery } from "@/lib/queries/audit";
 
@@ -64,12 +66,7 @@ export function AuditClient({ query }: { query: AuditQuery }) {
         </Banner>
       ) : null}
       {q.isError ? (
-        <Banner
-          tone="bad"
-          title={data ? "Data is stale: the last refresh failed." : "Cannot load the audit log."}
-        >
-          {q.error.message}
-        </Banner>
+        <ListErrorBanner message={q.error.message} hasData={Boolean(data)} what="the audit log" />
       ) : null}
       {data ? (
         <section className="card">
@@ -82,16 +79,18 @@ export function AuditClient({ query }: { query: AuditQuery }) {
           ) : (
             <AuditTable rows={data.items} />
           )}
-          <p className="actions pager">
-            {query.cursor ? (
-              <Link href={`/audit?${auditSearch({ ...query, cursor: undefined })}`}>← Newest</Link>
-            ) : null}
-            {data.nextCursor ? (
-              <Link href={`/audit?${auditSearch({ ...query, cursor: data.nextCursor })}`}>
-                Older →
-              </Link>
-            ) : null}
-          </p>
+          <Pager
+            firstHref={
+              query.cursor ? `/audit?${auditSearch({ ...query, cursor: undefined })}` : null
+            }
+            nextHref={
+              data.nextCursor
+                ? `/audit?${auditSearch({ ...query, cursor: data.nextCursor })}`
+                : null
+            }
+            firstLabel="← Newest"
+            nextLabel="Older →"
+          />
         </section>
       ) : q.isPending ? (
         <p className="muted">Loading…</p>

@@ -1,6 +1,5 @@
 "use client";
 
-import Link from "next/link";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Banner } from "@/components/ui/Banner";
@@ -10,6 +9,8 @@ import type { BulkFilter, BulkResult, KeyAction } from "@/lib/api-types/actions"
 import { formatAge, formatCount } from "@/lib/format";
 import { postBulkAction } from "@/lib/queries/actions";
 import { ACTION_EXPLAINED } from "./key-action-dialog";
+
+const keys = (n: number) => `${formatCount(n)} ${n === 1 ? "key" : "keys"}`;
 
 function describe(filter: BulkFilter): string {
   const parts = [
@@ -21,8 +22,15 @@ function describe(filter: BulkFilter): string {
   return parts.filter(Boolean).join(" ");
 }
 
-/** Release or fail every stuck key matching the page's filters: preview, confirm, result. */
-export function BulkActions({ filter, onChanged }: { filter: BulkFilter; onChanged: () => void }) {
+/** Release or fail every stuck key matching the page's filters: preview, then confirm. */
+export function BulkActions({
+  filter,
+  onChanged,
+}: {
+  filter: BulkFilter;
+  /** after a real run: the page reports it (this panel may vanish when no key is left) */
+  onChanged: (result: BulkResult) => void;
+}) {
   const [action, setAction] = useState<KeyAction>("release");
   const [reason, setReason] = useState("");
   const [preview, setPreview] = useState<BulkResult | null>(null);
@@ -37,15 +45,14 @@ export function BulkActions({ filter, onChanged }: { filter: BulkFilter; onChang
   });
   const runMutation = useMutation({
     mutationFn: () => postBulkAction(body(false)),
-    onSuccess: () => {
+    onSuccess: (result) => {
       setConfirming(false);
       setPreview(null);
       setTyped("");
-      onChanged();
+      onChanged(result);
     },
     onError: () => setConfirming(false),
   });
-  const result = runMutation.data;
   const reset = () => {
     setPreview(null);
     runMutation.reset();
@@ -102,7 +109,7 @@ export function BulkActions({ filter, onChanged }: { filter: BulkFilter; onChang
               className={`btn-${action === "fail" ? "bad" : "warn"}`}
               onClick={() => setConfirming(true)}
             >
-              {verb} {formatCount(preview.wouldChange)} keys…
+              {verb} {keys(preview.wouldChange)}…
             </button>
           ) : null}
         </div>
@@ -117,25 +124,10 @@ export function BulkActions({ filter, onChanged }: { filter: BulkFilter; onChang
           {runMutation.error.message}
         </Banner>
       ) : null}
-      {result ? (
-        <Banner
-          tone="info"
-          title={`${result.action === "release" ? "Released" : "Failed"} ${formatCount(result.changed)} of ${formatCount(result.matched)} matching keys.`}
-        >
-          <span data-testid="bulk-result">
-            {result.skippedLocked > 0
-              ? `${formatCount(result.skippedLocked)} skipped: a writer held them at that moment. `
-              : ""}
-            {result.batchId ? (
-              <Link href={`/audit?batchId=${result.batchId}`}>See them in the audit log →</Link>
-            ) : null}
-          </span>
-        </Banner>
-      ) : null}
       {confirming && preview ? (
         <ConfirmDialog
-          title={`${verb} ${formatCount(preview.wouldChange)} stuck keys?`}
-          confirmLabel={`${verb} ${formatCount(preview.wouldChange)} keys`}
+          title={`${verb} ${formatCount(preview.wouldChange)} stuck ${preview.wouldChange === 1 ? "key" : "keys"}?`}
+          confirmLabel={`${verb} ${keys(preview.wouldChange)}`}
           tone={action === "fail" ? "bad" : "warn"}
           confirmDisabled={typed.trim() !== String(preview.wouldChange)}
           busy={runMutation.isPending}

@@ -5,8 +5,10 @@ import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-quer
 import { useState } from "react";
 import { StuckKeysTable } from "@/components/tables/StuckKeysTable";
 import { Banner } from "@/components/ui/Banner";
+import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
+import { Pager } from "@/components/ui/Pager";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
-import type { KeyAction } from "@/lib/api-types/actions";
+import type { BulkResult, KeyAction } from "@/lib/api-types/actions";
 import type { StuckKey } from "@/lib/api-types/stuck";
 import type { ViewerInfo } from "@/lib/api-types/viewer";
 import { formatAge, formatCount } from "@/lib/format";
@@ -19,6 +21,7 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<{ key: StuckKey; action: KeyAction } | null>(null);
   const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
+  const [bulkOutcome, setBulkOutcome] = useState<BulkResult | null>(null);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ["stuck"] });
   const q = useQuery({
     ...stuckQuery(query),
@@ -80,14 +83,10 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
         </div>
       </form>
       {q.isError ? (
-        <Banner
-          tone="bad"
-          title={data ? "Data is stale: the last refresh failed." : "Cannot load stuck keys."}
-        >
-          {q.error.message}
-        </Banner>
+        <ListErrorBanner message={q.error.message} hasData={Boolean(data)} what="stuck keys" />
       ) : null}
       {outcome ? <OutcomeBanner outcome={outcome} /> : null}
+      {bulkOutcome ? <BulkOutcomeBanner result={bulkOutcome} /> : null}
       {dialog ? (
         <KeyActionDialog
           target={dialog.key}
@@ -132,6 +131,7 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
                       title={viewer.canWrite ? undefined : (viewer.reason ?? undefined)}
                       onClick={() => {
                         setOutcome(null);
+                        setBulkOutcome(null);
                         setDialog({ key: k, action });
                       }}
                     >
@@ -142,18 +142,16 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
               )}
             />
           )}
-          <p className="actions pager">
-            {query.cursor ? (
-              <Link href={`/stuck?${stuckSearch({ ...query, cursor: undefined })}`}>
-                ← First page
-              </Link>
-            ) : null}
-            {data.nextCursor ? (
-              <Link href={`/stuck?${stuckSearch({ ...query, cursor: data.nextCursor })}`}>
-                Next page →
-              </Link>
-            ) : null}
-          </p>
+          <Pager
+            firstHref={
+              query.cursor ? `/stuck?${stuckSearch({ ...query, cursor: undefined })}` : null
+            }
+            nextHref={
+              data.nextCursor
+                ? `/stuck?${stuckSearch({ ...query, cursor: data.nextCursor })}`
+                : null
+            }
+          />
         </section>
       ) : q.isPending ? (
         <p className="muted">Loading…</p>
@@ -166,7 +164,11 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
             lockOwner: query.lockOwner,
             minAgeSeconds: query.minAgeSeconds || undefined,
           }}
-          onChanged={refresh}
+          onChanged={(result) => {
+            setOutcome(null);
+            setBulkOutcome(result);
+            refresh();
+          }}
         />
       ) : null}
     </div>
@@ -197,6 +199,28 @@ function OutcomeBanner({ outcome }: { outcome: ActionOutcome }) {
       title={`${outcome.action === "release" ? "Release" : "Fail"} of ${what}: nothing changed.`}
     >
       <span data-testid="action-result">{outcome.message}</span>
+    </Banner>
+  );
+}
+
+function BulkOutcomeBanner({ result }: { result: BulkResult }) {
+  const verb = result.action === "release" ? "Released" : "Failed";
+  return (
+    <Banner
+      tone="info"
+      title={`${verb} ${formatCount(result.changed)} of ${formatCount(result.matched)} matching keys.`}
+    >
+      <span data-testid="bulk-result">
+        {result.skippedLocked > 0
+          ? `${formatCount(result.skippedLocked)} skipped: a writer held them at that moment. `
+          : ""}
+        {result.matched > result.changed + result.skippedLocked
+          ? `${formatCount(result.matched - result.changed - result.skippedLocked)} left over the cap of ${formatCount(result.cap)}: run it again. `
+          : ""}
+        {result.batchId ? (
+          <Link href={`/audit?batchId=${result.batchId}`}>See them in the audit log →</Link>
+        ) : null}
+      </span>
     </Banner>
   );
 }

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { config } from "@/lib/config";
 import { getPool } from "@/lib/db";
-import { decodeCursor } from "@/lib/http/cursor";
+import { decodeCursor, timeIdCursor } from "@/lib/http/cursor";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { readRoute } from "@/lib/http/read-route";
 import { listStuckKeys } from "@/lib/store/stuck";
@@ -19,10 +19,7 @@ const querySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
 });
-const cursorSchema = z.object({
-  since: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/),
-  id: z.string().regex(/^\d{1,19}$/),
-});
+const cursorSchema = timeIdCursor("since");
 
 export const GET = readRoute(async (req) => {
   const q = querySchema.parse(searchParamsOf(req));
