@@ -24,7 +24,7 @@ export function StuckKeysChart({
 }) {
   const unit = `stuck keys (max per ${bucketName(bucketSeconds)})`;
   return (
-    <div className="chart" role="img" aria-label={`Stuck keys over time, ${unit}`}>
+    <div className="chart chart-short" role="img" aria-label={`Stuck keys over time, ${unit}`}>
       <ResponsiveContainer width="100%" height={200}>
         <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { ReactNode } from "react";
 import type { StuckKey } from "@/lib/api-types/stuck";
 import { formatAge, formatCount } from "@/lib/format";
@@ -5,8 +6,11 @@ import { formatAge, formatCount } from "@/lib/format";
 export function StuckKeysTable({
   rows,
   actions,
+  ageSort,
 }: {
   rows: StuckKey[];
+  /** the Age header as a sort link: where it leads and which way the list is sorted now */
+  ageSort?: { href: string; order: "oldest" | "newest" };
   /** per-row controls (release/fail), rendered in a last column */
   actions?: (key: StuckKey) => ReactNode;
 }) {
@@ -17,8 +21,20 @@ export function StuckKeysTable({
           <th scope="col">Endpoint</th>
           <th scope="col">Client</th>
           <th scope="col">Key</th>
-          <th scope="col" className="num">
-            Age
+          <th
+            scope="col"
+            className="num"
+            aria-sort={
+              ageSort ? (ageSort.order === "oldest" ? "descending" : "ascending") : undefined
+            }
+          >
+            {ageSort ? (
+              <Link href={ageSort.href} title="Change the order">
+                Age {ageSort.order === "oldest" ? "↓" : "↑"}
+              </Link>
+            ) : (
+              "Age"
+            )}
           </th>
           <th scope="col">Lock owner</th>
           <th scope="col" className="num">

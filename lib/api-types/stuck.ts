@@ -20,3 +20,7 @@ export type StuckKeysPage = {
   total: number;
   totalIsEstimate: boolean;
 };
+
+/** List order by age: oldest first (the default) or newest first. */
+export const STUCK_ORDERS = ["oldest", "newest"] as const;
+export type StuckOrder = (typeof STUCK_ORDERS)[number];

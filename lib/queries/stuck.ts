@@ -9,6 +9,8 @@ export type StuckQuery = {
   scope?: string;
   lockOwner?: string;
   minAgeSeconds?: number;
+  /** absent = oldest first */
+  order?: "newest";
   cursor?: string;
 };
 

@@ -2,7 +2,7 @@
 import "server-only";
 import type { Pool, PoolClient } from "pg";
 import type { Config } from "../config";
-import type { StuckKey, StuckKeysPage } from "../api-types/stuck";
+import type { StuckKey, StuckKeysPage, StuckOrder } from "../api-types/stuck";
 import { encodeCursor } from "../http/cursor";
 import type { TableNames } from "../tables";
 import { lockTimeoutParams } from "./lock-timeouts";
@@ -60,8 +60,11 @@ export async function listStuckKeys(
   t: TableNames,
   cfg: Config,
   filter: StuckFilter,
-  page: { limit: number; cursor?: StuckCursor },
+  page: { limit: number; cursor?: StuckCursor; order?: StuckOrder },
 ): Promise<StuckKeysPage> {
+  // oldest first = earliest lock first; the cursor compares in the same direction
+  const newest = page.order === "newest";
+  const [cmp, dir] = newest ? ["<", "DESC"] : [">", "ASC"];
   const [rows, total] = await Promise.all([
     db.query<Row>(
       `SELECT k.id::text AS id, k.scope, k.endpoint, k.key, k.locked_at AS "lockedAt",
@@ -72,8 +75,8 @@ export async function listStuckKeys(
               to_char(coalesce(k.locked_at, k.updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS since
          ${stuckFrom(t)}
         WHERE ${whereStuck(4)}
-          AND ($8::timestamptz IS NULL OR (coalesce(k.locked_at, k.updated_at), k.id) > ($8, $9::bigint))
-        ORDER BY coalesce(k.locked_at, k.updated_at), k.id
+          AND ($8::timestamptz IS NULL OR (coalesce(k.locked_at, k.updated_at), k.id) ${cmp} ($8, $9::bigint))
+        ORDER BY coalesce(k.locked_at, k.updated_at) ${dir}, k.id ${dir}
         LIMIT $10`,
       [
         ...lockTimeoutParams(cfg),

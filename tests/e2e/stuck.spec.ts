@@ -13,6 +13,13 @@ test.describe("Stuck keys", () => {
     expect(await rows.count()).toBeGreaterThan(0);
     const endpoint = (await rows.first().locator("td").first().textContent())!;
 
+    // sortable by age: newest first, through the URL
+    await table.getByRole("link", { name: "Age ↓" }).click();
+    await expect(page).toHaveURL(/order=newest/);
+    await expect(table.getByRole("link", { name: "Age ↑" })).toBeVisible();
+    await table.getByRole("link", { name: "Age ↑" }).click();
+    await expect(page).toHaveURL(/\/stuck$/);
+
     await page.getByLabel("Endpoint").fill(endpoint);
     await page.getByLabel("Older than").selectOption("600");
     await page.getByRole("button", { name: "Apply" }).click();
@@ -66,6 +73,7 @@ test.describe("GET /api/v1/stuck", () => {
       "cursor=bm9wZQ",
       "cursor=%22%3B--",
       "colour=red",
+      "order=sideways",
       `scope=${"x".repeat(300)}`,
     ]) {
       const res = await request.get(`/api/v1/stuck?${query}`);

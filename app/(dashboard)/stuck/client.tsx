@@ -37,7 +37,7 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
           <h1>Stuck keys</h1>
           <p className="muted">
             In progress past their endpoint&apos;s lock timeout, or unlocked and untouched as long
-            (orphaned). Oldest first.
+            (orphaned). Sorted by age: click the Age header to flip the order.
           </p>
         </div>
         <div className="toolbar">
@@ -77,6 +77,7 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
             ))}
           </select>
         </label>
+        {query.order ? <input type="hidden" name="order" value={query.order} /> : null}
         <div className="actions">
           <button type="submit">Apply</button>
           {filtered ? <Link href="/stuck">Clear filters</Link> : null}
@@ -121,6 +122,10 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
           ) : (
             <StuckKeysTable
               rows={data.items}
+              ageSort={{
+                order: query.order ?? "oldest",
+                href: `/stuck?${stuckSearch({ ...query, cursor: undefined, order: query.order ? undefined : "newest" })}`,
+              }}
               actions={(k) => (
                 <>
                   {(["release", "fail"] as const).map((action) => (

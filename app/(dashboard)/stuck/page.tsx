@@ -26,7 +26,10 @@ export default async function StuckKeysPage({
   if (!q.cursor && viewer.identity) {
     // The first page is prefetched; later pages (opaque cursors) are validated by the API.
     try {
-      const page = await listStuckKeys(getPool(), tableNames(), config(), q, { limit: 50 });
+      const page = await listStuckKeys(getPool(), tableNames(), config(), q, {
+        limit: 50,
+        order: q.order,
+      });
       queryClient.setQueryData(stuckQuery(q).queryKey, page);
     } catch (err) {
       log.warn({ err: (err as Error).message }, "stuck keys prefetch failed");

@@ -17,6 +17,7 @@ export function parseStuckParams(sp: RawSearchParams): StuckQuery {
     lockOwner: text(sp.lockOwner),
     minAgeSeconds:
       (MIN_AGE_CHOICES as readonly number[]).includes(minAge) && minAge > 0 ? minAge : undefined,
+    order: sp.order === "newest" ? "newest" : undefined,
     cursor: text(sp.cursor),
   };
 }

@@ -88,6 +88,27 @@ describe("listStuckKeys", () => {
     expect(new Set(seen).size).toBe(14);
   });
 
+  it("sorts newest first on request, paging in that direction too", async () => {
+    const all = (await listStuckKeys(store.pool, store.t, cfg, {}, { limit: 50 })).items.map(
+      (k) => k.key,
+    );
+    const seen: string[] = [];
+    let cursor: StuckCursor | undefined;
+    for (let i = 0; i < 10; i++) {
+      const page = await listStuckKeys(
+        store.pool,
+        store.t,
+        cfg,
+        {},
+        { limit: 4, cursor, order: "newest" },
+      );
+      seen.push(...page.items.map((k) => k.key));
+      if (!page.nextCursor) break;
+      cursor = decodeCursor(page.nextCursor, cursorSchema);
+    }
+    expect(seen).toEqual([...all].reverse());
+  });
+
   it("filters by endpoint, client, lock owner and minimum age", async () => {
     const list = async (f: Parameters<typeof listStuckKeys>[3]) =>
       (await listStuckKeys(store.pool, store.t, cfg, f, { limit: 50 })).items

@@ -5,6 +5,7 @@ import { getPool } from "@/lib/db";
 import { decodeCursor, timeIdCursor } from "@/lib/http/cursor";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { readRoute } from "@/lib/http/read-route";
+import { STUCK_ORDERS } from "@/lib/api-types/stuck";
 import { listStuckKeys } from "@/lib/store/stuck";
 import { tableNames } from "@/lib/tables";
 
@@ -16,6 +17,7 @@ const querySchema = z.strictObject({
   scope: text.optional(),
   lockOwner: text.optional(),
   minAgeSeconds: z.coerce.number().int().min(0).max(315_360_000).optional(),
+  order: z.enum(STUCK_ORDERS).default("oldest"),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
 });
@@ -27,6 +29,7 @@ export const GET = readRoute(async (req) => {
   const page = await listStuckKeys(getPool(), tableNames(), config(), q, {
     limit: q.limit,
     cursor,
+    order: q.order,
   });
   return NextResponse.json(page, { headers: { "cache-control": "no-store" } });
 });
