@@ -49,6 +49,14 @@ const envSchema = z.object({
   IDEMSCOPE_RETENTION_DAY_DAYS: z.coerce.number().positive().default(1825),
   IDEMSCOPE_INTENT_HORIZON_DAYS: z.coerce.number().positive().default(35),
   IDEMSCOPE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  IDEMSCOPE_TRACE_URL: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .refine(
+      (v) => v === undefined || (/^https?:\/\//.test(v) && v.includes("{traceId}")),
+      "must be an http(s) URL containing {traceId}, e.g. https://tempo.example/trace/{traceId}",
+    ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -67,6 +75,8 @@ export type Config = {
   retentionDays: { minute: number; hour: number; day: number; intents: number };
   cacheTtlMs: number;
   logLevel: string;
+  /** link template of the tracing system, with {traceId} */
+  traceUrlTemplate: string | undefined;
   auth: AuthConfig;
 };
 
@@ -109,6 +119,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     cacheTtlMs: e.IDEMSCOPE_CACHE_TTL_MS,
     logLevel: e.LOG_LEVEL,
+    traceUrlTemplate: e.IDEMSCOPE_TRACE_URL,
     auth,
   };
 }

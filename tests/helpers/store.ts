@@ -7,6 +7,7 @@ import { createPool } from "../../lib/pg-pool";
 import { contractStatements, ownSchemaStatements } from "../../lib/schema/contract";
 import { operationsStatements } from "../../lib/schema/operations";
 import { rollupStatements } from "../../lib/schema/rollups";
+import { duplicateIndexStatements, searchIndexStatements } from "../../lib/schema/search";
 import { tableNamesFor, type TableNames } from "../../lib/tables";
 
 export type TestStore = { pool: Pool; t: TableNames; schema: string; drop: () => Promise<void> };
@@ -29,6 +30,9 @@ export async function createTestStore(options: { poolMax?: number } = {}): Promi
   for (const s of ownSchemaStatements(t)) await pool.query(s);
   for (const s of rollupStatements(t)) await pool.query(s);
   for (const s of operationsStatements(t)) await pool.query(s);
+  for (const s of searchIndexStatements(t, { keys: layout.keysTable, events: layout.eventsTable }))
+    await pool.query(s);
+  for (const s of duplicateIndexStatements(t)) await pool.query(s);
   return {
     pool,
     t,

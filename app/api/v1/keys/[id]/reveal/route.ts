@@ -1,0 +1,31 @@
+import { NextResponse } from "next/server";
+import type { z } from "zod";
+import { revealResponse } from "@/lib/actions/reveal-response";
+import { config } from "@/lib/config";
+import { getPool } from "@/lib/db";
+import { keyActionBody, keyIdSchema } from "@/lib/http/action-schemas";
+import { ApiError } from "@/lib/http/errors";
+import { mutationRoute, onlyPost } from "@/lib/http/mutation-route";
+import { tableNames } from "@/lib/tables";
+
+export const dynamic = "force-dynamic";
+
+type Ctx = { params: Promise<{ id: string }> };
+
+// POST, not GET: revealing writes an audit row, and needs the same CSRF defence as a change.
+export const POST = mutationRoute<Ctx, z.infer<typeof keyActionBody>>(
+  keyActionBody,
+  async ({ ctx, actor, body }) => {
+    const { id } = await ctx.params;
+    const parsed = keyIdSchema.safeParse(id);
+    if (!parsed.success)
+      throw new ApiError(400, "invalid_request", "id: a key id is a positive integer");
+    const revealed = await revealResponse(getPool(), tableNames(), config(), {
+      id: parsed.data,
+      reason: body.reason,
+      actor,
+    });
+    return NextResponse.json(revealed, { headers: { "cache-control": "no-store" } });
+  },
+);
+export const GET = onlyPost;

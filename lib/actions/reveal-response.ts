@@ -1,0 +1,51 @@
+// Revealing a stored response (SPEC §4.3): operators only, and never without its audit row —
+// both in one transaction, so a body is never shown unaudited.
+import "server-only";
+import type { Pool } from "pg";
+import type { Config } from "../config";
+import { assertOperator } from "../auth/authorize";
+import type { Identity } from "../auth/identity";
+import { ApiError } from "../http/errors";
+import { inTransaction } from "../pg-pool";
+import type { TableNames } from "../tables";
+
+export type RevealedResponse = { responseCode: number | null; body: unknown; auditId: string };
+
+export async function revealResponse(
+  pool: Pool,
+  t: TableNames,
+  cfg: Config,
+  input: { id: string; reason: string; actor: Identity | null },
+): Promise<RevealedResponse> {
+  const actor = input.actor;
+  assertOperator(actor, cfg.auth);
+  return inTransaction(pool, async (c) => {
+    const r = await c.query<{ body: unknown; code: number | null; audit_id: string }>(
+      `WITH k AS (
+         SELECT id, scope, endpoint, key, response_body, response_code
+           FROM ${t.keys} WHERE id = $1 AND response_body IS NOT NULL
+       ), audit AS (
+         INSERT INTO ${t.ownTable("audit_log")}
+           (actor, actor_role, auth_method, action, key_id, scope, endpoint, key, reason, after)
+         SELECT $2, $3, $4, 'reveal', id, scope, endpoint, key, $5,
+                jsonb_build_object('responseCode', response_code,
+                                   'responseBytes', octet_length(response_body::text))
+           FROM k
+         RETURNING id
+       )
+       SELECT k.response_body AS body, k.response_code AS code, a.id::text AS audit_id
+         FROM k CROSS JOIN audit a`,
+      [input.id, actor.name, actor.role, actor.method, input.reason],
+    );
+    const row = r.rows[0];
+    if (!row) {
+      const exists = await c.query(`SELECT 1 FROM ${t.keys} WHERE id = $1`, [input.id]);
+      throw new ApiError(
+        404,
+        "not_found",
+        exists.rowCount ? "This key has no stored response (yet)." : `No key with id ${input.id}.`,
+      );
+    }
+    return { responseCode: row.code, body: row.body, auditId: row.audit_id };
+  });
+}

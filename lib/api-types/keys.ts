@@ -1,0 +1,78 @@
+// JSON shapes of key search and the key lifecycle (SPEC §8).
+import type { AuditEntry } from "./actions";
+
+export const KEY_STATUSES = ["in_progress", "completed", "failed", "purged"] as const;
+export type KeyStatus = (typeof KEY_STATUSES)[number];
+
+/** One intent (scope, endpoint, key): its live row, or what its events say once purged. */
+export type KeySearchItem = {
+  /** null once the row was purged */
+  id: string | null;
+  scope: string;
+  endpoint: string;
+  key: string;
+  status: KeyStatus;
+  /** created_at of the row, or the first event of a purged intent */
+  firstSeenAt: string;
+  lastSeenAt: string;
+  expiresAt: string | null;
+  /** requests seen (the row's attempts, or request events of a purged intent) */
+  attempts: number;
+};
+
+export type KeySearchPage = { items: KeySearchItem[]; nextCursor: string | null };
+
+export type LifecycleEvent = {
+  id: string;
+  at: string;
+  kind: string;
+  keyId: string | null;
+  requestHash: string | null;
+  responseCode: number | null;
+  latencyMs: number | null;
+  instance: string | null;
+  traceId: string | null;
+  traceUrl: string | null;
+};
+
+export type LifecycleKey = {
+  id: string;
+  scope: string;
+  endpoint: string;
+  key: string;
+  status: "in_progress" | "completed" | "failed";
+  requestHash: string;
+  recoveryPoint: string | null;
+  lockedAt: string | null;
+  lockOwner: string | null;
+  responseCode: number | null;
+  /** the stored body is never sent unrevealed: only its size and hash */
+  response: { bytes: number; sha256: string } | null;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  expiresAt: string;
+  ttlLeftSeconds: number;
+  lockTimeoutSeconds: number;
+  ageSeconds: number;
+  stuck: boolean;
+};
+
+export type DuplicateExplanation = {
+  cause: "reclaim" | "release" | "expiry" | "race";
+  /** one or two sentences, for the page */
+  summary: string;
+  successes: { at: string; instance: string | null; responseCode: number | null }[];
+};
+
+export type KeyLifecycle = {
+  intent: { scope: string; endpoint: string; key: string };
+  /** the live row; null when purged (the story then comes from events alone) */
+  key: LifecycleKey | null;
+  events: LifecycleEvent[];
+  eventsTruncated: boolean;
+  audit: AuditEntry[];
+  duplicate: DuplicateExplanation | null;
+  traceUrlConfigured: boolean;
+};

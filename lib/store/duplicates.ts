@@ -1,0 +1,29 @@
+// The most recent intents that succeeded more than once, from the collector's per-intent memory
+// (a partial index keeps this a short read however large that memory is).
+import "server-only";
+import type { Pool } from "pg";
+import type { TableNames } from "../tables";
+
+export type RecentDuplicate = {
+  scope: string;
+  endpoint: string;
+  key: string;
+  successes: number;
+  firstRequestAt: string;
+};
+
+export async function listRecentDuplicates(
+  db: Pool,
+  t: TableNames,
+  limit = 20,
+): Promise<RecentDuplicate[]> {
+  const r = await db.query<Omit<RecentDuplicate, "firstRequestAt"> & { firstRequestAt: Date }>(
+    `SELECT scope, endpoint, key, successes, first_request_at AS "firstRequestAt"
+       FROM ${t.ownTable("intents")}
+      WHERE successes >= 2
+      ORDER BY first_request_at DESC
+      LIMIT $1`,
+    [limit],
+  );
+  return r.rows.map((d) => ({ ...d, firstRequestAt: d.firstRequestAt.toISOString() }));
+}

@@ -1,0 +1,143 @@
+// One intent's whole story (SPEC §4.3): its row (if still there), every event in time order,
+// the operator actions on it, and why it succeeded twice if it did. Works from events alone
+// for a purged key. The stored response body never leaves here: only its size and hash.
+import "server-only";
+import type { Pool } from "pg";
+import type { Config } from "../config";
+import { lockTimeoutSeconds } from "../config";
+import type { AuditEntry } from "../api-types/actions";
+import type { KeyLifecycle, LifecycleEvent, LifecycleKey } from "../api-types/keys";
+import { ApiError } from "../http/errors";
+import { explainDuplicate } from "../lifecycle/explain-duplicate";
+import type { TableNames } from "../tables";
+
+export const MAX_LIFECYCLE_EVENTS = 1000;
+
+export type IntentRef = { id: string } | { scope: string; endpoint: string; key: string };
+type Intent = { scope: string; endpoint: string; key: string };
+
+type KeyRow = Omit<LifecycleKey, "lockTimeoutSeconds" | "stuck" | "response"> & {
+  responseBytes: number | null;
+  responseSha256: string | null;
+};
+
+const KEY_COLUMNS = `k.id::text AS id, k.scope, k.endpoint, k.key, k.status, k.request_hash AS "requestHash",
+  k.recovery_point AS "recoveryPoint", k.locked_at AS "lockedAt", k.lock_owner AS "lockOwner",
+  k.response_code AS "responseCode", octet_length(k.response_body::text) AS "responseBytes",
+  encode(sha256(convert_to(k.response_body::text, 'UTF8')), 'hex') AS "responseSha256",
+  k.attempts, k.created_at AS "createdAt", k.updated_at AS "updatedAt", k.completed_at AS "completedAt",
+  k.expires_at AS "expiresAt",
+  extract(epoch FROM k.expires_at - now())::float8 AS "ttlLeftSeconds",
+  extract(epoch FROM now() - coalesce(k.locked_at, k.updated_at))::float8 AS "ageSeconds"`;
+
+const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : (d as string | null));
+
+function toKey(r: KeyRow, cfg: Config): LifecycleKey {
+  const timeout = lockTimeoutSeconds(r.endpoint, cfg);
+  const { responseBytes, responseSha256, ...rest } = r;
+  return {
+    ...rest,
+    lockedAt: iso(r.lockedAt),
+    createdAt: iso(r.createdAt) as string,
+    updatedAt: iso(r.updatedAt) as string,
+    completedAt: iso(r.completedAt),
+    expiresAt: iso(r.expiresAt) as string,
+    response:
+      responseBytes === null || responseSha256 === null
+        ? null
+        : { bytes: responseBytes, sha256: responseSha256 },
+    lockTimeoutSeconds: timeout,
+    stuck: r.status === "in_progress" && r.ageSeconds > timeout,
+  };
+}
+
+async function findKey(db: Pool, t: TableNames, ref: IntentRef): Promise<KeyRow | null> {
+  const r =
+    "id" in ref
+      ? await db.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM ${t.keys} k WHERE k.id = $1`, [ref.id])
+      : await db.query<KeyRow>(
+          `SELECT ${KEY_COLUMNS} FROM ${t.keys} k WHERE k.scope = $1 AND k.endpoint = $2 AND k.key = $3`,
+          [ref.scope, ref.endpoint, ref.key],
+        );
+  return r.rows[0] ?? null;
+}
+
+/** A purged key's intent, from any event that carried its id. */
+async function intentOfPurgedId(db: Pool, t: TableNames, id: string): Promise<Intent | null> {
+  const r = await db.query<Intent>(
+    `SELECT scope, endpoint, key FROM ${t.events} WHERE key_id = $1 LIMIT 1`,
+    [id],
+  );
+  return r.rows[0] ?? null;
+}
+
+async function listEvents(
+  db: Pool,
+  t: TableNames,
+  intent: Intent,
+  traceTemplate: string | undefined,
+): Promise<{ events: LifecycleEvent[]; truncated: boolean }> {
+  const r = await db.query<Omit<LifecycleEvent, "traceUrl" | "at"> & { at: Date }>(
+    `SELECT id::text, at, kind, key_id::text AS "keyId", request_hash AS "requestHash",
+            response_code AS "responseCode", latency_ms AS "latencyMs", instance, trace_id AS "traceId"
+       FROM ${t.events}
+      WHERE scope = $1 AND endpoint = $2 AND key = $3
+      ORDER BY at, id
+      LIMIT $4`,
+    [intent.scope, intent.endpoint, intent.key, MAX_LIFECYCLE_EVENTS + 1],
+  );
+  const events = r.rows.slice(0, MAX_LIFECYCLE_EVENTS).map((e) => ({
+    ...e,
+    at: e.at.toISOString(),
+    traceUrl:
+      traceTemplate && e.traceId
+        ? traceTemplate.replaceAll("{traceId}", encodeURIComponent(e.traceId))
+        : null,
+  }));
+  return { events, truncated: r.rows.length > MAX_LIFECYCLE_EVENTS };
+}
+
+async function listIntentAudit(db: Pool, t: TableNames, intent: Intent): Promise<AuditEntry[]> {
+  const r = await db.query<Omit<AuditEntry, "at"> & { at: Date }>(
+    `SELECT id::text, at, actor, actor_role AS "actorRole", auth_method AS "authMethod", action,
+            key_id::text AS "keyId", scope, endpoint, key, reason, before, after, batch_id::text AS "batchId"
+       FROM ${t.ownTable("audit_log")}
+      WHERE key = $3 AND scope = $1 AND endpoint = $2
+      ORDER BY at, id
+      LIMIT 500`,
+    [intent.scope, intent.endpoint, intent.key],
+  );
+  return r.rows.map((a) => ({ ...a, at: a.at.toISOString() }));
+}
+
+export async function getKeyLifecycle(
+  db: Pool,
+  t: TableNames,
+  cfg: Config,
+  ref: IntentRef,
+): Promise<KeyLifecycle> {
+  const row = await findKey(db, t, ref);
+  const intent: Intent | null = row
+    ? { scope: row.scope, endpoint: row.endpoint, key: row.key }
+    : "id" in ref
+      ? await intentOfPurgedId(db, t, ref.id)
+      : ref;
+  if (!intent)
+    throw new ApiError(404, "not_found", `No key with id ${(ref as { id: string }).id}.`);
+  const [{ events, truncated }, audit] = await Promise.all([
+    listEvents(db, t, intent, cfg.traceUrlTemplate),
+    listIntentAudit(db, t, intent),
+  ]);
+  if (!row && events.length === 0) {
+    throw new ApiError(404, "not_found", "No key and no event for this client, endpoint and key.");
+  }
+  return {
+    intent,
+    key: row ? toKey(row, cfg) : null,
+    events,
+    eventsTruncated: truncated,
+    audit,
+    duplicate: explainDuplicate(events, audit),
+    traceUrlConfigured: Boolean(cfg.traceUrlTemplate),
+  };
+}
