@@ -16,6 +16,7 @@ import { migrate } from "../lib/migrate";
 import { createPool } from "../lib/pg-pool";
 import { collectBatch } from "../lib/rollups/collect-batch";
 import { contractStatements } from "../lib/schema/contract";
+import { searchIndexStatements } from "../lib/schema/search";
 import { tableNames, tableNamesFor, type TableNames } from "../lib/tables";
 import { handleIdempotent } from "../lib/writer/idempotent-handler";
 import { requestFingerprint } from "../lib/writer/fingerprint";
@@ -24,6 +25,7 @@ import { ensureNextBuild } from "../lib/next-build";
 import { naiveOverview, naivePanels, rollupPanels } from "../lib/bench/naive-queries";
 import { timeRuns, type Timing } from "../lib/bench/timing";
 import { measureCollectorLag } from "../lib/bench/collector-lag";
+import { keyCases } from "../lib/bench/key-cases";
 import { BUCKET_SECONDS, RANGES, RANGE_SECONDS } from "../lib/range";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -38,6 +40,8 @@ const { values } = parseArgs({
     port: { type: "string", default: "3300" },
     "data-dir": { type: "string", default: path.join(root, ".data", "bench") },
     regenerate: { type: "boolean", default: false },
+    // only the key search and lifecycle timings (the rest takes minutes at 10 M keys)
+    "keys-only": { type: "boolean", default: false },
     out: { type: "string", default: path.join(root, "test-results", "bench") },
   },
 });
@@ -90,10 +94,11 @@ async function prepareDataset(pool: Pool, t: TableNames, metaFile: string): Prom
   log(
     `generating ${o.keys.toLocaleString("en-US")} keys, ${o.clients} clients, ${o.endpoints} endpoints, ${o.days} days …`,
   );
-  const indexStatements = contractStatements(t, {
-    keys: cfg.keysTable,
-    events: cfg.eventsTable,
-  }).filter((s) => s.startsWith("CREATE INDEX"));
+  const names = { keys: cfg.keysTable, events: cfg.eventsTable };
+  const indexStatements = [
+    ...contractStatements(t, names).filter((s) => s.startsWith("CREATE INDEX")),
+    ...searchIndexStatements(t, names),
+  ];
   const g0 = performance.now();
   const { events } = await generateDataset(pool, t, o, indexStatements, log);
   const generateSeconds = (performance.now() - g0) / 1000;
@@ -132,7 +137,8 @@ async function measureIndexOverhead(pool: Pool): Promise<{ with: Timing; without
       eventsTable: "events",
       idemscopeSchema: schema,
     });
-    for (const s of contractStatements(t, { keys: "keys", events: "events" })) {
+    const names = { keys: "keys", events: "events" };
+    for (const s of [...contractStatements(t, names), ...searchIndexStatements(t, names)]) {
       if (variant === "without" && s.startsWith("CREATE INDEX")) continue;
       await pool.query(s);
     }
@@ -234,8 +240,9 @@ async function main() {
       t,
       path.join(values["data-dir"], "..", `bench-meta-${path.basename(values["data-dir"])}.json`),
     );
-    log("measuring the writer cost of the dashboard's indexes …");
-    const overhead = await measureIndexOverhead(pool);
+    const keysOnly = values["keys-only"];
+    if (!keysOnly) log("measuring the writer cost of the dashboard's indexes …");
+    const overhead = keysOnly ? undefined : await measureIndexOverhead(pool);
     stopServer = await startServer(databaseUrl);
     const base = `http://127.0.0.1:${o.port}`;
     const get = async (url: string) => {
@@ -243,6 +250,23 @@ async function main() {
       if (!r.ok) throw new Error(`${url} answered ${r.status}`);
       await r.arrayBuffer();
     };
+    const keyRows: { name: string; ours: Timing }[] = [];
+    for (const c of await keyCases(pool, t, meta.keys)) {
+      log(`timing ${c.name} …`);
+      keyRows.push({
+        name: `${c.name}: GET ${c.url.split("?")[0]}`,
+        ours: await timeRuns(o.runs, () => get(c.url)),
+      });
+    }
+    const keyLines = [
+      "| key search and lifecycle | p50 | p95 |",
+      "| --- | ---: | ---: |",
+      ...keyRows.map((r) => `| ${r.name} | ${fmt(r.ours.p50)} | ${fmt(r.ours.p95)} |`),
+    ];
+    if (keysOnly || !overhead) {
+      console.log("\n" + keyLines.join("\n"));
+      return;
+    }
 
     log("dashboard tour (sequential scans of the contract tables) …");
     const tour = [
@@ -300,6 +324,9 @@ async function main() {
       `Sequential scans of the contract tables during a dashboard tour (${tour.length} requests): ${seqScanDelta}`,
       `Collector throughput: ${Math.round(meta.eventsPerSecond).toLocaleString("en-US")} events/s (${meta.events.toLocaleString("en-US")} events folded in ${meta.collectSeconds.toFixed(0)} s)`,
       `Collector lag at ${Math.round(lag.requestsPerSecond).toLocaleString("en-US")} requests/s (${Math.round(lag.eventsPerSecond).toLocaleString("en-US")} events/s) for 60 s: p50 ${lag.p50.toFixed(1)} s, p95 ${lag.p95.toFixed(1)} s, max ${lag.max.toFixed(1)} s`,
+      "",
+      ...keyLines,
+      "",
       `Writer latency per request (3,000 requests, 1 in 5 a retry): with the dashboard's indexes p50 ${fmt(overhead.with.p50)} / p95 ${fmt(overhead.with.p95)}; without p50 ${fmt(overhead.without.p50)} / p95 ${fmt(overhead.without.p95)}`,
     ];
     await fs.mkdir(values.out, { recursive: true });

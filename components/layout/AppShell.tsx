@@ -49,6 +49,16 @@ export function AppShell({
           </span>
           idemscope
         </div>
+        {/* a plain GET form: works before (and without) JavaScript */}
+        <form className="global-search" role="search" action="/keys" method="get">
+          <input
+            name="key"
+            type="search"
+            placeholder="Find a key…"
+            aria-label="Find an idempotency key"
+            maxLength={255}
+          />
+        </form>
         <NavLinks items={NAV} />
         <WhoAmI viewer={viewer} />
         {demo ? (

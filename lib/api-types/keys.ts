@@ -76,3 +76,12 @@ export type KeyLifecycle = {
   duplicate: DuplicateExplanation | null;
   traceUrlConfigured: boolean;
 };
+
+/** An intent that succeeded more than once, from the collector's per-intent memory. */
+export type RecentDuplicate = {
+  scope: string;
+  endpoint: string;
+  key: string;
+  successes: number;
+  firstRequestAt: string;
+};

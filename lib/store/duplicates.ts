@@ -2,15 +2,10 @@
 // (a partial index keeps this a short read however large that memory is).
 import "server-only";
 import type { Pool } from "pg";
+import type { RecentDuplicate } from "../api-types/keys";
 import type { TableNames } from "../tables";
 
-export type RecentDuplicate = {
-  scope: string;
-  endpoint: string;
-  key: string;
-  successes: number;
-  firstRequestAt: string;
-};
+export type { RecentDuplicate };
 
 export async function listRecentDuplicates(
   db: Pool,

@@ -1,0 +1,148 @@
+"use client";
+
+import Link from "next/link";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { KeySearchTable } from "@/components/tables/KeySearchTable";
+import { Banner } from "@/components/ui/Banner";
+import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
+import { Pager } from "@/components/ui/Pager";
+import { KEY_STATUSES, type RecentDuplicate } from "@/lib/api-types/keys";
+import { formatCount } from "@/lib/format";
+import { keySearchQuery, keySearchString, lifecyclePageUrl } from "@/lib/queries/keys";
+import { RANGES, RANGE_LABELS } from "@/lib/range";
+import { apiQuery, hasSearch, type KeySearchParams } from "./search-params";
+
+function pageHref(p: KeySearchParams, cursor: string | undefined): string {
+  const { from: _from, ...urlState } = p;
+  return `/keys?${keySearchString({ ...urlState, cursor } as Record<string, string>)}`;
+}
+
+export function KeySearchClient({
+  params,
+  fellBackFrom,
+  duplicates,
+}: {
+  params: KeySearchParams;
+  fellBackFrom?: string;
+  duplicates: RecentDuplicate[];
+}) {
+  const searching = hasSearch(params);
+  const q = useQuery({
+    ...keySearchQuery(apiQuery(params)),
+    enabled: searching,
+    placeholderData: keepPreviousData,
+  });
+  const data = q.data;
+  const text = params.key ?? params.prefix ?? "";
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Key search</h1>
+          <p className="muted">
+            Find an idempotency key by its exact value or how it starts, across clients and
+            endpoints, including keys already purged (found through their events). Or list a
+            client&apos;s or an endpoint&apos;s keys, newest first.
+          </p>
+        </div>
+      </header>
+      <form className="card filters" method="get" action="/keys" aria-label="Search keys">
+        <label>
+          Key
+          <input name="q" defaultValue={text} placeholder="ord-7781" maxLength={255} autoFocus />
+        </label>
+        <label>
+          Match
+          <select name="match" defaultValue={params.prefix !== undefined ? "prefix" : "exact"}>
+            <option value="exact">exactly</option>
+            <option value="prefix">starts with</option>
+          </select>
+        </label>
+        <label>
+          Client
+          <input name="scope" defaultValue={params.scope} placeholder="any" maxLength={255} />
+        </label>
+        <label>
+          Endpoint
+          <input name="endpoint" defaultValue={params.endpoint} placeholder="any" maxLength={255} />
+        </label>
+        <label>
+          Status
+          <select name="status" defaultValue={params.status ?? ""}>
+            <option value="">any</option>
+            {KEY_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.replace("_", " ")}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          First seen
+          <select name="range" defaultValue={params.range ?? ""}>
+            <option value="">any time</option>
+            {RANGES.map((r) => (
+              <option key={r} value={r}>
+                {RANGE_LABELS[r].toLowerCase()}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="actions">
+          <button type="submit">Search</button>
+          {searching ? <Link href="/keys">Clear</Link> : null}
+        </div>
+      </form>
+      {fellBackFrom !== undefined ? (
+        <Banner tone="info" title={`No key is exactly “${fellBackFrom}”.`}>
+          Showing keys that start with it.
+        </Banner>
+      ) : null}
+      {q.isError ? (
+        <ListErrorBanner message={q.error.message} hasData={Boolean(data)} what="the keys" />
+      ) : null}
+      {searching && data ? (
+        <section className="card">
+          <h2 data-testid="key-results">
+            {data.items.length === 0
+              ? "No key matches."
+              : `${formatCount(data.items.length)}${data.nextCursor ? "+" : ""} ${data.items.length === 1 ? "key" : "keys"}`}
+          </h2>
+          {data.items.length > 0 ? <KeySearchTable rows={data.items} /> : null}
+          <Pager
+            firstHref={params.cursor ? pageHref(params, undefined) : null}
+            nextHref={data.nextCursor ? pageHref(params, data.nextCursor) : null}
+          />
+        </section>
+      ) : searching && q.isPending ? (
+        <p className="muted">Searching…</p>
+      ) : null}
+      {!searching ? (
+        <section className="card" aria-label="Recent duplicate successes">
+          <h2>Recent duplicate successes</h2>
+          <p className="muted">
+            Intents whose effect succeeded more than once (SPEC&apos;s &ldquo;duplicate
+            success&rdquo;), newest first. Open one to see how it happened.
+          </p>
+          {duplicates.length === 0 ? (
+            <p className="empty-state">None in the collector&apos;s memory. That is the goal.</p>
+          ) : (
+            <ul className="plain-list">
+              {duplicates.map((d) => (
+                <li key={`${d.scope}\u0000${d.endpoint}\u0000${d.key}`}>
+                  <Link href={lifecyclePageUrl(d)} className="mono">
+                    {d.key}
+                  </Link>{" "}
+                  <span className="muted">
+                    {d.endpoint} · {d.scope} · {d.successes} successes · first request{" "}
+                    {new Date(d.firstRequestAt).toLocaleString(undefined, { hour12: false })}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+import Link from "next/link";
+import type { KeySearchItem } from "@/lib/api-types/keys";
+import { formatCount } from "@/lib/format";
+import { lifecyclePageUrl } from "@/lib/queries/keys";
+import { StatusBadge } from "@/components/ui/StatusBadge";
+
+function when(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hour12: false,
+  });
+}
+
+export function KeySearchTable({ rows }: { rows: KeySearchItem[] }) {
+  return (
+    <table className="table" aria-label="Keys found">
+      <thead>
+        <tr>
+          <th scope="col">Key</th>
+          <th scope="col">Client</th>
+          <th scope="col">Endpoint</th>
+          <th scope="col">Status</th>
+          <th scope="col">First seen</th>
+          <th scope="col">Last activity</th>
+          <th scope="col" className="num">
+            Requests
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((k) => (
+          <tr key={`${k.scope}\u0000${k.endpoint}\u0000${k.key}`}>
+            <td className="mono key-cell" title={k.key}>
+              <Link href={k.id ? `/keys/${k.id}` : lifecyclePageUrl(k)}>{k.key}</Link>
+            </td>
+            <td>{k.scope}</td>
+            <td className="mono">{k.endpoint}</td>
+            <td>
+              <StatusBadge status={k.status} />
+            </td>
+            <td className="nowrap">{when(k.firstSeenAt)}</td>
+            <td className="nowrap">{when(k.lastSeenAt)}</td>
+            <td className="num">{formatCount(k.attempts)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,58 @@
+// react-query options and calls of Key search and the key lifecycle page.
+import { queryOptions } from "@tanstack/react-query";
+import type { KeyLifecycle, KeySearchPage, KeyStatus } from "../api-types/keys";
+import { fetchJson } from "./fetch-json";
+import { searchString } from "./search-string";
+
+export type KeySearchQuery = {
+  key?: string;
+  prefix?: string;
+  scope?: string;
+  endpoint?: string;
+  status?: KeyStatus;
+  from?: string;
+  cursor?: string;
+};
+
+export function keySearchString(q: KeySearchQuery): string {
+  return searchString(q);
+}
+
+export function keySearchQuery(q: KeySearchQuery) {
+  return queryOptions({
+    queryKey: ["keys", q] as const,
+    queryFn: ({ signal }) =>
+      fetchJson<KeySearchPage>(`/api/v1/keys?${keySearchString(q)}`, { signal }),
+  });
+}
+
+export type IntentAddress = { id: string } | { scope: string; endpoint: string; key: string };
+
+export function lifecycleApiUrl(ref: IntentAddress): string {
+  return "id" in ref
+    ? `/api/v1/keys/${encodeURIComponent(ref.id)}`
+    : `/api/v1/keys/lookup?${searchString(ref)}`;
+}
+
+/** The page's stable address: by intent, which outlives the row's id. */
+export function lifecyclePageUrl(intent: { scope: string; endpoint: string; key: string }): string {
+  return `/keys/lookup?${searchString(intent)}`;
+}
+
+export function lifecycleQuery(ref: IntentAddress) {
+  return queryOptions({
+    queryKey: ["lifecycle", ref] as const,
+    queryFn: ({ signal }) => fetchJson<KeyLifecycle>(lifecycleApiUrl(ref), { signal }),
+  });
+}
+
+export function postReveal(id: string, reason: string) {
+  return fetchJson<{ responseCode: number | null; body: unknown; auditId: string }>(
+    `/api/v1/keys/${encodeURIComponent(id)}/reveal`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ reason }),
+    },
+  );
+}
