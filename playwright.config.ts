@@ -44,6 +44,7 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       IDEMSCOPE_AUTH_PROXY_SECRET: E2E_AUTH.proxySecret,
       IDEMSCOPE_AUTH_GROUP_ROLES: "oncall=operator,eng=viewer",
+      IDEMSCOPE_TRACE_URL: "https://tempo.example/trace/{traceId}",
       IDEMSCOPE_TOKENS: `ci-bot:viewer:${E2E_AUTH.viewerToken},pager:operator:${E2E_AUTH.operatorToken}`,
     },
     timeout: 180_000,

@@ -86,32 +86,35 @@ export async function backfillHistory(
     const events = await client.query(`
       INSERT INTO ${t.events} (at, key_id, scope, endpoint, key, kind, request_hash, response_code, latency_ms, instance, trace_id)
       SELECT e.at, bf.id, bf.scope, bf.endpoint, bf.key, e.kind, bf.request_hash, e.code, e.latency,
-             bf.instance, md5(bf.key || e.kind)
+             -- a reclaim happens on another instance than the one whose lock expired
+             CASE WHEN e.other_instance THEN CASE WHEN bf.instance = 'web-3' THEN 'web-1' ELSE 'web-3' END
+                  ELSE bf.instance END,
+             md5(bf.key || e.kind)
         FROM bf CROSS JOIN LATERAL (VALUES
-          (bf.t0, 'claimed', NULL::int, NULL::float8, true),
+          (bf.t0, 'claimed', NULL::int, NULL::float8, true, false),
           (bf.t0 + CASE WHEN bf.dup AND bf.external THEN make_interval(secs => bf.lock_timeout + 4) ELSE bf.work END,
              CASE WHEN bf.declined THEN 'failed' ELSE 'completed' END,
-             CASE WHEN bf.declined THEN 402 ELSE 201 END, extract(epoch FROM bf.work) * 1000, NOT bf.stuck),
+             CASE WHEN bf.declined THEN 402 ELSE 201 END, extract(epoch FROM bf.work) * 1000, NOT bf.stuck, false),
           -- replays of the stored response (dropped responses, impatient clients)
           (bf.t0 + bf.work + make_interval(secs => 1 + 20 * bf.r3), 'replayed',
-             CASE WHEN bf.declined THEN 402 ELSE 201 END, 1.2 + 30 * bf.r3 ^ 6, NOT bf.stuck AND bf.r2 < 0.14),
+             CASE WHEN bf.declined THEN 402 ELSE 201 END, 1.2 + 30 * bf.r3 ^ 6, NOT bf.stuck AND bf.r2 < 0.14, false),
           (bf.t0 + bf.work + make_interval(secs => 25 + 60 * bf.r3), 'replayed',
-             CASE WHEN bf.declined THEN 402 ELSE 201 END, 1.5 + 40 * bf.rw ^ 6, NOT bf.stuck AND bf.r2 < 0.04),
+             CASE WHEN bf.declined THEN 402 ELSE 201 END, 1.5 + 40 * bf.rw ^ 6, NOT bf.stuck AND bf.r2 < 0.04, false),
           -- a double submit racing the first request
-          (bf.t0 + bf.work / 3, 'conflict', 409, NULL, bf.r2 >= 0.14 AND bf.r2 < 0.17),
+          (bf.t0 + bf.work / 3, 'conflict', 409, NULL, bf.r2 >= 0.14 AND bf.r2 < 0.17, false),
           -- the same key reused with another payload
-          (bf.t0 + make_interval(secs => 5 + 600 * bf.r4), 'mismatch', 422, NULL, NOT bf.stuck AND bf.r3 < 0.012),
+          (bf.t0 + make_interval(secs => 5 + 600 * bf.r4), 'mismatch', 422, NULL, NOT bf.stuck AND bf.r3 < 0.012, false),
           -- duplicate success, external effect: the lock timed out, another instance reclaimed
-          (bf.t0 + make_interval(secs => bf.lock_timeout + 1), 'reclaimed', NULL, NULL, bf.dup AND bf.external),
-          (bf.t0 + make_interval(secs => bf.lock_timeout + 2), 'completed', 201, 900, bf.dup AND bf.external),
+          (bf.t0 + make_interval(secs => bf.lock_timeout + 1), 'reclaimed', NULL, NULL, bf.dup AND bf.external, true),
+          (bf.t0 + make_interval(secs => bf.lock_timeout + 2), 'completed', 201, 900, bf.dup AND bf.external, true),
           -- duplicate success, short TTL: the key expired and a late retry ran the work again
-          (bf.t0 + make_interval(secs => bf.ttl + 3), 'expired', NULL, NULL, bf.dup AND NOT bf.external),
-          (bf.t0 + make_interval(secs => bf.ttl + 20), 'claimed', NULL, NULL, bf.dup AND NOT bf.external),
-          (bf.t0 + make_interval(secs => bf.ttl + 20.3), 'completed', 201, 300, bf.dup AND NOT bf.external),
+          (bf.t0 + make_interval(secs => bf.ttl + 3), 'expired', NULL, NULL, bf.dup AND NOT bf.external, false),
+          (bf.t0 + make_interval(secs => bf.ttl + 20), 'claimed', NULL, NULL, bf.dup AND NOT bf.external, false),
+          (bf.t0 + make_interval(secs => bf.ttl + 20.3), 'completed', 201, 300, bf.dup AND NOT bf.external, false),
           -- the purger removing the key after its TTL
           (bf.t0 + make_interval(secs => bf.ttl * CASE WHEN bf.dup AND NOT bf.external THEN 2 ELSE 1 END + 40 + 20 * bf.r4),
-             'expired', NULL, NULL, NOT bf.stuck)
-        ) AS e(at, kind, code, latency, present)
+             'expired', NULL, NULL, NOT bf.stuck, false)
+        ) AS e(at, kind, code, latency, present, other_instance)
        WHERE e.present AND e.at <= now()
        ORDER BY e.at`);
     // Rows for the keys still alive (not yet expired), and the stuck ones.
@@ -130,7 +133,8 @@ export async function backfillHistory(
              1 + (r2 < 0.14)::int + (r2 < 0.04)::int + (r2 >= 0.14 AND r2 < 0.17)::int,
              t0, t0 + work, CASE WHEN NOT stuck THEN t0 + work END, t0 + make_interval(secs => ttl)
         FROM bf
-       WHERE stuck OR (t0 + make_interval(secs => ttl + 40 + 20 * r4) > now() AND NOT dup)`);
+       -- a key that expired and was claimed anew by a late retry is left to its events
+       WHERE stuck OR (t0 + make_interval(secs => ttl + 40 + 20 * r4) > now() AND NOT (dup AND NOT external))`);
     const intents = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM bf`);
     return { intents: intents.rows[0]?.n ?? 0, events: events.rowCount ?? 0 };
   });
