@@ -62,7 +62,6 @@ test.describe("Overview", () => {
 
 test.describe("Navigation", () => {
   const pages = [
-    ["Key search", "/keys"],
     ["Clients", "/clients"],
     ["Trends", "/trends"],
     ["Store", "/store"],
