@@ -34,3 +34,16 @@ export function formatAge(seconds: number): string {
     return `${Math.floor(s / 3600)} h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)} min` : ""}`;
   return `${Math.floor(s / 86_400)} d${Math.floor((s % 86_400) / 3600) ? ` ${Math.floor((s % 86_400) / 3600)} h` : ""}`;
 }
+
+/** "Nov 23, 03:15:18" in the viewer's time zone, 24-hour clock; withYear for the audit trail. */
+export function formatDateTime(iso: string, withYear = false): string {
+  return new Date(iso).toLocaleString(undefined, {
+    ...(withYear ? { year: "numeric" } : {}),
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hour12: false,
+  });
+}

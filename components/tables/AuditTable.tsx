@@ -1,3 +1,4 @@
+import { formatDateTime } from "@/lib/format";
 import type { AuditEntry, KeyState } from "@/lib/api-types/actions";
 
 const ACTION_LABELS = { release: "Released", fail: "Failed", reveal: "Revealed response" };
@@ -7,18 +8,6 @@ function describeState(s: Partial<KeyState> | null): string {
   const lock = s.lockOwner ? `locked by ${s.lockOwner}` : s.lockedAt ? "locked" : "unlocked";
   const code = s.responseCode ? `, response ${s.responseCode}` : "";
   return `${s.status ?? "?"}, ${lock}${s.recoveryPoint ? `, at ${s.recoveryPoint}` : ""}${code}`;
-}
-
-function formatWhen(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hour12: false,
-  });
 }
 
 /** Every operator action: who, when, what, why, and the key's state before and after. */
@@ -39,7 +28,7 @@ export function AuditTable({ rows }: { rows: AuditEntry[] }) {
         {rows.map((a) => (
           <tr key={a.id}>
             <td className="nowrap" title={a.at}>
-              {formatWhen(a.at)}
+              {formatDateTime(a.at, true)}
             </td>
             <td>
               <span>{a.actor}</span>

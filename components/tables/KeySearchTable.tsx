@@ -1,19 +1,8 @@
 import Link from "next/link";
 import type { KeySearchItem } from "@/lib/api-types/keys";
-import { formatCount } from "@/lib/format";
+import { formatCount, formatDateTime } from "@/lib/format";
 import { lifecyclePageUrl } from "@/lib/queries/keys";
 import { StatusBadge } from "@/components/ui/StatusBadge";
-
-function when(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, {
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hour12: false,
-  });
-}
 
 export function KeySearchTable({ rows }: { rows: KeySearchItem[] }) {
   return (
@@ -42,8 +31,8 @@ export function KeySearchTable({ rows }: { rows: KeySearchItem[] }) {
             <td>
               <StatusBadge status={k.status} />
             </td>
-            <td className="nowrap">{when(k.firstSeenAt)}</td>
-            <td className="nowrap">{when(k.lastSeenAt)}</td>
+            <td className="nowrap">{formatDateTime(k.firstSeenAt)}</td>
+            <td className="nowrap">{formatDateTime(k.lastSeenAt)}</td>
             <td className="num">{formatCount(k.attempts)}</td>
           </tr>
         ))}

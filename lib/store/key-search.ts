@@ -87,17 +87,20 @@ function keyModeSql(t: TableNames): string {
       SELECT w.key, w.scope, w.endpoint FROM win w
        WHERE (SELECT count(*) FROM win) = $13
        ORDER BY ${order("w")} DESC LIMIT 1
+    ), gone AS (
+      -- intents of the window without a row: only these need their events summed up
+      SELECT DISTINCT w.key, w.scope, w.endpoint FROM win w
+       WHERE NOT EXISTS (SELECT 1 FROM ${t.keys} k WHERE k.scope = w.scope AND k.endpoint = w.endpoint AND k.key = w.key)
     ), purged AS (
       SELECT NULL::text AS id, g.scope, g.endpoint, g.key, 'purged' AS status, h.first_seen,
              h.last_seen, NULL::timestamptz AS expires_at, h.attempts
-        FROM (SELECT DISTINCT key, scope, endpoint FROM win) g
+        FROM gone g
         CROSS JOIN LATERAL (
           SELECT min(at) AS first_seen, max(at) AS last_seen,
                  (count(*) FILTER (WHERE kind IN ('claimed', 'reclaimed', 'replayed', 'conflict', 'mismatch')))::int AS attempts
             FROM ${t.events} x WHERE x.scope = g.scope AND x.endpoint = g.endpoint AND x.key = g.key
         ) h
-       WHERE NOT EXISTS (SELECT 1 FROM ${t.keys} k WHERE k.scope = g.scope AND k.endpoint = g.endpoint AND k.key = g.key)
-         AND ($5::timestamptz IS NULL OR h.first_seen >= $5)
+       WHERE ($5::timestamptz IS NULL OR h.first_seen >= $5)
          AND ($6::timestamptz IS NULL OR h.first_seen < $6)
     )
     , page AS (

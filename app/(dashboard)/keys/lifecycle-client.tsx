@@ -8,6 +8,7 @@ import { FingerprintCompare } from "@/components/keys/FingerprintCompare";
 import { KeyTimeline } from "@/components/keys/KeyTimeline";
 import { AuditTable } from "@/components/tables/AuditTable";
 import { Banner } from "@/components/ui/Banner";
+import { KeyActionButtons } from "@/components/ui/KeyActionButtons";
 import { StatusBadge } from "@/components/ui/StatusBadge";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import type { KeyAction } from "@/lib/api-types/actions";
@@ -199,20 +200,15 @@ export function LifecycleClient({
         {k?.stuck ? (
           <div className="actions stuck-actions">
             <strong className="tone-text-bad">Stuck for {formatAge(k.ageSeconds)}.</strong>
-            {(["release", "fail"] as const).map((a) => (
-              <button
-                key={a}
-                type="button"
-                disabled={!viewer.canWrite}
-                title={viewer.canWrite ? undefined : (viewer.reason ?? undefined)}
-                onClick={() => {
-                  setOutcome(null);
-                  setAction(a);
-                }}
-              >
-                {a === "release" ? "Release…" : "Fail…"}
-              </button>
-            ))}
+            <KeyActionButtons
+              canWrite={viewer.canWrite}
+              reason={viewer.reason}
+              ellipsis
+              onPick={(a) => {
+                setOutcome(null);
+                setAction(a);
+              }}
+            />
           </div>
         ) : null}
       </section>

@@ -5,6 +5,7 @@ import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-quer
 import { useState } from "react";
 import { StuckKeysTable } from "@/components/tables/StuckKeysTable";
 import { Banner } from "@/components/ui/Banner";
+import { KeyActionButtons } from "@/components/ui/KeyActionButtons";
 import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { Pager } from "@/components/ui/Pager";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
@@ -127,23 +128,15 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
                 href: `/stuck?${stuckSearch({ ...query, cursor: undefined, order: query.order ? undefined : "newest" })}`,
               }}
               actions={(k) => (
-                <>
-                  {(["release", "fail"] as const).map((action) => (
-                    <button
-                      key={action}
-                      type="button"
-                      disabled={!viewer.canWrite}
-                      title={viewer.canWrite ? undefined : (viewer.reason ?? undefined)}
-                      onClick={() => {
-                        setOutcome(null);
-                        setBulkOutcome(null);
-                        setDialog({ key: k, action });
-                      }}
-                    >
-                      {action === "release" ? "Release" : "Fail"}
-                    </button>
-                  ))}
-                </>
+                <KeyActionButtons
+                  canWrite={viewer.canWrite}
+                  reason={viewer.reason}
+                  onPick={(action) => {
+                    setOutcome(null);
+                    setBulkOutcome(null);
+                    setDialog({ key: k, action });
+                  }}
+                />
               )}
             />
           )}
