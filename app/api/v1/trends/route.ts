@@ -1,0 +1,26 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { TREND_RANGES } from "@/lib/api-types/trends";
+import { config } from "@/lib/config";
+import { getPool } from "@/lib/db";
+import { searchParamsOf } from "@/lib/http/json-route";
+import { readRoute } from "@/lib/http/read-route";
+import { sharedQuery } from "@/lib/store/shared-cache";
+import { getTrends } from "@/lib/store/trends";
+import { tableNames } from "@/lib/tables";
+
+export const dynamic = "force-dynamic";
+
+const querySchema = z.strictObject({
+  range: z
+    .enum(TREND_RANGES, { error: "trends are daily: range must be 7d, 30d or 90d" })
+    .default("30d"),
+});
+
+export const GET = readRoute(async (req) => {
+  const { range } = querySchema.parse(searchParamsOf(req));
+  const trends = await sharedQuery(`trends:${range}`, config().cacheTtlMs, () =>
+    getTrends(getPool(), tableNames(), range),
+  );
+  return NextResponse.json(trends, { headers: { "cache-control": "no-store" } });
+});

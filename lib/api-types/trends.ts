@@ -1,0 +1,62 @@
+// JSON shape of GET /api/v1/trends (SPEC §8): daily numbers for the executive view.
+export const TREND_RANGES = ["7d", "30d", "90d"] as const;
+export type TrendRange = (typeof TREND_RANGES)[number];
+export const TREND_DAYS: Record<TrendRange, number> = { "7d": 7, "30d": 30, "90d": 90 };
+
+export type TrendDay = {
+  /** UTC day, YYYY-MM-DD */
+  day: string;
+  requests: number;
+  /** requests answered from the store: duplicates prevented */
+  replayed: number;
+  /** successes that were not their intent's first (docs/store-contract.md) */
+  duplicateSuccesses: number;
+  /** intents whose first success fell on this day */
+  succeededIntents: number;
+  /** null on a day without any success */
+  duplicateSuccessRate: number | null;
+  /** releases and fails by operators */
+  interventions: number;
+};
+
+export type TrendVerdict = {
+  daysWithinTarget: number;
+  /** days with at least one success (a rate to judge) */
+  daysMeasured: number;
+  worst: {
+    day: string;
+    rate: number;
+    duplicateSuccesses: number;
+    endpoint: string | null;
+    endpointDuplicates: number;
+  } | null;
+  /** the one line for the meeting */
+  summary: string;
+};
+
+export type TrendMonth = { month: string; releases: number; fails: number };
+
+export type StoreGrowthSummary = {
+  tables: { name: string; rows: number; bytes: number }[];
+  /** change over the range, per day; null without two samples */
+  bytesPerDay: number | null;
+  rowsPerDay: number | null;
+};
+
+export type Trends = {
+  range: TrendRange;
+  target: number;
+  days: TrendDay[];
+  totals: {
+    requests: number;
+    replayed: number;
+    duplicateSuccesses: number;
+    succeededIntents: number;
+    duplicateSuccessRate: number | null;
+    interventions: number;
+  };
+  verdict: TrendVerdict;
+  /** manual interventions per month, the last 12 months */
+  months: TrendMonth[];
+  store: StoreGrowthSummary;
+};
