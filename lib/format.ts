@@ -47,3 +47,16 @@ export function formatDateTime(iso: string, withYear = false): string {
     hour12: false,
   });
 }
+
+/** 1536 → "1.5 KiB"; binary units, as PostgreSQL's pg_size_pretty. */
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return "–";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let v = Math.abs(n);
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${n < 0 ? "-" : ""}${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}

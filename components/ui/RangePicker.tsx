@@ -5,12 +5,19 @@ import { usePathname, useSearchParams } from "next/navigation";
 import { RANGES, RANGE_LABELS, type Range } from "@/lib/range";
 
 /** Time range links; the range lives in the URL so that a view can be shared. */
-export function RangePicker({ current }: { current: Range }) {
+export function RangePicker({
+  current,
+  ranges = RANGES,
+}: {
+  current: Range;
+  /** the ranges this page offers (Trends: whole days only) */
+  ranges?: readonly Range[];
+}) {
   const pathname = usePathname();
   const params = useSearchParams();
   return (
     <div className="segmented" role="group" aria-label="Time range">
-      {RANGES.map((range) => {
+      {ranges.map((range) => {
         const next = new URLSearchParams(params.toString());
         next.set("range", range);
         return (

@@ -63,7 +63,6 @@ test.describe("Overview", () => {
 test.describe("Navigation", () => {
   const pages = [
     ["Clients", "/clients"],
-    ["Trends", "/trends"],
     ["Store", "/store"],
   ] as const;
 

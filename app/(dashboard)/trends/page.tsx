@@ -1,14 +1,42 @@
+import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import { NotBuiltYet } from "@/components/ui/NotBuiltYet";
+import { TREND_RANGES, type TrendRange } from "@/lib/api-types/trends";
+import { currentViewer } from "@/lib/auth/request-identity";
+import { getPool } from "@/lib/db";
+import { log } from "@/lib/log";
+import { makeQueryClient } from "@/lib/queries/query-client";
+import { trendsQuery } from "@/lib/queries/trends";
+import { getTrends } from "@/lib/store/trends";
+import { tableNames } from "@/lib/tables";
+import type { RawSearchParams } from "../search-params";
+import { TrendsClient } from "./client";
 
+export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Trends" };
 
-export default function Page() {
+export default async function TrendsPage({
+  searchParams,
+}: {
+  searchParams: Promise<RawSearchParams>;
+}) {
+  const raw = (await searchParams).range;
+  const range: TrendRange = (TREND_RANGES as readonly unknown[]).includes(raw)
+    ? (raw as TrendRange)
+    : "30d";
+  const queryClient = makeQueryClient();
+  if ((await currentViewer()).identity) {
+    try {
+      queryClient.setQueryData(
+        trendsQuery(range).queryKey,
+        await getTrends(getPool(), tableNames(), range),
+      );
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "trends prefetch failed");
+    }
+  }
   return (
-    <NotBuiltYet
-      title="Trends"
-      issue={6}
-      what="The daily duplicate success rate against its 0.1 % target, duplicates prevented, manual interventions and store growth."
-    />
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <TrendsClient range={range} />
+    </HydrationBoundary>
   );
 }

@@ -1,0 +1,198 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { DailyCountChart } from "@/components/charts/DailyCountChart";
+import { DailyRateChart, dayTick } from "@/components/charts/DailyRateChart";
+import { Banner } from "@/components/ui/Banner";
+import { CsvButton } from "@/components/ui/CsvButton";
+import { RangePicker } from "@/components/ui/RangePicker";
+import { StatTile } from "@/components/ui/StatTile";
+import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
+import { TREND_RANGES, type TrendRange, type Trends } from "@/lib/api-types/trends";
+import { formatBytes, formatCount, formatPercent } from "@/lib/format";
+import { trendsQuery } from "@/lib/queries/trends";
+
+const monthTick = (m: string) =>
+  new Date(`${m}-01T00:00:00Z`).toLocaleDateString("en-GB", {
+    month: "short",
+    year: "2-digit",
+    timeZone: "UTC",
+  });
+
+export function TrendsClient({ range }: { range: TrendRange }) {
+  const q = useQuery({
+    ...trendsQuery(range),
+    refetchInterval: 60_000,
+    placeholderData: keepPreviousData,
+  });
+  const data = q.data;
+  return (
+    <div className="page trends">
+      <header className="page-header">
+        <div>
+          <h1>Trends</h1>
+          <p className="muted">
+            Daily, last {range.replace("d", " days")} (UTC days) · is idempotency preventing
+            duplicates?
+          </p>
+        </div>
+        <div className="toolbar no-print">
+          <UpdatedAgo at={q.dataUpdatedAt} />
+          <button type="button" onClick={() => window.print()}>
+            Print
+          </button>
+          <RangePicker current={range} ranges={TREND_RANGES} />
+        </div>
+      </header>
+      {q.isError ? (
+        <Banner
+          tone="bad"
+          title={data ? "Data is stale: the last refresh failed." : "Cannot load the trends."}
+        >
+          {q.error.message}
+        </Banner>
+      ) : null}
+      {data ? <TrendsBody data={data} /> : q.isPending ? <p className="muted">Loading…</p> : null}
+    </div>
+  );
+}
+
+function TrendsBody({ data }: { data: Trends }) {
+  const v = data.verdict;
+  const ok = v.daysMeasured > 0 && v.daysWithinTarget === v.daysMeasured;
+  const t = data.totals;
+  return (
+    <>
+      <div
+        className={`verdict ${ok ? "verdict-ok" : v.daysMeasured ? "verdict-bad" : ""}`}
+        data-testid="verdict"
+      >
+        {v.summary}
+      </div>
+      <div className="tiles">
+        <StatTile
+          label="Duplicate success rate"
+          value={formatPercent(t.duplicateSuccessRate)}
+          tone={
+            t.duplicateSuccessRate === null
+              ? "neutral"
+              : t.duplicateSuccessRate > data.target
+                ? "bad"
+                : "ok"
+          }
+          detail={`${formatCount(t.duplicateSuccesses)} of ${formatCount(t.succeededIntents)} intents · target < ${formatPercent(data.target)}`}
+        />
+        <StatTile
+          label="Duplicates prevented"
+          value={formatCount(t.replayed)}
+          detail={`retries answered from the store (${formatPercent(t.requests ? t.replayed / t.requests : null)} of requests)`}
+        />
+        <StatTile
+          label="Requests"
+          value={formatCount(t.requests)}
+          detail="claims, replays, conflicts, mismatches"
+        />
+        <StatTile
+          label="Manual interventions"
+          value={formatCount(t.interventions)}
+          detail="keys released or failed by operators"
+        />
+        <StatTile
+          label="Store growth"
+          value={
+            data.store.bytesPerDay === null ? "–" : `${formatBytes(data.store.bytesPerDay)}/day`
+          }
+          detail={`${formatBytes(data.store.tables.reduce((s, x) => s + x.bytes, 0))} now · ${data.store.rowsPerDay === null ? "–" : formatCount(Math.round(data.store.rowsPerDay))} rows/day`}
+        />
+      </div>
+      <section className="card print-block">
+        <div className="card-header">
+          <h2>Duplicate success rate per day</h2>
+          <CsvButton
+            rows={data.days}
+            columns={["day", "succeededIntents", "duplicateSuccesses", "duplicateSuccessRate"]}
+            filename={`idemscope-duplicate-success-rate-${data.range}.csv`}
+          />
+        </div>
+        <DailyRateChart days={data.days} target={data.target} />
+      </section>
+      <section className="card print-block">
+        <div className="card-header">
+          <h2>Duplicates prevented per day</h2>
+          <CsvButton
+            rows={data.days}
+            columns={["day", "requests", "replayed"]}
+            filename={`idemscope-duplicates-prevented-${data.range}.csv`}
+          />
+        </div>
+        <DailyCountChart
+          data={data.days}
+          xKey="day"
+          series={[{ key: "replayed", name: "replayed (duplicate prevented)", color: "#16a34a" }]}
+          unit="replays / day"
+          tick={dayTick}
+          label="Duplicates prevented per day: retries answered from the store"
+        />
+      </section>
+      <section className="card print-block">
+        <div className="card-header">
+          <h2>Manual interventions per month</h2>
+          <CsvButton
+            rows={data.months}
+            columns={["month", "releases", "fails"]}
+            filename="idemscope-interventions-by-month.csv"
+          />
+        </div>
+        <DailyCountChart
+          data={data.months}
+          xKey="month"
+          series={[
+            { key: "releases", name: "released", color: "#f59e0b" },
+            { key: "fails", name: "failed", color: "#dc2626" },
+          ]}
+          unit="keys / month"
+          tick={monthTick}
+          label="Manual interventions per month, last 12 months"
+        />
+      </section>
+      <section className="card print-block">
+        <div className="card-header">
+          <h2>Store size</h2>
+          <CsvButton
+            rows={data.store.tables}
+            columns={["name", "rows", "bytes"]}
+            filename="idemscope-store-size.csv"
+          />
+        </div>
+        {data.store.tables.length === 0 ? (
+          <p className="empty-state">
+            No size sample yet: the collector samples the catalog every minute.
+          </p>
+        ) : (
+          <table className="table" aria-label="Store size">
+            <thead>
+              <tr>
+                <th scope="col">Table</th>
+                <th scope="col" className="num">
+                  Rows (estimate)
+                </th>
+                <th scope="col" className="num">
+                  Size
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.store.tables.map((x) => (
+                <tr key={x.name}>
+                  <td className="mono">{x.name}</td>
+                  <td className="num">{formatCount(x.rows)}</td>
+                  <td className="num">{formatBytes(x.bytes)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}

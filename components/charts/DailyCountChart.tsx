@@ -1,0 +1,79 @@
+"use client";
+
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import { formatCount } from "@/lib/format";
+import { AXIS_COLOR, GRID_COLOR } from "./palette";
+
+export type CountSeries = { key: string; name: string; color: string };
+
+/** Counts per category (day or month), one or more stacked series, with a unit on the axis. */
+export function DailyCountChart({
+  data,
+  xKey,
+  series,
+  unit,
+  tick,
+  label,
+}: {
+  data: object[];
+  xKey: string;
+  series: CountSeries[];
+  unit: string;
+  tick: (v: string) => string;
+  label: string;
+}) {
+  return (
+    <div className="chart" style={{ minHeight: 240 }} role="img" aria-label={label}>
+      <ResponsiveContainer width="100%" height={240}>
+        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+          <CartesianGrid stroke={GRID_COLOR} vertical={false} />
+          <XAxis
+            dataKey={xKey}
+            tickFormatter={tick}
+            stroke={AXIS_COLOR}
+            fontSize={12}
+            minTickGap={16}
+          />
+          <YAxis
+            stroke={AXIS_COLOR}
+            fontSize={12}
+            allowDecimals={false}
+            tickFormatter={(v: number) => formatCount(v)}
+            label={{
+              value: unit,
+              angle: -90,
+              position: "insideLeft",
+              fill: AXIS_COLOR,
+              fontSize: 12,
+              dy: 50,
+            }}
+          />
+          <Tooltip
+            labelFormatter={(v) => tick(String(v))}
+            formatter={(v, n) => [formatCount(Number(v)), String(n)]}
+          />
+          {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
+          {series.map((s) => (
+            <Bar
+              key={s.key}
+              dataKey={s.key}
+              name={s.name}
+              stackId="c"
+              fill={s.color}
+              isAnimationActive={false}
+            />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+"use client";
+
+import {
+  Bar,
+  CartesianGrid,
+  Cell,
+  ComposedChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import type { TrendDay } from "@/lib/api-types/trends";
+import { formatCount, formatPercent } from "@/lib/format";
+import { AXIS_COLOR, GRID_COLOR } from "./palette";
+
+const OK = "#16a34a";
+const BAD = "#dc2626";
+
+const dayTick = (d: string) =>
+  new Date(`${d}T00:00:00Z`).toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "short",
+    timeZone: "UTC",
+  });
+
+/** Daily duplicate success rate against its target line; days over target in red. */
+export function DailyRateChart({ days, target }: { days: TrendDay[]; target: number }) {
+  const data = days.map((d) => ({
+    ...d,
+    ratePct: d.duplicateSuccessRate === null ? null : d.duplicateSuccessRate * 100,
+  }));
+  return (
+    <div
+      className="chart"
+      role="img"
+      aria-label="Daily duplicate success rate, percent of succeeded intents, with the 0.1 % target"
+    >
+      <ResponsiveContainer width="100%" height={280}>
+        <ComposedChart data={data} margin={{ top: 12, right: 16, bottom: 4, left: 8 }}>
+          <CartesianGrid stroke={GRID_COLOR} vertical={false} />
+          <XAxis
+            dataKey="day"
+            tickFormatter={dayTick}
+            stroke={AXIS_COLOR}
+            fontSize={12}
+            minTickGap={16}
+          />
+          <YAxis
+            stroke={AXIS_COLOR}
+            fontSize={12}
+            tickFormatter={(v: number) => `${Number(v.toFixed(3))} %`}
+            domain={[0, (max: number) => Math.max(max, target * 100 * 1.5)]}
+            label={{
+              value: "duplicate success rate (%)",
+              angle: -90,
+              position: "insideLeft",
+              fill: AXIS_COLOR,
+              fontSize: 12,
+              dy: 80,
+            }}
+          />
+          <Tooltip
+            labelFormatter={(v) => dayTick(String(v))}
+            formatter={(_value, _name, item) => {
+              const d = item.payload as TrendDay;
+              return [
+                `${formatPercent(d.duplicateSuccessRate)} (${formatCount(d.duplicateSuccesses)} of ${formatCount(d.succeededIntents)})`,
+                "duplicate success rate",
+              ];
+            }}
+          />
+
+          <Bar dataKey="ratePct" name="duplicate success rate" isAnimationActive={false}>
+            {data.map((d) => (
+              <Cell key={d.day} fill={(d.duplicateSuccessRate ?? 0) > target ? BAD : OK} />
+            ))}
+          </Bar>
+          <ReferenceLine
+            y={target * 100}
+            stroke={AXIS_COLOR}
+            strokeDasharray="6 4"
+            label={{
+              value: `target ${formatPercent(target)}`,
+              position: "insideTopRight",
+              fill: AXIS_COLOR,
+              fontSize: 12,
+            }}
+          />
+        </ComposedChart>
+      </ResponsiveContainer>
+      <p className="chart-legend" aria-hidden>
+        <span style={{ color: OK }}>■</span> within target <span style={{ color: BAD }}>■</span>{" "}
+        over target <span className="dash">╌╌</span> target {formatPercent(target)} (days without
+        successes have no bar)
+      </p>
+    </div>
+  );
+}
+
+export { dayTick };
