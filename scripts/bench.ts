@@ -40,7 +40,7 @@ const { values } = parseArgs({
     port: { type: "string", default: "3300" },
     "data-dir": { type: "string", default: path.join(root, ".data", "bench") },
     regenerate: { type: "boolean", default: false },
-    // only the key search and lifecycle timings (the rest takes minutes at 10 M keys)
+    // only the key search, lifecycle and trends timings (the rest takes minutes at 10 M keys)
     "keys-only": { type: "boolean", default: false },
     out: { type: "string", default: path.join(root, "test-results", "bench") },
   },
@@ -251,7 +251,11 @@ async function main() {
       await r.arrayBuffer();
     };
     const keyRows: { name: string; ours: Timing }[] = [];
-    for (const c of await keyCases(pool, t, meta.keys)) {
+    const trendCases = ["7d", "30d", "90d"].map((r) => ({
+      name: `trends ${r}`,
+      url: `/api/v1/trends?range=${r}`,
+    }));
+    for (const c of [...(await keyCases(pool, t, meta.keys)), ...trendCases]) {
       log(`timing ${c.name} …`);
       keyRows.push({
         name: `${c.name}: GET ${c.url.split("?")[0]}`,
@@ -259,7 +263,7 @@ async function main() {
       });
     }
     const keyLines = [
-      "| key search and lifecycle | p50 | p95 |",
+      "| key search, lifecycle, trends | p50 | p95 |",
       "| --- | ---: | ---: |",
       ...keyRows.map((r) => `| ${r.name} | ${fmt(r.ours.p50)} | ${fmt(r.ours.p95)} |`),
     ];
