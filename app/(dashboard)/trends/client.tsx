@@ -102,7 +102,7 @@ function TrendsBody({ data }: { data: Trends }) {
           value={
             data.store.bytesPerDay === null ? "–" : `${formatBytes(data.store.bytesPerDay)}/day`
           }
-          detail={`${formatBytes(data.store.tables.reduce((s, x) => s + x.bytes, 0))} now · ${data.store.rowsPerDay === null ? "–" : formatCount(Math.round(data.store.rowsPerDay))} rows/day`}
+          detail={`${formatBytes(data.store.tables.reduce((s, x) => s + x.bytes, 0))} now · ${data.store.rowsPerDay === null ? "growth needs two size samples" : `${formatCount(Math.round(data.store.rowsPerDay))} rows/day`}`}
         />
       </div>
       <section className="card print-block">
