@@ -11,7 +11,8 @@ import {
   YAxis,
 } from "recharts";
 import { formatCount } from "@/lib/format";
-import { AXIS_COLOR, GRID_COLOR } from "./palette";
+import { countAxis, timeAxis } from "./axes";
+import { GRID_COLOR } from "./palette";
 
 export type CountSeries = { key: string; name: string; color: string };
 
@@ -36,27 +37,8 @@ export function DailyCountChart({
       <ResponsiveContainer width="100%" height={240}>
         <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-          <XAxis
-            dataKey={xKey}
-            tickFormatter={tick}
-            stroke={AXIS_COLOR}
-            fontSize={12}
-            minTickGap={16}
-          />
-          <YAxis
-            stroke={AXIS_COLOR}
-            fontSize={12}
-            allowDecimals={false}
-            tickFormatter={(v: number) => formatCount(v)}
-            label={{
-              value: unit,
-              angle: -90,
-              position: "insideLeft",
-              fill: AXIS_COLOR,
-              fontSize: 12,
-              dy: 50,
-            }}
-          />
+          <XAxis {...timeAxis(xKey, tick, 16)} />
+          <YAxis {...countAxis(unit)} />
           <Tooltip
             labelFormatter={(v) => tick(String(v))}
             formatter={(v, n) => [formatCount(Number(v)), String(n)]}

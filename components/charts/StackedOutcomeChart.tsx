@@ -12,7 +12,8 @@ import {
 } from "recharts";
 import type { OverviewSeriesPoint } from "@/lib/api-types/overview";
 import { formatCount } from "@/lib/format";
-import { AXIS_COLOR, GRID_COLOR, OUTCOME_COLORS, OUTCOME_LABELS } from "./palette";
+import { countAxis, timeAxis } from "./axes";
+import { GRID_COLOR, OUTCOME_COLORS, OUTCOME_LABELS } from "./palette";
 import { bucketName, formatBucketLabel, formatBucketTick } from "./time-format";
 
 const SERIES = ["claimed", "reclaimed", "replayed", "conflict", "mismatch"] as const;
@@ -31,27 +32,8 @@ export function StackedOutcomeChart({
       <ResponsiveContainer width="100%" height={280}>
         <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-          <XAxis
-            dataKey="t"
-            tickFormatter={(v: string) => formatBucketTick(v, bucketSeconds)}
-            stroke={AXIS_COLOR}
-            fontSize={12}
-            minTickGap={24}
-          />
-          <YAxis
-            stroke={AXIS_COLOR}
-            fontSize={12}
-            allowDecimals={false}
-            tickFormatter={(v: number) => formatCount(v)}
-            label={{
-              value: unit,
-              angle: -90,
-              position: "insideLeft",
-              fill: AXIS_COLOR,
-              fontSize: 12,
-              dy: 50,
-            }}
-          />
+          <XAxis {...timeAxis("t", (v) => formatBucketTick(v, bucketSeconds))} />
+          <YAxis {...countAxis(unit)} />
           <Tooltip
             labelFormatter={(v) => formatBucketLabel(String(v), bucketSeconds)}
             formatter={(value, name) => [formatCount(Number(value)), String(name)]}

@@ -11,7 +11,8 @@ import {
 } from "recharts";
 import type { StuckPoint } from "@/lib/api-types/overview";
 import { formatCount } from "@/lib/format";
-import { AXIS_COLOR, GRID_COLOR, STUCK_COLOR } from "./palette";
+import { countAxis, timeAxis } from "./axes";
+import { GRID_COLOR, STUCK_COLOR } from "./palette";
 import { bucketName, formatBucketLabel, formatBucketTick } from "./time-format";
 
 /** Stuck keys over time: the highest count sampled in each bucket (gaps: no sample taken). */
@@ -28,27 +29,8 @@ export function StuckKeysChart({
       <ResponsiveContainer width="100%" height={200}>
         <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-          <XAxis
-            dataKey="t"
-            tickFormatter={(v: string) => formatBucketTick(v, bucketSeconds)}
-            stroke={AXIS_COLOR}
-            fontSize={12}
-            minTickGap={24}
-          />
-          <YAxis
-            stroke={AXIS_COLOR}
-            fontSize={12}
-            allowDecimals={false}
-            tickFormatter={(v: number) => formatCount(v)}
-            label={{
-              value: "stuck keys",
-              angle: -90,
-              position: "insideLeft",
-              fill: AXIS_COLOR,
-              fontSize: 12,
-              dy: 40,
-            }}
-          />
+          <XAxis {...timeAxis("t", (v) => formatBucketTick(v, bucketSeconds))} />
+          <YAxis {...countAxis("stuck keys", 40)} />
           <Tooltip
             labelFormatter={(v) => formatBucketLabel(String(v), bucketSeconds)}
             formatter={(value) => [
