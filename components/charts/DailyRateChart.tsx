@@ -51,7 +51,7 @@ export function DailyRateChart({ days, target }: { days: TrendDay[]; target: num
             stroke={AXIS_COLOR}
             fontSize={12}
             tickFormatter={(v: number) => `${Number(v.toFixed(3))} %`}
-            domain={[0, (max: number) => Math.max(max, target * 100 * 1.5)]}
+            domain={[0, (max: number) => Math.ceil(Math.max(max, target * 100 * 1.5) * 20) / 20]}
             label={{
               value: "duplicate success rate (%)",
               angle: -90,
