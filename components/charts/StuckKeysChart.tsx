@@ -46,6 +46,8 @@ export function StuckKeysChart({
             fill={STUCK_COLOR}
             fillOpacity={0.2}
             connectNulls={false}
+            // a sample alone between gaps (a collector that just started) still shows
+            dot={{ r: 2, fill: STUCK_COLOR }}
             isAnimationActive={false}
           />
         </AreaChart>
