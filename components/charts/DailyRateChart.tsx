@@ -14,16 +14,10 @@ import {
 import type { TrendDay } from "@/lib/api-types/trends";
 import { formatCount, formatPercent } from "@/lib/format";
 import { AXIS_COLOR, GRID_COLOR } from "./palette";
+import { formatDayTick } from "./time-format";
 
 const OK = "#16a34a";
 const BAD = "#dc2626";
-
-const dayTick = (d: string) =>
-  new Date(`${d}T00:00:00Z`).toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "short",
-    timeZone: "UTC",
-  });
 
 /** Daily duplicate success rate against its target line; days over target in red. */
 export function DailyRateChart({ days, target }: { days: TrendDay[]; target: number }) {
@@ -42,7 +36,7 @@ export function DailyRateChart({ days, target }: { days: TrendDay[]; target: num
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis
             dataKey="day"
-            tickFormatter={dayTick}
+            tickFormatter={formatDayTick}
             stroke={AXIS_COLOR}
             fontSize={12}
             minTickGap={16}
@@ -62,7 +56,7 @@ export function DailyRateChart({ days, target }: { days: TrendDay[]; target: num
             }}
           />
           <Tooltip
-            labelFormatter={(v) => dayTick(String(v))}
+            labelFormatter={(v) => formatDayTick(String(v))}
             formatter={(_value, _name, item) => {
               const d = item.payload as TrendDay;
               return [
@@ -98,5 +92,3 @@ export function DailyRateChart({ days, target }: { days: TrendDay[]; target: num
     </div>
   );
 }
-
-export { dayTick };

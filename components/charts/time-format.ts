@@ -34,3 +34,21 @@ export function bucketName(bucketSeconds: number): string {
     return bucketSeconds === 3_600 ? "hour" : `${bucketSeconds / 3_600} h`;
   return bucketSeconds === 60 ? "min" : `${bucketSeconds / 60} min`;
 }
+
+/** "14 Nov" for a UTC day "2026-11-14" (Trends' x axis). */
+export function formatDayTick(day: string): string {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "short",
+    timeZone: "UTC",
+  });
+}
+
+/** "Nov 26" for a month "2026-11". */
+export function formatMonthTick(month: string): string {
+  return new Date(`${month}-01T00:00:00Z`).toLocaleDateString("en-GB", {
+    month: "short",
+    year: "2-digit",
+    timeZone: "UTC",
+  });
+}

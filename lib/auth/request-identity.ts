@@ -1,6 +1,7 @@
 // The caller's identity as route handlers and server components see it.
 import "server-only";
 import { headers } from "next/headers";
+import { cache } from "react";
 import { config } from "../config";
 import { resolveIdentity, type Identity } from "./identity";
 import { verifiedPeer } from "./peer";
@@ -15,8 +16,11 @@ export function identityFromHeaders(h: HeaderGetter): Identity | null {
 
 export type Viewer = { identity: Identity | null; access: WriteAccess; error: string | null };
 
-/** For pages: who is looking and whether they may act; never throws (a page shows the reason). */
-export async function currentViewer(): Promise<Viewer> {
+/**
+ * For pages: who is looking and whether they may act; never throws (a page shows the reason).
+ * Cached per request: the layout and the page ask the same question.
+ */
+export const currentViewer = cache(async function currentViewer(): Promise<Viewer> {
   try {
     const identity = identityFromHeaders(await headers());
     return { identity, access: writeAccess(identity, config().auth), error: null };
@@ -28,7 +32,7 @@ export async function currentViewer(): Promise<Viewer> {
       error: message,
     };
   }
-}
+});
 
 export function viewerInfo(v: Viewer): ViewerInfo {
   return {

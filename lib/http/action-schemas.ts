@@ -1,5 +1,6 @@
 // Request validation shared by the action routes and the pages that build their requests.
 import { z } from "zod";
+import { ApiError } from "./errors";
 
 export const reasonSchema = z
   .string({ error: "a reason is required (1–500 characters)" })
@@ -34,3 +35,12 @@ export const keyIdSchema = z
     (v) => /^[1-9]\d{0,18}$/.test(v) && BigInt(v) <= MAX_BIGINT,
     "a key id is a positive integer",
   );
+
+/** The {id} path segment of the key routes, or a 400 that says what an id is. */
+export function parseKeyId(id: string): string {
+  const parsed = keyIdSchema.safeParse(id);
+  if (!parsed.success) {
+    throw new ApiError(400, "invalid_request", "id: a key id is a positive integer");
+  }
+  return parsed.data;
+}

@@ -7,8 +7,7 @@ import type { KeyAction } from "../api-types/actions";
 import { config } from "../config";
 import { getPool } from "../db";
 import { tableNames } from "../tables";
-import { keyActionBody, keyIdSchema } from "./action-schemas";
-import { ApiError } from "./errors";
+import { keyActionBody, parseKeyId } from "./action-schemas";
 import { mutationRoute } from "./mutation-route";
 
 type Ctx = { params: Promise<{ id: string }> };
@@ -18,12 +17,9 @@ export function keyActionRoute(action: KeyAction) {
     keyActionBody,
     async ({ ctx, actor, body }) => {
       const { id } = await ctx.params;
-      const parsed = keyIdSchema.safeParse(id);
-      if (!parsed.success)
-        throw new ApiError(400, "invalid_request", `id: ${parsed.error.issues[0]?.message}`);
       const result = await actOnKey(getPool(), tableNames(), config(), {
         action,
-        id: parsed.data,
+        id: parseKeyId(id),
         reason: body.reason,
         actor,
       });

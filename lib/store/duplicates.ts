@@ -5,8 +5,6 @@ import type { Pool } from "pg";
 import type { RecentDuplicate } from "../api-types/keys";
 import type { TableNames } from "../tables";
 
-export type { RecentDuplicate };
-
 export async function listRecentDuplicates(
   db: Pool,
   t: TableNames,

@@ -8,6 +8,7 @@ import { FingerprintCompare } from "@/components/keys/FingerprintCompare";
 import { KeyTimeline } from "@/components/keys/KeyTimeline";
 import { AuditTable } from "@/components/tables/AuditTable";
 import { Banner } from "@/components/ui/Banner";
+import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { KeyActionButtons } from "@/components/ui/KeyActionButtons";
 import { StatusBadge } from "@/components/ui/StatusBadge";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
@@ -119,11 +120,7 @@ export function LifecycleClient({
           </button>
         </div>
       </header>
-      {q.isError ? (
-        <Banner tone="bad" title="Data is stale: the last refresh failed.">
-          {q.error.message}
-        </Banner>
-      ) : null}
+      {q.isError ? <ListErrorBanner message={q.error.message} hasData what="this key" /> : null}
       {data.duplicate ? (
         <section className="duplicate-callout" role="alert" aria-label="Duplicate success">
           <h2>

@@ -7,7 +7,8 @@ import { keySearchQuery as keySearchSchema } from "@/lib/http/key-search-schemas
 import { log } from "@/lib/log";
 import { keySearchQuery, lifecyclePageUrl } from "@/lib/queries/keys";
 import { makeQueryClient } from "@/lib/queries/query-client";
-import { listRecentDuplicates, type RecentDuplicate } from "@/lib/store/duplicates";
+import type { RecentDuplicate } from "@/lib/api-types/keys";
+import { listRecentDuplicates } from "@/lib/store/duplicates";
 import { searchKeys } from "@/lib/store/key-search";
 import { tableNames } from "@/lib/tables";
 import type { RawSearchParams } from "../search-params";

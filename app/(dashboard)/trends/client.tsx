@@ -2,22 +2,16 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { DailyCountChart } from "@/components/charts/DailyCountChart";
-import { DailyRateChart, dayTick } from "@/components/charts/DailyRateChart";
-import { Banner } from "@/components/ui/Banner";
-import { CsvButton } from "@/components/ui/CsvButton";
+import { DailyRateChart } from "@/components/charts/DailyRateChart";
+import { formatDayTick, formatMonthTick } from "@/components/charts/time-format";
+import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
+import { ExportableCard } from "@/components/ui/ExportableCard";
 import { RangePicker } from "@/components/ui/RangePicker";
 import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { TREND_RANGES, type TrendRange, type Trends } from "@/lib/api-types/trends";
 import { formatBytes, formatCount, formatPercent } from "@/lib/format";
 import { trendsQuery } from "@/lib/queries/trends";
-
-const monthTick = (m: string) =>
-  new Date(`${m}-01T00:00:00Z`).toLocaleDateString("en-GB", {
-    month: "short",
-    year: "2-digit",
-    timeZone: "UTC",
-  });
 
 export function TrendsClient({ range }: { range: TrendRange }) {
   const q = useQuery({
@@ -45,12 +39,7 @@ export function TrendsClient({ range }: { range: TrendRange }) {
         </div>
       </header>
       {q.isError ? (
-        <Banner
-          tone="bad"
-          title={data ? "Data is stale: the last refresh failed." : "Cannot load the trends."}
-        >
-          {q.error.message}
-        </Banner>
+        <ListErrorBanner message={q.error.message} hasData={Boolean(data)} what="the trends" />
       ) : null}
       {data ? <TrendsBody data={data} /> : q.isPending ? <p className="muted">Loading…</p> : null}
     </div>
@@ -105,44 +94,41 @@ function TrendsBody({ data }: { data: Trends }) {
           detail={`${formatBytes(data.store.tables.reduce((s, x) => s + x.bytes, 0))} now · ${data.store.rowsPerDay === null ? "growth needs two size samples" : `${formatCount(Math.round(data.store.rowsPerDay))} rows/day`}`}
         />
       </div>
-      <section className="card print-block">
-        <div className="card-header">
-          <h2>Duplicate success rate per day</h2>
-          <CsvButton
-            rows={data.days}
-            columns={["day", "succeededIntents", "duplicateSuccesses", "duplicateSuccessRate"]}
-            filename={`idemscope-duplicate-success-rate-${data.range}.csv`}
-          />
-        </div>
+      <ExportableCard
+        title="Duplicate success rate per day"
+        csv={{
+          rows: data.days,
+          columns: ["day", "succeededIntents", "duplicateSuccesses", "duplicateSuccessRate"],
+          filename: `idemscope-duplicate-success-rate-${data.range}.csv`,
+        }}
+      >
         <DailyRateChart days={data.days} target={data.target} />
-      </section>
-      <section className="card print-block">
-        <div className="card-header">
-          <h2>Duplicates prevented per day</h2>
-          <CsvButton
-            rows={data.days}
-            columns={["day", "requests", "replayed"]}
-            filename={`idemscope-duplicates-prevented-${data.range}.csv`}
-          />
-        </div>
+      </ExportableCard>
+      <ExportableCard
+        title="Duplicates prevented per day"
+        csv={{
+          rows: data.days,
+          columns: ["day", "requests", "replayed"],
+          filename: `idemscope-duplicates-prevented-${data.range}.csv`,
+        }}
+      >
         <DailyCountChart
           data={data.days}
           xKey="day"
           series={[{ key: "replayed", name: "replayed (duplicate prevented)", color: "#16a34a" }]}
           unit="replays / day"
-          tick={dayTick}
+          tick={formatDayTick}
           label="Duplicates prevented per day: retries answered from the store"
         />
-      </section>
-      <section className="card print-block">
-        <div className="card-header">
-          <h2>Manual interventions per month</h2>
-          <CsvButton
-            rows={data.months}
-            columns={["month", "releases", "fails"]}
-            filename="idemscope-interventions-by-month.csv"
-          />
-        </div>
+      </ExportableCard>
+      <ExportableCard
+        title="Manual interventions per month"
+        csv={{
+          rows: data.months,
+          columns: ["month", "releases", "fails"],
+          filename: "idemscope-interventions-by-month.csv",
+        }}
+      >
         <DailyCountChart
           data={data.months}
           xKey="month"
@@ -151,19 +137,18 @@ function TrendsBody({ data }: { data: Trends }) {
             { key: "fails", name: "failed", color: "#dc2626" },
           ]}
           unit="keys / month"
-          tick={monthTick}
+          tick={formatMonthTick}
           label="Manual interventions per month, last 12 months"
         />
-      </section>
-      <section className="card print-block">
-        <div className="card-header">
-          <h2>Store size</h2>
-          <CsvButton
-            rows={data.store.tables}
-            columns={["name", "rows", "bytes"]}
-            filename="idemscope-store-size.csv"
-          />
-        </div>
+      </ExportableCard>
+      <ExportableCard
+        title="Store size"
+        csv={{
+          rows: data.store.tables,
+          columns: ["name", "rows", "bytes"],
+          filename: "idemscope-store-size.csv",
+        }}
+      >
         {data.store.tables.length === 0 ? (
           <p className="empty-state">
             No size sample yet: the collector samples the catalog every minute.
@@ -192,7 +177,7 @@ function TrendsBody({ data }: { data: Trends }) {
             </tbody>
           </table>
         )}
-      </section>
+      </ExportableCard>
     </>
   );
 }

@@ -1,8 +1,7 @@
 import { NextResponse } from "next/server";
 import { config } from "@/lib/config";
 import { getPool } from "@/lib/db";
-import { keyIdSchema } from "@/lib/http/action-schemas";
-import { ApiError } from "@/lib/http/errors";
+import { parseKeyId } from "@/lib/http/action-schemas";
 import { readRoute } from "@/lib/http/read-route";
 import { getKeyLifecycle } from "@/lib/store/lifecycle";
 import { tableNames } from "@/lib/tables";
@@ -13,9 +12,8 @@ type Ctx = { params: Promise<{ id: string }> };
 
 export const GET = readRoute<Ctx>(async (_req, ctx) => {
   const { id } = await ctx.params;
-  const parsed = keyIdSchema.safeParse(id);
-  if (!parsed.success)
-    throw new ApiError(400, "invalid_request", "id: a key id is a positive integer");
-  const lifecycle = await getKeyLifecycle(getPool(), tableNames(), config(), { id: parsed.data });
+  const lifecycle = await getKeyLifecycle(getPool(), tableNames(), config(), {
+    id: parseKeyId(id),
+  });
   return NextResponse.json(lifecycle, { headers: { "cache-control": "no-store" } });
 });

@@ -3,8 +3,7 @@ import type { z } from "zod";
 import { revealResponse } from "@/lib/actions/reveal-response";
 import { config } from "@/lib/config";
 import { getPool } from "@/lib/db";
-import { keyActionBody, keyIdSchema } from "@/lib/http/action-schemas";
-import { ApiError } from "@/lib/http/errors";
+import { keyActionBody, parseKeyId } from "@/lib/http/action-schemas";
 import { mutationRoute, onlyPost } from "@/lib/http/mutation-route";
 import { tableNames } from "@/lib/tables";
 
@@ -17,11 +16,8 @@ export const POST = mutationRoute<Ctx, z.infer<typeof keyActionBody>>(
   keyActionBody,
   async ({ ctx, actor, body }) => {
     const { id } = await ctx.params;
-    const parsed = keyIdSchema.safeParse(id);
-    if (!parsed.success)
-      throw new ApiError(400, "invalid_request", "id: a key id is a positive integer");
     const revealed = await revealResponse(getPool(), tableNames(), config(), {
-      id: parsed.data,
+      id: parseKeyId(id),
       reason: body.reason,
       actor,
     });
