@@ -16,6 +16,14 @@ export type BatchResult = {
 const REQUEST_KINDS = `('claimed', 'reclaimed', 'replayed', 'conflict', 'mismatch')`;
 /** Hourly per-client rows are kept two weeks at most (thousands of clients × hours). */
 export const CLIENT_HOUR_DAYS = 14;
+/** Minute per-client rows (retry-storm detection) are kept three hours. */
+export const CLIENT_MINUTE_HOURS = 3;
+/** Per-client rows: minute, hour and day over all endpoints ('*'), day per endpoint (NULL). */
+const CLIENT_GRAINS = `(VALUES ('minute', '*'), ('hour', '*'), ('day', '*'), ('day', NULL)) AS r(res, ep)`;
+const clientKeep = (keep: Keep): Keep => ({
+  minute: CLIENT_MINUTE_HOURS / 24,
+  hour: Math.min(keep.hour, CLIENT_HOUR_DAYS),
+});
 export type BatchOptions = {
   batchSize?: number;
   /** rows a resolution keeps (days): older events skip it, as retention would delete them */
@@ -159,12 +167,12 @@ async function foldClients(c: PoolClient, t: TableNames, keep: Keep) {
   await c.query(
     `INSERT INTO ${t.ownTable("rollup_clients")} AS x
        (resolution, bucket, scope, endpoint, requests, claimed, reclaimed, replayed, conflicts, mismatches)
-     SELECT r.res, date_trunc(r.res, b.at), b.scope, CASE WHEN r.res = 'hour' THEN '*' ELSE b.endpoint END,
+     SELECT r.res, date_trunc(r.res, b.at), b.scope, coalesce(r.ep, b.endpoint),
             count(*), count(*) FILTER (WHERE kind = 'claimed'), count(*) FILTER (WHERE kind = 'reclaimed'),
             count(*) FILTER (WHERE kind = 'replayed'), count(*) FILTER (WHERE kind = 'conflict'),
             count(*) FILTER (WHERE kind = 'mismatch')
-       FROM batch b CROSS JOIN (VALUES ('hour'), ('day')) AS r(res)
-      WHERE b.kind IN ${REQUEST_KINDS} AND ${kept({ minute: keep.minute, hour: Math.min(keep.hour, CLIENT_HOUR_DAYS) })}
+       FROM batch b CROSS JOIN ${CLIENT_GRAINS}
+      WHERE b.kind IN ${REQUEST_KINDS} AND ${kept(clientKeep(keep))}
       GROUP BY 1, 2, 3, 4
      ON CONFLICT (resolution, bucket, scope, endpoint) DO UPDATE SET
        requests = x.requests + excluded.requests, claimed = x.claimed + excluded.claimed,
@@ -244,6 +252,23 @@ async function foldIntents(c: PoolClient, t: TableNames, keep: Keep) {
       GROUP BY 1, 2, 3, 4
      ON CONFLICT (bucket, endpoint, class, le_index) DO UPDATE SET events = x.events + excluded.events`,
     [RETRY_DELAY_BOUNDS_S],
+  );
+  // Keys per client: an intent counts once, in the bucket of its first request (moved when an
+  // earlier first request arrives late).
+  await c.query(
+    `INSERT INTO ${t.ownTable("rollup_clients")} AS x
+       (resolution, bucket, scope, endpoint, requests, claimed, reclaimed, replayed, conflicts, mismatches, keys)
+     SELECT r.res, date_trunc(r.res, k.at), k.scope, coalesce(r.ep, k.endpoint), 0, 0, 0, 0, 0, 0, sum(k.delta)
+       FROM (
+         SELECT breq_at AS at, scope, endpoint, 1 AS delta FROM touched
+          WHERE breq_id IS NOT NULL AND (old_req_id IS NULL OR req_displaced)
+         UNION ALL
+         SELECT old_req_at, scope, endpoint, -1 FROM touched WHERE req_displaced
+       ) k CROSS JOIN ${CLIENT_GRAINS}
+      WHERE ${kept(clientKeep(keep), "k.at")}
+      GROUP BY 1, 2, 3, 4
+     HAVING sum(k.delta) <> 0
+     ON CONFLICT (resolution, bucket, scope, endpoint) DO UPDATE SET keys = x.keys + excluded.keys`,
   );
   await c.query(
     `INSERT INTO ${intents} AS i (scope, endpoint, key, first_request_at, first_request_id, first_success_at, first_success_id, successes)

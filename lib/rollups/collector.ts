@@ -1,12 +1,14 @@
 // The collector: runs in every dashboard replica (or as `npm run collector`); the one holding
 // the advisory lock folds new events into the rollups every second, samples the store size
-// every minute, the stuck-key count every 15 s, and applies retention every ten minutes. The others wait to take over.
+// every minute, the stuck-key count every 15 s, the Clients page's snapshots every 15 s (each
+// range when due) and applies retention every ten minutes. The others wait to take over.
 import { hostname } from "node:os";
 import type { Pool } from "pg";
 import type { Config } from "../config";
 import { log } from "../log";
 import { createPool } from "../pg-pool";
 import { tableNamesFor, type TableNames } from "../tables";
+import { refreshClientSnapshots } from "./client-totals";
 import { collectBatch } from "./collect-batch";
 import { tryLead, type Leadership } from "./leader";
 import { applyRetention } from "./retention";
@@ -19,6 +21,7 @@ export type CollectorOptions = {
   tickMs?: number;
   sampleEveryMs?: number;
   stuckSampleEveryMs?: number;
+  clientsEveryMs?: number;
   retentionEveryMs?: number;
   /** batches per tick at most, so that a huge backlog doesn't starve the event loop */
   maxBatchesPerTick?: number;
@@ -41,6 +44,7 @@ export function startCollector(o: CollectorOptions): Collector {
   let stopped = false;
   let lastSample = 0;
   let lastStuckSample = 0;
+  let lastClients = 0;
   let lastRetention = 0;
   // drain() waiters, resolved by the first catch-up of a tick that started after they asked
   let caughtUpWaiters: { after: number; resolve: () => void }[] = [];
@@ -83,6 +87,10 @@ export function startCollector(o: CollectorOptions): Collector {
       if (now - lastStuckSample >= (o.stuckSampleEveryMs ?? 15_000)) {
         lastStuckSample = now;
         await sampleStuckKeys(pool, t, o.cfg);
+      }
+      if (now - lastClients >= (o.clientsEveryMs ?? 15_000)) {
+        lastClients = now;
+        await refreshClientSnapshots(pool, t);
       }
       if (now - lastRetention >= (o.retentionEveryMs ?? 600_000)) {
         lastRetention = now;

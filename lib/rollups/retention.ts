@@ -2,7 +2,7 @@
 import type { Pool } from "pg";
 import type { Config } from "../config";
 import type { TableNames } from "../tables";
-import { CLIENT_HOUR_DAYS } from "./collect-batch";
+import { CLIENT_HOUR_DAYS, CLIENT_MINUTE_HOURS } from "./collect-batch";
 
 export async function applyRetention(
   pool: Pool,
@@ -18,7 +18,8 @@ export async function applyRetention(
     );
   }
   await pool.query(
-    `DELETE FROM ${r("rollup_clients")} WHERE (resolution = 'hour' AND bucket < ${cutoff(Math.min(days.hour, CLIENT_HOUR_DAYS))})
+    `DELETE FROM ${r("rollup_clients")} WHERE (resolution = 'minute' AND bucket < ${cutoff(CLIENT_MINUTE_HOURS / 24)})
+        OR (resolution = 'hour' AND bucket < ${cutoff(Math.min(days.hour, CLIENT_HOUR_DAYS))})
         OR (resolution = 'day' AND bucket < ${cutoff(days.day)})`,
   );
   await pool.query(`DELETE FROM ${r("rollup_retry_delays")} WHERE bucket < ${cutoff(days.hour)}`);

@@ -27,15 +27,26 @@ export async function rollupVersusRaw(pool: Pool, t: TableNames) {
       `SELECT coalesce(sum(first_successes), 0)::int AS first, coalesce(sum(duplicate_successes), 0)::int AS dup FROM ${r("rollup_successes")} WHERE resolution = '${res}'`,
     ];
   }
-  for (const res of ["hour", "day"]) {
-    pairs[`clients/${res}`] = [
+  const grains: Record<string, string> = {
+    minute: `resolution = 'minute'`,
+    hour: `resolution = 'hour'`,
+    "day/*": `resolution = 'day' AND endpoint = '*'`,
+    "day/endpoint": `resolution = 'day' AND endpoint <> '*'`,
+  };
+  for (const [grain, where] of Object.entries(grains)) {
+    pairs[`clients/${grain}`] = [
       `SELECT scope, count(*)::int AS requests, count(*) FILTER (WHERE kind = 'claimed')::int AS claimed,
               count(*) FILTER (WHERE kind = 'replayed')::int AS replayed, count(*) FILTER (WHERE kind = 'conflict')::int AS conflicts,
               count(*) FILTER (WHERE kind = 'mismatch')::int AS mismatches, count(*) FILTER (WHERE kind = 'reclaimed')::int AS reclaimed
          FROM ${t.events} WHERE ${requests} GROUP BY 1 ORDER BY 1`,
       `SELECT scope, sum(requests)::int AS requests, sum(claimed)::int AS claimed, sum(replayed)::int AS replayed,
               sum(conflicts)::int AS conflicts, sum(mismatches)::int AS mismatches, sum(reclaimed)::int AS reclaimed
-         FROM ${r("rollup_clients")} WHERE resolution = '${res}' GROUP BY 1 ORDER BY 1`,
+         FROM ${r("rollup_clients")} WHERE ${where} AND (requests > 0) GROUP BY 1 ORDER BY 1`,
+    ];
+    // keys: intents counted once each, by their first request
+    pairs[`client keys/${grain}`] = [
+      `SELECT scope, count(DISTINCT (endpoint, key))::int AS keys FROM ${t.events} WHERE ${requests} GROUP BY 1 ORDER BY 1`,
+      `SELECT scope, sum(keys)::int AS keys FROM ${r("rollup_clients")} WHERE ${where} GROUP BY 1 HAVING sum(keys) <> 0 ORDER BY 1`,
     ];
   }
   pairs["retry delays"] = [

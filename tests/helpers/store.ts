@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import type { Pool } from "pg";
 import { createPool } from "../../lib/pg-pool";
+import { clientTotalsStatements } from "../../lib/schema/clients";
 import { contractStatements, ownSchemaStatements } from "../../lib/schema/contract";
 import { operationsStatements } from "../../lib/schema/operations";
 import { rollupStatements } from "../../lib/schema/rollups";
@@ -33,6 +34,7 @@ export async function createTestStore(options: { poolMax?: number } = {}): Promi
   for (const s of searchIndexStatements(t, { keys: layout.keysTable, events: layout.eventsTable }))
     await pool.query(s);
   for (const s of duplicateIndexStatements(t)) await pool.query(s);
+  for (const s of clientTotalsStatements(t)) await pool.query(s);
   return {
     pool,
     t,

@@ -1,0 +1,144 @@
+// The Clients page's snapshots, kept by the collector leader: every client's totals per range
+// (one row per client and range, so that sorting thousands of clients by any column reads a few
+// thousand rows instead of millions of bucket rows) and the clients in a retry storm now.
+import type { Pool } from "pg";
+import { CLIENT_RANGES, type ClientRange } from "../api-types/clients";
+import { inTransaction } from "../pg-pool";
+import type { TableNames } from "../tables";
+
+/** How stale each range's totals may get before the collector counts them again. */
+export const CLIENT_REFRESH_SECONDS: Record<ClientRange, number> = {
+  "24h": 30,
+  "7d": 60,
+  "30d": 300,
+  "90d": 300,
+};
+
+/** Each range's first bucket (whole rollup buckets, UTC) and the resolution it reads. */
+export const CLIENT_RANGE_SQL: Record<ClientRange, { resolution: "hour" | "day"; from: string }> = {
+  "24h": { resolution: "hour", from: `date_trunc('hour', now()) - interval '23 hours'` },
+  "7d": { resolution: "day", from: `date_trunc('day', now()) - interval '6 days'` },
+  "30d": { resolution: "day", from: `date_trunc('day', now()) - interval '29 days'` },
+  "90d": { resolution: "day", from: `date_trunc('day', now()) - interval '89 days'` },
+};
+
+/** Retry storm: requests per key over the last 15 min ≥ 3× the client's 7-day baseline. */
+export const STORM = {
+  factor: 3,
+  windowMinutes: 15,
+  /** fewer requests than this in the window is noise, not a storm */
+  minWindowRequests: 50,
+  /** a baseline needs this many keys over its 7 days */
+  minBaselineKeys: 20,
+  /** elevated 5-minute blocks further apart than this are separate storms */
+  maxGapMinutes: 15,
+};
+
+export async function refreshClientRange(
+  pool: Pool,
+  t: TableNames,
+  range: ClientRange,
+): Promise<void> {
+  const r = t.ownTable;
+  const { resolution, from } = CLIENT_RANGE_SQL[range];
+  await inTransaction(pool, async (c) => {
+    await c.query("SET LOCAL timezone = 'UTC'");
+    const started = Date.now();
+    await c.query(`DELETE FROM ${r("client_range_totals")} WHERE range = $1`, [range]);
+    const inserted = await c.query(
+      `INSERT INTO ${r("client_range_totals")}
+         (range, scope, requests, keys, replayed, reclaimed, conflicts, mismatches, retries_per_key)
+       SELECT $1, scope, sum(requests), sum(keys), sum(replayed), sum(reclaimed), sum(conflicts),
+              sum(mismatches), sum(requests)::float8 / nullif(sum(keys), 0)
+         FROM ${r("rollup_clients")}
+        WHERE resolution = $2 AND endpoint = '*' AND bucket >= ${from}
+        GROUP BY scope
+       HAVING sum(requests) > 0 OR sum(keys) > 0`,
+      [range, resolution],
+    );
+    await c.query(
+      `INSERT INTO ${r("client_range_state")} (range, range_from, computed_at, clients, duration_ms)
+       VALUES ($1, ${from}, now(), $2, $3)
+       ON CONFLICT (range) DO UPDATE SET range_from = excluded.range_from,
+         computed_at = excluded.computed_at, clients = excluded.clients, duration_ms = excluded.duration_ms`,
+      [range, inserted.rowCount ?? 0, Date.now() - started],
+    );
+  });
+}
+
+/** Recomputes the clients in a storm now; a storm that goes on keeps its start. */
+export async function refreshStorms(pool: Pool, t: TableNames): Promise<void> {
+  const r = t.ownTable;
+  const clients = r("rollup_clients");
+  await inTransaction(pool, async (c) => {
+    await c.query(
+      `CREATE TEMP TABLE storm ON COMMIT DROP AS
+       WITH win AS (
+         SELECT scope, sum(requests) AS req, sum(keys) AS keys
+           FROM ${clients}
+          WHERE resolution = 'minute' AND endpoint = '*'
+            AND bucket >= now() - make_interval(mins => $1)
+          GROUP BY scope
+         HAVING sum(requests) >= $2 AND sum(requests)::float8 / greatest(sum(keys), 1) >= $3
+       ), base AS (
+         SELECT w.scope, sum(h.requests)::float8 / nullif(sum(h.keys), 0) AS rate, sum(h.keys) AS keys
+           FROM win w JOIN ${clients} h
+             ON h.scope = w.scope AND h.resolution = 'hour' AND h.endpoint = '*'
+            AND h.bucket >= now() - interval '7 days'
+            AND h.bucket < now() - make_interval(mins => 60 + $1)
+          GROUP BY w.scope
+       )
+       SELECT w.scope, w.req AS window_requests, w.keys AS window_keys,
+              w.req::float8 / greatest(w.keys, 1) AS current_rate, b.rate AS baseline_rate
+         FROM win w JOIN base b USING (scope)
+        WHERE b.keys >= $4 AND w.req::float8 / greatest(w.keys, 1) >= $3 * b.rate`,
+      [STORM.windowMinutes, STORM.minWindowRequests, STORM.factor, STORM.minBaselineKeys],
+    );
+    // Onset: the first 5-minute block of the latest run of elevated blocks (minute rows).
+    await c.query(
+      `WITH blocks AS (
+         SELECT m.scope, date_bin('5 minutes', m.bucket, timestamptz '2000-01-01') AS blk,
+                sum(m.requests)::float8 / greatest(sum(m.keys), 1) AS rate
+           FROM storm s JOIN ${clients} m
+             ON m.scope = s.scope AND m.resolution = 'minute' AND m.endpoint = '*'
+          GROUP BY 1, 2
+       ), elevated AS (
+         SELECT b.scope, b.blk, lag(b.blk) OVER (PARTITION BY b.scope ORDER BY b.blk) AS prev
+           FROM blocks b JOIN storm s USING (scope)
+          WHERE b.rate >= $1 * s.baseline_rate
+       ), onset AS (
+         SELECT scope, max(blk) FILTER (WHERE prev IS NULL OR blk - prev > make_interval(mins => $2)) AS since
+           FROM elevated GROUP BY scope
+       )
+       INSERT INTO ${r("client_storms")} AS x
+         (scope, since, factor, current_rate, baseline_rate, window_requests, window_keys, computed_at)
+       SELECT s.scope, coalesce(o.since, now() - make_interval(mins => $3)), s.current_rate / s.baseline_rate,
+              s.current_rate, s.baseline_rate, s.window_requests, s.window_keys, now()
+         FROM storm s LEFT JOIN onset o USING (scope)
+       ON CONFLICT (scope) DO UPDATE SET since = least(x.since, excluded.since),
+         factor = excluded.factor, current_rate = excluded.current_rate,
+         baseline_rate = excluded.baseline_rate, window_requests = excluded.window_requests,
+         window_keys = excluded.window_keys, computed_at = excluded.computed_at`,
+      [STORM.factor, STORM.maxGapMinutes, STORM.windowMinutes],
+    );
+    await c.query(
+      `DELETE FROM ${r("client_storms")} x WHERE NOT EXISTS (SELECT 1 FROM storm s WHERE s.scope = x.scope)`,
+    );
+  });
+}
+
+/** The ranges whose snapshot is older than its refresh period (or missing). */
+export async function dueClientRanges(pool: Pool, t: TableNames): Promise<ClientRange[]> {
+  const rows = await pool.query<{ range: string; age: number }>(
+    `SELECT range, extract(epoch FROM now() - computed_at)::float8 AS age
+       FROM ${t.ownTable("client_range_state")}`,
+  );
+  const age = new Map(rows.rows.map((x) => [x.range, x.age]));
+  return CLIENT_RANGES.filter((range) => (age.get(range) ?? Infinity) >= CLIENT_REFRESH_SECONDS[range]);
+}
+
+/** One collector step: storms every time, range totals when due. */
+export async function refreshClientSnapshots(pool: Pool, t: TableNames): Promise<void> {
+  await refreshStorms(pool, t);
+  for (const range of await dueClientRanges(pool, t)) await refreshClientRange(pool, t, range);
+}
