@@ -25,6 +25,33 @@ const endpointSeconds = z
     return map;
   });
 
+const BYTE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/** "50GiB", "500 GB", "1e9" → bytes; empty → no budget. */
+const byteSize = z
+  .string()
+  .default("")
+  .transform((raw, ctx) => {
+    if (!raw.trim()) return null;
+    const m = /^\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*([kmgt]i?b|b)?\s*$/i.exec(raw);
+    const bytes = m ? Number(m[1]) * (BYTE_UNITS[(m[2] ?? "b").toLowerCase()] ?? NaN) : NaN;
+    if (!Number.isFinite(bytes) || bytes <= 0) {
+      ctx.addIssue({ code: "custom", message: `"${raw}" is not a size such as 50GiB or 500GB` });
+      return z.NEVER;
+    }
+    return Math.round(bytes);
+  });
+
 const envSchema = z.object({
   // An empty value means "not set" (so `DATABASE_URL= npm run demo` uses the embedded one).
   DATABASE_URL: z
@@ -37,6 +64,9 @@ const envSchema = z.object({
   IDEMSCOPE_SCHEMA: identifier.default("idemscope"),
   IDEMSCOPE_LOCK_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(300),
   IDEMSCOPE_ENDPOINT_LOCK_TIMEOUTS: endpointSeconds,
+  IDEMSCOPE_ENDPOINT_TTLS: endpointSeconds,
+  IDEMSCOPE_STORE_SIZE_BUDGET: byteSize,
+  IDEMSCOPE_PURGE_GRACE_SECONDS: z.coerce.number().int().min(0).default(900),
   IDEMSCOPE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   IDEMSCOPE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   IDEMSCOPE_DEMO: z
@@ -68,6 +98,12 @@ export type Config = {
   idemscopeSchema: string;
   defaultLockTimeoutSeconds: number;
   lockTimeoutSecondsByEndpoint: Map<string, number>;
+  /** TTLs the store's writer uses, where known (otherwise observed on the newest keys) */
+  ttlSecondsByEndpoint: Map<string, number>;
+  /** total size the store's tables should stay under (projection on the Store page) */
+  storeSizeBudgetBytes: number | null;
+  /** how long an expired key may wait for the purger before it counts as behind */
+  purgeGraceSeconds: number;
   statementTimeoutMs: number;
   poolMax: number;
   demo: boolean;
@@ -107,6 +143,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     idemscopeSchema: e.IDEMSCOPE_SCHEMA,
     defaultLockTimeoutSeconds: e.IDEMSCOPE_LOCK_TIMEOUT_SECONDS,
     lockTimeoutSecondsByEndpoint: e.IDEMSCOPE_ENDPOINT_LOCK_TIMEOUTS,
+    ttlSecondsByEndpoint: e.IDEMSCOPE_ENDPOINT_TTLS,
+    storeSizeBudgetBytes: e.IDEMSCOPE_STORE_SIZE_BUDGET,
+    purgeGraceSeconds: e.IDEMSCOPE_PURGE_GRACE_SECONDS,
     statementTimeoutMs: e.IDEMSCOPE_STATEMENT_TIMEOUT_MS,
     poolMax: e.IDEMSCOPE_POOL_MAX,
     demo: e.IDEMSCOPE_DEMO,

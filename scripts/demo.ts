@@ -119,6 +119,8 @@ async function main() {
   const pool = await connect(databaseUrl);
   if (!process.env.IDEMSCOPE_ENDPOINT_LOCK_TIMEOUTS)
     process.env.IDEMSCOPE_ENDPOINT_LOCK_TIMEOUTS = demoLockTimeoutsEnv();
+  // a budget the demo's store reaches within weeks, so that the Store page has a projection
+  process.env.IDEMSCOPE_STORE_SIZE_BUDGET ||= "2GiB";
   config(); // fail early on a bad variable
   const t = tableNames();
   await migrate({ databaseUrl, includeStore: true });

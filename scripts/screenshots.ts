@@ -12,6 +12,7 @@ const PAGES = [
   ["stuck", "/stuck"],
   ["keys", "/keys"],
   ["clients", "/clients"],
+  ["client", "/clients/hooli-android"],
   ["trends", "/trends"],
   ["store", "/store"],
   ["audit", "/audit"],

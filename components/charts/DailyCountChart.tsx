@@ -24,6 +24,7 @@ export function DailyCountChart({
   unit,
   tick,
   label,
+  stacked = true,
 }: {
   data: object[];
   xKey: string;
@@ -31,6 +32,8 @@ export function DailyCountChart({
   unit: string;
   tick: (v: string) => string;
   label: string;
+  /** false: bars side by side (quantities that don't add up, e.g. created vs purged) */
+  stacked?: boolean;
 }) {
   return (
     <div className="chart" style={{ minHeight: 240 }} role="img" aria-label={label}>
@@ -49,7 +52,7 @@ export function DailyCountChart({
               key={s.key}
               dataKey={s.key}
               name={s.name}
-              stackId="c"
+              stackId={stacked ? "c" : undefined}
               fill={s.color}
               isAnimationActive={false}
             />

@@ -20,12 +20,13 @@ export type ClientStorm = {
   since: string;
   /** current rate ÷ baseline */
   factor: number;
-  /** requests per key over the last 15 minutes */
+  /** requests per key over the last `windowMinutes` (5, or 15 while a storm goes on) */
   currentRate: number;
+  windowMinutes: number;
   /** requests per key over the 7 days before */
   baselineRate: number;
   windowRequests: number;
-  /** "retry rate 9.4× its 7-day baseline since 02:10" */
+  /** "retry rate 9.4× its 7-day baseline since 02:10 UTC (…)" */
   explanation: string;
 };
 

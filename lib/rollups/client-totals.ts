@@ -8,7 +8,7 @@ import type { TableNames } from "../tables";
 
 /** How stale each range's totals may get before the collector counts them again. */
 export const CLIENT_REFRESH_SECONDS: Record<ClientRange, number> = {
-  "24h": 30,
+  "24h": 15,
   "7d": 60,
   "30d": 300,
   "90d": 300,
@@ -22,10 +22,16 @@ export const CLIENT_RANGE_SQL: Record<ClientRange, { resolution: "hour" | "day";
   "90d": { resolution: "day", from: `date_trunc('day', now()) - interval '89 days'` },
 };
 
-/** Retry storm: requests per key over the last 15 min ≥ 3× the client's 7-day baseline. */
+/**
+ * Retry storm: requests per key over the last 5 minutes ≥ 3× the client's own 7-day baseline
+ * (with at least 50 requests). A storm goes on while the last 15 minutes stay ≥ 2× (hysteresis:
+ * bursty storms don't flap).
+ */
 export const STORM = {
   factor: 3,
-  windowMinutes: 15,
+  keepFactor: 2,
+  enterMinutes: 5,
+  keepMinutes: 15,
   /** fewer requests than this in the window is noise, not a storm */
   minWindowRequests: 50,
   /** a baseline needs this many keys over its 7 days */
@@ -74,25 +80,46 @@ export async function refreshStorms(pool: Pool, t: TableNames): Promise<void> {
     await c.query(
       `CREATE TEMP TABLE storm ON COMMIT DROP AS
        WITH win AS (
-         SELECT scope, sum(requests) AS req, sum(keys) AS keys
-           FROM ${clients}
+         SELECT scope,
+                sum(requests) FILTER (WHERE bucket >= now() - make_interval(mins => $1)) AS req5,
+                sum(keys) FILTER (WHERE bucket >= now() - make_interval(mins => $1)) AS keys5,
+                sum(requests) AS req15, sum(keys) AS keys15,
+                EXISTS (SELECT 1 FROM ${r("client_storms")} x WHERE x.scope = m.scope) AS ongoing
+           FROM ${clients} m
           WHERE resolution = 'minute' AND endpoint = '*'
-            AND bucket >= now() - make_interval(mins => $1)
+            AND bucket >= now() - make_interval(mins => $2)
           GROUP BY scope
-         HAVING sum(requests) >= $2 AND sum(requests)::float8 / greatest(sum(keys), 1) >= $3
+       ), candidates AS (
+         -- a baseline is at least 1 request per key: below $4 requests per key is no storm
+         SELECT *, coalesce(req5, 0)::float8 / greatest(keys5, 1) AS rate5,
+                req15::float8 / greatest(keys15, 1) AS rate15
+           FROM win
+          WHERE (req5 >= $3 AND req5::float8 / greatest(keys5, 1) >= $4)
+             OR (ongoing AND req15 >= $3 AND req15::float8 / greatest(keys15, 1) >= $5)
        ), base AS (
-         SELECT w.scope, sum(h.requests)::float8 / nullif(sum(h.keys), 0) AS rate, sum(h.keys) AS keys
-           FROM win w JOIN ${clients} h
-             ON h.scope = w.scope AND h.resolution = 'hour' AND h.endpoint = '*'
+         SELECT c.scope, sum(h.requests)::float8 / nullif(sum(h.keys), 0) AS rate, sum(h.keys) AS keys
+           FROM candidates c JOIN ${clients} h
+             ON h.scope = c.scope AND h.resolution = 'hour' AND h.endpoint = '*'
             AND h.bucket >= now() - interval '7 days'
-            AND h.bucket < now() - make_interval(mins => 60 + $1)
-          GROUP BY w.scope
+            AND h.bucket < now() - make_interval(mins => 60 + $2)
+          GROUP BY c.scope
        )
-       SELECT w.scope, w.req AS window_requests, w.keys AS window_keys,
-              w.req::float8 / greatest(w.keys, 1) AS current_rate, b.rate AS baseline_rate
-         FROM win w JOIN base b USING (scope)
-        WHERE b.keys >= $4 AND w.req::float8 / greatest(w.keys, 1) >= $3 * b.rate`,
-      [STORM.windowMinutes, STORM.minWindowRequests, STORM.factor, STORM.minBaselineKeys],
+       SELECT c.scope, b.rate AS baseline_rate,
+              CASE WHEN c.rate5 >= c.rate15 AND c.req5 >= $3 THEN c.rate5 ELSE c.rate15 END AS current_rate,
+              CASE WHEN c.rate5 >= c.rate15 AND c.req5 >= $3 THEN $1 ELSE $2 END AS window_minutes,
+              CASE WHEN c.rate5 >= c.rate15 AND c.req5 >= $3 THEN c.req5 ELSE c.req15 END AS window_requests,
+              CASE WHEN c.rate5 >= c.rate15 AND c.req5 >= $3 THEN c.keys5 ELSE c.keys15 END AS window_keys
+         FROM candidates c JOIN base b USING (scope)
+        WHERE b.keys >= $6
+          AND ((c.req5 >= $3 AND c.rate5 >= $4 * b.rate) OR (c.ongoing AND c.rate15 >= $5 * b.rate))`,
+      [
+        STORM.enterMinutes,
+        STORM.keepMinutes,
+        STORM.minWindowRequests,
+        STORM.factor,
+        STORM.keepFactor,
+        STORM.minBaselineKeys,
+      ],
     );
     // Onset: the first 5-minute block of the latest run of elevated blocks (minute rows).
     await c.query(
@@ -110,16 +137,18 @@ export async function refreshStorms(pool: Pool, t: TableNames): Promise<void> {
          SELECT scope, max(blk) FILTER (WHERE prev IS NULL OR blk - prev > make_interval(mins => $2)) AS since
            FROM elevated GROUP BY scope
        )
-       INSERT INTO ${r("client_storms")} AS x
-         (scope, since, factor, current_rate, baseline_rate, window_requests, window_keys, computed_at)
-       SELECT s.scope, coalesce(o.since, now() - make_interval(mins => $3)), s.current_rate / s.baseline_rate,
-              s.current_rate, s.baseline_rate, s.window_requests, s.window_keys, now()
+       INSERT INTO ${r("client_storms")} AS x (scope, since, factor, current_rate, baseline_rate,
+         window_minutes, window_requests, window_keys, computed_at)
+       SELECT s.scope, coalesce(o.since, now() - make_interval(mins => s.window_minutes)),
+              s.current_rate / s.baseline_rate, s.current_rate, s.baseline_rate, s.window_minutes,
+              s.window_requests, s.window_keys, now()
          FROM storm s LEFT JOIN onset o USING (scope)
        ON CONFLICT (scope) DO UPDATE SET since = least(x.since, excluded.since),
          factor = excluded.factor, current_rate = excluded.current_rate,
-         baseline_rate = excluded.baseline_rate, window_requests = excluded.window_requests,
-         window_keys = excluded.window_keys, computed_at = excluded.computed_at`,
-      [STORM.factor, STORM.maxGapMinutes, STORM.windowMinutes],
+         baseline_rate = excluded.baseline_rate, window_minutes = excluded.window_minutes,
+         window_requests = excluded.window_requests, window_keys = excluded.window_keys,
+         computed_at = excluded.computed_at`,
+      [STORM.keepFactor, STORM.maxGapMinutes],
     );
     await c.query(
       `DELETE FROM ${r("client_storms")} x WHERE NOT EXISTS (SELECT 1 FROM storm s WHERE s.scope = x.scope)`,
@@ -134,7 +163,9 @@ export async function dueClientRanges(pool: Pool, t: TableNames): Promise<Client
        FROM ${t.ownTable("client_range_state")}`,
   );
   const age = new Map(rows.rows.map((x) => [x.range, x.age]));
-  return CLIENT_RANGES.filter((range) => (age.get(range) ?? Infinity) >= CLIENT_REFRESH_SECONDS[range]);
+  return CLIENT_RANGES.filter(
+    (range) => (age.get(range) ?? Infinity) >= CLIENT_REFRESH_SECONDS[range],
+  );
 }
 
 /** One collector step: storms every time, range totals when due. */

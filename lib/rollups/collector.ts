@@ -63,11 +63,27 @@ export function startCollector(o: CollectorOptions): Collector {
     return leadership !== null;
   }
 
+  // A store without the events table has nothing to fold (SPEC §2); checked once a minute.
+  let eventsChecked = { at: 0, exists: true };
+  async function eventsTableExists(): Promise<boolean> {
+    if (Date.now() - eventsChecked.at < 60_000) return eventsChecked.exists;
+    const r = await pool.query<{ ok: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [
+      t.events,
+    ]);
+    const exists = r.rows[0]?.ok ?? false;
+    if (!exists && eventsChecked.exists)
+      log.warn({ table: t.events }, "collector: the store has no events table; nothing to fold");
+    eventsChecked = { at: Date.now(), exists };
+    return exists;
+  }
+
   async function tick() {
     const seq = ++ticksStarted;
     if (!(await lead())) return;
     try {
-      for (let i = 0; i < (o.maxBatchesPerTick ?? 20) && !stopped; i++) {
+      const events = await eventsTableExists();
+      if (!events) for (const w of caughtUpWaiters.splice(0)) w.resolve(); // nothing to wait for
+      for (let i = 0; events && i < (o.maxBatchesPerTick ?? 20) && !stopped; i++) {
         const r = await collectBatch(pool, t, {
           batchSize: o.batchSize,
           retentionDays: o.cfg.retentionDays,

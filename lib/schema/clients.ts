@@ -58,6 +58,7 @@ export function clientTotalsStatements(t: TableNames): string[] {
       factor          float8 NOT NULL,
       current_rate    float8 NOT NULL,
       baseline_rate   float8 NOT NULL,
+      window_minutes  int NOT NULL,
       window_requests bigint NOT NULL,
       window_keys     bigint NOT NULL,
       computed_at     timestamptz NOT NULL

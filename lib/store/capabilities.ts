@@ -9,10 +9,9 @@ export type StoreCapabilities = { eventsTable: boolean };
 
 export function storeCapabilities(db: Pool, t: TableNames): Promise<StoreCapabilities> {
   return sharedQuery(`capabilities:${t.events}`, 30_000, async () => {
-    const r = await db.query<{ events: boolean }>(
-      `SELECT to_regclass($1) IS NOT NULL AS events`,
-      [t.events],
-    );
+    const r = await db.query<{ events: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS events`, [
+      t.events,
+    ]);
     return { eventsTable: r.rows[0]?.events ?? false };
   });
 }

@@ -16,7 +16,7 @@ import type {
   SortDir,
 } from "../api-types/clients";
 import { decodeCursor, encodeCursor } from "../http/cursor";
-import { CLIENT_RANGE_SQL, STORM } from "../rollups/client-totals";
+import { CLIENT_RANGE_SQL } from "../rollups/client-totals";
 import type { TableNames } from "../tables";
 
 /** Sparkline and chart buckets per range: hourly up to a week, daily beyond. */
@@ -73,6 +73,7 @@ type StormRow = {
   currentRate: number;
   baselineRate: number;
   windowRequests: number;
+  windowMinutes: number;
 };
 
 function stormOf(r: StormRow): ClientStorm {
@@ -84,9 +85,10 @@ function stormOf(r: StormRow): ClientStorm {
     currentRate: r.currentRate,
     baselineRate: r.baselineRate,
     windowRequests: r.windowRequests,
+    windowMinutes: r.windowMinutes,
     explanation:
       `retry rate ${r.factor.toFixed(1)}× its 7-day baseline since ${hhmm} UTC ` +
-      `(${r.currentRate.toFixed(1)} requests per key over the last ${STORM.windowMinutes} min, ` +
+      `(${r.currentRate.toFixed(1)} requests per key over the last ${r.windowMinutes} min, ` +
       `usually ${r.baselineRate.toFixed(2)})`,
   };
 }
@@ -94,7 +96,7 @@ function stormOf(r: StormRow): ClientStorm {
 async function listStorms(db: Pool, t: TableNames, scopes?: string[]): Promise<ClientStorm[]> {
   const r = await db.query<StormRow>(
     `SELECT scope, since, factor, current_rate AS "currentRate", baseline_rate AS "baselineRate",
-            window_requests::float8 AS "windowRequests"
+            window_requests::float8 AS "windowRequests", window_minutes AS "windowMinutes"
        FROM ${t.ownTable("client_storms")}
       WHERE $1::text[] IS NULL OR scope = ANY($1)
       ORDER BY factor DESC, scope`,
@@ -291,6 +293,9 @@ export async function getClientDetail(
     bucketSeconds: SECONDS[res],
     series,
     endpointsFrom: dayFrom,
-    endpoints: endpoints.rows.map(({ endpoint, ...c }): ClientEndpoint => ({ endpoint, ...countsOf(c) })),
+    endpoints: endpoints.rows.map(({ endpoint, ...c }): ClientEndpoint => ({
+      endpoint,
+      ...countsOf(c),
+    })),
   };
 }

@@ -1,14 +1,43 @@
+import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import { NotBuiltYet } from "@/components/ui/NotBuiltYet";
+import { STORE_RANGES, type StoreRange } from "@/lib/api-types/store";
+import { currentViewer } from "@/lib/auth/request-identity";
+import { config } from "@/lib/config";
+import { getPool } from "@/lib/db";
+import { log } from "@/lib/log";
+import { makeQueryClient } from "@/lib/queries/query-client";
+import { storeQuery } from "@/lib/queries/store";
+import { getStoreReport } from "@/lib/store/store-report";
+import { tableNames } from "@/lib/tables";
+import type { RawSearchParams } from "../search-params";
+import { StoreClient } from "./client";
 
+export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Store" };
 
-export default function Page() {
+export default async function StorePage({
+  searchParams,
+}: {
+  searchParams: Promise<RawSearchParams>;
+}) {
+  const raw = (await searchParams).range;
+  const range: StoreRange = (STORE_RANGES as readonly unknown[]).includes(raw)
+    ? (raw as StoreRange)
+    : "30d";
+  const queryClient = makeQueryClient();
+  if ((await currentViewer()).identity) {
+    try {
+      queryClient.setQueryData(
+        storeQuery(range).queryKey,
+        await getStoreReport(getPool(), tableNames(), config(), range),
+      );
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "store prefetch failed");
+    }
+  }
   return (
-    <NotBuiltYet
-      title="Store"
-      issue={6}
-      what="Rows and bytes per table over time, growth and projection to the size budget, purger health and the TTL advisor."
-    />
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <StoreClient range={range} />
+    </HydrationBoundary>
   );
 }

@@ -10,9 +10,15 @@ export function up(pgm: MigrationBuilder): void {
 
 export function down(pgm: MigrationBuilder): void {
   const r = tableNames().ownTable;
-  pgm.sql(`DROP TABLE ${r("client_storms")}, ${r("client_range_state")}, ${r("client_range_totals")}`);
-  pgm.sql(`DELETE FROM ${r("rollup_clients")} WHERE resolution = 'minute' OR (resolution = 'day' AND endpoint = '*')`);
+  pgm.sql(
+    `DROP TABLE ${r("client_storms")}, ${r("client_range_state")}, ${r("client_range_totals")}`,
+  );
+  pgm.sql(
+    `DELETE FROM ${r("rollup_clients")} WHERE resolution = 'minute' OR (resolution = 'day' AND endpoint = '*')`,
+  );
   pgm.sql(`ALTER TABLE ${r("rollup_clients")} DROP CONSTRAINT rollup_clients_resolution_check`);
-  pgm.sql(`ALTER TABLE ${r("rollup_clients")} ADD CONSTRAINT rollup_clients_resolution_check CHECK (resolution IN ('hour', 'day'))`);
+  pgm.sql(
+    `ALTER TABLE ${r("rollup_clients")} ADD CONSTRAINT rollup_clients_resolution_check CHECK (resolution IN ('hour', 'day'))`,
+  );
   pgm.sql(`ALTER TABLE ${r("rollup_clients")} DROP COLUMN keys`);
 }

@@ -72,8 +72,16 @@ beforeAll(async () => {
   for (let i = 0; i < 40; i++) push(2 * HOUR + i * 3 * HOUR, "storm-co", P, `s${i}`, "claimed");
   push(30 * HOUR, "storm-co", P, "s3", "replayed");
   for (let i = 0; i < 10; i++) {
-    push(600 - i * 30, "storm-co", P, `x${i}`, "claimed");
-    for (let j = 1; j < 10; j++) push(600 - i * 30 - j, "storm-co", P, `x${i}`, "replayed");
+    push(200 - i * 15, "storm-co", P, `x${i}`, "claimed");
+    for (let j = 1; j < 10; j++) push(200 - i * 15 - j, "storm-co", P, `x${i}`, "replayed");
+  }
+  // calm-co: a quiet week, then three requests per key 6 to 14 minutes ago, nothing since:
+  // not a storm by itself (the last 5 minutes are quiet), but one that goes on (hysteresis)
+  for (let i = 0; i < 30; i++) push(2 * HOUR + i * 4 * HOUR, "calm-co", O, `c${i}`, "claimed");
+  for (let i = 0; i < 20; i++) {
+    push(840 - i * 20, "calm-co", O, `y${i}`, "claimed");
+    push(839 - i * 20, "calm-co", O, `y${i}`, "replayed");
+    push(838 - i * 20, "calm-co", O, `y${i}`, "replayed");
   }
   await insertEvents(store.pool, store.t, events);
   for (;;) if ((await collectBatch(store.pool, store.t)).caughtUp) break;
@@ -193,14 +201,35 @@ describe("GET /api/v1/clients", () => {
     const { body } = await list("range=24h");
     expect(body.storms.map((s) => s.scope)).toEqual(["storm-co"]);
     const storm = body.storms[0];
-    // last 15 minutes: 100 requests for 10 keys; the week before: 41 requests for 40 keys
+    // last 5 minutes: 100 requests for 10 keys; the week before: 41 requests for 40 keys
     expect(storm?.currentRate).toBeCloseTo(10, 5);
     expect(storm?.baselineRate).toBeCloseTo(41 / 40, 5);
     expect(storm?.factor).toBeCloseTo(10 / (41 / 40), 5);
-    expect(storm?.explanation).toMatch(/^retry rate 9\.8× its 7-day baseline since \d\d:\d\d UTC/);
+    expect(storm?.windowMinutes).toBe(5);
+    expect(storm?.explanation).toMatch(
+      /^retry rate 9\.8× its 7-day baseline since \d\d:\d\d UTC \(10\.0 requests per key over the last 5 min, usually 1\.0\d\)$/,
+    );
     expect(Date.now() - Date.parse(storm?.since ?? "")).toBeLessThan(20 * 60_000);
     expect(body.items.find((c) => c.scope === "storm-co")?.storm?.factor).toBe(storm?.factor);
     expect(body.items.find((c) => c.scope === "acme")?.storm).toBeNull();
+  });
+
+  it("keeps a storm that goes on while the last 15 minutes stay at twice the baseline", async () => {
+    // calm-co alone is no storm: its last 5 minutes are quiet
+    expect((await list("range=24h")).body.storms.map((s) => s.scope)).not.toContain("calm-co");
+    const started = new Date(Date.now() - 20 * 60_000);
+    await store.pool.query(
+      `INSERT INTO ${store.t.ownTable("client_storms")} VALUES ('calm-co', $1, 3, 3, 1, 5, 60, 20, now())`,
+      [started],
+    );
+    await refreshStorms(store.pool, store.t);
+    const calm = (await list("range=24h&sort=scope")).body.storms.find(
+      (s) => s.scope === "calm-co",
+    );
+    expect(calm?.windowMinutes).toBe(15);
+    expect(calm?.currentRate).toBeCloseTo(3, 5);
+    expect(calm?.since).toBe(started.toISOString()); // the storm keeps its start
+    expect(calm?.explanation).toContain("over the last 15 min");
   });
 
   it("answers 400 with a message for unknown ranges, sorts, directions, limits and cursors", async () => {

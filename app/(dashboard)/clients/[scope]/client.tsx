@@ -1,0 +1,181 @@
+"use client";
+
+import Link from "next/link";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { ClientHistoryChart } from "@/components/charts/ClientHistoryChart";
+import { Banner } from "@/components/ui/Banner";
+import { ExportableCard } from "@/components/ui/ExportableCard";
+import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
+import { RangePicker } from "@/components/ui/RangePicker";
+import { StatTile } from "@/components/ui/StatTile";
+import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
+import { CLIENT_RANGES, type ClientDetail, type ClientRange } from "@/lib/api-types/clients";
+import { formatCount, formatDateTime } from "@/lib/format";
+import { clientDetailQuery } from "@/lib/queries/clients";
+import { searchString } from "@/lib/queries/search-string";
+
+const rate = (v: number | null) => (v === null ? "–" : v.toFixed(2));
+
+export function ClientDetailClient({ scope, range }: { scope: string; range: ClientRange }) {
+  const q = useQuery({
+    ...clientDetailQuery(scope, range),
+    refetchInterval: 15_000,
+    placeholderData: keepPreviousData,
+  });
+  const data = q.data;
+  const notFound = q.isError && /No request from client/.test(q.error.message);
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <p className="muted">
+            <Link href={`/clients?range=${range}`}>← All clients</Link>
+          </p>
+          <h1 className="mono client-title">{scope}</h1>
+          <p className="muted">
+            Requests, keys and retries of this client; its endpoints below.{" "}
+            <Link href={`/keys?${searchString({ scope })}`}>Search its keys</Link>
+          </p>
+        </div>
+        <div className="toolbar">
+          <UpdatedAgo at={q.dataUpdatedAt} />
+          <RangePicker current={range} ranges={CLIENT_RANGES} />
+        </div>
+      </header>
+      {notFound ? (
+        <section className="card empty-state">
+          <h2>Unknown client</h2>
+          <p>{q.error?.message} Client names are matched exactly, including case.</p>
+        </section>
+      ) : q.isError ? (
+        <ListErrorBanner message={q.error.message} hasData={Boolean(data)} what="this client" />
+      ) : null}
+      {data && !notFound ? (
+        <ClientBody data={data} />
+      ) : q.isPending ? (
+        <p className="muted">Loading…</p>
+      ) : null}
+    </div>
+  );
+}
+
+function ClientBody({ data }: { data: ClientDetail }) {
+  const t = data.totals;
+  return (
+    <>
+      {data.storm ? (
+        <Banner tone="bad" title="Retry storm:">
+          {data.storm.explanation}.
+        </Banner>
+      ) : null}
+      <div className="tiles">
+        <StatTile
+          label="Requests"
+          value={formatCount(t.requests)}
+          detail={`since ${formatDateTime(data.from)}`}
+        />
+        <StatTile label="Keys" value={formatCount(t.keys)} detail="first sent in this range" />
+        <StatTile
+          label="Retries per key"
+          value={rate(t.retriesPerKey)}
+          detail={`7-day baseline ${rate(data.baselineRetriesPerKey)}`}
+          tone={data.storm ? "bad" : "neutral"}
+          testId="client-retries-per-key"
+        />
+        <StatTile
+          label="Replayed"
+          value={formatCount(t.replayed)}
+          detail="answered from the store"
+        />
+        <StatTile
+          label="Conflicts (409)"
+          value={formatCount(t.conflicts)}
+          tone={t.conflicts ? "warn" : "neutral"}
+        />
+        <StatTile
+          label="Mismatches (422)"
+          value={formatCount(t.mismatches)}
+          tone={t.mismatches ? "warn" : "neutral"}
+        />
+      </div>
+      <ExportableCard
+        title="Requests and retries per key"
+        csv={{
+          rows: data.series,
+          columns: ["t", "requests", "keys", "retriesPerKey", "conflicts", "mismatches"],
+          filename: `idemscope-client-${data.range}.csv`,
+        }}
+      >
+        <ClientHistoryChart
+          series={data.series}
+          bucketSeconds={data.bucketSeconds}
+          baseline={data.baselineRetriesPerKey}
+        />
+      </ExportableCard>
+      <ExportableCard
+        title={`Endpoints (whole UTC days since ${formatDateTime(data.endpointsFrom)})`}
+        csv={{
+          rows: data.endpoints,
+          columns: [
+            "endpoint",
+            "requests",
+            "keys",
+            "retriesPerKey",
+            "replayed",
+            "reclaimed",
+            "conflicts",
+            "mismatches",
+          ],
+          filename: `idemscope-client-endpoints-${data.range}.csv`,
+        }}
+      >
+        {data.endpoints.length === 0 ? (
+          <p className="empty-state">No request from this client in these days.</p>
+        ) : (
+          <table className="table" aria-label="Endpoints of this client">
+            <thead>
+              <tr>
+                <th scope="col">Endpoint</th>
+                <th scope="col" className="num">
+                  Requests
+                </th>
+                <th scope="col" className="num">
+                  Keys
+                </th>
+                <th scope="col" className="num">
+                  Retries per key
+                </th>
+                <th scope="col" className="num">
+                  Replayed
+                </th>
+                <th scope="col" className="num">
+                  Reclaimed
+                </th>
+                <th scope="col" className="num">
+                  Conflicts (409)
+                </th>
+                <th scope="col" className="num">
+                  Mismatches (422)
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.endpoints.map((e) => (
+                <tr key={e.endpoint}>
+                  <td className="mono">{e.endpoint}</td>
+                  <td className="num">{formatCount(e.requests)}</td>
+                  <td className="num">{formatCount(e.keys)}</td>
+                  <td className="num">{rate(e.retriesPerKey)}</td>
+                  <td className="num">{formatCount(e.replayed)}</td>
+                  <td className="num">{formatCount(e.reclaimed)}</td>
+                  <td className="num">{formatCount(e.conflicts)}</td>
+                  <td className="num">{formatCount(e.mismatches)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </ExportableCard>
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
+import type { Metadata } from "next";
+import { currentViewer } from "@/lib/auth/request-identity";
+import { getPool } from "@/lib/db";
+import { log } from "@/lib/log";
+import { clientDetailQuery } from "@/lib/queries/clients";
+import { makeQueryClient } from "@/lib/queries/query-client";
+import { getClientDetail } from "@/lib/store/clients";
+import { tableNames } from "@/lib/tables";
+import type { RawSearchParams } from "../../search-params";
+import { clientRangeOf } from "../search-params";
+import { ClientDetailClient } from "./client";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ scope: string }>; searchParams: Promise<RawSearchParams> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `Client ${(await params).scope}` };
+}
+
+export default async function ClientPage({ params, searchParams }: Props) {
+  const { scope } = await params;
+  const range = clientRangeOf((await searchParams).range);
+  const queryClient = makeQueryClient();
+  if ((await currentViewer()).identity && scope.length <= 255) {
+    try {
+      const detail = await getClientDetail(getPool(), tableNames(), scope, range);
+      if (detail) queryClient.setQueryData(clientDetailQuery(scope, range).queryKey, detail);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "client prefetch failed");
+    }
+  }
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <ClientDetailClient scope={scope} range={range} />
+    </HydrationBoundary>
+  );
+}

@@ -1,0 +1,124 @@
+"use client";
+
+import Link from "next/link";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { ClientsTable } from "@/components/tables/ClientsTable";
+import { Banner } from "@/components/ui/Banner";
+import { CsvButton } from "@/components/ui/CsvButton";
+import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
+import { Pager } from "@/components/ui/Pager";
+import { RangePicker } from "@/components/ui/RangePicker";
+import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
+import { CLIENT_RANGES, type ClientList } from "@/lib/api-types/clients";
+import { formatCount, formatDateTime } from "@/lib/format";
+import { clientHref, clientsQuery, clientsSearch, type ClientsQuery } from "@/lib/queries/clients";
+
+export function ClientsClient({ query }: { query: ClientsQuery }) {
+  const q = useQuery({
+    ...clientsQuery(query),
+    refetchInterval: 15_000,
+    placeholderData: keepPreviousData,
+  });
+  const data = q.data;
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Clients</h1>
+          <p className="muted">
+            Who retries, and how much: requests, keys and retries per key per client, with retry
+            storms flagged against each client&apos;s own 7-day baseline.
+          </p>
+        </div>
+        <div className="toolbar">
+          <UpdatedAgo at={q.dataUpdatedAt} />
+          <RangePicker current={query.range} ranges={CLIENT_RANGES} />
+        </div>
+      </header>
+      {q.isError ? (
+        <ListErrorBanner message={q.error.message} hasData={Boolean(data)} what="the clients" />
+      ) : null}
+      {data ? (
+        <ClientsBody data={data} query={query} />
+      ) : q.isPending ? (
+        <p className="muted">Loading…</p>
+      ) : null}
+    </div>
+  );
+}
+
+function ClientsBody({ data, query }: { data: ClientList; query: ClientsQuery }) {
+  if (data.unavailable) {
+    return (
+      <section className="card empty-state" data-testid="clients-unavailable">
+        <h2>No per-client numbers for this store</h2>
+        <p>{data.unavailable}</p>
+      </section>
+    );
+  }
+  if (!data.asOf) {
+    return (
+      <section className="card empty-state">
+        <h2>Not counted yet</h2>
+        <p>
+          The collector counts every client&apos;s totals within 15 seconds of starting; this page
+          fills in by itself.
+        </p>
+      </section>
+    );
+  }
+  const href = (q: ClientsQuery) => `/clients?${clientsSearch(q)}`;
+  return (
+    <>
+      {data.storms.map((s) => (
+        <Banner key={s.scope} tone="bad" title={`${s.scope} is in a retry storm:`}>
+          {s.explanation}. <Link href={clientHref(s.scope, query.range)}>Open {s.scope}</Link>
+        </Banner>
+      ))}
+      <section className="card">
+        <div className="card-header">
+          <h2>
+            {formatCount(data.totalClients)} {data.totalClients === 1 ? "client" : "clients"}
+          </h2>
+          <p className="muted card-note">
+            Whole {query.range === "24h" ? "hours" : "UTC days"} since{" "}
+            {data.from ? formatDateTime(data.from) : "–"} · counted {formatDateTime(data.asOf)}
+          </p>
+          <CsvButton
+            rows={data.items.map(({ sparkline: _s, storm, ...rest }) => ({
+              ...rest,
+              storm: storm?.explanation ?? "",
+            }))}
+            columns={[
+              "scope",
+              "requests",
+              "keys",
+              "retriesPerKey",
+              "replayed",
+              "reclaimed",
+              "conflicts",
+              "mismatches",
+              "storm",
+            ]}
+            filename={`idemscope-clients-${query.range}.csv`}
+          />
+        </div>
+        {data.items.length === 0 ? (
+          <p className="empty-state">No client sent a request in this range.</p>
+        ) : (
+          <ClientsTable
+            rows={data.items}
+            sort={query.sort}
+            dir={query.dir}
+            sortHref={(sort, dir) => href({ range: query.range, sort, dir })}
+            clientHref={(scope) => clientHref(scope, query.range)}
+          />
+        )}
+        <Pager
+          firstHref={query.cursor ? href({ ...query, cursor: undefined }) : null}
+          nextHref={data.nextCursor ? href({ ...query, cursor: data.nextCursor }) : null}
+        />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,238 @@
+"use client";
+
+import { useState } from "react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { DailyCountChart } from "@/components/charts/DailyCountChart";
+import { RetryDelayChart } from "@/components/charts/RetryDelayChart";
+import { StoreSizeChart } from "@/components/charts/StoreSizeChart";
+import { formatDayTick } from "@/components/charts/time-format";
+import { TtlAdvisorTable } from "@/components/tables/TtlAdvisorTable";
+import { Banner } from "@/components/ui/Banner";
+import { ExportableCard } from "@/components/ui/ExportableCard";
+import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
+import { RangePicker } from "@/components/ui/RangePicker";
+import { StatTile } from "@/components/ui/StatTile";
+import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
+import { STORE_RANGES, type StoreRange, type StoreReport } from "@/lib/api-types/store";
+import { formatBytes, formatCount } from "@/lib/format";
+import { storeQuery } from "@/lib/queries/store";
+
+export function StoreClient({ range }: { range: StoreRange }) {
+  const q = useQuery({
+    ...storeQuery(range),
+    refetchInterval: 60_000,
+    placeholderData: keepPreviousData,
+  });
+  const data = q.data;
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Store</h1>
+          <p className="muted">
+            How the idempotency store grows, whether the purger keeps up, and whether each
+            endpoint&apos;s TTL fits how late its clients retry.
+          </p>
+        </div>
+        <div className="toolbar no-print">
+          <UpdatedAgo at={q.dataUpdatedAt} />
+          <button type="button" onClick={() => window.print()}>
+            Print
+          </button>
+          <RangePicker current={range} ranges={STORE_RANGES} />
+        </div>
+      </header>
+      {q.isError ? (
+        <ListErrorBanner
+          message={q.error.message}
+          hasData={Boolean(data)}
+          what="the store report"
+        />
+      ) : null}
+      {data ? <StoreBody data={data} /> : q.isPending ? <p className="muted">Loading…</p> : null}
+    </div>
+  );
+}
+
+function StoreBody({ data }: { data: StoreReport }) {
+  const total = data.tables.reduce((s, x) => s + x.bytes, 0);
+  const rows = data.tables.reduce((s, x) => s + x.rows, 0);
+  const p = data.purger;
+  const g = data.growthPerDay;
+  return (
+    <>
+      {p.status === "behind" ? (
+        <Banner tone="bad" title="Purger behind:">
+          {p.message}
+        </Banner>
+      ) : null}
+      {data.projection.status === "exceeded" ? (
+        <Banner tone="bad" title="Size budget exceeded:">
+          {data.projection.message}
+        </Banner>
+      ) : null}
+      <div className="tiles">
+        <StatTile
+          label="Store size"
+          value={formatBytes(total)}
+          detail={`${formatCount(rows)} rows (estimate)`}
+        />
+        <StatTile
+          label="Growth per day"
+          value={g ? `${g.bytes >= 0 ? "+" : ""}${formatBytes(g.bytes)}` : "–"}
+          detail={
+            g
+              ? `${g.rows >= 0 ? "+" : ""}${formatCount(g.rows)} rows a day`
+              : "needs samples an hour apart"
+          }
+        />
+        <StatTile
+          label="Size budget"
+          value={
+            data.projectedBudgetDate
+              ? data.projectedBudgetDate.slice(0, 10)
+              : data.budgetBytes
+                ? formatBytes(data.budgetBytes)
+                : "not set"
+          }
+          detail={data.projection.message}
+          tone={data.projection.status === "exceeded" ? "bad" : "neutral"}
+          testId="store-projection"
+        />
+        <StatTile
+          label="Expired, not purged"
+          value={`${p.capped ? "> " : ""}${formatCount(p.expiredNotPurged)}`}
+          detail={p.message}
+          tone={p.status === "behind" ? "bad" : "ok"}
+          testId="store-purger"
+        />
+      </div>
+      <ExportableCard
+        title="Size per table"
+        csv={{
+          rows: data.tables.flatMap((table) =>
+            table.samples.map((s) => ({ table: table.name, ...s })),
+          ),
+          columns: ["table", "t", "rows", "bytes"],
+          filename: `idemscope-store-size-${data.range}.csv`,
+        }}
+      >
+        {data.tables.length === 0 ? (
+          <p className="empty-state">
+            No size sample yet: the collector samples the catalog every minute.
+          </p>
+        ) : (
+          <>
+            <StoreSizeChart
+              tables={data.tables}
+              sampleSeconds={data.sampleSeconds}
+              budgetBytes={data.budgetBytes}
+            />
+            <table className="table" aria-label="Tables">
+              <thead>
+                <tr>
+                  <th scope="col">Table</th>
+                  <th scope="col" className="num">
+                    Rows (estimate)
+                  </th>
+                  <th scope="col" className="num">
+                    Size
+                  </th>
+                  <th scope="col" className="num">
+                    Samples
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.tables.map((t) => (
+                  <tr key={t.name}>
+                    <td className="mono">{t.name}</td>
+                    <td className="num">{formatCount(t.rows)}</td>
+                    <td className="num">{formatBytes(t.bytes)}</td>
+                    <td className="num">{formatCount(t.samples.length)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </ExportableCard>
+      {data.eventsUnavailable ? (
+        <section className="card empty-state" data-testid="store-events-unavailable">
+          <h2>New keys, purges and the TTL advisor need the events table</h2>
+          <p>{data.eventsUnavailable}</p>
+        </section>
+      ) : (
+        <>
+          {data.createdExpired ? (
+            <ExportableCard
+              title="Keys created and purged per day"
+              csv={{
+                rows: data.createdExpired,
+                columns: ["day", "created", "expired"],
+                filename: `idemscope-keys-created-purged-${data.range}.csv`,
+              }}
+            >
+              <DailyCountChart
+                data={data.createdExpired}
+                xKey="day"
+                series={[
+                  { key: "created", name: "Created (claims)", color: "#2563eb" },
+                  { key: "expired", name: "Purged after expiry", color: "#94a3b8" },
+                ]}
+                unit="keys per day"
+                tick={formatDayTick}
+                label="Keys created and purged per day"
+                stacked={false}
+              />
+            </ExportableCard>
+          ) : null}
+          <TtlAdvisor rows={data.ttlAdvisor} range={data.range} />
+        </>
+      )}
+    </>
+  );
+}
+
+function TtlAdvisor({ rows, range }: { rows: StoreReport["ttlAdvisor"]; range: StoreRange }) {
+  const worst = rows.find((r) => r.verdict === "raise") ?? rows[0];
+  const [selected, setSelected] = useState<string | undefined>(undefined);
+  const shown = rows.find((r) => r.endpoint === selected) ?? worst;
+  return (
+    <ExportableCard
+      title="TTL advisor"
+      csv={{
+        rows: rows.map(({ histogram: _h, ...r }) => r),
+        columns: [
+          "endpoint",
+          "ttlSeconds",
+          "ttlSource",
+          "retries",
+          "afterExpiry",
+          "afterExpiryShare",
+          "p99Seconds",
+          "p999Seconds",
+          "suggestedTtlSeconds",
+          "verdict",
+          "message",
+        ],
+        filename: `idemscope-ttl-advisor-${range}.csv`,
+      }}
+    >
+      {rows.length === 0 ? (
+        <p className="empty-state">No retry in this range: nothing to judge a TTL by.</p>
+      ) : (
+        <>
+          <TtlAdvisorTable rows={rows} selected={shown?.endpoint} onSelect={setSelected} />
+          {shown ? (
+            <div className="print-block">
+              <h3 className="mono">{shown.endpoint}</h3>
+              <p data-testid="ttl-advice">{shown.message}</p>
+              <RetryDelayChart advice={shown} />
+            </div>
+          ) : null}
+        </>
+      )}
+    </ExportableCard>
+  );
+}

@@ -1,0 +1,101 @@
+"use client";
+
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import type { StoreTable } from "@/lib/api-types/store";
+import { formatBytes } from "@/lib/format";
+import { timeAxis } from "./axes";
+import { AXIS_COLOR, GRID_COLOR } from "./palette";
+import { formatBucketLabel, formatBucketTick } from "./time-format";
+
+const TABLE_COLORS = ["#2563eb", "#9333ea", "#0d9488", "#d97706"];
+
+/** Bytes per table over time (total size with indexes and TOAST), optionally with the budget. */
+export function StoreSizeChart({
+  tables,
+  sampleSeconds,
+  budgetBytes,
+}: {
+  tables: StoreTable[];
+  sampleSeconds: number;
+  budgetBytes: number | null;
+}) {
+  // one row per sample time, a column per table
+  const byTime = new Map<string, Record<string, number | string>>();
+  for (const table of tables)
+    for (const s of table.samples) {
+      const row = byTime.get(s.t) ?? { t: s.t };
+      row[table.name] = s.bytes;
+      byTime.set(s.t, row);
+    }
+  const data = [...byTime.values()].sort((a, b) => String(a.t).localeCompare(String(b.t)));
+  const tick = (v: string) => formatBucketTick(v, sampleSeconds >= 86_400 ? 86_400 : 3_600);
+  const total = tables.reduce((s, x) => s + x.bytes, 0);
+  // show the budget line only when it is within reach of the chart
+  const showBudget = budgetBytes !== null && budgetBytes <= total * 3;
+  return (
+    <div className="chart" role="img" aria-label="Size per table over time, in bytes">
+      <ResponsiveContainer width="100%" height={280}>
+        <LineChart data={data} margin={{ top: 12, right: 16, bottom: 4, left: 16 }}>
+          <CartesianGrid stroke={GRID_COLOR} vertical={false} />
+          <XAxis {...timeAxis("t", tick)} />
+          <YAxis
+            stroke={AXIS_COLOR}
+            fontSize={12}
+            width={72}
+            tickFormatter={(v: number) => formatBytes(v)}
+            domain={[0, (max: number) => Math.max(max, showBudget ? (budgetBytes as number) : 0)]}
+            label={{
+              value: "size (bytes)",
+              angle: -90,
+              position: "insideLeft",
+              fill: AXIS_COLOR,
+              fontSize: 12,
+              dx: -8,
+              dy: 40,
+            }}
+          />
+          <Tooltip
+            labelFormatter={(v) => formatBucketLabel(String(v), sampleSeconds)}
+            formatter={(v, name) => [formatBytes(Number(v)), String(name)]}
+          />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {tables.map((table, i) => (
+            <Line
+              key={table.name}
+              dataKey={table.name}
+              name={table.name}
+              stroke={TABLE_COLORS[i % TABLE_COLORS.length]}
+              strokeWidth={2}
+              dot={data.length < 3}
+              connectNulls
+              isAnimationActive={false}
+            />
+          ))}
+          {showBudget ? (
+            <ReferenceLine
+              y={budgetBytes as number}
+              stroke="#dc2626"
+              strokeDasharray="6 4"
+              label={{
+                value: `budget ${formatBytes(budgetBytes)} (all tables)`,
+                position: "insideTopRight",
+                fill: "#dc2626",
+                fontSize: 12,
+              }}
+            />
+          ) : null}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
