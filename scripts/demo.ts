@@ -15,6 +15,7 @@ import { tableNames } from "../lib/tables";
 import { backfillHistory, storeIsEmpty } from "../lib/demo/backfill";
 import { collectBatch } from "../lib/rollups/collect-batch";
 import { demoLockTimeoutsEnv } from "../lib/demo/catalog";
+import { backfillSizeHistory } from "../lib/demo/size-history";
 import { startDemoApi, type DemoApi } from "../lib/demo/payments-api";
 import { startSimulator, type Simulator } from "../lib/demo/simulator";
 import { startPurger } from "../lib/writer/purger";
@@ -124,7 +125,8 @@ async function main() {
   config(); // fail early on a bad variable
   const t = tableNames();
   await migrate({ databaseUrl, includeStore: true });
-  if (o.historyDays > 0 && (await storeIsEmpty(pool, t))) {
+  const backfilled = o.historyDays > 0 && (await storeIsEmpty(pool, t));
+  if (backfilled) {
     const started = Date.now();
     const r = await backfillHistory(pool, t, {
       days: o.historyDays,
@@ -150,6 +152,10 @@ async function main() {
     console.log(
       `rollups: ${folded} events folded in ${((Date.now() - caughtUp) / 1000).toFixed(1)} s`,
     );
+  if (backfilled) {
+    const cfg = config();
+    await backfillSizeHistory(pool, t, { keys: cfg.keysTable, events: cfg.eventsTable });
+  }
 
   const chaos =
     o["chaos-control"] && embedded

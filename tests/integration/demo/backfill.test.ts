@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backfillHistory, storeIsEmpty } from "../../../lib/demo/backfill";
+import { backfillSizeHistory } from "../../../lib/demo/size-history";
+import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 let store: TestStore;
@@ -62,5 +64,28 @@ describe("backfillHistory", () => {
         "replayed",
       ]),
     );
+  });
+
+  it("gives the backfilled store an hourly size history that ends at today's size", async () => {
+    for (;;) if ((await collectBatch(store.pool, store.t)).caughtUp) break;
+    const n = await backfillSizeHistory(store.pool, store.t, {
+      keys: "idempotency_keys",
+      events: "idempotency_events",
+    });
+    expect(n).toBeGreaterThan(2 * 13 * 24); // two tables, an hourly sample over ~14 days
+    const r = await store.pool.query<{ table_name: string; first: number; last: number }>(
+      `SELECT table_name, (array_agg(rows ORDER BY at))[1]::float8 AS first,
+              (array_agg(rows ORDER BY at DESC))[1]::float8 AS last
+         FROM ${store.t.ownTable("store_size_samples")} GROUP BY 1 ORDER BY 1`,
+    );
+    const events = await store.pool.query(`SELECT count(*)::float8 AS n FROM ${store.t.events}`);
+    const [ev, keys] = r.rows;
+    expect(ev?.table_name).toBe("idempotency_events");
+    // the events table only grows; the last sample is an hour before now
+    expect(ev?.first).toBeLessThan(ev?.last ?? 0);
+    expect(ev?.last).toBeLessThanOrEqual(events.rows[0].n);
+    expect(ev?.last).toBeGreaterThan(events.rows[0].n * 0.8);
+    expect(keys?.table_name).toBe("idempotency_keys");
+    expect(keys?.last).toBeGreaterThan(0);
   });
 });

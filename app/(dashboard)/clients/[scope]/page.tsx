@@ -15,12 +15,25 @@ export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ scope: string }>; searchParams: Promise<RawSearchParams> };
 
+/**
+ * Page params arrive still percent-encoded (unlike route handlers': vercel/next.js#64952), so
+ * the client name is decoded here, once; a malformed escape is kept as typed.
+ */
+async function scopeOf(params: Props["params"]): Promise<string> {
+  const raw = (await params).scope;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `Client ${(await params).scope}` };
+  return { title: `Client ${await scopeOf(params)}` };
 }
 
 export default async function ClientPage({ params, searchParams }: Props) {
-  const { scope } = await params;
+  const scope = await scopeOf(params);
   const range = clientRangeOf((await searchParams).range);
   const queryClient = makeQueryClient();
   if ((await currentViewer()).identity && scope.length <= 255) {
