@@ -26,6 +26,11 @@ import { naiveOverview, naivePanels, rollupPanels } from "../lib/bench/naive-que
 import { timeRuns, type Timing } from "../lib/bench/timing";
 import { measureCollectorLag } from "../lib/bench/collector-lag";
 import { keyCases } from "../lib/bench/key-cases";
+import {
+  clientStoreCases,
+  ensureSizeSamples,
+  timeClientSnapshots,
+} from "../lib/bench/clients-store-cases";
 import { BUCKET_SECONDS, RANGES, RANGE_SECONDS } from "../lib/range";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -85,6 +90,9 @@ async function prepareDataset(pool: Pool, t: TableNames, metaFile: string): Prom
     "rollup_retry_delays",
     "intents",
     "collector_gaps",
+    "client_range_totals",
+    "client_range_state",
+    "client_storms",
   ]) {
     await pool.query(`TRUNCATE ${t.ownTable(table)}`);
   }
@@ -250,12 +258,19 @@ async function main() {
       if (!r.ok) throw new Error(`${url} answered ${r.status}`);
       await r.arrayBuffer();
     };
-    const keyRows: { name: string; ours: Timing }[] = [];
+    const cfg = config();
+    await ensureSizeSamples(pool, t, { keys: cfg.keysTable, events: cfg.eventsTable }, o.days);
+    log("timing the collector's client snapshots …");
+    const keyRows: { name: string; ours: Timing }[] = await timeClientSnapshots(pool, t, 5);
     const trendCases = ["7d", "30d", "90d"].map((r) => ({
       name: `trends ${r}`,
       url: `/api/v1/trends?range=${r}`,
     }));
-    for (const c of [...(await keyCases(pool, t, meta.keys)), ...trendCases]) {
+    for (const c of [
+      ...(await keyCases(pool, t, meta.keys)),
+      ...trendCases,
+      ...clientStoreCases(),
+    ]) {
       log(`timing ${c.name} …`);
       keyRows.push({
         name: `${c.name}: GET ${c.url.split("?")[0]}`,
@@ -263,7 +278,7 @@ async function main() {
       });
     }
     const keyLines = [
-      "| key search, lifecycle, trends | p50 | p95 |",
+      "| key search, lifecycle, trends, clients, store | p50 | p95 |",
       "| --- | ---: | ---: |",
       ...keyRows.map((r) => `| ${r.name} | ${fmt(r.ours.p50)} | ${fmt(r.ours.p95)} |`),
     ];

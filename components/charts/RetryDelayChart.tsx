@@ -41,7 +41,7 @@ export function RetryDelayChart({ advice }: { advice: TtlAdvice }) {
       aria-label={`Delay between the first request and each retry on ${advice.endpoint}, with its TTL`}
     >
       <ResponsiveContainer width="100%" height={280}>
-        <BarChart data={data} margin={{ top: 20, right: 16, bottom: 16, left: 8 }}>
+        <BarChart data={data} margin={{ top: 28, right: 16, bottom: 16, left: 8 }}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis
             dataKey="label"
@@ -58,7 +58,7 @@ export function RetryDelayChart({ advice }: { advice: TtlAdvice }) {
           />
           <YAxis {...countAxis("retries")} />
           <Tooltip formatter={(v, name) => [formatCount(Math.round(Number(v))), String(name)]} />
-          <Legend verticalAlign="top" wrapperStyle={{ fontSize: 12, paddingBottom: 8 }} />
+          <Legend verticalAlign="top" wrapperStyle={{ fontSize: 12, top: 0 }} />
           <Bar
             dataKey="withinTtl"
             name="Retries before the TTL (the stored answer was there)"

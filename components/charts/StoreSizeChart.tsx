@@ -19,6 +19,21 @@ import { formatBucketLabel, formatBucketTick } from "./time-format";
 
 const TABLE_COLORS = ["#2563eb", "#9333ea", "#0d9488", "#d97706"];
 
+/** Rounds up to 1, 2 or 5 × a power of ten of a binary unit (459 MiB → 500 MiB). */
+function niceBytes(n: number): number {
+  if (n <= 0) return 1024;
+  const unit = 1024 ** Math.min(4, Math.floor(Math.log(n) / Math.log(1024)));
+  const v = n / unit;
+  const p = 10 ** Math.floor(Math.log10(v));
+  const step = [1, 2, 5, 10].find((m) => m * p >= v) ?? 10;
+  return step * p * unit;
+}
+
+/** Five evenly spaced ticks from 0 to a nice maximum. */
+function ticksUpTo(max: number): number[] {
+  return [0, 1, 2, 3, 4].map((i) => (max * i) / 4);
+}
+
 /** Bytes per table over time (total size with indexes and TOAST), optionally with the budget. */
 export function StoreSizeChart({
   tables,
@@ -40,6 +55,7 @@ export function StoreSizeChart({
   const data = [...byTime.values()].sort((a, b) => String(a.t).localeCompare(String(b.t)));
   const tick = (v: string) => formatBucketTick(v, sampleSeconds >= 86_400 ? 86_400 : 3_600);
   const total = tables.reduce((s, x) => s + x.bytes, 0);
+  const maxBytes = Math.max(0, ...tables.flatMap((x) => x.samples.map((s) => s.bytes)));
   // show the budget line only when it is within reach of the chart
   const showBudget = budgetBytes !== null && budgetBytes <= total * 3;
   return (
@@ -53,7 +69,13 @@ export function StoreSizeChart({
             fontSize={12}
             width={72}
             tickFormatter={(v: number) => formatBytes(v)}
-            domain={[0, (max: number) => Math.max(max, showBudget ? (budgetBytes as number) : 0)]}
+            domain={[
+              0,
+              (max: number) => niceBytes(Math.max(max, showBudget ? (budgetBytes as number) : 0)),
+            ]}
+            ticks={ticksUpTo(
+              niceBytes(Math.max(maxBytes, showBudget ? (budgetBytes as number) : 0)),
+            )}
             label={{
               value: "size (bytes)",
               angle: -90,

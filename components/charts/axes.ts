@@ -7,6 +7,8 @@ export function countAxis(unit: string, dy = 50) {
   return {
     stroke: AXIS_COLOR,
     fontSize: 12,
+    // room for "200,000" and the unit label beside it
+    width: 76,
     allowDecimals: false,
     tickFormatter: (v: number) => formatCount(v),
     label: {
