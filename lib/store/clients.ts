@@ -27,6 +27,13 @@ const SERIES_RESOLUTION: Record<ClientRange, "hour" | "day"> = {
   "90d": "day",
 };
 const SECONDS = { hour: 3600, day: 86_400 } as const;
+/** Sparkline points: a 120-pixel line needs no more than ~30 (hourly rows binned for 7 d). */
+const SPARK_SECONDS: Record<ClientRange, number> = {
+  "24h": 3600,
+  "7d": 6 * 3600,
+  "30d": 86_400,
+  "90d": 3 * 86_400,
+};
 
 const SORT_SQL: Record<ClientSort, string> = {
   requests: "requests::float8",
@@ -134,6 +141,41 @@ async function seriesRows(
   return r.rows;
 }
 
+/** Retries per key per sparkline bucket for the clients of one page (epoch seconds: no Dates). */
+async function sparklines(
+  db: Pool,
+  t: TableNames,
+  scopes: string[],
+  res: "hour" | "day",
+  from: string,
+  step: number,
+): Promise<{ buckets: string[]; lines: Map<string, (number | null)[]> }> {
+  const [grid, rows] = await Promise.all([
+    db.query<{ t: number }>(
+      `SELECT extract(epoch FROM g)::float8 AS t
+         FROM generate_series($1::timestamptz, now(), make_interval(secs => $2)) AS g`,
+      [from, step],
+    ),
+    db.query<{ scope: string; t: number; requests: number; keys: number }>(
+      `SELECT scope, extract(epoch FROM date_bin(make_interval(secs => $4), bucket, $3::timestamptz))::float8 AS t,
+              sum(requests)::float8 AS requests, sum(keys)::float8 AS keys
+         FROM ${t.ownTable("rollup_clients")}
+        WHERE scope = ANY($1) AND resolution = $2 AND endpoint = '*' AND bucket >= $3
+        GROUP BY 1, 2`,
+      [scopes, res, from, step],
+    ),
+  ]);
+  const index = new Map(grid.rows.map((g, i) => [g.t, i]));
+  const lines = new Map<string, (number | null)[]>();
+  for (const p of rows.rows) {
+    let line = lines.get(p.scope);
+    if (!line) lines.set(p.scope, (line = grid.rows.map(() => null)));
+    const i = index.get(p.t);
+    if (i !== undefined) line[i] = p.keys > 0 ? p.requests / p.keys : null;
+  }
+  return { buckets: grid.rows.map((g) => new Date(g.t * 1000).toISOString()), lines };
+}
+
 export type ClientListQuery = {
   range: ClientRange;
   sort: ClientSort;
@@ -170,35 +212,26 @@ export async function listClients(
   const s = state.rows[0];
   const rows = page.rows.slice(0, q.limit);
   const last = rows[rows.length - 1];
-  const res = SERIES_RESOLUTION[q.range];
   const from = s?.from.toISOString() ?? null;
-  const [buckets, series] =
+  const spark =
     from && rows.length
-      ? await Promise.all([
-          bucketsFrom(db, from, res),
-          seriesRows(
-            db,
-            t,
-            rows.map((x) => x.scope),
-            res,
-            from,
-          ),
-        ])
-      : [[], []];
-  const index = new Map(buckets.map((b, i) => [b, i]));
-  const sparklines = new Map<string, (number | null)[]>();
-  for (const p of series) {
-    let line = sparklines.get(p.scope);
-    if (!line) sparklines.set(p.scope, (line = buckets.map(() => null)));
-    const i = index.get(p.bucket.toISOString());
-    if (i !== undefined) line[i] = p.keys > 0 ? p.requests / p.keys : null;
-  }
+      ? await sparklines(
+          db,
+          t,
+          rows.map((x) => x.scope),
+          SERIES_RESOLUTION[q.range],
+          from,
+          SPARK_SECONDS[q.range],
+        )
+      : { buckets: [], lines: new Map<string, (number | null)[]>() };
+  const buckets = spark.buckets;
+  const sparklineOf = spark.lines;
   const stormOfScope = new Map(storms.map((x) => [x.scope, x]));
   const items: ClientItem[] = rows.map(({ scope, sortValue: _s, ...counts }) => ({
     scope,
     ...countsOf(counts),
     storm: stormOfScope.get(scope) ?? null,
-    sparkline: sparklines.get(scope) ?? buckets.map(() => null),
+    sparkline: sparklineOf.get(scope) ?? buckets.map(() => null),
   }));
   return {
     range: q.range,
@@ -211,7 +244,7 @@ export async function listClients(
     nextCursor:
       page.rows.length > q.limit && last ? encodeCursor([last.sortValue, last.scope]) : null,
     storms,
-    sparkline: { bucketSeconds: SECONDS[res], buckets },
+    sparkline: { bucketSeconds: SPARK_SECONDS[q.range], buckets },
   };
 }
 

@@ -3,6 +3,7 @@
 // purged keys per day, purger health from the expires_at index, and the TTL advisor.
 import "server-only";
 import type { Pool } from "pg";
+import type { StoreGrowthSummary } from "../api-types/trends";
 import {
   STORE_DAYS,
   type CreatedExpiredDay,
@@ -20,6 +21,7 @@ import { ttlAdvisor } from "./ttl-advisor";
 
 /** Chart points per range: hourly for a week, 6-hourly for a month, daily beyond. */
 const SAMPLE_SECONDS: Record<StoreRange, number> = { "7d": 3600, "30d": 6 * 3600, "90d": 86_400 };
+const sampleSecondsFor = (days: number) => (days <= 7 ? 3600 : days <= 30 ? 6 * 3600 : 86_400);
 /** Expired keys are counted up to this many (an index range scan, bounded). */
 export const EXPIRED_COUNT_CAP = 100_000;
 
@@ -83,6 +85,22 @@ function growthOf(tables: StoreTable[]): StoreReport["growthPerDay"] {
     rows += r;
   }
   return tables.length ? { rows, bytes } : null;
+}
+
+/** The Trends page's store summary: latest size per table and growth per day over `days`. */
+export async function storeGrowthSummary(
+  db: Pool,
+  t: TableNames,
+  names: string[],
+  days: number,
+): Promise<StoreGrowthSummary> {
+  const tables = await sizeHistory(db, t, names, days, sampleSecondsFor(days));
+  const growth = growthOf(tables);
+  return {
+    tables: tables.map(({ name, rows, bytes }) => ({ name, rows, bytes })),
+    bytesPerDay: growth?.bytes ?? null,
+    rowsPerDay: growth?.rows ?? null,
+  };
 }
 
 export function projectBudget(

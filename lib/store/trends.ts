@@ -1,12 +1,12 @@
 // The executive view (SPEC §4.5): per day, requests, duplicates prevented, duplicate success
 // rate against its target, operator interventions; a verdict in one line; interventions per
-// month; store growth. From day rollups, the audit log and size samples only: no raw scans.
+// month; store growth (as on the Store page). From day rollups, the audit log and size samples
+// only: no raw scans.
 import "server-only";
 import type { Pool } from "pg";
 import { DUPLICATE_SUCCESS_TARGET } from "../api-types/overview";
 import {
   TREND_DAYS,
-  type StoreGrowthSummary,
   type TrendDay,
   type TrendMonth,
   type TrendRange,
@@ -15,6 +15,7 @@ import {
 } from "../api-types/trends";
 import { formatCount, formatPercent } from "../format";
 import type { TableNames } from "../tables";
+import { storeGrowthSummary } from "./store-report";
 
 const REQUEST_KINDS = ["claimed", "reclaimed", "replayed", "conflict", "mismatch"];
 
@@ -83,37 +84,6 @@ async function listMonths(db: Pool, t: TableNames): Promise<TrendMonth[]> {
   return r.rows;
 }
 
-async function storeGrowth(db: Pool, t: TableNames, days: number): Promise<StoreGrowthSummary> {
-  const r = await db.query<{
-    name: string;
-    rows: number;
-    bytes: number;
-    firstRows: number | null;
-    firstBytes: number | null;
-    span: number | null;
-  }>(
-    `SELECT last.table_name AS name, last.rows::float8 AS rows, last.bytes::float8 AS bytes,
-            first.rows::float8 AS "firstRows", first.bytes::float8 AS "firstBytes",
-            extract(epoch FROM last.at - first.at)::float8 / 86400 AS span
-       FROM (SELECT DISTINCT ON (table_name) * FROM ${t.ownTable("store_size_samples")}
-              ORDER BY table_name, at DESC) last
-       LEFT JOIN LATERAL (SELECT * FROM ${t.ownTable("store_size_samples")} s
-                           WHERE s.table_name = last.table_name
-                             AND s.at >= now() - make_interval(days => $1)
-                           ORDER BY s.at LIMIT 1) first ON true
-      ORDER BY last.table_name`,
-    [days],
-  );
-  const spans = r.rows.filter((x) => x.span && x.span > 0.01);
-  const per = (pick: (x: (typeof spans)[number]) => number) =>
-    spans.length ? spans.reduce((s, x) => s + pick(x) / (x.span as number), 0) : null;
-  return {
-    tables: r.rows.map(({ name, rows, bytes }) => ({ name, rows, bytes })),
-    bytesPerDay: per((x) => x.bytes - (x.firstBytes ?? x.bytes)),
-    rowsPerDay: per((x) => x.rows - (x.firstRows ?? x.rows)),
-  };
-}
-
 function formatDay(day: string): string {
   return new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", {
     day: "numeric",
@@ -166,12 +136,18 @@ export function verdictOf(
   return { daysWithinTarget: within.length, daysMeasured: measured.length, worst, summary };
 }
 
-export async function getTrends(db: Pool, t: TableNames, range: TrendRange): Promise<Trends> {
+/** `sampledTables`: the store tables the collector samples (keys and events table names). */
+export async function getTrends(
+  db: Pool,
+  t: TableNames,
+  range: TrendRange,
+  sampledTables: string[],
+): Promise<Trends> {
   const n = TREND_DAYS[range];
   const [days, months, store] = await Promise.all([
     listDays(db, t, n),
     listMonths(db, t),
-    storeGrowth(db, t, n),
+    storeGrowthSummary(db, t, sampledTables, n),
   ]);
   const target = DUPLICATE_SUCCESS_TARGET;
   const worstDay = worstDayOf(days);

@@ -26,6 +26,24 @@ describe("parseConfig", () => {
     expect(lockTimeoutSeconds("GET /other", cfg)).toBe(300);
   });
 
+  it("reads the store size budget in decimal or binary units, and endpoint TTLs", () => {
+    const budget = (v: string) =>
+      parseConfig({ IDEMSCOPE_STORE_SIZE_BUDGET: v }).storeSizeBudgetBytes;
+    expect(budget("")).toBeNull();
+    expect(budget("50GiB")).toBe(50 * 2 ** 30);
+    expect(budget("500 GB")).toBe(500e9);
+    expect(budget("1.5tib")).toBe(1.5 * 2 ** 40);
+    expect(budget("1e9")).toBe(1e9);
+    for (const bad of ["lots", "-5GB", "0", "5 PB", "GiB"]) {
+      expect(() => budget(bad), bad).toThrow(
+        /IDEMSCOPE_STORE_SIZE_BUDGET .* is not a size such as 50GiB/,
+      );
+    }
+    const cfg = parseConfig({ IDEMSCOPE_ENDPOINT_TTLS: "POST /v1/refunds=120" });
+    expect(cfg.ttlSecondsByEndpoint.get("POST /v1/refunds")).toBe(120);
+    expect(cfg.purgeGraceSeconds).toBe(900);
+  });
+
   it("rejects bad values with a message naming the variable", () => {
     expect(() => parseConfig({ IDEMSCOPE_KEYS_TABLE: "keys; DROP TABLE x" })).toThrow(ConfigError);
     expect(() => parseConfig({ IDEMSCOPE_KEYS_TABLE: "keys; DROP TABLE x" })).toThrow(

@@ -2,6 +2,7 @@ import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { TREND_RANGES, type TrendRange } from "@/lib/api-types/trends";
 import { currentViewer } from "@/lib/auth/request-identity";
+import { config } from "@/lib/config";
 import { getPool } from "@/lib/db";
 import { log } from "@/lib/log";
 import { makeQueryClient } from "@/lib/queries/query-client";
@@ -28,7 +29,7 @@ export default async function TrendsPage({
     try {
       queryClient.setQueryData(
         trendsQuery(range).queryKey,
-        await getTrends(getPool(), tableNames(), range),
+        await getTrends(getPool(), tableNames(), range, [config().keysTable, config().eventsTable]),
       );
     } catch (err) {
       log.warn({ err: (err as Error).message }, "trends prefetch failed");

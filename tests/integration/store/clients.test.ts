@@ -212,6 +212,18 @@ describe("GET /api/v1/clients", () => {
     expect(Date.now() - Date.parse(storm?.since ?? "")).toBeLessThan(20 * 60_000);
     expect(body.items.find((c) => c.scope === "storm-co")?.storm?.factor).toBe(storm?.factor);
     expect(body.items.find((c) => c.scope === "acme")?.storm).toBeNull();
+    // the sparkline's last point: this hour's requests per key, from the raw events
+    const hour = await store.pool.query<{ requests: number; keys: number }>(
+      `WITH req AS (SELECT * FROM ${store.t.events} WHERE scope = 'storm-co'
+                      AND kind IN ('claimed', 'reclaimed', 'replayed', 'conflict', 'mismatch'))
+       SELECT (SELECT count(*) FROM req WHERE at >= date_trunc('hour', now()))::float8 AS requests,
+              (SELECT count(*) FROM (SELECT min(at) AS first FROM req GROUP BY endpoint, key) f
+                WHERE first >= date_trunc('hour', now()))::float8 AS keys`,
+    );
+    const h = hour.rows[0] as { requests: number; keys: number };
+    const line = body.items.find((c) => c.scope === "storm-co")?.sparkline ?? [];
+    if (h.keys) expect(line.at(-1)).toBeCloseTo(h.requests / h.keys, 9);
+    else expect(line.at(-1)).toBeNull(); // just past the hour: no key started in it yet
   });
 
   it("keeps a storm that goes on while the last 15 minutes stay at twice the baseline", async () => {

@@ -20,7 +20,7 @@ const querySchema = z.strictObject({
 export const GET = readRoute(async (req) => {
   const { range } = querySchema.parse(searchParamsOf(req));
   const trends = await sharedQuery(`trends:${range}`, config().cacheTtlMs, () =>
-    getTrends(getPool(), tableNames(), range),
+    getTrends(getPool(), tableNames(), range, [config().keysTable, config().eventsTable]),
   );
   return NextResponse.json(trends, { headers: { "cache-control": "no-store" } });
 });
