@@ -12,8 +12,8 @@ import {
   YAxis,
 } from "recharts";
 import type { StoreTable } from "@/lib/api-types/store";
-import { formatBytes } from "@/lib/format";
-import { timeAxis } from "./axes";
+import { formatBytes, formatCount } from "@/lib/format";
+import { countAxis, timeAxis } from "./axes";
 import { AXIS_COLOR, GRID_COLOR } from "./palette";
 import { formatBucketLabel, formatBucketTick } from "./time-format";
 
@@ -34,22 +34,28 @@ function ticksUpTo(max: number): number[] {
   return [0, 1, 2, 3, 4].map((i) => (max * i) / 4);
 }
 
-/** Bytes per table over time (total size with indexes and TOAST), optionally with the budget. */
+/**
+ * Bytes (total size with indexes and TOAST, with the budget when in reach) or rows (catalog
+ * estimate) per table over time.
+ */
 export function StoreSizeChart({
   tables,
   sampleSeconds,
   budgetBytes,
+  metric,
 }: {
   tables: StoreTable[];
   sampleSeconds: number;
   budgetBytes: number | null;
+  metric: "bytes" | "rows";
 }) {
+  const rows = metric === "rows";
   // one row per sample time, a column per table
   const byTime = new Map<string, Record<string, number | string>>();
   for (const table of tables)
     for (const s of table.samples) {
       const row = byTime.get(s.t) ?? { t: s.t };
-      row[table.name] = s.bytes;
+      row[table.name] = rows ? s.rows : s.bytes;
       byTime.set(s.t, row);
     }
   const data = [...byTime.values()].sort((a, b) => String(a.t).localeCompare(String(b.t)));
@@ -57,38 +63,44 @@ export function StoreSizeChart({
   const total = tables.reduce((s, x) => s + x.bytes, 0);
   const maxBytes = Math.max(0, ...tables.flatMap((x) => x.samples.map((s) => s.bytes)));
   // show the budget line only when it is within reach of the chart
-  const showBudget = budgetBytes !== null && budgetBytes <= total * 3;
+  const showBudget = !rows && budgetBytes !== null && budgetBytes <= total * 3;
+  const niceMax = niceBytes(Math.max(maxBytes, showBudget ? (budgetBytes as number) : 0));
   return (
-    <div className="chart" role="img" aria-label="Size per table over time, in bytes">
+    <div
+      className="chart"
+      role="img"
+      aria-label={rows ? "Rows per table over time" : "Size per table over time, in bytes"}
+    >
       <ResponsiveContainer width="100%" height={280}>
         <LineChart data={data} margin={{ top: 12, right: 16, bottom: 4, left: 16 }}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis {...timeAxis("t", tick)} />
-          <YAxis
-            stroke={AXIS_COLOR}
-            fontSize={12}
-            width={72}
-            tickFormatter={(v: number) => formatBytes(v)}
-            domain={[
-              0,
-              (max: number) => niceBytes(Math.max(max, showBudget ? (budgetBytes as number) : 0)),
-            ]}
-            ticks={ticksUpTo(
-              niceBytes(Math.max(maxBytes, showBudget ? (budgetBytes as number) : 0)),
-            )}
-            label={{
-              value: "size (bytes)",
-              angle: -90,
-              position: "insideLeft",
-              fill: AXIS_COLOR,
-              fontSize: 12,
-              dx: -8,
-              dy: 40,
-            }}
-          />
+          {rows ? (
+            <YAxis {...countAxis("rows (estimate)")} />
+          ) : (
+            <YAxis
+              stroke={AXIS_COLOR}
+              fontSize={12}
+              width={76}
+              tickFormatter={(v: number) => formatBytes(v)}
+              domain={[0, niceMax]}
+              ticks={ticksUpTo(niceMax)}
+              label={{
+                value: "size (bytes)",
+                angle: -90,
+                position: "insideLeft",
+                fill: AXIS_COLOR,
+                fontSize: 12,
+                dy: 40,
+              }}
+            />
+          )}
           <Tooltip
             labelFormatter={(v) => formatBucketLabel(String(v), sampleSeconds)}
-            formatter={(v, name) => [formatBytes(Number(v)), String(name)]}
+            formatter={(v, name) => [
+              rows ? formatCount(Number(v)) : formatBytes(Number(v)),
+              String(name),
+            ]}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {tables.map((table, i) => (

@@ -12,11 +12,12 @@ import type {
   ClientList,
   ClientRange,
   ClientSort,
-  ClientStorm,
   SortDir,
 } from "../api-types/clients";
 import { decodeCursor, encodeCursor } from "../http/cursor";
 import { CLIENT_RANGE_SQL } from "../rollups/client-totals";
+import { SPARK, sparklines } from "./client-sparklines";
+import { listStorms } from "./client-storms";
 import type { TableNames } from "../tables";
 
 /** Sparkline and chart buckets per range: hourly up to a week, daily beyond. */
@@ -27,14 +28,6 @@ const SERIES_RESOLUTION: Record<ClientRange, "hour" | "day"> = {
   "90d": "day",
 };
 const SECONDS = { hour: 3600, day: 86_400 } as const;
-/** Sparkline points: a 120-pixel line needs no more than ~30 (hourly rows binned for 7 d). */
-const SPARK_SECONDS: Record<ClientRange, number> = {
-  "24h": 3600,
-  "7d": 6 * 3600,
-  "30d": 86_400,
-  "90d": 3 * 86_400,
-};
-
 const SORT_SQL: Record<ClientSort, string> = {
   requests: "requests::float8",
   keys: "keys::float8",
@@ -73,45 +66,6 @@ function countsOf(r: CountsRow): ClientCounts {
   };
 }
 
-type StormRow = {
-  scope: string;
-  since: Date;
-  factor: number;
-  currentRate: number;
-  baselineRate: number;
-  windowRequests: number;
-  windowMinutes: number;
-};
-
-function stormOf(r: StormRow): ClientStorm {
-  const hhmm = r.since.toISOString().slice(11, 16);
-  return {
-    scope: r.scope,
-    since: r.since.toISOString(),
-    factor: r.factor,
-    currentRate: r.currentRate,
-    baselineRate: r.baselineRate,
-    windowRequests: r.windowRequests,
-    windowMinutes: r.windowMinutes,
-    explanation:
-      `retry rate ${r.factor.toFixed(1)}× its 7-day baseline since ${hhmm} UTC ` +
-      `(${r.currentRate.toFixed(1)} requests per key over the last ${r.windowMinutes} min, ` +
-      `usually ${r.baselineRate.toFixed(2)})`,
-  };
-}
-
-async function listStorms(db: Pool, t: TableNames, scopes?: string[]): Promise<ClientStorm[]> {
-  const r = await db.query<StormRow>(
-    `SELECT scope, since, factor, current_rate AS "currentRate", baseline_rate AS "baselineRate",
-            window_requests::float8 AS "windowRequests", window_minutes AS "windowMinutes"
-       FROM ${t.ownTable("client_storms")}
-      WHERE $1::text[] IS NULL OR scope = ANY($1)
-      ORDER BY factor DESC, scope`,
-    [scopes ?? null],
-  );
-  return r.rows.map(stormOf);
-}
-
 /** Bucket starts from `from` to the current bucket, on the database clock. */
 async function bucketsFrom(db: Pool, from: string, res: "hour" | "day"): Promise<string[]> {
   const r = await db.query<{ t: Date }>(
@@ -139,41 +93,6 @@ async function seriesRows(
     [scopes, res, from],
   );
   return r.rows;
-}
-
-/** Retries per key per sparkline bucket for the clients of one page (epoch seconds: no Dates). */
-async function sparklines(
-  db: Pool,
-  t: TableNames,
-  scopes: string[],
-  res: "hour" | "day",
-  from: string,
-  step: number,
-): Promise<{ buckets: string[]; lines: Map<string, (number | null)[]> }> {
-  const [grid, rows] = await Promise.all([
-    db.query<{ t: number }>(
-      `SELECT extract(epoch FROM g)::float8 AS t
-         FROM generate_series($1::timestamptz, now(), make_interval(secs => $2)) AS g`,
-      [from, step],
-    ),
-    db.query<{ scope: string; t: number; requests: number; keys: number }>(
-      `SELECT scope, extract(epoch FROM date_bin(make_interval(secs => $4), bucket, $3::timestamptz))::float8 AS t,
-              sum(requests)::float8 AS requests, sum(keys)::float8 AS keys
-         FROM ${t.ownTable("rollup_clients")}
-        WHERE scope = ANY($1) AND resolution = $2 AND endpoint = '*' AND bucket >= $3
-        GROUP BY 1, 2`,
-      [scopes, res, from, step],
-    ),
-  ]);
-  const index = new Map(grid.rows.map((g, i) => [g.t, i]));
-  const lines = new Map<string, (number | null)[]>();
-  for (const p of rows.rows) {
-    let line = lines.get(p.scope);
-    if (!line) lines.set(p.scope, (line = grid.rows.map(() => null)));
-    const i = index.get(p.t);
-    if (i !== undefined) line[i] = p.keys > 0 ? p.requests / p.keys : null;
-  }
-  return { buckets: grid.rows.map((g) => new Date(g.t * 1000).toISOString()), lines };
 }
 
 export type ClientListQuery = {
@@ -219,9 +138,9 @@ export async function listClients(
           db,
           t,
           rows.map((x) => x.scope),
-          SERIES_RESOLUTION[q.range],
+          SPARK[q.range].res,
           from,
-          SPARK_SECONDS[q.range],
+          SPARK[q.range].step,
         )
       : { buckets: [], lines: new Map<string, (number | null)[]>() };
   const buckets = spark.buckets;
@@ -244,7 +163,7 @@ export async function listClients(
     nextCursor:
       page.rows.length > q.limit && last ? encodeCursor([last.sortValue, last.scope]) : null,
     storms,
-    sparkline: { bucketSeconds: SPARK_SECONDS[q.range], buckets },
+    sparkline: { bucketSeconds: SPARK[q.range].step, buckets },
   };
 }
 

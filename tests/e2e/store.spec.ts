@@ -49,6 +49,9 @@ test.describe("Store", () => {
     );
     expect(lines.length).toBe(9); // eight endpoints
 
+    await page.getByText("Rows", { exact: true }).click();
+    await expect(page.getByRole("img", { name: "Rows per table over time" })).toBeVisible();
+
     await page.getByRole("group", { name: "Time range" }).getByRole("link", { name: "7d" }).click();
     await expect(page).toHaveURL(/range=7d/);
     await expect(

@@ -55,6 +55,7 @@ export function StoreClient({ range }: { range: StoreRange }) {
 }
 
 function StoreBody({ data }: { data: StoreReport }) {
+  const [metric, setMetric] = useState<"bytes" | "rows">("bytes");
   const total = data.tables.reduce((s, x) => s + x.bytes, 0);
   const rows = data.tables.reduce((s, x) => s + x.rows, 0);
   const p = data.purger;
@@ -123,7 +124,23 @@ function StoreBody({ data }: { data: StoreReport }) {
           </p>
         ) : (
           <>
+            <fieldset className="segmented no-print">
+              <legend className="visually-hidden">Show</legend>
+              {(["bytes", "rows"] as const).map((m) => (
+                <label key={m} className={metric === m ? "on" : ""}>
+                  <input
+                    type="radio"
+                    name="size-metric"
+                    value={m}
+                    checked={metric === m}
+                    onChange={() => setMetric(m)}
+                  />
+                  {m === "bytes" ? "Bytes" : "Rows"}
+                </label>
+              ))}
+            </fieldset>
             <StoreSizeChart
+              metric={metric}
               tables={data.tables}
               sampleSeconds={data.sampleSeconds}
               budgetBytes={data.budgetBytes}
