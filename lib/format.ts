@@ -60,3 +60,8 @@ export function formatBytes(n: number | null | undefined): string {
   }
   return `${n < 0 ? "-" : ""}${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
+
+/** Requests per key: "1.24"; "–" when no key started. */
+export function formatPerKey(n: number | null | undefined): string {
+  return n === null || n === undefined ? "–" : n.toFixed(2);
+}

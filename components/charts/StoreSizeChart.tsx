@@ -81,8 +81,8 @@ export function StoreSizeChart({
             <YAxis
               stroke={AXIS_COLOR}
               fontSize={12}
-              width={76}
-              tickFormatter={(v: number) => formatBytes(v)}
+              width={84}
+              tickFormatter={(v: number) => formatBytes(v).replace(".0 ", " ")}
               domain={[0, niceMax]}
               ticks={ticksUpTo(niceMax)}
               label={{

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Sparkline } from "@/components/charts/Sparkline";
 import type { ClientItem, ClientSort, SortDir } from "@/lib/api-types/clients";
-import { formatCount } from "@/lib/format";
+import { formatCount, formatPerKey } from "@/lib/format";
 
 type Column = { sort: ClientSort; label: string; title: string; numeric: boolean };
 
@@ -95,7 +95,7 @@ export function ClientsTable({
             </td>
             <td className="num">{formatCount(r.requests)}</td>
             <td className="num">{formatCount(r.keys)}</td>
-            <td className="num">{r.retriesPerKey === null ? "–" : r.retriesPerKey.toFixed(2)}</td>
+            <td className="num">{formatPerKey(r.retriesPerKey)}</td>
             <td className="num">{formatCount(r.conflicts)}</td>
             <td className="num">{formatCount(r.mismatches)}</td>
             <td>

@@ -11,6 +11,7 @@ import { Banner } from "@/components/ui/Banner";
 import { ExportableCard } from "@/components/ui/ExportableCard";
 import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { RangePicker } from "@/components/ui/RangePicker";
+import { SegmentedChoice } from "@/components/ui/SegmentedChoice";
 import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { STORE_RANGES, type StoreRange, type StoreReport } from "@/lib/api-types/store";
@@ -124,21 +125,17 @@ function StoreBody({ data }: { data: StoreReport }) {
           </p>
         ) : (
           <>
-            <fieldset className="segmented no-print">
-              <legend className="visually-hidden">Show</legend>
-              {(["bytes", "rows"] as const).map((m) => (
-                <label key={m} className={metric === m ? "on" : ""}>
-                  <input
-                    type="radio"
-                    name="size-metric"
-                    value={m}
-                    checked={metric === m}
-                    onChange={() => setMetric(m)}
-                  />
-                  {m === "bytes" ? "Bytes" : "Rows"}
-                </label>
-              ))}
-            </fieldset>
+            <SegmentedChoice
+              legend="Show"
+              name="size-metric"
+              className="no-print"
+              options={[
+                { value: "bytes", label: "Bytes" },
+                { value: "rows", label: "Rows" },
+              ]}
+              value={metric}
+              onChange={setMetric}
+            />
             <StoreSizeChart
               metric={metric}
               tables={data.tables}

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Banner } from "@/components/ui/Banner";
 import { ConfirmDialog } from "@/components/ui/ConfirmDialog";
 import { ReasonField } from "@/components/ui/ReasonField";
+import { SegmentedChoice } from "@/components/ui/SegmentedChoice";
 import type { BulkFilter, BulkResult, KeyAction } from "@/lib/api-types/actions";
 import { formatAge, formatCount } from "@/lib/format";
 import { postBulkAction } from "@/lib/queries/actions";
@@ -62,24 +63,19 @@ export function BulkActions({
     <section className="card bulk" aria-label="Bulk action">
       <h2>Act on every stuck key {describe(filter)}</h2>
       <div className="bulk-form">
-        <fieldset className="segmented">
-          <legend className="visually-hidden">Action</legend>
-          {(["release", "fail"] as const).map((a) => (
-            <label key={a} className={action === a ? "on" : ""}>
-              <input
-                type="radio"
-                name="bulk-action"
-                value={a}
-                checked={action === a}
-                onChange={() => {
-                  setAction(a);
-                  reset();
-                }}
-              />
-              {a === "release" ? "Release" : "Fail"}
-            </label>
-          ))}
-        </fieldset>
+        <SegmentedChoice
+          legend="Action"
+          name="bulk-action"
+          options={[
+            { value: "release", label: "Release" },
+            { value: "fail", label: "Fail" },
+          ]}
+          value={action}
+          onChange={(a) => {
+            setAction(a);
+            reset();
+          }}
+        />
         <p className="muted">{ACTION_EXPLAINED[action]}</p>
         <ReasonField value={reason} onChange={setReason} />
         <div className="actions">

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { ClientHistoryChart } from "@/components/charts/ClientHistoryChart";
+import { ClientEndpointsTable } from "@/components/tables/ClientEndpointsTable";
 import { Banner } from "@/components/ui/Banner";
 import { ExportableCard } from "@/components/ui/ExportableCard";
 import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
@@ -10,11 +11,9 @@ import { RangePicker } from "@/components/ui/RangePicker";
 import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { CLIENT_RANGES, type ClientDetail, type ClientRange } from "@/lib/api-types/clients";
-import { formatCount, formatDateTime } from "@/lib/format";
+import { formatCount, formatDateTime, formatPerKey } from "@/lib/format";
 import { clientDetailQuery } from "@/lib/queries/clients";
 import { searchString } from "@/lib/queries/search-string";
-
-const rate = (v: number | null) => (v === null ? "–" : v.toFixed(2));
 
 export function ClientDetailClient({ scope, range }: { scope: string; range: ClientRange }) {
   const q = useQuery({
@@ -77,8 +76,8 @@ function ClientBody({ data }: { data: ClientDetail }) {
         <StatTile label="Keys" value={formatCount(t.keys)} detail="first sent in this range" />
         <StatTile
           label="Retries per key"
-          value={rate(t.retriesPerKey)}
-          detail={`7-day baseline ${rate(data.baselineRetriesPerKey)}`}
+          value={formatPerKey(t.retriesPerKey)}
+          detail={`7-day baseline ${formatPerKey(data.baselineRetriesPerKey)}`}
           tone={data.storm ? "bad" : "neutral"}
           testId="client-retries-per-key"
         />
@@ -129,52 +128,7 @@ function ClientBody({ data }: { data: ClientDetail }) {
           filename: `idemscope-client-endpoints-${data.range}.csv`,
         }}
       >
-        {data.endpoints.length === 0 ? (
-          <p className="empty-state">No request from this client in these days.</p>
-        ) : (
-          <table className="table" aria-label="Endpoints of this client">
-            <thead>
-              <tr>
-                <th scope="col">Endpoint</th>
-                <th scope="col" className="num">
-                  Requests
-                </th>
-                <th scope="col" className="num">
-                  Keys
-                </th>
-                <th scope="col" className="num">
-                  Retries per key
-                </th>
-                <th scope="col" className="num">
-                  Replayed
-                </th>
-                <th scope="col" className="num">
-                  Reclaimed
-                </th>
-                <th scope="col" className="num">
-                  Conflicts (409)
-                </th>
-                <th scope="col" className="num">
-                  Mismatches (422)
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.endpoints.map((e) => (
-                <tr key={e.endpoint}>
-                  <td className="mono">{e.endpoint}</td>
-                  <td className="num">{formatCount(e.requests)}</td>
-                  <td className="num">{formatCount(e.keys)}</td>
-                  <td className="num">{rate(e.retriesPerKey)}</td>
-                  <td className="num">{formatCount(e.replayed)}</td>
-                  <td className="num">{formatCount(e.reclaimed)}</td>
-                  <td className="num">{formatCount(e.conflicts)}</td>
-                  <td className="num">{formatCount(e.mismatches)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ClientEndpointsTable rows={data.endpoints} />
       </ExportableCard>
     </>
   );
