@@ -176,7 +176,7 @@ async function purgerHealth(db: Pool, t: TableNames, graceSeconds: number): Prom
       row.lag === null
         ? "No expired key waiting: the purger is keeping up."
         : behind
-          ? `Purger behind: ${count} still in the table, the oldest expired ${formatAge(row.lag)} ago (more than the ${formatAge(graceSeconds)} grace).`
+          ? `${count[0]?.toUpperCase()}${count.slice(1)} still in the table, the oldest expired ${formatAge(row.lag)} ago (more than the ${formatAge(graceSeconds)} grace).`
           : `Keeping up: ${count} waiting, the oldest expired ${formatAge(row.lag)} ago.`,
   };
 }
