@@ -69,6 +69,12 @@ const envSchema = z.object({
   IDEMSCOPE_PURGE_GRACE_SECONDS: z.coerce.number().int().min(0).default(900),
   IDEMSCOPE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   IDEMSCOPE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  IDEMSCOPE_METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .refine((v) => v === undefined || v.length >= 16, "must be at least 16 characters"),
+  IDEMSCOPE_METRICS_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(3000),
   IDEMSCOPE_DEMO: z
     .enum(["0", "1", "true", "false", ""])
     .default("")
@@ -106,6 +112,10 @@ export type Config = {
   purgeGraceSeconds: number;
   statementTimeoutMs: number;
   poolMax: number;
+  /** bearer token Prometheus must present on /api/metrics (none: open) */
+  metricsToken: string | undefined;
+  /** statement timeout of the database reads behind one scrape */
+  metricsTimeoutMs: number;
   demo: boolean;
   collector: boolean;
   retentionDays: { minute: number; hour: number; day: number; intents: number };
@@ -148,6 +158,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     purgeGraceSeconds: e.IDEMSCOPE_PURGE_GRACE_SECONDS,
     statementTimeoutMs: e.IDEMSCOPE_STATEMENT_TIMEOUT_MS,
     poolMax: e.IDEMSCOPE_POOL_MAX,
+    metricsToken: e.IDEMSCOPE_METRICS_TOKEN,
+    metricsTimeoutMs: e.IDEMSCOPE_METRICS_TIMEOUT_MS,
     demo: e.IDEMSCOPE_DEMO,
     collector: e.IDEMSCOPE_COLLECTOR === "on",
     retentionDays: {

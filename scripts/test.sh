@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: the whole suite, in the order that fails fastest. Unit and integration tests start
 # their own embedded PostgreSQL; the end-to-end tests build the app and run the real demo in
-# Debian's Chromium (/usr/bin/chromium).
+# Debian's Chromium (/usr/bin/chromium). promtool and prometheus come from Debian's package
+# "prometheus" (alert rule tests, the metrics lint and the real scrape test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -13,6 +14,9 @@ npx tsc --noEmit
 step "lint and format"
 npx eslint .
 npx prettier --check .
+step "Prometheus alert rules (promtool check rules, promtool test rules)"
+promtool check rules deploy/prometheus/alerts.yml
+(cd deploy/prometheus && promtool test rules alerts.test.yml)
 step "unit and integration tests (Vitest, embedded PostgreSQL)"
 npx vitest run
 step "production build"

@@ -1,45 +1,62 @@
-// The one prom-client registry (kept on globalThis: Next.js loads routes as separate bundles).
-// Store-derived series are read at scrape time from idemscope's own tables, never from
-// in-memory counters, so they agree across replicas and survive restarts.
+// The one prom-client registry (kept on globalThis: Next.js loads routes as separate bundles):
+// default process metrics plus the store-derived families of ./store-metrics. Those are read at
+// scrape time from idemscope's own tables, never counted in memory, so they agree across
+// replicas and survive restarts; one database snapshot serves every family of a scrape.
 import "server-only";
-import { Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { Gauge, Registry, collectDefaultMetrics, type Metric } from "prom-client";
 import { config } from "../config";
 import { getPool } from "../db";
-import { getCollectorStatus } from "../store/collector-status";
+import { localCollector } from "../rollups/start";
+import { sharedQuery } from "../store/shared-cache";
 import { tableNames } from "../tables";
+import { STORE_FAMILIES, type MetricFamily } from "./store-metrics";
+import { readStoreSnapshot, type StoreSnapshot } from "./store-snapshot";
+
+const LINT_FAILING_DEFAULTS = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+];
+
+/** Scrapes within this window (an HA pair of Prometheus servers) share one snapshot. */
+const SNAPSHOT_TTL_MS = 1000;
+
+function readSnapshot(): Promise<StoreSnapshot> {
+  const cfg = config();
+  return sharedQuery("metrics:store-snapshot", SNAPSHOT_TTL_MS, () =>
+    readStoreSnapshot(getPool(), tableNames(cfg), cfg),
+  );
+}
+
+/** A family whose samples come from the snapshot: prom-client's registerMetric contract. */
+function snapshotMetric(family: MetricFamily) {
+  return {
+    name: family.name,
+    help: family.help,
+    type: family.type,
+    aggregator: "sum" as const,
+    async get() {
+      const values = family.samples(await readSnapshot(), config());
+      return { name: family.name, help: family.help, type: family.type, values, aggregator: "sum" };
+    },
+  };
+}
 
 function createRegistry(): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  let status: Promise<Awaited<ReturnType<typeof getCollectorStatus>>> | undefined;
-  // One database read per scrape, shared by the collector gauges.
-  const readStatus = () =>
-    (status ??= getCollectorStatus(getPool(), tableNames(config())).finally(() =>
-      setTimeout(() => (status = undefined), 0),
-    ));
+  // prom-client's totals of these gauges break the naming convention promtool checks (a gauge
+  // named _total); the per-type series nodejs_active_{handles,requests,resources} stay.
+  for (const name of LINT_FAILING_DEFAULTS) registry.removeSingleMetric(name);
+  for (const family of STORE_FAMILIES) {
+    registry.registerMetric(snapshotMetric(family) as unknown as Metric);
+  }
   new Gauge({
-    name: "idemscope_collector_lag_seconds",
-    help: "Seconds since the rollup collector last caught up with the events table.",
+    name: "idemscope_collector_leader",
+    help: "1 when this process holds the collector's leadership (exactly one replica should).",
     registers: [registry],
-    async collect() {
-      const s = await readStatus();
-      this.set(s.lagSeconds ?? Number.NaN);
-    },
-  });
-  new Gauge({
-    name: "idemscope_collector_events_collected",
-    help: "Events folded into the rollups since the collector's state was created.",
-    registers: [registry],
-    async collect() {
-      this.set((await readStatus()).eventsTotal);
-    },
-  });
-  new Gauge({
-    name: "idemscope_collector_errors",
-    help: "Failed collector batches since the collector's state was created.",
-    registers: [registry],
-    async collect() {
-      this.set((await readStatus()).errorsTotal);
+    collect() {
+      this.set(localCollector()?.isLeader() ? 1 : 0);
     },
   });
   return registry;

@@ -4,6 +4,7 @@
 import type { Pool, PoolClient } from "pg";
 import { inTransaction } from "../pg-pool";
 import type { TableNames } from "../tables";
+import { foldMetricTotals } from "./fold-metric-totals";
 import { LATENCY_BOUNDS_MS, RETRY_DELAY_BOUNDS_S } from "./histograms";
 
 export type BatchResult = {
@@ -107,6 +108,7 @@ async function foldNextBatch(
     await foldLatency(c, t, keep);
     await foldClients(c, t, keep);
     await foldIntents(c, t, keep);
+    await foldMetricTotals(c, t);
   }
 
   const gaps = await c.query<{ n: number }>(
@@ -213,21 +215,24 @@ async function foldIntents(c: PoolClient, t: TableNames, keep: Keep) {
             CASE WHEN old_req_id IS NULL OR req_displaced THEN breq_id ELSE old_req_id END AS new_req_id
        FROM joined`,
   );
-  // Deltas of first and duplicate successes, by the time of the success they concern.
+  // Deltas of first and duplicate successes, by the time of the success they concern (read by
+  // the rollup below and by the all-time counters, lib/rollups/fold-metric-totals.ts).
+  await c.query(
+    `CREATE TEMP TABLE success_deltas ON COMMIT DROP AS
+     SELECT b.at, b.endpoint,
+            CASE WHEN b.id = new_first THEN 1 ELSE 0 END AS dfirst,
+            CASE WHEN b.id = new_first THEN 0 ELSE 1 END AS ddup
+       FROM batch b
+       JOIN (SELECT *, CASE WHEN old_first_id IS NULL OR displaced THEN bfirst_id ELSE old_first_id END AS new_first
+               FROM touched WHERE oks > 0) tt USING (scope, endpoint, key)
+      WHERE b.kind = 'completed' AND b.response_code BETWEEN 200 AND 299
+     UNION ALL
+     SELECT old_first_at, endpoint, -1, 1 FROM touched WHERE displaced`,
+  );
   await c.query(
     `INSERT INTO ${t.ownTable("rollup_successes")} AS x (resolution, bucket, endpoint, first_successes, duplicate_successes)
      SELECT r.res, date_trunc(r.res, d.at), d.endpoint, sum(d.dfirst), sum(d.ddup)
-       FROM (
-         SELECT b.at, b.endpoint,
-                CASE WHEN b.id = new_first THEN 1 ELSE 0 END AS dfirst,
-                CASE WHEN b.id = new_first THEN 0 ELSE 1 END AS ddup
-           FROM batch b
-           JOIN (SELECT *, CASE WHEN old_first_id IS NULL OR displaced THEN bfirst_id ELSE old_first_id END AS new_first
-                   FROM touched WHERE oks > 0) tt USING (scope, endpoint, key)
-          WHERE b.kind = 'completed' AND b.response_code BETWEEN 200 AND 299
-         UNION ALL
-         SELECT old_first_at, endpoint, -1, 1 FROM touched WHERE displaced
-       ) d CROSS JOIN ${RESOLUTIONS}
+       FROM success_deltas d CROSS JOIN ${RESOLUTIONS}
       WHERE ${kept(keep, "d.at")}
       GROUP BY 1, 2, 3
      ON CONFLICT (resolution, bucket, endpoint) DO UPDATE SET

@@ -82,7 +82,13 @@ export function startCollector(o: CollectorOptions): Collector {
     if (!(await lead())) return;
     try {
       const events = await eventsTableExists();
-      if (!events) for (const w of caughtUpWaiters.splice(0)) w.resolve(); // nothing to wait for
+      if (!events) {
+        for (const w of caughtUpWaiters.splice(0)) w.resolve(); // nothing to wait for
+        // the heartbeat /api/metrics reports (collector down or lagging otherwise)
+        await pool.query(
+          `UPDATE ${t.ownTable("collector_state")} SET last_run_at = now(), last_caught_up_at = now() WHERE id = 1`,
+        );
+      }
       for (let i = 0; events && i < (o.maxBatchesPerTick ?? 20) && !stopped; i++) {
         const r = await collectBatch(pool, t, {
           batchSize: o.batchSize,

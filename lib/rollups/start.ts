@@ -25,3 +25,8 @@ export function startCollectorFromEnv(): Collector | undefined {
   globalForCollector.idemscopeCollector = startCollector({ databaseUrl: cfg.databaseUrl, cfg });
   return globalForCollector.idemscopeCollector;
 }
+
+/** The collector this process runs, if any (its leadership shows on /api/metrics). */
+export function localCollector(): Collector | undefined {
+  return globalForCollector.idemscopeCollector;
+}

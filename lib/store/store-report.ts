@@ -2,7 +2,7 @@
 // catalog samples (never counting), growth per day and the date the budget is reached, new and
 // purged keys per day, purger health from the expires_at index, and the TTL advisor.
 import "server-only";
-import type { Pool } from "pg";
+import type { Pool, PoolClient } from "pg";
 import type { StoreGrowthSummary } from "../api-types/trends";
 import {
   STORE_DAYS,
@@ -152,14 +152,23 @@ export function projectBudget(
   };
 }
 
-async function purgerHealth(db: Pool, t: TableNames, graceSeconds: number): Promise<PurgerHealth> {
+/** Keys past expires_at still in the table: counted up to `cap`, and the oldest one's age. */
+export async function readExpiredKeys(
+  db: Pool | PoolClient,
+  t: TableNames,
+  cap = EXPIRED_COUNT_CAP,
+): Promise<{ n: number; oldest: Date | null; lag: number | null }> {
   const r = await db.query<{ n: number; oldest: Date | null; lag: number | null }>(
     `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM ${t.keys} WHERE expires_at < now() LIMIT $1) x) AS n,
             o.oldest, extract(epoch FROM now() - o.oldest)::float8 AS lag
        FROM (SELECT min(expires_at) AS oldest FROM ${t.keys} WHERE expires_at < now()) o`,
-    [EXPIRED_COUNT_CAP + 1],
+    [cap + 1],
   );
-  const row = r.rows[0] ?? { n: 0, oldest: null, lag: null };
+  return r.rows[0] ?? { n: 0, oldest: null, lag: null };
+}
+
+async function purgerHealth(db: Pool, t: TableNames, graceSeconds: number): Promise<PurgerHealth> {
+  const row = await readExpiredKeys(db, t);
   const capped = row.n > EXPIRED_COUNT_CAP;
   const n = Math.min(row.n, EXPIRED_COUNT_CAP);
   const behind = row.lag !== null && row.lag > graceSeconds;

@@ -55,6 +55,21 @@ export async function countStuckKeys(
   return r.rows[0]?.n ?? 0;
 }
 
+/** Stuck (or orphaned) keys per endpoint and the oldest one's age: /api/metrics. */
+export async function stuckKeysByEndpoint(
+  db: Pool | PoolClient,
+  t: TableNames,
+  cfg: Config,
+): Promise<{ endpoint: string; stuck: number; oldestAgeSeconds: number }[]> {
+  const r = await db.query<{ endpoint: string; stuck: number; oldestAgeSeconds: number }>(
+    `SELECT k.endpoint, count(*)::int AS stuck,
+            extract(epoch FROM now() - min(coalesce(k.locked_at, k.updated_at)))::float8 AS "oldestAgeSeconds"
+       ${stuckFrom(t)} WHERE ${whereStuck(4)} GROUP BY k.endpoint`,
+    [...lockTimeoutParams(cfg), ...filterParams({})],
+  );
+  return r.rows;
+}
+
 export async function listStuckKeys(
   db: Pool,
   t: TableNames,

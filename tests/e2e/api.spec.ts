@@ -73,8 +73,6 @@ test("GET /api/metrics exposes the collector's lag in Prometheus text format", a
   expect(lag).not.toBeNull();
   expect(Number(lag![1])).toBeGreaterThanOrEqual(0);
   expect(Number(lag![1])).toBeLessThan(60);
-  expect(Number(/^idemscope_collector_events_collected (\S+)$/m.exec(text)![1])).toBeGreaterThan(
-    1000,
-  );
+  expect(Number(/^idemscope_collector_events_total (\S+)$/m.exec(text)![1])).toBeGreaterThan(1000);
   expect(text).toMatch(/^process_cpu_seconds_total /m);
 });

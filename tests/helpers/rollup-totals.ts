@@ -54,6 +54,33 @@ export async function rollupVersusRaw(pool: Pool, t: TableNames) {
     `SELECT (count(*) - count(DISTINCT (scope, endpoint, key)))::int AS n FROM ${t.events} WHERE ${requests}`,
     `SELECT coalesce(sum(events), 0)::int AS n FROM ${r("rollup_retry_delays")}`,
   ];
+  // /api/metrics counters: all-time totals per endpoint and outcome
+  const totals = (family: string) =>
+    `SELECT endpoint, outcome, value::int AS n FROM ${r("metric_totals")} WHERE family = '${family}' AND value <> 0 ORDER BY 1, 2`;
+  pairs["metric totals/requests"] = [
+    `SELECT endpoint, kind AS outcome, count(*)::int AS n FROM ${t.events} WHERE ${requests} GROUP BY 1, 2 ORDER BY 1, 2`,
+    totals("requests"),
+  ];
+  pairs["metric totals/completions"] = [
+    `SELECT endpoint, CASE WHEN kind = 'failed' THEN 'failed' WHEN response_code BETWEEN 200 AND 299 THEN 'success' ELSE 'error' END AS outcome,
+            count(*)::int AS n FROM ${t.events} WHERE kind IN ('completed', 'failed') GROUP BY 1, 2 ORDER BY 1, 2`,
+    totals("completions"),
+  ];
+  pairs["metric totals/successes"] = [
+    `SELECT endpoint, count(DISTINCT (scope, key))::int AS first, (count(*) - count(DISTINCT (scope, key)))::int AS dup
+       FROM ${t.events} WHERE ${okSuccess} GROUP BY 1 ORDER BY 1`,
+    `SELECT endpoint, sum(value) FILTER (WHERE family = 'first_successes')::int AS first,
+            coalesce(sum(value) FILTER (WHERE family = 'duplicate_successes'), 0)::int AS dup
+       FROM ${r("metric_totals")} WHERE family IN ('first_successes', 'duplicate_successes')
+      GROUP BY 1 HAVING sum(value) FILTER (WHERE family = 'first_successes') <> 0 ORDER BY 1`,
+  ];
+  pairs["metric totals/replay latency"] = [
+    `SELECT endpoint, count(*)::int AS n, round(sum(latency_ms)::numeric / 1000, 3)::text AS seconds
+       FROM ${t.events} WHERE kind = 'replayed' AND latency_ms IS NOT NULL GROUP BY 1 ORDER BY 1`,
+    `SELECT endpoint, sum(value) FILTER (WHERE family = 'replay_latency_bucket')::int AS n,
+            round(sum(value) FILTER (WHERE family = 'replay_latency_sum')::numeric, 3)::text AS seconds
+       FROM ${r("metric_totals")} WHERE family LIKE 'replay_latency%' GROUP BY 1 ORDER BY 1`,
+  ];
   const out: Record<string, { raw: Row[]; rollup: Row[] }> = {};
   for (const [name, [raw, rollup]] of Object.entries(pairs)) {
     out[name] = { raw: await rows(pool, raw), rollup: await rows(pool, rollup) };

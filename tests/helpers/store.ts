@@ -5,6 +5,7 @@ import { inject } from "vitest";
 import type { Pool } from "pg";
 import { createPool } from "../../lib/pg-pool";
 import { clientTotalsStatements } from "../../lib/schema/clients";
+import { metricTotalsStatements } from "../../lib/schema/metric-totals";
 import { contractStatements, ownSchemaStatements } from "../../lib/schema/contract";
 import { operationsStatements } from "../../lib/schema/operations";
 import { rollupStatements } from "../../lib/schema/rollups";
@@ -35,6 +36,7 @@ export async function createTestStore(options: { poolMax?: number } = {}): Promi
     await pool.query(s);
   for (const s of duplicateIndexStatements(t)) await pool.query(s);
   for (const s of clientTotalsStatements(t)) await pool.query(s);
+  for (const s of metricTotalsStatements(t)) await pool.query(s);
   return {
     pool,
     t,

@@ -1,0 +1,208 @@
+// The store-derived series of /api/metrics (documented in docs/metrics.md). Labels are endpoint,
+// outcome or table only: never a key or a client id, so the number of series stays flat however
+// many keys and clients the store sees. Counters come from the collector's all-time totals.
+import "server-only";
+import type { Config } from "../config";
+import { DUPLICATE_SUCCESS_TARGET } from "../api-types/overview";
+import { LATENCY_BOUNDS_MS } from "../rollups/histograms";
+import { EXPIRED_COUNT_CAP } from "../store/store-report";
+import { totalKey, type StoreSnapshot } from "./store-snapshot";
+
+export type Sample = { labels?: Record<string, string>; value: number; metricName?: string };
+
+export type MetricFamily = {
+  name: string;
+  help: string;
+  type: "counter" | "gauge" | "histogram";
+  samples: (s: StoreSnapshot, cfg: Config) => Sample[];
+};
+
+export const REQUEST_OUTCOMES = ["claimed", "reclaimed", "replayed", "conflict", "mismatch"];
+export const COMPLETION_OUTCOMES = ["success", "error", "failed"];
+export const OPERATOR_OUTCOMES = ["released", "failed_manually"];
+
+const total = (s: StoreSnapshot, family: string, endpoint: string, outcome = "") =>
+  s.totals.get(totalKey(family, endpoint, outcome)) ?? 0;
+
+/** One counter per endpoint (and outcome), zero until the first event, so rate() sees the first. */
+function counter(name: string, help: string, family: string, outcomes?: string[]): MetricFamily {
+  return {
+    name,
+    help,
+    type: "counter",
+    samples: (s) =>
+      s.endpoints.flatMap((endpoint) =>
+        outcomes
+          ? outcomes.map((outcome) => ({
+              labels: { endpoint, outcome },
+              value: total(s, family, endpoint, outcome),
+            }))
+          : [{ labels: { endpoint }, value: total(s, family, endpoint) }],
+      ),
+  };
+}
+
+/** Cumulative buckets from the collector's bucket counts (bucket i holds values below bound i). */
+function replayLatencySamples(s: StoreSnapshot): Sample[] {
+  const name = "idemscope_replay_latency_seconds";
+  return s.endpoints.flatMap((endpoint) => {
+    let cumulative = 0;
+    const buckets = LATENCY_BOUNDS_MS.map((bound, i) => {
+      cumulative += total(s, "replay_latency_bucket", endpoint, String(i));
+      return {
+        metricName: `${name}_bucket`,
+        labels: { endpoint, le: String(bound / 1000) },
+        value: cumulative,
+      };
+    });
+    const count =
+      cumulative + total(s, "replay_latency_bucket", endpoint, String(LATENCY_BOUNDS_MS.length));
+    return [
+      ...buckets,
+      { metricName: `${name}_bucket`, labels: { endpoint, le: "+Inf" }, value: count },
+      {
+        metricName: `${name}_sum`,
+        labels: { endpoint },
+        value: total(s, "replay_latency_sum", endpoint),
+      },
+      { metricName: `${name}_count`, labels: { endpoint }, value: count },
+    ];
+  });
+}
+
+const perEndpoint = (s: StoreSnapshot, pick: (e: string) => number): Sample[] =>
+  s.endpoints.map((endpoint) => ({ labels: { endpoint }, value: pick(endpoint) }));
+
+export const STORE_FAMILIES: MetricFamily[] = [
+  counter(
+    "idemscope_requests_total",
+    "Requests the store answered: claimed (new execution), reclaimed (expired lock taken over, the work runs again), replayed (stored response returned), conflict (409, key in progress), mismatch (422, different payload).",
+    "requests",
+    REQUEST_OUTCOMES,
+  ),
+  counter(
+    "idemscope_completions_total",
+    "Executions that finished: success (2xx stored), error (other response stored), failed (the handler failed).",
+    "completions",
+    COMPLETION_OUTCOMES,
+  ),
+  counter(
+    "idemscope_first_successes_total",
+    "Intents whose effect completed successfully for the first time (the duplicate success rate's denominator).",
+    "first_successes",
+  ),
+  counter(
+    "idemscope_duplicate_successes_total",
+    "Successful completions of an intent that had already succeeded: the work idempotency exists to prevent.",
+    "duplicate_successes",
+  ),
+  counter(
+    "idemscope_operator_actions_total",
+    "Stuck keys released or failed by an operator.",
+    "operator_actions",
+    OPERATOR_OUTCOMES,
+  ),
+  counter(
+    "idemscope_keys_expired_total",
+    "Keys purged after their TTL (expired events).",
+    "keys_expired",
+  ),
+  {
+    name: "idemscope_replay_latency_seconds",
+    help: "Time to answer a retry from the stored response.",
+    type: "histogram",
+    samples: replayLatencySamples,
+  },
+  {
+    name: "idemscope_stuck_keys",
+    help: "Keys in progress whose lock is older than the endpoint's lock timeout (or orphaned).",
+    type: "gauge",
+    samples: (s) => perEndpoint(s, (e) => s.stuck.find((x) => x.endpoint === e)?.stuck ?? 0),
+  },
+  {
+    name: "idemscope_stuck_key_oldest_age_seconds",
+    help: "Seconds since the oldest stuck key of the endpoint was locked (0 when none is stuck).",
+    type: "gauge",
+    samples: (s) =>
+      perEndpoint(s, (e) => s.stuck.find((x) => x.endpoint === e)?.oldestAgeSeconds ?? 0),
+  },
+  {
+    name: "idemscope_store_table_rows",
+    help: "Rows of the store's tables, from the planner's estimate (pg_class.reltuples).",
+    type: "gauge",
+    samples: (s) => s.tables.map((x) => ({ labels: { table: x.name }, value: x.rows })),
+  },
+  {
+    name: "idemscope_store_table_bytes",
+    help: "Bytes of the store's tables including indexes and TOAST (pg_total_relation_size).",
+    type: "gauge",
+    samples: (s) => s.tables.map((x) => ({ labels: { table: x.name }, value: x.bytes })),
+  },
+  {
+    name: "idemscope_store_expired_keys",
+    help: `Keys past expires_at still in the keys table, waiting for the purger (counted up to ${EXPIRED_COUNT_CAP}).`,
+    type: "gauge",
+    samples: (s) => [{ value: s.expired.n }],
+  },
+  {
+    name: "idemscope_store_oldest_expired_key_age_seconds",
+    help: "Seconds since the oldest key still in the table expired (0 when none waits).",
+    type: "gauge",
+    samples: (s) => [{ value: s.expired.lag ?? 0 }],
+  },
+  {
+    name: "idemscope_store_size_budget_bytes",
+    help: "Configured size budget of the store's tables (IDEMSCOPE_STORE_SIZE_BUDGET); absent when none.",
+    type: "gauge",
+    samples: (_s, cfg) =>
+      cfg.storeSizeBudgetBytes === null ? [] : [{ value: cfg.storeSizeBudgetBytes }],
+  },
+  {
+    name: "idemscope_purge_grace_seconds",
+    help: "How long an expired key may wait for the purger before the purger counts as behind (IDEMSCOPE_PURGE_GRACE_SECONDS).",
+    type: "gauge",
+    samples: (_s, cfg) => [{ value: cfg.purgeGraceSeconds }],
+  },
+  {
+    name: "idemscope_duplicate_success_rate_target_ratio",
+    help: "Target the duplicate success rate must stay under.",
+    type: "gauge",
+    samples: () => [{ value: DUPLICATE_SUCCESS_TARGET }],
+  },
+  {
+    name: "idemscope_collector_lag_seconds",
+    help: "Seconds since the rollup collector last caught up with the events table.",
+    type: "gauge",
+    samples: (s) => [{ value: s.collector.lagSeconds ?? Number.NaN }],
+  },
+  {
+    name: "idemscope_collector_last_run_timestamp_seconds",
+    help: "Unix time of the collector's last batch (0: never ran).",
+    type: "gauge",
+    samples: (s) => [{ value: s.collector.lastRunAt ?? 0 }],
+  },
+  {
+    name: "idemscope_collector_events_total",
+    help: "Events folded into the rollups.",
+    type: "counter",
+    samples: (s) => [{ value: s.collector.eventsTotal }],
+  },
+  {
+    name: "idemscope_collector_batches_total",
+    help: "Collector batches committed.",
+    type: "counter",
+    samples: (s) => [{ value: s.collector.batchesTotal }],
+  },
+  {
+    name: "idemscope_collector_errors_total",
+    help: "Collector ticks that failed (retried on the next tick).",
+    type: "counter",
+    samples: (s) => [{ value: s.collector.errorsTotal }],
+  },
+  {
+    name: "idemscope_collector_open_gaps",
+    help: "Event ids below the collector's watermark not visible yet (transactions still open).",
+    type: "gauge",
+    samples: (s) => [{ value: s.collector.openGaps }],
+  },
+];

@@ -1,0 +1,86 @@
+// Everything /api/metrics reports about the store, read in one read-only snapshot with its own
+// statement timeout: the all-time counters the collector keeps, stuck keys, table sizes from the
+// catalog, keys waiting for the purger and the collector's state. A few small index reads.
+import "server-only";
+import type { Pool } from "pg";
+import type { Config } from "../config";
+import { inTransaction } from "../pg-pool";
+import { readStoreSize } from "../rollups/size-sampler";
+import { EXPIRED_COUNT_CAP, readExpiredKeys } from "../store/store-report";
+import { stuckKeysByEndpoint } from "../store/stuck";
+import type { TableNames } from "../tables";
+
+export type CounterRow = { family: string; endpoint: string; outcome: string; value: number };
+
+/** Key of an all-time counter in StoreSnapshot.totals. */
+export const totalKey = (family: string, endpoint: string, outcome = "") =>
+  `${family}\u0000${endpoint}\u0000${outcome}`;
+
+export type StoreSnapshot = {
+  totals: Map<string, number>;
+  stuck: { endpoint: string; stuck: number; oldestAgeSeconds: number }[];
+  tables: { name: string; rows: number; bytes: number }[];
+  expired: { n: number; lag: number | null };
+  collector: {
+    lagSeconds: number | null;
+    lastRunAt: number | null;
+    eventsTotal: number;
+    batchesTotal: number;
+    errorsTotal: number;
+    openGaps: number;
+  };
+  /** every endpoint the counters or the stuck list know, so each series exists from the start */
+  endpoints: string[];
+};
+
+export async function readStoreSnapshot(
+  pool: Pool,
+  t: TableNames,
+  cfg: Config,
+): Promise<StoreSnapshot> {
+  return inTransaction(
+    pool,
+    async (c) => {
+      await c.query(`SELECT set_config('statement_timeout', $1, true)`, [
+        String(cfg.metricsTimeoutMs),
+      ]);
+      const totals = await c.query<CounterRow>(
+        `SELECT family, endpoint, outcome, value FROM ${t.ownTable("metric_totals")}`,
+      );
+      const stuck = await stuckKeysByEndpoint(c, t, cfg);
+      const tables = await readStoreSize(c, t, { keys: cfg.keysTable, events: cfg.eventsTable });
+      const expired = await readExpiredKeys(c, t);
+      const state = await c.query<StoreSnapshot["collector"]>(
+        `SELECT extract(epoch FROM now() - last_caught_up_at)::float8 AS "lagSeconds",
+                extract(epoch FROM last_run_at)::float8 AS "lastRunAt",
+                events_total::float8 AS "eventsTotal", batches_total::float8 AS "batchesTotal",
+                errors_total::float8 AS "errorsTotal",
+                (SELECT count(*)::int FROM ${t.ownTable("collector_gaps")}) AS "openGaps"
+           FROM ${t.ownTable("collector_state")} WHERE id = 1`,
+      );
+      const endpoints = new Set([
+        ...totals.rows.map((r) => r.endpoint),
+        ...stuck.map((s) => s.endpoint),
+        ...cfg.lockTimeoutSecondsByEndpoint.keys(),
+      ]);
+      return {
+        totals: new Map(
+          totals.rows.map((r) => [totalKey(r.family, r.endpoint, r.outcome), r.value]),
+        ),
+        stuck,
+        tables,
+        expired: { n: Math.min(expired.n, EXPIRED_COUNT_CAP), lag: expired.lag },
+        collector: state.rows[0] ?? {
+          lagSeconds: null,
+          lastRunAt: null,
+          eventsTotal: 0,
+          batchesTotal: 0,
+          errorsTotal: 0,
+          openGaps: 0,
+        },
+        endpoints: [...endpoints].sort(),
+      };
+    },
+    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+  );
+}
