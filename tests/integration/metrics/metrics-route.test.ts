@@ -7,6 +7,7 @@ import { parseConfig } from "../../../lib/config";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { applyRetention } from "../../../lib/rollups/retention";
 import { insertEvents, insertKey, type RawEvent } from "../../helpers/events";
+import { documentedSeries } from "../../helpers/metrics-doc";
 import { parseExposition, sampleValue, type PromSample } from "../../helpers/prom-text";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { createTestStore, type TestStore } from "../../helpers/store";
@@ -140,6 +141,24 @@ describe("GET /api/metrics", () => {
     const values = own(samples).flatMap((s) => Object.values(s.labels));
     for (const privateValue of ["a", "b", "k1", "stuck-1", "old"]) {
       expect(values).not.toContain(privateValue);
+    }
+  });
+
+  it("exposes exactly the series docs/metrics.md lists, with their types and labels", async () => {
+    const { text, samples } = await scrape();
+    const { types } = parseExposition(text);
+    const documented = documentedSeries();
+    expect(documented.map((d) => `${d.name} ${d.type}`).sort()).toEqual(
+      [...types].map(([name, type]) => `${name} ${type}`).sort(),
+    );
+    for (const d of documented.filter((x) => x.name.startsWith("idemscope_"))) {
+      const labels = new Set(
+        samples
+          .filter((s) => s.name === d.name || s.name.startsWith(`${d.name}_`))
+          .flatMap((s) => Object.keys(s.labels))
+          .filter((l) => l !== "le"),
+      );
+      expect([...labels].sort(), d.name).toEqual([...d.labels].sort());
     }
   });
 
