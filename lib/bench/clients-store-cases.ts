@@ -57,5 +57,6 @@ export function clientStoreCases(): { name: string; url: string }[] {
     { name: "one client 24h", url: "/api/v1/clients/client-0000?range=24h" },
     { name: "one client 30d", url: "/api/v1/clients/client-0000?range=30d" },
     ...["7d", "30d", "90d"].map((r) => ({ name: `store ${r}`, url: `/api/v1/store?range=${r}` })),
+    { name: "Prometheus scrape", url: "/api/metrics" },
   ];
 }

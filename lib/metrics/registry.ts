@@ -23,7 +23,7 @@ const SNAPSHOT_TTL_MS = 1000;
 
 function readSnapshot(): Promise<StoreSnapshot> {
   const cfg = config();
-  return sharedQuery("metrics:store-snapshot", SNAPSHOT_TTL_MS, () =>
+  return sharedQuery("metrics:store-snapshot", Math.min(SNAPSHOT_TTL_MS, cfg.cacheTtlMs), () =>
     readStoreSnapshot(getPool(), tableNames(cfg), cfg),
   );
 }
