@@ -4,9 +4,7 @@
 import type { Pool } from "pg";
 import { parseConfig } from "../config";
 import { startCollector } from "../rollups/collector";
-import { contractStatements, ownSchemaStatements } from "../schema/contract";
-import { operationsStatements } from "../schema/operations";
-import { rollupStatements } from "../schema/rollups";
+import { allStatements } from "../schema/all";
 import { tableNamesFor } from "../tables";
 import { percentile } from "./timing";
 
@@ -35,14 +33,7 @@ export async function measureCollectorLag(
     idemscopeSchema: `${schema}_own`,
   };
   const t = tableNamesFor(layout);
-  for (const s of [
-    ...contractStatements(t, { keys: "keys", events: "events" }),
-    ...ownSchemaStatements(t),
-    ...rollupStatements(t),
-    ...operationsStatements(t),
-  ]) {
-    await pool.query(s);
-  }
+  for (const s of allStatements(t, { keys: "keys", events: "events" })) await pool.query(s);
   const cfg = parseConfig({
     IDEMSCOPE_STORE_SCHEMA: schema,
     IDEMSCOPE_KEYS_TABLE: "keys",
@@ -81,6 +72,13 @@ export async function measureCollectorLag(
         setTimeout(resolve, Math.max(0, tickMs - (Date.now() - started))),
       );
     }
+    // a lag measured while every batch fails would be a figure about nothing
+    const state = await pool.query<{ errors: number; last_error: string | null }>(
+      `SELECT errors_total::int AS errors, last_error FROM ${t.ownTable("collector_state")}`,
+    );
+    const failed = state.rows[0];
+    if (failed && failed.errors > 0)
+      throw new Error(`the collector failed ${failed.errors} times: ${failed.last_error}`);
   } finally {
     await collector.stop();
     await pool.query(`DROP SCHEMA ${schema} CASCADE; DROP SCHEMA ${schema}_own CASCADE`);

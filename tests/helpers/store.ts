@@ -4,12 +4,7 @@ import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import type { Pool } from "pg";
 import { createPool } from "../../lib/pg-pool";
-import { clientTotalsStatements } from "../../lib/schema/clients";
-import { metricTotalsStatements } from "../../lib/schema/metric-totals";
-import { contractStatements, ownSchemaStatements } from "../../lib/schema/contract";
-import { operationsStatements } from "../../lib/schema/operations";
-import { rollupStatements } from "../../lib/schema/rollups";
-import { duplicateIndexStatements, searchIndexStatements } from "../../lib/schema/search";
+import { allStatements } from "../../lib/schema/all";
 import { tableNamesFor, type TableNames } from "../../lib/tables";
 
 export type TestStore = { pool: Pool; t: TableNames; schema: string; drop: () => Promise<void> };
@@ -26,17 +21,9 @@ export async function createTestStore(options: { poolMax?: number } = {}): Promi
   const t = tableNamesFor(layout);
   const pool = createPool(url, { max: options.poolMax ?? 20, applicationName: "idemscope-test" });
   await pool.query(`CREATE SCHEMA ${schema}`);
-  for (const s of contractStatements(t, { keys: layout.keysTable, events: layout.eventsTable })) {
+  for (const s of allStatements(t, { keys: layout.keysTable, events: layout.eventsTable })) {
     await pool.query(s);
   }
-  for (const s of ownSchemaStatements(t)) await pool.query(s);
-  for (const s of rollupStatements(t)) await pool.query(s);
-  for (const s of operationsStatements(t)) await pool.query(s);
-  for (const s of searchIndexStatements(t, { keys: layout.keysTable, events: layout.eventsTable }))
-    await pool.query(s);
-  for (const s of duplicateIndexStatements(t)) await pool.query(s);
-  for (const s of clientTotalsStatements(t)) await pool.query(s);
-  for (const s of metricTotalsStatements(t)) await pool.query(s);
   return {
     pool,
     t,

@@ -1,0 +1,23 @@
+// The whole DDL in migration order, for scratch stores that skip node-pg-migrate (test suites'
+// per-suite schemas, the benchmark's collector-lag store). A new schema file goes here too, or
+// those stores miss it: the collector would then fail on every batch.
+import type { TableNames } from "../tables";
+import { clientTotalsStatements } from "./clients";
+import { contractStatements, ownSchemaStatements } from "./contract";
+import { metricTotalsStatements } from "./metric-totals";
+import { operationsStatements } from "./operations";
+import { rollupStatements } from "./rollups";
+import { duplicateIndexStatements, searchIndexStatements } from "./search";
+
+export function allStatements(t: TableNames, names: { keys: string; events: string }): string[] {
+  return [
+    ...contractStatements(t, names),
+    ...ownSchemaStatements(t),
+    ...rollupStatements(t),
+    ...operationsStatements(t),
+    ...searchIndexStatements(t, names),
+    ...duplicateIndexStatements(t),
+    ...clientTotalsStatements(t),
+    ...metricTotalsStatements(t),
+  ];
+}
