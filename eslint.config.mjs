@@ -1,5 +1,56 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
+import path from "node:path";
+
+// What a client component ("use client") may import from lib/: types, formatting and the
+// fetchers of the JSON API. Everything else in lib/ is the server-side data layer.
+const CLIENT_SAFE_LIB = [
+  "api-types",
+  "format",
+  "csv",
+  "range",
+  "refresh",
+  "queries",
+  "lifecycle/executions",
+];
+const LIB = path.join(import.meta.dirname, "lib");
+
+/** Reports a client component's value imports of the data layer, `pg` or `server-only`. */
+const noServerImportInClient = {
+  meta: {
+    type: "problem",
+    messages: {
+      server:
+        '"{{source}}" is server-side code; a "use client" component reaches data through lib/queries (the JSON API).',
+    },
+    schema: [],
+  },
+  create(context) {
+    const body = context.sourceCode.ast.body;
+    const isClient = body.some(
+      (n) => n.type === "ExpressionStatement" && n.directive === "use client",
+    );
+    if (!isClient) return {};
+    const dir = path.dirname(context.filename);
+    return {
+      ImportDeclaration(node) {
+        if (node.importKind === "type") return;
+        const source = String(node.source.value);
+        let inLib = null;
+        if (source.startsWith("@/lib/")) inLib = source.slice("@/lib/".length);
+        else if (source.startsWith(".")) {
+          const resolved = path.resolve(dir, source);
+          if (resolved.startsWith(LIB + path.sep)) inLib = path.relative(LIB, resolved);
+        }
+        const allowed =
+          inLib === null
+            ? source !== "pg" && source !== "server-only"
+            : CLIENT_SAFE_LIB.some((p) => inLib === p || inLib.startsWith(`${p}/`));
+        if (!allowed) context.report({ node, messageId: "server", data: { source } });
+      },
+    };
+  },
+};
 
 const eslintConfig = [
   ...nextVitals,
@@ -17,15 +68,25 @@ const eslintConfig = [
     },
   },
   {
-    // The data layer is server-only: pages, components and route handlers reach the database
-    // through lib/, never by importing the driver themselves.
-    files: ["app/**", "components/**"],
+    // The data layer is server-only: pages, components, route handlers and scripts reach the
+    // database through lib/, never by importing the driver themselves (types are fine). Tests
+    // are exempt: they check the database from outside the app.
+    files: ["app/**", "components/**", "scripts/**", "*.ts", "*.js", "*.mjs"],
     rules: {
       "no-restricted-imports": [
         "error",
-        { paths: [{ name: "pg", message: "Only lib/ talks to PostgreSQL." }] },
+        {
+          paths: [
+            { name: "pg", message: "Only lib/ talks to PostgreSQL.", allowTypeImports: true },
+          ],
+        },
       ],
     },
+  },
+  {
+    files: ["app/**", "components/**"],
+    plugins: { idemscope: { rules: { "no-server-import-in-client": noServerImportInClient } } },
+    rules: { "idemscope/no-server-import-in-client": "error" },
   },
 ];
 
