@@ -58,6 +58,10 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((v) => v || undefined),
+  IDEMSCOPE_READ_DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
   IDEMSCOPE_STORE_SCHEMA: identifier.default("public"),
   IDEMSCOPE_KEYS_TABLE: identifier.default("idempotency_keys"),
   IDEMSCOPE_EVENTS_TABLE: identifier.default("idempotency_events"),
@@ -98,6 +102,8 @@ const envSchema = z.object({
 
 export type Config = {
   databaseUrl: string | undefined;
+  /** a read replica for the dashboard's reads (writes always go to databaseUrl) */
+  readDatabaseUrl: string | undefined;
   storeSchema: string;
   keysTable: string;
   eventsTable: string;
@@ -147,6 +153,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   return {
     databaseUrl: e.DATABASE_URL,
+    readDatabaseUrl: e.IDEMSCOPE_READ_DATABASE_URL,
     storeSchema: e.IDEMSCOPE_STORE_SCHEMA,
     keysTable: e.IDEMSCOPE_KEYS_TABLE,
     eventsTable: e.IDEMSCOPE_EVENTS_TABLE,

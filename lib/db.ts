@@ -1,24 +1,49 @@
-// The one read pool of the dashboard (server-only).
+// The dashboard's pools (server-only): reads go to the read replica when
+// IDEMSCOPE_READ_DATABASE_URL is set, every write (release, fail, reveal's audit row) to the
+// primary. The collector has its own pool on the primary (lib/rollups/collector.ts).
 import "server-only";
 import type { Pool } from "pg";
 import { config, ConfigError } from "./config";
 import { createPool } from "./pg-pool";
 
-const globalForDb = globalThis as unknown as { idemscopePool?: Pool };
+const globalForDb = globalThis as unknown as { idemscopePool?: Pool; idemscopeWritePool?: Pool };
 
-/** The dashboard's read pool, one per process (Next.js loads routes as separate bundles). */
-export function getPool(): Pool {
-  if (globalForDb.idemscopePool) return globalForDb.idemscopePool;
-  const cfg = config();
-  if (!cfg.databaseUrl) {
+function primaryUrl(): string {
+  const url = config().databaseUrl;
+  if (!url) {
     throw new ConfigError(
       "DATABASE_URL is not set: start with `npm run demo` or point it at a store",
     );
   }
-  globalForDb.idemscopePool = createPool(cfg.databaseUrl, {
+  return url;
+}
+
+function pool(url: string, applicationName: string): Pool {
+  const cfg = config();
+  return createPool(url, {
     max: cfg.poolMax,
     statementTimeoutMs: cfg.statementTimeoutMs,
-    applicationName: "idemscope-dashboard",
+    applicationName,
   });
+}
+
+/** The pool for the primary: every change and its audit row. */
+export function getWritePool(): Pool {
+  globalForDb.idemscopeWritePool ??= pool(primaryUrl(), "idemscope-dashboard");
+  return globalForDb.idemscopeWritePool;
+}
+
+/** The read pool, one per process (Next.js loads routes as separate bundles). */
+export function getPool(): Pool {
+  if (globalForDb.idemscopePool) return globalForDb.idemscopePool;
+  const replica = config().readDatabaseUrl;
+  globalForDb.idemscopePool = replica
+    ? pool(replica, "idemscope-dashboard-read")
+    : getWritePool();
   return globalForDb.idemscopePool;
+}
+
+/** Whether reads go to a separate replica (health reports both). */
+export function hasReadReplica(): boolean {
+  return config().readDatabaseUrl !== undefined;
 }

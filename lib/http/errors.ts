@@ -55,6 +55,18 @@ export function errorResponse(err: unknown): { status: number; body: ErrorBody }
   if (err instanceof ConfigError)
     return { status: 503, body: { error: "not_configured", message: err.message } };
   const e = err as Error & { code?: string };
+  // A hot standby cancels queries that conflict with the changes it replays (SQLSTATE 40001,
+  // "conflict with recovery"): nothing is wrong with the request, the next try usually passes.
+  if (e?.code === "40001" && /conflict with recovery/i.test(e.message ?? "")) {
+    return {
+      status: 503,
+      body: {
+        error: "replica_conflict",
+        message:
+          "The read replica cancelled the query while applying changes from the primary; retry in a moment.",
+      },
+    };
+  }
   if (e?.code === "57014") {
     return {
       status: 503,

@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { actOnKey } from "../actions/stuck-actions";
 import type { KeyAction } from "../api-types/actions";
 import { config } from "../config";
-import { getPool } from "../db";
+import { getWritePool } from "../db";
 import { tableNames } from "../tables";
 import { keyActionBody, parseKeyId } from "./action-schemas";
 import { mutationRoute } from "./mutation-route";
@@ -17,7 +17,7 @@ export function keyActionRoute(action: KeyAction) {
     keyActionBody,
     async ({ ctx, actor, body }) => {
       const { id } = await ctx.params;
-      const result = await actOnKey(getPool(), tableNames(), config(), {
+      const result = await actOnKey(getWritePool(), tableNames(), config(), {
         action,
         id: parseKeyId(id),
         reason: body.reason,

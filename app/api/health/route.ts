@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
-import { getPool } from "@/lib/db";
+import type { Pool } from "pg";
+import { getPool, getWritePool, hasReadReplica } from "@/lib/db";
 import { jsonRoute } from "@/lib/http/json-route";
 import { pingDatabase } from "@/lib/store/health";
 
@@ -11,19 +12,25 @@ export const GET = jsonRoute(async (req) => {
   if (req.nextUrl.searchParams.get("probe") === "live") {
     return NextResponse.json({ status: "ok" }, { headers });
   }
-  let db: { up: boolean; latencyMs: number; error?: string };
-  try {
-    db = await pingDatabase(getPool());
-  } catch (err) {
-    db = { up: false, latencyMs: 0, error: (err as Error).message };
-  }
+  const ping = (pool: () => Pool) =>
+    pingDatabase(pool()).catch((err: Error) => ({ up: false, latencyMs: 0, error: err.message }));
+  const [db, replica] = await Promise.all([
+    ping(getWritePool),
+    hasReadReplica() ? ping(getPool) : Promise.resolve(null),
+  ]);
+  const up = db.up && (replica?.up ?? true);
   return NextResponse.json(
     {
-      status: db.up ? "ok" : "unavailable",
+      status: up ? "ok" : "unavailable",
       database: db.up ? "up" : "down",
       databaseLatencyMs: Math.round(db.latencyMs * 10) / 10,
-      ...(db.error ? { message: "The database is unreachable." } : {}),
+      ...(replica ? { readReplica: replica.up ? "up" : "down" } : {}),
+      ...(!db.up
+        ? { message: "The database is unreachable." }
+        : replica && !replica.up
+          ? { message: "The read replica is unreachable." }
+          : {}),
     },
-    { status: db.up ? 200 : 503, headers },
+    { status: up ? 200 : 503, headers },
   );
 });

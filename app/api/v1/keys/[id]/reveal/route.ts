@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { revealResponse } from "@/lib/actions/reveal-response";
 import { config } from "@/lib/config";
-import { getPool } from "@/lib/db";
+import { getWritePool } from "@/lib/db";
 import { keyActionBody, parseKeyId } from "@/lib/http/action-schemas";
 import { mutationRoute, onlyPost } from "@/lib/http/mutation-route";
 import { tableNames } from "@/lib/tables";
@@ -16,7 +16,7 @@ export const POST = mutationRoute<Ctx, z.infer<typeof keyActionBody>>(
   keyActionBody,
   async ({ ctx, actor, body }) => {
     const { id } = await ctx.params;
-    const revealed = await revealResponse(getPool(), tableNames(), config(), {
+    const revealed = await revealResponse(getWritePool(), tableNames(), config(), {
       id: parseKeyId(id),
       reason: body.reason,
       actor,
