@@ -37,9 +37,7 @@ export function getWritePool(): Pool {
 export function getPool(): Pool {
   if (globalForDb.idemscopePool) return globalForDb.idemscopePool;
   const replica = config().readDatabaseUrl;
-  globalForDb.idemscopePool = replica
-    ? pool(replica, "idemscope-dashboard-read")
-    : getWritePool();
+  globalForDb.idemscopePool = replica ? pool(replica, "idemscope-dashboard-read") : getWritePool();
   return globalForDb.idemscopePool;
 }
 
