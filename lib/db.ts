@@ -6,7 +6,22 @@ import type { Pool } from "pg";
 import { config, ConfigError } from "./config";
 import { createPool } from "./pg-pool";
 
-const globalForDb = globalThis as unknown as { idemscopePool?: Pool; idemscopeWritePool?: Pool };
+const globalForDb = globalThis as unknown as {
+  idemscopePool?: Pool;
+  idemscopeWritePool?: Pool;
+  idemscopeCheckouts?: Record<PoolName, number>;
+};
+
+type PoolName = "primary" | "replica";
+const checkouts = (globalForDb.idemscopeCheckouts ??= { primary: 0, replica: 0 });
+
+/**
+ * Clients checked out of this process's pools (every pool.query is one): the load test reads it
+ * to show that database work per interval does not grow with the number of viewers.
+ */
+export function poolCheckouts(): Readonly<Record<PoolName, number>> {
+  return checkouts;
+}
 
 function primaryUrl(): string {
   const url = config().databaseUrl;
@@ -18,18 +33,20 @@ function primaryUrl(): string {
   return url;
 }
 
-function pool(url: string, applicationName: string): Pool {
+function pool(url: string, applicationName: string, name: PoolName): Pool {
   const cfg = config();
-  return createPool(url, {
+  const p = createPool(url, {
     max: cfg.poolMax,
     statementTimeoutMs: cfg.statementTimeoutMs,
     applicationName,
   });
+  p.on("acquire", () => (checkouts[name] += 1));
+  return p;
 }
 
 /** The pool for the primary: every change and its audit row. */
 export function getWritePool(): Pool {
-  globalForDb.idemscopeWritePool ??= pool(primaryUrl(), "idemscope-dashboard");
+  globalForDb.idemscopeWritePool ??= pool(primaryUrl(), "idemscope-dashboard", "primary");
   return globalForDb.idemscopeWritePool;
 }
 
@@ -37,7 +54,9 @@ export function getWritePool(): Pool {
 export function getPool(): Pool {
   if (globalForDb.idemscopePool) return globalForDb.idemscopePool;
   const replica = config().readDatabaseUrl;
-  globalForDb.idemscopePool = replica ? pool(replica, "idemscope-dashboard-read") : getWritePool();
+  globalForDb.idemscopePool = replica
+    ? pool(replica, "idemscope-dashboard-read", "replica")
+    : getWritePool();
   return globalForDb.idemscopePool;
 }
 

@@ -3,9 +3,9 @@
 // scrape time from idemscope's own tables, never counted in memory, so they agree across
 // replicas and survive restarts; one database snapshot serves every family of a scrape.
 import "server-only";
-import { Gauge, Registry, collectDefaultMetrics, type Metric } from "prom-client";
+import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from "prom-client";
 import { config } from "../config";
-import { getPool } from "../db";
+import { getPool, poolCheckouts } from "../db";
 import { localCollector } from "../rollups/start";
 import { sharedQuery } from "../store/shared-cache";
 import { tableNames } from "../tables";
@@ -57,6 +57,17 @@ function createRegistry(): Registry {
     registers: [registry],
     collect() {
       this.set(localCollector()?.isLeader() ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: "idemscope_dashboard_pool_checkouts_total",
+    help: "Database clients this process checked out of its dashboard pools (one per query, or per transaction).",
+    labelNames: ["pool"],
+    registers: [registry],
+    collect() {
+      // process-local like the process metrics: the value lives in lib/db.ts
+      this.reset();
+      for (const [pool, n] of Object.entries(poolCheckouts())) this.inc({ pool }, n);
     },
   });
   return registry;
