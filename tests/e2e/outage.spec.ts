@@ -35,3 +35,58 @@ test("a database outage shows a stale-data banner over the last good data, then 
   });
   expect((await request.get("/api/health")).status()).toBe(200);
 });
+
+test("every open page keeps its data under a stale banner, and a release during the outage fails cleanly and changes nothing", async ({
+  browser,
+  request,
+}) => {
+  test.setTimeout(300_000);
+  const context = await browser.newContext(); // the demo's loopback operator
+  const pages = ["/", "/stuck", "/clients", "/trends", "/store", "/audit"];
+  const tabs = [];
+  for (const url of pages) {
+    const tab = await context.newPage();
+    await tab.goto(url);
+    await expect(tab.locator("h1").first()).toBeVisible();
+    await expect(tab.getByText(/updated/i).first()).toBeVisible({ timeout: 20_000 });
+    tabs.push(tab);
+  }
+  // an operator is about to release a key when the database goes away
+  const stuck = tabs[1]!;
+  const row = stuck.getByRole("table", { name: "Stuck keys" }).locator("tbody tr").first();
+  const key = (await row.locator("td").nth(2).textContent())!;
+  await row.getByRole("button", { name: "Release" }).click();
+  const dialog = stuck.getByRole("dialog", { name: "Release this key?" });
+  await dialog.getByLabel(/Reason/).fill("INC-5000: released during the outage test");
+  try {
+    await database("stop");
+    for (const [i, tab] of tabs.entries()) {
+      await expect(
+        tab.getByRole("alert").filter({ hasText: "Data is stale" }),
+        pages[i],
+      ).toBeVisible({ timeout: 75_000 }); // Trends and Store refresh every 60 s
+    }
+    await dialog.getByRole("button", { name: "Release key" }).click();
+    await expect(stuck.getByRole("alert").filter({ hasText: "database" }).first()).toBeVisible({
+      timeout: 20_000,
+    });
+    await stuck.screenshot({ path: "test-results/e2e/stuck-outage.png", fullPage: true });
+  } finally {
+    await database("start");
+  }
+  // back: the banners go by themselves, and the key is still stuck with no audit entry
+  for (const [i, tab] of tabs.entries()) {
+    await expect(tab.getByRole("alert").filter({ hasText: "Data is stale" }), pages[i]).toBeHidden({
+      timeout: 45_000,
+    });
+  }
+  const list = (await (await request.get("/api/v1/stuck?limit=500")).json()) as {
+    items: { key: string }[];
+  };
+  expect(list.items.map((k) => k.key)).toContain(key);
+  const audit = (await (
+    await request.get(`/api/v1/audit?key=${encodeURIComponent(key)}`)
+  ).json()) as { items: unknown[] };
+  expect(audit.items).toEqual([]);
+  await context.close();
+});
