@@ -8,6 +8,7 @@ import { config } from "../config";
 import { assertOperator, type Operator } from "../auth/authorize";
 import { assertSameOrigin } from "../auth/origin";
 import { identityFromHeaders } from "../auth/request-identity";
+import { forgetShared } from "../store/shared-cache";
 import { ApiError } from "./errors";
 import { jsonRoute } from "./json-route";
 
@@ -58,7 +59,10 @@ export function mutationRoute<C, B>(
     if (actor?.ambient) assertSameOrigin(req.headers, auth);
     assertOperator(actor, auth);
     const body = schema.parse(await readJsonBody(req));
-    return handler({ req, ctx, actor, body });
+    const res = await handler({ req, ctx, actor, body });
+    // lists this change shows in: fresh on the next poll in this process
+    forgetShared("stuck:", "audit:", "overview:");
+    return res;
   });
 }
 

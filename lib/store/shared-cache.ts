@@ -26,3 +26,13 @@ export function sharedQuery<T>(key: string, ttlMs: number, run: () => Promise<T>
   if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
   return entry.promise as Promise<T>;
 }
+
+/**
+ * Drops cached results whose key starts with one of `prefixes`: after a change in this process
+ * its lists show it at once (other replicas within their TTL).
+ */
+export function forgetShared(...prefixes: string[]): void {
+  for (const key of [...cache.keys()]) {
+    if (prefixes.some((p) => key.startsWith(p))) cache.delete(key);
+  }
+}

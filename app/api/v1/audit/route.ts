@@ -1,9 +1,11 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import { config } from "@/lib/config";
 import { getPool } from "@/lib/db";
 import { decodeCursor, timeIdCursor } from "@/lib/http/cursor";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { readRoute } from "@/lib/http/read-route";
+import { sharedQuery } from "@/lib/store/shared-cache";
 import { keyIdSchema } from "@/lib/http/action-schemas";
 import { listAudit } from "@/lib/store/audit";
 import { tableNames } from "@/lib/tables";
@@ -24,6 +26,8 @@ const cursorSchema = timeIdCursor("at");
 export const GET = readRoute(async (req) => {
   const q = querySchema.parse(searchParamsOf(req));
   const cursor = q.cursor ? decodeCursor(q.cursor, cursorSchema) : undefined;
-  const page = await listAudit(getPool(), tableNames(), q, { limit: q.limit, cursor });
+  const page = await sharedQuery(`audit:${JSON.stringify(q)}`, config().cacheTtlMs, () =>
+    listAudit(getPool(), tableNames(), q, { limit: q.limit, cursor }),
+  );
   return NextResponse.json(page, { headers: { "cache-control": "no-store" } });
 });

@@ -4,6 +4,7 @@ import { config } from "@/lib/config";
 import { getPool } from "@/lib/db";
 import { decodeCursor, timeIdCursor } from "@/lib/http/cursor";
 import { searchParamsOf } from "@/lib/http/json-route";
+import { sharedQuery } from "@/lib/store/shared-cache";
 import { readRoute } from "@/lib/http/read-route";
 import { STUCK_ORDERS } from "@/lib/api-types/stuck";
 import { listStuckKeys } from "@/lib/store/stuck";
@@ -26,10 +27,9 @@ const cursorSchema = timeIdCursor("since");
 export const GET = readRoute(async (req) => {
   const q = querySchema.parse(searchParamsOf(req));
   const cursor = q.cursor ? decodeCursor(q.cursor, cursorSchema) : undefined;
-  const page = await listStuckKeys(getPool(), tableNames(), config(), q, {
-    limit: q.limit,
-    cursor,
-    order: q.order,
-  });
+  // many viewers polling the same list cost one query per refresh interval
+  const page = await sharedQuery(`stuck:${JSON.stringify(q)}`, config().cacheTtlMs, () =>
+    listStuckKeys(getPool(), tableNames(), config(), q, { limit: q.limit, cursor, order: q.order }),
+  );
   return NextResponse.json(page, { headers: { "cache-control": "no-store" } });
 });

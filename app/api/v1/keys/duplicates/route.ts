@@ -1,8 +1,10 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import { config } from "@/lib/config";
 import { getPool } from "@/lib/db";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { readRoute } from "@/lib/http/read-route";
+import { sharedQuery } from "@/lib/store/shared-cache";
 import { listRecentDuplicates } from "@/lib/store/duplicates";
 import { tableNames } from "@/lib/tables";
 
@@ -14,6 +16,8 @@ const querySchema = z.strictObject({
 
 export const GET = readRoute(async (req) => {
   const q = querySchema.parse(searchParamsOf(req));
-  const items = await listRecentDuplicates(getPool(), tableNames(), q.limit);
+  const items = await sharedQuery(`duplicates:${q.limit}`, config().cacheTtlMs, () =>
+    listRecentDuplicates(getPool(), tableNames(), q.limit),
+  );
   return NextResponse.json({ items }, { headers: { "cache-control": "no-store" } });
 });
