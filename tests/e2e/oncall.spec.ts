@@ -63,7 +63,12 @@ test.describe("On-call", () => {
     await expect(page.getByTestId("stuck-total")).toContainText("matching the filters");
     const bulk = page.getByRole("region", { name: "Bulk action" });
     await expect(bulk).toContainText(`on ${endpoint} older than 10 min`);
-    await bulk.getByLabel(/Reason/).fill("INC-4242: bulk release after the outage");
+    // the filter form reloaded the page: a fill before hydration would be reset, so fill until
+    // the form has taken it
+    await expect(async () => {
+      await bulk.getByLabel(/Reason/).fill("INC-4242: bulk release after the outage");
+      await expect(bulk.getByRole("button", { name: "Preview" })).toBeEnabled({ timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
     await bulk.getByRole("button", { name: "Preview" }).click();
     await expect(bulk.getByTestId("bulk-preview")).toHaveText(/^[\d,]+ stuck keys? match/);
     const go = bulk.getByRole("button", { name: /^Release [\d,]+ keys?…$/ });
