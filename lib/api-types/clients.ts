@@ -42,6 +42,17 @@ export type ClientCounts = {
   mismatches: number;
 };
 
+/** The counts in the order the tables and CSV exports show them. */
+export const CLIENT_COUNT_COLUMNS = [
+  "requests",
+  "keys",
+  "retriesPerKey",
+  "replayed",
+  "reclaimed",
+  "conflicts",
+  "mismatches",
+] as const satisfies readonly (keyof ClientCounts)[];
+
 export type ClientItem = ClientCounts & {
   scope: string;
   storm: ClientStorm | null;

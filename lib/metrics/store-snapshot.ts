@@ -6,6 +6,7 @@ import type { Pool } from "pg";
 import type { Config } from "../config";
 import { inTransaction } from "../pg-pool";
 import { readStoreSize } from "../rollups/size-sampler";
+import { readCollectorState, type CollectorState } from "../store/collector-status";
 import { EXPIRED_COUNT_CAP, readExpiredKeys } from "../store/store-report";
 import { stuckKeysByEndpoint } from "../store/stuck";
 import type { TableNames } from "../tables";
@@ -21,14 +22,7 @@ export type StoreSnapshot = {
   stuck: { endpoint: string; stuck: number; oldestAgeSeconds: number }[];
   tables: { name: string; rows: number; bytes: number }[];
   expired: { n: number; lag: number | null };
-  collector: {
-    lagSeconds: number | null;
-    lastRunAt: number | null;
-    eventsTotal: number;
-    batchesTotal: number;
-    errorsTotal: number;
-    openGaps: number;
-  };
+  collector: CollectorState;
   /** every endpoint the counters or the stuck list know, so each series exists from the start */
   endpoints: string[];
 };
@@ -50,14 +44,7 @@ export async function readStoreSnapshot(
       const stuck = await stuckKeysByEndpoint(c, t, cfg);
       const tables = await readStoreSize(c, t, { keys: cfg.keysTable, events: cfg.eventsTable });
       const expired = await readExpiredKeys(c, t);
-      const state = await c.query<StoreSnapshot["collector"]>(
-        `SELECT extract(epoch FROM now() - last_caught_up_at)::float8 AS "lagSeconds",
-                extract(epoch FROM last_run_at)::float8 AS "lastRunAt",
-                events_total::float8 AS "eventsTotal", batches_total::float8 AS "batchesTotal",
-                errors_total::float8 AS "errorsTotal",
-                (SELECT count(*)::int FROM ${t.ownTable("collector_gaps")}) AS "openGaps"
-           FROM ${t.ownTable("collector_state")} WHERE id = 1`,
-      );
+      const collector = await readCollectorState(c, t);
       const endpoints = new Set([
         ...totals.rows.map((r) => r.endpoint),
         ...stuck.map((s) => s.endpoint),
@@ -70,14 +57,7 @@ export async function readStoreSnapshot(
         stuck,
         tables,
         expired: { n: Math.min(expired.n, EXPIRED_COUNT_CAP), lag: expired.lag },
-        collector: state.rows[0] ?? {
-          lagSeconds: null,
-          lastRunAt: null,
-          eventsTotal: 0,
-          batchesTotal: 0,
-          errorsTotal: 0,
-          openGaps: 0,
-        },
+        collector,
         endpoints: [...endpoints].sort(),
       };
     },

@@ -1,13 +1,25 @@
-// The collector's state as the dashboard shows it (lag, leader, errors).
+// The collector's state as the dashboard (lag, leader, errors) and /api/metrics (plus its
+// heartbeat and batch count) show it.
 import "server-only";
-import type { Pool } from "pg";
+import type { Pool, PoolClient } from "pg";
 import type { CollectorStatus } from "../api-types/overview";
 import type { TableNames } from "../tables";
 
-export async function getCollectorStatus(db: Pool, t: TableNames): Promise<CollectorStatus> {
-  const r = await db.query<CollectorStatus>(
+export type CollectorState = CollectorStatus & {
+  /** Unix seconds of the last batch; null before the first */
+  lastRunAt: number | null;
+  batchesTotal: number;
+};
+
+export async function readCollectorState(
+  db: Pool | PoolClient,
+  t: TableNames,
+): Promise<CollectorState> {
+  const r = await db.query<CollectorState>(
     `SELECT extract(epoch FROM now() - last_caught_up_at)::float8 AS "lagSeconds", leader,
-            events_total::float8 AS "eventsTotal", errors_total::float8 AS "errorsTotal", last_error AS "lastError",
+            extract(epoch FROM last_run_at)::float8 AS "lastRunAt",
+            events_total::float8 AS "eventsTotal", batches_total::float8 AS "batchesTotal",
+            errors_total::float8 AS "errorsTotal", last_error AS "lastError",
             (SELECT count(*)::int FROM ${t.ownTable("collector_gaps")}) AS "openGaps"
        FROM ${t.ownTable("collector_state")} WHERE id = 1`,
   );
@@ -15,10 +27,21 @@ export async function getCollectorStatus(db: Pool, t: TableNames): Promise<Colle
     r.rows[0] ?? {
       lagSeconds: null,
       leader: null,
+      lastRunAt: null,
       eventsTotal: 0,
+      batchesTotal: 0,
       errorsTotal: 0,
       lastError: null,
       openGaps: 0,
     }
   );
+}
+
+export async function getCollectorStatus(db: Pool, t: TableNames): Promise<CollectorStatus> {
+  const {
+    lastRunAt: _lastRunAt,
+    batchesTotal: _batches,
+    ...status
+  } = await readCollectorState(db, t);
+  return status;
 }

@@ -109,38 +109,30 @@ export function projectBudget(
   budget: number | null,
   nowMs: number,
 ): { date: string | null; projection: Projection } {
+  const unprojected = (status: Projection["status"], message: string) => ({
+    date: null,
+    projection: { status, message },
+  });
   if (budget === null)
-    return {
-      date: null,
-      projection: {
-        status: "no_budget",
-        message: "No size budget set: set IDEMSCOPE_STORE_SIZE_BUDGET (e.g. 50GiB) to project it.",
-      },
-    };
+    return unprojected(
+      "no_budget",
+      "No size budget set: set IDEMSCOPE_STORE_SIZE_BUDGET (e.g. 50GiB) to project it.",
+    );
   if (totalBytes >= budget)
-    return {
-      date: null,
-      projection: {
-        status: "exceeded",
-        message: `Over budget: ${formatBytes(totalBytes)} of ${formatBytes(budget)}.`,
-      },
-    };
+    return unprojected(
+      "exceeded",
+      `Over budget: ${formatBytes(totalBytes)} of ${formatBytes(budget)}.`,
+    );
   if (growth === null)
-    return {
-      date: null,
-      projection: {
-        status: "not_enough_samples",
-        message: "Not enough size samples yet (the collector samples every minute).",
-      },
-    };
+    return unprojected(
+      "not_enough_samples",
+      "Not enough size samples yet (the collector samples every minute).",
+    );
   if (growth.bytes <= 0)
-    return {
-      date: null,
-      projection: {
-        status: "not_growing",
-        message: `Not growing: ${formatBytes(totalBytes)} of the ${formatBytes(budget)} budget.`,
-      },
-    };
+    return unprojected(
+      "not_growing",
+      `Not growing: ${formatBytes(totalBytes)} of the ${formatBytes(budget)} budget.`,
+    );
   const days = (budget - totalBytes) / growth.bytes;
   const date = new Date(nowMs + days * 86_400_000).toISOString();
   return {

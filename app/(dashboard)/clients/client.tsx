@@ -9,7 +9,7 @@ import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { Pager } from "@/components/ui/Pager";
 import { RangePicker } from "@/components/ui/RangePicker";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
-import { CLIENT_RANGES, type ClientList } from "@/lib/api-types/clients";
+import { CLIENT_COUNT_COLUMNS, CLIENT_RANGES, type ClientList } from "@/lib/api-types/clients";
 import { formatCount, formatDateTime } from "@/lib/format";
 import { clientHref, clientsQuery, clientsSearch, type ClientsQuery } from "@/lib/queries/clients";
 
@@ -89,17 +89,7 @@ function ClientsBody({ data, query }: { data: ClientList; query: ClientsQuery })
               ...rest,
               storm: storm?.explanation ?? "",
             }))}
-            columns={[
-              "scope",
-              "requests",
-              "keys",
-              "retriesPerKey",
-              "replayed",
-              "reclaimed",
-              "conflicts",
-              "mismatches",
-              "storm",
-            ]}
+            columns={["scope", ...CLIENT_COUNT_COLUMNS, "storm"]}
             filename={`idemscope-clients-${query.range}.csv`}
           />
         </div>

@@ -10,7 +10,12 @@ import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { RangePicker } from "@/components/ui/RangePicker";
 import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
-import { CLIENT_RANGES, type ClientDetail, type ClientRange } from "@/lib/api-types/clients";
+import {
+  CLIENT_COUNT_COLUMNS,
+  CLIENT_RANGES,
+  type ClientDetail,
+  type ClientRange,
+} from "@/lib/api-types/clients";
 import { formatCount, formatDateTime, formatPerKey } from "@/lib/format";
 import { clientDetailQuery } from "@/lib/queries/clients";
 import { searchString } from "@/lib/queries/search-string";
@@ -115,16 +120,7 @@ function ClientBody({ data }: { data: ClientDetail }) {
         title={`Endpoints (whole UTC days since ${formatDateTime(data.endpointsFrom)})`}
         csv={{
           rows: data.endpoints,
-          columns: [
-            "endpoint",
-            "requests",
-            "keys",
-            "retriesPerKey",
-            "replayed",
-            "reclaimed",
-            "conflicts",
-            "mismatches",
-          ],
+          columns: ["endpoint", ...CLIENT_COUNT_COLUMNS],
           filename: `idemscope-client-endpoints-${data.range}.csv`,
         }}
       >
