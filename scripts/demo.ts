@@ -18,6 +18,7 @@ import { demoLockTimeoutsEnv } from "../lib/demo/catalog";
 import { backfillSizeHistory } from "../lib/demo/size-history";
 import { startDemoApi, type DemoApi } from "../lib/demo/payments-api";
 import { startSimulator, type Simulator } from "../lib/demo/simulator";
+import { startBulkTraffic } from "../lib/demo/bulk-traffic";
 import { startPurger } from "../lib/writer/purger";
 import { ensureNextBuild } from "../lib/next-build";
 
@@ -36,6 +37,7 @@ function options() {
     options: {
       history: { type: "string", default: "30d" },
       rate: { type: "string", default: "2" },
+      "bulk-rate": { type: "string", default: "0" },
       "intents-per-day": { type: "string", default: "5000" },
       port: { type: "string", default: process.env.PORT ?? "3000" },
       "data-dir": { type: "string", default: path.join(root, ".data", "pg") },
@@ -48,16 +50,27 @@ function options() {
   });
   const port = Number(values.port);
   const rate = Number(values.rate);
+  const bulkRate = Number(values["bulk-rate"]);
   const intentsPerDay = Number(values["intents-per-day"]);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new Fatal(`invalid port "${values.port}"`);
   if (!(rate >= 0 && rate <= 2000))
     throw new Fatal(`--rate must be 0–2000 intents/s (got "${values.rate}")`);
+  if (!(bulkRate >= 0 && bulkRate <= 10000))
+    throw new Fatal(`--bulk-rate must be 0–10000 requests/s (got "${values["bulk-rate"]}")`);
   if (!(intentsPerDay >= 0)) throw new Fatal(`--intents-per-day must be a number`);
   const apiPort = Number(values["api-port"]);
   if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535)
     throw new Fatal(`invalid --api-port "${values["api-port"]}"`);
-  return { ...values, port, apiPort, rate, intentsPerDay, historyDays: parseDays(values.history) };
+  return {
+    ...values,
+    port,
+    apiPort,
+    rate,
+    bulkRate,
+    intentsPerDay,
+    historyDays: parseDays(values.history),
+  };
 }
 
 async function assertPortFree(port: number): Promise<void> {
@@ -163,6 +176,7 @@ async function main() {
       : undefined;
   const api: DemoApi = await startDemoApi(pool, t, { port: o.apiPort, chaos });
   const simulator: Simulator = startSimulator({ apiUrl: api.url, rate: o.rate });
+  const bulk = o.bulkRate > 0 ? startBulkTraffic(pool, t, o.bulkRate) : undefined;
   const purger = startPurger(pool, t, 30_000);
   let dashboard: ChildProcess | undefined;
   if (!o["no-dashboard"] && o.prod) await ensureNextBuild(root, console.log);
@@ -184,6 +198,7 @@ async function main() {
     `PostgreSQL:   ${databaseUrl}${embedded ? "  (embedded, data in " + path.relative(process.cwd(), o["data-dir"]) + ")" : ""}`,
   );
   console.log(`demo API:     ${api.url}  (simulated traffic: ${o.rate} intents/s)`);
+  if (bulk) console.log(`bulk traffic: ${o.bulkRate} requests/s written set-based into the store`);
   if (dashboard)
     console.log(
       `dashboard:    http://127.0.0.1:${o.port}/   (ready in a few seconds; Ctrl-C stops the demo)`,
@@ -195,6 +210,12 @@ async function main() {
       .map(([k, v]) => `${k}:${v}`)
       .join(" ");
     console.log(`traffic: ${s.sent} requests sent (${codes}; dropped/crashed: ${s.networkErrors})`);
+    if (bulk) {
+      const b = bulk.stats();
+      console.log(
+        `bulk traffic: ${b.requests} requests written (late ticks ${b.lateTicks}, failed ${b.errors})`,
+      );
+    }
   }, 60_000);
 
   let stopping = false;
@@ -205,6 +226,7 @@ async function main() {
     clearInterval(status);
     purger.stop();
     await simulator.stop();
+    await bulk?.stop();
     await api.close();
     await pool.end().catch(() => undefined);
     await embedded?.stop();
