@@ -72,8 +72,12 @@ const MISMATCH_WARN = 0.01;
 const STUCK_BAD = 50;
 const share = (part: number, whole: number) => (whole ? part / whole : 0);
 
+/** A tile whose query timed out: says so instead of showing a number. */
+const missingDetail = (message: string) => `Not available: ${message}`;
+
 function OverviewBody({ data }: { data: Overview }) {
   const dupRate = data.duplicateSuccessRate;
+  const missing = data.unavailable;
   return (
     <>
       <div className="tiles">
@@ -93,8 +97,20 @@ function OverviewBody({ data }: { data: Overview }) {
           testId="tile-duplicate-successes"
           label="Duplicate successes"
           value={formatCount(data.duplicateSuccesses)}
-          tone={dupRate === null ? "neutral" : dupRate > DUPLICATE_SUCCESS_TARGET ? "bad" : "ok"}
-          detail={`${formatPercent(dupRate)} of ${formatCount(data.succeededIntents)} succeeded intents · target < ${formatPercent(DUPLICATE_SUCCESS_TARGET)}`}
+          tone={
+            missing.successes
+              ? "warn"
+              : dupRate === null
+                ? "neutral"
+                : dupRate > DUPLICATE_SUCCESS_TARGET
+                  ? "bad"
+                  : "ok"
+          }
+          detail={
+            missing.successes
+              ? missingDetail(missing.successes)
+              : `${formatPercent(dupRate)} of ${formatCount(data.succeededIntents)} succeeded intents · target < ${formatPercent(DUPLICATE_SUCCESS_TARGET)}`
+          }
         />
         <StatTile
           testId="tile-conflicts"
@@ -114,14 +130,31 @@ function OverviewBody({ data }: { data: Overview }) {
           testId="tile-stuck"
           label="Stuck keys (now)"
           value={formatCount(data.stuckKeys)}
-          tone={data.stuckKeys >= STUCK_BAD ? "bad" : data.stuckKeys > 0 ? "warn" : "ok"}
-          detail="in progress past their lock timeout"
+          tone={
+            data.stuckKeys === null
+              ? "warn"
+              : data.stuckKeys >= STUCK_BAD
+                ? "bad"
+                : data.stuckKeys > 0
+                  ? "warn"
+                  : "ok"
+          }
+          detail={
+            missing.stuckKeys
+              ? missingDetail(missing.stuckKeys)
+              : "in progress past their lock timeout"
+          }
         />
         <StatTile
           testId="tile-replay-latency"
           label="Replay latency p95"
           value={formatMs(data.replayLatencyMs.p95)}
-          detail={`p50 ${formatMs(data.replayLatencyMs.p50)} · p99 ${formatMs(data.replayLatencyMs.p99)}`}
+          tone={missing.replayLatency ? "warn" : "neutral"}
+          detail={
+            missing.replayLatency
+              ? missingDetail(missing.replayLatency)
+              : `p50 ${formatMs(data.replayLatencyMs.p50)} · p99 ${formatMs(data.replayLatencyMs.p99)}`
+          }
         />
       </div>
       <section className="card">
@@ -137,7 +170,12 @@ function OverviewBody({ data }: { data: Overview }) {
           <h2>Stuck keys over time</h2>
           <span className="muted">highest count sampled (every 15 s) in each bucket</span>
         </div>
-        {data.stuckSeries.every((p) => p.stuck === null) ? (
+        {data.stuckSeries === null ? (
+          <Banner tone="warn" title="This panel could not be loaded.">
+            {missing.stuckSeries} The rest of the page is current; this chart is retried with the
+            next refresh.
+          </Banner>
+        ) : data.stuckSeries.every((p) => p.stuck === null) ? (
           <p className="empty-state">
             No samples in this range yet: the collector samples the stuck-key count every 15 s while
             it runs.
@@ -149,7 +187,7 @@ function OverviewBody({ data }: { data: Overview }) {
       <section className="card">
         <div className="card-header">
           <h2>Busiest endpoints</h2>
-          {data.stuckKeys > 0 ? (
+          {data.stuckKeys ? (
             <Link href="/stuck">{formatCount(data.stuckKeys)} stuck keys →</Link>
           ) : null}
         </div>

@@ -45,20 +45,28 @@ export type Overview = {
   replayed: number;
   /** replayed / requests; null without requests */
   replayRatio: number | null;
-  /** successful completions in the range that were not their intent's first success */
-  duplicateSuccesses: number;
-  /** intents whose first successful completion is in the range */
-  succeededIntents: number;
+  /** successful completions in the range that were not their intent's first success (null: unavailable) */
+  duplicateSuccesses: number | null;
+  /** intents whose first successful completion is in the range (null: unavailable) */
+  succeededIntents: number | null;
   /** duplicateSuccesses / succeededIntents; null without successes (docs/store-contract.md) */
   duplicateSuccessRate: number | null;
   conflicts: number;
   mismatches: number;
-  stuckKeys: number;
+  /** null when its query timed out (see `unavailable`) */
+  stuckKeys: number | null;
   replayLatencyMs: { p50: number | null; p95: number | null; p99: number | null };
   bucketSeconds: number;
   series: OverviewSeriesPoint[];
   busiestEndpoints: EndpointActivity[];
-  stuckSeries: StuckPoint[];
+  stuckSeries: StuckPoint[] | null;
+  /** panels whose query the database cancelled (timeout, replica conflict), with the reason */
+  unavailable: OverviewUnavailable;
 };
+
+/** The Overview's parts that may be missing while the rest is shown. */
+export type OverviewUnavailable = Partial<
+  Record<"successes" | "replayLatency" | "stuckKeys" | "stuckSeries", string>
+>;
 
 export const DUPLICATE_SUCCESS_TARGET = 0.001;

@@ -174,12 +174,45 @@ export type ChaosControl = {
   startDatabase: () => Promise<void>;
 };
 
-async function chaos(control: ChaosControl, req: http.IncomingMessage, res: http.ServerResponse) {
+async function chaos(
+  control: ChaosControl,
+  slow: (seconds: number) => Promise<void>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+) {
   if (req.method !== "POST") throw new HttpError(405, "method_not_allowed", "POST only.");
-  if (req.url === "/_demo/database/stop") await control.stopDatabase();
-  else if (req.url === "/_demo/database/start") await control.startDatabase();
-  else throw new HttpError(404, "not_found", `No route ${req.url}.`);
+  const url = new URL(req.url ?? "/", "http://demo");
+  if (url.pathname === "/_demo/database/stop") await control.stopDatabase();
+  else if (url.pathname === "/_demo/database/start") await control.startDatabase();
+  else if (url.pathname === "/_demo/slow-stuck-chart") {
+    const seconds = Number(url.searchParams.get("seconds"));
+    if (!(seconds > 0 && seconds <= 60))
+      throw new HttpError(400, "invalid_request", "seconds must be 1–60.");
+    await slow(seconds);
+  } else throw new HttpError(404, "not_found", `No route ${url.pathname}.`);
   send(res, 200, { ok: true });
+}
+
+/**
+ * One slow panel: another session holds a lock on the Overview's stuck-key samples for a while,
+ * so that panel's query runs into the dashboard's statement timeout and the rest does not.
+ * Answers once the lock is held.
+ */
+async function lockStuckSamples(pool: Pool, t: TableNames, seconds: number): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query(`LOCK TABLE ${t.ownTable("stuck_samples")} IN ACCESS EXCLUSIVE MODE`);
+  } catch (err) {
+    client.release();
+    throw err;
+  }
+  setTimeout(() => {
+    client
+      .query("ROLLBACK")
+      .catch(() => undefined)
+      .finally(() => client.release());
+  }, seconds * 1000);
 }
 
 export async function startDemoApi(
@@ -191,7 +224,7 @@ export async function startDemoApi(
   const server = http.createServer((req, res) => {
     const handling =
       options.chaos && req.url?.startsWith("/_demo/")
-        ? chaos(options.chaos, req, res)
+        ? chaos(options.chaos, (seconds) => lockStuckSamples(pool, t, seconds), req, res)
         : route(pool, t, req, res);
     handling.catch((err: unknown) => {
       if (res.headersSent || res.destroyed) return;

@@ -38,6 +38,28 @@ function isConnectionError(err: Error & { code?: string }): boolean {
   );
 }
 
+/**
+ * A query the database cancelled while the database itself is up: worth a retry, and a reason
+ * for one panel to say so while the rest of its page still shows (lib/store/panel.ts).
+ */
+export function cancelledQueryError(err: unknown): ErrorBody | null {
+  const e = err as Error & { code?: string };
+  // A hot standby cancels queries that conflict with the changes it replays (SQLSTATE 40001,
+  // "conflict with recovery"): nothing is wrong with the request, the next try usually passes.
+  if (e?.code === "40001" && /conflict with recovery/i.test(e.message ?? ""))
+    return {
+      error: "replica_conflict",
+      message:
+        "The read replica cancelled the query while applying changes from the primary; retry in a moment.",
+    };
+  if (e?.code === "57014")
+    return {
+      error: "query_timeout",
+      message: "The database did not answer within the statement timeout.",
+    };
+  return null;
+}
+
 export function errorResponse(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof ApiError)
     return { status: err.status, body: { error: err.code, message: err.message } };
@@ -55,27 +77,8 @@ export function errorResponse(err: unknown): { status: number; body: ErrorBody }
   if (err instanceof ConfigError)
     return { status: 503, body: { error: "not_configured", message: err.message } };
   const e = err as Error & { code?: string };
-  // A hot standby cancels queries that conflict with the changes it replays (SQLSTATE 40001,
-  // "conflict with recovery"): nothing is wrong with the request, the next try usually passes.
-  if (e?.code === "40001" && /conflict with recovery/i.test(e.message ?? "")) {
-    return {
-      status: 503,
-      body: {
-        error: "replica_conflict",
-        message:
-          "The read replica cancelled the query while applying changes from the primary; retry in a moment.",
-      },
-    };
-  }
-  if (e?.code === "57014") {
-    return {
-      status: 503,
-      body: {
-        error: "query_timeout",
-        message: "The database did not answer within the statement timeout.",
-      },
-    };
-  }
+  const cancelled = cancelledQueryError(err);
+  if (cancelled) return { status: 503, body: cancelled };
   if (e instanceof Error && isConnectionError(e)) {
     return {
       status: 503,

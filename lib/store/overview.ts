@@ -7,6 +7,7 @@ import type {
   EndpointActivity,
   Overview,
   OverviewSeriesPoint,
+  OverviewUnavailable,
   StuckPoint,
 } from "../api-types/overview";
 import {
@@ -19,6 +20,7 @@ import {
 import { LATENCY_BOUNDS_MS, percentileFromHistogram } from "../rollups/histograms";
 import type { TableNames } from "../tables";
 import { getCollectorStatus } from "./collector-status";
+import { optionalPanel } from "./panel";
 import { countStuckKeys } from "./stuck";
 import { sharedQuery } from "./shared-cache";
 
@@ -194,17 +196,25 @@ export async function getOverview(
 ): Promise<Overview> {
   const now = Date.now();
   const w = rangeWindow(range, now);
-  const [rows, successes, latency, stuckKeys, collector, stuckSeries] = await Promise.all([
+  // request counts and the collector's state make the page; the rest may time out alone
+  const [rows, collector, successes, latency, stuckKeys, stuckSeries] = await Promise.all([
     listRequestCounts(db, t, w),
-    sumSuccesses(db, t, w),
-    replayLatencyHistogram(db, t, w),
-    countStuckKeys(db, t, cfg),
     getCollectorStatus(db, t),
-    listStuckSeries(db, t, w, now),
+    optionalPanel("successes", sumSuccesses(db, t, w)),
+    optionalPanel("replayLatency", replayLatencyHistogram(db, t, w)),
+    optionalPanel("stuckKeys", countStuckKeys(db, t, cfg)),
+    optionalPanel("stuckSeries", listStuckSeries(db, t, w, now)),
   ]);
+  const unavailable: OverviewUnavailable = {};
+  if (!successes.ok) unavailable.successes = successes.message;
+  if (!latency.ok) unavailable.replayLatency = latency.message;
+  if (!stuckKeys.ok) unavailable.stuckKeys = stuckKeys.message;
+  if (!stuckSeries.ok) unavailable.stuckSeries = stuckSeries.message;
   const { totals, series, busiest } = summarize(rows);
   const requests = REQUEST_KINDS.reduce((s, k) => s + totals[k], 0);
   const minutes = Math.max(1, (now - w.from.getTime()) / 60_000);
+  const ok = successes.ok ? successes.value : null;
+  const histogram = latency.ok ? latency.value : new Map<number, number>();
   return {
     range,
     generatedAt: new Date(now).toISOString(),
@@ -214,16 +224,16 @@ export async function getOverview(
     requestsPerMinute: requests / minutes,
     replayed: totals.replayed,
     replayRatio: requests ? totals.replayed / requests : null,
-    duplicateSuccesses: successes.dup,
-    succeededIntents: successes.first,
-    duplicateSuccessRate: successes.first ? successes.dup / successes.first : null,
+    duplicateSuccesses: ok ? ok.dup : null,
+    succeededIntents: ok ? ok.first : null,
+    duplicateSuccessRate: ok?.first ? ok.dup / ok.first : null,
     conflicts: totals.conflict,
     mismatches: totals.mismatch,
-    stuckKeys,
+    stuckKeys: stuckKeys.ok ? stuckKeys.value : null,
     replayLatencyMs: {
-      p50: percentileFromHistogram(latency, LATENCY_BOUNDS_MS, 0.5),
-      p95: percentileFromHistogram(latency, LATENCY_BOUNDS_MS, 0.95),
-      p99: percentileFromHistogram(latency, LATENCY_BOUNDS_MS, 0.99),
+      p50: percentileFromHistogram(histogram, LATENCY_BOUNDS_MS, 0.5),
+      p95: percentileFromHistogram(histogram, LATENCY_BOUNDS_MS, 0.95),
+      p99: percentileFromHistogram(histogram, LATENCY_BOUNDS_MS, 0.99),
     },
     bucketSeconds: w.bucketSeconds,
     series: fillBuckets(
@@ -234,7 +244,8 @@ export async function getOverview(
       collector.lagSeconds === null ? now : now - collector.lagSeconds * 1000,
     ),
     busiestEndpoints: busiest,
-    stuckSeries,
+    stuckSeries: stuckSeries.ok ? stuckSeries.value : null,
+    unavailable,
   };
 }
 

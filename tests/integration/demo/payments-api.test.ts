@@ -107,3 +107,38 @@ describe("demo payments API", () => {
     expect(retry.headers.get("idempotent-replayed")).toBe("true");
   });
 });
+
+describe("demo chaos switches", () => {
+  it("holds a lock on the stuck samples for the seconds asked, and refuses other values", async () => {
+    const noop = async () => undefined;
+    const chaosApi = await startDemoApi(store.pool, store.t, {
+      chaos: { stopDatabase: noop, startDatabase: noop },
+    });
+    try {
+      for (const bad of ["0", "61", "x", ""]) {
+        const res = await fetch(`${chaosApi.url}/_demo/slow-stuck-chart?seconds=${bad}`, {
+          method: "POST",
+        });
+        expect(res.status).toBe(400);
+        expect((await res.json()).message).toBe("seconds must be 1–60.");
+      }
+      const res = await fetch(`${chaosApi.url}/_demo/slow-stuck-chart?seconds=1`, {
+        method: "POST",
+      });
+      expect(res.status).toBe(200);
+      const held = () =>
+        store.pool
+          .query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+              WHERE c.relname = 'stuck_samples' AND l.mode = 'AccessExclusiveLock' AND l.granted
+                AND c.relnamespace = $1::regnamespace`,
+            [store.t.own.replaceAll('"', "")],
+          )
+          .then((r) => r.rows[0]!.n);
+      expect(await held()).toBe(1);
+      await expect.poll(held, { timeout: 5_000 }).toBe(0);
+    } finally {
+      await chaosApi.close();
+    }
+  });
+});

@@ -7,7 +7,8 @@ import type { Pool } from "pg";
 import { errorResponse } from "../../../lib/http/errors";
 import { createPool } from "../../../lib/pg-pool";
 import { allStatements } from "../../../lib/schema/all";
-import { insertKey } from "../../helpers/events";
+import { startCollectorFromEnv, localCollector } from "../../../lib/rollups/start";
+import { insertEvents, insertKey } from "../../helpers/events";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { createTestStore, type TestStore } from "../../helpers/store";
 import { NextRequest } from "next/server";
@@ -36,6 +37,7 @@ beforeAll(async () => {
   useStoreForRoutes(store, {
     IDEMSCOPE_READ_DATABASE_URL: url.toString(),
     IDEMSCOPE_TOKENS: `pager:operator:${TOKEN}`,
+    IDEMSCOPE_COLLECTOR: "on", // started by hand below, as instrumentation.ts does
   });
   // the same stuck key on both (as replication would have it), plus one only the replica has
   for (const db of [store.pool, replica])
@@ -53,6 +55,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await localCollector()?.stop();
   const g = globalThis as { idemscopePool?: Pool; idemscopeWritePool?: Pool };
   await g.idemscopePool?.end();
   await replica.end();
@@ -94,6 +97,38 @@ it("writes the release and its audit row to the primary, never to the replica", 
   });
   expect(await state(store.pool)).toEqual({ lockOwner: null, audit: 1, events: 1 });
   expect(await state(replica)).toEqual({ lockOwner: "web-9", audit: 0, events: 0 });
+});
+
+it("runs the collector's rollups on the primary, never on the replica", async () => {
+  await insertEvents(store.pool, store.t, [
+    { secondsAgo: 5, scope: "c1", endpoint: "POST /v1/x", key: "r1", kind: "claimed" },
+    {
+      secondsAgo: 4,
+      scope: "c1",
+      endpoint: "POST /v1/x",
+      key: "r1",
+      kind: "completed",
+      responseCode: 201,
+      latencyMs: 80,
+    },
+  ]);
+  const collector = startCollectorFromEnv();
+  expect(collector).toBeDefined();
+  await collector!.drain();
+  const claimed = async (db: Pool) =>
+    (
+      await db.query<{ n: number }>(
+        `SELECT coalesce(sum(events), 0)::int AS n FROM ${store.t.ownTable("rollup_events")}
+          WHERE resolution = 'minute' AND kind = 'claimed'`,
+      )
+    ).rows[0]!.n;
+  expect(await claimed(store.pool)).toBe(1);
+  expect(await claimed(replica)).toBe(0);
+  const watermark = async (db: Pool) =>
+    (await db.query(`SELECT watermark::int AS w FROM ${store.t.ownTable("collector_state")}`))
+      .rows[0]?.w ?? 0;
+  expect(await watermark(store.pool)).toBeGreaterThan(0);
+  expect(await watermark(replica)).toBe(0);
 });
 
 it("health checks the primary and the replica", async () => {

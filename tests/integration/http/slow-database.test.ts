@@ -75,3 +75,35 @@ it("times the blocked panel out with a message, keeps the others working and the
   expect(recovered.status).toBe(200);
   expect(await dashboardConnections()).toBeLessThanOrEqual(3);
 });
+
+it("serves the Overview without the panels whose queries time out, and says which and why", async () => {
+  await store.pool.query(
+    `INSERT INTO ${store.t.ownTable("rollup_events")} (resolution, bucket, endpoint, kind, response_class, events)
+     VALUES ('minute', date_trunc('minute', now()), 'POST /v1/x', 'claimed', 0, 7)`,
+  );
+  const blocker: PoolClient = await store.pool.connect();
+  try {
+    await blocker.query("BEGIN");
+    // the live keys table (the stuck count) and the stuck samples (its chart)
+    await blocker.query(`LOCK TABLE ${store.t.keys} IN ACCESS EXCLUSIVE MODE`);
+    await blocker.query(`LOCK TABLE ${store.t.ownTable("stuck_samples")} IN ACCESS EXCLUSIVE MODE`);
+    const res = await overview(getRequest("/api/v1/overview?range=1h"), {});
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    const timeout = "The database did not answer within the statement timeout.";
+    expect(body.unavailable).toEqual({ stuckKeys: timeout, stuckSeries: timeout });
+    expect(body.stuckKeys).toBeNull();
+    expect(body.stuckSeries).toBeNull();
+    // the rest of the page is there
+    expect(body.requests).toBe(7);
+    expect(body.succeededIntents).toBe(0);
+    expect(body.series.length).toBeGreaterThan(0);
+  } finally {
+    await blocker.query("ROLLBACK");
+    blocker.release();
+  }
+  const recovered = await (await overview(getRequest("/api/v1/overview?range=1h"), {})).json();
+  expect(recovered.unavailable).toEqual({});
+  expect(recovered.stuckKeys).toBe(0);
+  expect(recovered.stuckSeries).not.toBeNull();
+});

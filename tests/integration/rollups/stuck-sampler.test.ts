@@ -45,9 +45,9 @@ it("samples the stuck count (zero too) and keeps each bucket's highest, which th
     "minute",
   ]);
   const overview = await getOverview(store.pool, store.t, cfg, "15m");
-  const sampled = overview.stuckSeries.filter((p) => p.stuck !== null);
+  const sampled = overview.stuckSeries!.filter((p) => p.stuck !== null);
   expect(sampled).toHaveLength(1);
   expect(sampled[0]!.stuck).toBe(4);
-  expect(overview.stuckSeries.length).toBeGreaterThanOrEqual(15);
+  expect(overview.stuckSeries!.length).toBeGreaterThanOrEqual(15);
   expect(overview.stuckKeys).toBe(3);
 });
