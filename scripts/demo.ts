@@ -139,6 +139,15 @@ async function main() {
   const t = tableNames();
   await migrate({ databaseUrl, includeStore: true });
   const backfilled = o.historyDays > 0 && (await storeIsEmpty(pool, t));
+  // Live traffic starts before the backfill: the history ends where the backfill began, so
+  // traffic starting only after it (and the fold) would leave a minute of silence on the charts.
+  const chaos =
+    o["chaos-control"] && embedded
+      ? { stopDatabase: embedded.stop, startDatabase: embedded.restart }
+      : undefined;
+  const api: DemoApi = await startDemoApi(pool, t, { port: o.apiPort, chaos });
+  const simulator: Simulator = startSimulator({ apiUrl: api.url, rate: o.rate });
+  const bulk = o.bulkRate > 0 ? startBulkTraffic(pool, t, o.bulkRate) : undefined;
   if (backfilled) {
     const started = Date.now();
     const r = await backfillHistory(pool, t, {
@@ -170,13 +179,6 @@ async function main() {
     await backfillSizeHistory(pool, t, { keys: cfg.keysTable, events: cfg.eventsTable });
   }
 
-  const chaos =
-    o["chaos-control"] && embedded
-      ? { stopDatabase: embedded.stop, startDatabase: embedded.restart }
-      : undefined;
-  const api: DemoApi = await startDemoApi(pool, t, { port: o.apiPort, chaos });
-  const simulator: Simulator = startSimulator({ apiUrl: api.url, rate: o.rate });
-  const bulk = o.bulkRate > 0 ? startBulkTraffic(pool, t, o.bulkRate) : undefined;
   const purger = startPurger(pool, t, 30_000);
   let dashboard: ChildProcess | undefined;
   if (!o["no-dashboard"] && o.prod) await ensureNextBuild(root, console.log);
