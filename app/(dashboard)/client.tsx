@@ -9,7 +9,7 @@ import { Banner } from "@/components/ui/Banner";
 import { CollectorLag } from "@/components/ui/CollectorLag";
 import { RangePicker } from "@/components/ui/RangePicker";
 import { RefreshControl } from "@/components/ui/RefreshControl";
-import { StatTile } from "@/components/ui/StatTile";
+import { StatTile, type Tone } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { DUPLICATE_SUCCESS_TARGET, type Overview } from "@/lib/api-types/overview";
 import { formatCount, formatMs, formatPercent, formatRate } from "@/lib/format";
@@ -72,8 +72,16 @@ const MISMATCH_WARN = 0.01;
 const STUCK_BAD = 50;
 const share = (part: number, whole: number) => (whole ? part / whole : 0);
 
-/** A tile whose query timed out: says so instead of showing a number. */
-const missingDetail = (message: string) => `Not available: ${message}`;
+const duplicateTone = (rate: number | null): Tone =>
+  rate === null ? "neutral" : rate > DUPLICATE_SUCCESS_TARGET ? "bad" : "ok";
+const stuckTone = (n: number): Tone => (n >= STUCK_BAD ? "bad" : n > 0 ? "warn" : "ok");
+
+/** A tile's tone and detail; in amber with the reason when its query timed out. */
+function toneAndDetail(missing: string | undefined, tone: Tone, detail: string) {
+  return missing
+    ? { tone: "warn" as const, detail: `Not available: ${missing}` }
+    : { tone, detail };
+}
 
 function OverviewBody({ data }: { data: Overview }) {
   const dupRate = data.duplicateSuccessRate;
@@ -97,20 +105,11 @@ function OverviewBody({ data }: { data: Overview }) {
           testId="tile-duplicate-successes"
           label="Duplicate successes"
           value={formatCount(data.duplicateSuccesses)}
-          tone={
-            missing.successes
-              ? "warn"
-              : dupRate === null
-                ? "neutral"
-                : dupRate > DUPLICATE_SUCCESS_TARGET
-                  ? "bad"
-                  : "ok"
-          }
-          detail={
-            missing.successes
-              ? missingDetail(missing.successes)
-              : `${formatPercent(dupRate)} of ${formatCount(data.succeededIntents)} succeeded intents · target < ${formatPercent(DUPLICATE_SUCCESS_TARGET)}`
-          }
+          {...toneAndDetail(
+            missing.successes,
+            duplicateTone(dupRate),
+            `${formatPercent(dupRate)} of ${formatCount(data.succeededIntents)} succeeded intents · target < ${formatPercent(DUPLICATE_SUCCESS_TARGET)}`,
+          )}
         />
         <StatTile
           testId="tile-conflicts"
@@ -130,31 +129,21 @@ function OverviewBody({ data }: { data: Overview }) {
           testId="tile-stuck"
           label="Stuck keys (now)"
           value={formatCount(data.stuckKeys)}
-          tone={
-            data.stuckKeys === null
-              ? "warn"
-              : data.stuckKeys >= STUCK_BAD
-                ? "bad"
-                : data.stuckKeys > 0
-                  ? "warn"
-                  : "ok"
-          }
-          detail={
-            missing.stuckKeys
-              ? missingDetail(missing.stuckKeys)
-              : "in progress past their lock timeout"
-          }
+          {...toneAndDetail(
+            missing.stuckKeys,
+            stuckTone(data.stuckKeys ?? 0),
+            "in progress past their lock timeout",
+          )}
         />
         <StatTile
           testId="tile-replay-latency"
           label="Replay latency p95"
           value={formatMs(data.replayLatencyMs.p95)}
-          tone={missing.replayLatency ? "warn" : "neutral"}
-          detail={
-            missing.replayLatency
-              ? missingDetail(missing.replayLatency)
-              : `p50 ${formatMs(data.replayLatencyMs.p50)} · p99 ${formatMs(data.replayLatencyMs.p99)}`
-          }
+          {...toneAndDetail(
+            missing.replayLatency,
+            "neutral",
+            `p50 ${formatMs(data.replayLatencyMs.p50)} · p99 ${formatMs(data.replayLatencyMs.p99)}`,
+          )}
         />
       </div>
       <section className="card">

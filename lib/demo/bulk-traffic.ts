@@ -67,7 +67,7 @@ export function startBulkTraffic(
   const stats: BulkTrafficStats = { requests: 0, ticks: 0, lateTicks: 0, errors: 0 };
   const insertSql = insertIntentsSql(t);
   const retrySql = replaySql(t);
-  const run = `${Date.now().toString(36)}`;
+  const run = Date.now().toString(36); // keys unique across restarts
   let serial = 0;
   let answered: string[] = []; // intents of the previous tick, which this tick's retries repeat
   let stopped = false;
@@ -79,26 +79,33 @@ export function startBulkTraffic(
     carry = due - n;
     const retries = Math.min(answered.length, Math.round(n * RETRY_SHARE));
     const fresh = n - retries;
-    const cols: [string[], string[], string[], string[], number[], number[]] = [
-      [],
-      [],
-      [],
-      [],
-      [],
-      [],
-    ];
+    const scopes: string[] = [];
+    const endpoints: string[] = [];
+    const keys: string[] = [];
+    const instances: string[] = [];
+    const ttls: number[] = [];
+    const latencies: number[] = [];
     for (let i = 0; i < fresh; i++) {
       const endpoint = pickWeighted(DEMO_ENDPOINTS, Math.random());
-      cols[0].push(pickClient(Math.random()));
-      cols[1].push(endpoint.name);
-      cols[2].push(`bulk-${run}-${(serial++).toString(36)}`);
-      cols[3].push(DEMO_INSTANCES[serial % DEMO_INSTANCES.length]!);
-      cols[4].push(endpoint.ttlSeconds);
-      cols[5].push(40 + Math.random() * 160);
+      scopes.push(pickClient(Math.random()));
+      endpoints.push(endpoint.name);
+      keys.push(`bulk-${run}-${(serial++).toString(36)}`);
+      instances.push(DEMO_INSTANCES[serial % DEMO_INSTANCES.length]!);
+      ttls.push(endpoint.ttlSeconds);
+      latencies.push(40 + Math.random() * 160);
     }
     const repeat = answered.slice(0, retries);
     const [inserted] = await Promise.all([
-      fresh > 0 ? pool.query<{ key_id: string | null }>(insertSql, cols) : undefined,
+      fresh > 0
+        ? pool.query<{ key_id: string | null }>(insertSql, [
+            scopes,
+            endpoints,
+            keys,
+            instances,
+            ttls,
+            latencies,
+          ])
+        : undefined,
       repeat.length > 0 ? pool.query(retrySql, [repeat, DEMO_INSTANCES[0]]) : undefined,
     ]);
     answered = (inserted?.rows ?? []).flatMap((r) => (r.key_id ? [r.key_id] : []));

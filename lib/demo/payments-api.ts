@@ -204,7 +204,7 @@ async function lockStuckSamples(pool: Pool, t: TableNames, seconds: number): Pro
     await client.query("BEGIN");
     await client.query(`LOCK TABLE ${t.ownTable("stuck_samples")} IN ACCESS EXCLUSIVE MODE`);
   } catch (err) {
-    client.release();
+    client.release(true); // inside a failed transaction: not fit to go back to the pool
     throw err;
   }
   setTimeout(() => {

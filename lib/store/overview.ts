@@ -197,24 +197,19 @@ export async function getOverview(
   const now = Date.now();
   const w = rangeWindow(range, now);
   // request counts and the collector's state make the page; the rest may time out alone
+  const unavailable: OverviewUnavailable = {};
   const [rows, collector, successes, latency, stuckKeys, stuckSeries] = await Promise.all([
     listRequestCounts(db, t, w),
     getCollectorStatus(db, t),
-    optionalPanel("successes", sumSuccesses(db, t, w)),
-    optionalPanel("replayLatency", replayLatencyHistogram(db, t, w)),
-    optionalPanel("stuckKeys", countStuckKeys(db, t, cfg)),
-    optionalPanel("stuckSeries", listStuckSeries(db, t, w, now)),
+    optionalPanel(unavailable, "successes", sumSuccesses(db, t, w)),
+    optionalPanel(unavailable, "replayLatency", replayLatencyHistogram(db, t, w)),
+    optionalPanel(unavailable, "stuckKeys", countStuckKeys(db, t, cfg)),
+    optionalPanel(unavailable, "stuckSeries", listStuckSeries(db, t, w, now)),
   ]);
-  const unavailable: OverviewUnavailable = {};
-  if (!successes.ok) unavailable.successes = successes.message;
-  if (!latency.ok) unavailable.replayLatency = latency.message;
-  if (!stuckKeys.ok) unavailable.stuckKeys = stuckKeys.message;
-  if (!stuckSeries.ok) unavailable.stuckSeries = stuckSeries.message;
   const { totals, series, busiest } = summarize(rows);
   const requests = REQUEST_KINDS.reduce((s, k) => s + totals[k], 0);
   const minutes = Math.max(1, (now - w.from.getTime()) / 60_000);
-  const ok = successes.ok ? successes.value : null;
-  const histogram = latency.ok ? latency.value : new Map<number, number>();
+  const histogram = latency ?? new Map<number, number>();
   return {
     range,
     generatedAt: new Date(now).toISOString(),
@@ -224,12 +219,12 @@ export async function getOverview(
     requestsPerMinute: requests / minutes,
     replayed: totals.replayed,
     replayRatio: requests ? totals.replayed / requests : null,
-    duplicateSuccesses: ok ? ok.dup : null,
-    succeededIntents: ok ? ok.first : null,
-    duplicateSuccessRate: ok?.first ? ok.dup / ok.first : null,
+    duplicateSuccesses: successes?.dup ?? null,
+    succeededIntents: successes?.first ?? null,
+    duplicateSuccessRate: successes?.first ? successes.dup / successes.first : null,
     conflicts: totals.conflict,
     mismatches: totals.mismatch,
-    stuckKeys: stuckKeys.ok ? stuckKeys.value : null,
+    stuckKeys,
     replayLatencyMs: {
       p50: percentileFromHistogram(histogram, LATENCY_BOUNDS_MS, 0.5),
       p95: percentileFromHistogram(histogram, LATENCY_BOUNDS_MS, 0.95),
@@ -244,7 +239,7 @@ export async function getOverview(
       collector.lagSeconds === null ? now : now - collector.lagSeconds * 1000,
     ),
     busiestEndpoints: busiest,
-    stuckSeries: stuckSeries.ok ? stuckSeries.value : null,
+    stuckSeries,
     unavailable,
   };
 }

@@ -5,11 +5,14 @@ import "server-only";
 import { cancelledQueryError } from "../http/errors";
 import { log } from "../log";
 
-export type PanelResult<T> = { ok: true; value: T } | { ok: false; message: string };
-
-export async function optionalPanel<T>(name: string, work: Promise<T>): Promise<PanelResult<T>> {
+/** `work`'s result; or null, with the reason put in `missing[name]`, when the database cancelled it. */
+export async function optionalPanel<K extends string, T>(
+  missing: Partial<Record<K, string>>,
+  name: K,
+  work: Promise<T>,
+): Promise<T | null> {
   try {
-    return { ok: true, value: await work };
+    return await work;
   } catch (err) {
     const cancelled = cancelledQueryError(err);
     if (!cancelled) throw err;
@@ -17,6 +20,7 @@ export async function optionalPanel<T>(name: string, work: Promise<T>): Promise<
       { panel: name, error: cancelled.error },
       "panel query cancelled; page served without it",
     );
-    return { ok: false, message: cancelled.message };
+    missing[name] = cancelled.message;
+    return null;
   }
 }
