@@ -52,16 +52,40 @@ const byteSize = z
     return Math.round(bytes);
   });
 
-const envSchema = z.object({
+/**
+ * A connection string: a postgres:// URL (or a socket directory). The message never quotes the
+ * value, which usually holds a password.
+ */
+const connectionString = z
+  .string()
+  .optional()
   // An empty value means "not set" (so `DATABASE_URL= npm run demo` uses the embedded one).
-  DATABASE_URL: z
-    .string()
-    .optional()
-    .transform((v) => v || undefined),
-  IDEMSCOPE_READ_DATABASE_URL: z
-    .string()
-    .optional()
-    .transform((v) => v || undefined),
+  .transform((v) => v || undefined)
+  .superRefine((v, ctx) => {
+    if (v === undefined || v.startsWith("/")) return;
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "is not a URL of the form postgres://USER:PASSWORD@HOST:PORT/DATABASE (the value is not shown: it may hold a password; percent-encode special characters in the password)",
+      });
+      return;
+    }
+    if (url.protocol !== "postgres:" && url.protocol !== "postgresql:")
+      ctx.addIssue({
+        code: "custom",
+        message: "must start with postgres:// or postgresql:// (the value is not shown)",
+      });
+    else if (!url.hostname && !url.searchParams.has("host"))
+      ctx.addIssue({ code: "custom", message: "has no host after '@' (the value is not shown)" });
+  });
+
+const envSchema = z.object({
+  DATABASE_URL: connectionString,
+  IDEMSCOPE_READ_DATABASE_URL: connectionString,
   IDEMSCOPE_STORE_SCHEMA: identifier.default("public"),
   IDEMSCOPE_KEYS_TABLE: identifier.default("idempotency_keys"),
   IDEMSCOPE_EVENTS_TABLE: identifier.default("idempotency_events"),
@@ -78,6 +102,11 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v || undefined)
     .refine((v) => v === undefined || v.length >= 16, "must be at least 16 characters"),
+  IDEMSCOPE_FINGERPRINT_KEY: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
   IDEMSCOPE_METRICS_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(3000),
   IDEMSCOPE_DEMO: z
     .enum(["0", "1", "true", "false", ""])
@@ -120,6 +149,8 @@ export type Config = {
   poolMax: number;
   /** bearer token Prometheus must present on /api/metrics (none: open) */
   metricsToken: string | undefined;
+  /** HMAC key of the fingerprints viewers see (none: the key idemscope keeps in its schema) */
+  fingerprintKey: string | undefined;
   /** statement timeout of the database reads behind one scrape */
   metricsTimeoutMs: number;
   demo: boolean;
@@ -138,6 +169,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
+    // zod's messages here never carry the value (see the custom ones above), so secrets stay out
     throw new ConfigError(
       `Invalid configuration: ${String(first?.path.join(".") ?? "")} ${first?.message ?? ""}`.trim(),
     );
@@ -166,6 +198,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     statementTimeoutMs: e.IDEMSCOPE_STATEMENT_TIMEOUT_MS,
     poolMax: e.IDEMSCOPE_POOL_MAX,
     metricsToken: e.IDEMSCOPE_METRICS_TOKEN,
+    fingerprintKey: e.IDEMSCOPE_FINGERPRINT_KEY,
     metricsTimeoutMs: e.IDEMSCOPE_METRICS_TIMEOUT_MS,
     demo: e.IDEMSCOPE_DEMO,
     collector: e.IDEMSCOPE_COLLECTOR === "on",

@@ -27,6 +27,7 @@ export type LifecycleEvent = {
   at: string;
   kind: string;
   keyId: string | null;
+  /** keyed fingerprint of the request (equal requests, equal fingerprints; not a plain hash) */
   requestHash: string | null;
   responseCode: number | null;
   latencyMs: number | null;
@@ -41,13 +42,17 @@ export type LifecycleKey = {
   endpoint: string;
   key: string;
   status: "in_progress" | "completed" | "failed";
+  /** keyed fingerprint of the request */
   requestHash: string;
   recoveryPoint: string | null;
   lockedAt: string | null;
   lockOwner: string | null;
   responseCode: number | null;
-  /** the stored body is never sent unrevealed: only its size and hash */
-  response: { bytes: number; sha256: string } | null;
+  /**
+   * the stored body is never sent unrevealed: only its size rounded up to 64 bytes and a keyed
+   * fingerprint, neither of which lets a viewer confirm a guessed body
+   */
+  response: { approxBytes: number; fingerprint: string } | null;
   attempts: number;
   createdAt: string;
   updatedAt: string;

@@ -55,19 +55,49 @@ const authEnvSchema = z.object({
 
 export class AuthConfigError extends Error {}
 
+/** Entries of a comma-separated list with where each starts, for errors that point, not quote. */
+function entries(raw: string): { text: string; index: number; from: number; to: number }[] {
+  const out: { text: string; index: number; from: number; to: number }[] = [];
+  let from = 0;
+  for (const part of raw.split(",")) {
+    const to = from + part.length;
+    const text = part.trim();
+    if (text) out.push({ text, index: out.length + 1, from: from + 1, to });
+    from = to + 1;
+  }
+  return out;
+}
+
+const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
+
+// Token errors say which entry and which characters are wrong but never repeat any of it but a
+// well-formed name: a separator in the wrong place turns the secret into "the name" or "the
+// role", and this message reaches logs and screens (docs/reliability.md, finding 3).
 function parseTokens(raw: string): TokenEntry[] {
   const tokens: TokenEntry[] = [];
-  for (const part of list(raw)) {
-    // name:role:secret — the secret may itself contain ':'
-    const [name, role, ...rest] = part.split(":");
+  const format = "must be NAME:viewer|operator:SECRET, entries separated by ','";
+  for (const entry of entries(raw)) {
+    const where = `IDEMSCOPE_TOKENS entry ${entry.index} (characters ${entry.from}–${entry.to})`;
+    // name:role:secret — the secret may itself contain ':' (but not ',', the list separator)
+    const [name = "", role = "", ...rest] = entry.text.split(":");
     const secret = rest.join(":");
-    if (!name || !ROLES.includes(role as Role) || secret.length < 16) {
+    if (rest.length === 0) {
       throw new AuthConfigError(
-        `IDEMSCOPE_TOKENS: "${name ?? ""}:…" must be NAME:viewer|operator:SECRET with a secret of at least 16 characters`,
+        `${where} ${format}; it has ${role ? "one ':'" : "no ':'"} (a secret cannot contain ',')`,
       );
     }
+    if (!TOKEN_NAME.test(name))
+      throw new AuthConfigError(`${where}: the name must be letters, digits, _ . @ - (${format})`);
+    if (!ROLES.includes(role as Role))
+      throw new AuthConfigError(`${where} ("${name}"): the role must be viewer or operator`);
+    if (secret.length < 16)
+      throw new AuthConfigError(
+        `${where} ("${name}"): the secret must be at least 16 characters (a secret cannot contain ',')`,
+      );
     if (tokens.some((t) => t.name === name))
       throw new AuthConfigError(`IDEMSCOPE_TOKENS: token name "${name}" is used twice`);
+    if (tokens.some((t) => t.secret === secret))
+      throw new AuthConfigError(`${where} ("${name}"): the same secret is used by another token`);
     tokens.push({ name, role: role as Role, secret });
   }
   return tokens;

@@ -7,6 +7,7 @@ import { contractStatements, ownSchemaStatements } from "./contract";
 import { metricTotalsStatements } from "./metric-totals";
 import { operationsStatements } from "./operations";
 import { rollupStatements } from "./rollups";
+import { secretsStatements } from "./secrets";
 import { duplicateIndexStatements, searchIndexStatements } from "./search";
 
 export function allStatements(t: TableNames, names: { keys: string; events: string }): string[] {
@@ -19,5 +20,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...duplicateIndexStatements(t),
     ...clientTotalsStatements(t),
     ...metricTotalsStatements(t),
+    ...secretsStatements(t),
   ];
 }

@@ -57,6 +57,9 @@ function toItem(r: Row): KeySearchItem {
 
 const C = `COLLATE "C"`;
 const order = (a: string) => `${a}.key ${C}, ${a}.scope ${C}, ${a}.endpoint ${C}`;
+// DESC applies to one sort key only: every column needs its own for "the window's last intent".
+const orderDesc = (a: string) =>
+  `${a}.key ${C} DESC, ${a}.scope ${C} DESC, ${a}.endpoint ${C} DESC`;
 
 // $1 pattern, $2 scope, $3 endpoint, $4 live status, $5 from, $6 to, $7–$9 cursor, $10 limit+1,
 // $11 include live, $12 include purged, $13 window size
@@ -86,7 +89,7 @@ function keyModeSql(t: TableNames): string {
     ), boundary AS (
       SELECT w.key, w.scope, w.endpoint FROM win w
        WHERE (SELECT count(*) FROM win) = $13
-       ORDER BY ${order("w")} DESC LIMIT 1
+       ORDER BY ${orderDesc("w")} LIMIT 1
     ), gone AS (
       -- intents of the window without a row: only these need their events summed up
       SELECT DISTINCT w.key, w.scope, w.endpoint FROM win w

@@ -1,6 +1,7 @@
 // One intent's whole story (SPEC §4.3): its row (if still there), every event in time order,
 // the operator actions on it, and why it succeeded twice if it did. Works from events alone
-// for a purged key. The stored response body never leaves here: only its size and hash.
+// for a purged key. The stored response body never leaves here, and what viewers see of it and of
+// the request is keyed (lib/store/fingerprints.ts): a rounded size and an HMAC, never a plain hash.
 import "server-only";
 import type { Pool } from "pg";
 import type { Config } from "../config";
@@ -9,6 +10,7 @@ import type { AuditEntry } from "../api-types/actions";
 import type { KeyLifecycle, LifecycleEvent, LifecycleKey } from "../api-types/keys";
 import { ApiError } from "../http/errors";
 import { explainDuplicate } from "../lifecycle/explain-duplicate";
+import { approximateBytes, fingerprintKey, keyedFingerprint } from "./fingerprints";
 import type { TableNames } from "../tables";
 
 export const MAX_LIFECYCLE_EVENTS = 1000;
@@ -32,11 +34,12 @@ const KEY_COLUMNS = `k.id::text AS id, k.scope, k.endpoint, k.key, k.status, k.r
 
 const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : (d as string | null));
 
-function toKey(r: KeyRow, cfg: Config): LifecycleKey {
+function toKey(r: KeyRow, cfg: Config, fpKey: string): LifecycleKey {
   const timeout = lockTimeoutSeconds(r.endpoint, cfg);
   const { responseBytes, responseSha256, ...rest } = r;
   return {
     ...rest,
+    requestHash: keyedFingerprint(fpKey, "request", r.requestHash),
     lockedAt: iso(r.lockedAt),
     createdAt: iso(r.createdAt) as string,
     updatedAt: iso(r.updatedAt) as string,
@@ -45,7 +48,10 @@ function toKey(r: KeyRow, cfg: Config): LifecycleKey {
     response:
       responseBytes === null || responseSha256 === null
         ? null
-        : { bytes: responseBytes, sha256: responseSha256 },
+        : {
+            approxBytes: approximateBytes(responseBytes),
+            fingerprint: keyedFingerprint(fpKey, "response", responseSha256),
+          },
     lockTimeoutSeconds: timeout,
     stuck: r.status === "in_progress" && r.ageSeconds > timeout,
   };
@@ -76,6 +82,7 @@ async function listEvents(
   t: TableNames,
   intent: Intent,
   traceTemplate: string | undefined,
+  fpKey: string,
 ): Promise<{ events: LifecycleEvent[]; truncated: boolean }> {
   const r = await db.query<Omit<LifecycleEvent, "traceUrl" | "at"> & { at: Date }>(
     `SELECT id::text, at, kind, key_id::text AS "keyId", request_hash AS "requestHash",
@@ -89,6 +96,7 @@ async function listEvents(
   const events = r.rows.slice(0, MAX_LIFECYCLE_EVENTS).map((e) => ({
     ...e,
     at: e.at.toISOString(),
+    requestHash: e.requestHash === null ? null : keyedFingerprint(fpKey, "request", e.requestHash),
     traceUrl:
       traceTemplate && e.traceId
         ? traceTemplate.replaceAll("{traceId}", encodeURIComponent(e.traceId))
@@ -116,7 +124,7 @@ export async function getKeyLifecycle(
   cfg: Config,
   ref: IntentRef,
 ): Promise<KeyLifecycle> {
-  const row = await findKey(db, t, ref);
+  const [row, fpKey] = await Promise.all([findKey(db, t, ref), fingerprintKey(db, t, cfg)]);
   const intent: Intent | null = row
     ? { scope: row.scope, endpoint: row.endpoint, key: row.key }
     : "id" in ref
@@ -125,7 +133,7 @@ export async function getKeyLifecycle(
   if (!intent)
     throw new ApiError(404, "not_found", `No key with id ${(ref as { id: string }).id}.`);
   const [{ events, truncated }, audit] = await Promise.all([
-    listEvents(db, t, intent, cfg.traceUrlTemplate),
+    listEvents(db, t, intent, cfg.traceUrlTemplate, fpKey),
     listIntentAudit(db, t, intent),
   ]);
   if (!row && events.length === 0) {
@@ -133,7 +141,7 @@ export async function getKeyLifecycle(
   }
   return {
     intent,
-    key: row ? toKey(row, cfg) : null,
+    key: row ? toKey(row, cfg, fpKey) : null,
     events,
     eventsTruncated: truncated,
     audit,

@@ -25,7 +25,7 @@ test.describe("Trends", () => {
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toBe("day,succeededIntents,duplicateSuccesses,duplicateSuccessRate");
     expect(lines).toHaveLength(31);
-    expect(lines.slice(1).every((l) => /^\d{4}-\d\d-\d\d,\d+,\d+,[\d.e-]*$/.test(l))).toBe(true);
+    expect(lines.slice(1).every((l) => /^"\d{4}-\d\d-\d\d",\d+,\d+,[\d.e-]*$/.test(l))).toBe(true);
 
     await page.getByRole("group", { name: "Time range" }).getByRole("link", { name: "7d" }).click();
     await expect(page).toHaveURL(/range=7d/);

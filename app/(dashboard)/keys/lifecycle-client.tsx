@@ -178,8 +178,9 @@ export function LifecycleClient({
               {k.response ? (
                 <>
                   <span>
-                    {k.responseCode ?? "–"} · {formatCount(k.response.bytes)} bytes · sha256{" "}
-                    <span className="mono">{k.response.sha256.slice(0, 16)}…</span> (redacted){" "}
+                    {k.responseCode ?? "–"} · up to {formatCount(k.response.approxBytes)} bytes ·
+                    fingerprint <span className="mono">{k.response.fingerprint}</span>{" "}
+                    (redacted){" "}
                   </span>
                   <RevealResponse keyId={k.id} viewer={viewer} onRevealed={refresh} />
                 </>

@@ -109,6 +109,29 @@ describe("key mode", () => {
       "win-c:completed",
     ]);
   });
+
+  it("fills a whole page when more intents match than the purged-event window holds", async () => {
+    // 3,000 intents with one event each (a real prefix search): the window is full on every
+    // page, and its boundary must be its last intent, not its first
+    const n = PURGED_WINDOW + 1000;
+    await store.pool.query(
+      `INSERT INTO ${store.t.keys} (scope, endpoint, key, request_hash, status, expires_at)
+       SELECT 'acme', $1, 'many-' || lpad(i::text, 5, '0'), 'h', 'completed', now() + interval '1 day'
+         FROM generate_series(1, $2) i`,
+      [P, n],
+    );
+    await store.pool.query(
+      `INSERT INTO ${store.t.events} (scope, endpoint, key, kind)
+       SELECT 'acme', $1, 'many-' || lpad(i::text, 5, '0'), 'claimed' FROM generate_series(1, $2) i`,
+      [P, n],
+    );
+    const first = await searchKeys(store.pool, store.t, { prefix: "many-" }, { limit: 50 });
+    expect(first.items).toHaveLength(50);
+    expect(first.items[49]?.key).toBe("many-00050");
+    const items = await all({ prefix: "many-" }, 500);
+    expect(items).toHaveLength(n);
+    expect(new Set(items.map((i) => i.key)).size).toBe(n);
+  });
 });
 
 describe("recent mode", () => {
