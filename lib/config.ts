@@ -97,6 +97,7 @@ const envSchema = z.object({
   IDEMSCOPE_PURGE_GRACE_SECONDS: z.coerce.number().int().min(0).default(900),
   IDEMSCOPE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   IDEMSCOPE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  IDEMSCOPE_WRITE_POOL_MAX: z.coerce.number().int().min(1).max(20).default(3),
   IDEMSCOPE_METRICS_TOKEN: z
     .string()
     .optional()
@@ -107,6 +108,10 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v || undefined)
     .refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
+  IDEMSCOPE_METRICS_PUBLIC: z
+    .enum(["0", "1", "true", "false", ""])
+    .default("")
+    .transform((v) => v === "1" || v === "true"),
   IDEMSCOPE_METRICS_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(3000),
   IDEMSCOPE_DEMO: z
     .enum(["0", "1", "true", "false", ""])
@@ -118,6 +123,7 @@ const envSchema = z.object({
   IDEMSCOPE_RETENTION_DAY_DAYS: z.coerce.number().positive().default(1825),
   IDEMSCOPE_INTENT_HORIZON_DAYS: z.coerce.number().positive().default(35),
   IDEMSCOPE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  IDEMSCOPE_CACHE_MAX_BYTES: byteSize.transform((v) => v ?? 32 * 2 ** 20),
   IDEMSCOPE_TRACE_URL: z
     .string()
     .optional()
@@ -147,16 +153,22 @@ export type Config = {
   purgeGraceSeconds: number;
   statementTimeoutMs: number;
   poolMax: number;
+  /** connections of the operators' own pool (release, fail, reveal), apart from the reads' */
+  writePoolMax: number;
   /** bearer token Prometheus must present on /api/metrics (none: open) */
   metricsToken: string | undefined;
   /** HMAC key of the fingerprints viewers see (none: the key idemscope keeps in its schema) */
   fingerprintKey: string | undefined;
+  /** /api/metrics open to anyone although authentication is configured (an explicit choice) */
+  metricsPublic: boolean;
   /** statement timeout of the database reads behind one scrape */
   metricsTimeoutMs: number;
   demo: boolean;
   collector: boolean;
   retentionDays: { minute: number; hour: number; day: number; intents: number };
   cacheTtlMs: number;
+  /** bytes of results the shared polling cache keeps at most (lib/store/shared-cache.ts) */
+  cacheMaxBytes: number;
   logLevel: string;
   /** link template of the tracing system, with {traceId} */
   traceUrlTemplate: string | undefined;
@@ -197,8 +209,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     purgeGraceSeconds: e.IDEMSCOPE_PURGE_GRACE_SECONDS,
     statementTimeoutMs: e.IDEMSCOPE_STATEMENT_TIMEOUT_MS,
     poolMax: e.IDEMSCOPE_POOL_MAX,
+    writePoolMax: e.IDEMSCOPE_WRITE_POOL_MAX,
     metricsToken: e.IDEMSCOPE_METRICS_TOKEN,
     fingerprintKey: e.IDEMSCOPE_FINGERPRINT_KEY,
+    metricsPublic: e.IDEMSCOPE_METRICS_PUBLIC,
     metricsTimeoutMs: e.IDEMSCOPE_METRICS_TIMEOUT_MS,
     demo: e.IDEMSCOPE_DEMO,
     collector: e.IDEMSCOPE_COLLECTOR === "on",
@@ -209,6 +223,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       intents: e.IDEMSCOPE_INTENT_HORIZON_DAYS,
     },
     cacheTtlMs: e.IDEMSCOPE_CACHE_TTL_MS,
+    cacheMaxBytes: e.IDEMSCOPE_CACHE_MAX_BYTES,
     logLevel: e.LOG_LEVEL,
     traceUrlTemplate: e.IDEMSCOPE_TRACE_URL,
     auth,

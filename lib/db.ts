@@ -1,6 +1,8 @@
 // The dashboard's pools (server-only): reads go to the read replica when
 // IDEMSCOPE_READ_DATABASE_URL is set, every write (release, fail, reveal's audit row) to the
-// primary. The collector has its own pool on the primary (lib/rollups/collector.ts).
+// primary through a small pool of its own, so that slow reads during an incident can never
+// take the connection an operator's release needs. The collector has its own pool on the
+// primary (lib/rollups/collector.ts).
 import "server-only";
 import type { Pool } from "pg";
 import { config, ConfigError } from "./config";
@@ -12,8 +14,8 @@ const globalForDb = globalThis as unknown as {
   idemscopeCheckouts?: Record<PoolName, number>;
 };
 
-type PoolName = "primary" | "replica";
-const checkouts = (globalForDb.idemscopeCheckouts ??= { primary: 0, replica: 0 });
+type PoolName = "primary" | "replica" | "write";
+const checkouts = (globalForDb.idemscopeCheckouts ??= { primary: 0, replica: 0, write: 0 });
 
 /**
  * Clients checked out of this process's pools (every pool.query is one): the load test reads it
@@ -36,7 +38,7 @@ function primaryUrl(): string {
 function pool(url: string, applicationName: string, name: PoolName): Pool {
   const cfg = config();
   const p = createPool(url, {
-    max: cfg.poolMax,
+    max: name === "write" ? cfg.writePoolMax : cfg.poolMax,
     statementTimeoutMs: cfg.statementTimeoutMs,
     applicationName,
   });
@@ -44,9 +46,9 @@ function pool(url: string, applicationName: string, name: PoolName): Pool {
   return p;
 }
 
-/** The pool for the primary: every change and its audit row. */
+/** The pool for the primary's changes (release, fail, reveal): every change and its audit row. */
 export function getWritePool(): Pool {
-  globalForDb.idemscopeWritePool ??= pool(primaryUrl(), "idemscope-dashboard", "primary");
+  globalForDb.idemscopeWritePool ??= pool(primaryUrl(), "idemscope-actions", "write");
   return globalForDb.idemscopeWritePool;
 }
 
@@ -56,7 +58,7 @@ export function getPool(): Pool {
   const replica = config().readDatabaseUrl;
   globalForDb.idemscopePool = replica
     ? pool(replica, "idemscope-dashboard-read", "replica")
-    : getWritePool();
+    : pool(primaryUrl(), "idemscope-dashboard", "primary");
   return globalForDb.idemscopePool;
 }
 

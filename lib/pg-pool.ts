@@ -4,6 +4,8 @@ import { log } from "./log";
 
 export type PoolOptions = {
   max?: number;
+  /** how long a caller waits for a free connection before the pool says it is busy */
+  connectionTimeoutMs?: number;
   statementTimeoutMs?: number;
   applicationName?: string;
 };
@@ -18,7 +20,7 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
   const poolConfig: PoolConfig = {
     connectionString,
     max: options.max ?? 10,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
     application_name: options.applicationName ?? "idemscope",
   };
@@ -30,7 +32,49 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
   pool.on("connect", (client) => {
     client.on("error", (err) => log.warn({ err: err.message }, "PostgreSQL client error"));
   });
+  tellBusyFromUnreachable(pool, poolConfig.max as number);
   return pool;
+}
+
+/**
+ * Every connection of a pool was checked out for longer than its connection timeout: the database
+ * is up but idemscope's own queries fill the pool (slow reads during an incident). Not the same
+ * as a database that does not answer, and the operator should be told which.
+ */
+export class PoolBusyError extends Error {
+  constructor(
+    readonly poolSize: number,
+    readonly applicationName: string,
+  ) {
+    super(`all ${poolSize} connections of the ${applicationName} pool are in use`);
+  }
+}
+
+type ConnectCallback = (err: Error | undefined, client?: PoolClient, done?: () => void) => void;
+
+// node-postgres reports both a full pool and a database that never answers as "timeout exceeded
+// when trying to connect". Counting checked-out clients tells them apart: a full pool has all of
+// them out; a dead database has none (its clients are still connecting).
+function tellBusyFromUnreachable(pool: Pool, max: number): void {
+  let checkedOut = 0;
+  pool.on("acquire", () => (checkedOut += 1));
+  pool.on("release", () => (checkedOut -= 1));
+  pool.on("remove", () => (checkedOut = Math.min(checkedOut, pool.totalCount)));
+  const name = (pool.options as { application_name?: string }).application_name ?? "idemscope";
+  const classify = (err: Error): Error =>
+    /timeout exceeded when trying to connect/i.test(err.message) && checkedOut >= max
+      ? new PoolBusyError(max, name)
+      : err;
+  const connect = pool.connect.bind(pool) as (cb?: ConnectCallback) => Promise<PoolClient> | void;
+  // pool.query calls connect with a callback, callers of pool.connect() use the promise
+  (pool as unknown as { connect: (cb?: ConnectCallback) => unknown }).connect = (
+    cb?: ConnectCallback,
+  ) => {
+    if (cb) return connect((err, client, done) => cb(err ? classify(err) : err, client, done));
+    return (connect() as Promise<PoolClient>).catch((err: Error) => {
+      throw classify(err);
+    });
+  };
 }
 
 /** Runs `fn` in one transaction on one client: committed if it returns, rolled back if it throws. */

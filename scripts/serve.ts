@@ -4,11 +4,14 @@
 // incoming peer headers are dropped and set from the socket, with a per-process token
 // (lib/auth/peer.ts). Trusted-proxy auth and the demo's loopback check rely on it.
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import next from "next";
+import { hostAllowed, hostCheckApplies, hostRefusal } from "../lib/auth/host";
 import { PEER_HEADER, PEER_TOKEN_ENV, PEER_TOKEN_HEADER } from "../lib/auth/peer";
+import { repeatedIdentityHeaders } from "../lib/auth/proxy-headers";
+import { ConfigError, parseConfig, type Config } from "../lib/config";
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +26,22 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   process.exit(2);
 }
 
+// A bad variable stops the server here, with a message that names it and never quotes a secret,
+// instead of every request answering with the error.
+let cfg: Config;
+try {
+  cfg = parseConfig(process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`idemscope: ${err.message}`);
+  process.exit(2);
+}
+const checkHost = hostCheckApplies(cfg.auth);
+if (cfg.metricsPublic && cfg.auth.configured)
+  console.warn(
+    "idemscope: WARNING IDEMSCOPE_METRICS_PUBLIC=1: /api/metrics answers anyone, although authentication is configured",
+  );
+
 const peerToken = randomBytes(24).toString("base64url");
 process.env[PEER_TOKEN_ENV] = peerToken;
 
@@ -31,7 +50,25 @@ const app = next({ dev: values.dev, dir: root, hostname: values.hostname, port }
 await app.prepare();
 const handle = app.getRequestHandler();
 
+function refuse(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, {
+    "content-type": "text/plain; charset=utf-8",
+    "cache-control": "no-store",
+  });
+  res.end(`${text}\n`);
+}
+
 const server = createServer((req, res) => {
+  // 421 Misdirected Request: this server is not the one that name is meant for
+  if (checkHost && !hostAllowed(req.headers.host ?? null, cfg.auth, port))
+    return refuse(res, 421, hostRefusal(req.headers.host ?? null));
+  const repeated = repeatedIdentityHeaders(req.rawHeaders);
+  if (repeated.length > 0)
+    return refuse(
+      res,
+      400,
+      `${repeated.join(", ")} sent more than once: the SSO proxy must replace client-sent identity headers, not append to them`,
+    );
   delete req.headers[PEER_HEADER];
   delete req.headers[PEER_TOKEN_HEADER];
   // Next.js' internal recursion marker: never accepted from outside (CVE-2025-29927's vector).

@@ -180,15 +180,26 @@ export async function actOnKey(
   });
 }
 
-/** Release or fail every stuck key matching `filter`, at most BULK_CAP, skipping locked ones. */
+/**
+ * Release or fail every stuck key matching `filter`, at most BULK_CAP, skipping locked ones, and
+ * never more than the operator confirmed (`confirmedCount`, required from browser sessions).
+ */
 export async function actOnStuckKeys(
   pool: Pool,
   t: TableNames,
   cfg: Config,
-  input: ActionInput & { filter: BulkFilter; dryRun: boolean },
+  input: ActionInput & { filter: BulkFilter; dryRun: boolean; confirmedCount?: number },
 ): Promise<BulkResult> {
   const actor = input.actor;
   assertOperator(actor, cfg.auth);
+  const confirmed = input.confirmedCount;
+  if (!input.dryRun && confirmed === undefined && actor.ambient) {
+    throw new ApiError(
+      400,
+      "invalid_request",
+      "confirmedCount: send the number of keys the operator confirmed (preview first).",
+    );
+  }
   const base = { action: input.action, dryRun: input.dryRun, cap: BULK_CAP };
   if (input.dryRun) {
     const matched = await countStuckKeys(pool, t, cfg, input.filter);
@@ -204,15 +215,28 @@ export async function actOnStuckKeys(
   const batchId = randomUUID();
   return inTransaction(pool, async (c) => {
     const matched = await countStuckKeys(c, t, cfg, input.filter);
+    const wouldChange = Math.min(matched, BULK_CAP);
+    if (confirmed !== undefined && wouldChange > confirmed) {
+      throw new ApiError(
+        409,
+        "count_changed",
+        `${wouldChange} keys would change now, more than the ${confirmed} confirmed; nothing was changed. Preview again.`,
+      );
+    }
+    // the limit holds even if keys become stuck between the count and the change
     const rows = await runChange(
       c,
       t,
       cfg,
       { ...input, actor },
-      { id: null, filter: input.filter, limit: BULK_CAP, lockMode: "skip" },
+      {
+        id: null,
+        filter: input.filter,
+        limit: Math.min(BULK_CAP, confirmed ?? BULK_CAP),
+        lockMode: "skip",
+      },
       batchId,
     );
-    const wouldChange = Math.min(matched, BULK_CAP);
     return {
       ...base,
       matched,

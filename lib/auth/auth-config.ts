@@ -9,6 +9,8 @@ export type Role = (typeof ROLES)[number];
 export type TokenEntry = { name: string; role: Role; secret: string };
 
 export type AuthConfig = {
+  /** any authentication (tokens or a proxy) is configured */
+  configured: boolean;
   readOnly: boolean;
   tokens: TokenEntry[];
   /** proxy peers whose identity headers are believed; empty = none */
@@ -89,7 +91,7 @@ function parseTokens(raw: string): TokenEntry[] {
     if (!TOKEN_NAME.test(name))
       throw new AuthConfigError(`${where}: the name must be letters, digits, _ . @ - (${format})`);
     if (!ROLES.includes(role as Role))
-      throw new AuthConfigError(`${where} ("${name}"): the role must be viewer or operator`);
+      throw new AuthConfigError(`${where} ("${name}"): the role must be viewer|operator`);
     if (secret.length < 16)
       throw new AuthConfigError(
         `${where} ("${name}"): the secret must be at least 16 characters (a secret cannot contain ',')`,
@@ -176,6 +178,7 @@ export function parseAuthConfig(
     );
   }
   return {
+    configured: authConfigured,
     readOnly: e.IDEMSCOPE_READ_ONLY,
     tokens,
     proxyAddresses,

@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
 import type { AuthConfig, Role } from "./auth-config";
 import { ApiError } from "../http/errors";
+import { requestHostAllowed } from "./host";
 import { isLoopback } from "./peer";
 
 export type AuthMethod = "token" | "proxy" | "anonymous";
@@ -91,8 +92,11 @@ function proxyIdentity(facts: RequestFacts, auth: AuthConfig): Identity | null {
 
 function anonymousIdentity(facts: RequestFacts, auth: AuthConfig): Identity | null {
   if (!auth.anonymousRole) return null;
+  // the local user: a loopback socket and a loopback (or configured) Host — DNS rebinding and
+  // forwarders give the first without the second (lib/auth/host.ts)
+  const local = isLoopback(facts.peer) && requestHostAllowed(facts.headers, auth);
   const role: Role =
-    auth.anonymousRole === "operator" && auth.anonymousNeedsLoopback && !isLoopback(facts.peer)
+    auth.anonymousRole === "operator" && auth.anonymousNeedsLoopback && !local
       ? "viewer"
       : auth.anonymousRole;
   return { name: "anonymous", role, method: "anonymous", email: null, groups: [], ambient: true };

@@ -24,6 +24,11 @@ export const bulkBody = z.strictObject({
   filter: bulkFilterSchema.default({}),
   reason: reasonSchema,
   dryRun: z.boolean().default(false),
+  /**
+   * how many keys the operator confirmed (the preview's count they typed): the server changes no
+   * more than that, and refuses if more would change now. Required from browser sessions.
+   */
+  confirmedCount: z.number().int().min(0).max(1000).optional(),
 });
 
 const MAX_BIGINT = 9223372036854775807n;

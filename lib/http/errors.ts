@@ -3,6 +3,7 @@
 import { ZodError } from "zod";
 import { ConfigError } from "../config";
 import { log } from "../log";
+import { PoolBusyError } from "../pg-pool";
 
 export class ApiError extends Error {
   constructor(
@@ -76,6 +77,14 @@ export function errorResponse(err: unknown): { status: number; body: ErrorBody }
   }
   if (err instanceof ConfigError)
     return { status: 503, body: { error: "not_configured", message: err.message } };
+  if (err instanceof PoolBusyError)
+    return {
+      status: 503,
+      body: {
+        error: "database_busy",
+        message: `The database is up but busy: all ${err.poolSize} of idemscope's connections for this are in use by slow queries. Try again in a moment.`,
+      },
+    };
   const e = err as Error & { code?: string };
   const cancelled = cancelledQueryError(err);
   if (cancelled) return { status: 503, body: cancelled };

@@ -7,7 +7,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from "pr
 import { config } from "../config";
 import { getPool, poolCheckouts } from "../db";
 import { localCollector } from "../rollups/start";
-import { sharedQuery } from "../store/shared-cache";
+import { sharedCacheSize, sharedQuery } from "../store/shared-cache";
 import { tableNames } from "../tables";
 import { STORE_FAMILIES, type MetricFamily } from "./store-metrics";
 import { readStoreSnapshot, type StoreSnapshot } from "./store-snapshot";
@@ -68,6 +68,22 @@ function createRegistry(): Registry {
       // process-local like the process metrics: the value lives in lib/db.ts
       this.reset();
       for (const [pool, n] of Object.entries(poolCheckouts())) this.inc({ pool }, n);
+    },
+  });
+  new Gauge({
+    name: "idemscope_shared_cache_bytes",
+    help: "Per process: bytes of query results the shared polling cache holds (bounded by IDEMSCOPE_CACHE_MAX_BYTES).",
+    registers: [registry],
+    collect() {
+      this.set(sharedCacheSize().bytes);
+    },
+  });
+  new Gauge({
+    name: "idemscope_shared_cache_entries",
+    help: "Per process: query results the shared polling cache holds.",
+    registers: [registry],
+    collect() {
+      this.set(sharedCacheSize().entries);
     },
   });
   return registry;

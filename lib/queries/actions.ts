@@ -20,6 +20,7 @@ export function postBulkAction(body: {
   filter: BulkFilter;
   reason: string;
   dryRun: boolean;
+  confirmedCount?: number;
 }) {
   return fetchJson<BulkResult>("/api/v1/stuck/bulk", post(body));
 }

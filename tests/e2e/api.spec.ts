@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { E2E_AUTH } from "../../playwright.config";
 
 test.describe("JSON API", () => {
   test("GET /api/health answers 200 while the database is up", async ({ request }) => {
@@ -65,7 +66,13 @@ test.describe("JSON API", () => {
 test("GET /api/metrics exposes the collector's lag in Prometheus text format", async ({
   request,
 }) => {
-  const res = await request.get("/api/metrics");
+  // authentication is configured (tokens, proxy): the scrape needs a token
+  const refused = await request.get("/api/metrics");
+  expect(refused.status()).toBe(401);
+  expect(await refused.text()).toContain("needs the configured bearer token");
+  const res = await request.get("/api/metrics", {
+    headers: { authorization: `Bearer ${E2E_AUTH.viewerToken}` },
+  });
   expect(res.status()).toBe(200);
   expect(res.headers()["content-type"]).toContain("text/plain");
   const text = await res.text();

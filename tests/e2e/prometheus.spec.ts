@@ -7,6 +7,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import { E2E_AUTH } from "../../playwright.config";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 let prometheus: ChildProcess | undefined;
@@ -49,6 +50,7 @@ test.beforeAll(async ({ baseURL }) => {
       "scrape_configs:",
       "  - job_name: idemscope",
       "    metrics_path: /api/metrics",
+      `    authorization: { credentials: ${JSON.stringify(E2E_AUTH.viewerToken)} }`,
       `    static_configs: [{ targets: [${JSON.stringify(target)}] }]`,
       "",
     ].join("\n"),

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { parseAuthConfig } from "../../lib/auth/auth-config";
 import { writeAccess } from "../../lib/auth/authorize";
 import { resolveIdentity, secretsEqual, type RequestFacts } from "../../lib/auth/identity";
+import { hostAllowed, hostCheckApplies } from "../../lib/auth/host";
 import { assertSameOrigin } from "../../lib/auth/origin";
+import { repeatedIdentityHeaders } from "../../lib/auth/proxy-headers";
 import { isLoopback, verifiedPeer } from "../../lib/auth/peer";
 import { ApiError } from "../../lib/http/errors";
 
@@ -145,10 +147,50 @@ describe("anonymous access", () => {
 
   it("the demo's anonymous operator is for loopback callers only", () => {
     const demo = parseAuthConfig({}, true);
-    expect(resolveIdentity(facts({}, "127.0.0.1"), demo)?.role).toBe("operator");
-    expect(resolveIdentity(facts({}, "::1"), demo)?.role).toBe("operator");
-    expect(resolveIdentity(facts({}, "192.168.1.20"), demo)?.role).toBe("viewer");
-    expect(resolveIdentity(facts({}, null), demo)?.role).toBe("viewer");
+    const local = { host: "127.0.0.1:3400" };
+    expect(resolveIdentity(facts(local, "127.0.0.1"), demo)?.role).toBe("operator");
+    expect(resolveIdentity(facts({ host: "localhost:3400" }, "::1"), demo)?.role).toBe("operator");
+    expect(resolveIdentity(facts({ host: "[::1]:3400" }, "::1"), demo)?.role).toBe("operator");
+    expect(resolveIdentity(facts(local, "192.168.1.20"), demo)?.role).toBe("viewer");
+    expect(resolveIdentity(facts(local, null), demo)?.role).toBe("viewer");
+  });
+
+  it("is not the loopback operator through DNS rebinding, a forwarder or a tunnel", () => {
+    const demo = parseAuthConfig({}, true);
+    for (const host of [
+      "rebind.evil.example:3400", // DNS rebinding: the attacker's name resolving to 127.0.0.1
+      "127.0.0.1.nip.io:3400",
+      "192.168.1.20:8080", // a same-host forwarder on another interface
+      "abc123.ngrok.example", // a tunnel
+      "localhost.evil.example:3400",
+      "",
+    ]) {
+      const who = resolveIdentity(facts(host ? { host } : {}, "127.0.0.1"), demo);
+      expect(who?.role, host).toBe("viewer");
+    }
+    // a name the user configured is trusted like loopback
+    const named = parseAuthConfig({ IDEMSCOPE_ORIGIN: "http://devbox.internal:3400" }, true);
+    expect(resolveIdentity(facts({ host: "devbox.internal:3400" }, "127.0.0.1"), named)?.role).toBe(
+      "operator",
+    );
+  });
+
+  it("answers only to loopback Host names on its own port where loopback is trusted", () => {
+    const demo = parseAuthConfig({}, true);
+    expect(hostCheckApplies(demo)).toBe(true);
+    expect(hostCheckApplies(parseAuthConfig({}, false))).toBe(false);
+    for (const ok of ["127.0.0.1:3400", "localhost:3400", "LOCALHOST:3400", "[::1]:3400"])
+      expect(hostAllowed(ok, demo, 3400), ok).toBe(true);
+    for (const bad of [
+      "rebind.evil.example:3400",
+      "127.0.0.1:3401",
+      "127.0.0.1",
+      "localhost:3400@evil",
+      "10.0.0.1:3400",
+      null,
+    ])
+      expect(hostAllowed(bad, demo, 3400), String(bad)).toBe(false);
+    expect(hostAllowed("127.0.0.1", demo, 80)).toBe(true);
   });
 
   it("anonymous operator is refused outside the demo; bad settings fail with a clear message", () => {
@@ -170,9 +212,28 @@ describe("anonymous access", () => {
 
   it("read-only mode refuses every write, operators included", () => {
     const ro = parseAuthConfig({ IDEMSCOPE_READ_ONLY: "1" }, true);
-    const who = resolveIdentity(facts({}, "127.0.0.1"), ro);
+    const who = resolveIdentity(facts({ host: "127.0.0.1:3000" }, "127.0.0.1"), ro);
     expect(who?.role).toBe("operator");
     expect(writeAccess(who, ro)).toMatchObject({ allowed: false, code: "read_only" });
+  });
+});
+
+describe("identity headers from the proxy", () => {
+  it("are refused when repeated (a proxy that appends to a client-sent header)", () => {
+    expect(
+      repeatedIdentityHeaders([
+        "X-Forwarded-Groups",
+        "oncall",
+        "X-Forwarded-User",
+        "mallory",
+        "x-forwarded-groups",
+        "eng",
+      ]),
+    ).toEqual(["x-forwarded-groups"]);
+    expect(
+      repeatedIdentityHeaders(["X-Forwarded-User", "a", "X-Forwarded-Groups", "eng, sre"]),
+    ).toEqual([]);
+    expect(repeatedIdentityHeaders(["Accept", "a", "accept", "b"])).toEqual([]);
   });
 });
 

@@ -45,7 +45,8 @@ export function BulkActions({
     onSuccess: (r) => setPreview(r),
   });
   const runMutation = useMutation({
-    mutationFn: () => postBulkAction(body(false)),
+    // the server changes no more than the count the operator typed, and refuses if more would
+    mutationFn: () => postBulkAction({ ...body(false), confirmedCount: preview?.wouldChange ?? 0 }),
     onSuccess: (result) => {
       setConfirming(false);
       setPreview(null);

@@ -1,5 +1,6 @@
 import { secretsEqual } from "@/lib/auth/identity";
-import { config } from "@/lib/config";
+import { config, type Config } from "@/lib/config";
+import { errorResponse } from "@/lib/http/errors";
 import { log } from "@/lib/log";
 import { metricsRegistry } from "@/lib/metrics/registry";
 
@@ -7,27 +8,27 @@ export const dynamic = "force-dynamic";
 
 /**
  * Prometheus text exposition. With IDEMSCOPE_METRICS_TOKEN set, the scraper must present it as a
- * bearer token (compared in constant time). A scrape whose database reads fail or time out
- * answers 500, which Prometheus records as up = 0.
+ * bearer token (compared in constant time); without it, once any authentication is configured,
+ * any token of IDEMSCOPE_TOKENS (IDEMSCOPE_METRICS_PUBLIC=1 opens it on purpose). A scrape whose
+ * database reads fail or time out answers 500 (Prometheus: up = 0) with a classified reason,
+ * never the database's own message.
  */
 export async function GET(req: Request) {
-  let token: string | undefined;
+  let cfg: Config;
   try {
-    token = config().metricsToken;
+    cfg = config();
   } catch (err) {
     return scrapeFailed(err);
   }
-  if (token !== undefined) {
-    const presented = /^Bearer (.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1] ?? "";
-    if (!secretsEqual(presented, token)) {
-      return new Response("unauthorized: /api/metrics needs the configured bearer token\n", {
-        status: 401,
-        headers: {
-          "content-type": "text/plain",
-          "www-authenticate": 'Bearer realm="idemscope metrics"',
-        },
-      });
-    }
+  const refusal = scrapeRefusal(req, cfg);
+  if (refusal) {
+    return new Response(`unauthorized: ${refusal}\n`, {
+      status: 401,
+      headers: {
+        "content-type": "text/plain",
+        "www-authenticate": 'Bearer realm="idemscope metrics"',
+      },
+    });
   }
   const registry = metricsRegistry();
   try {
@@ -40,9 +41,28 @@ export async function GET(req: Request) {
   }
 }
 
+/** Why this scrape is refused, or null when it may read. */
+function scrapeRefusal(req: Request, cfg: Config): string | null {
+  const presented = /^Bearer (.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1];
+  if (cfg.metricsToken !== undefined) {
+    return secretsEqual(presented ?? "", cfg.metricsToken)
+      ? null
+      : "/api/metrics needs the configured bearer token (IDEMSCOPE_METRICS_TOKEN)";
+  }
+  if (!cfg.auth.configured || cfg.metricsPublic) return null;
+  // every configured token is compared, so the time taken says nothing about which matched
+  let ok = false;
+  for (const t of cfg.auth.tokens) if (secretsEqual(presented ?? "", t.secret)) ok = true;
+  return ok
+    ? null
+    : "/api/metrics needs the configured bearer token: authentication is on, so send a token of IDEMSCOPE_TOKENS, or set IDEMSCOPE_METRICS_TOKEN (IDEMSCOPE_METRICS_PUBLIC=1 opens it to anyone)";
+}
+
 function scrapeFailed(err: unknown): Response {
   log.warn({ err: (err as Error).message }, "metrics scrape failed");
-  return new Response(`# scrape failed: ${(err as Error).message}\n`, {
+  // the classified message (timeout, unreachable, busy, configuration), not the database's text
+  const { body } = errorResponse(err);
+  return new Response(`# scrape failed: ${body.message}\n`, {
     status: 500,
     headers: { "content-type": "text/plain", "cache-control": "no-store" },
   });

@@ -111,7 +111,7 @@ async function call(
 ) {
   const body =
     route === "bulk"
-      ? { action: "release", filter: { endpoint: t.endpoint }, reason: "matrix" }
+      ? { action: "release", filter: { endpoint: t.endpoint }, reason: "matrix", confirmedCount: 1 }
       : { reason: "matrix" };
   const path = route === "bulk" ? "/api/v1/stuck/bulk" : `/api/v1/keys/${t.id}/${route}`;
   const req = new NextRequest(new URL(path, SELF), {

@@ -86,6 +86,47 @@ describe("bulk release/fail", () => {
     expect(batch.items.every((a) => a.actor === "token:pager" && a.reason === "INC-7")).toBe(true);
   });
 
+  it("never changes more keys than the operator confirmed, and refuses if more would change", async () => {
+    await stuckKeys(P, 5, "p");
+    const sso: Identity = { ...operator, name: "olga", method: "proxy", ambient: true };
+    const base = { action: "release" as const, filter: { endpoint: P }, reason: "INC-9" };
+    // a browser session must say what it confirmed
+    const missing = await actOnStuckKeys(store.pool, store.t, cfg, {
+      ...base,
+      dryRun: false,
+      actor: sso,
+    }).catch((e: unknown) => e);
+    expect(missing).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/confirmedCount/),
+    });
+    // 5 keys previewed and confirmed, then 3 more became stuck: refused, nothing changed
+    await stuckKeys(P, 3, "late");
+    const refused = await actOnStuckKeys(store.pool, store.t, cfg, {
+      ...base,
+      dryRun: false,
+      confirmedCount: 5,
+      actor: sso,
+    }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      status: 409,
+      code: "count_changed",
+      message:
+        "8 keys would change now, more than the 5 confirmed; nothing was changed. Preview again.",
+    });
+    expect(await stillLocked()).toBe(8);
+    expect(await auditCount()).toBe(0);
+    // the count confirmed again: done
+    const run = await actOnStuckKeys(store.pool, store.t, cfg, {
+      ...base,
+      dryRun: false,
+      confirmedCount: 8,
+      actor: sso,
+    });
+    expect(run).toMatchObject({ matched: 8, changed: 8 });
+    expect(await auditCount()).toBe(8);
+  });
+
   it("a filter matching nothing answers matched 0, no error", async () => {
     await stuckKeys(P, 3, "p");
     const r = await actOnStuckKeys(store.pool, store.t, cfg, {
@@ -201,6 +242,7 @@ describe("audit log listing", () => {
       filter: { endpoint: O },
       reason: "two",
       dryRun: false,
+      confirmedCount: 3,
       actor: other,
     });
     const byOlga = await listAudit(store.pool, store.t, { actor: "olga" }, { limit: 50 });
