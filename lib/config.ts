@@ -238,7 +238,7 @@ export function config(): Config {
   return cached;
 }
 
-/** Lock timeout for one endpoint (SPEC §3 "stuck key"): per-endpoint override or the default. */
+/** Lock timeout for one endpoint (docs/store-contract.md: "stuck key"): per-endpoint override or the default. */
 export function lockTimeoutSeconds(endpoint: string, cfg: Config = config()): number {
   return cfg.lockTimeoutSecondsByEndpoint.get(endpoint) ?? cfg.defaultLockTimeoutSeconds;
 }

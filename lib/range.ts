@@ -1,4 +1,4 @@
-// Time ranges of the time-series pages (SPEC §8): the URL values, their spans and bucket sizes.
+// Time ranges of the time-series pages (docs/api.md): the URL values, their spans and bucket sizes.
 import { z } from "zod";
 
 export const RANGES = ["15m", "1h", "6h", "24h", "7d", "30d", "90d"] as const;

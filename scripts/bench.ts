@@ -13,7 +13,7 @@ import type { Pool } from "pg";
 import { config } from "../lib/config";
 import { startEmbeddedPostgres } from "../lib/embedded-postgres";
 import { migrate } from "../lib/migrate";
-import { createPool } from "../lib/pg-pool";
+import { createPool } from "../lib/db/pool";
 import { collectBatch } from "../lib/rollups/collect-batch";
 import { contractStatements } from "../lib/schema/contract";
 import { searchIndexStatements } from "../lib/schema/search";

@@ -7,7 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Pool } from "pg";
-import { createPool } from "../lib/pg-pool";
+import { createPool } from "../lib/db/pool";
 import { config } from "../lib/config";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../lib/embedded-postgres";
 import { migrate } from "../lib/migrate";

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { createPool } from "../lib/pg-pool";
+import { createPool } from "../lib/db/pool";
 
 const root = path.join(import.meta.dirname, "..");
 const { values } = parseArgs({

@@ -1,13 +1,11 @@
+import { readContext } from "@/lib/db/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { config } from "@/lib/config";
-import { getPool } from "@/lib/db";
 import { log } from "@/lib/log";
 import { overviewQuery } from "@/lib/queries/overview";
 import { makeQueryClient } from "@/lib/queries/query-client";
 import { getSharedOverview } from "@/lib/store/overview";
-import { tableNames } from "@/lib/tables";
 import { OverviewClient } from "./client";
 import { parseOverviewParams, type RawSearchParams } from "./search-params";
 
@@ -25,7 +23,7 @@ export default async function OverviewPage({
   // Without an identity (auth configured, none presented) nothing is prefetched; the API says why.
   if (viewer.identity) {
     try {
-      const data = await getSharedOverview(getPool(), tableNames(), config(), params.range);
+      const data = await getSharedOverview(readContext(), params.range);
       queryClient.setQueryData(overviewQuery(params.range).queryKey, data);
     } catch (err) {
       // The page still renders: the client retries and shows the database banner.

@@ -1,22 +1,19 @@
-// Revealing a stored response (SPEC §4.3): operators only, and never without its audit row —
+// Revealing a stored response (docs/operations.md, "Tracing one key"): operators only, and never without its audit row —
 // both in one transaction, so a body is never shown unaudited.
 import "server-only";
-import type { Pool } from "pg";
-import type { Config } from "../config";
+import type { WriteContext } from "../db/context";
 import { assertOperator } from "../auth/authorize";
 import type { Identity } from "../auth/identity";
 import { ApiError } from "../http/errors";
-import { inTransaction } from "../pg-pool";
-import type { TableNames } from "../tables";
+import { inTransaction } from "../db/pool";
 
 export type RevealedResponse = { responseCode: number | null; body: unknown; auditId: string };
 
 export async function revealResponse(
-  pool: Pool,
-  t: TableNames,
-  cfg: Config,
+  ctx: WriteContext,
   input: { id: string; reason: string; actor: Identity | null },
 ): Promise<RevealedResponse> {
+  const { db: pool, tables: t, config: cfg } = ctx;
   const actor = input.actor;
   assertOperator(actor, cfg.auth);
   return inTransaction(pool, async (c) => {

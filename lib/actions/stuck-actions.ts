@@ -1,9 +1,10 @@
-// Release and fail (SPEC §4.2, §6): a conditional update that only touches a key still stuck at
+// Release and fail (docs/operations.md): a conditional update that only touches a key still stuck at
 // that instant on the database clock, written in one statement with its event row and its audit
 // row, so that a change never exists without its audit row or the other way round.
 import "server-only";
+import type { WriteContext } from "../db/context";
 import { randomUUID } from "node:crypto";
-import type { Pool, PoolClient } from "pg";
+import type { PoolClient } from "pg";
 import type { Config } from "../config";
 import { assertOperator } from "../auth/authorize";
 import type { Identity } from "../auth/identity";
@@ -16,7 +17,7 @@ import {
   type KeyState,
 } from "../api-types/actions";
 import { ApiError } from "../http/errors";
-import { inTransaction } from "../pg-pool";
+import { inTransaction } from "../db/pool";
 import type { TableNames } from "../tables";
 import { lockTimeoutParams } from "../store/lock-timeouts";
 import { countStuckKeys, filterParams, stuckFrom, whereStuck } from "../store/stuck";
@@ -134,11 +135,10 @@ async function runChange(
 
 /** Release or fail one key. 404 when it does not exist, 409 not_stuck when it is no longer stuck. */
 export async function actOnKey(
-  pool: Pool,
-  t: TableNames,
-  cfg: Config,
+  ctx: WriteContext,
   input: ActionInput & { id: string },
 ): Promise<KeyActionResult> {
+  const { db: pool, tables: t, config: cfg } = ctx;
   const actor = input.actor;
   assertOperator(actor, cfg.auth);
   return inTransaction(pool, async (c) => {
@@ -185,11 +185,10 @@ export async function actOnKey(
  * never more than the operator confirmed (`confirmedCount`, required from browser sessions).
  */
 export async function actOnStuckKeys(
-  pool: Pool,
-  t: TableNames,
-  cfg: Config,
+  ctx: WriteContext,
   input: ActionInput & { filter: BulkFilter; dryRun: boolean; confirmedCount?: number },
 ): Promise<BulkResult> {
+  const { db: pool, tables: t, config: cfg } = ctx;
   const actor = input.actor;
   assertOperator(actor, cfg.auth);
   const confirmed = input.confirmedCount;
@@ -202,7 +201,7 @@ export async function actOnStuckKeys(
   }
   const base = { action: input.action, dryRun: input.dryRun, cap: BULK_CAP };
   if (input.dryRun) {
-    const matched = await countStuckKeys(pool, t, cfg, input.filter);
+    const matched = await countStuckKeys(ctx, input.filter);
     return {
       ...base,
       matched,
@@ -214,7 +213,7 @@ export async function actOnStuckKeys(
   }
   const batchId = randomUUID();
   return inTransaction(pool, async (c) => {
-    const matched = await countStuckKeys(c, t, cfg, input.filter);
+    const matched = await countStuckKeys({ ...ctx, db: c }, input.filter);
     const wouldChange = Math.min(matched, BULK_CAP);
     if (confirmed !== undefined && wouldChange > confirmed) {
       throw new ApiError(

@@ -1,4 +1,4 @@
-// JSON shapes of the release/fail actions and the audit log (SPEC §8).
+// JSON shapes of the release/fail actions and the audit log (docs/api.md).
 export type KeyAction = "release" | "fail";
 
 export const BULK_CAP = 1000;

@@ -1,4 +1,4 @@
-// JSON shapes of GET /api/v1/clients and /api/v1/clients/{scope} (SPEC §4.4, §8).
+// JSON shapes of GET /api/v1/clients and /api/v1/clients/{scope} (docs/api.md, "Pages").
 export const CLIENT_RANGES = ["24h", "7d", "30d", "90d"] as const;
 export type ClientRange = (typeof CLIENT_RANGES)[number];
 
@@ -34,7 +34,7 @@ export type ClientCounts = {
   requests: number;
   /** intents whose first request fell in the range */
   keys: number;
-  /** requests ÷ keys (SPEC §3: 1.00 = no retries); null without a key first seen in the range */
+  /** requests ÷ keys (docs/store-contract.md, "How the numbers are computed"); null without a key first seen in the range */
   retriesPerKey: number | null;
   replayed: number;
   reclaimed: number;

@@ -1,4 +1,4 @@
-// JSON shapes of key search and the key lifecycle (SPEC §8).
+// JSON shapes of key search and the key lifecycle (docs/api.md).
 import type { AuditEntry } from "./actions";
 
 export const KEY_STATUSES = ["in_progress", "completed", "failed", "purged"] as const;

@@ -1,4 +1,4 @@
-// JSON shape of GET /api/v1/overview (SPEC §8), shared by the route and the page.
+// JSON shape of GET /api/v1/overview (docs/api.md), shared by the route and the page.
 import type { Range } from "../range";
 
 export type OutcomeCounts = {
@@ -39,7 +39,7 @@ export type Overview = {
   /** start of the first rollup bucket counted (windows are aligned to bucket boundaries) */
   from: string;
   collector: CollectorStatus;
-  /** Requests = claimed + reclaimed + replayed + conflict + mismatch (SPEC §3) */
+  /** Requests = claimed + reclaimed + replayed + conflict + mismatch (docs/store-contract.md, "How the numbers are computed") */
   requests: number;
   requestsPerMinute: number;
   replayed: number;

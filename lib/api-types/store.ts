@@ -1,4 +1,4 @@
-// JSON shape of GET /api/v1/store (SPEC §3 "store growth", "TTL advisor", §4.6, §8).
+// JSON shape of GET /api/v1/store (docs/store-contract.md: "store growth", "TTL advisor", §4.6, §8).
 export const STORE_RANGES = ["7d", "30d", "90d"] as const;
 export type StoreRange = (typeof STORE_RANGES)[number];
 export const STORE_DAYS: Record<StoreRange, number> = { "7d": 7, "30d": 30, "90d": 90 };

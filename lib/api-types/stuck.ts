@@ -1,4 +1,4 @@
-// JSON shape of GET /api/v1/stuck (SPEC §8), shared by the route and the page.
+// JSON shape of GET /api/v1/stuck (docs/api.md), shared by the route and the page.
 export type StuckKey = {
   id: string;
   scope: string;

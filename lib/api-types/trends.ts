@@ -1,4 +1,4 @@
-// JSON shape of GET /api/v1/trends (SPEC §8): daily numbers for the executive view.
+// JSON shape of GET /api/v1/trends (docs/api.md): daily numbers for the executive view.
 export const TREND_RANGES = ["7d", "30d", "90d"] as const;
 export type TrendRange = (typeof TREND_RANGES)[number];
 export const TREND_DAYS: Record<TrendRange, number> = { "7d": 7, "30d": 30, "90d": 90 };

@@ -1,4 +1,4 @@
-// Who may do what (SPEC §6), from the environment: trusted-proxy identity headers, bearer tokens
+// Who may do what (docs/operations.md), from the environment: trusted-proxy identity headers, bearer tokens
 // for automation, the demo's anonymous access, and the global read-only switch.
 import { BlockList, isIP } from "node:net";
 import { z } from "zod";
@@ -162,7 +162,7 @@ export function parseAuthConfig(
   const proxyAddressesConfigured = list(e.IDEMSCOPE_AUTH_PROXY_ADDRESSES).length > 0;
   const proxyConfigured = proxyAddressesConfigured || e.IDEMSCOPE_AUTH_PROXY_SECRET !== undefined;
   const authConfigured = proxyConfigured || tokens.length > 0;
-  // No auth outside the demo means a read-only dashboard for everyone (SPEC §6); with auth
+  // No auth outside the demo means a read-only dashboard for everyone (docs/operations.md); with auth
   // configured, requests without an identity are refused unless anonymous access is asked for.
   const anonymous =
     e.IDEMSCOPE_ANONYMOUS_ROLE === ""

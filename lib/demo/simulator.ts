@@ -1,4 +1,4 @@
-// Simulated clients driving the demo API with the faults of the real world (SPEC §5): dropped
+// Simulated clients driving the demo API with the faults of the real world (docs/store-contract.md, "What the reference writer guarantees"): dropped
 // responses retried with backoff, double submits, crashed workers, reused keys with another
 // payload, late retries after expiry, slow external calls that get reclaimed, a retry storm.
 import { randomBytes } from "node:crypto";

@@ -3,7 +3,7 @@
 import { ZodError } from "zod";
 import { ConfigError } from "../config";
 import { log } from "../log";
-import { PoolBusyError } from "../pg-pool";
+import { PoolBusyError } from "../db/pool";
 
 export class ApiError extends Error {
   constructor(

@@ -4,9 +4,7 @@ import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { actOnKey } from "../actions/stuck-actions";
 import type { KeyAction } from "../api-types/actions";
-import { config } from "../config";
-import { getWritePool } from "../db";
-import { tableNames } from "../tables";
+import { writeContext } from "../db/context";
 import { keyActionBody, parseKeyId } from "./action-schemas";
 import { mutationRoute } from "./mutation-route";
 
@@ -17,7 +15,7 @@ export function keyActionRoute(action: KeyAction) {
     keyActionBody,
     async ({ ctx, actor, body }) => {
       const { id } = await ctx.params;
-      const result = await actOnKey(getWritePool(), tableNames(), config(), {
+      const result = await actOnKey(writeContext(), {
         action,
         id: parseKeyId(id),
         reason: body.reason,

@@ -1,4 +1,4 @@
-// How an intent came to succeed twice, read from its events (SPEC §3 "duplicate success"): lock
+// How an intent came to succeed twice, read from its events (docs/store-contract.md: "duplicate success"): lock
 // reclaim while the first worker still ran, an operator's release, expiry followed by a late
 // retry, or two writers racing without any of those. Pure: the events in, words out.
 import type { DuplicateExplanation, LifecycleEvent } from "../api-types/keys";

@@ -5,10 +5,10 @@
 import "server-only";
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from "prom-client";
 import { config } from "../config";
-import { getPool, poolCheckouts } from "../db";
+import { readContext } from "../db/context";
+import { poolCheckouts } from "../db/pools";
 import { localCollector } from "../rollups/start";
 import { sharedCacheSize, sharedQuery } from "../store/shared-cache";
-import { tableNames } from "../tables";
 import { STORE_FAMILIES, type MetricFamily } from "./store-metrics";
 import { readStoreSnapshot, type StoreSnapshot } from "./store-snapshot";
 
@@ -24,7 +24,7 @@ const SNAPSHOT_TTL_MS = 1000;
 function readSnapshot(): Promise<StoreSnapshot> {
   const cfg = config();
   return sharedQuery("metrics:store-snapshot", Math.min(SNAPSHOT_TTL_MS, cfg.cacheTtlMs), () =>
-    readStoreSnapshot(getPool(), tableNames(cfg), cfg),
+    readStoreSnapshot(readContext()),
   );
 }
 

@@ -2,14 +2,13 @@
 // statement timeout: the all-time counters the collector keeps, stuck keys, table sizes from the
 // catalog, keys waiting for the purger and the collector's state. A few small index reads.
 import "server-only";
+import type { StoreContext } from "../db/context";
 import type { Pool } from "pg";
-import type { Config } from "../config";
-import { inTransaction } from "../pg-pool";
+import { inTransaction } from "../db/pool";
 import { readStoreSize } from "../rollups/size-sampler";
 import { readCollectorState, type CollectorState } from "../store/collector-status";
 import { EXPIRED_COUNT_CAP, readExpiredKeys } from "../store/store-report";
 import { stuckKeysByEndpoint } from "../store/stuck";
-import type { TableNames } from "../tables";
 
 export type CounterRow = { family: string; endpoint: string; outcome: string; value: number };
 
@@ -27,24 +26,22 @@ export type StoreSnapshot = {
   endpoints: string[];
 };
 
-export async function readStoreSnapshot(
-  pool: Pool,
-  t: TableNames,
-  cfg: Config,
-): Promise<StoreSnapshot> {
+export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreSnapshot> {
+  const { tables: t, config: cfg } = ctx;
   return inTransaction(
-    pool,
+    ctx.db,
     async (c) => {
+      const tx = { ...ctx, db: c };
       await c.query(`SELECT set_config('statement_timeout', $1, true)`, [
         String(cfg.metricsTimeoutMs),
       ]);
       const totals = await c.query<CounterRow>(
         `SELECT family, endpoint, outcome, value FROM ${t.ownTable("metric_totals")}`,
       );
-      const stuck = await stuckKeysByEndpoint(c, t, cfg);
+      const stuck = await stuckKeysByEndpoint(tx);
       const tables = await readStoreSize(c, t, { keys: cfg.keysTable, events: cfg.eventsTable });
-      const expired = await readExpiredKeys(c, t);
-      const collector = await readCollectorState(c, t);
+      const expired = await readExpiredKeys(tx);
+      const collector = await readCollectorState(tx);
       const endpoints = new Set([
         ...totals.rows.map((r) => r.endpoint),
         ...stuck.map((s) => s.endpoint),

@@ -3,7 +3,7 @@
 // thousand rows instead of millions of bucket rows) and the clients in a retry storm now.
 import type { Pool } from "pg";
 import { CLIENT_RANGES, type ClientRange } from "../api-types/clients";
-import { inTransaction } from "../pg-pool";
+import { inTransaction } from "../db/pool";
 import type { TableNames } from "../tables";
 
 /** How stale each range's totals may get before the collector counts them again. */

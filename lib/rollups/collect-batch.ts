@@ -2,7 +2,7 @@
 // any earlier gaps that became visible, folds them into every rollup, and moves the watermark,
 // all in one transaction (a crash mid-batch rolls everything back; nothing is counted twice).
 import type { Pool, PoolClient } from "pg";
-import { inTransaction } from "../pg-pool";
+import { inTransaction } from "../db/pool";
 import type { TableNames } from "../tables";
 import { foldMetricTotals } from "./fold-metric-totals";
 import { LATENCY_BOUNDS_MS, RETRY_DELAY_BOUNDS_S } from "./histograms";

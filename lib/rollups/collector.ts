@@ -6,7 +6,7 @@ import { hostname } from "node:os";
 import type { Pool } from "pg";
 import type { Config } from "../config";
 import { log } from "../log";
-import { createPool } from "../pg-pool";
+import { createPool } from "../db/pool";
 import { tableNamesFor, type TableNames } from "../tables";
 import { refreshClientSnapshots } from "./client-totals";
 import { collectBatch } from "./collect-batch";
@@ -63,7 +63,7 @@ export function startCollector(o: CollectorOptions): Collector {
     return leadership !== null;
   }
 
-  // A store without the events table has nothing to fold (SPEC §2); checked once a minute.
+  // A store without the events table has nothing to fold (docs/store-contract.md); checked once a minute.
   let eventsChecked = { at: 0, exists: true };
   async function eventsTableExists(): Promise<boolean> {
     if (Date.now() - eventsChecked.at < 60_000) return eventsChecked.exists;

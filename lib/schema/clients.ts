@@ -1,4 +1,4 @@
-// Clients page (SPEC §4.4): per-client rollups lean enough for thousands of clients.
+// Clients page (docs/api.md, "Pages"): per-client rollups lean enough for thousands of clients.
 // rollup_clients gains "keys" (intents first seen in the bucket, for retries per key), a
 // minute resolution (endpoint '*', kept a few hours: retry-storm detection) and day rows per
 // client over all endpoints ('*'). The collector keeps a snapshot of every client's totals per

@@ -1,4 +1,4 @@
-// DDL of the store contract (SPEC §2), as statements for any table names: the migration applies
+// DDL of the store contract (docs/store-contract.md), as statements for any table names: the migration applies
 // them to the configured tables, tests to a schema of their own.
 import { escapeIdentifier } from "pg";
 import type { TableNames } from "../tables";

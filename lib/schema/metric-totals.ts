@@ -1,4 +1,4 @@
-// Prometheus counters (SPEC §4.8) kept as all-time totals that the collector adds to in the same
+// Prometheus counters (docs/metrics.md) kept as all-time totals that the collector adds to in the same
 // transaction as the rollups: /api/metrics reads a few hundred rows, the values survive restarts
 // and agree between replicas, and retention never makes them go down.
 import { LATENCY_BOUNDS_MS } from "../rollups/histograms";

@@ -1,4 +1,4 @@
-// Indexes for key search (SPEC §4.3, issue #5). On the store: a byte-order ("C") index on the key
+// Indexes for key search (docs/operations.md, "Tracing one key"). On the store: a byte-order ("C") index on the key
 // serves exact and prefix lookups (LIKE 'abc%' needs C ordering to use an index) and lists in
 // key order; created_at serves "recent keys" searches; the events one finds purged keys.
 // On idemscope's own intents memory: the duplicate successes to look at first.

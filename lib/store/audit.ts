@@ -1,9 +1,8 @@
 // The audit log of operator actions, newest first, filtered by actor and key, keyset-paginated.
 import "server-only";
-import type { Pool } from "pg";
+import type { StoreContext } from "../db/context";
 import type { AuditEntry, AuditPage } from "../api-types/actions";
 import { encodeCursor } from "../http/cursor";
-import type { TableNames } from "../tables";
 
 export type AuditFilter = {
   actor?: string;
@@ -20,11 +19,11 @@ export type AuditCursor = { at: string; id: string };
 type Row = Omit<AuditEntry, "at"> & { at: Date; cursorAt: string };
 
 export async function listAudit(
-  db: Pool,
-  t: TableNames,
+  ctx: StoreContext,
   filter: AuditFilter,
   page: { limit: number; cursor?: AuditCursor },
 ): Promise<AuditPage> {
+  const { db, tables: t } = ctx;
   const r = await db.query<Row>(
     `SELECT id::text, at, actor, actor_role AS "actorRole", auth_method AS "authMethod", action,
             key_id::text AS "keyId", scope, endpoint, key, reason, before, after,

@@ -1,13 +1,13 @@
 // What the configured store offers: a store without the events table still works, and the
-// panels that need events say so (SPEC §2).
+// panels that need events say so (docs/store-contract.md).
 import "server-only";
-import type { Pool } from "pg";
+import type { StoreContext } from "../db/context";
 import type { TableNames } from "../tables";
 import { sharedQuery } from "./shared-cache";
 
 export type StoreCapabilities = { eventsTable: boolean };
 
-export function storeCapabilities(db: Pool, t: TableNames): Promise<StoreCapabilities> {
+export function storeCapabilities({ db, tables: t }: StoreContext): Promise<StoreCapabilities> {
   return sharedQuery(`capabilities:${t.events}`, 30_000, async () => {
     const r = await db.query<{ events: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS events`, [
       t.events,

@@ -1,8 +1,7 @@
 // Retries-per-key sparklines for one page of the Clients list.
 import "server-only";
-import type { Pool } from "pg";
+import type { StoreContext } from "../db/context";
 import type { ClientRange } from "../api-types/clients";
-import type { TableNames } from "../tables";
 
 /**
  * Sparkline points per range: hourly for a day, daily beyond (90 d: 3-day bins). Day rows for a
@@ -17,13 +16,13 @@ export const SPARK: Record<ClientRange, { res: "hour" | "day"; step: number }> =
 
 /** Retries per key per sparkline bucket for the clients of one page (epoch seconds: no Dates). */
 export async function sparklines(
-  db: Pool,
-  t: TableNames,
+  ctx: StoreContext,
   scopes: string[],
   res: "hour" | "day",
   from: string,
   step: number,
 ): Promise<{ buckets: string[]; lines: Map<string, (number | null)[]> }> {
+  const { db, tables: t } = ctx;
   const [grid, rows] = await Promise.all([
     db.query<{ t: number }>(
       `SELECT extract(epoch FROM g)::float8 AS t

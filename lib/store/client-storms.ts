@@ -1,8 +1,7 @@
 // Clients in a retry storm now, from the collector's storm table, with their explanation.
 import "server-only";
-import type { Pool } from "pg";
+import type { StoreContext } from "../db/context";
 import type { ClientStorm } from "../api-types/clients";
-import type { TableNames } from "../tables";
 
 type StormRow = {
   scope: string;
@@ -31,11 +30,8 @@ function stormOf(r: StormRow): ClientStorm {
   };
 }
 
-export async function listStorms(
-  db: Pool,
-  t: TableNames,
-  scopes?: string[],
-): Promise<ClientStorm[]> {
+export async function listStorms(ctx: StoreContext, scopes?: string[]): Promise<ClientStorm[]> {
+  const { db, tables: t } = ctx;
   const r = await db.query<StormRow>(
     `SELECT scope, since, factor, current_rate AS "currentRate", baseline_rate AS "baselineRate",
             window_requests::float8 AS "windowRequests", window_minutes AS "windowMinutes"

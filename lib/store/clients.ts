@@ -1,8 +1,8 @@
-// Clients (SPEC §3 "retries per client", §4.4): every client's totals over a range, sortable and
+// Clients (docs/store-contract.md: "retries per client", §4.4): every client's totals over a range, sortable and
 // keyset-paginated, from the collector's snapshot (lib/rollups/client-totals.ts); sparklines for
 // the page shown; retry storms; one client's history and endpoints from its rollup rows.
 import "server-only";
-import type { Pool } from "pg";
+import type { Queryable, StoreContext } from "../db/context";
 import { z } from "zod";
 import type {
   ClientCounts,
@@ -67,7 +67,7 @@ function countsOf(r: CountsRow): ClientCounts {
 }
 
 /** Bucket starts from `from` to the current bucket, on the database clock. */
-async function bucketsFrom(db: Pool, from: string, res: "hour" | "day"): Promise<string[]> {
+async function bucketsFrom(db: Queryable, from: string, res: "hour" | "day"): Promise<string[]> {
   const r = await db.query<{ t: Date }>(
     `SELECT generate_series(date_trunc($2, $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
                             date_trunc($2, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
@@ -80,7 +80,7 @@ async function bucketsFrom(db: Pool, from: string, res: "hour" | "day"): Promise
 type SeriesRow = CountsRow & { scope: string; bucket: Date };
 
 async function seriesRows(
-  db: Pool,
+  db: Queryable,
   t: TableNames,
   scopes: string[],
   res: "hour" | "day",
@@ -104,10 +104,10 @@ export type ClientListQuery = {
 };
 
 export async function listClients(
-  db: Pool,
-  t: TableNames,
+  ctx: StoreContext,
   q: ClientListQuery,
 ): Promise<Omit<ClientList, "unavailable">> {
+  const { db, tables: t } = ctx;
   const r = t.ownTable;
   const after = q.cursor ? decodeCursor(q.cursor, cursorSchema) : null;
   const cmp = q.dir === "desc" ? "<" : ">";
@@ -126,7 +126,7 @@ export async function listClients(
         LIMIT $4`,
       [q.range, after?.[0] ?? null, after?.[1] ?? null, q.limit + 1],
     ),
-    listStorms(db, t),
+    listStorms(ctx),
   ]);
   const s = state.rows[0];
   const rows = page.rows.slice(0, q.limit);
@@ -135,8 +135,7 @@ export async function listClients(
   const spark =
     from && rows.length
       ? await sparklines(
-          db,
-          t,
+          ctx,
           rows.map((x) => x.scope),
           SPARK[q.range].res,
           from,
@@ -169,11 +168,11 @@ export async function listClients(
 
 /** One client over a range; null when nothing of it is recorded at all. */
 export async function getClientDetail(
-  db: Pool,
-  t: TableNames,
+  ctx: StoreContext,
   scope: string,
   range: ClientRange,
 ): Promise<ClientDetail | null> {
+  const { db, tables: t } = ctx;
   const r = t.ownTable;
   const known = await db.query(`SELECT 1 FROM ${r("rollup_clients")} WHERE scope = $1 LIMIT 1`, [
     scope,
@@ -202,7 +201,7 @@ export async function getClientDetail(
           AND bucket >= now() - interval '7 days' AND bucket < now() - interval '1 hour'`,
       [scope],
     ),
-    listStorms(db, t, [scope]),
+    listStorms(ctx, [scope]),
   ]);
   const byBucket = new Map(rows.map((x) => [x.bucket.toISOString(), x]));
   const zero: CountsRow = {

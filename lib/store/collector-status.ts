@@ -1,9 +1,8 @@
 // The collector's state as the dashboard (lag, leader, errors) and /api/metrics (plus its
 // heartbeat and batch count) show it.
 import "server-only";
-import type { Pool, PoolClient } from "pg";
+import type { StoreContext } from "../db/context";
 import type { CollectorStatus } from "../api-types/overview";
-import type { TableNames } from "../tables";
 
 export type CollectorState = CollectorStatus & {
   /** Unix seconds of the last batch; null before the first */
@@ -11,10 +10,8 @@ export type CollectorState = CollectorStatus & {
   batchesTotal: number;
 };
 
-export async function readCollectorState(
-  db: Pool | PoolClient,
-  t: TableNames,
-): Promise<CollectorState> {
+export async function readCollectorState(ctx: StoreContext): Promise<CollectorState> {
+  const { db, tables: t } = ctx;
   const r = await db.query<CollectorState>(
     `SELECT extract(epoch FROM now() - last_caught_up_at)::float8 AS "lagSeconds", leader,
             extract(epoch FROM last_run_at)::float8 AS "lastRunAt",
@@ -37,11 +34,11 @@ export async function readCollectorState(
   );
 }
 
-export async function getCollectorStatus(db: Pool, t: TableNames): Promise<CollectorStatus> {
+export async function getCollectorStatus(ctx: StoreContext): Promise<CollectorStatus> {
   const {
     lastRunAt: _lastRunAt,
     batchesTotal: _batches,
     ...status
-  } = await readCollectorState(db, t);
+  } = await readCollectorState(ctx);
   return status;
 }

@@ -1,15 +1,14 @@
 // The most recent intents that succeeded more than once, from the collector's per-intent memory
 // (a partial index keeps this a short read however large that memory is).
 import "server-only";
-import type { Pool } from "pg";
+import type { StoreContext } from "../db/context";
 import type { RecentDuplicate } from "../api-types/keys";
-import type { TableNames } from "../tables";
 
 export async function listRecentDuplicates(
-  db: Pool,
-  t: TableNames,
+  ctx: StoreContext,
   limit = 20,
 ): Promise<RecentDuplicate[]> {
+  const { db, tables: t } = ctx;
   const r = await db.query<Omit<RecentDuplicate, "firstRequestAt"> & { firstRequestAt: Date }>(
     `SELECT scope, endpoint, key, successes, first_request_at AS "firstRequestAt"
        FROM ${t.ownTable("intents")}

@@ -3,11 +3,9 @@
 // body has little entropy; an unkeyed SHA-256 of it was brute-forced in seconds). Equal inputs
 // still give equal fingerprints, which is all the mismatch comparison needs.
 import "server-only";
+import type { StoreContext } from "../db/context";
 import { createHmac, randomBytes } from "node:crypto";
-import type { Pool } from "pg";
-import type { Config } from "../config";
 import { log } from "../log";
-import type { TableNames } from "../tables";
 
 const FINGERPRINT_HEX = 16;
 
@@ -19,7 +17,8 @@ const cache =
 ).idemscopeFingerprintKeys = cache;
 
 /** The key: IDEMSCOPE_FINGERPRINT_KEY, else the one the migration stored in idemscope's schema. */
-export async function fingerprintKey(db: Pool, t: TableNames, cfg: Config): Promise<string> {
+export async function fingerprintKey(ctx: StoreContext): Promise<string> {
+  const { db, tables: t, config: cfg } = ctx;
   if (cfg.fingerprintKey) return cfg.fingerprintKey;
   const known = cache.get(t.own);
   if (known) return known;

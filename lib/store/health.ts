@@ -1,9 +1,9 @@
 // Readiness: does the database answer, and how fast.
 import "server-only";
-import type { Pool } from "pg";
+import type { Queryable } from "../db/context";
 
 export async function pingDatabase(
-  db: Pool,
+  db: Queryable,
 ): Promise<{ up: boolean; latencyMs: number; error?: string }> {
   const start = performance.now();
   try {

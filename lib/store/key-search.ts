@@ -1,8 +1,8 @@
-// Key search (SPEC §4.3): by key (exact or prefix: "key mode", in byte order, purged intents
+// Key search (docs/operations.md, "Tracing one key"): by key (exact or prefix: "key mode", in byte order, purged intents
 // found through their events) or by client/endpoint/status/time alone ("recent mode", newest
 // first, live rows). Every user string is matched literally: LIKE wildcards are escaped.
 import "server-only";
-import type { Pool } from "pg";
+import type { Queryable, StoreContext } from "../db/context";
 import type { KeySearchItem, KeySearchPage, KeyStatus } from "../api-types/keys";
 import { encodeCursor } from "../http/cursor";
 import type { TableNames } from "../tables";
@@ -119,7 +119,7 @@ function keyModeSql(t: TableNames): string {
 }
 
 async function searchByKey(
-  db: Pool,
+  db: Queryable,
   t: TableNames,
   q: KeySearch,
   limit: number,
@@ -164,7 +164,7 @@ async function searchByKey(
 }
 
 async function searchRecent(
-  db: Pool,
+  db: Queryable,
   t: TableNames,
   q: KeySearch,
   limit: number,
@@ -210,11 +210,11 @@ export function isKeyMode(q: KeySearch): boolean {
 }
 
 export async function searchKeys(
-  db: Pool,
-  t: TableNames,
+  ctx: StoreContext,
   q: KeySearch,
   page: { limit: number; cursor?: KeySearchCursor },
 ): Promise<KeySearchPage> {
+  const { db, tables: t } = ctx;
   if (isKeyMode(q)) {
     return searchByKey(db, t, q, page.limit, page.cursor?.m === "k" ? page.cursor : undefined);
   }

@@ -1,9 +1,9 @@
-// One intent's whole story (SPEC §4.3): its row (if still there), every event in time order,
+// One intent's whole story (docs/operations.md, "Tracing one key"): its row (if still there), every event in time order,
 // the operator actions on it, and why it succeeded twice if it did. Works from events alone
 // for a purged key. The stored response body never leaves here, and what viewers see of it and of
 // the request is keyed (lib/store/fingerprints.ts): a rounded size and an HMAC, never a plain hash.
 import "server-only";
-import type { Pool } from "pg";
+import type { Queryable, StoreContext } from "../db/context";
 import type { Config } from "../config";
 import { lockTimeoutSeconds } from "../config";
 import type { AuditEntry } from "../api-types/actions";
@@ -57,7 +57,7 @@ function toKey(r: KeyRow, cfg: Config, fpKey: string): LifecycleKey {
   };
 }
 
-async function findKey(db: Pool, t: TableNames, ref: IntentRef): Promise<KeyRow | null> {
+async function findKey(db: Queryable, t: TableNames, ref: IntentRef): Promise<KeyRow | null> {
   const r =
     "id" in ref
       ? await db.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM ${t.keys} k WHERE k.id = $1`, [ref.id])
@@ -69,7 +69,7 @@ async function findKey(db: Pool, t: TableNames, ref: IntentRef): Promise<KeyRow 
 }
 
 /** A purged key's intent, from any event that carried its id. */
-async function intentOfPurgedId(db: Pool, t: TableNames, id: string): Promise<Intent | null> {
+async function intentOfPurgedId(db: Queryable, t: TableNames, id: string): Promise<Intent | null> {
   const r = await db.query<Intent>(
     `SELECT scope, endpoint, key FROM ${t.events} WHERE key_id = $1 LIMIT 1`,
     [id],
@@ -78,7 +78,7 @@ async function intentOfPurgedId(db: Pool, t: TableNames, id: string): Promise<In
 }
 
 async function listEvents(
-  db: Pool,
+  db: Queryable,
   t: TableNames,
   intent: Intent,
   traceTemplate: string | undefined,
@@ -105,7 +105,11 @@ async function listEvents(
   return { events, truncated: r.rows.length > MAX_LIFECYCLE_EVENTS };
 }
 
-async function listIntentAudit(db: Pool, t: TableNames, intent: Intent): Promise<AuditEntry[]> {
+async function listIntentAudit(
+  db: Queryable,
+  t: TableNames,
+  intent: Intent,
+): Promise<AuditEntry[]> {
   const r = await db.query<Omit<AuditEntry, "at"> & { at: Date }>(
     `SELECT id::text, at, actor, actor_role AS "actorRole", auth_method AS "authMethod", action,
             key_id::text AS "keyId", scope, endpoint, key, reason, before, after, batch_id::text AS "batchId"
@@ -118,13 +122,9 @@ async function listIntentAudit(db: Pool, t: TableNames, intent: Intent): Promise
   return r.rows.map((a) => ({ ...a, at: a.at.toISOString() }));
 }
 
-export async function getKeyLifecycle(
-  db: Pool,
-  t: TableNames,
-  cfg: Config,
-  ref: IntentRef,
-): Promise<KeyLifecycle> {
-  const [row, fpKey] = await Promise.all([findKey(db, t, ref), fingerprintKey(db, t, cfg)]);
+export async function getKeyLifecycle(ctx: StoreContext, ref: IntentRef): Promise<KeyLifecycle> {
+  const { db, tables: t, config: cfg } = ctx;
+  const [row, fpKey] = await Promise.all([findKey(db, t, ref), fingerprintKey(ctx)]);
   const intent: Intent | null = row
     ? { scope: row.scope, endpoint: row.endpoint, key: row.key }
     : "id" in ref

@@ -1,8 +1,7 @@
-// The Overview's numbers (SPEC §3), read from the rollups (never a scan of the events table)
+// The Overview's numbers (docs/store-contract.md, "How the numbers are computed"), read from the rollups (never a scan of the events table)
 // plus the stuck-key count from the keys table's partial index.
 import "server-only";
-import type { Pool } from "pg";
-import type { Config } from "../config";
+import type { Queryable, StoreContext } from "../db/context";
 import type {
   EndpointActivity,
   Overview,
@@ -58,7 +57,7 @@ function coveringParams(w: Window): [string, Date, Date] {
 
 type KindRow = { t: Date; endpoint: string; kind: RequestKind; n: number };
 
-async function listRequestCounts(db: Pool, t: TableNames, w: Window): Promise<KindRow[]> {
+async function listRequestCounts(db: Queryable, t: TableNames, w: Window): Promise<KindRow[]> {
   const r = await db.query<KindRow>(
     `SELECT date_bin(make_interval(secs => $3), bucket, timestamptz '2000-01-01') AS t, endpoint, kind, sum(events)::float8 AS n
        FROM ${t.ownTable("rollup_events")}
@@ -70,7 +69,7 @@ async function listRequestCounts(db: Pool, t: TableNames, w: Window): Promise<Ki
 }
 
 async function sumSuccesses(
-  db: Pool,
+  db: Queryable,
   t: TableNames,
   w: Window,
 ): Promise<{ first: number; dup: number }> {
@@ -83,7 +82,7 @@ async function sumSuccesses(
 }
 
 async function replayLatencyHistogram(
-  db: Pool,
+  db: Queryable,
   t: TableNames,
   w: Window,
 ): Promise<Map<number, number>> {
@@ -97,7 +96,7 @@ async function replayLatencyHistogram(
 
 /** Highest stuck count sampled per chart bucket; null where the collector took no sample. */
 async function listStuckSeries(
-  db: Pool,
+  db: Queryable,
   t: TableNames,
   w: Window,
   now: number,
@@ -188,22 +187,18 @@ function summarize(rows: KindRow[]) {
   return { totals, series: [...byBucket.values()], busiest };
 }
 
-export async function getOverview(
-  db: Pool,
-  t: TableNames,
-  cfg: Config,
-  range: Range,
-): Promise<Overview> {
+export async function getOverview(ctx: StoreContext, range: Range): Promise<Overview> {
+  const { db, tables: t } = ctx;
   const now = Date.now();
   const w = rangeWindow(range, now);
   // request counts and the collector's state make the page; the rest may time out alone
   const unavailable: OverviewUnavailable = {};
   const [rows, collector, successes, latency, stuckKeys, stuckSeries] = await Promise.all([
     listRequestCounts(db, t, w),
-    getCollectorStatus(db, t),
+    getCollectorStatus(ctx),
     optionalPanel(unavailable, "successes", sumSuccesses(db, t, w)),
     optionalPanel(unavailable, "replayLatency", replayLatencyHistogram(db, t, w)),
-    optionalPanel(unavailable, "stuckKeys", countStuckKeys(db, t, cfg)),
+    optionalPanel(unavailable, "stuckKeys", countStuckKeys(ctx)),
     optionalPanel(unavailable, "stuckSeries", listStuckSeries(db, t, w, now)),
   ]);
   const { totals, series, busiest } = summarize(rows);
@@ -245,11 +240,7 @@ export async function getOverview(
 }
 
 /** getOverview shared by every viewer of the same range within the cache TTL. */
-export function getSharedOverview(
-  db: Pool,
-  t: TableNames,
-  cfg: Config,
-  range: Range,
-): Promise<Overview> {
-  return sharedQuery(`overview:${range}`, cfg.cacheTtlMs, () => getOverview(db, t, cfg, range));
+export function getSharedOverview(ctx: StoreContext, range: Range): Promise<Overview> {
+  const { config: cfg } = ctx;
+  return sharedQuery(`overview:${range}`, cfg.cacheTtlMs, () => getOverview(ctx, range));
 }

@@ -1,8 +1,8 @@
-// The Store page (SPEC §3 "store growth", §4.6): size per table over time from the collector's
+// The Store page (docs/store-contract.md: "store growth", §4.6): size per table over time from the collector's
 // catalog samples (never counting), growth per day and the date the budget is reached, new and
 // purged keys per day, purger health from the expires_at index, and the TTL advisor.
 import "server-only";
-import type { Pool, PoolClient } from "pg";
+import type { Queryable, StoreContext } from "../db/context";
 import type { StoreGrowthSummary } from "../api-types/trends";
 import {
   STORE_DAYS,
@@ -13,7 +13,6 @@ import {
   type StoreReport,
   type StoreTable,
 } from "../api-types/store";
-import type { Config } from "../config";
 import { formatAge, formatBytes, formatCount } from "../format";
 import type { TableNames } from "../tables";
 import { noEventsTableMessage, storeCapabilities } from "./capabilities";
@@ -26,7 +25,7 @@ const sampleSecondsFor = (days: number) => (days <= 7 ? 3600 : days <= 30 ? 6 * 
 export const EXPIRED_COUNT_CAP = 100_000;
 
 async function sizeHistory(
-  db: Pool,
+  db: Queryable,
   t: TableNames,
   names: string[],
   days: number,
@@ -89,11 +88,11 @@ function growthOf(tables: StoreTable[]): StoreReport["growthPerDay"] {
 
 /** The Trends page's store summary: latest size per table and growth per day over `days`. */
 export async function storeGrowthSummary(
-  db: Pool,
-  t: TableNames,
+  ctx: StoreContext,
   names: string[],
   days: number,
 ): Promise<StoreGrowthSummary> {
+  const { db, tables: t } = ctx;
   const tables = await sizeHistory(db, t, names, days, sampleSecondsFor(days));
   const growth = growthOf(tables);
   return {
@@ -146,10 +145,10 @@ export function projectBudget(
 
 /** Keys past expires_at still in the table: counted up to `cap`, and the oldest one's age. */
 export async function readExpiredKeys(
-  db: Pool | PoolClient,
-  t: TableNames,
+  ctx: StoreContext,
   cap = EXPIRED_COUNT_CAP,
 ): Promise<{ n: number; oldest: Date | null; lag: number | null }> {
+  const { db, tables: t } = ctx;
   const r = await db.query<{ n: number; oldest: Date | null; lag: number | null }>(
     `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM ${t.keys} WHERE expires_at < now() LIMIT $1) x) AS n,
             o.oldest, extract(epoch FROM now() - o.oldest)::float8 AS lag
@@ -159,8 +158,8 @@ export async function readExpiredKeys(
   return r.rows[0] ?? { n: 0, oldest: null, lag: null };
 }
 
-async function purgerHealth(db: Pool, t: TableNames, graceSeconds: number): Promise<PurgerHealth> {
-  const row = await readExpiredKeys(db, t);
+async function purgerHealth(ctx: StoreContext, graceSeconds: number): Promise<PurgerHealth> {
+  const row = await readExpiredKeys(ctx);
   const capped = row.n > EXPIRED_COUNT_CAP;
   const n = Math.min(row.n, EXPIRED_COUNT_CAP);
   const behind = row.lag !== null && row.lag > graceSeconds;
@@ -182,7 +181,11 @@ async function purgerHealth(db: Pool, t: TableNames, graceSeconds: number): Prom
   };
 }
 
-async function createdExpired(db: Pool, t: TableNames, days: number): Promise<CreatedExpiredDay[]> {
+async function createdExpired(
+  db: Queryable,
+  t: TableNames,
+  days: number,
+): Promise<CreatedExpiredDay[]> {
   const r = await db.query<CreatedExpiredDay>(
     `SELECT to_char(d, 'YYYY-MM-DD') AS day,
             coalesce(sum(e.events) FILTER (WHERE e.kind = 'claimed'), 0)::float8 AS created,
@@ -197,20 +200,16 @@ async function createdExpired(db: Pool, t: TableNames, days: number): Promise<Cr
   return r.rows;
 }
 
-export async function getStoreReport(
-  db: Pool,
-  t: TableNames,
-  cfg: Config,
-  range: StoreRange,
-): Promise<StoreReport> {
+export async function getStoreReport(ctx: StoreContext, range: StoreRange): Promise<StoreReport> {
+  const { db, tables: t, config: cfg } = ctx;
   const days = STORE_DAYS[range];
   const step = SAMPLE_SECONDS[range];
-  const { eventsTable } = await storeCapabilities(db, t);
+  const { eventsTable } = await storeCapabilities(ctx);
   const [tables, purger, perDay, advice] = await Promise.all([
     sizeHistory(db, t, [cfg.keysTable, cfg.eventsTable], days, step),
-    purgerHealth(db, t, cfg.purgeGraceSeconds),
+    purgerHealth(ctx, cfg.purgeGraceSeconds),
     eventsTable ? createdExpired(db, t, days) : Promise.resolve(null),
-    eventsTable ? ttlAdvisor(db, t, cfg, days) : Promise.resolve([]),
+    eventsTable ? ttlAdvisor(ctx, days) : Promise.resolve([]),
   ]);
   const growthPerDay = growthOf(tables);
   const total = tables.reduce((s, x) => s + x.bytes, 0);

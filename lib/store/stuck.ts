@@ -1,7 +1,6 @@
-// Stuck and orphaned keys (SPEC §3), oldest first, with keyset pagination.
+// Stuck and orphaned keys (docs/store-contract.md, "How the numbers are computed"), oldest first, with keyset pagination.
 import "server-only";
-import type { Pool, PoolClient } from "pg";
-import type { Config } from "../config";
+import type { StoreContext } from "../db/context";
 import type { StuckKey, StuckKeysPage, StuckOrder } from "../api-types/stuck";
 import { encodeCursor } from "../http/cursor";
 import type { TableNames } from "../tables";
@@ -19,7 +18,7 @@ export type StuckCursor = { since: string; id: string };
 
 type Row = Omit<StuckKey, "lockedAt"> & { lockedAt: Date | null; since: string };
 
-// The stuck predicate (SPEC §3) for every reader and for the release/fail actions; $1–$3 are the
+// The stuck predicate (docs/store-contract.md, "How the numbers are computed") for every reader and for the release/fail actions; $1–$3 are the
 // lock timeouts (lockTimeoutParams), then four filter parameters from `first`.
 // status = 'in_progress' repeats the partial index's predicate exactly; the stuck condition and
 // the filters then only look at in-progress rows, a small set even in a large store.
@@ -42,12 +41,8 @@ export function stuckFrom(t: TableNames): string {
 }
 
 /** How many keys are stuck (or orphaned) now, optionally filtered: the Overview tile and the list's total. */
-export async function countStuckKeys(
-  db: Pool | PoolClient,
-  t: TableNames,
-  cfg: Config,
-  filter: StuckFilter = {},
-): Promise<number> {
+export async function countStuckKeys(ctx: StoreContext, filter: StuckFilter = {}): Promise<number> {
+  const { db, tables: t, config: cfg } = ctx;
   const r = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n ${stuckFrom(t)} WHERE ${whereStuck(4)}`,
     [...lockTimeoutParams(cfg), ...filterParams(filter)],
@@ -57,10 +52,9 @@ export async function countStuckKeys(
 
 /** Stuck (or orphaned) keys per endpoint and the oldest one's age: /api/metrics. */
 export async function stuckKeysByEndpoint(
-  db: Pool | PoolClient,
-  t: TableNames,
-  cfg: Config,
+  ctx: StoreContext,
 ): Promise<{ endpoint: string; stuck: number; oldestAgeSeconds: number }[]> {
+  const { db, tables: t, config: cfg } = ctx;
   const r = await db.query<{ endpoint: string; stuck: number; oldestAgeSeconds: number }>(
     `SELECT k.endpoint, count(*)::int AS stuck,
             extract(epoch FROM now() - min(coalesce(k.locked_at, k.updated_at)))::float8 AS "oldestAgeSeconds"
@@ -71,12 +65,11 @@ export async function stuckKeysByEndpoint(
 }
 
 export async function listStuckKeys(
-  db: Pool,
-  t: TableNames,
-  cfg: Config,
+  ctx: StoreContext,
   filter: StuckFilter,
   page: { limit: number; cursor?: StuckCursor; order?: StuckOrder },
 ): Promise<StuckKeysPage> {
+  const { db, tables: t, config: cfg } = ctx;
   // oldest first = earliest lock first; the cursor compares in the same direction
   const newest = page.order === "newest";
   const [cmp, dir] = newest ? ["<", "DESC"] : [">", "ASC"];
@@ -101,7 +94,7 @@ export async function listStuckKeys(
         page.limit + 1,
       ],
     ),
-    countStuckKeys(db, t, cfg, filter),
+    countStuckKeys(ctx, filter),
   ]);
   const more = rows.rows.length > page.limit;
   const items = rows.rows.slice(0, page.limit);

@@ -1,9 +1,9 @@
-// The executive view (SPEC §4.5): per day, requests, duplicates prevented, duplicate success
+// The executive view (docs/api.md, "Pages"): per day, requests, duplicates prevented, duplicate success
 // rate against its target, operator interventions; a verdict in one line; interventions per
 // month; store growth (as on the Store page). From day rollups, the audit log and size samples
 // only: no raw scans.
 import "server-only";
-import type { Pool } from "pg";
+import type { Queryable, StoreContext } from "../db/context";
 import { DUPLICATE_SUCCESS_TARGET } from "../api-types/overview";
 import {
   TREND_DAYS,
@@ -19,7 +19,7 @@ import { storeGrowthSummary } from "./store-report";
 
 const REQUEST_KINDS = ["claimed", "reclaimed", "replayed", "conflict", "mismatch"];
 
-async function listDays(db: Pool, t: TableNames, days: number): Promise<TrendDay[]> {
+async function listDays(db: Queryable, t: TableNames, days: number): Promise<TrendDay[]> {
   const r = t.ownTable;
   const rows = await db.query<Omit<TrendDay, "duplicateSuccessRate">>(
     `WITH d AS (
@@ -57,7 +57,7 @@ async function listDays(db: Pool, t: TableNames, days: number): Promise<TrendDay
 }
 
 async function worstEndpoint(
-  db: Pool,
+  db: Queryable,
   t: TableNames,
   day: string,
 ): Promise<{ endpoint: string; n: number } | null> {
@@ -70,7 +70,7 @@ async function worstEndpoint(
   return r.rows[0] ?? null;
 }
 
-async function listMonths(db: Pool, t: TableNames): Promise<TrendMonth[]> {
+async function listMonths(db: Queryable, t: TableNames): Promise<TrendMonth[]> {
   const r = await db.query<TrendMonth>(
     `SELECT to_char(m, 'YYYY-MM') AS month,
             count(a.id) FILTER (WHERE a.action = 'release')::int AS releases,
@@ -138,16 +138,16 @@ export function verdictOf(
 
 /** `sampledTables`: the store tables the collector samples (keys and events table names). */
 export async function getTrends(
-  db: Pool,
-  t: TableNames,
+  ctx: StoreContext,
   range: TrendRange,
   sampledTables: string[],
 ): Promise<Trends> {
+  const { db, tables: t } = ctx;
   const n = TREND_DAYS[range];
   const [days, months, store] = await Promise.all([
     listDays(db, t, n),
     listMonths(db, t),
-    storeGrowthSummary(db, t, sampledTables, n),
+    storeGrowthSummary(ctx, sampledTables, n),
   ]);
   const target = DUPLICATE_SUCCESS_TARGET;
   const worstDay = worstDayOf(days);

@@ -1,10 +1,9 @@
-// TTL advisor (SPEC §3 "late retries"): per endpoint, how long after a key's first request its
+// TTL advisor (docs/store-contract.md: "late retries"): per endpoint, how long after a key's first request its
 // retries come, against the endpoint's TTL; the share that came after expiry (new work); the TTL
 // that would have caught 99.9 % of them. From the collector's retry-delay histograms.
 import "server-only";
-import type { Pool } from "pg";
+import type { Queryable, StoreContext } from "../db/context";
 import type { DelayBucket, TtlAdvice } from "../api-types/store";
-import type { Config } from "../config";
 import { formatAge, formatPercent } from "../format";
 import { percentileFromHistogram, RETRY_DELAY_BOUNDS_S } from "../rollups/histograms";
 import type { TableNames } from "../tables";
@@ -19,7 +18,7 @@ function delayLabel(from: number, to: number | null): string {
 }
 
 /** Observed TTLs: the most common expires_at − created_at among the newest keys. */
-async function observedTtls(db: Pool, t: TableNames): Promise<Map<string, number>> {
+async function observedTtls(db: Queryable, t: TableNames): Promise<Map<string, number>> {
   const r = await db.query<{ endpoint: string; ttl: number }>(
     `SELECT endpoint, mode() WITHIN GROUP (ORDER BY round(extract(epoch FROM expires_at - created_at)))::float8 AS ttl
        FROM (SELECT endpoint, expires_at, created_at FROM ${t.keys}
@@ -101,12 +100,8 @@ function adviceFor(
   };
 }
 
-export async function ttlAdvisor(
-  db: Pool,
-  t: TableNames,
-  cfg: Config,
-  days: number,
-): Promise<TtlAdvice[]> {
+export async function ttlAdvisor(ctx: StoreContext, days: number): Promise<TtlAdvice[]> {
+  const { db, tables: t, config: cfg } = ctx;
   const [delays, observed] = await Promise.all([
     // every retry, whatever it met (answered, conflict, reclaim, or new work)
     db.query<{ endpoint: string; le: number; n: number }>(

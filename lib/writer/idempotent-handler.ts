@@ -1,8 +1,8 @@
-// The reference idempotent-request handler (SPEC §5): atomic claim through the unique
+// The reference idempotent-request handler (docs/store-contract.md, "What the reference writer guarantees"): atomic claim through the unique
 // constraint, 409 while in progress, 422 on a different payload, stored responses replayed,
 // lock timeout and reclaim, business write + completion in one transaction, one event per request.
 import type { Pool, PoolClient } from "pg";
-import { inTransaction } from "../pg-pool";
+import { inTransaction } from "../db/pool";
 import type { TableNames } from "../tables";
 import type {
   EventKind,

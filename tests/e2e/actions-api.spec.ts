@@ -1,4 +1,4 @@
-// Every status code of the action routes (SPEC §8), against the running demo.
+// Every status code of the action routes (docs/api.md), against the running demo.
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { E2E_AUTH } from "../../playwright.config";
 

@@ -10,7 +10,7 @@ test.describe("JSON API", () => {
     expect(await live.json()).toEqual({ status: "ok" });
   });
 
-  test("GET /api/v1/overview has every field of SPEC §8", async ({ request }) => {
+  test("GET /api/v1/overview has every field of docs/api.md", async ({ request }) => {
     const res = await request.get("/api/v1/overview?range=1h");
     expect(res.status()).toBe(200);
     expect(res.headers()["cache-control"]).toContain("no-store");

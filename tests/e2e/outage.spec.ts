@@ -76,8 +76,9 @@ test("every open page keeps its data under a stale banner, and a release during 
   }
   // back: the banners go by themselves, and the key is still stuck with no audit entry
   for (const [i, tab] of tabs.entries()) {
+    // Trends and Store poll every 60 s: their first poll after the restart can be a minute away
     await expect(tab.getByRole("alert").filter({ hasText: "Data is stale" }), pages[i]).toBeHidden({
-      timeout: 45_000,
+      timeout: 90_000,
     });
   }
   const list = (await (await request.get("/api/v1/stuck?limit=500")).json()) as {

@@ -41,7 +41,7 @@ test.describe("Trends", () => {
     expect(pdf.length).toBeGreaterThan(10_000);
   });
 
-  test("GET /api/v1/trends has SPEC §8's fields and rejects sub-day ranges", async ({
+  test("GET /api/v1/trends has every field of docs/api.md and rejects sub-day ranges", async ({
     request,
   }) => {
     const body = await (await request.get("/api/v1/trends?range=30d")).json();

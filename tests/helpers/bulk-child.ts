@@ -4,7 +4,8 @@
 import { actOnStuckKeys } from "../../lib/actions/stuck-actions";
 import type { Operator } from "../../lib/auth/authorize";
 import { parseConfig } from "../../lib/config";
-import { createPool } from "../../lib/pg-pool";
+import { writeContextOf } from "../../lib/db/context";
+import { createPool } from "../../lib/db/pool";
 import { tableNames } from "../../lib/tables";
 
 const [url, storeSchema, ownSchema] = process.argv.slice(2) as [string, string, string];
@@ -25,7 +26,7 @@ const actor: Operator = {
 };
 
 for (;;) {
-  const r = await actOnStuckKeys(pool, tableNames(cfg), cfg, {
+  const r = await actOnStuckKeys(writeContextOf(pool, tableNames(cfg), cfg), {
     action: "release",
     filter: {},
     reason: "kill test",

@@ -3,11 +3,20 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import type { Pool } from "pg";
-import { createPool } from "../../lib/pg-pool";
+import { parseConfig, type Config } from "../../lib/config";
+import { writeContextOf, type WriteContext } from "../../lib/db/context";
+import { createPool } from "../../lib/db/pool";
 import { allStatements } from "../../lib/schema/all";
 import { tableNamesFor, type TableNames } from "../../lib/tables";
 
-export type TestStore = { pool: Pool; t: TableNames; schema: string; drop: () => Promise<void> };
+export type TestStore = {
+  pool: Pool;
+  t: TableNames;
+  schema: string;
+  /** the data layer's context on this store (a WriteContext: tests act on the primary) */
+  ctx: (cfg?: Config) => WriteContext;
+  drop: () => Promise<void>;
+};
 
 export async function createTestStore(options: { poolMax?: number } = {}): Promise<TestStore> {
   const url = inject("databaseUrl");
@@ -28,6 +37,7 @@ export async function createTestStore(options: { poolMax?: number } = {}): Promi
     pool,
     t,
     schema,
+    ctx: (cfg = parseConfig({})) => writeContextOf(pool, t, cfg),
     drop: async () => {
       await pool.query(`DROP SCHEMA ${schema} CASCADE`);
       await pool.query(`DROP SCHEMA ${layout.idemscopeSchema} CASCADE`);

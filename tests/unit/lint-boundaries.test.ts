@@ -40,7 +40,7 @@ export const y: [OverviewResponse | null, Pool | null, unknown, unknown] = [null
   });
 
   it("lets a server page import the data layer", async () => {
-    const code = `import { getPool } from "@/lib/db";\nexport const y = getPool;\n`;
+    const code = `import { getPool } from "@/lib/db/pools";\nexport const y = getPool;\n`;
     expect(await ruleIds(code, "app/(dashboard)/fake/page.tsx")).toEqual([]);
   });
 

@@ -1,12 +1,11 @@
+import { readContext } from "@/lib/db/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { getPool } from "@/lib/db";
 import { log } from "@/lib/log";
 import { auditQuery } from "@/lib/queries/audit";
 import { makeQueryClient } from "@/lib/queries/query-client";
 import { listAudit } from "@/lib/store/audit";
-import { tableNames } from "@/lib/tables";
 import type { RawSearchParams } from "../search-params";
 import { AuditClient } from "./client";
 import { parseAuditParams } from "./search-params";
@@ -24,7 +23,7 @@ export default async function AuditPage({
   const viewer = await currentViewer();
   if (!q.cursor && viewer.identity) {
     try {
-      const page = await listAudit(getPool(), tableNames(), q, { limit: 50 });
+      const page = await listAudit(readContext(), q, { limit: 50 });
       queryClient.setQueryData(auditQuery(q).queryKey, page);
     } catch (err) {
       log.warn({ err: (err as Error).message }, "audit prefetch failed");

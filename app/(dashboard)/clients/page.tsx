@@ -1,13 +1,12 @@
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { getPool } from "@/lib/db";
+import { readContext } from "@/lib/db/context";
 import { log } from "@/lib/log";
 import { clientsQuery } from "@/lib/queries/clients";
 import { makeQueryClient } from "@/lib/queries/query-client";
 import { storeCapabilities } from "@/lib/store/capabilities";
 import { listClients } from "@/lib/store/clients";
-import { tableNames } from "@/lib/tables";
 import type { RawSearchParams } from "../search-params";
 import { ClientsClient } from "./client";
 import { parseClientsParams } from "./search-params";
@@ -24,10 +23,9 @@ export default async function ClientsPage({
   const queryClient = makeQueryClient();
   if ((await currentViewer()).identity) {
     try {
-      const db = getPool();
-      const t = tableNames();
-      if ((await storeCapabilities(db, t)).eventsTable) {
-        const list = await listClients(db, t, { ...q, limit: 50 });
+      const ctx = readContext();
+      if ((await storeCapabilities(ctx)).eventsTable) {
+        const list = await listClients(ctx, { ...q, limit: 50 });
         queryClient.setQueryData(clientsQuery(q).queryKey, { ...list, unavailable: null });
       }
     } catch (err) {

@@ -121,7 +121,7 @@ export function KeySearchClient({
         <section className="card" aria-label="Recent duplicate successes">
           <h2>Recent duplicate successes</h2>
           <p className="muted">
-            Intents whose effect succeeded more than once (SPEC&apos;s &ldquo;duplicate
+            Intents whose effect succeeded more than once (the contract&apos;s &ldquo;duplicate
             success&rdquo;), newest first. Open one to see how it happened.
           </p>
           {duplicates.length === 0 ? (

@@ -1,15 +1,13 @@
 // Server side of both lifecycle addresses (/keys/[id] and /keys/lookup): prefetch, then hand
 // over to the polling client.
+import { readContext } from "@/lib/db/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import { currentViewer, viewerInfo } from "@/lib/auth/request-identity";
-import { config } from "@/lib/config";
-import { getPool } from "@/lib/db";
 import { ApiError } from "@/lib/http/errors";
 import { log } from "@/lib/log";
 import { lifecycleQuery, type IntentAddress } from "@/lib/queries/keys";
 import { makeQueryClient } from "@/lib/queries/query-client";
 import { getKeyLifecycle } from "@/lib/store/lifecycle";
-import { tableNames } from "@/lib/tables";
 import { LifecycleClient } from "./lifecycle-client";
 
 export async function LifecyclePage({ address }: { address: IntentAddress }) {
@@ -17,7 +15,7 @@ export async function LifecyclePage({ address }: { address: IntentAddress }) {
   const viewer = await currentViewer();
   if (viewer.identity) {
     try {
-      const data = await getKeyLifecycle(getPool(), tableNames(), config(), address);
+      const data = await getKeyLifecycle(readContext(), address);
       queryClient.setQueryData(lifecycleQuery(address).queryKey, data);
     } catch (err) {
       // a 404 is shown by the client from the API's own answer

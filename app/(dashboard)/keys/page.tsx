@@ -1,8 +1,8 @@
+import { readContext } from "@/lib/db/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { getPool } from "@/lib/db";
 import { keySearchQuery as keySearchSchema } from "@/lib/http/key-search-schemas";
 import { log } from "@/lib/log";
 import { keySearchQuery, lifecyclePageUrl } from "@/lib/queries/keys";
@@ -10,7 +10,6 @@ import { makeQueryClient } from "@/lib/queries/query-client";
 import type { RecentDuplicate } from "@/lib/api-types/keys";
 import { listRecentDuplicates } from "@/lib/store/duplicates";
 import { searchKeys } from "@/lib/store/key-search";
-import { tableNames } from "@/lib/tables";
 import type { RawSearchParams } from "../search-params";
 import { KeySearchClient } from "./client";
 import { apiQuery, hasSearch, parseKeySearchParams } from "./search-params";
@@ -33,7 +32,7 @@ export default async function KeySearchPage({
     try {
       const valid = keySearchSchema.safeParse({ ...apiQuery(params), limit: "50" });
       if (valid.success && !params.cursor && hasSearch(params)) {
-        const page = await searchKeys(getPool(), tableNames(), valid.data, { limit: 50 });
+        const page = await searchKeys(readContext(), valid.data, { limit: 50 });
         const only = page.items.length === 1 ? page.items[0] : undefined;
         if (params.key !== undefined && only) {
           // an exact match goes straight to its page
@@ -43,13 +42,13 @@ export default async function KeySearchPage({
           fellBack = params.key;
           params = { ...params, key: undefined, prefix: params.key };
           const prefixQuery = { ...valid.data, key: undefined, prefix: fellBack };
-          const prefixPage = await searchKeys(getPool(), tableNames(), prefixQuery, { limit: 50 });
+          const prefixPage = await searchKeys(readContext(), prefixQuery, { limit: 50 });
           queryClient.setQueryData(keySearchQuery(apiQuery(params)).queryKey, prefixPage);
         } else {
           queryClient.setQueryData(keySearchQuery(apiQuery(params)).queryKey, page);
         }
       }
-      if (!hasSearch(params)) duplicates = await listRecentDuplicates(getPool(), tableNames(), 15);
+      if (!hasSearch(params)) duplicates = await listRecentDuplicates(readContext(), 15);
     } catch (err) {
       log.warn({ err: (err as Error).message }, "key search prefetch failed");
     }

@@ -1,14 +1,12 @@
+import { readContext } from "@/lib/db/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { STORE_RANGES, type StoreRange } from "@/lib/api-types/store";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { config } from "@/lib/config";
-import { getPool } from "@/lib/db";
 import { log } from "@/lib/log";
 import { makeQueryClient } from "@/lib/queries/query-client";
 import { storeQuery } from "@/lib/queries/store";
 import { getStoreReport } from "@/lib/store/store-report";
-import { tableNames } from "@/lib/tables";
 import type { RawSearchParams } from "../search-params";
 import { StoreClient } from "./client";
 
@@ -29,7 +27,7 @@ export default async function StorePage({
     try {
       queryClient.setQueryData(
         storeQuery(range).queryKey,
-        await getStoreReport(getPool(), tableNames(), config(), range),
+        await getStoreReport(readContext(), range),
       );
     } catch (err) {
       log.warn({ err: (err as Error).message }, "store prefetch failed");

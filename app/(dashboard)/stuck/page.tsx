@@ -1,13 +1,11 @@
+import { readContext } from "@/lib/db/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { currentViewer, viewerInfo } from "@/lib/auth/request-identity";
-import { config } from "@/lib/config";
-import { getPool } from "@/lib/db";
 import { log } from "@/lib/log";
 import { makeQueryClient } from "@/lib/queries/query-client";
 import { stuckQuery } from "@/lib/queries/stuck";
 import { listStuckKeys } from "@/lib/store/stuck";
-import { tableNames } from "@/lib/tables";
 import type { RawSearchParams } from "../search-params";
 import { StuckKeysClient } from "./client";
 import { parseStuckParams } from "./search-params";
@@ -26,7 +24,7 @@ export default async function StuckKeysPage({
   if (!q.cursor && viewer.identity) {
     // The first page is prefetched; later pages (opaque cursors) are validated by the API.
     try {
-      const page = await listStuckKeys(getPool(), tableNames(), config(), q, {
+      const page = await listStuckKeys(readContext(), q, {
         limit: 50,
         order: q.order,
       });

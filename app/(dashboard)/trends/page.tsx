@@ -1,14 +1,13 @@
+import { readContext } from "@/lib/db/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { TREND_RANGES, type TrendRange } from "@/lib/api-types/trends";
 import { currentViewer } from "@/lib/auth/request-identity";
 import { config } from "@/lib/config";
-import { getPool } from "@/lib/db";
 import { log } from "@/lib/log";
 import { makeQueryClient } from "@/lib/queries/query-client";
 import { trendsQuery } from "@/lib/queries/trends";
 import { getTrends } from "@/lib/store/trends";
-import { tableNames } from "@/lib/tables";
 import type { RawSearchParams } from "../search-params";
 import { TrendsClient } from "./client";
 
@@ -29,7 +28,7 @@ export default async function TrendsPage({
     try {
       queryClient.setQueryData(
         trendsQuery(range).queryKey,
-        await getTrends(getPool(), tableNames(), range, [config().keysTable, config().eventsTable]),
+        await getTrends(readContext(), range, [config().keysTable, config().eventsTable]),
       );
     } catch (err) {
       log.warn({ err: (err as Error).message }, "trends prefetch failed");

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import type { Pool } from "pg";
-import { getPool, getWritePool, hasReadReplica } from "@/lib/db";
+import { getPool, getWritePool, hasReadReplica } from "@/lib/db/pools";
 import { jsonRoute } from "@/lib/http/json-route";
 import { pingDatabase } from "@/lib/store/health";
 

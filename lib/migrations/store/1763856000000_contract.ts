@@ -1,4 +1,4 @@
-// The idempotency store contract (SPEC §2). Applied by the demo, the tests and
+// The idempotency store contract (docs/store-contract.md). Applied by the demo, the tests and
 // `npm run migrate -- --store` for a new store; an existing production store keeps its own
 // tables (or maps them with views, see docs/store-contract.md).
 import type { MigrationBuilder } from "node-pg-migrate";

@@ -53,7 +53,7 @@ describe("bulk release/fail", () => {
     await stuckKeys(P, 30, "p");
     await stuckKeys(O, 5, "o");
     await stuckKeys(P, 4, "young", 60); // within the lock timeout: not stuck
-    const preview = await actOnStuckKeys(store.pool, store.t, cfg, {
+    const preview = await actOnStuckKeys(store.ctx(cfg), {
       action: "release",
       filter: { endpoint: P, minAgeSeconds: 600 },
       reason: "INC-7",
@@ -68,7 +68,7 @@ describe("bulk release/fail", () => {
       batchId: null,
     });
     expect(await stillLocked()).toBe(39);
-    const run = await actOnStuckKeys(store.pool, store.t, cfg, {
+    const run = await actOnStuckKeys(store.ctx(cfg), {
       action: "release",
       filter: { endpoint: P, minAgeSeconds: 600 },
       reason: "INC-7",
@@ -80,7 +80,7 @@ describe("bulk release/fail", () => {
     expect(await stillLocked()).toBe(9);
     expect(await auditCount()).toBe(30);
     expect(await eventCount()).toBe(30);
-    const batch = await listAudit(store.pool, store.t, { batchId: run.batchId! }, { limit: 500 });
+    const batch = await listAudit(store.ctx(), { batchId: run.batchId! }, { limit: 500 });
     expect(batch.items).toHaveLength(30);
     expect(new Set(batch.items.map((a) => a.endpoint))).toEqual(new Set([P]));
     expect(batch.items.every((a) => a.actor === "token:pager" && a.reason === "INC-7")).toBe(true);
@@ -91,7 +91,7 @@ describe("bulk release/fail", () => {
     const sso: Identity = { ...operator, name: "olga", method: "proxy", ambient: true };
     const base = { action: "release" as const, filter: { endpoint: P }, reason: "INC-9" };
     // a browser session must say what it confirmed
-    const missing = await actOnStuckKeys(store.pool, store.t, cfg, {
+    const missing = await actOnStuckKeys(store.ctx(cfg), {
       ...base,
       dryRun: false,
       actor: sso,
@@ -102,7 +102,7 @@ describe("bulk release/fail", () => {
     });
     // 5 keys previewed and confirmed, then 3 more became stuck: refused, nothing changed
     await stuckKeys(P, 3, "late");
-    const refused = await actOnStuckKeys(store.pool, store.t, cfg, {
+    const refused = await actOnStuckKeys(store.ctx(cfg), {
       ...base,
       dryRun: false,
       confirmedCount: 5,
@@ -117,7 +117,7 @@ describe("bulk release/fail", () => {
     expect(await stillLocked()).toBe(8);
     expect(await auditCount()).toBe(0);
     // the count confirmed again: done
-    const run = await actOnStuckKeys(store.pool, store.t, cfg, {
+    const run = await actOnStuckKeys(store.ctx(cfg), {
       ...base,
       dryRun: false,
       confirmedCount: 8,
@@ -129,7 +129,7 @@ describe("bulk release/fail", () => {
 
   it("a filter matching nothing answers matched 0, no error", async () => {
     await stuckKeys(P, 3, "p");
-    const r = await actOnStuckKeys(store.pool, store.t, cfg, {
+    const r = await actOnStuckKeys(store.ctx(cfg), {
       action: "fail",
       filter: { endpoint: "POST /v1/nothing" },
       reason: "x",
@@ -142,7 +142,7 @@ describe("bulk release/fail", () => {
 
   it("changes at most 1,000 keys per action, oldest first", async () => {
     await stuckKeys(P, 1005, "k");
-    const first = await actOnStuckKeys(store.pool, store.t, cfg, {
+    const first = await actOnStuckKeys(store.ctx(cfg), {
       action: "fail",
       filter: {},
       reason: "cap",
@@ -155,7 +155,7 @@ describe("bulk release/fail", () => {
       `SELECT key FROM ${store.t.keys} WHERE status = 'in_progress' ORDER BY key`,
     );
     expect(left.rows.map((r) => r.key)).toEqual(["k1", "k2", "k3", "k4", "k5"]);
-    const second = await actOnStuckKeys(store.pool, store.t, cfg, {
+    const second = await actOnStuckKeys(store.ctx(cfg), {
       action: "fail",
       filter: {},
       reason: "cap",
@@ -175,7 +175,7 @@ describe("bulk release/fail", () => {
         `SELECT 1 FROM ${store.t.keys} WHERE key IN ('p1', 'p2', 'p3') FOR UPDATE`,
       );
       const started = Date.now();
-      const r = await actOnStuckKeys(store.pool, store.t, cfg, {
+      const r = await actOnStuckKeys(store.ctx(cfg), {
         action: "release",
         filter: {},
         reason: "skip",
@@ -204,7 +204,7 @@ describe("bulk release/fail", () => {
     );
     try {
       await expect(
-        actOnStuckKeys(store.pool, store.t, cfg, {
+        actOnStuckKeys(store.ctx(cfg), {
           action: "fail",
           filter: {},
           reason: "boom",
@@ -229,7 +229,7 @@ describe("audit log listing", () => {
   it("filters by actor and key and pages newest first without repeats", async () => {
     await stuckKeys(P, 12, "a");
     const other: Identity = { ...operator, name: "olga", method: "proxy", ambient: true };
-    await actOnStuckKeys(store.pool, store.t, cfg, {
+    await actOnStuckKeys(store.ctx(cfg), {
       action: "release",
       filter: {},
       reason: "one",
@@ -237,7 +237,7 @@ describe("audit log listing", () => {
       actor: operator,
     });
     await stuckKeys(O, 3, "b");
-    await actOnStuckKeys(store.pool, store.t, cfg, {
+    await actOnStuckKeys(store.ctx(cfg), {
       action: "fail",
       filter: { endpoint: O },
       reason: "two",
@@ -245,16 +245,16 @@ describe("audit log listing", () => {
       confirmedCount: 3,
       actor: other,
     });
-    const byOlga = await listAudit(store.pool, store.t, { actor: "olga" }, { limit: 50 });
+    const byOlga = await listAudit(store.ctx(), { actor: "olga" }, { limit: 50 });
     expect(byOlga.items.map((a) => a.key).sort()).toEqual(["b1", "b2", "b3"]);
     expect(byOlga.items[0]).toMatchObject({ action: "fail", authMethod: "proxy", reason: "two" });
-    const byKey = await listAudit(store.pool, store.t, { key: "a7" }, { limit: 50 });
+    const byKey = await listAudit(store.ctx(), { key: "a7" }, { limit: 50 });
     expect(byKey.items).toHaveLength(1);
     expect(byKey.items[0]!.before).toMatchObject({ status: "in_progress", lockOwner: "web-1" });
     const seen: string[] = [];
     let cursor: { at: string; id: string } | undefined;
     for (let i = 0; i < 10; i++) {
-      const page = await listAudit(store.pool, store.t, {}, { limit: 4, cursor });
+      const page = await listAudit(store.ctx(), {}, { limit: 4, cursor });
       seen.push(...page.items.map((a) => a.id));
       if (!page.nextCursor) break;
       cursor = JSON.parse(Buffer.from(page.nextCursor, "base64url").toString()) as typeof cursor;

@@ -84,7 +84,7 @@ describe("release", () => {
       `UPDATE ${store.t.keys} SET recovery_point = 'charge_created' WHERE id = $1`,
       [id],
     );
-    const r = await actOnKey(store.pool, store.t, cfg, {
+    const r = await actOnKey(store.ctx(cfg), {
       action: "release",
       id,
       reason: "INC-1: worker OOM-killed",
@@ -123,7 +123,7 @@ describe("release", () => {
 
   it("lets the client's next retry run the work again (a reclaim)", async () => {
     const id = await stuckKey("rel-retry");
-    await actOnKey(store.pool, store.t, cfg, {
+    await actOnKey(store.ctx(cfg), {
       action: "release",
       id,
       reason: "r",
@@ -137,7 +137,7 @@ describe("release", () => {
 describe("fail", () => {
   it("stores a terminal error that retries replay", async () => {
     const id = await stuckKey("fail-1");
-    const r = await actOnKey(store.pool, store.t, cfg, {
+    const r = await actOnKey(store.ctx(cfg), {
       action: "fail",
       id,
       reason: "double charge risk",
@@ -160,7 +160,7 @@ describe("refusals change nothing", () => {
   it("409 not_stuck for a key within its lock timeout or already completed; 404 for no key", async () => {
     const fresh = await stuckKey("fresh", 30);
     await expectApiError(
-      actOnKey(store.pool, store.t, cfg, {
+      actOnKey(store.ctx(cfg), {
         action: "release",
         id: fresh,
         reason: "r",
@@ -177,7 +177,7 @@ describe("refusals change nothing", () => {
       updatedSecondsAgo: 5000,
     });
     await expectApiError(
-      actOnKey(store.pool, store.t, cfg, {
+      actOnKey(store.ctx(cfg), {
         action: "fail",
         id: done,
         reason: "r",
@@ -187,7 +187,7 @@ describe("refusals change nothing", () => {
       "not_stuck",
     );
     await expectApiError(
-      actOnKey(store.pool, store.t, cfg, {
+      actOnKey(store.ctx(cfg), {
         action: "release",
         id: "987654321",
         reason: "r",
@@ -205,18 +205,18 @@ describe("refusals change nothing", () => {
   it("the data layer refuses viewers, anonymous callers and read-only mode", async () => {
     const id = await stuckKey("guarded");
     await expectApiError(
-      actOnKey(store.pool, store.t, cfg, { action: "release", id, reason: "r", actor: viewer }),
+      actOnKey(store.ctx(cfg), { action: "release", id, reason: "r", actor: viewer }),
       403,
       "forbidden",
     );
     await expectApiError(
-      actOnKey(store.pool, store.t, cfg, { action: "release", id, reason: "r", actor: null }),
+      actOnKey(store.ctx(cfg), { action: "release", id, reason: "r", actor: null }),
       401,
       "unauthorized",
     );
     const readOnly = parseConfig({ IDEMSCOPE_READ_ONLY: "1" });
     await expectApiError(
-      actOnKey(store.pool, store.t, readOnly, { action: "fail", id, reason: "r", actor: operator }),
+      actOnKey(store.ctx(readOnly), { action: "fail", id, reason: "r", actor: operator }),
       403,
       "read_only",
     );
@@ -231,7 +231,7 @@ describe("races", () => {
     const id = await stuckKey("race-50");
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) =>
-        actOnKey(store.pool, store.t, cfg, {
+        actOnKey(store.ctx(cfg), {
           action: "release",
           id,
           reason: `attempt ${i}`,
@@ -259,7 +259,7 @@ describe("races", () => {
                 lock_owner = NULL, completed_at = now(), updated_at = now() WHERE id = $1`,
         [id],
       );
-      const release = actOnKey(store.pool, store.t, cfg, {
+      const release = actOnKey(store.ctx(cfg), {
         action: "release",
         id,
         reason: "r",
@@ -285,7 +285,7 @@ describe("races", () => {
       await writer.query(`SELECT 1 FROM ${store.t.keys} WHERE id = $1 FOR UPDATE`, [id]);
       const started = Date.now();
       await expectApiError(
-        actOnKey(store.pool, store.t, cfg, { action: "fail", id, reason: "r", actor: operator }),
+        actOnKey(store.ctx(cfg), { action: "fail", id, reason: "r", actor: operator }),
         409,
         "key_busy",
       );

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import type { Pool } from "pg";
 import { errorResponse } from "../../../lib/http/errors";
-import { createPool } from "../../../lib/pg-pool";
+import { createPool } from "../../../lib/db/pool";
 import { allStatements } from "../../../lib/schema/all";
 import { startCollectorFromEnv, localCollector } from "../../../lib/rollups/start";
 import { insertEvents, insertKey } from "../../helpers/events";

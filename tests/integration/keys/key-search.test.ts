@@ -35,7 +35,7 @@ async function all(q: KeySearch, limit = 3) {
   const items: { key: string; scope: string; endpoint: string; status: string }[] = [];
   let cursor: KeySearchCursor | undefined;
   for (let i = 0; i < 100; i++) {
-    const page = await searchKeys(store.pool, store.t, q, { limit, cursor });
+    const page = await searchKeys(store.ctx(), q, { limit, cursor });
     items.push(...page.items);
     if (!page.nextCursor) break;
     cursor = decodeCursor(page.nextCursor, keySearchCursor);
@@ -125,7 +125,7 @@ describe("key mode", () => {
        SELECT 'acme', $1, 'many-' || lpad(i::text, 5, '0'), 'claimed' FROM generate_series(1, $2) i`,
       [P, n],
     );
-    const first = await searchKeys(store.pool, store.t, { prefix: "many-" }, { limit: 50 });
+    const first = await searchKeys(store.ctx(), { prefix: "many-" }, { limit: 50 });
     expect(first.items).toHaveLength(50);
     expect(first.items[49]?.key).toBe("many-00050");
     const items = await all({ prefix: "many-" }, 500);

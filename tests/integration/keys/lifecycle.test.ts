@@ -66,8 +66,8 @@ afterAll(() => store.drop());
 
 describe("getKeyLifecycle", () => {
   it("tells the whole story of a live key, by id or by intent, without its response body", async () => {
-    const byId = await getKeyLifecycle(store.pool, store.t, cfg, { id: liveId });
-    const byIntent = await getKeyLifecycle(store.pool, store.t, cfg, {
+    const byId = await getKeyLifecycle(store.ctx(cfg), { id: liveId });
+    const byIntent = await getKeyLifecycle(store.ctx(cfg), {
       scope: "acme",
       endpoint: P,
       key: "ord-7781",
@@ -108,7 +108,7 @@ describe("getKeyLifecycle", () => {
       [liveId],
     );
     const { body, bytes } = stored.rows[0]!;
-    const l = await getKeyLifecycle(store.pool, store.t, cfg, { id: liveId });
+    const l = await getKeyLifecycle(store.ctx(cfg), { id: liveId });
     const json = JSON.stringify(l);
     const sha = (s: string) => createHash("sha256").update(s).digest("hex");
     for (const leak of [sha(body), sha(body).slice(0, 16), sha("h-1"), sha("h-other")])
@@ -124,29 +124,29 @@ describe("getKeyLifecycle", () => {
     expect(mismatch.requestHash).not.toBe(l.key!.requestHash);
     // a different key gives different fingerprints: without the server's key, no lookup table
     const other = parseConfig({ IDEMSCOPE_FINGERPRINT_KEY: "k".repeat(40) });
-    const l2 = await getKeyLifecycle(store.pool, store.t, other, { id: liveId });
+    const l2 = await getKeyLifecycle(store.ctx(other), { id: liveId });
     expect(l2.key!.requestHash).not.toBe(l.key!.requestHash);
     expect(l2.key!.response!.fingerprint).not.toBe(l.key!.response!.fingerprint);
     // and the key the migration stored is the one every process uses (stable across replicas)
-    const again = await getKeyLifecycle(store.pool, store.t, cfg, { id: liveId });
+    const again = await getKeyLifecycle(store.ctx(cfg), { id: liveId });
     expect(again.key!.response!.fingerprint).toBe(l.key!.response!.fingerprint);
   });
 
   it("works for a purged key from its events, by intent and by its old id", async () => {
-    const l = await getKeyLifecycle(store.pool, store.t, cfg, {
+    const l = await getKeyLifecycle(store.ctx(cfg), {
       scope: "acme",
       endpoint: P,
       key: "gone-1",
     });
     expect(l.key).toBeNull();
     expect(l.events.map((e) => e.kind)).toEqual(["claimed", "completed", "expired"]);
-    const byOldId = await getKeyLifecycle(store.pool, store.t, cfg, { id: "999" });
+    const byOldId = await getKeyLifecycle(store.ctx(cfg), { id: "999" });
     expect(byOldId.intent).toEqual({ scope: "acme", endpoint: P, key: "gone-1" });
   });
 
   it("404 for a key nobody has seen", async () => {
     for (const ref of [{ id: "123456789" }, { scope: "x", endpoint: P, key: "nope" }]) {
-      const err = await getKeyLifecycle(store.pool, store.t, cfg, ref).catch((e: unknown) => e);
+      const err = await getKeyLifecycle(store.ctx(cfg), ref).catch((e: unknown) => e);
       expect((err as ApiError).status).toBe(404);
     }
   });
@@ -155,27 +155,27 @@ describe("getKeyLifecycle", () => {
 describe("revealResponse", () => {
   it("needs the operator role and writes its audit row with the body", async () => {
     const viewer = { ...operator, name: "vera", role: "viewer" as const };
-    const denied = await revealResponse(store.pool, store.t, cfg, {
+    const denied = await revealResponse(store.ctx(cfg), {
       id: liveId,
       reason: "curious",
       actor: viewer,
     }).catch((e: unknown) => e);
     expect((denied as ApiError).status).toBe(403);
-    const r = await revealResponse(store.pool, store.t, cfg, {
+    const r = await revealResponse(store.ctx(cfg), {
       id: liveId,
       reason: "customer says charged twice",
       actor: operator,
     });
     expect(r.body).toEqual({ charge: "ch_1", amount: 4200 });
     expect(r.responseCode).toBe(201);
-    const l = await getKeyLifecycle(store.pool, store.t, cfg, { id: liveId });
+    const l = await getKeyLifecycle(store.ctx(cfg), { id: liveId });
     expect(l.audit).toHaveLength(1);
     expect(l.audit[0]).toMatchObject({
       action: "reveal",
       actor: "olga",
       reason: "customer says charged twice",
     });
-    const missing = await revealResponse(store.pool, store.t, cfg, {
+    const missing = await revealResponse(store.ctx(cfg), {
       id: "424242",
       reason: "x",
       actor: operator,

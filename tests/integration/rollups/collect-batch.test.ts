@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { createPool } from "../../../lib/pg-pool";
+import { createPool } from "../../../lib/db/pool";
 import { handleIdempotent } from "../../../lib/writer/idempotent-handler";
 import { requestFingerprint } from "../../../lib/writer/fingerprint";
 import { createTestStore, type TestStore } from "../../helpers/store";

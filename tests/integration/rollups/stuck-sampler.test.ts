@@ -44,7 +44,7 @@ it("samples the stuck count (zero too) and keeps each bucket's highest, which th
     "hour",
     "minute",
   ]);
-  const overview = await getOverview(store.pool, store.t, cfg, "15m");
+  const overview = await getOverview(store.ctx(cfg), "15m");
   const sampled = overview.stuckSeries!.filter((p) => p.stuck !== null);
   expect(sampled).toHaveLength(1);
   expect(sampled[0]!.stuck).toBe(4);

@@ -1,6 +1,5 @@
 // Clients from the rollups and the collector's snapshots equal the definitions computed straight
-// from raw events (SPEC §3: requests, keys, retries per key = requests / keys, conflicts,
-// mismatches per client), through the real route handlers; plus sorting, keyset pages, retry
+// from raw events (docs/store-contract.md, "How the numbers are computed"), through the real route handlers; plus sorting, keyset pages, retry
 // storms, odd client names and the 400/404 answers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientDetail, ClientList, ClientRange } from "../../../lib/api-types/clients";
@@ -124,7 +123,7 @@ type RawClient = {
   replayed: number;
 };
 
-/** SPEC §3 straight from the events: requests in the range; keys = intents first requested in it. */
+/** The definitions (docs/store-contract.md) straight from the events: requests in the range; keys = intents first requested in it. */
 async function rawClients(from: Date, endpointColumn = false): Promise<RawClient[]> {
   const r = await store.pool.query<RawClient & { endpoint?: string }>(
     `WITH req AS (

@@ -1,4 +1,4 @@
-// A store without the events table (SPEC §2): the pages that need events say so in words; what
+// A store without the events table (docs/store-contract.md): the pages that need events say so in words; what
 // comes from the keys table (store size, purger health) still works, and the collector doesn't
 // fail on every tick.
 import { afterAll, beforeAll, expect, inject, it } from "vitest";

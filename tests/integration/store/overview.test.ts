@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../lib/config";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { fillBuckets, getOverview, getSharedOverview } from "../../../lib/store/overview";
+import { contextOf } from "../../../lib/db/context";
 import { createTestStore, type TestStore } from "../../helpers/store";
 import { insertEvents, insertKey, type RawEvent } from "../../helpers/events";
 
@@ -168,7 +169,7 @@ async function expected(from: string) {
 describe("getOverview (from rollups)", () => {
   for (const range of ["15m", "1h", "24h", "7d", "90d"] as const) {
     it(`matches the raw events over ${range}`, async () => {
-      const o = await getOverview(store.pool, store.t, cfg, range);
+      const o = await getOverview(store.ctx(cfg), range);
       const e = await expected(o.from);
       expect(e.requests).toBeGreaterThan(5);
       expect(o.requests).toBe(e.requests);
@@ -184,14 +185,14 @@ describe("getOverview (from rollups)", () => {
   }
 
   it("counts k3's late retry and k4's second completion as duplicates in the last 15 minutes", async () => {
-    const o = await getOverview(store.pool, store.t, cfg, "15m");
+    const o = await getOverview(store.ctx(cfg), "15m");
     expect(o.duplicateSuccesses).toBe(2);
     expect(o.conflicts).toBe(1);
     expect(o.mismatches).toBe(1);
   });
 
   it("takes replay latency percentiles from the histogram within its bucket bounds", async () => {
-    const o = await getOverview(store.pool, store.t, cfg, "1h");
+    const o = await getOverview(store.ctx(cfg), "1h");
     // replays of 2, 8 and 4 ms: the median lies in the [3, 4) or [4, 5) bucket
     expect(o.replayLatencyMs.p50).toBeGreaterThanOrEqual(3);
     expect(o.replayLatencyMs.p50).toBeLessThanOrEqual(5);
@@ -200,7 +201,7 @@ describe("getOverview (from rollups)", () => {
   });
 
   it("returns one bucket per minute and per-endpoint totals that add up", async () => {
-    const o = await getOverview(store.pool, store.t, cfg, "15m");
+    const o = await getOverview(store.ctx(cfg), "15m");
     expect(o.bucketSeconds).toBe(60);
     expect(o.series.length).toBeGreaterThanOrEqual(13);
     expect(o.series.length).toBeLessThanOrEqual(15);
@@ -218,7 +219,7 @@ describe("getOverview (from rollups)", () => {
   it("answers zeros and nulls, not errors, on an empty store", async () => {
     const empty = await createTestStore();
     try {
-      const o = await getOverview(empty.pool, empty.t, cfg, "15m");
+      const o = await getOverview(empty.ctx(cfg), "15m");
       expect(o).toMatchObject({
         requests: 0,
         replayRatio: null,
@@ -246,17 +247,21 @@ describe("getOverview (from rollups)", () => {
       },
     }) as Pool;
     const shared = { ...cfg, cacheTtlMs: 5_000 };
-    await getOverview(counting, store.t, shared, "6h");
+    await getOverview(contextOf(counting, store.t, shared), "6h");
     const perViewer = queries;
     queries = 0;
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => getSharedOverview(counting, store.t, shared, "6h")),
+      Array.from({ length: 50 }, () =>
+        getSharedOverview(contextOf(counting, store.t, shared), "6h"),
+      ),
     );
     expect(queries).toBe(perViewer);
     expect(new Set(results.map((r) => r.generatedAt)).size).toBe(1);
     // later polls within the interval are answered from the cache too
     await Promise.all(
-      Array.from({ length: 50 }, () => getSharedOverview(counting, store.t, shared, "6h")),
+      Array.from({ length: 50 }, () =>
+        getSharedOverview(contextOf(counting, store.t, shared), "6h"),
+      ),
     );
     expect(queries).toBe(perViewer);
   });

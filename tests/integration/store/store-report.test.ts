@@ -1,4 +1,4 @@
-// The Store page's numbers against their definitions (SPEC §3): growth from the size samples,
+// The Store page's numbers against their definitions (docs/store-contract.md, "How the numbers are computed"): growth from the size samples,
 // the budget projection, new and purged keys per day, purger health from the keys table, and
 // the TTL advisor computed here straight from raw events.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,7 +77,7 @@ afterAll(() => store.drop());
 describe("getStoreReport", () => {
   let report: StoreReport;
   beforeAll(async () => {
-    report = await getStoreReport(store.pool, store.t, cfg(), "30d");
+    report = await getStoreReport(store.ctx(cfg()), "30d");
   });
 
   it("reports size per table, growth per day and the date the budget is reached", () => {
@@ -99,18 +99,11 @@ describe("getStoreReport", () => {
   });
 
   it("says when there is no budget, or when it is exceeded", async () => {
-    const none = await getStoreReport(
-      store.pool,
-      store.t,
-      cfg({ IDEMSCOPE_STORE_SIZE_BUDGET: "" }),
-      "7d",
-    );
+    const none = await getStoreReport(store.ctx(cfg({ IDEMSCOPE_STORE_SIZE_BUDGET: "" })), "7d");
     expect(none.projection.status).toBe("no_budget");
     expect(none.projection.message).toContain("IDEMSCOPE_STORE_SIZE_BUDGET");
     const over = await getStoreReport(
-      store.pool,
-      store.t,
-      cfg({ IDEMSCOPE_STORE_SIZE_BUDGET: "4GiB" }),
+      store.ctx(cfg({ IDEMSCOPE_STORE_SIZE_BUDGET: "4GiB" })),
       "7d",
     );
     expect(over.projection.status).toBe("exceeded");

@@ -57,7 +57,7 @@ afterAll(() => store.drop());
 
 describe("listStuckKeys", () => {
   it("lists stuck and orphaned keys, oldest first, with per-endpoint lock timeouts", async () => {
-    const page = await listStuckKeys(store.pool, store.t, cfg, {}, { limit: 50 });
+    const page = await listStuckKeys(store.ctx(cfg), {}, { limit: 50 });
     expect(page.total).toBe(14);
     expect(page.items.map((k) => k.key)).toEqual([
       "orphan",
@@ -79,7 +79,7 @@ describe("listStuckKeys", () => {
     const seen: string[] = [];
     let cursor: StuckCursor | undefined;
     for (let i = 0; i < 10; i++) {
-      const page = await listStuckKeys(store.pool, store.t, cfg, {}, { limit: 5, cursor });
+      const page = await listStuckKeys(store.ctx(cfg), {}, { limit: 5, cursor });
       seen.push(...page.items.map((k) => k.key));
       if (!page.nextCursor) break;
       cursor = decodeCursor(page.nextCursor, cursorSchema);
@@ -89,19 +89,11 @@ describe("listStuckKeys", () => {
   });
 
   it("sorts newest first on request, paging in that direction too", async () => {
-    const all = (await listStuckKeys(store.pool, store.t, cfg, {}, { limit: 50 })).items.map(
-      (k) => k.key,
-    );
+    const all = (await listStuckKeys(store.ctx(cfg), {}, { limit: 50 })).items.map((k) => k.key);
     const seen: string[] = [];
     let cursor: StuckCursor | undefined;
     for (let i = 0; i < 10; i++) {
-      const page = await listStuckKeys(
-        store.pool,
-        store.t,
-        cfg,
-        {},
-        { limit: 4, cursor, order: "newest" },
-      );
+      const page = await listStuckKeys(store.ctx(cfg), {}, { limit: 4, cursor, order: "newest" });
       seen.push(...page.items.map((k) => k.key));
       if (!page.nextCursor) break;
       cursor = decodeCursor(page.nextCursor, cursorSchema);
@@ -110,16 +102,12 @@ describe("listStuckKeys", () => {
   });
 
   it("filters by endpoint, client, lock owner and minimum age", async () => {
-    const list = async (f: Parameters<typeof listStuckKeys>[3]) =>
-      (await listStuckKeys(store.pool, store.t, cfg, f, { limit: 50 })).items
-        .map((k) => k.key)
-        .sort();
+    const list = async (f: Parameters<typeof listStuckKeys>[1]) =>
+      (await listStuckKeys(store.ctx(cfg), f, { limit: 50 })).items.map((k) => k.key).sort();
     expect(await list({ endpoint: R })).toEqual(["r-stuck"]);
     expect(await list({ scope: "beta" })).toEqual(["p0", "p1", "p2"]);
     expect(await list({ lockOwner: "web-2", endpoint: P })).toEqual(["p0", "p1", "p2"]);
     expect(await list({ minAgeSeconds: 1000 })).toEqual(["orphan", "p10", "p11", "p7", "p8", "p9"]);
-    expect(
-      (await listStuckKeys(store.pool, store.t, cfg, { scope: "nobody" }, { limit: 50 })).total,
-    ).toBe(0);
+    expect((await listStuckKeys(store.ctx(cfg), { scope: "nobody" }, { limit: 50 })).total).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-// Trends from the rollups equal the definitions computed straight from raw events (SPEC §3).
+// Trends from the rollups equal the definitions computed straight from raw events (docs/store-contract.md, "How the numbers are computed").
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { getTrends, verdictOf } from "../../../lib/store/trends";
@@ -80,10 +80,7 @@ beforeAll(async () => {
 afterAll(() => store.drop());
 
 it("daily numbers equal the raw-event definitions", async () => {
-  const trends = await getTrends(store.pool, store.t, "7d", [
-    "idempotency_keys",
-    "idempotency_events",
-  ]);
+  const trends = await getTrends(store.ctx(), "7d", ["idempotency_keys", "idempotency_events"]);
   expect(trends.days).toHaveLength(7);
   const raw = await store.pool.query<{
     day: string;

@@ -1,12 +1,11 @@
+import { readContext } from "@/lib/db/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { getPool } from "@/lib/db";
 import { log } from "@/lib/log";
 import { clientDetailQuery } from "@/lib/queries/clients";
 import { makeQueryClient } from "@/lib/queries/query-client";
 import { getClientDetail } from "@/lib/store/clients";
-import { tableNames } from "@/lib/tables";
 import type { RawSearchParams } from "../../search-params";
 import { clientRangeOf } from "../search-params";
 import { ClientDetailClient } from "./client";
@@ -38,7 +37,7 @@ export default async function ClientPage({ params, searchParams }: Props) {
   const queryClient = makeQueryClient();
   if ((await currentViewer()).identity && scope.length <= 255) {
     try {
-      const detail = await getClientDetail(getPool(), tableNames(), scope, range);
+      const detail = await getClientDetail(readContext(), scope, range);
       if (detail) queryClient.setQueryData(clientDetailQuery(scope, range).queryKey, detail);
     } catch (err) {
       log.warn({ err: (err as Error).message }, "client prefetch failed");

@@ -1,14 +1,13 @@
+import { readContext } from "@/lib/db/context";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { config } from "@/lib/config";
-import { getPool } from "@/lib/db";
 import { decodeCursor, timeIdCursor } from "@/lib/http/cursor";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { readRoute } from "@/lib/http/read-route";
 import { sharedQuery } from "@/lib/store/shared-cache";
 import { keyIdSchema } from "@/lib/http/action-schemas";
 import { listAudit } from "@/lib/store/audit";
-import { tableNames } from "@/lib/tables";
 
 export const dynamic = "force-dynamic";
 
@@ -27,7 +26,7 @@ export const GET = readRoute(async (req) => {
   const q = querySchema.parse(searchParamsOf(req));
   const cursor = q.cursor ? decodeCursor(q.cursor, cursorSchema) : undefined;
   const page = await sharedQuery(`audit:${JSON.stringify(q)}`, config().cacheTtlMs, () =>
-    listAudit(getPool(), tableNames(), q, { limit: q.limit, cursor }),
+    listAudit(readContext(), q, { limit: q.limit, cursor }),
   );
   return NextResponse.json(page, { headers: { "cache-control": "no-store" } });
 });

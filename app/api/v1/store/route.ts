@@ -1,13 +1,12 @@
+import { readContext } from "@/lib/db/context";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { STORE_RANGES } from "@/lib/api-types/store";
 import { config } from "@/lib/config";
-import { getPool } from "@/lib/db";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { readRoute } from "@/lib/http/read-route";
 import { sharedQuery } from "@/lib/store/shared-cache";
 import { getStoreReport } from "@/lib/store/store-report";
-import { tableNames } from "@/lib/tables";
 
 export const dynamic = "force-dynamic";
 
@@ -22,7 +21,7 @@ const querySchema = z.strictObject({
 export const GET = readRoute(async (req) => {
   const { range } = querySchema.parse(searchParamsOf(req));
   const report = await sharedQuery(`store:${range}`, config().cacheTtlMs, () =>
-    getStoreReport(getPool(), tableNames(), config(), range),
+    getStoreReport(readContext(), range),
   );
   return NextResponse.json(report, { headers: { "cache-control": "no-store" } });
 });

@@ -1,14 +1,13 @@
+import { readContext } from "@/lib/db/context";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { config } from "@/lib/config";
-import { getPool } from "@/lib/db";
 import { decodeCursor, timeIdCursor } from "@/lib/http/cursor";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { sharedQuery } from "@/lib/store/shared-cache";
 import { readRoute } from "@/lib/http/read-route";
 import { STUCK_ORDERS } from "@/lib/api-types/stuck";
 import { listStuckKeys } from "@/lib/store/stuck";
-import { tableNames } from "@/lib/tables";
 
 export const dynamic = "force-dynamic";
 
@@ -29,7 +28,7 @@ export const GET = readRoute(async (req) => {
   const cursor = q.cursor ? decodeCursor(q.cursor, cursorSchema) : undefined;
   // many viewers polling the same list cost one query per refresh interval
   const page = await sharedQuery(`stuck:${JSON.stringify(q)}`, config().cacheTtlMs, () =>
-    listStuckKeys(getPool(), tableNames(), config(), q, { limit: q.limit, cursor, order: q.order }),
+    listStuckKeys(readContext(), q, { limit: q.limit, cursor, order: q.order }),
   );
   return NextResponse.json(page, { headers: { "cache-control": "no-store" } });
 });

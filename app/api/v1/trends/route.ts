@@ -1,13 +1,12 @@
+import { readContext } from "@/lib/db/context";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { TREND_RANGES } from "@/lib/api-types/trends";
 import { config } from "@/lib/config";
-import { getPool } from "@/lib/db";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { readRoute } from "@/lib/http/read-route";
 import { sharedQuery } from "@/lib/store/shared-cache";
 import { getTrends } from "@/lib/store/trends";
-import { tableNames } from "@/lib/tables";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +19,7 @@ const querySchema = z.strictObject({
 export const GET = readRoute(async (req) => {
   const { range } = querySchema.parse(searchParamsOf(req));
   const trends = await sharedQuery(`trends:${range}`, config().cacheTtlMs, () =>
-    getTrends(getPool(), tableNames(), range, [config().keysTable, config().eventsTable]),
+    getTrends(readContext(), range, [config().keysTable, config().eventsTable]),
   );
   return NextResponse.json(trends, { headers: { "cache-control": "no-store" } });
 });

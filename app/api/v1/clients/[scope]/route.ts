@@ -1,11 +1,10 @@
+import { readContext } from "@/lib/db/context";
 import { NextResponse } from "next/server";
-import { getPool } from "@/lib/db";
 import { clientDetailQuery, scopeParam } from "@/lib/http/client-schemas";
 import { ApiError } from "@/lib/http/errors";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { readRoute } from "@/lib/http/read-route";
 import { getClientDetail } from "@/lib/store/clients";
-import { tableNames } from "@/lib/tables";
 
 export const dynamic = "force-dynamic";
 
@@ -14,7 +13,7 @@ type Ctx = { params: Promise<{ scope: string }> };
 export const GET = readRoute<Ctx>(async (req, ctx) => {
   const scope = scopeParam.parse((await ctx.params).scope);
   const { range } = clientDetailQuery.parse(searchParamsOf(req));
-  const detail = await getClientDetail(getPool(), tableNames(), scope, range);
+  const detail = await getClientDetail(readContext(), scope, range);
   if (!detail) {
     throw new ApiError(404, "not_found", `No request from client "${scope}" is recorded.`);
   }

@@ -1,10 +1,8 @@
+import { readContext } from "@/lib/db/context";
 import { NextResponse } from "next/server";
-import { config } from "@/lib/config";
-import { getPool } from "@/lib/db";
 import { parseKeyId } from "@/lib/http/action-schemas";
 import { readRoute } from "@/lib/http/read-route";
 import { getKeyLifecycle } from "@/lib/store/lifecycle";
-import { tableNames } from "@/lib/tables";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +10,7 @@ type Ctx = { params: Promise<{ id: string }> };
 
 export const GET = readRoute<Ctx>(async (_req, ctx) => {
   const { id } = await ctx.params;
-  const lifecycle = await getKeyLifecycle(getPool(), tableNames(), config(), {
+  const lifecycle = await getKeyLifecycle(readContext(), {
     id: parseKeyId(id),
   });
   return NextResponse.json(lifecycle, { headers: { "cache-control": "no-store" } });

@@ -1,12 +1,11 @@
+import { readContext } from "@/lib/db/context";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { config } from "@/lib/config";
-import { getPool } from "@/lib/db";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { readRoute } from "@/lib/http/read-route";
 import { sharedQuery } from "@/lib/store/shared-cache";
 import { listRecentDuplicates } from "@/lib/store/duplicates";
-import { tableNames } from "@/lib/tables";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +16,7 @@ const querySchema = z.strictObject({
 export const GET = readRoute(async (req) => {
   const q = querySchema.parse(searchParamsOf(req));
   const items = await sharedQuery(`duplicates:${q.limit}`, config().cacheTtlMs, () =>
-    listRecentDuplicates(getPool(), tableNames(), q.limit),
+    listRecentDuplicates(readContext(), q.limit),
   );
   return NextResponse.json({ items }, { headers: { "cache-control": "no-store" } });
 });

@@ -1,11 +1,9 @@
+import { writeContext } from "@/lib/db/context";
 import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { revealResponse } from "@/lib/actions/reveal-response";
-import { config } from "@/lib/config";
-import { getWritePool } from "@/lib/db";
 import { keyActionBody, parseKeyId } from "@/lib/http/action-schemas";
 import { mutationRoute, onlyPost } from "@/lib/http/mutation-route";
-import { tableNames } from "@/lib/tables";
 
 export const dynamic = "force-dynamic";
 
@@ -16,7 +14,7 @@ export const POST = mutationRoute<Ctx, z.infer<typeof keyActionBody>>(
   keyActionBody,
   async ({ ctx, actor, body }) => {
     const { id } = await ctx.params;
-    const revealed = await revealResponse(getWritePool(), tableNames(), config(), {
+    const revealed = await revealResponse(writeContext(), {
       id: parseKeyId(id),
       reason: body.reason,
       actor,

@@ -5,8 +5,8 @@
 // primary (lib/rollups/collector.ts).
 import "server-only";
 import type { Pool } from "pg";
-import { config, ConfigError } from "./config";
-import { createPool } from "./pg-pool";
+import { config, ConfigError } from "../config";
+import { createPool } from "./pool";
 
 const globalForDb = globalThis as unknown as {
   idemscopePool?: Pool;
