@@ -1,9 +1,5 @@
+import { PageSkeleton } from "@/components/ui/PageSkeleton";
+
 export default function Loading() {
-  return (
-    <div className="page">
-      <p className="muted" role="status">
-        Loading…
-      </p>
-    </div>
-  );
+  return <PageSkeleton title="Overview" tiles={7} charts={2} />;
 }

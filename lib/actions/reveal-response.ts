@@ -4,7 +4,7 @@ import "server-only";
 import type { WriteContext } from "../db/context";
 import { assertOperator } from "../auth/authorize";
 import type { Identity } from "../auth/identity";
-import { ApiError } from "../http/errors";
+import { DomainError } from "../errors";
 import { inTransaction } from "../db/pool";
 
 export type RevealedResponse = { responseCode: number | null; body: unknown; auditId: string };
@@ -37,8 +37,8 @@ export async function revealResponse(
     const row = r.rows[0];
     if (!row) {
       const exists = await c.query(`SELECT 1 FROM ${t.keys} WHERE id = $1`, [input.id]);
-      throw new ApiError(
-        404,
+      throw new DomainError(
+        "not_found",
         "not_found",
         exists.rowCount ? "This key has no stored response (yet)." : `No key with id ${input.id}.`,
       );

@@ -2,10 +2,10 @@
 // that instant on the database clock, written in one statement with its event row and its audit
 // row, so that a change never exists without its audit row or the other way round.
 import "server-only";
-import type { WriteContext } from "../db/context";
+import type { StoreContext, WriteContext } from "../db/context";
+import { identifier, keyword, sql, toQuery, type SqlFragment } from "../db/sql";
 import { randomUUID } from "node:crypto";
 import type { PoolClient } from "pg";
-import type { Config } from "../config";
 import { assertOperator } from "../auth/authorize";
 import type { Identity } from "../auth/identity";
 import {
@@ -16,11 +16,9 @@ import {
   type KeyActionResult,
   type KeyState,
 } from "../api-types/actions";
-import { ApiError } from "../http/errors";
+import { DomainError } from "../errors";
 import { inTransaction } from "../db/pool";
-import type { TableNames } from "../tables";
-import { lockTimeoutParams } from "../store/lock-timeouts";
-import { countStuckKeys, filterParams, stuckFrom, whereStuck } from "../store/stuck";
+import { countStuckKeys, stuckFrom, whereStuck } from "../store/stuck";
 
 /** What a client retrying a failed key is told from then on. */
 export const FAILED_RESPONSE = {
@@ -29,45 +27,65 @@ export const FAILED_RESPONSE = {
     "This request was stopped by an operator and will not run again. Use a new Idempotency-Key to retry it.",
 };
 
-const stateJson = (a: string) => `jsonb_build_object(
+const stateJson = (alias: "b" | "k") => {
+  const a = keyword(alias);
+  return sql`jsonb_build_object(
   'status', ${a}.status, 'lockedAt', ${a}.locked_at, 'lockOwner', ${a}.lock_owner,
   'recoveryPoint', ${a}.recovery_point, 'attempts', ${a}.attempts,
   'responseCode', ${a}.response_code, 'updatedAt', ${a}.updated_at)`;
+};
 
-// $1–$7 lock timeouts and filters (whereStuck), $8 one key's id or null, $9 how many at most,
-// $10 action, $11 actor, $12 role, $13 auth method, $14 reason, $15 batch id, $16 failed body.
-function changeStatement(t: TableNames, lockMode: "wait" | "skip"): string {
-  return `
+type ChangeTarget = {
+  id: string | null;
+  filter: BulkFilter;
+  limit: number;
+  lockMode: "wait" | "skip";
+};
+
+// One statement: pick the keys still stuck at this instant, change them, and append their event
+// and audit rows, so that none exists without the others.
+function changeStatement(
+  ctx: StoreContext,
+  input: ActionInput & { actor: Identity },
+  target: ChangeTarget,
+  batchId: string | null,
+): SqlFragment {
+  const { tables: t } = ctx;
+  const fail = sql`${input.action}::text = 'fail'`;
+  return sql`
     WITH target AS (
       SELECT k.id, k.status, k.locked_at, k.lock_owner, k.recovery_point, k.attempts,
              k.response_code, k.updated_at
-        ${stuckFrom(t)}
-       WHERE ${whereStuck(4)} AND ($8::bigint IS NULL OR k.id = $8)
+        ${stuckFrom(ctx)}
+       WHERE ${whereStuck(ctx, target.filter)}
+         AND (${target.id}::bigint IS NULL OR k.id = ${target.id}::bigint)
        ORDER BY coalesce(k.locked_at, k.updated_at), k.id
-       LIMIT $9
-       FOR UPDATE OF k${lockMode === "skip" ? " SKIP LOCKED" : ""}
+       LIMIT ${target.limit}
+       FOR UPDATE OF k${target.lockMode === "skip" ? sql` SKIP LOCKED` : sql``}
     ), changed AS (
-      UPDATE ${t.keys} k
-         SET status = CASE WHEN $10::text = 'fail' THEN 'failed' ELSE k.status END,
+      UPDATE ${identifier(t.keys)} k
+         SET status = CASE WHEN ${fail} THEN 'failed' ELSE k.status END,
              locked_at = NULL, lock_owner = NULL, updated_at = now(),
-             response_code = CASE WHEN $10::text = 'fail' THEN 500 ELSE k.response_code END,
-             response_body = CASE WHEN $10::text = 'fail' THEN $16::jsonb ELSE k.response_body END,
-             completed_at = CASE WHEN $10::text = 'fail' THEN now() ELSE k.completed_at END
+             response_code = CASE WHEN ${fail} THEN 500 ELSE k.response_code END,
+             response_body = CASE WHEN ${fail} THEN ${JSON.stringify(FAILED_RESPONSE)}::jsonb
+                                  ELSE k.response_body END,
+             completed_at = CASE WHEN ${fail} THEN now() ELSE k.completed_at END
         FROM target b
        WHERE k.id = b.id
       RETURNING k.id, k.scope, k.endpoint, k.key, k.request_hash, k.status, k.locked_at,
                 k.lock_owner, k.recovery_point, k.attempts, k.response_code, k.updated_at,
                 ${stateJson("b")} AS before, ${stateJson("k")} AS after
     ), event AS (
-      INSERT INTO ${t.events} (key_id, scope, endpoint, key, kind, request_hash, response_code, instance)
+      INSERT INTO ${identifier(t.events)} (key_id, scope, endpoint, key, kind, request_hash, response_code, instance)
       SELECT id, scope, endpoint, key,
-             CASE WHEN $10::text = 'fail' THEN 'failed_manually' ELSE 'released' END,
-             request_hash, CASE WHEN $10::text = 'fail' THEN 500 END, 'idemscope'
+             CASE WHEN ${fail} THEN 'failed_manually' ELSE 'released' END,
+             request_hash, CASE WHEN ${fail} THEN 500 END, 'idemscope'
         FROM changed
     ), audit AS (
-      INSERT INTO ${t.ownTable("audit_log")}
+      INSERT INTO ${identifier(t.ownTable("audit_log"))}
         (actor, actor_role, auth_method, action, key_id, scope, endpoint, key, reason, before, after, batch_id)
-      SELECT $11, $12, $13, $10::text, id, scope, endpoint, key, $14, before, after, $15::uuid
+      SELECT ${input.actor.name}, ${input.actor.role}, ${input.actor.method}, ${input.action}::text,
+             id, scope, endpoint, key, ${input.reason}, before, after, ${batchId}::uuid
         FROM changed
       RETURNING id, key_id
     )
@@ -110,26 +128,12 @@ function toKeyState(r: Omit<ChangedRow, "audit_id">): KeyState {
 type ActionInput = { action: KeyAction; reason: string; actor: Identity | null };
 
 async function runChange(
-  c: PoolClient,
-  t: TableNames,
-  cfg: Config,
+  ctx: StoreContext<PoolClient>,
   input: ActionInput & { actor: Identity },
-  target: { id: string | null; filter: BulkFilter; limit: number; lockMode: "wait" | "skip" },
+  target: ChangeTarget,
   batchId: string | null,
 ): Promise<ChangedRow[]> {
-  const r = await c.query<ChangedRow>(changeStatement(t, target.lockMode), [
-    ...lockTimeoutParams(cfg),
-    ...filterParams(target.filter),
-    target.id,
-    target.limit,
-    input.action,
-    input.actor.name,
-    input.actor.role,
-    input.actor.method,
-    input.reason,
-    batchId,
-    JSON.stringify(FAILED_RESPONSE),
-  ]);
+  const r = await ctx.db.query<ChangedRow>(toQuery(changeStatement(ctx, input, target, batchId)));
   return r.rows;
 }
 
@@ -145,16 +149,14 @@ export async function actOnKey(
     // A writer finishing this very key holds its row lock: wait briefly, never for long.
     await c.query("SET LOCAL lock_timeout = '2s'");
     const rows = await runChange(
-      c,
-      t,
-      cfg,
+      { ...ctx, db: c },
       { ...input, actor },
       { id: input.id, filter: {}, limit: 1, lockMode: "wait" },
       null,
     ).catch((err: Error & { code?: string }) => {
       if (err.code === "55P03")
-        throw new ApiError(
-          409,
+        throw new DomainError(
+          "conflict",
           "key_busy",
           "A writer holds this key right now; nothing was changed. Try again.",
         );
@@ -169,9 +171,9 @@ export async function actOnKey(
       input.id,
     ]);
     const status = now.rows[0]?.status;
-    if (!status) throw new ApiError(404, "not_found", `No key with id ${input.id}.`);
-    throw new ApiError(
-      409,
+    if (!status) throw new DomainError("not_found", "not_found", `No key with id ${input.id}.`);
+    throw new DomainError(
+      "conflict",
       "not_stuck",
       status === "in_progress"
         ? "The key is no longer stuck (its worker is active again, or it was just released); nothing was changed."
@@ -188,13 +190,13 @@ export async function actOnStuckKeys(
   ctx: WriteContext,
   input: ActionInput & { filter: BulkFilter; dryRun: boolean; confirmedCount?: number },
 ): Promise<BulkResult> {
-  const { db: pool, tables: t, config: cfg } = ctx;
+  const { db: pool, config: cfg } = ctx;
   const actor = input.actor;
   assertOperator(actor, cfg.auth);
   const confirmed = input.confirmedCount;
   if (!input.dryRun && confirmed === undefined && actor.ambient) {
-    throw new ApiError(
-      400,
+    throw new DomainError(
+      "invalid_input",
       "invalid_request",
       "confirmedCount: send the number of keys the operator confirmed (preview first).",
     );
@@ -216,17 +218,15 @@ export async function actOnStuckKeys(
     const matched = await countStuckKeys({ ...ctx, db: c }, input.filter);
     const wouldChange = Math.min(matched, BULK_CAP);
     if (confirmed !== undefined && wouldChange > confirmed) {
-      throw new ApiError(
-        409,
+      throw new DomainError(
+        "conflict",
         "count_changed",
         `${wouldChange} keys would change now, more than the ${confirmed} confirmed; nothing was changed. Preview again.`,
       );
     }
     // the limit holds even if keys become stuck between the count and the change
     const rows = await runChange(
-      c,
-      t,
-      cfg,
+      { ...ctx, db: c },
       { ...input, actor },
       {
         id: null,

@@ -2,7 +2,7 @@
 // called it: role from the verified identity, and the global read-only switch.
 import type { AuthConfig } from "./auth-config";
 import type { Identity } from "./identity";
-import { ApiError } from "../http/errors";
+import { DomainError } from "../errors";
 
 export type Operator = Identity & { role: "operator" };
 
@@ -32,6 +32,10 @@ export function assertOperator(
 ): asserts actor is Operator {
   const access = writeAccess(actor, auth);
   if (!access.allowed) {
-    throw new ApiError(access.code === "unauthorized" ? 401 : 403, access.code, access.reason);
+    throw new DomainError(
+      access.code === "unauthorized" ? "unauthenticated" : "forbidden",
+      access.code,
+      access.reason,
+    );
   }
 }

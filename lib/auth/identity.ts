@@ -3,7 +3,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
 import type { AuthConfig, Role } from "./auth-config";
-import { ApiError } from "../http/errors";
+import { DomainError } from "../errors";
 import { requestHostAllowed } from "./host";
 import { isLoopback } from "./peer";
 
@@ -42,7 +42,8 @@ function tokenIdentity(presented: string, auth: AuthConfig): Identity {
   // Every configured token is compared, so the time taken says nothing about which matched.
   let match: AuthConfig["tokens"][number] | undefined;
   for (const t of auth.tokens) if (secretsEqual(presented, t.secret) && !match) match = t;
-  if (!match) throw new ApiError(401, "unauthorized", "The bearer token is not valid.");
+  if (!match)
+    throw new DomainError("unauthenticated", "unauthorized", "The bearer token is not valid.");
   return {
     name: `token:${match.name}`,
     role: match.role,
@@ -81,8 +82,8 @@ function proxyIdentity(facts: RequestFacts, auth: AuthConfig): Identity | null {
       : auth.proxyDefaultRole;
   const name = (user ?? email) as string;
   if (!role) {
-    throw new ApiError(
-      403,
+    throw new DomainError(
+      "forbidden",
       "forbidden",
       `${name} has no idemscope role (groups: ${groups.join(", ") || "none"}).`,
     );
@@ -104,13 +105,18 @@ function anonymousIdentity(facts: RequestFacts, auth: AuthConfig): Identity | nu
 
 /**
  * The caller's identity, or null when the request carries none and anonymous access is off.
- * Throws ApiError (401/403) for a credential that is present but wrong.
+ * Throws DomainError (unauthenticated/forbidden) for a credential that is present but wrong.
  */
 export function resolveIdentity(facts: RequestFacts, auth: AuthConfig): Identity | null {
   const authorization = facts.headers.get("authorization");
   if (authorization !== null) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!m) throw new ApiError(401, "unauthorized", "Authorization must be 'Bearer <token>'.");
+    if (!m)
+      throw new DomainError(
+        "unauthenticated",
+        "unauthorized",
+        "Authorization must be 'Bearer <token>'.",
+      );
     return tokenIdentity(m[1] as string, auth);
   }
   return proxyIdentity(facts, auth) ?? anonymousIdentity(facts, auth);

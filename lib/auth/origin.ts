@@ -2,21 +2,21 @@
 // access): the request must say it comes from idemscope's own origin. Next.js' own check lets a
 // missing Origin through and route handlers get none, so every mutation runs this one.
 import type { AuthConfig } from "./auth-config";
-import { ApiError } from "../http/errors";
+import { DomainError } from "../errors";
 
 type HeaderGetter = { get(name: string): string | null };
 
 export function assertSameOrigin(headers: HeaderGetter, auth: AuthConfig): void {
   const origin = headers.get("origin");
   if (!origin || origin === "null") {
-    throw new ApiError(
-      403,
+    throw new DomainError(
+      "forbidden",
       "cross_origin",
       "This change must come from idemscope's own pages (the request has no Origin). Automation should use a bearer token.",
     );
   }
   if (!originAllowed(origin, headers.get("host"), auth)) {
-    throw new ApiError(403, "cross_origin", `Changes from ${origin} are not accepted.`);
+    throw new DomainError("forbidden", "cross_origin", `Changes from ${origin} are not accepted.`);
   }
 }
 

@@ -26,6 +26,11 @@ export function identifier(quoted: string): SqlIdentifier {
   return new SqlIdentifier(quoted);
 }
 
+/** Text the code chose (ASC/DESC, a comparison, an alias): spliced in as is, never user input. */
+export function keyword(text: string): SqlIdentifier {
+  return new SqlIdentifier(text);
+}
+
 /** Fragments joined by a separator, e.g. a list of conditions. */
 export function joinSql(parts: SqlFragment[], separator: string): SqlFragment {
   const strings: string[] = [""];

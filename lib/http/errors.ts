@@ -3,7 +3,9 @@
 import { ZodError } from "zod";
 import { ConfigError } from "../config";
 import { log } from "../log";
+import { cancelledQueryError } from "../db/cancelled-query";
 import { PoolBusyError } from "../db/pool";
+import { DomainError, type DomainErrorKind } from "../errors";
 
 export class ApiError extends Error {
   constructor(
@@ -16,6 +18,15 @@ export class ApiError extends Error {
 }
 
 export type ErrorBody = { error: string; message: string };
+
+/** The HTTP status of each kind of domain error: the one place the data layer meets HTTP. */
+const STATUS_OF: Record<DomainErrorKind, number> = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+};
 
 const CONNECTION_CODES = new Set([
   "ECONNREFUSED",
@@ -39,31 +50,11 @@ function isConnectionError(err: Error & { code?: string }): boolean {
   );
 }
 
-/**
- * A query the database cancelled while the database itself is up: worth a retry, and a reason
- * for one panel to say so while the rest of its page still shows (lib/store/panel.ts).
- */
-export function cancelledQueryError(err: unknown): ErrorBody | null {
-  const e = err as Error & { code?: string };
-  // A hot standby cancels queries that conflict with the changes it replays (SQLSTATE 40001,
-  // "conflict with recovery"): nothing is wrong with the request, the next try usually passes.
-  if (e?.code === "40001" && /conflict with recovery/i.test(e.message ?? ""))
-    return {
-      error: "replica_conflict",
-      message:
-        "The read replica cancelled the query while applying changes from the primary; retry in a moment.",
-    };
-  if (e?.code === "57014")
-    return {
-      error: "query_timeout",
-      message: "The database did not answer within the statement timeout.",
-    };
-  return null;
-}
-
 export function errorResponse(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof ApiError)
     return { status: err.status, body: { error: err.code, message: err.message } };
+  if (err instanceof DomainError)
+    return { status: STATUS_OF[err.kind], body: { error: err.code, message: err.message } };
   if (err instanceof ZodError) {
     const issue = err.issues[0];
     const field = issue?.path.join(".");

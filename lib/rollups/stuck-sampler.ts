@@ -3,21 +3,22 @@
 import type { Pool } from "pg";
 import type { Config } from "../config";
 import type { TableNames } from "../tables";
-import { lockTimeoutParams } from "../store/lock-timeouts";
-import { filterParams, stuckFrom, whereStuck } from "../store/stuck";
+import { contextOf } from "../db/context";
+import { identifier, sql, toQuery } from "../db/sql";
+import { stuckFrom, whereStuck } from "../store/stuck";
 
 export async function sampleStuckKeys(pool: Pool, t: TableNames, cfg: Config): Promise<void> {
+  const ctx = contextOf(pool, t, cfg);
   await pool.query(
-    `WITH counts AS (
-       SELECT k.endpoint, count(*)::int AS n ${stuckFrom(t)} WHERE ${whereStuck(4)} GROUP BY k.endpoint
+    toQuery(sql`WITH counts AS (
+       SELECT k.endpoint, count(*)::int AS n ${stuckFrom(ctx)} WHERE ${whereStuck(ctx, {})} GROUP BY k.endpoint
      ), sample AS (
        SELECT endpoint, n FROM counts
        UNION ALL SELECT '*', coalesce(sum(n), 0)::int FROM counts
      )
-     INSERT INTO ${t.ownTable("stuck_samples")} AS x (resolution, bucket, endpoint, stuck)
+     INSERT INTO ${identifier(t.ownTable("stuck_samples"))} AS x (resolution, bucket, endpoint, stuck)
      SELECT r.res, date_trunc(r.res, now()), s.endpoint, s.n
        FROM sample s CROSS JOIN (VALUES ('minute'), ('hour'), ('day')) AS r(res)
-     ON CONFLICT (resolution, bucket, endpoint) DO UPDATE SET stuck = greatest(x.stuck, excluded.stuck)`,
-    [...lockTimeoutParams(cfg), ...filterParams({})],
+     ON CONFLICT (resolution, bucket, endpoint) DO UPDATE SET stuck = greatest(x.stuck, excluded.stuck)`),
   );
 }

@@ -2,7 +2,7 @@
 import "server-only";
 import type { StoreContext } from "../db/context";
 import type { AuditEntry, AuditPage } from "../api-types/actions";
-import { encodeCursor } from "../http/cursor";
+import { encodeCursor } from "../cursor";
 
 export type AuditFilter = {
   actor?: string;

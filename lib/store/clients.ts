@@ -14,7 +14,7 @@ import type {
   ClientSort,
   SortDir,
 } from "../api-types/clients";
-import { decodeCursor, encodeCursor } from "../http/cursor";
+import { decodeCursor, encodeCursor } from "../cursor";
 import { CLIENT_RANGE_SQL } from "../rollups/client-totals";
 import { SPARK, sparklines } from "./client-sparklines";
 import { listStorms } from "./client-storms";

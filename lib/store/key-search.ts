@@ -4,7 +4,7 @@
 import "server-only";
 import type { Queryable, StoreContext } from "../db/context";
 import type { KeySearchItem, KeySearchPage, KeyStatus } from "../api-types/keys";
-import { encodeCursor } from "../http/cursor";
+import { encodeCursor } from "../cursor";
 import type { TableNames } from "../tables";
 
 export type KeySearch = {

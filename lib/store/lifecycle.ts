@@ -8,7 +8,7 @@ import type { Config } from "../config";
 import { lockTimeoutSeconds } from "../config";
 import type { AuditEntry } from "../api-types/actions";
 import type { KeyLifecycle, LifecycleEvent, LifecycleKey } from "../api-types/keys";
-import { ApiError } from "../http/errors";
+import { DomainError } from "../errors";
 import { explainDuplicate } from "../lifecycle/explain-duplicate";
 import { approximateBytes, fingerprintKey, keyedFingerprint } from "./fingerprints";
 import type { TableNames } from "../tables";
@@ -131,13 +131,21 @@ export async function getKeyLifecycle(ctx: StoreContext, ref: IntentRef): Promis
       ? await intentOfPurgedId(db, t, ref.id)
       : ref;
   if (!intent)
-    throw new ApiError(404, "not_found", `No key with id ${(ref as { id: string }).id}.`);
+    throw new DomainError(
+      "not_found",
+      "not_found",
+      `No key with id ${(ref as { id: string }).id}.`,
+    );
   const [{ events, truncated }, audit] = await Promise.all([
     listEvents(db, t, intent, cfg.traceUrlTemplate, fpKey),
     listIntentAudit(db, t, intent),
   ]);
   if (!row && events.length === 0) {
-    throw new ApiError(404, "not_found", "No key and no event for this client, endpoint and key.");
+    throw new DomainError(
+      "not_found",
+      "not_found",
+      "No key and no event for this client, endpoint and key.",
+    );
   }
   return {
     intent,

@@ -2,7 +2,7 @@
 // others answer: the page then shows what it has and says which panel is missing and why,
 // instead of failing whole. Anything else (the database down, a bug) still fails the request.
 import "server-only";
-import { cancelledQueryError } from "../http/errors";
+import { cancelledQueryError } from "../db/cancelled-query";
 import { log } from "../log";
 
 /** `work`'s result; or null, with the reason put in `missing[name]`, when the database cancelled it. */

@@ -1,9 +1,10 @@
-// Stuck and orphaned keys (docs/store-contract.md, "How the numbers are computed"), oldest first, with keyset pagination.
+// Stuck and orphaned keys (docs/store-contract.md, "How the numbers are computed"), oldest
+// first, with keyset pagination.
 import "server-only";
 import type { StoreContext } from "../db/context";
+import { identifier, keyword, sql, toQuery, type SqlFragment } from "../db/sql";
 import type { StuckKey, StuckKeysPage, StuckOrder } from "../api-types/stuck";
-import { encodeCursor } from "../http/cursor";
-import type { TableNames } from "../tables";
+import { encodeCursor } from "../cursor";
 import { lockTimeoutParams } from "./lock-timeouts";
 
 export type StuckFilter = {
@@ -18,34 +19,37 @@ export type StuckCursor = { since: string; id: string };
 
 type Row = Omit<StuckKey, "lockedAt"> & { lockedAt: Date | null; since: string };
 
-// The stuck predicate (docs/store-contract.md, "How the numbers are computed") for every reader and for the release/fail actions; $1–$3 are the
-// lock timeouts (lockTimeoutParams), then four filter parameters from `first`.
+/** The keys table joined to the per-endpoint lock timeouts, judged on the database clock. */
+export function stuckFrom(ctx: StoreContext): SqlFragment {
+  const [endpoints, seconds] = lockTimeoutParams(ctx.config);
+  return sql`FROM ${identifier(ctx.tables.keys)} k
+    LEFT JOIN unnest(${endpoints}::text[], ${seconds}::int[]) AS o(endpoint, secs)
+      ON o.endpoint = k.endpoint`;
+}
+
+/** The lock timeout of the row's endpoint, in seconds (needs stuckFrom's join). */
+export function lockTimeoutOf(ctx: StoreContext): SqlFragment {
+  return sql`coalesce(o.secs, ${ctx.config.defaultLockTimeoutSeconds}::int)`;
+}
+
+// The stuck predicate for every reader and for the release/fail actions.
 // status = 'in_progress' repeats the partial index's predicate exactly; the stuck condition and
 // the filters then only look at in-progress rows, a small set even in a large store.
-export function whereStuck(first: number): string {
-  const p = (i: number) => `$${first + i}`;
-  return `k.status = 'in_progress'
-      AND coalesce(k.locked_at, k.updated_at) < now() - make_interval(secs => coalesce(o.secs, $3))
-      AND (${p(0)}::text IS NULL OR k.endpoint = ${p(0)})
-      AND (${p(1)}::text IS NULL OR k.scope = ${p(1)})
-      AND (${p(2)}::text IS NULL OR k.lock_owner = ${p(2)})
-      AND (${p(3)}::int IS NULL OR coalesce(k.locked_at, k.updated_at) < now() - make_interval(secs => ${p(3)}))`;
-}
-
-export function filterParams(f: StuckFilter) {
-  return [f.endpoint ?? null, f.scope ?? null, f.lockOwner ?? null, f.minAgeSeconds ?? null];
-}
-
-export function stuckFrom(t: TableNames): string {
-  return `FROM ${t.keys} k LEFT JOIN unnest($1::text[], $2::int[]) AS o(endpoint, secs) ON o.endpoint = k.endpoint`;
+export function whereStuck(ctx: StoreContext, f: StuckFilter): SqlFragment {
+  const since = sql`coalesce(k.locked_at, k.updated_at)`;
+  return sql`k.status = 'in_progress'
+      AND ${since} < now() - make_interval(secs => ${lockTimeoutOf(ctx)})
+      AND (${f.endpoint ?? null}::text IS NULL OR k.endpoint = ${f.endpoint ?? null})
+      AND (${f.scope ?? null}::text IS NULL OR k.scope = ${f.scope ?? null})
+      AND (${f.lockOwner ?? null}::text IS NULL OR k.lock_owner = ${f.lockOwner ?? null})
+      AND (${f.minAgeSeconds ?? null}::int IS NULL
+           OR ${since} < now() - make_interval(secs => ${f.minAgeSeconds ?? null}::int))`;
 }
 
 /** How many keys are stuck (or orphaned) now, optionally filtered: the Overview tile and the list's total. */
 export async function countStuckKeys(ctx: StoreContext, filter: StuckFilter = {}): Promise<number> {
-  const { db, tables: t, config: cfg } = ctx;
-  const r = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n ${stuckFrom(t)} WHERE ${whereStuck(4)}`,
-    [...lockTimeoutParams(cfg), ...filterParams(filter)],
+  const r = await ctx.db.query<{ n: number }>(
+    toQuery(sql`SELECT count(*)::int AS n ${stuckFrom(ctx)} WHERE ${whereStuck(ctx, filter)}`),
   );
   return r.rows[0]?.n ?? 0;
 }
@@ -54,12 +58,11 @@ export async function countStuckKeys(ctx: StoreContext, filter: StuckFilter = {}
 export async function stuckKeysByEndpoint(
   ctx: StoreContext,
 ): Promise<{ endpoint: string; stuck: number; oldestAgeSeconds: number }[]> {
-  const { db, tables: t, config: cfg } = ctx;
-  const r = await db.query<{ endpoint: string; stuck: number; oldestAgeSeconds: number }>(
-    `SELECT k.endpoint, count(*)::int AS stuck,
-            extract(epoch FROM now() - min(coalesce(k.locked_at, k.updated_at)))::float8 AS "oldestAgeSeconds"
-       ${stuckFrom(t)} WHERE ${whereStuck(4)} GROUP BY k.endpoint`,
-    [...lockTimeoutParams(cfg), ...filterParams({})],
+  const r = await ctx.db.query<{ endpoint: string; stuck: number; oldestAgeSeconds: number }>(
+    toQuery(sql`
+      SELECT k.endpoint, count(*)::int AS stuck,
+             extract(epoch FROM now() - min(coalesce(k.locked_at, k.updated_at)))::float8 AS "oldestAgeSeconds"
+        ${stuckFrom(ctx)} WHERE ${whereStuck(ctx, {})} GROUP BY k.endpoint`),
   );
   return r.rows;
 }
@@ -69,30 +72,25 @@ export async function listStuckKeys(
   filter: StuckFilter,
   page: { limit: number; cursor?: StuckCursor; order?: StuckOrder },
 ): Promise<StuckKeysPage> {
-  const { db, tables: t, config: cfg } = ctx;
   // oldest first = earliest lock first; the cursor compares in the same direction
   const newest = page.order === "newest";
-  const [cmp, dir] = newest ? ["<", "DESC"] : [">", "ASC"];
+  const [cmp, dir] = newest ? (["<", "DESC"] as const) : ([">", "ASC"] as const);
+  const since = page.cursor?.since ?? null;
   const [rows, total] = await Promise.all([
-    db.query<Row>(
-      `SELECT k.id::text AS id, k.scope, k.endpoint, k.key, k.locked_at AS "lockedAt",
-              extract(epoch FROM now() - coalesce(k.locked_at, k.updated_at))::float8 AS "ageSeconds",
-              k.lock_owner AS "lockOwner", k.attempts, k.recovery_point AS "recoveryPoint",
-              coalesce(o.secs, $3)::int AS "lockTimeoutSeconds",
-              -- microsecond precision (a JS Date would round it and repeat rows across pages)
-              to_char(coalesce(k.locked_at, k.updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS since
-         ${stuckFrom(t)}
-        WHERE ${whereStuck(4)}
-          AND ($8::timestamptz IS NULL OR (coalesce(k.locked_at, k.updated_at), k.id) ${cmp} ($8, $9::bigint))
-        ORDER BY coalesce(k.locked_at, k.updated_at) ${dir}, k.id ${dir}
-        LIMIT $10`,
-      [
-        ...lockTimeoutParams(cfg),
-        ...filterParams(filter),
-        page.cursor?.since ?? null,
-        page.cursor?.id ?? null,
-        page.limit + 1,
-      ],
+    ctx.db.query<Row>(
+      toQuery(sql`
+        SELECT k.id::text AS id, k.scope, k.endpoint, k.key, k.locked_at AS "lockedAt",
+               extract(epoch FROM now() - coalesce(k.locked_at, k.updated_at))::float8 AS "ageSeconds",
+               k.lock_owner AS "lockOwner", k.attempts, k.recovery_point AS "recoveryPoint",
+               ${lockTimeoutOf(ctx)} AS "lockTimeoutSeconds",
+               -- microsecond precision (a JS Date would round it and repeat rows across pages)
+               to_char(coalesce(k.locked_at, k.updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS since
+          ${stuckFrom(ctx)}
+         WHERE ${whereStuck(ctx, filter)}
+           AND (${since}::timestamptz IS NULL
+                OR (coalesce(k.locked_at, k.updated_at), k.id) ${keyword(cmp)} (${since}::timestamptz, ${page.cursor?.id ?? null}::bigint))
+         ORDER BY coalesce(k.locked_at, k.updated_at) ${keyword(dir)}, k.id ${keyword(dir)}
+         LIMIT ${page.limit + 1}`),
     ),
     countStuckKeys(ctx, filter),
   ]);

@@ -7,7 +7,7 @@ import { hostAllowed, hostCheckApplies } from "../../lib/auth/host";
 import { assertSameOrigin } from "../../lib/auth/origin";
 import { repeatedIdentityHeaders } from "../../lib/auth/proxy-headers";
 import { isLoopback, verifiedPeer } from "../../lib/auth/peer";
-import { ApiError } from "../../lib/http/errors";
+import { errorResponse } from "../../lib/http/errors";
 
 const SECRET = "proxy-secret-0123456789";
 const TOKENS =
@@ -18,11 +18,13 @@ function facts(headers: Record<string, string>, peer: string | null = "10.0.0.5"
   return { headers: h, peer };
 }
 
-function thrown(fn: () => unknown): ApiError {
+/** What the API answers for the error `fn` throws. */
+function thrown(fn: () => unknown): { status: number; code: string } {
   try {
     fn();
   } catch (err) {
-    return err as ApiError;
+    const { status, body } = errorResponse(err);
+    return { status, code: body.error };
   }
   throw new Error("expected a throw");
 }

@@ -3,7 +3,8 @@
 import { readContext } from "@/lib/db/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import { currentViewer, viewerInfo } from "@/lib/auth/request-identity";
-import { ApiError } from "@/lib/http/errors";
+import { notFound } from "next/navigation";
+import { DomainError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { lifecycleQuery, type IntentAddress } from "@/lib/queries/keys";
 import { makeQueryClient } from "@/lib/queries/query-client";
@@ -13,16 +14,18 @@ import { LifecycleClient } from "./lifecycle-client";
 export async function LifecyclePage({ address }: { address: IntentAddress }) {
   const queryClient = makeQueryClient();
   const viewer = await currentViewer();
+  let missing = false;
   if (viewer.identity) {
     try {
       const data = await getKeyLifecycle(readContext(), address);
       queryClient.setQueryData(lifecycleQuery(address).queryKey, data);
     } catch (err) {
-      // a 404 is shown by the client from the API's own answer
-      if (!(err instanceof ApiError))
-        log.warn({ err: (err as Error).message }, "lifecycle prefetch failed");
+      if (err instanceof DomainError && err.kind === "not_found") missing = true;
+      else log.warn({ err: (err as Error).message }, "lifecycle prefetch failed");
     }
   }
+  // outside the try: notFound() works by throwing
+  if (missing) notFound();
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <LifecycleClient address={address} viewer={viewerInfo(viewer)} />

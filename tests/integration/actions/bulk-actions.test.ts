@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { actOnStuckKeys } from "../../../lib/actions/stuck-actions";
 import type { Identity } from "../../../lib/auth/identity";
 import { parseConfig } from "../../../lib/config";
+import { errorResponse } from "../../../lib/http/errors";
 import { listAudit } from "../../../lib/store/audit";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
@@ -96,9 +97,9 @@ describe("bulk release/fail", () => {
       dryRun: false,
       actor: sso,
     }).catch((e: unknown) => e);
-    expect(missing).toMatchObject({
+    expect(errorResponse(missing)).toMatchObject({
       status: 400,
-      message: expect.stringMatching(/confirmedCount/),
+      body: { message: expect.stringMatching(/confirmedCount/) },
     });
     // 5 keys previewed and confirmed, then 3 more became stuck: refused, nothing changed
     await stuckKeys(P, 3, "late");
@@ -108,11 +109,13 @@ describe("bulk release/fail", () => {
       confirmedCount: 5,
       actor: sso,
     }).catch((e: unknown) => e);
-    expect(refused).toMatchObject({
+    expect(errorResponse(refused)).toEqual({
       status: 409,
-      code: "count_changed",
-      message:
-        "8 keys would change now, more than the 5 confirmed; nothing was changed. Preview again.",
+      body: {
+        error: "count_changed",
+        message:
+          "8 keys would change now, more than the 5 confirmed; nothing was changed. Preview again.",
+      },
     });
     expect(await stillLocked()).toBe(8);
     expect(await auditCount()).toBe(0);

@@ -1,7 +1,7 @@
 // Key search on real PostgreSQL: exact and prefix taken literally, purged intents found through
 // their events, recent mode, keyset pages without gaps or repeats.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeCursor } from "../../../lib/http/cursor";
+import { decodeCursor } from "../../../lib/cursor";
 import { keySearchCursor } from "../../../lib/http/key-search-schemas";
 import {
   PURGED_WINDOW,

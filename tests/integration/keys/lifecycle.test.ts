@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revealResponse } from "../../../lib/actions/reveal-response";
 import type { Identity } from "../../../lib/auth/identity";
 import { parseConfig } from "../../../lib/config";
-import { ApiError } from "../../../lib/http/errors";
+import { errorResponse } from "../../../lib/http/errors";
 import { getKeyLifecycle } from "../../../lib/store/lifecycle";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
@@ -147,7 +147,7 @@ describe("getKeyLifecycle", () => {
   it("404 for a key nobody has seen", async () => {
     for (const ref of [{ id: "123456789" }, { scope: "x", endpoint: P, key: "nope" }]) {
       const err = await getKeyLifecycle(store.ctx(cfg), ref).catch((e: unknown) => e);
-      expect((err as ApiError).status).toBe(404);
+      expect(errorResponse(err).status).toBe(404);
     }
   });
 });
@@ -160,7 +160,7 @@ describe("revealResponse", () => {
       reason: "curious",
       actor: viewer,
     }).catch((e: unknown) => e);
-    expect((denied as ApiError).status).toBe(403);
+    expect(errorResponse(denied).status).toBe(403);
     const r = await revealResponse(store.ctx(cfg), {
       id: liveId,
       reason: "customer says charged twice",
@@ -180,6 +180,6 @@ describe("revealResponse", () => {
       reason: "x",
       actor: operator,
     }).catch((e: unknown) => e);
-    expect((missing as ApiError).status).toBe(404);
+    expect(errorResponse(missing).status).toBe(404);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../lib/config";
-import { decodeCursor } from "../../../lib/http/cursor";
+import { decodeCursor } from "../../../lib/cursor";
 import { listStuckKeys, type StuckCursor } from "../../../lib/store/stuck";
 import { createTestStore, type TestStore } from "../../helpers/store";
 import { insertKey } from "../../helpers/events";

@@ -1,6 +1,7 @@
 import { readContext } from "@/lib/db/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
+import { notFound } from "next/navigation";
 import { currentViewer } from "@/lib/auth/request-identity";
 import { log } from "@/lib/log";
 import { clientDetailQuery } from "@/lib/queries/clients";
@@ -35,14 +36,18 @@ export default async function ClientPage({ params, searchParams }: Props) {
   const scope = await scopeOf(params);
   const range = clientRangeOf((await searchParams).range);
   const queryClient = makeQueryClient();
+  let unknown = false;
   if ((await currentViewer()).identity && scope.length <= 255) {
     try {
       const detail = await getClientDetail(readContext(), scope, range);
       if (detail) queryClient.setQueryData(clientDetailQuery(scope, range).queryKey, detail);
+      else unknown = true;
     } catch (err) {
       log.warn({ err: (err as Error).message }, "client prefetch failed");
     }
   }
+  // outside the try: notFound() works by throwing
+  if (unknown) notFound();
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <ClientDetailClient scope={scope} range={range} />

@@ -1,6 +1,6 @@
 import { readContext } from "@/lib/db/context";
 import { NextResponse } from "next/server";
-import { decodeCursor } from "@/lib/http/cursor";
+import { decodeCursor } from "@/lib/cursor";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { keySearchCursor, keySearchQuery } from "@/lib/http/key-search-schemas";
 import { readRoute } from "@/lib/http/read-route";

@@ -2,7 +2,7 @@ import { readContext } from "@/lib/db/context";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { config } from "@/lib/config";
-import { decodeCursor, timeIdCursor } from "@/lib/http/cursor";
+import { decodeCursor, timeIdCursor } from "@/lib/cursor";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { sharedQuery } from "@/lib/store/shared-cache";
 import { readRoute } from "@/lib/http/read-route";

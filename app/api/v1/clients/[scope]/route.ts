@@ -1,7 +1,7 @@
 import { readContext } from "@/lib/db/context";
 import { NextResponse } from "next/server";
 import { clientDetailQuery, scopeParam } from "@/lib/http/client-schemas";
-import { ApiError } from "@/lib/http/errors";
+import { DomainError } from "@/lib/errors";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { readRoute } from "@/lib/http/read-route";
 import { getClientDetail } from "@/lib/store/clients";
@@ -15,7 +15,11 @@ export const GET = readRoute<Ctx>(async (req, ctx) => {
   const { range } = clientDetailQuery.parse(searchParamsOf(req));
   const detail = await getClientDetail(readContext(), scope, range);
   if (!detail) {
-    throw new ApiError(404, "not_found", `No request from client "${scope}" is recorded.`);
+    throw new DomainError(
+      "not_found",
+      "not_found",
+      `No request from client "${scope}" is recorded.`,
+    );
   }
   return NextResponse.json(detail, { headers: { "cache-control": "no-store" } });
 });

@@ -1,0 +1,5 @@
+import { KeyNotFound } from "@/components/keys/KeyNotFound";
+
+export default function NotFound() {
+  return <KeyNotFound />;
+}

@@ -1,0 +1,14 @@
+// Errors of the domain (lib/store, lib/actions, lib/auth) in the domain's own words: what went
+// wrong and a stable code. Only lib/http knows which HTTP status each kind becomes.
+export type DomainErrorKind =
+  "invalid_input" | "unauthenticated" | "forbidden" | "not_found" | "conflict";
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
