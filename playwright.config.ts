@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./lib/chromium";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./scripts/support/chromium";
 
 // The suite runs the real demo (embedded PostgreSQL, simulated traffic, built dashboard) on
 // fixed loopback ports; it never touches DATABASE_URL, whatever the environment says.

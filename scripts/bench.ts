@@ -11,7 +11,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Pool } from "pg";
 import { config } from "../lib/config";
-import { startEmbeddedPostgres } from "../lib/embedded-postgres";
+import { startEmbeddedPostgres } from "./support/embedded-postgres";
 import { migrate } from "../lib/migrate";
 import { createPool } from "../lib/db/pool";
 import { collectBatch } from "../lib/rollups/collect-batch";
@@ -20,17 +20,17 @@ import { searchIndexStatements } from "../lib/schema/search";
 import { tableNames, tableNamesFor, type TableNames } from "../lib/tables";
 import { handleIdempotent } from "../lib/writer/idempotent-handler";
 import { requestFingerprint } from "../lib/writer/fingerprint";
-import { generateDataset } from "../lib/bench/dataset";
-import { ensureNextBuild } from "../lib/next-build";
-import { naiveOverview, naivePanels, rollupPanels } from "../lib/bench/naive-queries";
-import { timeRuns, type Timing } from "../lib/bench/timing";
-import { measureCollectorLag } from "../lib/bench/collector-lag";
-import { keyCases } from "../lib/bench/key-cases";
+import { generateDataset } from "./bench/dataset";
+import { ensureNextBuild } from "./support/next-build";
+import { naiveOverview, naivePanels, rollupPanels } from "./bench/naive-queries";
+import { timeRuns, type Timing } from "./bench/timing";
+import { measureCollectorLag } from "./bench/collector-lag";
+import { keyCases } from "./bench/key-cases";
 import {
   clientStoreCases,
   ensureSizeSamples,
   timeClientSnapshots,
-} from "../lib/bench/clients-store-cases";
+} from "./bench/clients-store-cases";
 import { BUCKET_SECONDS, RANGES, RANGE_SECONDS } from "../lib/range";
 
 const root = path.resolve(import.meta.dirname, "..");

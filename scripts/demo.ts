@@ -9,18 +9,18 @@ import { parseArgs } from "node:util";
 import type { Pool } from "pg";
 import { createPool } from "../lib/db/pool";
 import { config } from "../lib/config";
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../lib/embedded-postgres";
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "./support/embedded-postgres";
 import { migrate } from "../lib/migrate";
 import { tableNames } from "../lib/tables";
-import { backfillHistory, storeIsEmpty } from "../lib/demo/backfill";
+import { backfillHistory, storeIsEmpty } from "./demo/backfill";
 import { collectBatch } from "../lib/rollups/collect-batch";
-import { demoLockTimeoutsEnv } from "../lib/demo/catalog";
-import { backfillSizeHistory } from "../lib/demo/size-history";
-import { startDemoApi, type DemoApi } from "../lib/demo/payments-api";
-import { startSimulator, type Simulator } from "../lib/demo/simulator";
-import { startBulkTraffic } from "../lib/demo/bulk-traffic";
+import { demoLockTimeoutsEnv } from "./demo/catalog";
+import { backfillSizeHistory } from "./demo/size-history";
+import { startDemoApi, type DemoApi } from "./demo/payments-api";
+import { startSimulator, type Simulator } from "./demo/simulator";
+import { startBulkTraffic } from "./demo/bulk-traffic";
 import { startPurger } from "../lib/writer/purger";
-import { ensureNextBuild } from "../lib/next-build";
+import { ensureNextBuild } from "./support/next-build";
 
 const root = path.resolve(import.meta.dirname, "..");
 

@@ -19,7 +19,7 @@ const { values } = parseArgs({
     "baseline-viewers": { type: "string", default: "10" },
     "baseline-seconds": { type: "string", default: "30" },
     // the simulated clients bring the interesting cases (stuck keys, conflicts, reclaims) over
-    // HTTP; the bulk writer brings the volume (lib/demo/bulk-traffic.ts)
+    // HTTP; the bulk writer brings the volume (scripts/demo/bulk-traffic.ts)
     rate: { type: "string", default: "20" },
     "bulk-rate": { type: "string", default: "1000" },
     port: { type: "string", default: "3600" },

@@ -4,7 +4,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../lib/chromium";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./support/chromium";
 
 const PAGES = [
   ["overview", "/"],

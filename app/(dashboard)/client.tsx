@@ -13,7 +13,7 @@ import { StatTile, type Tone } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { DUPLICATE_SUCCESS_TARGET, type Overview } from "@/lib/api-types/overview";
 import { formatCount, formatMs, formatPercent, formatRate } from "@/lib/format";
-import { overviewQuery } from "@/lib/queries/overview";
+import { overviewQuery } from "@/lib/client-queries/overview";
 import { RANGE_LABELS } from "@/lib/range";
 import type { OverviewParams } from "./search-params";
 

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { KeySearchItem } from "@/lib/api-types/keys";
 import { formatCount, formatDateTime } from "@/lib/format";
-import { lifecyclePageUrl } from "@/lib/queries/keys";
+import { lifecyclePageUrl } from "@/lib/client-queries/keys";
 import { StatusBadge } from "@/components/ui/StatusBadge";
 
 export function KeySearchTable({ rows }: { rows: KeySearchItem[] }) {

@@ -65,7 +65,7 @@ function createRegistry(): Registry {
     labelNames: ["pool"],
     registers: [registry],
     collect() {
-      // process-local like the process metrics: the value lives in lib/db.ts
+      // process-local like the process metrics: the value lives in lib/db/pools.ts
       this.reset();
       for (const [pool, n] of Object.entries(poolCheckouts())) this.inc({ pool }, n);
     },

@@ -9,7 +9,7 @@ import { lockTimeoutSeconds } from "../config";
 import type { AuditEntry } from "../api-types/actions";
 import type { KeyLifecycle, LifecycleEvent, LifecycleKey } from "../api-types/keys";
 import { DomainError } from "../errors";
-import { explainDuplicate } from "../lifecycle/explain-duplicate";
+import { explainDuplicate } from "../intent-analysis/explain-duplicate";
 import { approximateBytes, fingerprintKey, keyedFingerprint } from "./fingerprints";
 import type { TableNames } from "../tables";
 

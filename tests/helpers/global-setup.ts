@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import fs from "node:fs/promises";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../../lib/embedded-postgres";
+import { startEmbeddedPostgres } from "../../scripts/support/embedded-postgres";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LifecycleEvent } from "../../lib/api-types/keys";
-import { explainDuplicate } from "../../lib/lifecycle/explain-duplicate";
+import { explainDuplicate } from "../../lib/intent-analysis/explain-duplicate";
 
 let n = 0;
 function ev(

@@ -33,7 +33,7 @@ describe("lint boundaries", () => {
 import type { OverviewResponse } from "@/lib/api-types/overview";
 import type { Pool } from "pg";
 import { formatCount } from "@/lib/format";
-import { fetchJson } from "@/lib/queries/fetch-json";
+import { fetchJson } from "@/lib/client-queries/fetch-json";
 export const y: [OverviewResponse | null, Pool | null, unknown, unknown] = [null, null, formatCount, fetchJson];
 `;
     expect(await ruleIds(code, "components/Fake.tsx")).toEqual([]);

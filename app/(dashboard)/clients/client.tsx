@@ -11,7 +11,12 @@ import { RangePicker } from "@/components/ui/RangePicker";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { CLIENT_COUNT_COLUMNS, CLIENT_RANGES, type ClientList } from "@/lib/api-types/clients";
 import { formatCount, formatDateTime } from "@/lib/format";
-import { clientHref, clientsQuery, clientsSearch, type ClientsQuery } from "@/lib/queries/clients";
+import {
+  clientHref,
+  clientsQuery,
+  clientsSearch,
+  type ClientsQuery,
+} from "@/lib/client-queries/clients";
 
 export function ClientsClient({ query }: { query: ClientsQuery }) {
   const q = useQuery({

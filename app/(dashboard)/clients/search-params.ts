@@ -5,7 +5,7 @@ import {
   type ClientRange,
   type ClientSort,
 } from "@/lib/api-types/clients";
-import type { ClientsQuery } from "@/lib/queries/clients";
+import type { ClientsQuery } from "@/lib/client-queries/clients";
 import type { RawSearchParams } from "../search-params";
 
 export function clientRangeOf(v: unknown): ClientRange {

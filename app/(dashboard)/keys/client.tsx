@@ -8,7 +8,7 @@ import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { Pager } from "@/components/ui/Pager";
 import { KEY_STATUSES, type RecentDuplicate } from "@/lib/api-types/keys";
 import { formatCount } from "@/lib/format";
-import { keySearchQuery, keySearchString, lifecyclePageUrl } from "@/lib/queries/keys";
+import { keySearchQuery, keySearchString, lifecyclePageUrl } from "@/lib/client-queries/keys";
 import { RANGES, RANGE_LABELS } from "@/lib/range";
 import { apiQuery, hasSearch, type KeySearchParams } from "./search-params";
 

@@ -16,7 +16,7 @@ import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { STORE_RANGES, type StoreRange, type StoreReport } from "@/lib/api-types/store";
 import { formatBytes, formatCount } from "@/lib/format";
-import { storeQuery } from "@/lib/queries/store";
+import { storeQuery } from "@/lib/client-queries/store";
 
 export function StoreClient({ range }: { range: StoreRange }) {
   const q = useQuery({

@@ -8,7 +8,7 @@ import { ReasonField } from "@/components/ui/ReasonField";
 import { SegmentedChoice } from "@/components/ui/SegmentedChoice";
 import type { BulkFilter, BulkResult, KeyAction } from "@/lib/api-types/actions";
 import { formatAge, formatCount } from "@/lib/format";
-import { postBulkAction } from "@/lib/queries/actions";
+import { postBulkAction } from "@/lib/client-queries/actions";
 import { ACTION_EXPLAINED } from "./key-action-dialog";
 
 const keys = (n: number) => `${formatCount(n)} ${n === 1 ? "key" : "keys"}`;

@@ -13,7 +13,7 @@ import type { BulkResult, KeyAction } from "@/lib/api-types/actions";
 import type { StuckKey } from "@/lib/api-types/stuck";
 import type { ViewerInfo } from "@/lib/api-types/viewer";
 import { formatAge, formatCount } from "@/lib/format";
-import { stuckQuery, stuckSearch, type StuckQuery } from "@/lib/queries/stuck";
+import { stuckQuery, stuckSearch, type StuckQuery } from "@/lib/client-queries/stuck";
 import { BulkActions } from "./bulk-actions";
 import { KeyActionDialog, type ActionOutcome } from "./key-action-dialog";
 import { MIN_AGE_CHOICES } from "./search-params";

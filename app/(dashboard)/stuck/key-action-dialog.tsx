@@ -7,7 +7,7 @@ import { ReasonField } from "@/components/ui/ReasonField";
 import type { KeyAction, KeyActionResult } from "@/lib/api-types/actions";
 import type { StuckKey } from "@/lib/api-types/stuck";
 import { formatAge } from "@/lib/format";
-import { postKeyAction } from "@/lib/queries/actions";
+import { postKeyAction } from "@/lib/client-queries/actions";
 
 export const ACTION_EXPLAINED: Record<KeyAction, string> = {
   release:

@@ -11,7 +11,7 @@ import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { TREND_RANGES, type TrendRange, type Trends } from "@/lib/api-types/trends";
 import { formatBytes, formatCount, formatPercent } from "@/lib/format";
-import { trendsQuery } from "@/lib/queries/trends";
+import { trendsQuery } from "@/lib/client-queries/trends";
 
 export function TrendsClient({ range }: { range: TrendRange }) {
   const q = useQuery({

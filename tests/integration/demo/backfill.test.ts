@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backfillHistory, storeIsEmpty } from "../../../lib/demo/backfill";
-import { backfillSizeHistory } from "../../../lib/demo/size-history";
+import { backfillHistory, storeIsEmpty } from "../../../scripts/demo/backfill";
+import { backfillSizeHistory } from "../../../scripts/demo/size-history";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { createTestStore, type TestStore } from "../../helpers/store";
 

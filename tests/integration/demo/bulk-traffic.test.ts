@@ -2,7 +2,7 @@
 // completion per new intent, a replay per retry of a completed intent), at the rate asked for,
 // and the collector must fold it exactly.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBulkTraffic } from "../../../lib/demo/bulk-traffic";
+import { startBulkTraffic } from "../../../scripts/demo/bulk-traffic";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { rollupVersusRaw } from "../../helpers/rollup-totals";
 import { createTestStore, type TestStore } from "../../helpers/store";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemoApi, type DemoApi } from "../../../lib/demo/payments-api";
+import { startDemoApi, type DemoApi } from "../../../scripts/demo/payments-api";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 let store: TestStore;

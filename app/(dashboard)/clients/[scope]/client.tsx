@@ -17,8 +17,8 @@ import {
   type ClientRange,
 } from "@/lib/api-types/clients";
 import { formatCount, formatDateTime, formatPerKey } from "@/lib/format";
-import { clientDetailQuery } from "@/lib/queries/clients";
-import { searchString } from "@/lib/queries/search-string";
+import { clientDetailQuery } from "@/lib/client-queries/clients";
+import { searchString } from "@/lib/client-queries/search-string";
 
 export function ClientDetailClient({ scope, range }: { scope: string; range: ClientRange }) {
   const q = useQuery({

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { LifecyclePage } from "../lifecycle-page";
+import { LifecyclePage } from "../_lifecycle/lifecycle-page";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Key lifecycle" };

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Banner } from "@/components/ui/Banner";
 import type { RawSearchParams } from "../../search-params";
-import { LifecyclePage } from "../lifecycle-page";
+import { LifecyclePage } from "../_lifecycle/lifecycle-page";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Key lifecycle" };

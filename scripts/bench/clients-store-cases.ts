@@ -2,9 +2,9 @@
 // per-range client snapshots and the storm check are timed directly, and the size history a
 // month of collector samples would have left (one per minute per table) is written once.
 import type { Pool } from "pg";
-import { CLIENT_RANGES } from "../api-types/clients";
-import { refreshClientRange, refreshStorms } from "../rollups/client-totals";
-import type { TableNames } from "../tables";
+import { CLIENT_RANGES } from "../../lib/api-types/clients";
+import { refreshClientRange, refreshStorms } from "../../lib/rollups/client-totals";
+import type { TableNames } from "../../lib/tables";
 import { timeRuns, type Timing } from "./timing";
 
 export async function ensureSizeSamples(

@@ -6,7 +6,7 @@ import { Banner } from "@/components/ui/Banner";
 import { ConfirmDialog } from "@/components/ui/ConfirmDialog";
 import { ReasonField } from "@/components/ui/ReasonField";
 import type { ViewerInfo } from "@/lib/api-types/viewer";
-import { postReveal } from "@/lib/queries/keys";
+import { postReveal } from "@/lib/client-queries/keys";
 
 /** The stored response stays hidden until an operator asks, with a reason, and is audited. */
 export function RevealResponse({

@@ -5,10 +5,14 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Pool, PoolClient } from "pg";
 import { z } from "zod";
-import type { TableNames } from "../tables";
-import { claimOrAnswer, handleIdempotent, recordRecoveryPoint } from "../writer/idempotent-handler";
-import { requestFingerprint } from "../writer/fingerprint";
-import type { IdempotentRequest, IdempotentResponse } from "../writer/types";
+import type { TableNames } from "../../lib/tables";
+import {
+  claimOrAnswer,
+  handleIdempotent,
+  recordRecoveryPoint,
+} from "../../lib/writer/idempotent-handler";
+import { requestFingerprint } from "../../lib/writer/fingerprint";
+import type { IdempotentRequest, IdempotentResponse } from "../../lib/writer/types";
 import { DEMO_ENDPOINTS, DEMO_INSTANCES, type DemoEndpoint } from "./catalog";
 
 const MAX_BODY_BYTES = 64 * 1024;

@@ -2,8 +2,8 @@
 // not minutes), shaped like what the live simulator produces: replays, conflicts, mismatches,
 // declines, expiries, a few duplicate successes (one bad day), and some keys stuck right now.
 import type { Pool } from "pg";
-import { inTransaction } from "../db/pool";
-import type { TableNames } from "../tables";
+import { inTransaction } from "../../lib/db/pool";
+import type { TableNames } from "../../lib/tables";
 import { DEMO_CLIENTS, DEMO_ENDPOINTS, DEMO_INSTANCES } from "./catalog";
 
 export type BackfillOptions = {

@@ -16,11 +16,11 @@ import type { KeyAction } from "@/lib/api-types/actions";
 import type { KeyLifecycle } from "@/lib/api-types/keys";
 import type { ViewerInfo } from "@/lib/api-types/viewer";
 import { formatAge, formatCount } from "@/lib/format";
-import { executionsOf } from "@/lib/lifecycle/executions";
-import { ApiFetchError } from "@/lib/queries/fetch-json";
-import { lifecyclePageUrl, lifecycleQuery, type IntentAddress } from "@/lib/queries/keys";
-import { KeyActionDialog, type ActionOutcome } from "../stuck/key-action-dialog";
-import { RevealResponse } from "./reveal-response";
+import { executionsOf } from "@/lib/intent-analysis/executions";
+import { ApiFetchError } from "@/lib/client-queries/fetch-json";
+import { lifecyclePageUrl, lifecycleQuery, type IntentAddress } from "@/lib/client-queries/keys";
+import { KeyActionDialog, type ActionOutcome } from "../../stuck/key-action-dialog";
+import { RevealResponse } from "./reveal-response-button";
 
 function waterfallRows(data: KeyLifecycle, now: number): WaterfallRow[] {
   const first = data.events[0];

@@ -6,8 +6,8 @@ import { currentViewer, viewerInfo } from "@/lib/auth/request-identity";
 import { notFound } from "next/navigation";
 import { DomainError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { lifecycleQuery, type IntentAddress } from "@/lib/queries/keys";
-import { makeQueryClient } from "@/lib/queries/query-client";
+import { lifecycleQuery, type IntentAddress } from "@/lib/client-queries/keys";
+import { makeQueryClient } from "@/lib/client-queries/query-client";
 import { getKeyLifecycle } from "@/lib/store/lifecycle";
 import { LifecycleClient } from "./lifecycle-client";
 
