@@ -11,6 +11,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Pool } from "pg";
 import { config } from "../lib/config";
+import { contextOf } from "../lib/db/context";
 import { startEmbeddedPostgres } from "./support/embedded-postgres";
 import { migrate } from "../lib/migrate";
 import { createPool } from "../lib/db/pool";
@@ -116,7 +117,7 @@ async function prepareDataset(pool: Pool, t: TableNames, metaFile: string): Prom
   const c0 = performance.now();
   let folded = 0;
   for (;;) {
-    const r = await collectBatch(pool, t, { batchSize: 100_000 });
+    const r = await collectBatch(contextOf(pool, t, config()), { batchSize: 100_000 });
     folded += r.events;
     if (folded % 2_000_000 < 100_000) log(`  collected ${folded.toLocaleString("en-US")}`);
     if (r.caughtUp) break;

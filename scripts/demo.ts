@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import type { Pool } from "pg";
 import { createPool } from "../lib/db/pool";
 import { config } from "../lib/config";
+import { contextOf } from "../lib/db/context";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "./support/embedded-postgres";
 import { migrate } from "../lib/migrate";
 import { tableNames } from "../lib/tables";
@@ -166,7 +167,7 @@ async function main() {
   const caughtUp = Date.now();
   let folded = 0;
   for (;;) {
-    const r = await collectBatch(pool, t);
+    const r = await collectBatch(contextOf(pool, t, config()));
     folded += r.events;
     if (r.caughtUp) break;
   }

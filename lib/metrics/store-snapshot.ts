@@ -39,7 +39,7 @@ export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreS
         `SELECT family, endpoint, outcome, value FROM ${t.ownTable("metric_totals")}`,
       );
       const stuck = await stuckKeysByEndpoint(tx);
-      const tables = await readStoreSize(c, t, { keys: cfg.keysTable, events: cfg.eventsTable });
+      const tables = await readStoreSize(tx, { keys: cfg.keysTable, events: cfg.eventsTable });
       const expired = await readExpiredKeys(tx);
       const collector = await readCollectorState(tx);
       const endpoints = new Set([

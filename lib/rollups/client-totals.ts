@@ -1,10 +1,10 @@
 // The Clients page's snapshots, kept by the collector leader: every client's totals per range
 // (one row per client and range, so that sorting thousands of clients by any column reads a few
 // thousand rows instead of millions of bucket rows) and the clients in a retry storm now.
+import type { StoreContext } from "../db/context";
 import type { Pool } from "pg";
 import { CLIENT_RANGES, type ClientRange } from "../api-types/clients";
 import { inTransaction } from "../db/pool";
-import type { TableNames } from "../tables";
 
 /** How stale each range's totals may get before the collector counts them again. */
 export const CLIENT_REFRESH_SECONDS: Record<ClientRange, number> = {
@@ -41,10 +41,10 @@ export const STORM = {
 };
 
 export async function refreshClientRange(
-  pool: Pool,
-  t: TableNames,
+  ctx: StoreContext<Pool>,
   range: ClientRange,
 ): Promise<void> {
+  const { db: pool, tables: t } = ctx;
   const r = t.ownTable;
   const { resolution, from } = CLIENT_RANGE_SQL[range];
   await inTransaction(pool, async (c) => {
@@ -73,7 +73,8 @@ export async function refreshClientRange(
 }
 
 /** Recomputes the clients in a storm now; a storm that goes on keeps its start. */
-export async function refreshStorms(pool: Pool, t: TableNames): Promise<void> {
+export async function refreshStorms(ctx: StoreContext<Pool>): Promise<void> {
+  const { db: pool, tables: t } = ctx;
   const r = t.ownTable;
   const clients = r("rollup_clients");
   await inTransaction(pool, async (c) => {
@@ -157,7 +158,8 @@ export async function refreshStorms(pool: Pool, t: TableNames): Promise<void> {
 }
 
 /** The ranges whose snapshot is older than its refresh period (or missing). */
-export async function dueClientRanges(pool: Pool, t: TableNames): Promise<ClientRange[]> {
+export async function dueClientRanges(ctx: StoreContext<Pool>): Promise<ClientRange[]> {
+  const { db: pool, tables: t } = ctx;
   const rows = await pool.query<{ range: string; age: number }>(
     `SELECT range, extract(epoch FROM now() - computed_at)::float8 AS age
        FROM ${t.ownTable("client_range_state")}`,
@@ -169,7 +171,7 @@ export async function dueClientRanges(pool: Pool, t: TableNames): Promise<Client
 }
 
 /** One collector step: storms every time, range totals when due. */
-export async function refreshClientSnapshots(pool: Pool, t: TableNames): Promise<void> {
-  await refreshStorms(pool, t);
-  for (const range of await dueClientRanges(pool, t)) await refreshClientRange(pool, t, range);
+export async function refreshClientSnapshots(ctx: StoreContext<Pool>): Promise<void> {
+  await refreshStorms(ctx);
+  for (const range of await dueClientRanges(ctx)) await refreshClientRange(ctx, range);
 }

@@ -1,6 +1,7 @@
 // One exact, incremental step of the collector: reads the next events after the watermark plus
 // any earlier gaps that became visible, folds them into every rollup, and moves the watermark,
 // all in one transaction (a crash mid-batch rolls everything back; nothing is counted twice).
+import type { StoreContext } from "../db/context";
 import type { Pool, PoolClient } from "pg";
 import { inTransaction } from "../db/pool";
 import type { TableNames } from "../tables";
@@ -34,18 +35,17 @@ export type BatchOptions = {
 };
 
 export async function collectBatch(
-  pool: Pool,
-  t: TableNames,
+  ctx: StoreContext<Pool>,
   options: BatchOptions = {},
 ): Promise<BatchResult> {
+  const { db: pool } = ctx;
   // One snapshot for every statement: the gap bookkeeping relies on it.
   return inTransaction(
     pool,
     async (client) => {
       await client.query("SET LOCAL timezone = 'UTC'"); // day buckets are UTC days
       return foldNextBatch(
-        client,
-        t,
+        { ...ctx, db: client },
         options.batchSize ?? 50_000,
         options.gapFenceSeconds ?? 5,
         options.retentionDays ?? { minute: 3, hour: 90 },
@@ -56,12 +56,12 @@ export async function collectBatch(
 }
 
 async function foldNextBatch(
-  c: PoolClient,
-  t: TableNames,
+  ctx: StoreContext<PoolClient>,
   batchSize: number,
   gapFenceSeconds: number,
   keep: { minute: number; hour: number },
 ): Promise<BatchResult> {
+  const { db: c, tables: t } = ctx;
   const own = t.ownTable;
   // Serializes collectors even if two ever ran (the advisory lock should prevent it).
   const state = await c.query<{ watermark: string }>(
@@ -108,7 +108,7 @@ async function foldNextBatch(
     await foldLatency(c, t, keep);
     await foldClients(c, t, keep);
     await foldIntents(c, t, keep);
-    await foldMetricTotals(c, t);
+    await foldMetricTotals({ ...ctx, db: c });
   }
 
   const gaps = await c.query<{ n: number }>(

@@ -5,6 +5,7 @@
 import { hostname } from "node:os";
 import type { Pool } from "pg";
 import type { Config } from "../config";
+import type { StoreContext } from "../db/context";
 import { log } from "../log";
 import { createPool } from "../db/pool";
 import { tableNamesFor, type TableNames } from "../tables";
@@ -38,6 +39,7 @@ export type Collector = {
 export function startCollector(o: CollectorOptions): Collector {
   const t: TableNames = tableNamesFor(o.cfg);
   const pool: Pool = createPool(o.databaseUrl, { max: 2, applicationName: "idemscope-collector" });
+  const ctx: StoreContext<Pool> = { db: pool, tables: t, config: o.cfg };
   const instance = `${hostname()}:${process.pid}`;
   const tickMs = o.tickMs ?? 1000;
   let leadership: Leadership | null = null;
@@ -90,7 +92,7 @@ export function startCollector(o: CollectorOptions): Collector {
         );
       }
       for (let i = 0; events && i < (o.maxBatchesPerTick ?? 20) && !stopped; i++) {
-        const r = await collectBatch(pool, t, {
+        const r = await collectBatch(ctx, {
           batchSize: o.batchSize,
           retentionDays: o.cfg.retentionDays,
         });
@@ -104,19 +106,19 @@ export function startCollector(o: CollectorOptions): Collector {
       const now = Date.now();
       if (now - lastSample >= (o.sampleEveryMs ?? 60_000)) {
         lastSample = now;
-        await sampleStoreSize(pool, t, { keys: o.cfg.keysTable, events: o.cfg.eventsTable });
+        await sampleStoreSize(ctx, { keys: o.cfg.keysTable, events: o.cfg.eventsTable });
       }
       if (now - lastStuckSample >= (o.stuckSampleEveryMs ?? 15_000)) {
         lastStuckSample = now;
-        await sampleStuckKeys(pool, t, o.cfg);
+        await sampleStuckKeys(ctx);
       }
       if (now - lastClients >= (o.clientsEveryMs ?? 15_000)) {
         lastClients = now;
-        await refreshClientSnapshots(pool, t);
+        await refreshClientSnapshots(ctx);
       }
       if (now - lastRetention >= (o.retentionEveryMs ?? 600_000)) {
         lastRetention = now;
-        await applyRetention(pool, t, o.cfg.retentionDays);
+        await applyRetention(ctx, o.cfg.retentionDays);
       }
     } catch (err) {
       const message = (err as Error).message;

@@ -1,11 +1,12 @@
 // Adds one batch (temp tables `batch` and `success_deltas`, lib/rollups/collect-batch.ts) to the
 // all-time counters behind /api/metrics, in the batch's transaction: counted exactly once.
+import type { StoreContext } from "../db/context";
 import type { PoolClient } from "pg";
 import { familyOfEvent } from "../schema/metric-totals";
-import type { TableNames } from "../tables";
 import { LATENCY_BOUNDS_MS } from "./histograms";
 
-export async function foldMetricTotals(c: PoolClient, t: TableNames): Promise<void> {
+export async function foldMetricTotals(ctx: StoreContext<PoolClient>): Promise<void> {
+  const { db: c, tables: t } = ctx;
   await c.query(
     `INSERT INTO ${t.ownTable("metric_totals")} AS x (family, endpoint, outcome, value)
      SELECT family, endpoint, outcome, sum(v) FROM (

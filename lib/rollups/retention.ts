@@ -1,14 +1,14 @@
 // Drops rollup rows and per-intent memory past their configured retention.
+import type { StoreContext } from "../db/context";
 import type { Pool } from "pg";
 import type { Config } from "../config";
-import type { TableNames } from "../tables";
 import { CLIENT_HOUR_DAYS, CLIENT_MINUTE_HOURS } from "./collect-batch";
 
 export async function applyRetention(
-  pool: Pool,
-  t: TableNames,
+  ctx: StoreContext<Pool>,
   days: Config["retentionDays"],
 ): Promise<void> {
+  const { db: pool, tables: t } = ctx;
   const r = t.ownTable;
   const cutoff = (d: number) => `now() - make_interval(secs => ${Math.round(d * 86_400)})`;
   for (const table of ["rollup_events", "rollup_latency", "rollup_successes", "stuck_samples"]) {

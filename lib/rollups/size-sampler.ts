@@ -1,7 +1,8 @@
 // Store size from the catalog (reltuples, pg_total_relation_size), never count(*): cheap at any
 // size. Partitioned tables are summed over their partitions. The collector samples it every
 // minute (the Store page's history); /api/metrics reads it live.
-import type { Pool, PoolClient } from "pg";
+import type { StoreContext } from "../db/context";
+import type { Pool } from "pg";
 import type { TableNames } from "../tables";
 
 export type StoreTableNames = { keys: string; events: string };
@@ -26,10 +27,10 @@ const storeSizeParams = (t: TableNames, names: StoreTableNames) => [
 ];
 
 export async function sampleStoreSize(
-  pool: Pool,
-  t: TableNames,
+  ctx: StoreContext<Pool>,
   names: StoreTableNames,
 ): Promise<void> {
+  const { db: pool, tables: t } = ctx;
   await pool.query(
     `INSERT INTO ${t.ownTable("store_size_samples")} (at, table_name, rows, bytes)
      SELECT date_trunc('second', now()), name, rows, bytes FROM (${STORE_SIZE_SELECT}) s
@@ -39,10 +40,10 @@ export async function sampleStoreSize(
 }
 
 export async function readStoreSize(
-  db: Pool | PoolClient,
-  t: TableNames,
+  ctx: StoreContext,
   names: StoreTableNames,
 ): Promise<{ name: string; rows: number; bytes: number }[]> {
+  const { db, tables: t } = ctx;
   const r = await db.query<{ name: string; rows: string; bytes: string }>(
     `${STORE_SIZE_SELECT} ORDER BY x.name`,
     storeSizeParams(t, names),

@@ -1,15 +1,13 @@
 // Stuck-key history for the Overview chart: the store only knows who is stuck now, so the
 // collector leader samples the count (from the partial index) and keeps each bucket's highest.
+import type { StoreContext } from "../db/context";
 import type { Pool } from "pg";
-import type { Config } from "../config";
-import type { TableNames } from "../tables";
-import { contextOf } from "../db/context";
 import { identifier, sql, toQuery } from "../db/sql";
 import { stuckFrom, whereStuck } from "../store/stuck";
 
-export async function sampleStuckKeys(pool: Pool, t: TableNames, cfg: Config): Promise<void> {
-  const ctx = contextOf(pool, t, cfg);
-  await pool.query(
+export async function sampleStuckKeys(ctx: StoreContext<Pool>): Promise<void> {
+  const { tables: t } = ctx;
+  await ctx.db.query(
     toQuery(sql`WITH counts AS (
        SELECT k.endpoint, count(*)::int AS n ${stuckFrom(ctx)} WHERE ${whereStuck(ctx, {})} GROUP BY k.endpoint
      ), sample AS (

@@ -198,7 +198,9 @@ export async function getClientDetail(
     db.query<{ rate: number | null }>(
       `SELECT sum(requests)::float8 / nullif(sum(keys), 0) AS rate FROM ${r("rollup_clients")}
         WHERE scope = $1 AND resolution = 'hour' AND endpoint = '*'
-          AND bucket >= now() - interval '7 days' AND bucket < now() - interval '1 hour'`,
+          -- whole hours that ended at least an hour ago: an hour still filling (a storm that
+          -- began just after it started) never leaks into the baseline
+          AND bucket >= now() - interval '7 days' AND bucket <= now() - interval '2 hours'`,
       [scope],
     ),
     listStorms(ctx, [scope]),

@@ -3,6 +3,7 @@
 // first, live rows). Every user string is matched literally: LIKE wildcards are escaped.
 import "server-only";
 import type { Queryable, StoreContext } from "../db/context";
+import { identifier, keyword, sql, toQuery, type SqlFragment } from "../db/sql";
 import type { KeySearchItem, KeySearchPage, KeyStatus } from "../api-types/keys";
 import { encodeCursor } from "../cursor";
 import type { TableNames } from "../tables";
@@ -61,39 +62,60 @@ const order = (a: string) => `${a}.key ${C}, ${a}.scope ${C}, ${a}.endpoint ${C}
 const orderDesc = (a: string) =>
   `${a}.key ${C} DESC, ${a}.scope ${C} DESC, ${a}.endpoint ${C} DESC`;
 
-// $1 pattern, $2 scope, $3 endpoint, $4 live status, $5 from, $6 to, $7–$9 cursor, $10 limit+1,
-// $11 include live, $12 include purged, $13 window size
-function keyModeSql(t: TableNames): string {
-  const after = (a: string) =>
-    `($7::text IS NULL OR (${a}.key ${C}, ${a}.scope ${C}, ${a}.endpoint ${C}) > ($7 ${C}, $8 ${C}, $9 ${C}))`;
-  const filters = (a: string) => `($2::text IS NULL OR ${a}.scope = $2)
-       AND ($3::text IS NULL OR ${a}.endpoint = $3)`;
-  return `
+type KeyModeParams = {
+  pattern: string;
+  scope: string | null;
+  endpoint: string | null;
+  liveStatus: string | null;
+  from: Date | null;
+  to: Date | null;
+  cursor: KeyModeCursor | null;
+  limitPlusOne: number;
+  includeLive: boolean;
+  includePurged: boolean;
+  window: number;
+};
+
+function keyModeSql(t: TableNames, p: KeyModeParams): SqlFragment {
+  const c = keyword(C);
+  const [k, s, e] = [p.cursor?.k ?? null, p.cursor?.s ?? null, p.cursor?.e ?? null];
+  const after = (alias: string) => {
+    const a = keyword(alias);
+    return sql`(${k}::text IS NULL OR (${a}.key ${c}, ${a}.scope ${c}, ${a}.endpoint ${c})
+      > (${k}::text ${c}, ${s}::text ${c}, ${e}::text ${c}))`;
+  };
+  const filters = (alias: string) => {
+    const a = keyword(alias);
+    return sql`(${p.scope}::text IS NULL OR ${a}.scope = ${p.scope}::text)
+       AND (${p.endpoint}::text IS NULL OR ${a}.endpoint = ${p.endpoint}::text)`;
+  };
+  const by = (alias: string) => keyword(order(alias));
+  return sql`
     WITH live AS (
       SELECT k.id::text AS id, k.scope, k.endpoint, k.key, k.status, k.created_at AS first_seen,
              k.updated_at AS last_seen, k.expires_at, k.attempts
-        FROM ${t.keys} k
-       WHERE $11 AND k.key ${C} LIKE $1 AND ${filters("k")} AND ${after("k")}
-         AND ($4::text IS NULL OR k.status = $4)
-         AND ($5::timestamptz IS NULL OR k.created_at >= $5)
-         AND ($6::timestamptz IS NULL OR k.created_at < $6)
-       ORDER BY ${order("k")}
-       LIMIT $10
+        FROM ${identifier(t.keys)} k
+       WHERE ${p.includeLive}::boolean AND k.key ${c} LIKE ${p.pattern}::text AND ${filters("k")} AND ${after("k")}
+         AND (${p.liveStatus}::text IS NULL OR k.status = ${p.liveStatus}::text)
+         AND (${p.from}::timestamptz IS NULL OR k.created_at >= ${p.from}::timestamptz)
+         AND (${p.to}::timestamptz IS NULL OR k.created_at < ${p.to}::timestamptz)
+       ORDER BY ${by("k")}
+       LIMIT ${p.limitPlusOne}
     ), win AS (
       -- event rows in key order, a bounded window: a short prefix over millions stays cheap
       SELECT e.key, e.scope, e.endpoint
-        FROM ${t.events} e
-       WHERE $12 AND e.key ${C} LIKE $1 AND ${filters("e")} AND ${after("e")}
-       ORDER BY ${order("e")}
-       LIMIT $13
+        FROM ${identifier(t.events)} e
+       WHERE ${p.includePurged}::boolean AND e.key ${c} LIKE ${p.pattern}::text AND ${filters("e")} AND ${after("e")}
+       ORDER BY ${by("e")}
+       LIMIT ${p.window}
     ), boundary AS (
       SELECT w.key, w.scope, w.endpoint FROM win w
-       WHERE (SELECT count(*) FROM win) = $13
-       ORDER BY ${orderDesc("w")} LIMIT 1
+       WHERE (SELECT count(*) FROM win) = ${p.window}
+       ORDER BY ${keyword(orderDesc("w"))} LIMIT 1
     ), gone AS (
       -- intents of the window without a row: only these need their events summed up
       SELECT DISTINCT w.key, w.scope, w.endpoint FROM win w
-       WHERE NOT EXISTS (SELECT 1 FROM ${t.keys} k WHERE k.scope = w.scope AND k.endpoint = w.endpoint AND k.key = w.key)
+       WHERE NOT EXISTS (SELECT 1 FROM ${identifier(t.keys)} k WHERE k.scope = w.scope AND k.endpoint = w.endpoint AND k.key = w.key)
     ), purged AS (
       SELECT NULL::text AS id, g.scope, g.endpoint, g.key, 'purged' AS status, h.first_seen,
              h.last_seen, NULL::timestamptz AS expires_at, h.attempts
@@ -101,21 +123,21 @@ function keyModeSql(t: TableNames): string {
         CROSS JOIN LATERAL (
           SELECT min(at) AS first_seen, max(at) AS last_seen,
                  (count(*) FILTER (WHERE kind IN ('claimed', 'reclaimed', 'replayed', 'conflict', 'mismatch')))::int AS attempts
-            FROM ${t.events} x WHERE x.scope = g.scope AND x.endpoint = g.endpoint AND x.key = g.key
+            FROM ${identifier(t.events)} x WHERE x.scope = g.scope AND x.endpoint = g.endpoint AND x.key = g.key
         ) h
-       WHERE ($5::timestamptz IS NULL OR h.first_seen >= $5)
-         AND ($6::timestamptz IS NULL OR h.first_seen < $6)
+       WHERE (${p.from}::timestamptz IS NULL OR h.first_seen >= ${p.from}::timestamptz)
+         AND (${p.to}::timestamptz IS NULL OR h.first_seen < ${p.to}::timestamptz)
     )
     , page AS (
       SELECT r.* FROM (SELECT * FROM live UNION ALL SELECT * FROM purged) r
        WHERE NOT EXISTS (SELECT 1 FROM boundary b
-                          WHERE (r.key ${C}, r.scope ${C}, r.endpoint ${C}) > (b.key ${C}, b.scope ${C}, b.endpoint ${C}))
-       ORDER BY ${order("r")}
-       LIMIT $10
+                          WHERE (r.key ${c}, r.scope ${c}, r.endpoint ${c}) > (b.key ${c}, b.scope ${c}, b.endpoint ${c}))
+       ORDER BY ${by("r")}
+       LIMIT ${p.limitPlusOne}
     )
     -- one row: the page, and where the purged-intent window stopped (if it was full)
     SELECT (SELECT row_to_json(b) FROM boundary b) AS boundary,
-           (SELECT coalesce(json_agg(p ORDER BY ${order("p")}), '[]'::json) FROM page p) AS rows`;
+           (SELECT coalesce(json_agg(p ORDER BY ${by("p")}), '[]'::json) FROM page p) AS rows`;
 }
 
 async function searchByKey(
@@ -133,21 +155,23 @@ async function searchByKey(
     expires_at: string | null;
   };
   type Boundary = { key: string; scope: string; endpoint: string };
-  const r = await db.query<{ boundary: Boundary | null; rows: Json[] }>(keyModeSql(t), [
-    pattern,
-    q.scope ?? null,
-    q.endpoint ?? null,
-    liveStatus,
-    q.from ?? null,
-    q.to ?? null,
-    cursor?.k ?? null,
-    cursor?.s ?? null,
-    cursor?.e ?? null,
-    limit + 1,
-    q.status !== "purged",
-    q.status === undefined || q.status === "purged",
-    PURGED_WINDOW,
-  ]);
+  const r = await db.query<{ boundary: Boundary | null; rows: Json[] }>(
+    toQuery(
+      keyModeSql(t, {
+        pattern,
+        scope: q.scope ?? null,
+        endpoint: q.endpoint ?? null,
+        liveStatus,
+        from: q.from ?? null,
+        to: q.to ?? null,
+        cursor: cursor ?? null,
+        limitPlusOne: limit + 1,
+        includeLive: q.status !== "purged",
+        includePurged: q.status === undefined || q.status === "purged",
+        window: PURGED_WINDOW,
+      }),
+    ),
+  );
   const { boundary, rows: json } = r.rows[0] ?? { boundary: null, rows: [] };
   const all: Row[] = json.map((j) => ({
     ...j,

@@ -1,6 +1,8 @@
 // Clients and Store requests for the benchmark, plus the collector's work behind them: the
 // per-range client snapshots and the storm check are timed directly, and the size history a
 // month of collector samples would have left (one per minute per table) is written once.
+import { parseConfig } from "../../lib/config";
+import { contextOf } from "../../lib/db/context";
 import type { Pool } from "pg";
 import { CLIENT_RANGES } from "../../lib/api-types/clients";
 import { refreshClientRange, refreshStorms } from "../../lib/rollups/client-totals";
@@ -38,11 +40,13 @@ export async function timeClientSnapshots(
   for (const range of CLIENT_RANGES)
     rows.push({
       name: `collector: client totals snapshot, ${range}`,
-      ours: await timeRuns(runs, () => refreshClientRange(pool, t, range)),
+      ours: await timeRuns(runs, () =>
+        refreshClientRange(contextOf(pool, t, parseConfig({})), range),
+      ),
     });
   rows.push({
     name: "collector: retry-storm check",
-    ours: await timeRuns(runs, () => refreshStorms(pool, t)),
+    ours: await timeRuns(runs, () => refreshStorms(contextOf(pool, t, parseConfig({})))),
   });
   return rows;
 }

@@ -67,7 +67,7 @@ describe("backfillHistory", () => {
   });
 
   it("gives the backfilled store an hourly size history that ends at today's size", async () => {
-    for (;;) if ((await collectBatch(store.pool, store.t)).caughtUp) break;
+    for (;;) if ((await collectBatch(store.ctx())).caughtUp) break;
     const n = await backfillSizeHistory(store.pool, store.t, {
       keys: "idempotency_keys",
       events: "idempotency_events",

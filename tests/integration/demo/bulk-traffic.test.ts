@@ -53,7 +53,7 @@ describe("startBulkTraffic", () => {
                           AND (k.scope, k.endpoint, k.key) = (e.scope, e.endpoint, e.key))`);
     expect(orphans.n).toBe(0);
 
-    for (;;) if ((await collectBatch(store.pool, store.t)).caughtUp) break;
+    for (;;) if ((await collectBatch(store.ctx())).caughtUp) break;
     for (const [name, { raw, rollup }] of Object.entries(
       await rollupVersusRaw(store.pool, store.t),
     ))

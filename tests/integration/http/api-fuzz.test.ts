@@ -123,7 +123,7 @@ beforeAll(async () => {
       responseCode: 201,
     },
   ]);
-  await collectBatch(store.pool, store.t);
+  await collectBatch(store.ctx());
   for (let i = 0; i < 5; i++)
     await insertKey(store.pool, store.t, {
       endpoint: "POST /v1/x",

@@ -67,7 +67,7 @@ beforeAll(async () => {
   store = await createTestStore();
   useStoreForRoutes(store, { IDEMSCOPE_STORE_SIZE_BUDGET: "1GiB" });
   await insertEvents(store.pool, store.t, EVENTS);
-  await collectBatch(store.pool, store.t);
+  await collectBatch(store.ctx());
   await insertKey(store.pool, store.t, {
     scope: "g",
     endpoint: P,
@@ -183,7 +183,7 @@ describe("GET /api/metrics", () => {
         ORDER BY g, k.ord`,
       [P, R],
     );
-    await collectBatch(store.pool, store.t);
+    await collectBatch(store.ctx());
     await nextSnapshot();
     const after = own((await scrape()).samples);
     const series = (xs: PromSample[]) => xs.map((s) => `${s.name}${JSON.stringify(s.labels)}`);
@@ -208,7 +208,7 @@ describe("GET /api/metrics", () => {
     expect(counters((await scrape()).samples)).toEqual(before);
 
     const cfg = parseConfig({});
-    await applyRetention(store.pool, store.t, {
+    await applyRetention(store.ctx(), {
       ...cfg.retentionDays,
       minute: 1e-9,
       hour: 1e-9,

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../../../lib/config";
+import { contextOf } from "../../../lib/db/context";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { createPool } from "../../../lib/db/pool";
 import { handleIdempotent } from "../../../lib/writer/idempotent-handler";
@@ -78,7 +80,7 @@ describe("collectBatch", () => {
     let batches = 0;
     const collector = (async () => {
       while (collecting) {
-        await collectBatch(store.pool, store.t, { batchSize: 150, gapFenceSeconds: 0.5 });
+        await collectBatch(store.ctx(), { batchSize: 150, gapFenceSeconds: 0.5 });
         batches += 1;
         await sleep(20);
       }
@@ -108,14 +110,17 @@ describe("collectBatch", () => {
     await store.pool.query(
       `CREATE TRIGGER boom BEFORE INSERT ON ${store.t.ownTable("intents")} FOR EACH ROW EXECUTE FUNCTION ${store.t.own}.boom()`,
     );
-    await expect(collectBatch(store.pool, store.t, { batchSize: 150 })).rejects.toThrow(/crash/);
+    await expect(collectBatch(store.ctx(), { batchSize: 150 })).rejects.toThrow(/crash/);
     await store.pool.query(`DROP TRIGGER boom ON ${store.t.ownTable("intents")}`);
 
     // a restart: a new process (pool) carries on from the stored watermark and gaps
     const restarted = createPool(inject("databaseUrl"), { max: 4 });
     try {
       for (let i = 0; i < 200; i++) {
-        const r = await collectBatch(restarted, store.t, { batchSize: 150, gapFenceSeconds: 0.5 });
+        const r = await collectBatch(contextOf(restarted, store.t, parseConfig({})), {
+          batchSize: 150,
+          gapFenceSeconds: 0.5,
+        });
         if (r.caughtUp && r.gapsOpen === 0) break;
         await sleep(100);
       }
@@ -158,10 +163,10 @@ describe("collectBatch", () => {
          VALUES (now() - make_interval(secs => ${atSecondsAgo}), 'a', 'POST /x', 'k', 'completed', 201)`;
       // the later success commits and is collected first …
       await s.pool.query(insert(10));
-      await collectBatch(s.pool, s.t);
+      await collectBatch(s.ctx());
       // … then an earlier one appears
       await s.pool.query(insert(3600 * 30));
-      await collectBatch(s.pool, s.t);
+      await collectBatch(s.ctx());
       const byDay = await s.pool.query(
         `SELECT first_successes::int AS f, duplicate_successes::int AS d FROM ${s.t.ownTable("rollup_successes")}
           WHERE resolution = 'day' ORDER BY bucket`,

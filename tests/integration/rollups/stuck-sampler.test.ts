@@ -13,7 +13,7 @@ afterAll(() => store.drop());
 
 it("samples the stuck count (zero too) and keeps each bucket's highest, which the Overview charts", async () => {
   const cfg = parseConfig({});
-  await sampleStuckKeys(store.pool, store.t, cfg);
+  await sampleStuckKeys(store.ctx(cfg));
   for (let i = 0; i < 3; i++)
     await insertKey(store.pool, store.t, {
       endpoint: "POST /v1/a",
@@ -27,9 +27,9 @@ it("samples the stuck count (zero too) and keeps each bucket's highest, which th
     status: "in_progress",
     lockedSecondsAgo: 900,
   });
-  await sampleStuckKeys(store.pool, store.t, cfg);
+  await sampleStuckKeys(store.ctx(cfg));
   await store.pool.query(`DELETE FROM ${store.t.keys} WHERE key = 'b'`);
-  await sampleStuckKeys(store.pool, store.t, cfg); // 3 now, but the bucket keeps 4
+  await sampleStuckKeys(store.ctx(cfg)); // 3 now, but the bucket keeps 4
   const rows = await store.pool.query<{ resolution: string; endpoint: string; stuck: number }>(
     `SELECT resolution, endpoint, stuck FROM ${store.t.ownTable("stuck_samples")} ORDER BY 1, 2`,
   );

@@ -83,9 +83,9 @@ beforeAll(async () => {
     push(838 - i * 20, "calm-co", O, `y${i}`, "replayed");
   }
   await insertEvents(store.pool, store.t, events);
-  for (;;) if ((await collectBatch(store.pool, store.t)).caughtUp) break;
-  for (const range of CLIENT_RANGES) await refreshClientRange(store.pool, store.t, range);
-  await refreshStorms(store.pool, store.t);
+  for (;;) if ((await collectBatch(store.ctx())).caughtUp) break;
+  for (const range of CLIENT_RANGES) await refreshClientRange(store.ctx(), range);
+  await refreshStorms(store.ctx());
 });
 afterAll(() => store.drop());
 
@@ -233,7 +233,7 @@ describe("GET /api/v1/clients", () => {
       `INSERT INTO ${store.t.ownTable("client_storms")} VALUES ('calm-co', $1, 3, 3, 1, 5, 60, 20, now())`,
       [started],
     );
-    await refreshStorms(store.pool, store.t);
+    await refreshStorms(store.ctx());
     const calm = (await list("range=24h&sort=scope")).body.storms.find(
       (s) => s.scope === "calm-co",
     );

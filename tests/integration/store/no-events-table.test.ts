@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => store.drop());
 
 it("samples the keys table alone", async () => {
-  await sampleStoreSize(store.pool, store.t, {
+  await sampleStoreSize(store.ctx(), {
     keys: "idempotency_keys",
     events: "idempotency_events",
   });

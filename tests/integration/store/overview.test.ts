@@ -79,7 +79,8 @@ const events: RawEvent[] = [
 ];
 
 async function collectAll(pool: Pool) {
-  for (let i = 0; i < 50; i++) if ((await collectBatch(pool, store.t)).caughtUp) return;
+  for (let i = 0; i < 50; i++)
+    if ((await collectBatch(contextOf(pool, store.t, cfg))).caughtUp) return;
 }
 
 beforeAll(async () => {

@@ -63,7 +63,7 @@ beforeAll(async () => {
   for (let i = 0; i < 30; i++) intent(P, `p${i}`, DAY + i * 60, [1, 7, 400]);
   events.push({ secondsAgo: DAY, scope: "acme", endpoint: R, key: "r0", kind: "expired" });
   await insertEvents(store.pool, store.t, events);
-  for (;;) if ((await collectBatch(store.pool, store.t)).caughtUp) break;
+  for (;;) if ((await collectBatch(store.ctx())).caughtUp) break;
   // size samples: two days apart, the keys table grew 2 GiB, the events table 1 GiB
   await store.pool.query(
     `INSERT INTO ${store.t.ownTable("store_size_samples")} (at, table_name, rows, bytes) VALUES

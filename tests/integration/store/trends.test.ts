@@ -69,7 +69,7 @@ beforeAll(async () => {
     responseCode: 409,
   });
   await insertEvents(store.pool, store.t, events);
-  for (;;) if ((await collectBatch(store.pool, store.t)).caughtUp) break;
+  for (;;) if ((await collectBatch(store.ctx())).caughtUp) break;
   await store.pool.query(
     `INSERT INTO ${store.t.ownTable("audit_log")} (at, actor, actor_role, action, reason) VALUES
        (now() - interval '2 days', 'olga', 'operator', 'release', 'x'),
