@@ -12,3 +12,8 @@ export class DomainError extends Error {
     super(message);
   }
 }
+
+/** Whether `err` says that what was asked for does not exist (a page then renders its 404). */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof DomainError && err.kind === "not_found";
+}

@@ -1,11 +1,11 @@
+import { prefetchView, queryOf } from "@/lib/views/view";
+import { auditQuerySchema, loadAudit } from "@/lib/views/audit";
 import { readContext } from "@/lib/db/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { log } from "@/lib/log";
-import { auditQuery } from "@/lib/client-queries/audit";
+import { auditQuery, auditSearch } from "@/lib/client-queries/audit";
 import { makeQueryClient } from "@/lib/client-queries/query-client";
-import { listAudit } from "@/lib/store/audit";
 import type { RawSearchParams } from "../search-params";
 import { AuditClient } from "./client";
 import { parseAuditParams } from "./search-params";
@@ -21,14 +21,10 @@ export default async function AuditPage({
   const q = parseAuditParams(await searchParams);
   const queryClient = makeQueryClient();
   const viewer = await currentViewer();
-  if (!q.cursor && viewer.identity) {
-    try {
-      const page = await listAudit(readContext(), q, { limit: 50 });
-      queryClient.setQueryData(auditQuery(q).queryKey, page);
-    } catch (err) {
-      log.warn({ err: (err as Error).message }, "audit prefetch failed");
-    }
-  }
+  if (!q.cursor && viewer.identity)
+    await prefetchView(queryClient, auditQuery(q).queryKey, "audit", () =>
+      loadAudit(readContext(), queryOf(auditQuerySchema, auditSearch(q))),
+    );
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <AuditClient query={q} />

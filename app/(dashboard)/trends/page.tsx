@@ -1,13 +1,12 @@
+import { prefetchView, queryOf } from "@/lib/views/view";
+import { loadTrends, trendsQuerySchema } from "@/lib/views/trends";
 import { readContext } from "@/lib/db/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { TREND_RANGES, type TrendRange } from "@/lib/api-types/trends";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { config } from "@/lib/config";
-import { log } from "@/lib/log";
 import { makeQueryClient } from "@/lib/client-queries/query-client";
 import { trendsQuery } from "@/lib/client-queries/trends";
-import { getTrends } from "@/lib/store/trends";
 import type { RawSearchParams } from "../search-params";
 import { TrendsClient } from "./client";
 
@@ -24,16 +23,10 @@ export default async function TrendsPage({
     ? (raw as TrendRange)
     : "30d";
   const queryClient = makeQueryClient();
-  if ((await currentViewer()).identity) {
-    try {
-      queryClient.setQueryData(
-        trendsQuery(range).queryKey,
-        await getTrends(readContext(), range, [config().keysTable, config().eventsTable]),
-      );
-    } catch (err) {
-      log.warn({ err: (err as Error).message }, "trends prefetch failed");
-    }
-  }
+  if ((await currentViewer()).identity)
+    await prefetchView(queryClient, trendsQuery(range).queryKey, "trends", () =>
+      loadTrends(readContext(), queryOf(trendsQuerySchema, `range=${range}`)),
+    );
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <TrendsClient range={range} />

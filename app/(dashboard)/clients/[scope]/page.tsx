@@ -1,12 +1,13 @@
+import { isNotFound } from "@/lib/errors";
+import { prefetchView, queryOf } from "@/lib/views/view";
+import { clientDetailQuery as clientDetailParams, loadClientDetail } from "@/lib/views/clients";
 import { readContext } from "@/lib/db/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { log } from "@/lib/log";
 import { clientDetailQuery } from "@/lib/client-queries/clients";
 import { makeQueryClient } from "@/lib/client-queries/query-client";
-import { getClientDetail } from "@/lib/store/clients";
 import type { RawSearchParams } from "../../search-params";
 import { clientRangeOf } from "../search-params";
 import { ClientDetailClient } from "./client";
@@ -36,18 +37,16 @@ export default async function ClientPage({ params, searchParams }: Props) {
   const scope = await scopeOf(params);
   const range = clientRangeOf((await searchParams).range);
   const queryClient = makeQueryClient();
-  let unknown = false;
   if ((await currentViewer()).identity && scope.length <= 255) {
-    try {
-      const detail = await getClientDetail(readContext(), scope, range);
-      if (detail) queryClient.setQueryData(clientDetailQuery(scope, range).queryKey, detail);
-      else unknown = true;
-    } catch (err) {
-      log.warn({ err: (err as Error).message }, "client prefetch failed");
-    }
+    const { error } = await prefetchView(
+      queryClient,
+      clientDetailQuery(scope, range).queryKey,
+      "client",
+      () =>
+        loadClientDetail(readContext(), scope, queryOf(clientDetailParams, `range=${range}`).range),
+    );
+    if (isNotFound(error)) notFound();
   }
-  // outside the try: notFound() works by throwing
-  if (unknown) notFound();
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <ClientDetailClient scope={scope} range={range} />

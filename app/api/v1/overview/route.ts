@@ -1,17 +1,13 @@
-import { readContext } from "@/lib/db/context";
 import { NextResponse } from "next/server";
-import { z } from "zod";
+import { readContext } from "@/lib/db/context";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { readRoute } from "@/lib/http/read-route";
-import { rangeSchema } from "@/lib/range";
-import { getSharedOverview } from "@/lib/store/overview";
+import { loadOverview, overviewQuerySchema } from "@/lib/views/overview";
 
 export const dynamic = "force-dynamic";
 
-const querySchema = z.strictObject({ range: rangeSchema.default("15m") });
-
 export const GET = readRoute(async (req) => {
-  const { range } = querySchema.parse(searchParamsOf(req));
-  const overview = await getSharedOverview(readContext(), range);
+  const q = overviewQuerySchema.parse(searchParamsOf(req));
+  const overview = await loadOverview(readContext(), q);
   return NextResponse.json(overview, { headers: { "cache-control": "no-store" } });
 });

@@ -1,10 +1,9 @@
-import { readContext } from "@/lib/db/context";
 import { NextResponse } from "next/server";
-import { clientDetailQuery, scopeParam } from "@/lib/http/client-schemas";
-import { DomainError } from "@/lib/errors";
+import { readContext } from "@/lib/db/context";
+import { scopeParam } from "@/lib/http/client-schemas";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { readRoute } from "@/lib/http/read-route";
-import { getClientDetail } from "@/lib/store/clients";
+import { clientDetailQuery, loadClientDetail } from "@/lib/views/clients";
 
 export const dynamic = "force-dynamic";
 
@@ -13,13 +12,6 @@ type Ctx = { params: Promise<{ scope: string }> };
 export const GET = readRoute<Ctx>(async (req, ctx) => {
   const scope = scopeParam.parse((await ctx.params).scope);
   const { range } = clientDetailQuery.parse(searchParamsOf(req));
-  const detail = await getClientDetail(readContext(), scope, range);
-  if (!detail) {
-    throw new DomainError(
-      "not_found",
-      "not_found",
-      `No request from client "${scope}" is recorded.`,
-    );
-  }
+  const detail = await loadClientDetail(readContext(), scope, range);
   return NextResponse.json(detail, { headers: { "cache-control": "no-store" } });
 });

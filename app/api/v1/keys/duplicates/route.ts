@@ -1,11 +1,9 @@
-import { readContext } from "@/lib/db/context";
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { config } from "@/lib/config";
+import { readContext } from "@/lib/db/context";
 import { searchParamsOf } from "@/lib/http/json-route";
 import { readRoute } from "@/lib/http/read-route";
-import { sharedQuery } from "@/lib/store/shared-cache";
-import { listRecentDuplicates } from "@/lib/store/duplicates";
+import { loadRecentDuplicates } from "@/lib/views/keys";
 
 export const dynamic = "force-dynamic";
 
@@ -15,8 +13,6 @@ const querySchema = z.strictObject({
 
 export const GET = readRoute(async (req) => {
   const q = querySchema.parse(searchParamsOf(req));
-  const items = await sharedQuery(`duplicates:${q.limit}`, config().cacheTtlMs, () =>
-    listRecentDuplicates(readContext(), q.limit),
-  );
+  const items = await loadRecentDuplicates(readContext(), q.limit);
   return NextResponse.json({ items }, { headers: { "cache-control": "no-store" } });
 });
