@@ -1,9 +1,9 @@
 "use client";
 
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { StackedOutcomeChart } from "@/components/charts/StackedOutcomeChart";
-import { StuckKeysChart } from "@/components/charts/StuckKeysChart";
 import { BusiestEndpointsTable } from "@/components/tables/BusiestEndpointsTable";
 import { Banner } from "@/components/ui/Banner";
 import { CollectorLag } from "@/components/ui/CollectorLag";
@@ -17,7 +17,15 @@ import { overviewQuery } from "@/lib/client-queries/overview";
 import { RANGE_LABELS } from "@/lib/range";
 import type { OverviewParams } from "./search-params";
 
-export function OverviewClient({ range, refresh }: OverviewParams) {
+/**
+ * The Overview's numbers, polled together. `stuckChart` is the stuck-keys panel, streamed and
+ * polled on its own (stuck-series-section.tsx), placed where it belongs in the page.
+ */
+export function OverviewClient({
+  range,
+  refresh,
+  stuckChart,
+}: OverviewParams & { stuckChart: ReactNode }) {
   const query = useQuery({
     ...overviewQuery(range),
     refetchInterval: refresh === 0 ? false : refresh * 1000,
@@ -58,10 +66,13 @@ export function OverviewClient({ range, refresh }: OverviewParams) {
         </Banner>
       ) : null}
       {data ? (
-        <OverviewBody data={data} />
-      ) : query.isPending ? (
-        <p className="muted">Loading…</p>
-      ) : null}
+        <OverviewBody data={data} stuckChart={stuckChart} />
+      ) : (
+        <>
+          {query.isPending ? <p className="muted">Loading…</p> : null}
+          {stuckChart}
+        </>
+      )}
     </div>
   );
 }
@@ -83,7 +94,7 @@ function toneAndDetail(missing: string | undefined, tone: Tone, detail: string) 
     : { tone, detail };
 }
 
-function OverviewBody({ data }: { data: Overview }) {
+function OverviewBody({ data, stuckChart }: { data: Overview; stuckChart: ReactNode }) {
   const dupRate = data.duplicateSuccessRate;
   const missing = data.unavailable;
   return (
@@ -154,25 +165,7 @@ function OverviewBody({ data }: { data: Overview }) {
           <StackedOutcomeChart data={data.series} bucketSeconds={data.bucketSeconds} />
         )}
       </section>
-      <section className="card">
-        <div className="card-header">
-          <h2>Stuck keys over time</h2>
-          <span className="muted">highest count sampled (every 15 s) in each bucket</span>
-        </div>
-        {data.stuckSeries === null ? (
-          <Banner tone="warn" title="This panel could not be loaded.">
-            {missing.stuckSeries} The rest of the page is current; this chart is retried with the
-            next refresh.
-          </Banner>
-        ) : data.stuckSeries.every((p) => p.stuck === null) ? (
-          <p className="empty-state">
-            No samples in this range yet: the collector samples the stuck-key count every 15 s while
-            it runs.
-          </p>
-        ) : (
-          <StuckKeysChart data={data.stuckSeries} bucketSeconds={data.bucketSeconds} />
-        )}
-      </section>
+      {stuckChart}
       <section className="card">
         <div className="card-header">
           <h2>Busiest endpoints</h2>

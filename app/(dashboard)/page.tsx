@@ -1,13 +1,16 @@
-import { prefetchView, queryOf } from "@/lib/views/view";
-import { loadOverview, overviewQuerySchema } from "@/lib/views/overview";
-import { readContext } from "@/lib/db/context";
+import { Suspense } from "react";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { overviewQuery } from "@/lib/client-queries/overview";
+import { overviewQuery, overviewSearch } from "@/lib/client-queries/overview";
 import { makeQueryClient } from "@/lib/client-queries/query-client";
+import { readContext } from "@/lib/db/context";
+import { loadOverview, overviewQuerySchema } from "@/lib/views/overview";
+import { prefetchView, queryOf } from "@/lib/views/view";
 import { OverviewClient } from "./client";
 import { parseOverviewParams, type RawSearchParams } from "./search-params";
+import { StuckSeriesCardSkeleton } from "./stuck-series-card";
+import { StuckSeriesSection } from "./stuck-series-section";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Overview" };
@@ -24,11 +27,23 @@ export default async function OverviewPage({
   // The page still renders when this fails: the client retries and shows the database banner.
   if (viewer.identity)
     await prefetchView(queryClient, overviewQuery(params.range).queryKey, "overview", () =>
-      loadOverview(readContext(), queryOf(overviewQuerySchema, `range=${params.range}`)),
+      loadOverview(readContext(), queryOf(overviewQuerySchema, overviewSearch(params.range))),
     );
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <OverviewClient {...params} />
+      <OverviewClient
+        {...params}
+        stuckChart={
+          // streamed: a slow or locked samples table never holds back the numbers above
+          <Suspense fallback={<StuckSeriesCardSkeleton />}>
+            <StuckSeriesSection
+              range={params.range}
+              refresh={params.refresh}
+              prefetch={Boolean(viewer.identity)}
+            />
+          </Suspense>
+        }
+      />
     </HydrationBoundary>
   );
 }

@@ -70,3 +70,12 @@ export type OverviewUnavailable = Partial<
 >;
 
 export const DUPLICATE_SUCCESS_TARGET = 0.001;
+
+/** GET /api/v1/overview/stuck-series: the stuck-keys chart, which the page streams on its own. */
+export type StuckSeriesPanel = {
+  range: Range;
+  bucketSeconds: number;
+  /** null when its query was cancelled (see `unavailable`) */
+  stuckSeries: StuckPoint[] | null;
+  unavailable: string | null;
+};

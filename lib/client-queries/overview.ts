@@ -1,17 +1,32 @@
-// react-query options for the Overview, shared by the server prefetch and the page.
+// react-query options for the Overview, shared by the server prefetch and the page. The page's
+// numbers come without the stuck-keys chart, which is a panel of its own (streamed and polled
+// apart, so that a slow or locked samples table never holds back the rest).
 import { queryOptions } from "@tanstack/react-query";
-import type { Overview } from "../api-types/overview";
+import type { Overview, StuckSeriesPanel } from "../api-types/overview";
 import type { Range } from "../range";
 import { fetchJson } from "./fetch-json";
 
 export const overviewKeys = {
   all: ["overview"] as const,
   range: (range: Range) => ["overview", range] as const,
+  stuckSeries: (range: Range) => ["overview", range, "stuck-series"] as const,
 };
+
+/** The query string the Overview's numbers are fetched with. */
+export const overviewSearch = (range: Range) => `range=${range}&omit=stuckSeries`;
 
 export function overviewQuery(range: Range) {
   return queryOptions({
     queryKey: overviewKeys.range(range),
-    queryFn: ({ signal }) => fetchJson<Overview>(`/api/v1/overview?range=${range}`, { signal }),
+    queryFn: ({ signal }) =>
+      fetchJson<Overview>(`/api/v1/overview?${overviewSearch(range)}`, { signal }),
+  });
+}
+
+export function stuckSeriesQuery(range: Range) {
+  return queryOptions({
+    queryKey: overviewKeys.stuckSeries(range),
+    queryFn: ({ signal }) =>
+      fetchJson<StuckSeriesPanel>(`/api/v1/overview/stuck-series?range=${range}`, { signal }),
   });
 }

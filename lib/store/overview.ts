@@ -8,6 +8,7 @@ import type {
   OverviewSeriesPoint,
   OverviewUnavailable,
   StuckPoint,
+  StuckSeriesPanel,
 } from "../api-types/overview";
 import {
   BUCKET_SECONDS,
@@ -187,7 +188,16 @@ function summarize(rows: KindRow[]) {
   return { totals, series: [...byBucket.values()], busiest };
 }
 
-export async function getOverview(ctx: StoreContext, range: Range): Promise<Overview> {
+/**
+ * The Overview's numbers. `withStuckSeries: false` leaves out the stuck-keys chart (null), which
+ * the page streams as a panel of its own (getStuckSeriesPanel) so that its table's lock or
+ * slowness never holds back the first paint of the rest.
+ */
+export async function getOverview(
+  ctx: StoreContext,
+  range: Range,
+  options: { withStuckSeries?: boolean } = {},
+): Promise<Overview> {
   const { db, tables: t } = ctx;
   const now = Date.now();
   const w = rangeWindow(range, now);
@@ -199,7 +209,9 @@ export async function getOverview(ctx: StoreContext, range: Range): Promise<Over
     optionalPanel(unavailable, "successes", sumSuccesses(db, t, w)),
     optionalPanel(unavailable, "replayLatency", replayLatencyHistogram(db, t, w)),
     optionalPanel(unavailable, "stuckKeys", countStuckKeys(ctx)),
-    optionalPanel(unavailable, "stuckSeries", listStuckSeries(db, t, w, now)),
+    options.withStuckSeries === false
+      ? null
+      : optionalPanel(unavailable, "stuckSeries", listStuckSeries(db, t, w, now)),
   ]);
   const { totals, series, busiest } = summarize(rows);
   const requests = REQUEST_KINDS.reduce((s, k) => s + totals[k], 0);
@@ -240,7 +252,34 @@ export async function getOverview(ctx: StoreContext, range: Range): Promise<Over
 }
 
 /** getOverview shared by every viewer of the same range within the cache TTL. */
-export function getSharedOverview(ctx: StoreContext, range: Range): Promise<Overview> {
-  const { config: cfg } = ctx;
-  return sharedQuery(`overview:${range}`, cfg.cacheTtlMs, () => getOverview(ctx, range));
+export function getSharedOverview(
+  ctx: StoreContext,
+  range: Range,
+  options: { withStuckSeries?: boolean } = {},
+): Promise<Overview> {
+  const whole = options.withStuckSeries !== false;
+  return sharedQuery(`overview:${range}:${whole ? "all" : "core"}`, ctx.config.cacheTtlMs, () =>
+    getOverview(ctx, range, options),
+  );
+}
+
+/** The stuck-keys chart alone: its samples, or null with the reason its query was cancelled. */
+export async function getStuckSeriesPanel(
+  ctx: StoreContext,
+  range: Range,
+): Promise<StuckSeriesPanel> {
+  const now = Date.now();
+  const w = rangeWindow(range, now);
+  const unavailable: OverviewUnavailable = {};
+  const stuckSeries = await optionalPanel(
+    unavailable,
+    "stuckSeries",
+    listStuckSeries(ctx.db, ctx.tables, w, now),
+  );
+  return {
+    range,
+    bucketSeconds: w.bucketSeconds,
+    stuckSeries,
+    unavailable: unavailable.stuckSeries ?? null,
+  };
 }

@@ -1,14 +1,32 @@
-// The Overview view: its API parameters and its loader.
+// The Overview view: its API parameters and its loaders. The stuck-keys chart has a loader of its
+// own: the page streams it under its own Suspense boundary, and the client polls it apart.
 import "server-only";
 import { z } from "zod";
-import type { Overview } from "../api-types/overview";
+import type { Overview, StuckSeriesPanel } from "../api-types/overview";
 import type { StoreContext } from "../db/context";
 import { rangeSchema } from "../range";
-import { getSharedOverview } from "../store/overview";
+import { getSharedOverview, getStuckSeriesPanel } from "../store/overview";
+import { sharedQuery } from "../store/shared-cache";
 
-export const overviewQuerySchema = z.strictObject({ range: rangeSchema.default("15m") });
+export const overviewQuerySchema = z.strictObject({
+  range: rangeSchema.default("15m"),
+  /** the page asks without the chart it streams apart; the JSON API has everything by default */
+  omit: z.enum(["stuckSeries"], { error: 'omit must be "stuckSeries"' }).optional(),
+});
 export type OverviewViewQuery = z.infer<typeof overviewQuerySchema>;
 
+export const stuckSeriesQuerySchema = z.strictObject({ range: rangeSchema.default("15m") });
+export type StuckSeriesViewQuery = z.infer<typeof stuckSeriesQuerySchema>;
+
 export function loadOverview(ctx: StoreContext, q: OverviewViewQuery): Promise<Overview> {
-  return getSharedOverview(ctx, q.range);
+  return getSharedOverview(ctx, q.range, { withStuckSeries: q.omit !== "stuckSeries" });
+}
+
+export function loadStuckSeries(
+  ctx: StoreContext,
+  q: StuckSeriesViewQuery,
+): Promise<StuckSeriesPanel> {
+  return sharedQuery(`overview-stuck:${q.range}`, ctx.config.cacheTtlMs, () =>
+    getStuckSeriesPanel(ctx, q.range),
+  );
 }

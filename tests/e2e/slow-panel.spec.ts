@@ -20,6 +20,23 @@ test("a panel whose query times out says so while the rest of the Overview stays
   });
   expect(locked.status).toBe(200);
 
+  // First paint while the lock is held: the numbers arrive at once (streamed), before the chart's
+  // query times out (5 s); the chart's card follows with its reason.
+  const fresh = await page.context().newPage();
+  const started = Date.now();
+  await fresh.goto("/?refresh=5", { waitUntil: "commit" });
+  await expect(fresh.getByTestId("tile-requests").locator(".tile-value")).toHaveText(/\d/, {
+    timeout: 4_000,
+  });
+  expect(Date.now() - started).toBeLessThan(4_500);
+  const freshCard = fresh.locator("section.card", {
+    has: fresh.getByRole("heading", { name: "Stuck keys over time" }),
+  });
+  await expect(freshCard.getByRole("alert")).toContainText("This panel could not be loaded.", {
+    timeout: 30_000,
+  });
+  await fresh.close();
+
   const panelAlert = stuckCard.getByRole("alert");
   await expect(panelAlert).toContainText("This panel could not be loaded.", { timeout: 30_000 });
   await expect(panelAlert).toContainText(

@@ -91,6 +91,8 @@ async function expectClientError(res: Response, what: string) {
 
 const routes = async () => ({
   overview: (await import("../../../app/api/v1/overview/route")).GET as unknown as Handler,
+  stuckSeries: (await import("../../../app/api/v1/overview/stuck-series/route"))
+    .GET as unknown as Handler,
   trends: (await import("../../../app/api/v1/trends/route")).GET as unknown as Handler,
   store: (await import("../../../app/api/v1/store/route")).GET as unknown as Handler,
   clients: (await import("../../../app/api/v1/clients/route")).GET as unknown as Handler,
@@ -146,6 +148,11 @@ describe("hostile query strings on every GET route", () => {
       "overview",
       "/api/v1/overview",
       (p) => R.overview(getRequest(withParams("/api/v1/overview", p)), {}),
+    ],
+    [
+      "stuck series",
+      "/api/v1/overview/stuck-series",
+      (p) => R.stuckSeries(getRequest(withParams("/api/v1/overview/stuck-series", p)), {}),
     ],
     ["trends", "/api/v1/trends", (p) => R.trends(getRequest(withParams("/api/v1/trends", p)), {})],
     ["store", "/api/v1/store", (p) => R.store(getRequest(withParams("/api/v1/store", p)), {})],

@@ -1,0 +1,13 @@
+import { NextResponse } from "next/server";
+import { readContext } from "@/lib/db/context";
+import { searchParamsOf } from "@/lib/http/json-route";
+import { readRoute } from "@/lib/http/read-route";
+import { loadStuckSeries, stuckSeriesQuerySchema } from "@/lib/views/overview";
+
+export const dynamic = "force-dynamic";
+
+export const GET = readRoute(async (req) => {
+  const q = stuckSeriesQuerySchema.parse(searchParamsOf(req));
+  const panel = await loadStuckSeries(readContext(), q);
+  return NextResponse.json(panel, { headers: { "cache-control": "no-store" } });
+});
