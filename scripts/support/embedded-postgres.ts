@@ -97,9 +97,14 @@ export async function startEmbeddedPostgres(
   }
   await hydrateSymlinks();
   // As root, PostgreSQL runs as a created "postgres" user, which must be able to reach the
-  // data directory through its parents.
-  await fs.mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
-  if (process.getuid?.() === 0) await fs.chmod(path.dirname(dataDir), 0o755);
+  // data directory through its parents. Bits are only added: a shared parent such as /tmp keeps
+  // its sticky, world-writable mode (setting 0755 on it broke every other user's sockets).
+  const parent = path.dirname(dataDir);
+  await fs.mkdir(parent, { recursive: true, mode: 0o755 });
+  if (process.getuid?.() === 0) {
+    const mode = (await fs.stat(parent)).mode & 0o7777;
+    if ((mode & 0o755) !== 0o755) await fs.chmod(parent, mode | 0o755);
+  }
   const port = options.port ?? (await freePort());
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
