@@ -1,8 +1,7 @@
 // The Clients views (the list and one client): their loaders, for page prefetch and API route.
 import "server-only";
 import type { z } from "zod";
-import type { ClientDetail, ClientList } from "../api-types/clients";
-import type { ClientRange } from "../api-types/clients";
+import type { ClientDetail, ClientList, ClientRange } from "../api-types/clients";
 import type { StoreContext } from "../db/context";
 import { DomainError } from "../errors";
 import { clientListQuery } from "../http/client-schemas";
