@@ -9,3 +9,8 @@ export function refreshFromSearchParam(value: unknown): RefreshSeconds {
     ? (n as RefreshSeconds)
     : DEFAULT_REFRESH;
 }
+
+/** react-query's refetchInterval for a chosen refresh (paused: none). */
+export function refetchIntervalOf(refresh: RefreshSeconds): number | false {
+  return refresh === 0 ? false : refresh * 1000;
+}

@@ -15,6 +15,7 @@ import { DUPLICATE_SUCCESS_TARGET, type Overview } from "@/lib/api-types/overvie
 import { formatCount, formatMs, formatPercent, formatRate } from "@/lib/format";
 import { overviewQuery } from "@/lib/client-queries/overview";
 import { RANGE_LABELS } from "@/lib/range";
+import { refetchIntervalOf } from "@/lib/refresh";
 import type { OverviewParams } from "./search-params";
 
 /**
@@ -28,7 +29,7 @@ export function OverviewClient({
 }: OverviewParams & { stuckChart: ReactNode }) {
   const query = useQuery({
     ...overviewQuery(range),
-    refetchInterval: refresh === 0 ? false : refresh * 1000,
+    refetchInterval: refetchIntervalOf(refresh),
     placeholderData: keepPreviousData,
   });
   const data = query.data;

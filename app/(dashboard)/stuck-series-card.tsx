@@ -6,7 +6,7 @@ import { Banner } from "@/components/ui/Banner";
 import { PanelSkeleton } from "@/components/ui/PageSkeleton";
 import { stuckSeriesQuery } from "@/lib/client-queries/overview";
 import type { Range } from "@/lib/range";
-import type { RefreshSeconds } from "@/lib/refresh";
+import { refetchIntervalOf, type RefreshSeconds } from "@/lib/refresh";
 
 const HEADER = (
   <div className="card-header">
@@ -29,7 +29,7 @@ export function StuckSeriesCardSkeleton() {
 export function StuckSeriesCard({ range, refresh }: { range: Range; refresh: RefreshSeconds }) {
   const query = useQuery({
     ...stuckSeriesQuery(range),
-    refetchInterval: refresh === 0 ? false : refresh * 1000,
+    refetchInterval: refetchIntervalOf(refresh),
     placeholderData: keepPreviousData,
   });
   const panel = query.data;

@@ -2,7 +2,7 @@
 // proxy, or (per configuration) anonymous access. The request body never names the actor.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
-import type { AuthConfig, Role } from "./auth-config";
+import type { AuthConfig, Role, TokenEntry } from "./auth-config";
 import { DomainError } from "../errors";
 import { requestHostAllowed } from "./host";
 import { isLoopback } from "./peer";
@@ -38,10 +38,18 @@ export function secretsEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
-function tokenIdentity(presented: string, auth: AuthConfig): Identity {
-  // Every configured token is compared, so the time taken says nothing about which matched.
-  let match: AuthConfig["tokens"][number] | undefined;
+/**
+ * The configured token `presented` is, if any. Every configured token is compared, so the time
+ * taken says nothing about which matched (bearer auth and the metrics scrape alike).
+ */
+export function matchToken(presented: string, auth: AuthConfig): TokenEntry | undefined {
+  let match: TokenEntry | undefined;
   for (const t of auth.tokens) if (secretsEqual(presented, t.secret) && !match) match = t;
+  return match;
+}
+
+function tokenIdentity(presented: string, auth: AuthConfig): Identity {
+  const match = matchToken(presented, auth);
   if (!match)
     throw new DomainError("unauthenticated", "unauthorized", "The bearer token is not valid.");
   return {

@@ -9,12 +9,8 @@ import { log } from "../log";
 
 const FINGERPRINT_HEX = 16;
 
-const cache =
-  (globalThis as unknown as { idemscopeFingerprintKeys?: Map<string, string> })
-    .idemscopeFingerprintKeys ?? new Map<string, string>();
-(
-  globalThis as unknown as { idemscopeFingerprintKeys?: Map<string, string> }
-).idemscopeFingerprintKeys = cache;
+const globalForKeys = globalThis as unknown as { idemscopeFingerprintKeys?: Map<string, string> };
+const cache = (globalForKeys.idemscopeFingerprintKeys ??= new Map<string, string>());
 
 /** The key: IDEMSCOPE_FINGERPRINT_KEY, else the one the migration stored in idemscope's schema. */
 export async function fingerprintKey(ctx: StoreContext): Promise<string> {

@@ -7,9 +7,14 @@ import type { z } from "zod";
 import { isNotFound } from "../errors";
 import { log } from "../log";
 
+/** A query string as the parameter object the API routes parse (lib/http/json-route.ts). */
+export function paramsOf(search: string): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams(search));
+}
+
 /** A client's query string parsed as the API route parses it: identical parameters. */
 export function queryOf<T>(schema: z.ZodType<T>, search: string): T {
-  return schema.parse(Object.fromEntries(new URLSearchParams(search)));
+  return schema.parse(paramsOf(search));
 }
 
 export type Prefetched<T> = { data: T; error: null } | { data: undefined; error: unknown };

@@ -10,7 +10,7 @@ import type { RecentDuplicate } from "@/lib/api-types/keys";
 import type { RawSearchParams } from "../search-params";
 import { KeySearchClient } from "./client";
 import { loadKeySearch, loadRecentDuplicates } from "@/lib/views/keys";
-import { prefetchView, tryLoad } from "@/lib/views/view";
+import { paramsOf, prefetchView, tryLoad } from "@/lib/views/view";
 import { apiQuery, hasSearch, parseKeySearchParams } from "./search-params";
 
 export const dynamic = "force-dynamic";
@@ -30,9 +30,7 @@ export default async function KeySearchPage({
   if (viewer.identity) {
     const ctx = readContext();
     // what the client will ask the API for, parsed as the API parses it
-    const valid = keySearchParamsSchema.safeParse(
-      Object.fromEntries(new URLSearchParams(keySearchString(apiQuery(params)))),
-    );
+    const valid = keySearchParamsSchema.safeParse(paramsOf(keySearchString(apiQuery(params))));
     if (valid.success && !params.cursor && hasSearch(params)) {
       const { data: page } = await prefetchView(
         queryClient,

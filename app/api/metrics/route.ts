@@ -1,4 +1,4 @@
-import { secretsEqual } from "@/lib/auth/identity";
+import { matchToken, secretsEqual } from "@/lib/auth/identity";
 import { config, type Config } from "@/lib/config";
 import { errorResponse } from "@/lib/http/errors";
 import { log } from "@/lib/log";
@@ -50,10 +50,7 @@ function scrapeRefusal(req: Request, cfg: Config): string | null {
       : "/api/metrics needs the configured bearer token (IDEMSCOPE_METRICS_TOKEN)";
   }
   if (!cfg.auth.configured || cfg.metricsPublic) return null;
-  // every configured token is compared, so the time taken says nothing about which matched
-  let ok = false;
-  for (const t of cfg.auth.tokens) if (secretsEqual(presented ?? "", t.secret)) ok = true;
-  return ok
+  return matchToken(presented ?? "", cfg.auth)
     ? null
     : "/api/metrics needs the configured bearer token: authentication is on, so send a token of IDEMSCOPE_TOKENS, or set IDEMSCOPE_METRICS_TOKEN (IDEMSCOPE_METRICS_PUBLIC=1 opens it to anyone)";
 }
