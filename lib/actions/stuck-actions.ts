@@ -19,13 +19,12 @@ import {
 import { DomainError } from "../errors";
 import { inTransaction } from "../db/pool";
 import { countStuckKeys, stuckFrom, whereStuck } from "../store/stuck";
+import { FAILED_RESPONSE } from "./failed-response";
+import type { SourceBinding } from "../sources/active";
+import { actionSetList, derivedSelectList, OPERATOR_ACTION_SETTING } from "../sources/capture-sql";
+import { derivation, type Preset } from "../sources/preset";
 
-/** What a client retrying a failed key is told from then on. */
-export const FAILED_RESPONSE = {
-  error: "request_failed",
-  message:
-    "This request was stopped by an operator and will not run again. Use a new Idempotency-Key to retry it.",
-};
+export { FAILED_RESPONSE };
 
 const stateJson = (alias: "b" | "k") => {
   const a = keyword(alias);
@@ -63,18 +62,7 @@ function changeStatement(
        LIMIT ${target.limit}
        FOR UPDATE OF k${target.lockMode === "skip" ? sql` SKIP LOCKED` : sql``}
     ), changed AS (
-      UPDATE ${identifier(t.keys)} k
-         SET status = CASE WHEN ${fail} THEN 'failed' ELSE k.status END,
-             locked_at = NULL, lock_owner = NULL, updated_at = now(),
-             response_code = CASE WHEN ${fail} THEN 500 ELSE k.response_code END,
-             response_body = CASE WHEN ${fail} THEN ${JSON.stringify(FAILED_RESPONSE)}::jsonb
-                                  ELSE k.response_body END,
-             completed_at = CASE WHEN ${fail} THEN now() ELSE k.completed_at END
-        FROM target b
-       WHERE k.id = b.id
-      RETURNING k.id, k.scope, k.endpoint, k.key, k.request_hash, k.status, k.locked_at,
-                k.lock_owner, k.recovery_point, k.attempts, k.response_code, k.updated_at,
-                ${stateJson("b")} AS before, ${stateJson("k")} AS after
+      ${ctx.tables.source ? sourceChange(ctx.tables.source, input.action) : contractChange(ctx, fail)}
     ), event AS (
       INSERT INTO ${identifier(t.events)} (key_id, scope, endpoint, key, kind, request_hash, response_code, instance)
       SELECT id, scope, endpoint, key,
@@ -92,6 +80,53 @@ function changeStatement(
     SELECT c.id::text AS id, c.scope, c.endpoint, c.key, c.status, c.locked_at, c.lock_owner,
            c.recovery_point, c.attempts, c.response_code, c.updated_at, a.id::text AS audit_id
       FROM changed c JOIN audit a ON a.key_id = c.id`;
+}
+
+// The contract's own columns: status, lock and stored response change in place.
+function contractChange({ tables: t }: StoreContext, fail: SqlFragment): SqlFragment {
+  return sql`UPDATE ${identifier(t.keys)} k
+         SET status = CASE WHEN ${fail} THEN 'failed' ELSE k.status END,
+             locked_at = NULL, lock_owner = NULL, updated_at = now(),
+             response_code = CASE WHEN ${fail} THEN 500 ELSE k.response_code END,
+             response_body = CASE WHEN ${fail} THEN ${JSON.stringify(FAILED_RESPONSE)}::jsonb
+                                  ELSE k.response_body END,
+             completed_at = CASE WHEN ${fail} THEN now() ELSE k.completed_at END
+        FROM target b
+       WHERE k.id = b.id
+      RETURNING k.id, k.scope, k.endpoint, k.key, k.request_hash, k.status, k.locked_at,
+                k.lock_owner, k.recovery_point, k.attempts, k.response_code, k.updated_at,
+                ${stateJson("b")} AS before, ${stateJson("k")} AS after`;
+}
+
+// A preset's layout: its own release/fail statement on its table (lib/sources/presets.ts), the
+// changed rows re-derived in the contract's columns for the event and audit rows.
+function sourceChange(source: SourceBinding, action: KeyAction): SqlFragment {
+  const a = source.preset.actions[action];
+  if (a.kind === "unavailable")
+    throw new DomainError(
+      "conflict",
+      "action_unavailable",
+      `${action} is not available for the ${source.preset.name} layout: ${a.reason}`,
+    );
+  const id = keyword(`(${derivation(source.preset, "id")})`);
+  const cols = keyword(derivedSelectList(source.preset));
+  const after =
+    a.kind === "delete" ? keyword("NULL::jsonb") : keyword(derivedStateJson(source.preset));
+  const before = stateJson("b");
+  if (a.kind === "delete")
+    return sql`DELETE FROM ${identifier(source.base)} AS r USING target b WHERE ${id} = b.id
+      RETURNING ${cols}, ${before} AS before, ${after} AS after`;
+  return sql`UPDATE ${identifier(source.base)} AS r SET ${keyword(actionSetList(source.preset, a.set))}
+      FROM target b WHERE ${id} = b.id
+      RETURNING ${cols}, ${before} AS before, ${after} AS after`;
+}
+
+/** stateJson over a preset's derivations of the changed row (alias r). */
+function derivedStateJson(preset: Preset): string {
+  const d = (c: Parameters<typeof derivation>[1]) => `(${derivation(preset, c)})`;
+  return `jsonb_build_object('status', ${d("status")}, 'lockedAt', ${d("locked_at")},
+    'lockOwner', ${d("lock_owner")}, 'recoveryPoint', ${d("recovery_point")},
+    'attempts', ${d("attempts")}, 'responseCode', ${d("response_code")}, 'updatedAt', ${d("updated_at")})`;
 }
 
 type ChangedRow = {
@@ -133,6 +168,9 @@ async function runChange(
   target: ChangeTarget,
   batchId: string | null,
 ): Promise<ChangedRow[]> {
+  // the capture triggers skip this change: the statement writes its own event
+  if (ctx.tables.source)
+    await ctx.db.query(`SELECT set_config('${OPERATOR_ACTION_SETTING}', 'on', true)`);
   const r = await ctx.db.query<ChangedRow>(toQuery(changeStatement(ctx, input, target, batchId)));
   return r.rows;
 }

@@ -8,6 +8,7 @@ import { metricTotalsStatements } from "./metric-totals";
 import { operationsStatements } from "./operations";
 import { rollupStatements } from "./rollups";
 import { secretsStatements } from "./secrets";
+import { sourceStatements } from "./source";
 import { duplicateIndexStatements, searchIndexStatements } from "./search";
 
 export function allStatements(t: TableNames, names: { keys: string; events: string }): string[] {
@@ -21,5 +22,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...clientTotalsStatements(t),
     ...metricTotalsStatements(t),
     ...secretsStatements(t),
+    ...sourceStatements(t),
   ];
 }

@@ -22,8 +22,6 @@ export function contractStatements(
   baseNames: { keys: string; events: string },
 ): string[] {
   const idx = (name: string) => escapeIdentifier(`${baseNames.keys}_${name}`);
-  const eidx = (name: string) => escapeIdentifier(`${baseNames.events}_${name}`);
-  const kinds = EVENT_KINDS.map((k) => `'${k}'`).join(", ");
   return [
     `CREATE TABLE ${t.keys} (
       id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -49,8 +47,20 @@ export function contractStatements(
     `CREATE INDEX ${idx("in_progress_idx")} ON ${t.keys} (locked_at) WHERE status = 'in_progress'`,
     // The TTL purger deletes by expiry; purger health counts rows past it.
     `CREATE INDEX ${idx("expires_at_idx")} ON ${t.keys} (expires_at)`,
+    ...eventsTableStatements(t.events, baseNames.events),
+  ];
+}
+
+/**
+ * The events table and its indexes: the contract's, and the one trigger capture appends to in
+ * idemscope's own schema (lib/sources/capture-sql.ts). `baseName` names the indexes.
+ */
+export function eventsTableStatements(events: string, baseName: string): string[] {
+  const eidx = (name: string) => escapeIdentifier(`${baseName}_${name}`);
+  const kinds = EVENT_KINDS.map((k) => `'${k}'`).join(", ");
+  return [
     // No foreign key to the keys table on purpose: history outlives purged key rows.
-    `CREATE TABLE ${t.events} (
+    `CREATE TABLE ${events} (
       id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       at            timestamptz NOT NULL DEFAULT now(),
       key_id        bigint,
@@ -64,9 +74,9 @@ export function contractStatements(
       instance      text,
       trace_id      text
     )`,
-    `CREATE INDEX ${eidx("at_idx")} ON ${t.events} (at)`,
-    `CREATE INDEX ${eidx("intent_idx")} ON ${t.events} (scope, endpoint, key, at)`,
-    `CREATE INDEX ${eidx("key_id_idx")} ON ${t.events} (key_id)`,
+    `CREATE INDEX ${eidx("at_idx")} ON ${events} (at)`,
+    `CREATE INDEX ${eidx("intent_idx")} ON ${events} (scope, endpoint, key, at)`,
+    `CREATE INDEX ${eidx("key_id_idx")} ON ${events} (key_id)`,
   ];
 }
 

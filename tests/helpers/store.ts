@@ -7,12 +7,14 @@ import { parseConfig, type Config } from "../../lib/config";
 import { writeContextOf, type WriteContext } from "../../lib/db/context";
 import { createPool } from "../../lib/db/pool";
 import { allStatements } from "../../lib/schema/all";
-import { tableNamesFor, type TableNames } from "../../lib/tables";
+import { tableNamesFor, type TableLayout, type TableNames } from "../../lib/tables";
 
 export type TestStore = {
   pool: Pool;
   t: TableNames;
   schema: string;
+  /** the configured layout (store schema, table names, idemscope's schema) */
+  layout: TableLayout;
   /** the data layer's context on this store (a WriteContext: tests act on the primary) */
   ctx: (cfg?: Config) => WriteContext;
   drop: () => Promise<void>;
@@ -37,9 +39,12 @@ export async function createTestStore(options: { poolMax?: number } = {}): Promi
     pool,
     t,
     schema,
+    layout,
     ctx: (cfg = parseConfig({})) => writeContextOf(pool, t, cfg),
     drop: async () => {
       await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+      // a library's table beside the store (tests/helpers/source-store.ts)
+      await pool.query(`DROP SCHEMA IF EXISTS ${schema}_lib CASCADE`);
       await pool.query(`DROP SCHEMA ${layout.idemscopeSchema} CASCADE`);
       await pool.end();
     },

@@ -2,14 +2,14 @@
 // Rollup tables arrive with the collector, in a migration of their own.
 import type { MigrationBuilder } from "node-pg-migrate";
 import { ownSchemaStatements } from "../../schema/contract";
-import { tableNames } from "../../tables";
+import { contractTableNames } from "../../tables";
 
 export function up(pgm: MigrationBuilder): void {
-  for (const statement of ownSchemaStatements(tableNames())) pgm.sql(statement);
+  for (const statement of ownSchemaStatements(contractTableNames())) pgm.sql(statement);
 }
 
 export function down(pgm: MigrationBuilder): void {
-  const t = tableNames();
+  const t = contractTableNames();
   pgm.sql(`DROP TABLE ${t.ownTable("store_size_samples")}`);
   pgm.sql(`DROP TABLE ${t.ownTable("audit_log")}`);
 }

@@ -1,7 +1,7 @@
 // The collector's rollups and state (issue: incremental multi-resolution rollups).
 import type { MigrationBuilder } from "node-pg-migrate";
 import { rollupStatements } from "../../schema/rollups";
-import { tableNames } from "../../tables";
+import { contractTableNames } from "../../tables";
 
 const TABLES = [
   "collector_gaps",
@@ -15,10 +15,10 @@ const TABLES = [
 ];
 
 export function up(pgm: MigrationBuilder): void {
-  for (const statement of rollupStatements(tableNames())) pgm.sql(statement);
+  for (const statement of rollupStatements(contractTableNames())) pgm.sql(statement);
 }
 
 export function down(pgm: MigrationBuilder): void {
-  const t = tableNames();
+  const t = contractTableNames();
   for (const table of TABLES) pgm.sql(`DROP TABLE ${t.ownTable(table)}`);
 }

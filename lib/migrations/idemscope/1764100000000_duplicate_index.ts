@@ -1,12 +1,12 @@
 // Recent duplicate successes for Key search (lib/schema/search.ts).
 import type { MigrationBuilder } from "node-pg-migrate";
 import { duplicateIndexStatements } from "../../schema/search";
-import { tableNames } from "../../tables";
+import { contractTableNames } from "../../tables";
 
 export function up(pgm: MigrationBuilder): void {
-  for (const statement of duplicateIndexStatements(tableNames())) pgm.sql(statement);
+  for (const statement of duplicateIndexStatements(contractTableNames())) pgm.sql(statement);
 }
 
 export function down(pgm: MigrationBuilder): void {
-  pgm.sql(`DROP INDEX ${tableNames().own}.intents_duplicates_idx`);
+  pgm.sql(`DROP INDEX ${contractTableNames().own}.intents_duplicates_idx`);
 }

@@ -2,14 +2,14 @@
 // (lib/schema/clients.ts).
 import type { MigrationBuilder } from "node-pg-migrate";
 import { clientTotalsStatements } from "../../schema/clients";
-import { tableNames } from "../../tables";
+import { contractTableNames } from "../../tables";
 
 export function up(pgm: MigrationBuilder): void {
-  for (const statement of clientTotalsStatements(tableNames())) pgm.sql(statement);
+  for (const statement of clientTotalsStatements(contractTableNames())) pgm.sql(statement);
 }
 
 export function down(pgm: MigrationBuilder): void {
-  const r = tableNames().ownTable;
+  const r = contractTableNames().ownTable;
   pgm.sql(
     `DROP TABLE ${r("client_storms")}, ${r("client_range_state")}, ${r("client_range_totals")}`,
   );

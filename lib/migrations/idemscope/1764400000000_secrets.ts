@@ -1,12 +1,12 @@
 // The fingerprint key (lib/schema/secrets.ts).
 import type { MigrationBuilder } from "node-pg-migrate";
 import { secretsStatements } from "../../schema/secrets";
-import { tableNames } from "../../tables";
+import { contractTableNames } from "../../tables";
 
 export function up(pgm: MigrationBuilder): void {
-  for (const statement of secretsStatements(tableNames())) pgm.sql(statement);
+  for (const statement of secretsStatements(contractTableNames())) pgm.sql(statement);
 }
 
 export function down(pgm: MigrationBuilder): void {
-  pgm.sql(`DROP TABLE ${tableNames().ownTable("secrets")}`);
+  pgm.sql(`DROP TABLE ${contractTableNames().ownTable("secrets")}`);
 }

@@ -5,17 +5,17 @@ import type { MigrationBuilder } from "node-pg-migrate";
 import { escapeIdentifier } from "pg";
 import { config } from "../../config";
 import { contractStatements } from "../../schema/contract";
-import { tableNames } from "../../tables";
+import { contractTableNames } from "../../tables";
 
 export function up(pgm: MigrationBuilder): void {
   const cfg = config();
   pgm.sql(`CREATE SCHEMA IF NOT EXISTS ${escapeIdentifier(cfg.storeSchema)}`);
   const names = { keys: cfg.keysTable, events: cfg.eventsTable };
-  for (const statement of contractStatements(tableNames(), names)) pgm.sql(statement);
+  for (const statement of contractStatements(contractTableNames(), names)) pgm.sql(statement);
 }
 
 export function down(pgm: MigrationBuilder): void {
-  const t = tableNames();
+  const t = contractTableNames();
   pgm.sql(`DROP TABLE ${t.events}`);
   pgm.sql(`DROP TABLE ${t.keys}`);
 }

@@ -3,12 +3,12 @@
 import type { MigrationBuilder } from "node-pg-migrate";
 import { config } from "../../config";
 import { searchIndexStatements } from "../../schema/search";
-import { tableNames } from "../../tables";
+import { contractTableNames } from "../../tables";
 
 export function up(pgm: MigrationBuilder): void {
   const cfg = config();
   const names = { keys: cfg.keysTable, events: cfg.eventsTable };
-  for (const statement of searchIndexStatements(tableNames(), names)) pgm.sql(statement);
+  for (const statement of searchIndexStatements(contractTableNames(), names)) pgm.sql(statement);
 }
 
 export function down(pgm: MigrationBuilder): void {

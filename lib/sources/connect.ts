@@ -1,0 +1,240 @@
+// `npm run connect` (docs/presets.md): checks a store's table against a preset, says what each
+// panel will show, and installs (or removes) the mapping view and the trigger capture in one
+// transaction, recording the source for every idemscope process on that database.
+import { readFile } from "node:fs/promises";
+import { escapeIdentifier, type Pool, type PoolClient } from "pg";
+import { inTransaction } from "../db/pool";
+import { bindingOf, readConnectedSource, type SourceBinding } from "./active";
+import { installStatements, uninstallStatements, type OwnNames } from "./capture-sql";
+import { coverageOf, type CoverageRow } from "./coverage";
+import { derivedSelectList } from "./capture-sql";
+import { presetSchema, unknownLets, type Preset } from "./preset";
+import { BUILT_IN_PRESETS, CONTRACT_PRESET, PRESET_NAMES } from "./presets";
+
+/** A problem the user fixes (bad preset, table mismatch, missing privilege): one line each. */
+export class ConnectError extends Error {}
+
+/** A built-in preset by name, or a preset file (JSON) by path. */
+export async function resolvePreset(nameOrPath: string): Promise<Preset | typeof CONTRACT_PRESET> {
+  if (nameOrPath === CONTRACT_PRESET) return CONTRACT_PRESET;
+  const builtIn = BUILT_IN_PRESETS.get(nameOrPath);
+  if (builtIn) return builtIn;
+  if (!/[./]/.test(nameOrPath))
+    throw new ConnectError(
+      `unknown preset "${nameOrPath}": built in are ${PRESET_NAMES.join(", ")}; or give the path of a preset file (docs/presets.md)`,
+    );
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(nameOrPath, "utf8"));
+  } catch (err) {
+    throw new ConnectError(`preset file ${nameOrPath}: ${(err as Error).message}`);
+  }
+  const parsed = presetSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConnectError(
+      `preset file ${nameOrPath}: ${issue.path.join(".") || "(top level)"}: ${issue.message}`,
+    );
+  }
+  const missing = unknownLets(parsed.data);
+  if (missing.length > 0)
+    throw new ConnectError(
+      `preset file ${nameOrPath}: {${missing[0]}} is used but not defined in "lets"`,
+    );
+  return parsed.data;
+}
+
+/** "schema.name" or "name" (in the preset's schema). */
+export function parseTableArg(
+  arg: string,
+  fallbackSchema: string,
+): { schema: string; name: string } {
+  const dot = arg.indexOf(".");
+  const [schema, name] = dot > 0 ? [arg.slice(0, dot), arg.slice(dot + 1)] : [fallbackSchema, arg];
+  if (!schema || !name) throw new ConnectError(`--table "${arg}" is not SCHEMA.TABLE`);
+  return { schema, name };
+}
+
+export type ConnectPlan = {
+  binding: SourceBinding;
+  /** each blocks the install: the table does not match, a privilege is missing */
+  problems: string[];
+  /** facts the user should know; nothing blocks */
+  warnings: string[];
+  coverage: CoverageRow[];
+  statements: string[];
+  /** the source already recorded on this database, if any */
+  connected: SourceBinding | null;
+};
+
+type ColumnRow = { name: string; type: string };
+
+/** Inspects the database for this preset and table; never changes anything. */
+export async function planConnect(
+  db: Pool | PoolClient,
+  preset: Preset,
+  table: { schema: string; name: string },
+  own: OwnNames & { schema: string },
+): Promise<ConnectPlan> {
+  const binding = bindingOf(preset, table);
+  const problems: string[] = [];
+  const warnings: string[] = [...preset.notes];
+  const rel = await db.query<{ kind: string; persistence: string }>(
+    `SELECT c.relkind AS kind, c.relpersistence AS persistence
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = $2`,
+    [table.schema, table.name],
+  );
+  const found = rel.rows[0];
+  const plan = (): ConnectPlan => ({
+    binding,
+    problems,
+    warnings,
+    coverage: coverageOf(preset),
+    statements: installStatements(binding, own),
+    connected,
+  });
+  const connected = await readConnectedSource(db, own.schema);
+  if (!found) {
+    problems.push(
+      `table ${binding.base} does not exist (the ${preset.name} preset expects ${preset.table.schema}.${preset.table.name}; name yours with --table SCHEMA.TABLE)`,
+    );
+    return plan();
+  }
+  if (found.kind !== "r" && found.kind !== "p")
+    problems.push(`${binding.base} is not a table (triggers need the table itself, not a view)`);
+  if (found.persistence === "u")
+    warnings.push(
+      `${binding.base} is UNLOGGED: a crash empties it without firing DELETE triggers, so those keys' expiry is never captured`,
+    );
+
+  const cols = await db.query<ColumnRow>(
+    `SELECT a.attname AS name, format_type(a.atttypid, NULL) AS type
+       FROM pg_attribute a
+      WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`,
+    [binding.base],
+  );
+  const actual = new Map(cols.rows.map((c) => [c.name, c.type]));
+  for (const [name, type] of Object.entries(preset.columns)) {
+    const has = actual.get(name);
+    if (has === undefined)
+      problems.push(`column ${name} (${type}) is missing from ${binding.base}`);
+    else if (has !== type)
+      problems.push(
+        `column ${name} of ${binding.base} is ${has}; the ${preset.name} preset expects ${type}`,
+      );
+  }
+
+  const priv = await db.query<Record<string, boolean>>(
+    `SELECT has_table_privilege($1, 'SELECT') AS select,
+            has_table_privilege($1, 'TRIGGER') AS trigger,
+            has_table_privilege($1, 'UPDATE') AS update,
+            has_table_privilege($1, 'DELETE') AS delete,
+            coalesce(has_schema_privilege(to_regnamespace($2)::oid, 'CREATE'),
+                     has_database_privilege(current_database(), 'CREATE')) AS own`,
+    [binding.base, own.schema],
+  );
+  const p = priv.rows[0]!;
+  if (!p.select) problems.push(`missing privilege: SELECT on ${binding.base}`);
+  if (!p.trigger)
+    problems.push(`missing privilege: TRIGGER on ${binding.base} (needed to install the capture)`);
+  if (!p.own)
+    problems.push(
+      `missing privilege: CREATE on schema ${escapeIdentifier(own.schema)} (or on the database)`,
+    );
+  for (const [name, a] of Object.entries(preset.actions)) {
+    const needs = a.kind === "update" ? "update" : a.kind === "delete" ? "delete" : null;
+    if (needs && !p[needs])
+      warnings.push(`${name} will fail: missing ${needs.toUpperCase()} on ${binding.base}`);
+  }
+
+  // The derivation must run on this table (a preset file's expression, a type it did not expect).
+  if (problems.length === 0) {
+    try {
+      await db.query(`SELECT ${derivedSelectList(preset, true)} FROM ${binding.base} AS r LIMIT 1`);
+    } catch (err) {
+      problems.push(
+        `the ${preset.name} derivation fails on ${binding.base}: ${(err as Error).message}`,
+      );
+    }
+  }
+  return plan();
+}
+
+/** Tables derived from the events: rebuilt from the new source's events when it changes. */
+const DERIVED_FROM_EVENTS = [
+  "rollup_events",
+  "rollup_latency",
+  "rollup_clients",
+  "rollup_successes",
+  "rollup_retry_delays",
+  "intents",
+  "collector_gaps",
+  "client_range_totals",
+  "client_range_state",
+  "client_storms",
+  "metric_totals",
+];
+
+async function resetRollups(c: PoolClient, own: OwnNames): Promise<void> {
+  await c.query(`TRUNCATE ${DERIVED_FROM_EVENTS.map((t) => own.ownTable(t)).join(", ")}`);
+  await c.query(
+    `UPDATE ${own.ownTable("collector_state")} SET watermark = 0, last_error = NULL WHERE id = 1`,
+  );
+}
+
+/** The result of --apply: what was done, in one line. */
+export type ApplyOutcome = { applied: boolean; message: string };
+
+/**
+ * Installs the plan in one transaction. A second --apply of the same preset and table changes
+ * nothing; a different one is refused until --uninstall. Either way nothing is half-applied.
+ */
+export async function applyConnect(
+  pool: Pool,
+  plan: ConnectPlan,
+  own: OwnNames & { schema: string },
+): Promise<ApplyOutcome> {
+  if (plan.problems.length > 0) throw new ConnectError(plan.problems[0]!);
+  return inTransaction(pool, async (c) => {
+    // one connect at a time on this database
+    await c.query(`SELECT pg_advisory_xact_lock(hashtext('idemscope.connect'))`);
+    const existing = await readConnectedSource(c, own.schema);
+    if (existing) {
+      const same =
+        existing.preset.name === plan.binding.preset.name && existing.base === plan.binding.base;
+      if (same)
+        return {
+          applied: false,
+          message: `already connected: ${existing.preset.name} on ${existing.base} since ${existing.installedAt}; nothing changed`,
+        };
+      throw new ConnectError(
+        `this database is connected to ${existing.preset.name} on ${existing.base}; run npm run connect -- --uninstall first`,
+      );
+    }
+    for (const s of plan.statements) await c.query(s);
+    await resetRollups(c, own);
+    return {
+      applied: true,
+      message: `connected: ${plan.binding.preset.name} on ${plan.binding.base} (trigger capture installed)`,
+    };
+  });
+}
+
+/** Removes the recorded source and everything its install created, in one transaction. */
+export async function uninstallSource(
+  pool: Pool,
+  own: OwnNames & { schema: string },
+): Promise<ApplyOutcome> {
+  return inTransaction(pool, async (c) => {
+    await c.query(`SELECT pg_advisory_xact_lock(hashtext('idemscope.connect'))`);
+    const existing = await readConnectedSource(c, own.schema);
+    if (!existing) return { applied: false, message: "no source is connected; nothing to remove" };
+    for (const s of uninstallStatements(existing, own)) await c.query(s);
+    await resetRollups(c, own);
+    return {
+      applied: true,
+      message: `removed: ${existing.preset.name} capture, mapping view and captured events on ${existing.base}`,
+    };
+  });
+}
