@@ -5,7 +5,7 @@ import "server-only";
 import type { StoreContext } from "../db/context";
 import type { Pool } from "pg";
 import { inTransaction } from "../db/pool";
-import { readStoreSize } from "../rollups/size-sampler";
+import { readStoreSize, storeSizeNames } from "../rollups/size-sampler";
 import { readCollectorState, type CollectorState } from "../store/collector-status";
 import { EXPIRED_COUNT_CAP, readExpiredKeys } from "../store/store-report";
 import { stuckKeysByEndpoint } from "../store/stuck";
@@ -39,7 +39,7 @@ export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreS
         `SELECT family, endpoint, outcome, value FROM ${t.ownTable("metric_totals")}`,
       );
       const stuck = await stuckKeysByEndpoint(tx);
-      const tables = await readStoreSize(tx, { keys: cfg.keysTable, events: cfg.eventsTable });
+      const tables = await readStoreSize(tx, storeSizeNames(tx));
       const expired = await readExpiredKeys(tx);
       const collector = await readCollectorState(tx);
       const endpoints = new Set([

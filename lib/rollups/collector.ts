@@ -8,12 +8,13 @@ import type { Config } from "../config";
 import type { StoreContext } from "../db/context";
 import { log } from "../log";
 import { createPool } from "../db/pool";
+import { activeSource } from "../sources/active";
 import { tableNamesFor, type TableNames } from "../tables";
 import { refreshClientSnapshots } from "./client-totals";
 import { collectBatch } from "./collect-batch";
 import { tryLead, type Leadership } from "./leader";
 import { applyRetention } from "./retention";
-import { sampleStoreSize } from "./size-sampler";
+import { sampleStoreSize, storeSizeNames } from "./size-sampler";
 import { sampleStuckKeys } from "./stuck-sampler";
 
 export type CollectorOptions = {
@@ -37,9 +38,10 @@ export type Collector = {
 };
 
 export function startCollector(o: CollectorOptions): Collector {
-  const t: TableNames = tableNamesFor(o.cfg);
   const pool: Pool = createPool(o.databaseUrl, { max: 2, applicationName: "idemscope-collector" });
-  const ctx: StoreContext<Pool> = { db: pool, tables: t, config: o.cfg };
+  // the connected source can change while running (npm run connect): re-read every tick
+  let t: TableNames = tableNamesFor(o.cfg, activeSource());
+  let ctx: StoreContext<Pool> = { db: pool, tables: t, config: o.cfg };
   const instance = `${hostname()}:${process.pid}`;
   const tickMs = o.tickMs ?? 1000;
   let leadership: Leadership | null = null;
@@ -81,6 +83,12 @@ export function startCollector(o: CollectorOptions): Collector {
 
   async function tick() {
     const seq = ++ticksStarted;
+    const source = activeSource();
+    if (source !== t.source) {
+      t = tableNamesFor(o.cfg, source);
+      ctx = { db: pool, tables: t, config: o.cfg };
+      eventsChecked = { at: 0, exists: true };
+    }
     if (!(await lead())) return;
     try {
       const events = await eventsTableExists();
@@ -106,7 +114,7 @@ export function startCollector(o: CollectorOptions): Collector {
       const now = Date.now();
       if (now - lastSample >= (o.sampleEveryMs ?? 60_000)) {
         lastSample = now;
-        await sampleStoreSize(ctx, { keys: o.cfg.keysTable, events: o.cfg.eventsTable });
+        await sampleStoreSize(ctx, storeSizeNames(ctx));
       }
       if (now - lastStuckSample >= (o.stuckSampleEveryMs ?? 15_000)) {
         lastStuckSample = now;

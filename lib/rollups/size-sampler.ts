@@ -3,7 +3,7 @@
 // minute (the Store page's history); /api/metrics reads it live.
 import type { StoreContext } from "../db/context";
 import type { Pool } from "pg";
-import type { TableNames } from "../tables";
+import { SOURCE_EVENTS_TABLE, type TableNames } from "../tables";
 
 export type StoreTableNames = { keys: string; events: string };
 
@@ -19,8 +19,18 @@ const STORE_SIZE_SELECT = `
    WHERE x.rel IS NOT NULL
    GROUP BY x.name`;
 
+/**
+ * The names the size samples carry: the contract's tables, or for a connected preset its own
+ * table (measured itself, not the mapping view) and the captured events.
+ */
+export function storeSizeNames({ tables: t, config: cfg }: StoreContext): StoreTableNames {
+  return t.source
+    ? { keys: t.source.table.name, events: SOURCE_EVENTS_TABLE }
+    : { keys: cfg.keysTable, events: cfg.eventsTable };
+}
+
 const storeSizeParams = (t: TableNames, names: StoreTableNames) => [
-  t.keys,
+  t.source ? t.source.base : t.keys,
   names.keys,
   t.events,
   names.events,

@@ -91,12 +91,15 @@ export function installStatements(binding: SourceBinding, t: OwnNames): string[]
            kinds := ARRAY[${outcome}];
            lat := extract(epoch FROM clock_timestamp() - coalesce(o.locked_at, o.updated_at)) * 1000;
          ELSIF o.status = 'in_progress' THEN
-           IF n.attempt_marker IS DISTINCT FROM o.attempt_marker THEN kinds := ARRAY['reclaimed']; END IF;
+           -- a new attempt stamped on an unfinished key (its first stamp is part of the claim)
+           IF o.attempt_marker IS NOT NULL AND n.attempt_marker IS DISTINCT FROM o.attempt_marker THEN
+             kinds := ARRAY['reclaimed'];
+           END IF;
          ELSIF n.response_code IS DISTINCT FROM o.response_code
             OR n.response_body IS DISTINCT FROM o.response_body THEN
            -- a finished key finished again: a second execution completed
            kinds := ARRAY[${outcome}];
-         ELSIF n.attempt_marker IS DISTINCT FROM o.attempt_marker THEN
+         ELSIF o.attempt_marker IS NOT NULL AND n.attempt_marker IS DISTINCT FROM o.attempt_marker THEN
            kinds := ARRAY['replayed'];
          END IF;
          FOREACH k IN ARRAY kinds LOOP

@@ -1,6 +1,7 @@
 // The Store page (docs/store-contract.md: "store growth", §4.6): size per table over time from the collector's
 // catalog samples (never counting), growth per day and the date the budget is reached, new and
 // purged keys per day, purger health from the expires_at index, and the TTL advisor.
+import { storeSizeNames } from "../rollups/size-sampler";
 import "server-only";
 import type { Queryable, StoreContext } from "../db/context";
 import type { StoreGrowthSummary } from "../api-types/trends";
@@ -206,7 +207,7 @@ export async function getStoreReport(ctx: StoreContext, range: StoreRange): Prom
   const step = SAMPLE_SECONDS[range];
   const { eventsTable } = await storeCapabilities(ctx);
   const [tables, purger, perDay, advice] = await Promise.all([
-    sizeHistory(db, t, [cfg.keysTable, cfg.eventsTable], days, step),
+    sizeHistory(db, t, Object.values(storeSizeNames(ctx)), days, step),
     purgerHealth(ctx, cfg.purgeGraceSeconds),
     eventsTable ? createdExpired(db, t, days) : Promise.resolve(null),
     eventsTable ? ttlAdvisor(ctx, days) : Promise.resolve([]),

@@ -1,4 +1,5 @@
 // The Trends view: its API parameters and its loader.
+import { storeSizeNames } from "../rollups/size-sampler";
 import "server-only";
 import { z } from "zod";
 import { TREND_RANGES, type Trends } from "../api-types/trends";
@@ -15,6 +16,6 @@ export type TrendsViewQuery = z.infer<typeof trendsQuerySchema>;
 
 export function loadTrends(ctx: StoreContext, q: TrendsViewQuery): Promise<Trends> {
   return sharedQuery(`trends:${q.range}`, ctx.config.cacheTtlMs, () =>
-    getTrends(ctx, q.range, [ctx.config.keysTable, ctx.config.eventsTable]),
+    getTrends(ctx, q.range, Object.values(storeSizeNames(ctx))),
   );
 }

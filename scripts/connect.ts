@@ -1,0 +1,118 @@
+// `npm run connect -- --preset NAME|FILE [--table SCHEMA.TABLE] [--apply | --uninstall]`
+// (docs/presets.md): checks the store's table against the preset and the privileges, prints what
+// each panel will show and the SQL it needs; --apply installs it in one transaction (and records
+// the source for every idemscope process on this database); --uninstall removes all of it.
+// Exit 0 done, 1 the database does not fit (each reason on one line), 2 bad arguments.
+import { parseArgs } from "node:util";
+import { ConfigError, parseConfig } from "../lib/config";
+import { createPool } from "../lib/db/pool";
+import { migrate } from "../lib/migrate";
+import { readConnectedSource } from "../lib/sources/active";
+import {
+  applyConnect,
+  ConnectError,
+  parseTableArg,
+  planConnect,
+  resolvePreset,
+  uninstallSource,
+} from "../lib/sources/connect";
+import type { CoverageRow } from "../lib/sources/coverage";
+import { CONTRACT_PRESET } from "../lib/sources/presets";
+import { contractTableNames } from "../lib/tables";
+
+function fail(code: 1 | 2, message: string): never {
+  console.error(`connect: ${message}`);
+  process.exit(code);
+}
+
+let values: { preset?: string; table?: string; apply: boolean; uninstall: boolean };
+try {
+  values = parseArgs({
+    options: {
+      preset: { type: "string" },
+      table: { type: "string" },
+      apply: { type: "boolean", default: false },
+      uninstall: { type: "boolean", default: false },
+    },
+  }).values as typeof values;
+} catch (err) {
+  fail(
+    2,
+    `${(err as Error).message} (usage: npm run connect -- --preset NAME [--table SCHEMA.TABLE] [--apply | --uninstall])`,
+  );
+}
+if (!values.preset && !values.uninstall) fail(2, "--preset NAME is required (or --uninstall)");
+if (values.apply && values.uninstall) fail(2, "--apply and --uninstall exclude each other");
+
+let cfg;
+try {
+  cfg = parseConfig(process.env);
+} catch (err) {
+  if (err instanceof ConfigError) fail(2, err.message);
+  throw err;
+}
+if (!cfg.databaseUrl) fail(2, "set DATABASE_URL to the store's database");
+const databaseUrl = cfg.databaseUrl;
+const t = contractTableNames(cfg);
+const own = { own: t.own, ownTable: t.ownTable, schema: cfg.idemscopeSchema };
+
+function table(rows: CoverageRow[]): string {
+  const w = Math.max(...rows.map((r) => r.panel.length));
+  return rows.map((r) => `  ${r.panel.padEnd(w)}  ${r.status.padEnd(11)}  ${r.detail}`).join("\n");
+}
+
+const pool = createPool(databaseUrl, { max: 2, applicationName: "idemscope-connect" });
+try {
+  if (values.uninstall) {
+    await migrate({ databaseUrl, includeStore: false });
+    console.log((await uninstallSource(pool, own)).message);
+    process.exit(0);
+  }
+  const preset = await resolvePreset(values.preset!);
+  if (preset === CONTRACT_PRESET) {
+    const connected = await readConnectedSource(pool, cfg.idemscopeSchema);
+    if (connected)
+      fail(
+        1,
+        `this database reads ${connected.preset.name} on ${connected.base}; run npm run connect -- --uninstall to return to the contract`,
+      );
+    const r = await pool.query<{ keys: boolean; events: boolean }>(
+      `SELECT to_regclass($1) IS NOT NULL AS keys, to_regclass($2) IS NOT NULL AS events`,
+      [t.keys, t.events],
+    );
+    if (!r.rows[0]!.keys)
+      fail(1, `table ${t.keys} does not exist (npm run migrate -- --store creates the contract)`);
+    console.log(
+      `contract: ${t.keys}${r.rows[0]!.events ? ` and ${t.events}` : " (no events table: the event panels say so)"} are read directly; nothing to install`,
+    );
+    process.exit(0);
+  }
+  const target = values.table
+    ? parseTableArg(values.table, preset.table.schema)
+    : { schema: preset.table.schema, name: preset.table.name };
+  const plan = await planConnect(pool, preset, target, own);
+  console.log(`${preset.title}: ${plan.binding.base}`);
+  console.log(`  derivations from ${preset.library} (${preset.ddlSource})\n`);
+  if (plan.problems.length > 0) {
+    for (const p of plan.problems) console.error(`connect: ${p}`);
+    process.exit(1);
+  }
+  console.log("Coverage (what each panel will show):");
+  console.log(table(plan.coverage));
+  if (plan.warnings.length > 0)
+    console.log(`\nNotes:\n${plan.warnings.map((w) => `  - ${w}`).join("\n")}`);
+  if (!values.apply) {
+    console.log("\nSQL (npm run connect -- --apply runs it in one transaction):\n");
+    console.log(`BEGIN;\n${plan.statements.map((s) => `${s.trim()};`).join("\n\n")}\nCOMMIT;`);
+    process.exit(0);
+  }
+  await migrate({ databaseUrl, includeStore: false });
+  const outcome = await applyConnect(pool, plan, own);
+  console.log(`\n${outcome.message}`);
+  process.exit(0);
+} catch (err) {
+  if (err instanceof ConnectError) fail(1, err.message);
+  fail(1, (err as Error).message);
+} finally {
+  await pool.end().catch(() => undefined);
+}

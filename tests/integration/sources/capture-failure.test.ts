@@ -1,0 +1,69 @@
+// Capture must never fail the service: with idemscope's events table gone (a botched migration, a
+// DBA's cleanup) the service's writes still commit, each skipped event is counted and reported as
+// a WARNING, and capture resumes when the table is back.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postRide } from "../../../scripts/demo/writers/stripe-style";
+import {
+  capturedKinds,
+  connectLibraryStore,
+  type ConnectedStore,
+} from "../../helpers/source-store";
+import { createTestStore, type TestStore } from "../../helpers/store";
+
+let store: TestStore;
+let src: ConnectedStore;
+const ride = { origin_lat: 0, origin_lon: 0, target_lat: 1, target_lon: 1 };
+
+async function captureErrors(): Promise<number> {
+  const r = await store.pool.query<{ n: string; called: boolean }>(
+    `SELECT last_value AS n, is_called AS called FROM ${store.t.ownTable("capture_errors")}`,
+  );
+  return r.rows[0]!.called ? Number(r.rows[0]!.n) : 0;
+}
+
+beforeAll(async () => {
+  store = await createTestStore();
+  src = await connectLibraryStore(store, "stripe-style");
+});
+afterAll(() => store.drop());
+
+describe("a broken capture", () => {
+  it("never aborts or changes the service's write", async () => {
+    await store.pool.query(`ALTER TABLE ${src.t.events} RENAME TO captured_events_away`);
+    const warnings: string[] = [];
+    const client = await store.pool.connect();
+    client.on("notice", (n) => warnings.push(n.message ?? ""));
+    try {
+      await client.query("BEGIN");
+      await client.query(
+        `INSERT INTO ${src.table} (idempotency_key, locked_at, recovery_point, request_method, request_params, request_path, user_id)
+         VALUES ('broken-1', now(), 'started', 'POST', '{}', '/rides', 7)`,
+      );
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+    expect(warnings.some((w) => w.startsWith("idemscope capture skipped an event:"))).toBe(true);
+
+    // the library's whole request goes through: claim, recovery points, completion
+    const r = await postRide(store.pool, src.table, { userId: 7, key: "broken-2", params: ride });
+    expect(r.outcome).toBe("completed");
+    const rows = await store.pool.query(
+      `SELECT idempotency_key, recovery_point, response_code FROM ${src.table} ORDER BY id`,
+    );
+    expect(rows.rows).toEqual([
+      { idempotency_key: "broken-1", recovery_point: "started", response_code: null },
+      { idempotency_key: "broken-2", recovery_point: "finished", response_code: 201 },
+    ]);
+    // one skipped event per captured change: the INSERT, then broken-2's claim and completion
+    expect(await captureErrors()).toBe(3);
+  });
+
+  it("resumes when the events table is back", async () => {
+    await store.pool.query(
+      `ALTER TABLE ${store.t.ownTable("captured_events_away")} RENAME TO captured_events`,
+    );
+    await postRide(store.pool, src.table, { userId: 7, key: "broken-3", params: ride });
+    expect(await capturedKinds(store, src.t)).toEqual({ claimed: 1, completed: 1 });
+  });
+});

@@ -1,0 +1,124 @@
+// The medusa-v1 and masstransit-inbox presets on their libraries' own tables, written the way the
+// libraries write them: captured events equal the scenario, and the inbox's actions say why they
+// are unavailable instead of doing something unsafe.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actOnKey } from "../../../lib/actions/stuck-actions";
+import type { Identity } from "../../../lib/auth/identity";
+import { parseConfig } from "../../../lib/config";
+import { collectBatch } from "../../../lib/rollups/collect-batch";
+import { getOverview } from "../../../lib/store/overview";
+import { getStoreReport } from "../../../lib/store/store-report";
+import { deliver } from "../../../scripts/demo/writers/masstransit-inbox";
+import { medusaRequest } from "../../../scripts/demo/writers/medusa-v1";
+import {
+  capturedKinds,
+  connectLibraryStore,
+  type ConnectedStore,
+} from "../../helpers/source-store";
+import { createTestStore, type TestStore } from "../../helpers/store";
+
+const cfg = parseConfig({});
+const operator: Identity = {
+  name: "olga@example.com",
+  role: "operator",
+  method: "proxy",
+  email: "olga@example.com",
+  groups: ["oncall"],
+  ambient: true,
+};
+
+describe("medusa-v1", () => {
+  let store: TestStore;
+  let src: ConnectedStore;
+  beforeAll(async () => {
+    store = await createTestStore();
+    src = await connectLibraryStore(store, "medusa-v1");
+    const req = (key: string, crash = false) =>
+      medusaRequest(store.pool, src.table, {
+        key,
+        path: "/store/carts/complete",
+        params: { cart: key },
+        crash,
+      });
+    expect(await req("m-1")).toBe("completed"); // claimed, completed
+    expect(await req("m-1")).toBe("replayed"); // reads only
+    expect(await req("m-2", true)).toBe("crashed"); // claimed
+    await new Promise((r) => setTimeout(r, 1100)); // Medusa's KEY_LOCKED_TIMEOUT is 1 s
+    expect(await req("m-2")).toBe("completed"); // reclaimed (re-locked), completed
+  });
+  afterAll(() => store.drop());
+
+  it("captures claims, the re-lock and completions, and nothing for a replay", async () => {
+    expect(await capturedKinds(store, src.t)).toEqual({ claimed: 2, reclaimed: 1, completed: 2 });
+  });
+
+  it("reads keys that never expire without breaking the Store page", async () => {
+    const report = await getStoreReport(src.ctx(cfg), "30d");
+    expect(report.expiredNotPurged).toBe(0);
+    for (let i = 0; i < 10; i++) if ((await collectBatch(src.ctx(cfg))).caughtUp) break;
+    const o = await getOverview(src.ctx(cfg), "1h");
+    expect(o.requests).toBe(3);
+    expect(o.duplicateSuccesses).toBe(0);
+  });
+});
+
+describe("masstransit-inbox", () => {
+  let store: TestStore;
+  let src: ConnectedStore;
+  const consumer = randomUUID();
+  const [m1, m2] = [randomUUID(), randomUUID()];
+  beforeAll(async () => {
+    store = await createTestStore();
+    src = await connectLibraryStore(store, "masstransit-inbox");
+    expect(await deliver(store.pool, src.table, { messageId: m1, consumerId: consumer })).toBe(
+      "consumed",
+    );
+    expect(await deliver(store.pool, src.table, { messageId: m1, consumerId: consumer })).toBe(
+      "skipped",
+    );
+    expect(
+      await deliver(store.pool, src.table, { messageId: m2, consumerId: consumer, crash: true }),
+    ).toBe("crashed");
+    expect(await deliver(store.pool, src.table, { messageId: m2, consumerId: consumer })).toBe(
+      "consumed",
+    );
+  });
+  afterAll(() => store.drop());
+
+  it("captures deliveries: a redelivery of a consumed message is a replay, of an unconsumed one a reclaim", async () => {
+    expect(await capturedKinds(store, src.t)).toEqual({
+      claimed: 2,
+      completed: 2,
+      replayed: 1,
+      reclaimed: 1,
+    });
+    const r = await store.pool.query(
+      `SELECT scope, key, endpoint, status, attempts FROM ${src.t.keys} ORDER BY attempts, key`,
+    );
+    expect(r.rows.every((k) => k.scope === consumer && k.endpoint === "consume")).toBe(true);
+    expect(r.rows.map((k) => k.attempts)).toEqual([2, 2]);
+  });
+
+  it("refuses release and fail with the layout's reason", async () => {
+    await deliver(store.pool, src.table, {
+      messageId: randomUUID(),
+      consumerId: consumer,
+      crash: true,
+    });
+    const stuck = await store.pool.query<{ id: string }>(
+      `SELECT id FROM ${src.t.keys} WHERE status = 'in_progress'`,
+    );
+    await expect(
+      actOnKey(src.ctx(parseConfig({ IDEMSCOPE_LOCK_TIMEOUT_SECONDS: "1" })), {
+        id: stuck.rows[0]!.id,
+        action: "release",
+        reason: "try",
+        actor: operator,
+      }),
+    ).rejects.toMatchObject({
+      code: "action_unavailable",
+      message: expect.stringMatching(/redelivers/),
+    });
+  });
+});
