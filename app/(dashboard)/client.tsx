@@ -9,6 +9,7 @@ import { Banner } from "@/components/ui/Banner";
 import { CollectorLag } from "@/components/ui/CollectorLag";
 import { RangePicker } from "@/components/ui/RangePicker";
 import { RefreshControl } from "@/components/ui/RefreshControl";
+import { SourceNote } from "@/components/source/SourceNote";
 import { StatTile, type Tone } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { DUPLICATE_SUCCESS_TARGET, type Overview } from "@/lib/api-types/overview";
@@ -95,9 +96,25 @@ function toneAndDetail(missing: string | undefined, tone: Tone, detail: string) 
     : { tone, detail };
 }
 
+/** What a tile shows where the connected layout cannot see what it counts: the reason, not a 0. */
+function notCapturedText(data: Overview, why: string): string {
+  return `Not captured for ${data.source.preset}: ${why}`;
+}
+
+function countTile(data: Overview, n: number | null, why: string | undefined, warnShare: number) {
+  if (why || n === null)
+    return { value: "—", tone: "neutral" as const, detail: notCapturedText(data, why ?? "") };
+  return {
+    value: formatCount(n),
+    tone: share(n, data.requests) > warnShare ? ("warn" as const) : ("neutral" as const),
+    detail: `${formatPercent(data.requests ? n / data.requests : null)} of requests`,
+  };
+}
+
 function OverviewBody({ data, stuckChart }: { data: Overview; stuckChart: ReactNode }) {
   const dupRate = data.duplicateSuccessRate;
   const missing = data.unavailable;
+  const blind = data.source.notCaptured;
   return (
     <>
       <div className="tiles">
@@ -110,8 +127,12 @@ function OverviewBody({ data, stuckChart }: { data: Overview; stuckChart: ReactN
         <StatTile
           testId="tile-replay-ratio"
           label="Replay ratio"
-          value={formatPercent(data.replayRatio)}
-          detail={`${formatCount(data.replayed)} duplicates answered from the store`}
+          value={blind.replays ? "—" : formatPercent(data.replayRatio)}
+          detail={
+            blind.replays
+              ? notCapturedText(data, blind.replays)
+              : `${formatCount(data.replayed)} duplicates answered from the store`
+          }
         />
         <StatTile
           testId="tile-duplicate-successes"
@@ -126,16 +147,12 @@ function OverviewBody({ data, stuckChart }: { data: Overview; stuckChart: ReactN
         <StatTile
           testId="tile-conflicts"
           label="Conflicts (409)"
-          value={formatCount(data.conflicts)}
-          tone={share(data.conflicts, data.requests) > CONFLICT_WARN ? "warn" : "neutral"}
-          detail={`${formatPercent(data.requests ? data.conflicts / data.requests : null)} of requests`}
+          {...countTile(data, data.conflicts, blind.conflicts, CONFLICT_WARN)}
         />
         <StatTile
           testId="tile-mismatches"
           label="Mismatches (422)"
-          value={formatCount(data.mismatches)}
-          tone={share(data.mismatches, data.requests) > MISMATCH_WARN ? "warn" : "neutral"}
-          detail={`${formatPercent(data.requests ? data.mismatches / data.requests : null)} of requests`}
+          {...countTile(data, data.mismatches, blind.mismatches, MISMATCH_WARN)}
         />
         <StatTile
           testId="tile-stuck"
@@ -154,12 +171,15 @@ function OverviewBody({ data, stuckChart }: { data: Overview; stuckChart: ReactN
           {...toneAndDetail(
             missing.replayLatency,
             "neutral",
-            `p50 ${formatMs(data.replayLatencyMs.p50)} · p99 ${formatMs(data.replayLatencyMs.p99)}`,
+            blind.replays
+              ? notCapturedText(data, blind.replays)
+              : `p50 ${formatMs(data.replayLatencyMs.p50)} · p99 ${formatMs(data.replayLatencyMs.p99)}`,
           )}
         />
       </div>
       <section className="card">
         <h2>Requests by outcome</h2>
+        <SourceNote source={data.source} />
         {data.requests === 0 ? (
           <p className="empty-state">No requests in this range: nothing reached the store.</p>
         ) : (

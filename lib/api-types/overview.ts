@@ -1,5 +1,6 @@
 // JSON shape of GET /api/v1/overview (docs/api.md), shared by the route and the page.
 import type { Range } from "../range";
+import type { SourceSummary } from "./source";
 
 export type OutcomeCounts = {
   claimed: number;
@@ -42,7 +43,8 @@ export type Overview = {
   /** Requests = claimed + reclaimed + replayed + conflict + mismatch (docs/store-contract.md, "How the numbers are computed") */
   requests: number;
   requestsPerMinute: number;
-  replayed: number;
+  /** null where the connected layout cannot see replays (source.notCaptured says why) */
+  replayed: number | null;
   /** replayed / requests; null without requests */
   replayRatio: number | null;
   /** successful completions in the range that were not their intent's first success (null: unavailable) */
@@ -51,8 +53,10 @@ export type Overview = {
   succeededIntents: number | null;
   /** duplicateSuccesses / succeededIntents; null without successes (docs/store-contract.md) */
   duplicateSuccessRate: number | null;
-  conflicts: number;
-  mismatches: number;
+  /** null where the layout cannot see 409s (source.notCaptured) */
+  conflicts: number | null;
+  /** null where the layout cannot see 422s (source.notCaptured) */
+  mismatches: number | null;
   /** null when its query timed out (see `unavailable`) */
   stuckKeys: number | null;
   replayLatencyMs: { p50: number | null; p95: number | null; p99: number | null };
@@ -60,6 +64,8 @@ export type Overview = {
   series: OverviewSeriesPoint[];
   busiestEndpoints: EndpointActivity[];
   stuckSeries: StuckPoint[] | null;
+  /** where the numbers come from and what the layout cannot see */
+  source: SourceSummary;
   /** panels whose query the database cancelled (timeout, replica conflict), with the reason */
   unavailable: OverviewUnavailable;
 };

@@ -1,4 +1,6 @@
 // JSON shape of GET /api/v1/store (docs/store-contract.md: "store growth", "TTL advisor", §4.6, §8).
+import type { SourceSummary } from "./source";
+
 export const STORE_RANGES = ["7d", "30d", "90d"] as const;
 export type StoreRange = (typeof STORE_RANGES)[number];
 export const STORE_DAYS: Record<StoreRange, number> = { "7d": 7, "30d": 30, "90d": 90 };
@@ -82,4 +84,6 @@ export type StoreReport = {
   ttlAdvisor: TtlAdvice[];
   /** set when the store has no events table: what is missing and why */
   eventsUnavailable: string | null;
+  /** where the numbers come from, and what each panel can see (docs/presets.md) */
+  source: SourceSummary;
 };

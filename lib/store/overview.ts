@@ -1,6 +1,7 @@
 // The Overview's numbers (docs/store-contract.md, "How the numbers are computed"), read from the rollups (never a scan of the events table)
 // plus the stuck-key count from the keys table's partial index.
 import "server-only";
+import { sourceSummary } from "../sources/summary";
 import type { Queryable, StoreContext } from "../db/context";
 import type {
   EndpointActivity,
@@ -217,6 +218,8 @@ export async function getOverview(
   const requests = REQUEST_KINDS.reduce((s, k) => s + totals[k], 0);
   const minutes = Math.max(1, (now - w.from.getTime()) / 60_000);
   const histogram = latency ?? new Map<number, number>();
+  const source = sourceSummary(t);
+  const blind = source.notCaptured;
   return {
     range,
     generatedAt: new Date(now).toISOString(),
@@ -224,13 +227,13 @@ export async function getOverview(
     collector,
     requests,
     requestsPerMinute: requests / minutes,
-    replayed: totals.replayed,
-    replayRatio: requests ? totals.replayed / requests : null,
+    replayed: blind.replays ? null : totals.replayed,
+    replayRatio: requests && !blind.replays ? totals.replayed / requests : null,
     duplicateSuccesses: successes?.dup ?? null,
     succeededIntents: successes?.first ?? null,
     duplicateSuccessRate: successes?.first ? successes.dup / successes.first : null,
-    conflicts: totals.conflict,
-    mismatches: totals.mismatch,
+    conflicts: blind.conflicts ? null : totals.conflict,
+    mismatches: blind.mismatches ? null : totals.mismatch,
     stuckKeys,
     replayLatencyMs: {
       p50: percentileFromHistogram(histogram, LATENCY_BOUNDS_MS, 0.5),
@@ -247,6 +250,7 @@ export async function getOverview(
     ),
     busiestEndpoints: busiest,
     stuckSeries,
+    source,
     unavailable,
   };
 }

@@ -2,6 +2,7 @@
 // catalog samples (never counting), growth per day and the date the budget is reached, new and
 // purged keys per day, purger health from the expires_at index, and the TTL advisor.
 import { storeSizeNames } from "../rollups/size-sampler";
+import { sourceSummary } from "../sources/summary";
 import "server-only";
 import type { Queryable, StoreContext } from "../db/context";
 import type { StoreGrowthSummary } from "../api-types/trends";
@@ -235,5 +236,6 @@ export async function getStoreReport(ctx: StoreContext, range: StoreRange): Prom
     eventsUnavailable: eventsTable
       ? null
       : noEventsTableMessage(t, "new and purged keys per day or the TTL advisor"),
+    source: sourceSummary(t),
   };
 }

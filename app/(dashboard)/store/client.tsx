@@ -12,6 +12,7 @@ import { ExportableCard } from "@/components/ui/ExportableCard";
 import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { RangePicker } from "@/components/ui/RangePicker";
 import { SegmentedChoice } from "@/components/ui/SegmentedChoice";
+import { CoverageTable } from "@/components/source/CoverageTable";
 import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { STORE_RANGES, type StoreRange, type StoreReport } from "@/lib/api-types/store";
@@ -109,6 +110,15 @@ function StoreBody({ data }: { data: StoreReport }) {
           testId="store-purger"
         />
       </div>
+      <section className="card" id="source" data-testid="store-source">
+        <h2>Source: {data.source.title}</h2>
+        <p className="muted">
+          {data.source.preset === "contract"
+            ? `The store follows idemscope's contract: ${data.source.table} and its events table are read directly.`
+            : `Read from ${data.source.table} through a mapping view; events captured by triggers${data.source.since ? ` since ${new Date(data.source.since).toLocaleString()}` : ""}. The table keeps no history of its own, so nothing before that is known.`}
+        </p>
+        <CoverageTable source={data.source} />
+      </section>
       <ExportableCard
         title="Size per table"
         csv={{

@@ -1,0 +1,22 @@
+import Link from "next/link";
+import type { SourceSummary } from "@/lib/api-types/source";
+
+const BLIND_LABELS = { replays: "replays", conflicts: "409s", mismatches: "mismatches" } as const;
+
+/** Where a preset's numbers come from and which requests it cannot count (nothing for the contract). */
+export function SourceNote({ source }: { source: SourceSummary }) {
+  if (source.preset === "contract") return null;
+  const blind = (Object.keys(BLIND_LABELS) as (keyof typeof BLIND_LABELS)[])
+    .filter((k) => source.notCaptured[k])
+    .map((k) => BLIND_LABELS[k]);
+  const since = source.since ? ` since ${new Date(source.since).toLocaleString()}` : "";
+  return (
+    <p className="muted" data-testid="source-note">
+      From {source.table} ({source.preset}) through trigger capture{since}
+      {blind.length > 0
+        ? `: claims, reclaims and completions; ${blind.join(", ")} write nothing in this layout and are not counted.`
+        : "."}{" "}
+      <Link href="/store#source">What each panel can see →</Link>
+    </p>
+  );
+}
