@@ -12,7 +12,7 @@ import { config } from "../lib/config";
 import { contextOf } from "../lib/db/context";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "./support/embedded-postgres";
 import { migrate } from "../lib/migrate";
-import { tableNames } from "../lib/tables";
+import { tableNames, tableNamesFor } from "../lib/tables";
 import { backfillHistory, storeIsEmpty } from "./demo/backfill";
 import { collectBatch } from "../lib/rollups/collect-batch";
 import { demoLockTimeoutsEnv } from "./demo/catalog";
@@ -22,6 +22,11 @@ import { startSimulator, type Simulator } from "./demo/simulator";
 import { startBulkTraffic } from "./demo/bulk-traffic";
 import { startPurger } from "../lib/writer/purger";
 import { ensureNextBuild } from "./support/next-build";
+import { BUILT_IN_PRESETS, CONTRACT_PRESET, PRESET_NAMES } from "../lib/sources/presets";
+import { connectPresetStore, returnToContract } from "./demo/preset-store";
+import { libraryClient, startLibraryTraffic } from "./demo/library-traffic";
+import { readConnectedSource } from "../lib/sources/active";
+import type { Preset } from "../lib/sources/preset";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -47,6 +52,7 @@ function options() {
       "chaos-control": { type: "boolean", default: false },
       prod: { type: "boolean", default: false },
       "no-dashboard": { type: "boolean", default: false },
+      preset: { type: "string", default: CONTRACT_PRESET },
     },
   });
   const port = Number(values.port);
@@ -60,6 +66,9 @@ function options() {
   if (!(bulkRate >= 0 && bulkRate <= 10000))
     throw new Fatal(`--bulk-rate must be 0–10000 requests/s (got "${values["bulk-rate"]}")`);
   if (!(intentsPerDay >= 0)) throw new Fatal(`--intents-per-day must be a number`);
+  const preset = values.preset === CONTRACT_PRESET ? null : BUILT_IN_PRESETS.get(values.preset);
+  if (preset === undefined)
+    throw new Fatal(`unknown --preset "${values.preset}": one of ${PRESET_NAMES.join(", ")}`);
   const apiPort = Number(values["api-port"]);
   if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535)
     throw new Fatal(`invalid --api-port "${values["api-port"]}"`);
@@ -71,6 +80,7 @@ function options() {
     bulkRate,
     intentsPerDay,
     historyDays: parseDays(values.history),
+    preset,
   };
 }
 
@@ -137,8 +147,13 @@ async function main() {
   // a budget the demo's store reaches within weeks, so that the Store page has a projection
   process.env.IDEMSCOPE_STORE_SIZE_BUDGET ||= "2GiB";
   config(); // fail early on a bad variable
-  const t = tableNames();
   await migrate({ databaseUrl, includeStore: true });
+  if (o.preset) {
+    await presetDemo({ ...o, preset: o.preset }, pool, databaseUrl, embedded);
+    return;
+  }
+  await returnToContract(pool, config());
+  const t = tableNames();
   const backfilled = o.historyDays > 0 && (await storeIsEmpty(pool, t));
   // Live traffic starts before the backfill: the history ends where the backfill began, so
   // traffic starting only after it (and the fold) would leave a minute of silence on the charts.
@@ -237,6 +252,69 @@ async function main() {
   }
   // embedded-postgres also stops its servers on these signals and exits with 128 + signal
   // number; exiting with the same conventional code keeps the outcome the same either way.
+  process.on("SIGINT", () => void shutdown(130));
+  process.on("SIGTERM", () => void shutdown(143));
+}
+
+/**
+ * `--preset NAME`: the library's own table with trigger capture, written by that library's
+ * statements under the simulator's faults. No backfill: such tables keep no history, so the
+ * dashboard shows what was captured since the demo connected.
+ */
+async function presetDemo(
+  o: ReturnType<typeof options> & { preset: Preset },
+  pool: Pool,
+  databaseUrl: string,
+  embedded: EmbeddedPostgresHandle | undefined,
+) {
+  const cfg = config();
+  const store = await connectPresetStore(pool, o.preset, cfg);
+  const traffic = startLibraryTraffic(
+    libraryClient(pool, o.preset, store.table, store.schema),
+    o.preset,
+    o.rate,
+  );
+  const source = await readConnectedSource(pool, cfg.idemscopeSchema);
+  const t = tableNamesFor(cfg, source);
+  // everything captured so far, folded before the dashboard opens
+  for (;;) if ((await collectBatch(contextOf(pool, t, cfg))).caughtUp) break;
+  if (!o["no-dashboard"] && o.prod) await ensureNextBuild(root, console.log);
+  const dashboard = o["no-dashboard"]
+    ? undefined
+    : startDashboard(o.port, o.prod, {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        IDEMSCOPE_DEMO: "1",
+        NEXT_TELEMETRY_DISABLED: "1",
+      });
+  console.log(`PostgreSQL:   ${databaseUrl}${embedded ? "  (embedded)" : ""}`);
+  console.log(
+    `store:        ${store.table} (${o.preset.title}), trigger capture installed; ${o.rate} intents/s through the library's own statements`,
+  );
+  if (dashboard) console.log(`dashboard:    http://127.0.0.1:${o.port}/   (Ctrl-C stops the demo)`);
+  const status = setInterval(() => {
+    const counts = Object.entries(traffic.stats())
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(", ");
+    console.log(`traffic: ${counts}`);
+  }, 60_000);
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    dashboard?.kill("SIGTERM");
+    clearInterval(status);
+    await traffic.stop();
+    await pool.end().catch(() => undefined);
+    await embedded?.stop();
+    process.exit(code);
+  };
+  dashboard?.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`dashboard exited (code ${code}); stopping the demo`);
+      void shutdown(1);
+    }
+  });
   process.on("SIGINT", () => void shutdown(130));
   process.on("SIGTERM", () => void shutdown(143));
 }

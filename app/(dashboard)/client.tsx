@@ -183,7 +183,15 @@ function OverviewBody({ data, stuckChart }: { data: Overview; stuckChart: ReactN
         {data.requests === 0 ? (
           <p className="empty-state">No requests in this range: nothing reached the store.</p>
         ) : (
-          <StackedOutcomeChart data={data.series} bucketSeconds={data.bucketSeconds} />
+          <StackedOutcomeChart
+            data={data.series}
+            bucketSeconds={data.bucketSeconds}
+            hidden={[
+              ...(blind.replays ? (["replayed"] as const) : []),
+              ...(blind.conflicts ? (["conflict"] as const) : []),
+              ...(blind.mismatches ? (["mismatch"] as const) : []),
+            ]}
+          />
         )}
       </section>
       {stuckChart}
@@ -194,7 +202,7 @@ function OverviewBody({ data, stuckChart }: { data: Overview; stuckChart: ReactN
             <Link href="/stuck">{formatCount(data.stuckKeys)} stuck keys →</Link>
           ) : null}
         </div>
-        <BusiestEndpointsTable rows={data.busiestEndpoints} />
+        <BusiestEndpointsTable rows={data.busiestEndpoints} notCaptured={blind} />
       </section>
     </>
   );

@@ -18,13 +18,15 @@ import { bucketName, formatBucketLabel, formatBucketTick } from "./time-format";
 
 const SERIES = ["claimed", "reclaimed", "replayed", "conflict", "mismatch"] as const;
 
-/** Requests per bucket, stacked by outcome. */
+/** Requests per bucket, stacked by outcome; outcomes the layout cannot capture are left out. */
 export function StackedOutcomeChart({
   data,
   bucketSeconds,
+  hidden = [],
 }: {
   data: OverviewSeriesPoint[];
   bucketSeconds: number;
+  hidden?: readonly (typeof SERIES)[number][];
 }) {
   const unit = `requests / ${bucketName(bucketSeconds)}`;
   return (
@@ -39,7 +41,7 @@ export function StackedOutcomeChart({
             formatter={(value, name) => [formatCount(Number(value)), String(name)]}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          {SERIES.map((key) => (
+          {SERIES.filter((key) => !hidden.includes(key)).map((key) => (
             <Bar
               key={key}
               dataKey={key}

@@ -1,7 +1,23 @@
 import type { EndpointActivity } from "@/lib/api-types/overview";
+import type { SourceSummary } from "@/lib/api-types/source";
 import { formatCount, formatPercent } from "@/lib/format";
 
-export function BusiestEndpointsTable({ rows }: { rows: EndpointActivity[] }) {
+/** A cell the connected layout cannot see: a dash whose tooltip says why, never a 0. */
+function Blind({ why }: { why: string }) {
+  return (
+    <td className="num muted" title={`Not captured: ${why}`}>
+      —
+    </td>
+  );
+}
+
+export function BusiestEndpointsTable({
+  rows,
+  notCaptured = {},
+}: {
+  rows: EndpointActivity[];
+  notCaptured?: SourceSummary["notCaptured"];
+}) {
   if (rows.length === 0) {
     return <p className="empty-state">No requests in this range: the store received no traffic.</p>;
   }
@@ -29,9 +45,21 @@ export function BusiestEndpointsTable({ rows }: { rows: EndpointActivity[] }) {
           <tr key={r.endpoint}>
             <td className="mono">{r.endpoint}</td>
             <td className="num">{formatCount(r.requests)}</td>
-            <td className="num">{formatPercent(r.requests ? r.replayed / r.requests : null)}</td>
-            <td className="num">{formatCount(r.conflicts)}</td>
-            <td className="num">{formatCount(r.mismatches)}</td>
+            {notCaptured.replays ? (
+              <Blind why={notCaptured.replays} />
+            ) : (
+              <td className="num">{formatPercent(r.requests ? r.replayed / r.requests : null)}</td>
+            )}
+            {notCaptured.conflicts ? (
+              <Blind why={notCaptured.conflicts} />
+            ) : (
+              <td className="num">{formatCount(r.conflicts)}</td>
+            )}
+            {notCaptured.mismatches ? (
+              <Blind why={notCaptured.mismatches} />
+            ) : (
+              <td className="num">{formatCount(r.mismatches)}</td>
+            )}
           </tr>
         ))}
       </tbody>

@@ -1,31 +1,38 @@
 import type { KeyAction } from "@/lib/api-types/actions";
+import type { ViewerInfo } from "@/lib/api-types/viewer";
 
-/** Release and Fail for one key; disabled, with the reason as a tooltip, for whoever may not act. */
+/**
+ * Release and Fail for one key; disabled, with the reason as a tooltip, for whoever may not act
+ * and where the store's layout has no safe one; otherwise the tooltip says what it does there.
+ */
 export function KeyActionButtons({
-  canWrite,
-  reason,
+  viewer,
   onPick,
   ellipsis = false,
 }: {
-  canWrite: boolean;
-  reason: string | null;
+  viewer: Pick<ViewerInfo, "canWrite" | "reason" | "layoutActions">;
   onPick: (action: KeyAction) => void;
   ellipsis?: boolean;
 }) {
   return (
     <>
-      {(["release", "fail"] as const).map((action) => (
-        <button
-          key={action}
-          type="button"
-          disabled={!canWrite}
-          title={canWrite ? undefined : (reason ?? undefined)}
-          onClick={() => onPick(action)}
-        >
-          {action === "release" ? "Release" : "Fail"}
-          {ellipsis ? "…" : ""}
-        </button>
-      ))}
+      {(["release", "fail"] as const).map((action) => {
+        const layout = viewer.layoutActions?.[action];
+        const enabled = viewer.canWrite && (layout?.available ?? true);
+        const title = !viewer.canWrite ? viewer.reason : layout?.text;
+        return (
+          <button
+            key={action}
+            type="button"
+            disabled={!enabled}
+            title={title ?? undefined}
+            onClick={() => onPick(action)}
+          >
+            {action === "release" ? "Release" : "Fail"}
+            {ellipsis ? "…" : ""}
+          </button>
+        );
+      })}
     </>
   );
 }

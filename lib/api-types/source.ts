@@ -12,6 +12,8 @@ export type SourceSummary = {
   /** when the capture was installed: nothing before it is known */
   since: string | null;
   /** what the layout's capture cannot see, with the reason (absent: it can) */
-  notCaptured: Partial<Record<"replays" | "conflicts" | "mismatches" | "clients" | "expiries", string>>;
+  notCaptured: Partial<
+    Record<"replays" | "conflicts" | "mismatches" | "clients" | "expiries", string>
+  >;
   coverage: { panel: string; status: CoverageStatus; detail: string }[];
 };

@@ -7,4 +7,9 @@ export type ViewerInfo = {
   /** why not, in words, when canWrite is false */
   reason: string | null;
   readOnly: boolean;
+  /**
+   * What release and fail do in the connected store's layout (lib/sources/presets.ts): null for
+   * the contract; `available: false` with the reason where the layout has no safe one.
+   */
+  layoutActions: Record<"release" | "fail", { available: boolean; text: string }> | null;
 };

@@ -1,5 +1,7 @@
 // The caller's identity as route handlers and server components see it.
 import "server-only";
+import { activeSource } from "../sources/active";
+import type { PresetAction } from "../sources/preset";
 import { headers } from "next/headers";
 import { cache } from "react";
 import { config } from "../config";
@@ -42,6 +44,20 @@ export function viewerInfo(v: Viewer): ViewerInfo {
     canWrite: v.access.allowed,
     reason: v.access.allowed ? null : v.access.reason,
     readOnly: readOnlyMode(),
+    layoutActions: layoutActions(),
+  };
+}
+
+function layoutActions(): ViewerInfo["layoutActions"] {
+  const source = activeSource();
+  if (!source) return null;
+  const describe = (a: PresetAction) =>
+    a.kind === "unavailable"
+      ? { available: false, text: a.reason }
+      : { available: true, text: a.explanation };
+  return {
+    release: describe(source.preset.actions.release),
+    fail: describe(source.preset.actions.fail),
   };
 }
 

@@ -93,6 +93,7 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
         <KeyActionDialog
           target={dialog.key}
           action={dialog.action}
+          explanation={viewer.layoutActions?.[dialog.action].text}
           onCancel={() => setDialog(null)}
           onDone={(o) => {
             setDialog(null);
@@ -129,8 +130,7 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
               }}
               actions={(k) => (
                 <KeyActionButtons
-                  canWrite={viewer.canWrite}
-                  reason={viewer.reason}
+                  viewer={viewer}
                   onPick={(action) => {
                     setOutcome(null);
                     setBulkOutcome(null);
@@ -154,7 +154,12 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
       ) : q.isPending ? (
         <p className="muted">Loading…</p>
       ) : null}
-      {viewer.canWrite && data && data.total > 0 ? (
+      {viewer.canWrite &&
+      data &&
+      data.total > 0 &&
+      (viewer.layoutActions === null ||
+        viewer.layoutActions.release.available ||
+        viewer.layoutActions.fail.available) ? (
         <BulkActions
           filter={{
             endpoint: query.endpoint,

@@ -22,11 +22,14 @@ export type ActionOutcome =
 export function KeyActionDialog({
   target,
   action,
+  explanation,
   onDone,
   onCancel,
 }: {
   target: StuckKey;
   action: KeyAction;
+  /** what the action does in the connected store's layout, when not the contract */
+  explanation?: string;
   onDone: (outcome: ActionOutcome) => void;
   onCancel: () => void;
 }) {
@@ -61,7 +64,7 @@ export function KeyActionDialog({
           recovery point {target.recoveryPoint ?? "–"})
         </dd>
       </dl>
-      <p className="muted">{ACTION_EXPLAINED[action]}</p>
+      <p className="muted">{explanation ?? ACTION_EXPLAINED[action]}</p>
       <p className="muted">
         If the key completes before you confirm, it is left alone and you are told so.
       </p>

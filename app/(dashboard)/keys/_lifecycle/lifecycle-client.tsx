@@ -199,8 +199,7 @@ export function LifecycleClient({
           <div className="actions stuck-actions">
             <strong className="tone-text-bad">Stuck for {formatAge(k.ageSeconds)}.</strong>
             <KeyActionButtons
-              canWrite={viewer.canWrite}
-              reason={viewer.reason}
+              viewer={viewer}
               ellipsis
               onPick={(a) => {
                 setOutcome(null);
@@ -225,6 +224,7 @@ export function LifecycleClient({
             lockTimeoutSeconds: k.lockTimeoutSeconds,
           }}
           action={action}
+          explanation={viewer.layoutActions?.[action].text}
           onCancel={() => setAction(null)}
           onDone={(o) => {
             setAction(null);

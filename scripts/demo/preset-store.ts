@@ -1,0 +1,53 @@
+// The demo's store for `--preset NAME`: the library's own table (its DDL from the library's
+// source, kept in tests/fixtures/stores) in a schema of its own, connected with trigger capture
+// exactly as `npm run connect -- --apply` does. Without --preset the demo returns to the contract.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { escapeIdentifier, type Pool } from "pg";
+import type { Config } from "../../lib/config";
+import { readConnectedSource } from "../../lib/sources/active";
+import { applyConnect, planConnect, uninstallSource } from "../../lib/sources/connect";
+import type { Preset } from "../../lib/sources/preset";
+import { contractTableNames } from "../../lib/tables";
+
+const fixtures = path.resolve(import.meta.dirname, "../../tests/fixtures/stores");
+
+export type PresetStore = { preset: Preset; schema: string; table: string };
+
+function ownOf(cfg: Config) {
+  const t = contractTableNames(cfg);
+  return { own: t.own, ownTable: t.ownTable, schema: cfg.idemscopeSchema };
+}
+
+/** Creates (once) and connects the library's table; returns where it is. */
+export async function connectPresetStore(
+  pool: Pool,
+  preset: Preset,
+  cfg: Config,
+): Promise<PresetStore> {
+  const schema =
+    preset.name === "node-idempotency"
+      ? preset.table.schema
+      : `demo_${preset.name.replaceAll("-", "_")}`;
+  const table = `${escapeIdentifier(schema)}.${escapeIdentifier(preset.table.name)}`;
+  const exists = await pool.query<{ ok: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [
+    table,
+  ]);
+  if (!exists.rows[0]?.ok) {
+    const ddl = await readFile(path.join(fixtures, `${preset.name}.sql`), "utf8");
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${escapeIdentifier(schema)}`);
+    await pool.query(ddl.replaceAll("{{schema}}", escapeIdentifier(schema)));
+  }
+  const own = ownOf(cfg);
+  const connected = await readConnectedSource(pool, cfg.idemscopeSchema);
+  if (connected && (connected.preset.name !== preset.name || connected.base !== table))
+    await uninstallSource(pool, own);
+  const plan = await planConnect(pool, preset, { schema, name: preset.table.name }, own);
+  await applyConnect(pool, plan, own);
+  return { preset, schema: escapeIdentifier(schema), table };
+}
+
+/** The contract demo: a source left connected by an earlier `--preset` run is removed. */
+export async function returnToContract(pool: Pool, cfg: Config): Promise<void> {
+  if (await readConnectedSource(pool, cfg.idemscopeSchema)) await uninstallSource(pool, ownOf(cfg));
+}
