@@ -90,7 +90,7 @@ const envSchema = z.object({
   IDEMSCOPE_KEYS_TABLE: identifier.default("idempotency_keys"),
   IDEMSCOPE_EVENTS_TABLE: identifier.default("idempotency_events"),
   IDEMSCOPE_SCHEMA: identifier.default("idemscope"),
-  IDEMSCOPE_LOCK_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(300),
+  IDEMSCOPE_LOCK_TIMEOUT_SECONDS: z.coerce.number().int().positive().optional(),
   IDEMSCOPE_ENDPOINT_LOCK_TIMEOUTS: endpointSeconds,
   IDEMSCOPE_ENDPOINT_TTLS: endpointSeconds,
   IDEMSCOPE_STORE_SIZE_BUDGET: byteSize,
@@ -144,6 +144,8 @@ export type Config = {
   eventsTable: string;
   idemscopeSchema: string;
   defaultLockTimeoutSeconds: number;
+  /** IDEMSCOPE_LOCK_TIMEOUT_SECONDS was set: it wins over a connected preset's lock timeout */
+  lockTimeoutConfigured: boolean;
   lockTimeoutSecondsByEndpoint: Map<string, number>;
   /** TTLs the store's writer uses, where known (otherwise observed on the newest keys) */
   ttlSecondsByEndpoint: Map<string, number>;
@@ -202,7 +204,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     keysTable: e.IDEMSCOPE_KEYS_TABLE,
     eventsTable: e.IDEMSCOPE_EVENTS_TABLE,
     idemscopeSchema: e.IDEMSCOPE_SCHEMA,
-    defaultLockTimeoutSeconds: e.IDEMSCOPE_LOCK_TIMEOUT_SECONDS,
+    defaultLockTimeoutSeconds: e.IDEMSCOPE_LOCK_TIMEOUT_SECONDS ?? 300,
+    lockTimeoutConfigured: e.IDEMSCOPE_LOCK_TIMEOUT_SECONDS !== undefined,
     lockTimeoutSecondsByEndpoint: e.IDEMSCOPE_ENDPOINT_LOCK_TIMEOUTS,
     ttlSecondsByEndpoint: e.IDEMSCOPE_ENDPOINT_TTLS,
     storeSizeBudgetBytes: e.IDEMSCOPE_STORE_SIZE_BUDGET,
@@ -238,7 +241,20 @@ export function config(): Config {
   return cached;
 }
 
-/** Lock timeout for one endpoint (docs/store-contract.md: "stuck key"): per-endpoint override or the default. */
-export function lockTimeoutSeconds(endpoint: string, cfg: Config = config()): number {
-  return cfg.lockTimeoutSecondsByEndpoint.get(endpoint) ?? cfg.defaultLockTimeoutSeconds;
+/**
+ * Lock timeout for one endpoint (docs/store-contract.md: "stuck key"): per-endpoint override, else
+ * the configured default, else the connected preset's (its library's own timeout), else 300 s.
+ */
+export function lockTimeoutSeconds(
+  endpoint: string,
+  cfg: Config = config(),
+  presetSeconds?: number,
+): number {
+  return cfg.lockTimeoutSecondsByEndpoint.get(endpoint) ?? defaultLockTimeout(cfg, presetSeconds);
+}
+
+export function defaultLockTimeout(cfg: Config, presetSeconds?: number): number {
+  return cfg.lockTimeoutConfigured
+    ? cfg.defaultLockTimeoutSeconds
+    : (presetSeconds ?? cfg.defaultLockTimeoutSeconds);
 }

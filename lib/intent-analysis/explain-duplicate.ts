@@ -79,9 +79,9 @@ export function explainDuplicate(
     return {
       cause: "reclaim",
       summary:
-        `The lock expired after ${held} and instance ${who(reclaim)} reclaimed the key at ${clock(reclaim.at)} ` +
-        `${stillRunning ? `while ${who(firstStart)} was still running` : "after the first success was lost"}; ` +
-        `both executions completed: ${who(first)} at ${clock(first.at)} (${first.responseCode}), ${who(second)} at ${clock(second.at)} (${second.responseCode}). ` +
+        `The lock expired after ${held} and ${reclaim.instance ? `instance ${reclaim.instance}` : "another worker"} reclaimed the key at ${clock(reclaim.at)} ` +
+        `${stillRunning ? `while ${firstStart?.instance ?? "the first worker"} was still running` : "after the first success was lost"}; ` +
+        `both executions completed: ${first.instance ? `${first.instance} at ` : "one at "}${clock(first.at)} (${first.responseCode}), ${second.instance ? `${second.instance} at ` : "the other at "}${clock(second.at)} (${second.responseCode}). ` +
         `The endpoint's lock timeout is shorter than its slowest work.`,
       successes: list,
     };

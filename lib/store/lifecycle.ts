@@ -34,8 +34,8 @@ const KEY_COLUMNS = `k.id::text AS id, k.scope, k.endpoint, k.key, k.status, k.r
 
 const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : (d as string | null));
 
-function toKey(r: KeyRow, cfg: Config, fpKey: string): LifecycleKey {
-  const timeout = lockTimeoutSeconds(r.endpoint, cfg);
+function toKey(r: KeyRow, cfg: Config, fpKey: string, presetSeconds?: number): LifecycleKey {
+  const timeout = lockTimeoutSeconds(r.endpoint, cfg, presetSeconds);
   const { responseBytes, responseSha256, ...rest } = r;
   return {
     ...rest,
@@ -149,7 +149,7 @@ export async function getKeyLifecycle(ctx: StoreContext, ref: IntentRef): Promis
   }
   return {
     intent,
-    key: row ? toKey(row, cfg, fpKey) : null,
+    key: row ? toKey(row, cfg, fpKey, ctx.tables.source?.preset.lockTimeoutSeconds) : null,
     events,
     eventsTruncated: truncated,
     audit,

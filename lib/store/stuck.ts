@@ -5,6 +5,7 @@ import type { StoreContext } from "../db/context";
 import { identifier, keyword, sql, toQuery, type SqlFragment } from "../db/sql";
 import type { StuckKey, StuckKeysPage, StuckOrder } from "../api-types/stuck";
 import { encodeCursor } from "../cursor";
+import { defaultLockTimeout } from "../config";
 import { lockTimeoutParams } from "./lock-timeouts";
 
 export type StuckFilter = {
@@ -29,7 +30,8 @@ export function stuckFrom(ctx: StoreContext): SqlFragment {
 
 /** The lock timeout of the row's endpoint, in seconds (needs stuckFrom's join). */
 export function lockTimeoutOf(ctx: StoreContext): SqlFragment {
-  return sql`coalesce(o.secs, ${ctx.config.defaultLockTimeoutSeconds}::int)`;
+  const seconds = defaultLockTimeout(ctx.config, ctx.tables.source?.preset.lockTimeoutSeconds);
+  return sql`coalesce(o.secs, ${seconds}::int)`;
 }
 
 // The stuck predicate for every reader and for the release/fail actions.

@@ -1,0 +1,182 @@
+// A team with a Stripe-style store (rocket-rides-atomic's table) connects idemscope: the demo
+// with --preset stripe-style creates that table and installs the trigger capture; the library's
+// own statements write to it. The on-call engineer finds a duplicate success and reads why it
+// happened, then releases a stuck key and sees the library's next retry resume at its recovery
+// point.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import pg from "pg";
+import { finishKey, postRide } from "../../scripts/demo/writers/stripe-style";
+
+const PORT = 3230;
+const BASE = `http://127.0.0.1:${PORT}`;
+const TABLE = `"demo_stripe_style"."idempotency_keys"`;
+const ride = { amount: 2000, origin_lat: 0, origin_lon: 0 };
+let demo: ChildProcess;
+let pool: pg.Pool;
+
+async function startPresetDemo(): Promise<string> {
+  demo = spawn(
+    process.execPath,
+    [
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+      "scripts/demo.ts",
+      "--prod",
+      "--preset",
+      "stripe-style",
+      "--port",
+      String(PORT),
+      "--data-dir",
+      ".data/e2e/pg-stripe",
+      "--reset",
+      "--rate",
+      "2",
+    ],
+    { env: { ...process.env, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1" }, stdio: "pipe" },
+  );
+  let out = "";
+  demo.stdout?.on("data", (c: Buffer) => (out += c.toString()));
+  demo.stderr?.on("data", (c: Buffer) => (out += c.toString()));
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const url = /PostgreSQL:\s+(postgres:\/\/\S+)/.exec(out)?.[1];
+    const ok = await fetch(`${BASE}/api/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (url && ok) return url;
+    if (demo.exitCode !== null) throw new Error(`the preset demo exited:\n${out}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the preset demo did not start in 120 s:\n${out}`);
+}
+
+/** Test tooling, not the library: moves a key's lock into the past (no capture event). */
+async function ageLock(userId: number, key: string, seconds: number) {
+  await pool.query(
+    `UPDATE ${TABLE} SET locked_at = now() - make_interval(secs => $3) WHERE user_id = $1 AND idempotency_key = $2`,
+    [userId, key, seconds],
+  );
+}
+
+test.describe.configure({ mode: "serial" });
+test.describe("A Stripe-style store", () => {
+  const dupKey = `e2e-dup-${randomBytes(4).toString("hex")}`;
+  const stuckKey = `e2e-stuck-${randomBytes(4).toString("hex")}`;
+
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    pool = new pg.Pool({ connectionString: await startPresetDemo(), max: 4 });
+    // a zombie worker: its lock expires, a retry resumes and charges, then the zombie finishes too
+    await postRide(pool, TABLE, {
+      userId: 900,
+      key: dupKey,
+      params: ride,
+      crashAfter: "ride_created",
+    });
+    await ageLock(900, dupKey, 120);
+    await postRide(pool, TABLE, { userId: 900, key: dupKey, params: ride, chargeId: "ch_second" });
+    const id = await pool.query<{ id: string }>(
+      `SELECT id FROM ${TABLE} WHERE user_id = 900 AND idempotency_key = $1`,
+      [dupKey],
+    );
+    await finishKey(pool, TABLE, id.rows[0]!.id, "ch_first");
+    // a worker that died ten minutes ago
+    await postRide(pool, TABLE, {
+      userId: 901,
+      key: stuckKey,
+      params: ride,
+      crashAfter: "ride_created",
+    });
+    await ageLock(901, stuckKey, 600);
+  });
+  test.afterAll(async () => {
+    await pool?.end();
+    demo?.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 2000));
+  });
+
+  test("the Overview says what this layout cannot see instead of showing zeros", async ({
+    page,
+  }) => {
+    await page.goto(`${BASE}/`);
+    await expect(page.getByTestId("tile-replay-ratio")).toContainText(
+      "Not captured for stripe-style: a retry of a finished key is answered from the stored row",
+    );
+    await expect(page.getByTestId("tile-conflicts")).toContainText("—");
+    await expect(page.getByTestId("source-note")).toContainText(
+      '"demo_stripe_style"."idempotency_keys"',
+    );
+    await page.screenshot({ path: "test-results/e2e/stripe-overview.png", fullPage: true });
+    await page.goto(`${BASE}/store`);
+    const coverage = page.getByTestId("coverage-table");
+    await expect(coverage.getByRole("row", { name: /Replay ratio unavailable/ })).toBeVisible();
+    await expect(
+      coverage.getByRole("row", { name: /Duplicate successes available/ }),
+    ).toBeVisible();
+  });
+
+  test("a duplicate success is found and explained on its key page", async ({ page }) => {
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${BASE}/keys`);
+          return page
+            .getByRole("region", { name: "Recent duplicate successes" })
+            .getByRole("link", { name: dupKey })
+            .count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
+    await page.getByRole("link", { name: dupKey }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(dupKey);
+    await expect(page.getByRole("alert", { name: "Duplicate success" })).toBeVisible();
+    await expect(page.getByTestId("duplicate-explanation")).toHaveText(
+      /lock expired|Two executions completed/,
+    );
+    const timeline = page.getByRole("list", { name: "Events" });
+    await expect(timeline.locator('li[data-kind="completed"]')).toHaveCount(2);
+    await expect(timeline.locator('li[data-kind="reclaimed"]')).toHaveCount(1);
+    await page.screenshot({ path: "test-results/e2e/stripe-duplicate.png", fullPage: true });
+  });
+
+  test("releasing a stuck key lets the library's next retry resume at its recovery point", async ({
+    page,
+  }) => {
+    await page.goto(`${BASE}/stuck`);
+    const row = page
+      .getByRole("table", { name: "Stuck keys" })
+      .locator("tbody tr", { hasText: stuckKey });
+    await expect(row).toContainText("ride_created");
+    await row.getByRole("button", { name: "Release" }).click();
+    const dialog = page.getByRole("dialog", { name: "Release this key?" });
+    await expect(dialog).toContainText("Clears locked_at");
+    await dialog.getByLabel(/Reason/).fill("INC-77: rides worker killed mid-request");
+    await dialog.getByRole("button", { name: "Release key" }).click();
+    await expect(page.getByRole("alert").or(page.getByRole("status")).first()).toContainText(
+      `Released ${stuckKey}`,
+    );
+
+    const lib = await pool.query(
+      `SELECT locked_at, recovery_point FROM ${TABLE} WHERE user_id = 901 AND idempotency_key = $1`,
+      [stuckKey],
+    );
+    expect(lib.rows[0]).toEqual({ locked_at: null, recovery_point: "ride_created" });
+    const retry = await postRide(pool, TABLE, { userId: 901, key: stuckKey, params: ride });
+    expect(retry).toMatchObject({ outcome: "completed", resumed: true });
+
+    await page.goto(
+      `${BASE}/keys/lookup?scope=901&endpoint=${encodeURIComponent("POST /rides")}&key=${stuckKey}`,
+    );
+    const timeline = page.getByRole("list", { name: "Events" });
+    await expect(timeline.locator("li[data-kind]")).toHaveCount(4, { timeout: 15_000 });
+    const kinds = await timeline
+      .locator("li[data-kind]")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-kind")));
+    expect(kinds).toEqual(["claimed", "released", "reclaimed", "completed"]);
+    await page.screenshot({ path: "test-results/e2e/stripe-released.png", fullPage: true });
+  });
+});
