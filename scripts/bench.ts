@@ -26,6 +26,7 @@ import { ensureNextBuild } from "./support/next-build";
 import { naiveOverview, naivePanels, rollupPanels } from "./bench/naive-queries";
 import { timeRuns, type Timing } from "./bench/timing";
 import { measureCollectorLag } from "./bench/collector-lag";
+import { measureCaptureOverhead, type CaptureOverhead } from "./bench/capture-overhead";
 import { keyCases } from "./bench/key-cases";
 import {
   clientStoreCases,
@@ -48,6 +49,8 @@ const { values } = parseArgs({
     regenerate: { type: "boolean", default: false },
     // only the key search, lifecycle and trends timings (the rest takes minutes at 10 M keys)
     "keys-only": { type: "boolean", default: false },
+    // only what trigger capture costs the service's writes (no dataset needed)
+    "capture-only": { type: "boolean", default: false },
     out: { type: "string", default: path.join(root, "test-results", "bench") },
   },
 });
@@ -222,6 +225,11 @@ async function seqScans(pool: Pool, t: TableNames): Promise<number> {
   return Number(r.rows[0]?.n ?? 0);
 }
 
+function captureLine(c: CaptureOverhead): string {
+  const slower = (on: number, off: number) => `${(((on - off) / off) * 100).toFixed(1)} %`;
+  return `Trigger capture (stripe-style, rocket-rides' request: 4 writing transactions; ${c.requests.toLocaleString("en-US")} requests per side, both sides at once, ${c.concurrency / 2} workers each): without p50 ${fmt(c.off.p50)} / p95 ${fmt(c.off.p95)}; with p50 ${fmt(c.on.p50)} / p95 ${fmt(c.on.p95)} (p50 ${slower(c.on.p50, c.off.p50)}, p95 ${slower(c.on.p95, c.off.p95)}); ${c.capturedChanges.toLocaleString("en-US")} row changes captured; timed: completed requests only (refused by SERIALIZABLE: ${c.refused.off} without, ${c.refused.on} with)`;
+}
+
 async function main() {
   const pg = process.env.DATABASE_URL
     ? undefined
@@ -242,6 +250,11 @@ async function main() {
   const pool = createPool(databaseUrl, { max: 8, applicationName: "idemscope-bench" });
   let stopServer: (() => void) | undefined;
   try {
+    if (values["capture-only"]) {
+      log("measuring what trigger capture costs the service's writes …");
+      console.log("\n" + captureLine(await measureCaptureOverhead(pool)));
+      return;
+    }
     await migrate({ databaseUrl, includeStore: true });
     const t = tableNames();
     const meta = await prepareDataset(
@@ -328,6 +341,8 @@ async function main() {
 
     log("collector lag at 2,000 requests/s for 60 s …");
     const lag = await measureCollectorLag(pool, databaseUrl, 2000, 60);
+    log("trigger capture: the service's writes with and without it …");
+    const capture = await measureCaptureOverhead(pool);
 
     const lines = [
       `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
@@ -348,6 +363,7 @@ async function main() {
       ...keyLines,
       "",
       `Writer latency per request (3,000 requests, 1 in 5 a retry): with the dashboard's indexes p50 ${fmt(overhead.with.p50)} / p95 ${fmt(overhead.with.p95)}; without p50 ${fmt(overhead.without.p50)} / p95 ${fmt(overhead.without.p95)}`,
+      captureLine(capture),
     ];
     await fs.mkdir(values.out, { recursive: true });
     await fs.writeFile(path.join(values.out, "results.md"), lines.join("\n") + "\n");

@@ -4,6 +4,7 @@
 import type { StoreContext } from "../db/context";
 import type { Pool, PoolClient } from "pg";
 import { inTransaction } from "../db/pool";
+import { drainCaptureQueue } from "../sources/capture-drain";
 import type { TableNames } from "../tables";
 import { foldMetricTotals } from "./fold-metric-totals";
 import { LATENCY_BOUNDS_MS, RETRY_DELAY_BOUNDS_S } from "./histograms";
@@ -68,6 +69,8 @@ async function foldNextBatch(
     `SELECT watermark FROM ${own("collector_state")} WHERE id = 1 FOR UPDATE`,
   );
   const watermark = state.rows[0]?.watermark ?? "0";
+  // a connected preset's captured row changes become events first (lib/sources/capture-drain.ts)
+  await drainCaptureQueue(ctx, { maxBatches: 1, batchSize });
   await c.query(
     `CREATE TEMP TABLE batch ON COMMIT DROP AS
        SELECT id, at, scope, endpoint, key, kind, response_code, latency_ms

@@ -1,7 +1,8 @@
 // The SQL that connects a preset's table (docs/presets.md): a mapping view that derives the
-// contract's keys, an events table in idemscope's schema, and triggers that turn each row change
-// into contract events with the same derivation. Capture never fails the service's write: an
-// error inside a trigger is caught, counted and reported as a WARNING, and the write goes on.
+// contract's keys, and triggers that queue each relevant row change (its before and after images)
+// for the collector, which turns them into contract events with the same derivation
+// (./capture-drain.ts). Capture never fails the service's write: an error inside a trigger is
+// caught, counted and reported as a WARNING, and the write goes on.
 import { escapeIdentifier, escapeLiteral } from "pg";
 import { FAILED_RESPONSE } from "../actions/failed-response";
 import { eventsTableStatements } from "../schema/contract";
@@ -10,6 +11,8 @@ import type { SourceBinding } from "./active";
 import { DERIVED_COLUMNS, DERIVED_TYPES, derivation, type Preset } from "./preset";
 
 export const CAPTURE_TRIGGER = "idemscope_capture";
+export const CAPTURE_QUEUE_TABLE = "capture_queue";
+export const CAPTURE_UPDATE_TRIGGER = "idemscope_capture_update";
 export const PROPOSAL_TRIGGER = "idemscope_capture_proposal";
 /** Set (transaction-local) by idemscope's release and fail, which write their own events. */
 export const OPERATOR_ACTION_SETTING = "idemscope.operator_action";
@@ -30,24 +33,37 @@ export function actionSetList(preset: Preset, set: string): string {
   return derivationText(preset, set).replaceAll("{failed_response}", failed);
 }
 
-function derivationText(preset: Preset, text: string): string {
+export function derivationText(preset: Preset, text: string): string {
   return text.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) =>
     name in preset.lets ? `(${preset.lets[name]})` : whole,
   );
 }
 
-const EVENT_COLUMNS =
-  "at, key_id, scope, endpoint, key, kind, request_hash, response_code, latency_ms, instance";
+/** The derivation of `column` over the trigger's OLD or NEW row instead of r. */
+export function overRow(
+  preset: Preset,
+  column: Parameters<typeof derivation>[1],
+  row: "OLD" | "NEW",
+) {
+  return derivation(preset, column).replace(/\br\./g, `${row}.`);
+}
+
+/** Whether an UPDATE can produce an event: what the event rules of capture_change() compare. */
+function updateMatters(preset: Preset): string {
+  return (["status", "attempt_marker", "response_code", "response_body"] as const)
+    .map((c) => `(${overRow(preset, c, "OLD")}) IS DISTINCT FROM (${overRow(preset, c, "NEW")})`)
+    .join("\n          OR ");
+}
 
 /** The statements that install the source, in order; run in one transaction. */
 export function installStatements(binding: SourceBinding, t: OwnNames): string[] {
   const { preset, base } = binding;
   const events = t.ownTable(SOURCE_EVENTS_TABLE);
+  const queue = t.ownTable(CAPTURE_QUEUE_TABLE);
   const view = t.ownTable(SOURCE_KEYS_VIEW);
   const errors = t.ownTable("capture_errors");
   const changeFn = t.ownTable("capture_change");
   const proposalFn = t.ownTable("capture_proposal");
-  const outcome = `CASE n.status WHEN 'completed' THEN 'completed' ELSE 'failed' END`;
   const onError = `EXCEPTION WHEN OTHERS THEN
       -- never fail the service's write: count it, warn, carry on
       BEGIN PERFORM nextval(${escapeLiteral(errors)}); EXCEPTION WHEN OTHERS THEN NULL; END;
@@ -57,91 +73,59 @@ export function installStatements(binding: SourceBinding, t: OwnNames): string[]
     ...eventsTableStatements(events, SOURCE_EVENTS_TABLE),
     `CREATE INDEX ${escapeIdentifier(`${SOURCE_EVENTS_TABLE}_key_search_idx`)} ON ${events}
        (key COLLATE "C", scope COLLATE "C", endpoint COLLATE "C")`,
+    // The triggers only append row images here (one small heap row, one integer index entry);
+    // the collector derives the events from them, set-based, outside the service's transaction.
+    `CREATE TABLE ${queue} (
+      seq     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+      op      text NOT NULL CHECK (op IN ('INSERT', 'UPDATE', 'DELETE', 'REFUSED')),
+      old_row jsonb,
+      new_row jsonb
+    )`,
     `CREATE SEQUENCE ${errors}`,
     `CREATE VIEW ${view} AS
      SELECT ${derivedSelectList(preset)}
        FROM ${base} AS r`,
     `CREATE FUNCTION ${changeFn}() RETURNS trigger
      LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $capture$
-     DECLARE
-       o record;
-       n record;
-       kinds text[] := '{}';
-       k text;
-       lat double precision;
      BEGIN
        IF current_setting('${OPERATOR_ACTION_SETTING}', true) = 'on' THEN RETURN NULL; END IF;
        BEGIN
-         IF TG_OP <> 'INSERT' THEN
-           SELECT ${derivedSelectList(preset, true)} INTO o FROM (SELECT OLD.*) AS r;
-         END IF;
-         IF TG_OP <> 'DELETE' THEN
-           SELECT ${derivedSelectList(preset, true)} INTO n FROM (SELECT NEW.*) AS r;
-         END IF;
-         IF TG_OP = 'INSERT' THEN
-           kinds := ARRAY['claimed'];
-           IF n.status <> 'in_progress' THEN kinds := kinds || ${outcome}; END IF;
-         ELSIF TG_OP = 'DELETE' THEN
-           n := o;
-           kinds := ARRAY['expired'];
-         ELSIF o.status <> 'in_progress' AND n.status = 'in_progress' THEN
-           -- the stored result was overwritten by a new execution: it had expired
-           kinds := ARRAY['expired', 'claimed'];
-         ELSIF o.status = 'in_progress' AND n.status <> 'in_progress' THEN
-           kinds := ARRAY[${outcome}];
-           lat := extract(epoch FROM clock_timestamp() - coalesce(o.locked_at, o.updated_at)) * 1000;
-         ELSIF o.status = 'in_progress' THEN
-           -- a new attempt stamped on an unfinished key (its first stamp is part of the claim)
-           IF o.attempt_marker IS NOT NULL AND n.attempt_marker IS DISTINCT FROM o.attempt_marker THEN
-             kinds := ARRAY['reclaimed'];
-           END IF;
-         ELSIF n.response_code IS DISTINCT FROM o.response_code
-            OR n.response_body IS DISTINCT FROM o.response_body THEN
-           -- a finished key finished again: a second execution completed
-           kinds := ARRAY[${outcome}];
-         ELSIF o.attempt_marker IS NOT NULL AND n.attempt_marker IS DISTINCT FROM o.attempt_marker THEN
-           kinds := ARRAY['replayed'];
-         END IF;
-         FOREACH k IN ARRAY kinds LOOP
-           INSERT INTO ${events} (${EVENT_COLUMNS})
-           VALUES (clock_timestamp(), n.id, n.scope, n.endpoint, n.key, k, n.request_hash,
-                   CASE WHEN k IN ('completed', 'failed') THEN n.response_code END,
-                   CASE WHEN k IN ('completed', 'failed') THEN lat END, n.lock_owner);
-         END LOOP;
+         INSERT INTO ${queue} (op, old_row, new_row)
+         VALUES (TG_OP, CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
+                        CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);
        ${onError}
        END;
        RETURN NULL;
      END
      $capture$`,
-    `CREATE TRIGGER ${CAPTURE_TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON ${base}
+    `CREATE TRIGGER ${CAPTURE_TRIGGER} AFTER INSERT OR DELETE ON ${base}
        FOR EACH ROW EXECUTE FUNCTION ${changeFn}()`,
+    // Most UPDATEs of a library's row change nothing an event depends on (a recovery point, a
+    // heartbeat): the WHEN clause, evaluated without calling the function, skips them.
+    `CREATE TRIGGER ${CAPTURE_UPDATE_TRIGGER} AFTER UPDATE ON ${base}
+       FOR EACH ROW WHEN (${updateMatters(preset)}) EXECUTE FUNCTION ${changeFn}()`,
   ];
   if (preset.proposals) {
     const match = preset.proposals.conflictColumns
       .map((c) => `r.${escapeIdentifier(c)} = NEW.${escapeIdentifier(c)}`)
       .join(" AND ");
     statements.push(
+      // A claim the existing row wins writes nothing: this sees it before the INSERT conflicts,
+      // and queues the existing row with the proposal (the collector classifies the pair).
       `CREATE FUNCTION ${proposalFn}() RETURNS trigger
        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $capture$
        DECLARE
-         n record;
-         x record;
-         k text;
+         existing jsonb;
        BEGIN
          IF current_setting('${OPERATOR_ACTION_SETTING}', true) = 'on' THEN RETURN NEW; END IF;
          BEGIN
-           SELECT ${derivedSelectList(preset)} INTO n FROM (SELECT NEW.*) AS r;
-           IF n.status = 'in_progress' THEN
-             SELECT ${derivedSelectList(preset)} INTO x FROM ${base} AS r WHERE ${match};
-             IF FOUND AND (${derivationText(preset, preset.proposals.refusedWhen)}) THEN
-               -- the claim will be refused: the existing row answers this request
-               k := CASE WHEN x.status = 'in_progress' THEN 'conflict'
-                         WHEN x.request_hash IS DISTINCT FROM n.request_hash THEN 'mismatch'
-                         ELSE 'replayed' END;
-               INSERT INTO ${events} (${EVENT_COLUMNS})
-               VALUES (clock_timestamp(), x.id, x.scope, x.endpoint, x.key, k, n.request_hash,
-                       CASE k WHEN 'replayed' THEN x.response_code WHEN 'conflict' THEN 409 ELSE 422 END,
-                       NULL, NULL);
+           IF (${overRow(preset, "status", "NEW")}) = 'in_progress' THEN
+             SELECT to_jsonb(r) INTO existing
+               FROM ${base} AS r CROSS JOIN LATERAL (SELECT ${derivedSelectList(preset)}) AS x
+              WHERE ${match} AND (${derivationText(preset, preset.proposals.refusedWhen)});
+             IF existing IS NOT NULL THEN
+               INSERT INTO ${queue} (op, old_row, new_row) VALUES ('REFUSED', existing, to_jsonb(NEW));
              END IF;
            END IF;
          ${onError}
@@ -165,11 +149,13 @@ export function installStatements(binding: SourceBinding, t: OwnNames): string[]
 export function uninstallStatements(binding: SourceBinding, t: OwnNames): string[] {
   return [
     `DROP TRIGGER IF EXISTS ${PROPOSAL_TRIGGER} ON ${binding.base}`,
+    `DROP TRIGGER IF EXISTS ${CAPTURE_UPDATE_TRIGGER} ON ${binding.base}`,
     `DROP TRIGGER IF EXISTS ${CAPTURE_TRIGGER} ON ${binding.base}`,
     `DROP FUNCTION IF EXISTS ${t.ownTable("capture_proposal")}()`,
     `DROP FUNCTION IF EXISTS ${t.ownTable("capture_change")}()`,
     `DROP VIEW IF EXISTS ${t.ownTable(SOURCE_KEYS_VIEW)}`,
     `DROP TABLE IF EXISTS ${t.ownTable(SOURCE_EVENTS_TABLE)}`,
+    `DROP TABLE IF EXISTS ${t.ownTable(CAPTURE_QUEUE_TABLE)}`,
     `DROP SEQUENCE IF EXISTS ${t.ownTable("capture_errors")}`,
     `DELETE FROM ${t.ownTable("source")}`,
   ];

@@ -6,6 +6,7 @@ import { escapeIdentifier } from "pg";
 import { parseConfig, type Config } from "../../lib/config";
 import { writeContextOf, type WriteContext } from "../../lib/db/context";
 import type { SourceBinding } from "../../lib/sources/active";
+import { drainCaptureQueue } from "../../lib/sources/capture-drain";
 import { applyConnect, planConnect, type ConnectPlan } from "../../lib/sources/connect";
 import type { Preset } from "../../lib/sources/preset";
 import { BUILT_IN_PRESETS } from "../../lib/sources/presets";
@@ -66,11 +67,13 @@ export async function connectLibraryStore(
   };
 }
 
-/** Counts of captured events per kind. */
+/** Counts of captured events per kind, once the capture queue is drained. */
 export async function capturedKinds(
   store: TestStore,
   t: TableNames,
 ): Promise<Record<string, number>> {
+  // as the collector does first: the queued row changes become events
+  await drainCaptureQueue(writeContextOf(store.pool, t, parseConfig({})));
   const r = await store.pool.query<{ kind: string; n: number }>(
     `SELECT kind, count(*)::int AS n FROM ${t.events} GROUP BY kind`,
   );

@@ -1,6 +1,7 @@
-// Capture must never fail the service: with idemscope's events table gone (a botched migration, a
-// DBA's cleanup) the service's writes still commit, each skipped event is counted and reported as
-// a WARNING, and capture resumes when the table is back.
+// Capture must never fail the service: with idemscope's capture queue gone (a botched migration, a
+// DBA's cleanup) the service's writes still commit, each skipped change is counted and reported as
+// a WARNING, and capture resumes when the table is back. A row image the derivation cannot read
+// is dropped alone by the collector, counted, and never blocks the queue.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postRide } from "../../../scripts/demo/writers/stripe-style";
 import {
@@ -29,7 +30,9 @@ afterAll(() => store.drop());
 
 describe("a broken capture", () => {
   it("never aborts or changes the service's write", async () => {
-    await store.pool.query(`ALTER TABLE ${src.t.events} RENAME TO captured_events_away`);
+    await store.pool.query(
+      `ALTER TABLE ${store.t.ownTable("capture_queue")} RENAME TO capture_queue_away`,
+    );
     const warnings: string[] = [];
     const client = await store.pool.connect();
     client.on("notice", (n) => warnings.push(n.message ?? ""));
@@ -59,11 +62,25 @@ describe("a broken capture", () => {
     expect(await captureErrors()).toBe(3);
   });
 
-  it("resumes when the events table is back", async () => {
+  it("resumes when the queue is back", async () => {
     await store.pool.query(
-      `ALTER TABLE ${store.t.ownTable("captured_events_away")} RENAME TO captured_events`,
+      `ALTER TABLE ${store.t.ownTable("capture_queue_away")} RENAME TO capture_queue`,
     );
     await postRide(store.pool, src.table, { userId: 7, key: "broken-3", params: ride });
     expect(await capturedKinds(store, src.t)).toEqual({ claimed: 1, completed: 1 });
+  });
+
+  it("drops a row image it cannot derive, alone, and drains the rest", async () => {
+    const queue = store.t.ownTable("capture_queue");
+    await postRide(store.pool, src.table, { userId: 7, key: "broken-4", params: ride });
+    // an image whose created_at is not a timestamp: jsonb_populate_record refuses it
+    await store.pool.query(
+      `INSERT INTO ${queue} (op, new_row) VALUES ('INSERT', '{"id": 999, "created_at": "yesterday-ish"}')`,
+    );
+    await postRide(store.pool, src.table, { userId: 7, key: "broken-5", params: ride });
+    const before = await captureErrors();
+    expect(await capturedKinds(store, src.t)).toEqual({ claimed: 3, completed: 3 });
+    expect(await captureErrors()).toBe(before + 1);
+    expect((await store.pool.query(`SELECT count(*)::int AS n FROM ${queue}`)).rows[0].n).toBe(0);
   });
 });

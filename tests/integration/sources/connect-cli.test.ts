@@ -77,7 +77,8 @@ describe("npm run connect", () => {
     );
     expect(r.stdout).toMatch(/Duplicate successes\s+available/);
     expect(r.stdout).toMatch(/Release\s+available\s+Clears locked_at/);
-    expect(r.stdout).toContain("CREATE TRIGGER idemscope_capture AFTER INSERT OR UPDATE OR DELETE");
+    expect(r.stdout).toContain("CREATE TRIGGER idemscope_capture AFTER INSERT OR DELETE");
+    expect(r.stdout).toContain("CREATE TRIGGER idemscope_capture_update AFTER UPDATE");
     expect(await triggersOn(`${lib}.idempotency_keys`)).toEqual([]);
   });
 
@@ -87,7 +88,10 @@ describe("npm run connect", () => {
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/connected: stripe-style on "c_\w+_lib"\."idempotency_keys"/);
-    expect(await triggersOn(`${lib}.idempotency_keys`)).toEqual(["idemscope_capture"]);
+    expect(await triggersOn(`${lib}.idempotency_keys`)).toEqual([
+      "idemscope_capture",
+      "idemscope_capture_update",
+    ]);
 
     const second = await connect(own, ["--preset", "stripe-style", "--table", T, "--apply"]);
     expect(second.code).toBe(0);

@@ -7,6 +7,7 @@ import { actOnKey } from "../../../lib/actions/stuck-actions";
 import type { Identity } from "../../../lib/auth/identity";
 import { parseConfig } from "../../../lib/config";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
+import { drainCaptureQueue } from "../../../lib/sources/capture-drain";
 import { getOverview } from "../../../lib/store/overview";
 import { listStuckKeys } from "../../../lib/store/stuck";
 import {
@@ -137,6 +138,7 @@ describe("node-idempotency capture", () => {
     const gone = await store.pool.query(`SELECT 1 FROM ${src.table} WHERE key LIKE '%:b'`);
     expect(gone.rowCount).toBe(0);
     expect(await send("b", ok)).toBe("completed"); // the retry runs the request again
+    await drainCaptureQueue(src.ctx(cfg));
     const kinds = await store.pool.query<{ kind: string }>(
       `SELECT kind FROM ${src.t.events} WHERE key = 'b' ORDER BY id`,
     );

@@ -6,6 +6,7 @@ import { actOnKey } from "../../../lib/actions/stuck-actions";
 import type { Identity } from "../../../lib/auth/identity";
 import { parseConfig } from "../../../lib/config";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
+import { drainCaptureQueue } from "../../../lib/sources/capture-drain";
 import { getKeyLifecycle } from "../../../lib/store/lifecycle";
 import { getOverview } from "../../../lib/store/overview";
 import { listStuckKeys } from "../../../lib/store/stuck";
@@ -167,6 +168,7 @@ describe("stripe-style capture", () => {
 
     const retry = await post(4, "k-h");
     expect(retry).toMatchObject({ outcome: "completed", resumed: true });
+    await drainCaptureQueue(src.ctx(cfg));
     const kinds = await store.pool.query<{ kind: string }>(
       `SELECT kind FROM ${src.t.events} WHERE key_id = $1 ORDER BY id`,
       [id],

@@ -1,0 +1,169 @@
+// Turns the capture queue's row images into contract events (docs/presets.md, "How row changes
+// become events"), set-based, in the collector's own transaction: the rows are deleted from the
+// queue and their events inserted in one statement, so each change counts exactly once. The
+// preset's derivation is applied to both images (jsonb_populate_record gives back the table's
+// row), so the view, the triggers' WHEN clause and the events agree. A row whose derivation fails
+// is dropped alone and counted as a capture error; it never blocks the queue.
+import pg, { type Pool, type PoolClient } from "pg";
+import type { StoreContext } from "../db/context";
+import { log } from "../log";
+import { SOURCE_EVENTS_TABLE } from "../tables";
+import type { SourceBinding } from "./active";
+import { CAPTURE_QUEUE_TABLE, type OwnNames } from "./capture-sql";
+import { DERIVED_COLUMNS, DERIVED_TYPES, derivation, type Preset } from "./preset";
+
+const COLUMNS = [...DERIVED_COLUMNS, "attempt_marker"] as const;
+
+function imageOf(preset: Preset, base: string, image: "old_row" | "new_row", alias: string) {
+  const list = COLUMNS.map((c) => `(${derivation(preset, c)})::${DERIVED_TYPES[c]} AS ${c}`).join(
+    ", ",
+  );
+  return `LEFT JOIN LATERAL (SELECT ${list} FROM jsonb_populate_record(NULL::${base}, q.${image}) AS r) ${alias}
+            ON q.${image} IS NOT NULL`;
+}
+
+/** The statement that moves up to $1 queued changes (optionally only seq = $2) into events. */
+export function drainStatement(binding: SourceBinding, t: OwnNames): string {
+  const { preset, base } = binding;
+  const queue = t.ownTable(CAPTURE_QUEUE_TABLE);
+  const events = t.ownTable(SOURCE_EVENTS_TABLE);
+  const outcome = `CASE n.status WHEN 'completed' THEN 'completed' ELSE 'failed' END`;
+  // the row an event is about: the old image for a purge and a refused claim, else the new one
+  const pick = (c: string) => `CASE WHEN q.op IN ('DELETE', 'REFUSED') THEN o.${c} ELSE n.${c} END`;
+  return `
+    WITH q AS (
+      DELETE FROM ${queue}
+       WHERE seq IN (SELECT seq FROM ${queue} WHERE ($2::bigint IS NULL OR seq = $2) ORDER BY seq LIMIT $1)
+      RETURNING *
+    ), k AS (
+      SELECT q.seq, q.at, q.op,
+             ${pick("id")} AS id, ${pick("scope")} AS scope, ${pick("endpoint")} AS endpoint,
+             ${pick("key")} AS key, ${pick("lock_owner")} AS instance,
+             n.request_hash, n.response_code AS new_code, o.response_code AS old_code,
+             extract(epoch FROM q.at - coalesce(o.locked_at, o.updated_at)) * 1000 AS latency,
+             CASE
+               WHEN q.op = 'REFUSED' THEN
+                 ARRAY[CASE WHEN o.status = 'in_progress' THEN 'conflict'
+                            WHEN o.request_hash IS DISTINCT FROM n.request_hash THEN 'mismatch'
+                            ELSE 'replayed' END]
+               WHEN q.op = 'INSERT' THEN
+                 CASE WHEN n.status = 'in_progress' THEN ARRAY['claimed'] ELSE ARRAY['claimed', ${outcome}] END
+               WHEN q.op = 'DELETE' THEN ARRAY['expired']
+               -- the stored result was overwritten by a new execution: it had expired
+               WHEN o.status <> 'in_progress' AND n.status = 'in_progress' THEN ARRAY['expired', 'claimed']
+               WHEN o.status = 'in_progress' AND n.status <> 'in_progress' THEN ARRAY[${outcome}]
+               -- a new attempt stamped on an unfinished key (its first stamp is part of the claim)
+               WHEN o.status = 'in_progress' THEN
+                 CASE WHEN o.attempt_marker IS NOT NULL AND n.attempt_marker IS DISTINCT FROM o.attempt_marker
+                      THEN ARRAY['reclaimed'] ELSE '{}'::text[] END
+               -- a finished key finished again: a second execution completed
+               WHEN n.response_code IS DISTINCT FROM o.response_code
+                 OR n.response_body IS DISTINCT FROM o.response_body THEN ARRAY[${outcome}]
+               WHEN o.attempt_marker IS NOT NULL AND n.attempt_marker IS DISTINCT FROM o.attempt_marker
+                 THEN ARRAY['replayed']
+               ELSE '{}'::text[]
+             END AS kinds,
+             o.status = 'in_progress' AS was_running
+        FROM q
+        ${imageOf(preset, base, "old_row", "o")}
+        ${imageOf(preset, base, "new_row", "n")}
+    ), ins AS (
+      INSERT INTO ${events} (at, key_id, scope, endpoint, key, kind, request_hash, response_code, latency_ms, instance)
+      SELECT k.at + (u.ord - 1) * interval '1 microsecond', k.id, k.scope, k.endpoint, k.key, u.kind,
+             k.request_hash,
+             CASE u.kind WHEN 'completed' THEN k.new_code WHEN 'failed' THEN k.new_code
+                         WHEN 'replayed' THEN coalesce(k.new_code, k.old_code)
+                         WHEN 'conflict' THEN 409 WHEN 'mismatch' THEN 422 END,
+             CASE WHEN u.kind IN ('completed', 'failed') AND k.was_running THEN k.latency END,
+             k.instance
+        FROM k CROSS JOIN LATERAL unnest(k.kinds) WITH ORDINALITY AS u(kind, ord)
+       ORDER BY k.seq, u.ord
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM q)::int AS changes, (SELECT count(*) FROM ins)::int AS events`;
+}
+
+export type DrainResult = { changes: number; events: number; dropped: number };
+
+/**
+ * Drains the queue until it is empty (or `maxBatches` of `batchSize`). Runs on `db` as is; the
+ * caller's transaction, if any, makes it atomic with what follows.
+ */
+export async function drainCaptureQueue(
+  ctx: StoreContext<Pool | PoolClient>,
+  options: { batchSize?: number; maxBatches?: number } = {},
+): Promise<DrainResult> {
+  const source = ctx.tables.source;
+  const result: DrainResult = { changes: 0, events: 0, dropped: 0 };
+  if (!source) return result;
+  const t = ctx.tables;
+  const statement = drainStatement(source, t);
+  const batchSize = options.batchSize ?? 20_000;
+  for (let i = 0; i < (options.maxBatches ?? 50); i++) {
+    let batch: DrainResult;
+    try {
+      const r = await inSavepoint(ctx.db, () =>
+        ctx.db.query<{ changes: number; events: number }>(statement, [batchSize, null]),
+      );
+      batch = { changes: r.rows[0]?.changes ?? 0, events: r.rows[0]?.events ?? 0, dropped: 0 };
+    } catch (err) {
+      // one bad row image must not block the queue: drain one change at a time, dropping the bad
+      log.warn(
+        { err: (err as Error).message },
+        "capture queue: a batch failed; draining change by change",
+      );
+      batch = await drainOneByOne(ctx, statement, batchSize);
+    }
+    result.changes += batch.changes;
+    result.events += batch.events;
+    result.dropped += batch.dropped;
+    if (batch.changes < batchSize) break;
+  }
+  return result;
+}
+
+async function drainOneByOne(
+  ctx: StoreContext<Pool | PoolClient>,
+  statement: string,
+  limit: number,
+): Promise<DrainResult> {
+  const queue = ctx.tables.ownTable(CAPTURE_QUEUE_TABLE);
+  const seqs = await ctx.db.query<{ seq: string }>(
+    `SELECT seq FROM ${queue} ORDER BY seq LIMIT $1`,
+    [limit],
+  );
+  const total = { changes: 0, events: 0, dropped: 0 };
+  for (const { seq } of seqs.rows) {
+    try {
+      const r = await inSavepoint(ctx.db, () =>
+        ctx.db.query<{ changes: number; events: number }>(statement, [1, seq]),
+      );
+      total.changes += r.rows[0]?.changes ?? 0;
+      total.events += r.rows[0]?.events ?? 0;
+    } catch (err) {
+      log.warn(
+        { seq, err: (err as Error).message },
+        "capture queue: dropped a change it cannot derive",
+      );
+      await ctx.db.query(`DELETE FROM ${queue} WHERE seq = $1`, [seq]);
+      await ctx.db.query(`SELECT nextval($1)`, [ctx.tables.ownTable("capture_errors")]);
+      total.changes += 1;
+      total.dropped += 1;
+    }
+  }
+  return total;
+}
+
+/** Runs `fn` under a savepoint when `db` is a transaction's client (a pool has none to protect). */
+async function inSavepoint<T>(db: Pool | PoolClient, fn: () => Promise<T>): Promise<T> {
+  if (db instanceof pg.Pool) return fn();
+  await db.query("SAVEPOINT capture_drain");
+  try {
+    const r = await fn();
+    await db.query("RELEASE SAVEPOINT capture_drain");
+    return r;
+  } catch (err) {
+    await db.query("ROLLBACK TO SAVEPOINT capture_drain");
+    throw err;
+  }
+}
