@@ -1,4 +1,5 @@
 // JSON shapes of GET /api/v1/clients and /api/v1/clients/{scope} (docs/api.md, "Pages").
+import type { SourceSummary } from "./source";
 export const CLIENT_RANGES = ["24h", "7d", "30d", "90d"] as const;
 export type ClientRange = (typeof CLIENT_RANGES)[number];
 
@@ -77,6 +78,8 @@ export type ClientList = {
   sparkline: { bucketSeconds: number; buckets: string[] };
   /** set when the store cannot tell (no events table): the page says so */
   unavailable: string | null;
+  /** where the numbers come from and what the layout cannot see */
+  source: SourceSummary;
 };
 
 export type ClientSeriesPoint = {

@@ -1,4 +1,5 @@
 // JSON shape of GET /api/v1/trends (docs/api.md): daily numbers for the executive view.
+import type { SourceSummary } from "./source";
 export const TREND_RANGES = ["7d", "30d", "90d"] as const;
 export type TrendRange = (typeof TREND_RANGES)[number];
 export const TREND_DAYS: Record<TrendRange, number> = { "7d": 7, "30d": 30, "90d": 90 };
@@ -59,4 +60,6 @@ export type Trends = {
   /** manual interventions per month, the last 12 months */
   months: TrendMonth[];
   store: StoreGrowthSummary;
+  /** where the numbers come from and what the layout cannot see */
+  source: SourceSummary;
 };

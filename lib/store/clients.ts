@@ -106,7 +106,7 @@ export type ClientListQuery = {
 export async function listClients(
   ctx: StoreContext,
   q: ClientListQuery,
-): Promise<Omit<ClientList, "unavailable">> {
+): Promise<Omit<ClientList, "unavailable" | "source">> {
   const { db, tables: t } = ctx;
   const r = t.ownTable;
   const after = q.cursor ? decodeCursor(q.cursor, cursorSchema) : null;

@@ -3,6 +3,7 @@
 // month; store growth (as on the Store page). From day rollups, the audit log and size samples
 // only: no raw scans.
 import "server-only";
+import { sourceSummary } from "../sources/summary";
 import type { Queryable, StoreContext } from "../db/context";
 import { DUPLICATE_SUCCESS_TARGET } from "../api-types/overview";
 import {
@@ -170,5 +171,6 @@ export async function getTrends(
     verdict: verdictOf(days, target, worstEp),
     months,
     store,
+    source: sourceSummary(t),
   };
 }

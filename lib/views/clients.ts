@@ -1,5 +1,6 @@
 // The Clients views (the list and one client): their loaders, for page prefetch and API route.
 import "server-only";
+import { sourceSummary } from "../sources/summary";
 import type { z } from "zod";
 import type { ClientDetail, ClientList, ClientRange } from "../api-types/clients";
 import type { StoreContext } from "../db/context";
@@ -26,12 +27,13 @@ export async function loadClients(ctx: StoreContext, q: ClientListViewQuery): Pr
       storms: [],
       sparkline: { bucketSeconds: 0, buckets: [] },
       unavailable: noEventsTableMessage(ctx.tables, "requests and retries per client"),
+      source: sourceSummary(ctx.tables),
     };
   }
   const list = await sharedQuery(`clients:${JSON.stringify(q)}`, ctx.config.cacheTtlMs, () =>
     listClients(ctx, q),
   );
-  return { ...list, unavailable: null };
+  return { ...list, unavailable: null, source: sourceSummary(ctx.tables) };
 }
 
 /** One client's page; a client never seen is a domain not-found (the page's 404). */

@@ -2,25 +2,49 @@
 // real-world faults as the contract demo (dropped responses retried, concurrent doubles, crashed
 // workers, reclaims after the lock timeout, reused keys with another payload, late retries after
 // expiry) driven through a writer that issues that library's own statements (./writers).
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Pool } from "pg";
+import { OPERATOR_ACTION_SETTING } from "../../lib/sources/capture-sql";
 import type { Preset } from "../../lib/sources/preset";
 import { deliver } from "./writers/masstransit-inbox";
 import { medusaRequest } from "./writers/medusa-v1";
 import { nodeIdempotentRequest, purgeExpired } from "./writers/node-idempotency";
 import { postRide, reap } from "./writers/stripe-style";
 
-type Intent = { client: number; key: string; amount: number };
+export type Intent = { client: number; key: string; amount: number };
 type Outcome = string;
 
 /** One library's writer behind the simulator's fault mix. */
-type LibraryClient = {
+export type LibraryClient = {
   request: (i: Intent, options: { crash?: boolean; amount?: number }) => Promise<Outcome>;
   lockTimeoutSeconds: number;
   /** after this long a key is purged (the demo's short TTL) and a late retry runs again */
   ttlSeconds: number | null;
   purge: () => Promise<void>;
+  /**
+   * Time travel for the scenario test (idemscope's capture skips these writes): the intent's
+   * lock becomes older than the lock timeout; its key expires (and is purged where the library
+   * purges). Null where the library has no such notion.
+   */
+  ageLock: ((i: Intent) => Promise<void>) | null;
+  expire: ((i: Intent) => Promise<void>) | null;
 };
+
+/** Writes that are not the library's (the scenario's clock): capture skips them. */
+async function uncaptured(pool: Pool, statement: string, values: unknown[]): Promise<void> {
+  const c = await pool.connect();
+  try {
+    await c.query("BEGIN");
+    await c.query(`SELECT set_config('${OPERATOR_ACTION_SETTING}', 'on', true)`);
+    await c.query(statement, values);
+    await c.query("COMMIT");
+  } catch (err) {
+    await c.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    c.release();
+  }
+}
 
 /** Demo TTL: short enough that late retries after expiry happen while you watch. */
 const DEMO_TTL_SECONDS = 300;
@@ -45,6 +69,20 @@ export function libraryClient(
         lockTimeoutSeconds: 90,
         ttlSeconds: DEMO_TTL_SECONDS,
         purge: () => reap(pool, table, DEMO_TTL_SECONDS).then(() => undefined),
+        ageLock: (i) =>
+          uncaptured(
+            pool,
+            `UPDATE ${table} SET locked_at = now() - interval '91 seconds' WHERE user_id = $1 AND idempotency_key = $2`,
+            [i.client, i.key],
+          ),
+        expire: async (i) => {
+          await uncaptured(
+            pool,
+            `UPDATE ${table} SET created_at = now() - interval '73 hours' WHERE user_id = $1 AND idempotency_key = $2`,
+            [i.client, i.key],
+          );
+          await reap(pool, table); // the reaper's DELETE is the library's: captured
+        },
       };
     case "node-idempotency":
       return {
@@ -60,6 +98,9 @@ export function libraryClient(
         lockTimeoutSeconds: 60,
         ttlSeconds: DEMO_TTL_SECONDS,
         purge: () => purgeExpired(pool, schema),
+        // the adapter has no lock: an unfinished claim is taken over once its key expired
+        ageLock: (i) => expireNodeKey(pool, table, i),
+        expire: (i) => expireNodeKey(pool, table, i),
       };
     case "medusa-v1":
       return {
@@ -73,22 +114,47 @@ export function libraryClient(
         lockTimeoutSeconds: 300,
         ttlSeconds: null,
         purge: async () => undefined,
+        ageLock: (i) =>
+          uncaptured(
+            pool,
+            `UPDATE ${table} SET locked_at = now() - interval '2 seconds' WHERE idempotency_key = $1`,
+            [i.key],
+          ),
+        expire: null,
       };
     case "masstransit-inbox":
       return {
         request: (i, o) =>
           deliver(pool, table, {
-            messageId: i.key,
+            messageId: asUuid(i.key),
             consumerId: CONSUMERS[i.client % CONSUMERS.length]!,
             crash: o.crash,
           }),
         lockTimeoutSeconds: 300,
         ttlSeconds: null,
         purge: async () => undefined,
+        // the broker redelivers whenever it likes: nothing to wait for
+        ageLock: async () => undefined,
+        expire: null,
       };
     default:
       throw new Error(`the demo has no writer for the ${preset.name} preset`);
   }
+}
+
+/** Message ids are UUIDs: a scenario's key maps to one, always the same. */
+function asUuid(key: string): string {
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(key)) return key;
+  const h = createHash("md5").update(key).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+function expireNodeKey(pool: Pool, table: string, i: Intent): Promise<void> {
+  return uncaptured(
+    pool,
+    `UPDATE ${table} SET expires_at = now() - interval '1 second' WHERE key LIKE '%:' || $1`,
+    [i.key],
+  );
 }
 
 export type LibraryTraffic = { stop: () => Promise<void>; stats: () => Record<Outcome, number> };

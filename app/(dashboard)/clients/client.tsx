@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { SourceNote } from "@/components/source/SourceNote";
 import { ClientsTable } from "@/components/tables/ClientsTable";
 import { Banner } from "@/components/ui/Banner";
 import { CsvButton } from "@/components/ui/CsvButton";
@@ -75,6 +76,12 @@ function ClientsBody({ data, query }: { data: ClientList; query: ClientsQuery })
   const href = (q: ClientsQuery) => `/clients?${clientsSearch(q)}`;
   return (
     <>
+      {data.source.notCaptured.clients ? (
+        <Banner tone="info" title="One client only:">
+          not captured for {data.source.preset}: {data.source.notCaptured.clients}.
+        </Banner>
+      ) : null}
+      <SourceNote source={data.source} />
       {data.storms.map((s) => (
         <Banner key={s.scope} tone="bad" title={`${s.scope} is in a retry storm:`}>
           {s.explanation}. <Link href={clientHref(s.scope, query.range)}>Open {s.scope}</Link>

@@ -7,6 +7,7 @@ import { formatDayTick, formatMonthTick } from "@/components/charts/time-format"
 import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { ExportableCard } from "@/components/ui/ExportableCard";
 import { RangePicker } from "@/components/ui/RangePicker";
+import { SourceNote } from "@/components/source/SourceNote";
 import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { TREND_RANGES, type TrendRange, type Trends } from "@/lib/api-types/trends";
@@ -50,6 +51,7 @@ function TrendsBody({ data }: { data: Trends }) {
   const v = data.verdict;
   const ok = v.daysMeasured > 0 && v.daysWithinTarget === v.daysMeasured;
   const t = data.totals;
+  const blind = data.source.notCaptured;
   return (
     <>
       <div
@@ -58,6 +60,7 @@ function TrendsBody({ data }: { data: Trends }) {
       >
         {v.summary}
       </div>
+      <SourceNote source={data.source} />
       <div className="tiles">
         <StatTile
           label="Duplicate success rate"
@@ -73,13 +76,21 @@ function TrendsBody({ data }: { data: Trends }) {
         />
         <StatTile
           label="Duplicates prevented"
-          value={formatCount(t.replayed)}
-          detail={`retries answered from the store (${formatPercent(t.requests ? t.replayed / t.requests : null)} of requests)`}
+          value={blind.replays ? "—" : formatCount(t.replayed)}
+          detail={
+            blind.replays
+              ? `Not captured for ${data.source.preset}: ${blind.replays}`
+              : `retries answered from the store (${formatPercent(t.requests ? t.replayed / t.requests : null)} of requests)`
+          }
         />
         <StatTile
           label="Requests"
           value={formatCount(t.requests)}
-          detail="claims, replays, conflicts, mismatches"
+          detail={
+            blind.replays || blind.conflicts || blind.mismatches
+              ? "claims and reclaims (what this layout writes)"
+              : "claims, replays, conflicts, mismatches"
+          }
         />
         <StatTile
           label="Manual interventions"
@@ -112,14 +123,20 @@ function TrendsBody({ data }: { data: Trends }) {
           filename: `idemscope-duplicates-prevented-${data.range}.csv`,
         }}
       >
-        <DailyCountChart
-          data={data.days}
-          xKey="day"
-          series={[{ key: "replayed", name: "replayed (duplicate prevented)", color: "#16a34a" }]}
-          unit="replays / day"
-          tick={formatDayTick}
-          label="Duplicates prevented per day: retries answered from the store"
-        />
+        {blind.replays ? (
+          <p className="empty-state" data-testid="replays-not-captured">
+            Not captured for {data.source.preset}: {blind.replays}.
+          </p>
+        ) : (
+          <DailyCountChart
+            data={data.days}
+            xKey="day"
+            series={[{ key: "replayed", name: "replayed (duplicate prevented)", color: "#16a34a" }]}
+            unit="replays / day"
+            tick={formatDayTick}
+            label="Duplicates prevented per day: retries answered from the store"
+          />
+        )}
       </ExportableCard>
       <ExportableCard
         title="Manual interventions per month"

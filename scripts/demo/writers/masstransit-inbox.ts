@@ -1,7 +1,9 @@
 // A writer that does to InboxState what MassTransit's EF Core inbox does on each delivery of a
-// message to a consumer: the first delivery inserts the row (ReceiveCount 1, a fresh LockId),
-// every redelivery increments ReceiveCount, and a successful consume sets Consumed (Delivered once
-// the outbox forwarded its messages). A redelivery of a consumed message is skipped by the inbox.
+// message to a consumer, in one transaction that holds the inbox row's lock while the consumer
+// runs: the first delivery inserts the row (ReceiveCount 1, a fresh LockId), every redelivery
+// increments ReceiveCount, and a successful consume sets Consumed (Delivered once the outbox
+// forwarded its messages). A redelivery of a consumed message is skipped by the inbox; a crash
+// rolls the consume back but the receive count stays (it is written before the consumer runs).
 import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
 
@@ -23,8 +25,27 @@ export async function deliver(
   const state = row.rows[0]!;
   if (state.Consumed) return "skipped";
   if (msg.crash) return "crashed";
-  await pool.query(`UPDATE ${table} SET "Consumed" = now(), "Delivered" = now() WHERE "Id" = $1`, [
-    state.Id,
-  ]);
-  return "consumed";
+  const c = await pool.connect();
+  try {
+    await c.query("BEGIN");
+    // the consumer runs holding the row: a concurrent delivery waits, then sees it consumed
+    const locked = await c.query<{ Consumed: Date | null }>(
+      `SELECT "Consumed" FROM ${table} WHERE "Id" = $1 FOR UPDATE`,
+      [state.Id],
+    );
+    if (locked.rows[0]?.Consumed) {
+      await c.query("ROLLBACK");
+      return "skipped";
+    }
+    await c.query(`UPDATE ${table} SET "Consumed" = now(), "Delivered" = now() WHERE "Id" = $1`, [
+      state.Id,
+    ]);
+    await c.query("COMMIT");
+    return "consumed";
+  } catch (err) {
+    await c.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    c.release();
+  }
 }

@@ -21,15 +21,18 @@ export async function medusaRequest(
   // KEY_LOCKED_TIMEOUT: 1 s
   if (key?.locked_at && key.locked_at.getTime() > Date.now() - 1000) return "conflict";
   if (!key) {
-    const created = await pool.query<{
-      id: string;
-      recovery_point: string;
-      locked_at: Date | null;
-    }>(
-      `INSERT INTO ${table} (id, idempotency_key, request_method, request_params, request_path)
-       VALUES ($1, $2, 'POST', $3, $4) RETURNING id, recovery_point, locked_at`,
-      [`ikey_${randomUUID().replaceAll("-", "")}`, req.key, JSON.stringify(req.params), req.path],
-    );
+    // initializeRequest runs SERIALIZABLE: of two racing creations one fails (a 409 for the client)
+    const created = await pool
+      .query<{ id: string; recovery_point: string; locked_at: Date | null }>(
+        `INSERT INTO ${table} (id, idempotency_key, request_method, request_params, request_path)
+         VALUES ($1, $2, 'POST', $3, $4) RETURNING id, recovery_point, locked_at`,
+        [`ikey_${randomUUID().replaceAll("-", "")}`, req.key, JSON.stringify(req.params), req.path],
+      )
+      .catch((err: { code?: string }) => {
+        if (err.code === "23505") return null;
+        throw err;
+      });
+    if (!created) return "conflict";
     key = created.rows[0]!;
   }
   await pool.query(`UPDATE ${table} SET locked_at = now() WHERE id = $1`, [key.id]); // lock()
