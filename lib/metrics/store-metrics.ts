@@ -200,6 +200,24 @@ export const STORE_FAMILIES: MetricFamily[] = [
     samples: (s) => [{ value: s.collector.errorsTotal }],
   },
   {
+    name: "idemscope_source_info",
+    help: "The store source idemscope reads: 1, labelled with the preset ('contract' for the store contract).",
+    type: "gauge",
+    samples: (s) => [{ labels: { preset: s.source.preset }, value: 1 }],
+  },
+  {
+    name: "idemscope_capture_queued_changes",
+    help: "Row changes the trigger capture queued and the collector has not turned into events yet (absent without a preset source).",
+    type: "gauge",
+    samples: (s) => (s.source.queued === null ? [] : [{ value: s.source.queued }]),
+  },
+  {
+    name: "idemscope_capture_errors_total",
+    help: "Row changes the trigger capture had to skip (a capture error in the service's write, or a row image the derivation cannot read); absent without a preset source.",
+    type: "counter",
+    samples: (s) => (s.source.captureErrors === null ? [] : [{ value: s.source.captureErrors }]),
+  },
+  {
     name: "idemscope_collector_open_gaps",
     help: "Event ids below the collector's watermark not visible yet (transactions still open).",
     type: "gauge",

@@ -9,6 +9,7 @@ import { readStoreSize, storeSizeNames } from "../rollups/size-sampler";
 import { readCollectorState, type CollectorState } from "../store/collector-status";
 import { EXPIRED_COUNT_CAP, readExpiredKeys } from "../store/store-report";
 import { stuckKeysByEndpoint } from "../store/stuck";
+import { readCaptureState } from "../sources/capture-state";
 
 export type CounterRow = { family: string; endpoint: string; outcome: string; value: number };
 
@@ -24,6 +25,8 @@ export type StoreSnapshot = {
   collector: CollectorState;
   /** every endpoint the counters or the stuck list know, so each series exists from the start */
   endpoints: string[];
+  /** the connected source and its capture backlog (lib/sources) */
+  source: { preset: string; queued: number | null; captureErrors: number | null };
 };
 
 export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreSnapshot> {
@@ -42,6 +45,7 @@ export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreS
       const tables = await readStoreSize(tx, storeSizeNames(tx));
       const expired = await readExpiredKeys(tx);
       const collector = await readCollectorState(tx);
+      const source = await readCaptureState(tx);
       const endpoints = new Set([
         ...totals.rows.map((r) => r.endpoint),
         ...stuck.map((s) => s.endpoint),
@@ -56,6 +60,7 @@ export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreS
         expired: { n: Math.min(expired.n, EXPIRED_COUNT_CAP), lag: expired.lag },
         collector,
         endpoints: [...endpoints].sort(),
+        source,
       };
     },
     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",

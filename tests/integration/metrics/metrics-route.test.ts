@@ -137,7 +137,15 @@ describe("GET /api/metrics", () => {
   it("labels series by endpoint, outcome, table, bucket and pool only: never by key or client", async () => {
     const { samples } = await scrape();
     const labelNames = new Set(own(samples).flatMap((s) => Object.keys(s.labels)));
-    expect([...labelNames].sort()).toEqual(["endpoint", "le", "outcome", "pool", "table"]);
+    // `preset` names the store's layout (one series), never a key or client
+    expect([...labelNames].sort()).toEqual([
+      "endpoint",
+      "le",
+      "outcome",
+      "pool",
+      "preset",
+      "table",
+    ]);
     const values = own(samples).flatMap((s) => Object.values(s.labels));
     for (const privateValue of ["a", "b", "k1", "stuck-1", "old"]) {
       expect(values).not.toContain(privateValue);

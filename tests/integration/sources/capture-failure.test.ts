@@ -3,6 +3,7 @@
 // a WARNING, and capture resumes when the table is back. A row image the derivation cannot read
 // is dropped alone by the collector, counted, and never blocks the queue.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readCaptureState } from "../../../lib/sources/capture-state";
 import { postRide } from "../../../scripts/demo/writers/stripe-style";
 import {
   capturedKinds,
@@ -60,6 +61,11 @@ describe("a broken capture", () => {
     ]);
     // one skipped event per captured change: the INSERT, then broken-2's claim and completion
     expect(await captureErrors()).toBe(3);
+    // what /api/metrics reports (idemscope_capture_errors_total, the IdemscopeCaptureErrors alert)
+    expect(await readCaptureState(src.ctx())).toMatchObject({
+      preset: "stripe-style",
+      captureErrors: 3,
+    });
   });
 
   it("resumes when the queue is back", async () => {
