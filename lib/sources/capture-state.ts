@@ -14,15 +14,31 @@ export async function readCaptureState(
 ): Promise<CaptureState> {
   const { tables: t } = ctx;
   if (!t.source) return { preset: "contract", queued: null, captureErrors: null };
-  const r = await ctx.db.query<{ queued: number; errors: string; called: boolean }>(
-    `SELECT (SELECT count(*) FROM (SELECT 1 FROM ${t.ownTable(CAPTURE_QUEUE_TABLE)} LIMIT ${QUEUE_COUNT_CAP}) q)::int AS queued,
-            e.last_value AS errors, e.is_called AS called
-       FROM ${t.ownTable("capture_errors")} e`,
+  const queue = t.ownTable(CAPTURE_QUEUE_TABLE);
+  const errors = t.ownTable("capture_errors");
+  // each may have been dropped by hand: that must show in the metrics, not fail the scrape
+  const present = await ctx.db.query<{ queue: boolean; errors: boolean }>(
+    `SELECT to_regclass($1) IS NOT NULL AS queue, to_regclass($2) IS NOT NULL AS errors`,
+    [queue, errors],
   );
-  const row = r.rows[0];
+  const has = present.rows[0]!;
+  const queued = has.queue
+    ? (
+        await ctx.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${queue} LIMIT ${QUEUE_COUNT_CAP}) q`,
+        )
+      ).rows[0]!.n
+    : null;
+  const counted = has.errors
+    ? (
+        await ctx.db.query<{ n: string; called: boolean }>(
+          `SELECT last_value AS n, is_called AS called FROM ${errors}`,
+        )
+      ).rows[0]!
+    : null;
   return {
     preset: t.source.preset.name,
-    queued: row?.queued ?? 0,
-    captureErrors: row?.called ? Number(row.errors) : 0,
+    queued,
+    captureErrors: counted ? (counted.called ? Number(counted.n) : 0) : null,
   };
 }
