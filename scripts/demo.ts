@@ -1,7 +1,7 @@
 // `npm run demo`: embedded PostgreSQL (unless DATABASE_URL is set), migrations, 30 days of
 // backfilled history, the demo payments API with simulated traffic and a TTL purger, and the
 // dashboard. Ctrl-C stops everything cleanly; the next start reuses the data.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
@@ -12,7 +12,7 @@ import { config } from "../lib/config";
 import { contextOf } from "../lib/db/context";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "./support/embedded-postgres";
 import { migrate } from "../lib/migrate";
-import { tableNames, tableNamesFor } from "../lib/tables";
+import { tableNames } from "../lib/tables";
 import { backfillHistory, storeIsEmpty } from "./demo/backfill";
 import { collectBatch } from "../lib/rollups/collect-batch";
 import { demoLockTimeoutsEnv } from "./demo/catalog";
@@ -23,10 +23,9 @@ import { startBulkTraffic } from "./demo/bulk-traffic";
 import { startPurger } from "../lib/writer/purger";
 import { ensureNextBuild } from "./support/next-build";
 import { BUILT_IN_PRESETS, CONTRACT_PRESET, PRESET_NAMES } from "../lib/sources/presets";
-import { connectPresetStore, returnToContract } from "./demo/preset-store";
-import { libraryClient, startLibraryTraffic } from "./demo/library-traffic";
-import { readConnectedSource } from "../lib/sources/active";
-import type { Preset } from "../lib/sources/preset";
+import { returnToContract } from "./demo/preset-store";
+import { presetDemo } from "./demo/preset-demo";
+import { startDashboard } from "./support/dashboard";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -112,21 +111,6 @@ async function connect(url: string): Promise<Pool> {
   return pool;
 }
 
-function startDashboard(port: number, prod: boolean, env: NodeJS.ProcessEnv): ChildProcess {
-  // scripts/serve.ts, not `next start`: it tells the app the caller's socket address, which the
-  // demo's anonymous operator access is limited by (loopback only).
-  const args = ["--import", "tsx", path.join(root, "scripts", "serve.ts")];
-  args.push("--port", String(port), "--hostname", "127.0.0.1");
-  if (!prod) args.push("--dev");
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[dashboard] ${chunk}`));
-  return child;
-}
-
 async function main() {
   const o = options();
   if (!o["no-dashboard"]) await assertPortFree(o.port);
@@ -149,7 +133,7 @@ async function main() {
   config(); // fail early on a bad variable
   await migrate({ databaseUrl, includeStore: true });
   if (o.preset) {
-    await presetDemo({ ...o, preset: o.preset }, pool, databaseUrl, embedded);
+    await presetDemo({ ...o, root, preset: o.preset }, pool, databaseUrl, embedded);
     return;
   }
   await returnToContract(pool, config());
@@ -199,7 +183,7 @@ async function main() {
   let dashboard: ChildProcess | undefined;
   if (!o["no-dashboard"] && o.prod) await ensureNextBuild(root, console.log);
   if (!o["no-dashboard"]) {
-    dashboard = startDashboard(o.port, o.prod, {
+    dashboard = startDashboard(root, o.port, o.prod, {
       ...process.env,
       DATABASE_URL: databaseUrl,
       IDEMSCOPE_DEMO: "1",
@@ -252,69 +236,6 @@ async function main() {
   }
   // embedded-postgres also stops its servers on these signals and exits with 128 + signal
   // number; exiting with the same conventional code keeps the outcome the same either way.
-  process.on("SIGINT", () => void shutdown(130));
-  process.on("SIGTERM", () => void shutdown(143));
-}
-
-/**
- * `--preset NAME`: the library's own table with trigger capture, written by that library's
- * statements under the simulator's faults. No backfill: such tables keep no history, so the
- * dashboard shows what was captured since the demo connected.
- */
-async function presetDemo(
-  o: ReturnType<typeof options> & { preset: Preset },
-  pool: Pool,
-  databaseUrl: string,
-  embedded: EmbeddedPostgresHandle | undefined,
-) {
-  const cfg = config();
-  const store = await connectPresetStore(pool, o.preset, cfg);
-  const traffic = startLibraryTraffic(
-    libraryClient(pool, o.preset, store.table, store.schema),
-    o.preset,
-    o.rate,
-  );
-  const source = await readConnectedSource(pool, cfg.idemscopeSchema);
-  const t = tableNamesFor(cfg, source);
-  // everything captured so far, folded before the dashboard opens
-  for (;;) if ((await collectBatch(contextOf(pool, t, cfg))).caughtUp) break;
-  if (!o["no-dashboard"] && o.prod) await ensureNextBuild(root, console.log);
-  const dashboard = o["no-dashboard"]
-    ? undefined
-    : startDashboard(o.port, o.prod, {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        IDEMSCOPE_DEMO: "1",
-        NEXT_TELEMETRY_DISABLED: "1",
-      });
-  console.log(`PostgreSQL:   ${databaseUrl}${embedded ? "  (embedded)" : ""}`);
-  console.log(
-    `store:        ${store.table} (${o.preset.title}), trigger capture installed; ${o.rate} intents/s through the library's own statements`,
-  );
-  if (dashboard) console.log(`dashboard:    http://127.0.0.1:${o.port}/   (Ctrl-C stops the demo)`);
-  const status = setInterval(() => {
-    const counts = Object.entries(traffic.stats())
-      .map(([k, v]) => `${k}: ${v}`)
-      .join(", ");
-    console.log(`traffic: ${counts}`);
-  }, 60_000);
-  let stopping = false;
-  const shutdown = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    dashboard?.kill("SIGTERM");
-    clearInterval(status);
-    await traffic.stop();
-    await pool.end().catch(() => undefined);
-    await embedded?.stop();
-    process.exit(code);
-  };
-  dashboard?.on("exit", (code) => {
-    if (!stopping) {
-      console.error(`dashboard exited (code ${code}); stopping the demo`);
-      void shutdown(1);
-    }
-  });
   process.on("SIGINT", () => void shutdown(130));
   process.on("SIGTERM", () => void shutdown(143));
 }

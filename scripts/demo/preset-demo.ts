@@ -1,0 +1,86 @@
+// `npm run demo -- --preset NAME` (docs/presets.md): the library's own table with trigger
+// capture, written by that library's statements under the simulator's faults.
+import type { Pool } from "pg";
+import { config } from "../../lib/config";
+import { contextOf } from "../../lib/db/context";
+import { collectBatch } from "../../lib/rollups/collect-batch";
+import { readConnectedSource } from "../../lib/sources/active";
+import type { Preset } from "../../lib/sources/preset";
+import { tableNamesFor } from "../../lib/tables";
+import { startDashboard } from "../support/dashboard";
+import type { EmbeddedPostgresHandle } from "../support/embedded-postgres";
+import { ensureNextBuild } from "../support/next-build";
+import { libraryClient, startLibraryTraffic } from "./library-traffic";
+import { connectPresetStore } from "./preset-store";
+
+export type PresetDemoOptions = {
+  root: string;
+  preset: Preset;
+  rate: number;
+  port: number;
+  prod: boolean;
+  "no-dashboard": boolean;
+};
+
+/**
+ * `--preset NAME`: the library's own table with trigger capture, written by that library's
+ * statements under the simulator's faults. No backfill: such tables keep no history, so the
+ * dashboard shows what was captured since the demo connected.
+ */
+export async function presetDemo(
+  o: PresetDemoOptions,
+  pool: Pool,
+  databaseUrl: string,
+  embedded: EmbeddedPostgresHandle | undefined,
+) {
+  const cfg = config();
+  const store = await connectPresetStore(pool, o.preset, cfg);
+  const traffic = startLibraryTraffic(
+    libraryClient(pool, o.preset, store.table, store.schema),
+    o.preset,
+    o.rate,
+  );
+  const source = await readConnectedSource(pool, cfg.idemscopeSchema);
+  const t = tableNamesFor(cfg, source);
+  // everything captured so far, folded before the dashboard opens
+  for (;;) if ((await collectBatch(contextOf(pool, t, cfg))).caughtUp) break;
+  if (!o["no-dashboard"] && o.prod) await ensureNextBuild(o.root, console.log);
+  const dashboard = o["no-dashboard"]
+    ? undefined
+    : startDashboard(o.root, o.port, o.prod, {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        IDEMSCOPE_DEMO: "1",
+        NEXT_TELEMETRY_DISABLED: "1",
+      });
+  console.log(`PostgreSQL:   ${databaseUrl}${embedded ? "  (embedded)" : ""}`);
+  console.log(
+    `store:        ${store.table} (${o.preset.title}), trigger capture installed; ${o.rate} intents/s through the library's own statements`,
+  );
+  if (dashboard) console.log(`dashboard:    http://127.0.0.1:${o.port}/   (Ctrl-C stops the demo)`);
+  const status = setInterval(() => {
+    const counts = Object.entries(traffic.stats())
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(", ");
+    console.log(`traffic: ${counts}`);
+  }, 60_000);
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    dashboard?.kill("SIGTERM");
+    clearInterval(status);
+    await traffic.stop();
+    await pool.end().catch(() => undefined);
+    await embedded?.stop();
+    process.exit(code);
+  };
+  dashboard?.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`dashboard exited (code ${code}); stopping the demo`);
+      void shutdown(1);
+    }
+  });
+  process.on("SIGINT", () => void shutdown(130));
+  process.on("SIGTERM", () => void shutdown(143));
+}
