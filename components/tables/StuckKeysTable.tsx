@@ -55,7 +55,13 @@ export function StuckKeysTable({
             <td className="num" title={`lock timeout ${formatAge(k.lockTimeoutSeconds)}`}>
               {formatAge(k.ageSeconds)}
             </td>
-            <td>{k.lockOwner ?? <span className="muted">orphaned (unlocked)</span>}</td>
+            <td>
+              {k.lockOwner ?? (
+                <span className="muted">
+                  {k.lockedAt ? "not recorded by this store" : "orphaned (unlocked)"}
+                </span>
+              )}
+            </td>
             <td className="num">{formatCount(k.attempts)}</td>
             <td className="mono">{k.recoveryPoint ?? "–"}</td>
             {actions ? <td className="row-actions">{actions(k)}</td> : null}

@@ -8,7 +8,7 @@ import { FAILED_RESPONSE } from "../actions/failed-response";
 import { eventsTableStatements } from "../schema/contract";
 import { SOURCE_EVENTS_TABLE, SOURCE_KEYS_VIEW } from "../tables";
 import type { SourceBinding } from "./active";
-import { DERIVED_COLUMNS, DERIVED_TYPES, derivation, type Preset } from "./preset";
+import { DERIVED_COLUMNS, DERIVED_TYPES, derivation, expandLets, type Preset } from "./preset";
 
 export const CAPTURE_TRIGGER = "idemscope_capture";
 export const CAPTURE_QUEUE_TABLE = "capture_queue";
@@ -34,9 +34,7 @@ export function actionSetList(preset: Preset, set: string): string {
 }
 
 export function derivationText(preset: Preset, text: string): string {
-  return text.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) =>
-    name in preset.lets ? `(${preset.lets[name]})` : whole,
-  );
+  return expandLets(preset, text);
 }
 
 /** The derivation of `column` over the trigger's OLD or NEW row instead of r. */

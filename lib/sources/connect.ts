@@ -203,6 +203,10 @@ export async function applyConnect(
     if (existing) {
       const same =
         existing.preset.name === plan.binding.preset.name && existing.base === plan.binding.base;
+      if (same && !sameDefinition(existing.preset, plan.binding.preset))
+        throw new ConnectError(
+          `${existing.base} is connected with another definition of ${existing.preset.name} (the preset changed since --apply); run npm run connect -- --uninstall, then --apply`,
+        );
       if (same)
         return {
           applied: false,
@@ -219,6 +223,21 @@ export async function applyConnect(
       message: `connected: ${plan.binding.preset.name} on ${plan.binding.base} (trigger capture installed)`,
     };
   });
+}
+
+/** Whether two presets derive the same (key order aside: the recorded one went through jsonb). */
+export function sameDefinition(a: Preset, b: Preset): boolean {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>)
+              .sort(([x], [y]) => x.localeCompare(y))
+              .map(([k, x]) => [k, canonical(x)]),
+          )
+        : v;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 /** Removes the recorded source and everything its install created, in one transaction. */

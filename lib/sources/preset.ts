@@ -145,17 +145,24 @@ export function derivation(preset: Preset, column: DerivedColumn | "attempt_mark
 }
 
 export function expandLets(preset: Preset, text: string): string {
-  return text.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
-    const let_ = preset.lets[name];
-    if (let_ === undefined) return whole;
-    return `(${let_})`;
-  });
+  // a let may use another ({written} uses {ttl}): expand until nothing changes, a few levels deep
+  let out = text;
+  for (let depth = 0; depth < 5; depth++) {
+    const next = out.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
+      const let_ = preset.lets[name];
+      return let_ === undefined ? whole : `(${let_})`;
+    });
+    if (next === out) break;
+    out = next;
+  }
+  return out;
 }
 
 /** Unknown `{name}` placeholders left after expansion: a preset file's typo, reported on load. */
 export function unknownLets(preset: Preset): string[] {
   const texts = [
     ...Object.values(preset.derive),
+    ...Object.values(preset.lets),
     preset.proposals?.refusedWhen ?? "",
     ...Object.values(preset.actions).map((a) => (a.kind === "update" ? a.set : "")),
   ];

@@ -176,9 +176,10 @@ const nodeIdempotency = {
   },
   lets: {
     j: "CASE WHEN pg_input_is_valid(r.data, 'jsonb') THEN r.data::jsonb END",
-    // the adapter stamps no lock or update time; both are the write time, expires_at − TTL
-    // (the library's default cacheTTLMS: change it here if the service sets another)
+    // the adapter stamps no lock or update time: the last write was at expires_at − TTL (the
+    // library's default cacheTTLMS here: set the service's own), never before the row's creation
     ttl: "interval '1 day'",
+    written: "greatest(r.created_at, r.expires_at - {ttl})",
   },
   derive: {
     id: "hashtextextended(r.key, 0)",
@@ -190,7 +191,7 @@ const nodeIdempotency = {
       THEN CASE WHEN {j}->'response' ? 'error' THEN 'failed' ELSE 'completed' END
       ELSE 'in_progress' END`,
     recovery_point: "NULL",
-    locked_at: "CASE WHEN {j}->>'status' = 'COMPLETE' THEN NULL ELSE r.expires_at - {ttl} END",
+    locked_at: "CASE WHEN {j}->>'status' = 'COMPLETE' THEN NULL ELSE {written} END",
     lock_owner: "NULL",
     response_code: `CASE WHEN {j}->'response'->'additional'->>'statusCode' ~ '^[1-5][0-9][0-9]$'
         THEN ({j}->'response'->'additional'->>'statusCode')::int
@@ -199,8 +200,8 @@ const nodeIdempotency = {
     response_body: "{j}->'response'",
     attempts: "NULL",
     created_at: "r.created_at",
-    updated_at: "r.expires_at - {ttl}",
-    completed_at: "CASE WHEN {j}->>'status' = 'COMPLETE' THEN r.expires_at - {ttl} END",
+    updated_at: "{written}",
+    completed_at: "CASE WHEN {j}->>'status' = 'COMPLETE' THEN {written} END",
     expires_at: "r.expires_at",
     attempt_marker: "r.expires_at",
   },

@@ -47,7 +47,7 @@ async function uncaptured(pool: Pool, statement: string, values: unknown[]): Pro
 }
 
 /** Demo TTL: short enough that late retries after expiry happen while you watch. */
-const DEMO_TTL_SECONDS = 300;
+export const DEMO_TTL_SECONDS = 300;
 const CONSUMERS = [randomUUID(), randomUUID(), randomUUID()];
 
 export function libraryClient(

@@ -10,7 +10,7 @@ import { tableNamesFor } from "../../lib/tables";
 import { startDashboard } from "../support/dashboard";
 import type { EmbeddedPostgresHandle } from "../support/embedded-postgres";
 import { ensureNextBuild } from "../support/next-build";
-import { libraryClient, startLibraryTraffic } from "./library-traffic";
+import { DEMO_TTL_SECONDS, libraryClient, startLibraryTraffic } from "./library-traffic";
 import { connectPresetStore } from "./preset-store";
 
 export type PresetDemoOptions = {
@@ -34,10 +34,16 @@ export async function presetDemo(
   embedded: EmbeddedPostgresHandle | undefined,
 ) {
   const cfg = config();
-  const store = await connectPresetStore(pool, o.preset, cfg);
+  // the demo's service keeps keys 5 minutes: node-idempotency's preset is told so (its `ttl` let),
+  // as a team sets its own cacheTTLMS (docs/presets/node-idempotency.md)
+  const preset =
+    o.preset.name === "node-idempotency"
+      ? { ...o.preset, lets: { ...o.preset.lets, ttl: `interval '${DEMO_TTL_SECONDS} seconds'` } }
+      : o.preset;
+  const store = await connectPresetStore(pool, preset, cfg);
   const traffic = startLibraryTraffic(
-    libraryClient(pool, o.preset, store.table, store.schema),
-    o.preset,
+    libraryClient(pool, preset, store.table, store.schema),
+    preset,
     o.rate,
   );
   const source = await readConnectedSource(pool, cfg.idemscopeSchema);

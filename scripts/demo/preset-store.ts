@@ -6,7 +6,12 @@ import path from "node:path";
 import { escapeIdentifier, type Pool } from "pg";
 import type { Config } from "../../lib/config";
 import { readConnectedSource } from "../../lib/sources/active";
-import { applyConnect, planConnect, uninstallSource } from "../../lib/sources/connect";
+import {
+  applyConnect,
+  planConnect,
+  sameDefinition,
+  uninstallSource,
+} from "../../lib/sources/connect";
 import type { Preset } from "../../lib/sources/preset";
 import { contractTableNames } from "../../lib/tables";
 
@@ -40,7 +45,7 @@ export async function connectPresetStore(
   }
   const own = ownOf(cfg);
   const connected = await readConnectedSource(pool, cfg.idemscopeSchema);
-  if (connected && (connected.preset.name !== preset.name || connected.base !== table))
+  if (connected && (connected.base !== table || !sameDefinition(connected.preset, preset)))
     await uninstallSource(pool, own);
   const plan = await planConnect(pool, preset, { schema, name: preset.table.name }, own);
   await applyConnect(pool, plan, own);

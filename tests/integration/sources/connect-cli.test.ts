@@ -2,10 +2,12 @@
 // installs (once), what --uninstall removes, and a one-line reason for each bad input with
 // nothing half-applied.
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { BUILT_IN_PRESETS } from "../../../lib/sources/presets";
 import { collect, spawnScript } from "../../helpers/run-script";
 
 const url = inject("databaseUrl");
@@ -96,6 +98,18 @@ describe("npm run connect", () => {
     const second = await connect(own, ["--preset", "stripe-style", "--table", T, "--apply"]);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/already connected: stripe-style .* nothing changed/);
+
+    // the same preset name with another definition (a team's edited file) is not silently kept
+    const edited = path.join(os.tmpdir(), `idemscope-preset-${id}.json`);
+    await writeFile(
+      edited,
+      JSON.stringify({ ...BUILT_IN_PRESETS.get("stripe-style"), lockTimeoutSeconds: 120 }),
+    );
+    const changed = await connect(own, ["--preset", edited, "--table", T, "--apply"]);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(
+      /connected with another definition of stripe-style .* --uninstall, then --apply/,
+    );
 
     const other = await connect(own, [
       "--preset",
