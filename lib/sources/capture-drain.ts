@@ -122,6 +122,12 @@ export async function drainCaptureQueue(
   return result;
 }
 
+/**
+ * After a failed batch: one change at a time, dropping (and counting) those that fail. When the
+ * first changes all fail alike, the fault is the statement (a preset whose derivation no longer
+ * compiles, a server older than the definition), not the rows: nothing is dropped, the error is
+ * raised, the collector reports it and retries with the queue intact.
+ */
 async function drainOneByOne(
   ctx: StoreContext<Pool | PoolClient>,
   statement: string,
@@ -133,6 +139,14 @@ async function drainOneByOne(
     [limit],
   );
   const total = { changes: 0, events: 0, dropped: 0 };
+  const failures: { seq: string; err: Error }[] = [];
+  const drop = async ({ seq, err }: { seq: string; err: Error }) => {
+    log.warn({ seq, err: err.message }, "capture queue: dropped a change it cannot derive");
+    await ctx.db.query(`DELETE FROM ${queue} WHERE seq = $1`, [seq]);
+    await ctx.db.query(`SELECT nextval($1)`, [ctx.tables.ownTable("capture_errors")]);
+    total.changes += 1;
+    total.dropped += 1;
+  };
   for (const { seq } of seqs.rows) {
     try {
       const r = await inSavepoint(ctx.db, () =>
@@ -140,19 +154,21 @@ async function drainOneByOne(
       );
       total.changes += r.rows[0]?.changes ?? 0;
       total.events += r.rows[0]?.events ?? 0;
+      // a row went through: the earlier failures were the rows' own
+      for (const f of failures.splice(0)) await drop(f);
     } catch (err) {
-      log.warn(
-        { seq, err: (err as Error).message },
-        "capture queue: dropped a change it cannot derive",
-      );
-      await ctx.db.query(`DELETE FROM ${queue} WHERE seq = $1`, [seq]);
-      await ctx.db.query(`SELECT nextval($1)`, [ctx.tables.ownTable("capture_errors")]);
-      total.changes += 1;
-      total.dropped += 1;
+      if (total.events === 0 && total.changes === 0 && failures.length >= SYSTEMATIC_FAILURES - 1)
+        throw err;
+      if (total.changes > total.dropped) await drop({ seq, err: err as Error });
+      else failures.push({ seq, err: err as Error });
     }
   }
+  for (const f of failures) await drop(f); // fewer than SYSTEMATIC_FAILURES, and nothing else
   return total;
 }
+
+/** Failures in a row, with no success, that mean the statement (not the rows) is at fault. */
+const SYSTEMATIC_FAILURES = 3;
 
 /** Runs `fn` under a savepoint when `db` is a transaction's client (a pool has none to protect). */
 async function inSavepoint<T>(db: Pool | PoolClient, fn: () => Promise<T>): Promise<T> {

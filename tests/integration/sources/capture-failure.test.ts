@@ -3,6 +3,9 @@
 // a WARNING, and capture resumes when the table is back. A row image the derivation cannot read
 // is dropped alone by the collector, counted, and never blocks the queue.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../../../lib/config";
+import { writeContextOf } from "../../../lib/db/context";
+import { drainCaptureQueue } from "../../../lib/sources/capture-drain";
 import { readCaptureState } from "../../../lib/sources/capture-state";
 import { postRide } from "../../../scripts/demo/writers/stripe-style";
 import {
@@ -88,5 +91,28 @@ describe("a broken capture", () => {
     expect(await capturedKinds(store, src.t)).toEqual({ claimed: 3, completed: 3 });
     expect(await captureErrors()).toBe(before + 1);
     expect((await store.pool.query(`SELECT count(*)::int AS n FROM ${queue}`)).rows[0].n).toBe(0);
+  });
+
+  it("keeps the queue and raises when the derivation itself is broken (every change fails)", async () => {
+    const queue = store.t.ownTable("capture_queue");
+    for (const key of ["broken-6", "broken-7"])
+      await postRide(store.pool, src.table, { userId: 7, key, params: ride });
+    const queued = (await store.pool.query(`SELECT count(*)::int AS n FROM ${queue}`)).rows[0].n;
+    expect(queued).toBe(4);
+    // a definition this table no longer fits (or a server older than the recorded preset)
+    const broken = {
+      ...src.binding,
+      preset: { ...src.preset, derive: { ...src.preset.derive, scope: "r.no_such_column" } },
+    };
+    const before = await captureErrors();
+    await expect(
+      drainCaptureQueue(writeContextOf(store.pool, { ...src.t, source: broken }, parseConfig({}))),
+    ).rejects.toThrow(/no_such_column/);
+    expect((await store.pool.query(`SELECT count(*)::int AS n FROM ${queue}`)).rows[0].n).toBe(
+      queued,
+    );
+    expect(await captureErrors()).toBe(before);
+    // with the right definition everything drains
+    expect(await capturedKinds(store, src.t)).toEqual({ claimed: 5, completed: 5 });
   });
 });
