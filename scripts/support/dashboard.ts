@@ -16,7 +16,8 @@ export function startDashboard(
   const child = spawn(process.execPath, args, {
     cwd: root,
     env,
-    stdio: ["ignore", "pipe", "pipe"],
+    // its pino log (stdout) is not shown: nobody would read the pipe, and a full pipe stalls it
+    stdio: ["ignore", "ignore", "pipe"],
   });
   child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[dashboard] ${chunk}`));
   return child;
