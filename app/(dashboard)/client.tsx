@@ -171,8 +171,8 @@ function OverviewBody({ data, stuckChart }: { data: Overview; stuckChart: ReactN
           {...toneAndDetail(
             missing.replayLatency,
             "neutral",
-            blind.replays
-              ? notCapturedText(data, blind.replays)
+            blind.replays || blind.replayLatency
+              ? notCapturedText(data, blind.replays ?? blind.replayLatency ?? "")
               : `p50 ${formatMs(data.replayLatencyMs.p50)} · p99 ${formatMs(data.replayLatencyMs.p99)}`,
           )}
         />

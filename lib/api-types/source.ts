@@ -13,7 +13,10 @@ export type SourceSummary = {
   since: string | null;
   /** what the layout's capture cannot see, with the reason (absent: it can) */
   notCaptured: Partial<
-    Record<"replays" | "conflicts" | "mismatches" | "clients" | "expiries", string>
+    Record<
+      "replays" | "conflicts" | "mismatches" | "clients" | "expiries" | "replayLatency",
+      string
+    >
   >;
   coverage: { panel: string; status: CoverageStatus; detail: string }[];
 };

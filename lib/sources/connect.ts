@@ -161,8 +161,9 @@ export async function planConnect(
   return plan();
 }
 
-/** Tables derived from the events: rebuilt from the new source's events when it changes. */
-const DERIVED_FROM_EVENTS = [
+/** Tables derived from the source (its events, its stuck keys): rebuilt when it changes. */
+const DERIVED_FROM_SOURCE = [
+  "stuck_samples",
   "rollup_events",
   "rollup_latency",
   "rollup_clients",
@@ -177,7 +178,7 @@ const DERIVED_FROM_EVENTS = [
 ];
 
 async function resetRollups(c: PoolClient, own: OwnNames): Promise<void> {
-  await c.query(`TRUNCATE ${DERIVED_FROM_EVENTS.map((t) => own.ownTable(t)).join(", ")}`);
+  await c.query(`TRUNCATE ${DERIVED_FROM_SOURCE.map((t) => own.ownTable(t)).join(", ")}`);
   await c.query(
     `UPDATE ${own.ownTable("collector_state")} SET watermark = 0, last_error = NULL WHERE id = 1`,
   );

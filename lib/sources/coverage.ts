@@ -42,6 +42,12 @@ export function coverageOf(preset: Preset | null): CoverageRow[] {
           : `claims and reclaims only (captured by triggers); ${blind.join("; ")}`,
     },
     seen(s.replays, "Replay ratio", "replays captured from the rows they touch"),
+    {
+      panel: "Replay latency",
+      status: "unavailable",
+      detail:
+        "not captured: trigger capture sees when rows change, not how long the service took to answer",
+    },
     seen(s.completions, "Duplicate successes", "completions captured by the row-change trigger"),
     seen(s.conflicts, "Conflicts (409)", "refused claims seen by the BEFORE INSERT trigger"),
     seen(s.mismatches, "Mismatches (422)", "refused claims compared by request fingerprint"),

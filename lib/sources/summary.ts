@@ -15,7 +15,10 @@ export function sourceSummary(t: TableNames): SourceSummary {
       notCaptured: {},
       coverage: coverageOf(null),
     };
-  const notCaptured: SourceSummary["notCaptured"] = {};
+  const notCaptured: SourceSummary["notCaptured"] = {
+    // a row change carries no response time: only the service (its traces) knows
+    replayLatency: "trigger capture sees when rows change, not how long the service took to answer",
+  };
   for (const k of ["replays", "conflicts", "mismatches", "clients", "expiries"] as const) {
     const v = s.preset.sees[k];
     if (v !== true) notCaptured[k] = v;
