@@ -234,7 +234,7 @@ const nodeIdempotency = {
   },
   notes: [
     "The adapter creates the table UNLOGGED: after a crash PostgreSQL empties it without firing any DELETE trigger, so those keys' expiry is not captured.",
-    "A refused claim is classified when the BEFORE INSERT trigger runs; two claims racing on a key that does not exist yet may leave the loser's 409 uncounted.",
+    "A refused claim is classified when the BEFORE INSERT trigger runs, but the library reads the row again afterwards: a request racing a completion may be counted as a 409 and answered as a replay, and the loser of two claims racing on a new key is not seen at all.",
   ],
 };
 

@@ -67,12 +67,16 @@ describe.each(["stripe-style", "node-idempotency", "medusa-v1", "masstransit-inb
         const seen = src.preset.sees[what];
         if (seen === true) {
           expect(o.source.notCaptured[what]).toBeUndefined();
-          // documented races: a redelivery racing the consumer of the same message is a reclaim
-          // to the inbox; node-idempotency's loser of a race on a new key is not seen
-          if (presetName === "masstransit-inbox" || presetName === "node-idempotency") {
+          // documented races, only in the double submits: a redelivery racing the consumer of the
+          // same message is a reclaim to the inbox; node-idempotency classifies a refused claim
+          // when its trigger runs, while the library reads the row again afterwards (a 409 to the
+          // trigger may be a replay to the client, and the loser of a race on a new key is unseen)
+          if (presetName === "masstransit-inbox") {
             expect(shown).toBeLessThanOrEqual(actual);
             expect(actual - (shown ?? 0)).toBeLessThanOrEqual(DOUBLE_SUBMITS);
-          } else expect(shown).toBe(actual);
+          } else if (presetName === "node-idempotency")
+            expect(Math.abs(actual - (shown ?? 0))).toBeLessThanOrEqual(DOUBLE_SUBMITS);
+          else expect(shown).toBe(actual);
         } else {
           expect(shown).toBeNull();
           expect(o.source.notCaptured[what]).toBe(seen);
