@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Sparkline } from "@/components/charts/Sparkline";
+import type { SourceSummary } from "@/lib/api-types/source";
 import type { ClientItem, ClientSort, SortDir } from "@/lib/api-types/clients";
 import { formatCount, formatPerKey } from "@/lib/format";
 
@@ -41,13 +42,24 @@ export function ClientsTable({
   dir,
   sortHref,
   clientHref,
+  notCaptured = {},
 }: {
   rows: ClientItem[];
   sort: ClientSort;
   dir: SortDir;
   sortHref: (sort: ClientSort, dir: SortDir) => string;
   clientHref: (scope: string) => string;
+  /** what the connected layout cannot see: those cells say so instead of showing 0 */
+  notCaptured?: SourceSummary["notCaptured"];
 }) {
+  const count = (n: number, why: string | undefined) =>
+    why ? (
+      <td className="num muted" title={`Not captured: ${why}`}>
+        —
+      </td>
+    ) : (
+      <td className="num">{formatCount(n)}</td>
+    );
   return (
     <table className="table" aria-label="Clients">
       <thead>
@@ -96,8 +108,8 @@ export function ClientsTable({
             <td className="num">{formatCount(r.requests)}</td>
             <td className="num">{formatCount(r.keys)}</td>
             <td className="num">{formatPerKey(r.retriesPerKey)}</td>
-            <td className="num">{formatCount(r.conflicts)}</td>
-            <td className="num">{formatCount(r.mismatches)}</td>
+            {count(r.conflicts, notCaptured.conflicts)}
+            {count(r.mismatches, notCaptured.mismatches)}
             <td>
               <Sparkline
                 values={r.sparkline}

@@ -116,6 +116,20 @@ test.describe("A Stripe-style store", () => {
     await expect(
       coverage.getByRole("row", { name: /Duplicate successes available/ }),
     ).toBeVisible();
+    // the Clients table says "—" (with the reason as its title) where it cannot count
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${BASE}/clients`);
+          return page.getByRole("table", { name: "Clients" }).locator("tbody tr").count();
+        },
+        { timeout: 40_000 },
+      )
+      .toBeGreaterThan(0);
+    const row = page.getByRole("table", { name: "Clients" }).locator("tbody tr").first();
+    await expect(row.locator('td[title^="Not captured: a 409 for a key still locked"]')).toHaveText(
+      "—",
+    );
   });
 
   test("a duplicate success is found and explained on its key page", async ({ page }) => {

@@ -114,6 +114,7 @@ function ClientsBody({ data, query }: { data: ClientList; query: ClientsQuery })
             dir={query.dir}
             sortHref={(sort, dir) => href({ range: query.range, sort, dir })}
             clientHref={(scope) => clientHref(scope, query.range)}
+            notCaptured={data.source.notCaptured}
           />
         )}
         <Pager
