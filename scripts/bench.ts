@@ -17,6 +17,7 @@ import { migrate } from "../lib/migrate";
 import { createPool } from "../lib/db/pool";
 import { collectBatch } from "../lib/rollups/collect-batch";
 import { contractStatements } from "../lib/schema/contract";
+import { FOLDED_TABLES } from "../lib/schema/rollups";
 import { searchIndexStatements } from "../lib/schema/search";
 import { tableNames, tableNamesFor, type TableNames } from "../lib/tables";
 import { handleIdempotent } from "../lib/writer/idempotent-handler";
@@ -86,18 +87,7 @@ async function prepareDataset(pool: Pool, t: TableNames, metaFile: string): Prom
   }
   const cfg = config();
   await pool.query(`TRUNCATE ${t.keys}, ${t.events} RESTART IDENTITY`);
-  for (const table of [
-    "rollup_events",
-    "rollup_latency",
-    "rollup_clients",
-    "rollup_successes",
-    "rollup_retry_delays",
-    "intents",
-    "collector_gaps",
-    "client_range_totals",
-    "client_range_state",
-    "client_storms",
-  ]) {
+  for (const table of FOLDED_TABLES) {
     await pool.query(`TRUNCATE ${t.ownTable(table)}`);
   }
   await pool.query(

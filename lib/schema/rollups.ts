@@ -2,6 +2,21 @@
 // (see lib/rollups/collector.ts and docs/performance.md).
 import type { TableNames } from "../tables";
 
+/** idemscope's tables the collector builds from the events: emptied to fold the events anew. */
+export const FOLDED_TABLES = [
+  "rollup_events",
+  "rollup_latency",
+  "rollup_clients",
+  "rollup_successes",
+  "rollup_retry_delays",
+  "intents",
+  "collector_gaps",
+  "client_range_totals",
+  "client_range_state",
+  "client_storms",
+  "metric_totals",
+] as const;
+
 export function rollupStatements(t: TableNames): string[] {
   const r = t.ownTable;
   return [

@@ -9,16 +9,12 @@ import type { StoreContext } from "../db/context";
 import { log } from "../log";
 import { SOURCE_EVENTS_TABLE } from "../tables";
 import type { SourceBinding } from "./active";
-import { CAPTURE_QUEUE_TABLE, type OwnNames } from "./capture-sql";
-import { DERIVED_COLUMNS, DERIVED_TYPES, derivation, type Preset } from "./preset";
-
-const COLUMNS = [...DERIVED_COLUMNS, "attempt_marker"] as const;
+import { CAPTURE_QUEUE_TABLE, derivedSelectList, type OwnNames } from "./capture-sql";
+import type { Preset } from "./preset";
 
 function imageOf(preset: Preset, base: string, image: "old_row" | "new_row", alias: string) {
-  const list = COLUMNS.map((c) => `(${derivation(preset, c)})::${DERIVED_TYPES[c]} AS ${c}`).join(
-    ", ",
-  );
-  return `LEFT JOIN LATERAL (SELECT ${list} FROM jsonb_populate_record(NULL::${base}, q.${image}) AS r) ${alias}
+  return `LEFT JOIN LATERAL (SELECT ${derivedSelectList(preset, true)}
+              FROM jsonb_populate_record(NULL::${base}, q.${image}) AS r) ${alias}
             ON q.${image} IS NOT NULL`;
 }
 

@@ -30,11 +30,7 @@ export function derivedSelectList(preset: Preset, withMarker = false): string {
 /** An action's SET list with the stored failure's JSON in place of {failed_response}. */
 export function actionSetList(preset: Preset, set: string): string {
   const failed = `${escapeLiteral(JSON.stringify(FAILED_RESPONSE))}::jsonb`;
-  return derivationText(preset, set).replaceAll("{failed_response}", failed);
-}
-
-export function derivationText(preset: Preset, text: string): string {
-  return expandLets(preset, text);
+  return expandLets(preset, set).replaceAll("{failed_response}", failed);
 }
 
 /** The derivation of `column` over the trigger's OLD or NEW row instead of r. */
@@ -121,7 +117,7 @@ export function installStatements(binding: SourceBinding, t: OwnNames): string[]
            IF (${overRow(preset, "status", "NEW")}) = 'in_progress' THEN
              SELECT to_jsonb(r) INTO existing
                FROM ${base} AS r CROSS JOIN LATERAL (SELECT ${derivedSelectList(preset)}) AS x
-              WHERE ${match} AND (${derivationText(preset, preset.proposals.refusedWhen)});
+              WHERE ${match} AND (${expandLets(preset, preset.proposals.refusedWhen)});
              IF existing IS NOT NULL THEN
                INSERT INTO ${queue} (op, old_row, new_row) VALUES ('REFUSED', existing, to_jsonb(NEW));
              END IF;

@@ -5,9 +5,14 @@ import { readFile } from "node:fs/promises";
 import { escapeIdentifier, type Pool, type PoolClient } from "pg";
 import { inTransaction } from "../db/pool";
 import { bindingOf, readConnectedSource, type SourceBinding } from "./active";
-import { installStatements, uninstallStatements, type OwnNames } from "./capture-sql";
 import { coverageOf, type CoverageRow } from "./coverage";
-import { derivedSelectList } from "./capture-sql";
+import {
+  derivedSelectList,
+  installStatements,
+  uninstallStatements,
+  type OwnNames,
+} from "./capture-sql";
+import { FOLDED_TABLES } from "../schema/rollups";
 import { presetSchema, unknownLets, type Preset } from "./preset";
 import { BUILT_IN_PRESETS, CONTRACT_PRESET, PRESET_NAMES } from "./presets";
 
@@ -162,20 +167,7 @@ export async function planConnect(
 }
 
 /** Tables derived from the source (its events, its stuck keys): rebuilt when it changes. */
-const DERIVED_FROM_SOURCE = [
-  "stuck_samples",
-  "rollup_events",
-  "rollup_latency",
-  "rollup_clients",
-  "rollup_successes",
-  "rollup_retry_delays",
-  "intents",
-  "collector_gaps",
-  "client_range_totals",
-  "client_range_state",
-  "client_storms",
-  "metric_totals",
-];
+const DERIVED_FROM_SOURCE = ["stuck_samples", ...FOLDED_TABLES];
 
 async function resetRollups(c: PoolClient, own: OwnNames): Promise<void> {
   await c.query(`TRUNCATE ${DERIVED_FROM_SOURCE.map((t) => own.ownTable(t)).join(", ")}`);

@@ -2,6 +2,14 @@
 // cited per preset; the same DDL is in tests/fixtures/stores/ for the tests.
 import { presetSchema, type Preset } from "./preset";
 
+/** Fail in the recovery-point layouts (Stripe-style, Medusa): the key finished with a stored 500. */
+const FINISH_WITH_500 = {
+  kind: "update",
+  set: "locked_at = NULL, recovery_point = 'finished', response_code = 500, response_body = {failed_response}",
+  explanation:
+    "Finishes the key with a stored 500: every retry gets that answer and the work never runs again.",
+} as const;
+
 const FINISHED_STATUS = `CASE WHEN r.recovery_point <> 'finished' THEN 'in_progress'
   WHEN r.response_code >= 500 THEN 'failed' ELSE 'completed' END`;
 
@@ -68,12 +76,7 @@ const stripeStyle = {
       explanation:
         "Clears locked_at, as the library's own unlock on error does: the client's next retry (or the completer) resumes the request at its recovery point.",
     },
-    fail: {
-      kind: "update",
-      set: "locked_at = NULL, recovery_point = 'finished', response_code = 500, response_body = {failed_response}",
-      explanation:
-        "Finishes the key with a stored 500: every retry gets that answer and the work never runs again.",
-    },
+    fail: FINISH_WITH_500,
   },
   notes: [
     "The library takes over a lock older than 90 s on the next retry, so a stuck key also clears itself when its client retries.",
@@ -143,11 +146,7 @@ const medusaV1 = {
       explanation:
         "Clears locked_at: the next request with this key continues its work stages from the recovery point.",
     },
-    fail: {
-      kind: "update",
-      set: "locked_at = NULL, recovery_point = 'finished', response_code = 500, response_body = {failed_response}",
-      explanation: "Finishes the key with a stored 500 that every retry receives.",
-    },
+    fail: FINISH_WITH_500,
   },
   notes: [
     "Keys never expire in Medusa v1, so the table only grows; the Store page shows it.",

@@ -2,25 +2,19 @@
 // row in one transaction, the roles checked in the data layer, and the races that matter.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actOnKey, FAILED_RESPONSE } from "../../../lib/actions/stuck-actions";
-import type { Identity } from "../../../lib/auth/identity";
 import { parseConfig } from "../../../lib/config";
 import { errorResponse } from "../../../lib/http/errors";
 import { claimOrAnswer } from "../../../lib/writer/idempotent-handler";
 import { insertKey } from "../../helpers/events";
 import { createTestStore, type TestStore } from "../../helpers/store";
+import type { Identity } from "../../../lib/auth/identity";
+import { proxyOperator } from "../../helpers/identities";
 
 let store: TestStore;
 const cfg = parseConfig({});
 const P = "POST /v1/payments";
 
-const operator: Identity = {
-  name: "olga@example.com",
-  role: "operator",
-  method: "proxy",
-  email: "olga@example.com",
-  groups: ["oncall"],
-  ambient: true,
-};
+const operator = proxyOperator;
 const viewer: Identity = { ...operator, name: "vera", role: "viewer", groups: [] };
 
 beforeAll(async () => {

@@ -4,7 +4,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actOnKey } from "../../../lib/actions/stuck-actions";
-import type { Identity } from "../../../lib/auth/identity";
 import { parseConfig } from "../../../lib/config";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { getOverview } from "../../../lib/store/overview";
@@ -17,16 +16,10 @@ import {
   type ConnectedStore,
 } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
+import { proxyOperator } from "../../helpers/identities";
 
 const cfg = parseConfig({});
-const operator: Identity = {
-  name: "olga@example.com",
-  role: "operator",
-  method: "proxy",
-  email: "olga@example.com",
-  groups: ["oncall"],
-  ambient: true,
-};
+const operator = proxyOperator;
 
 describe("medusa-v1", () => {
   let store: TestStore;

@@ -4,7 +4,6 @@
 import { escapeIdentifier } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actOnKey } from "../../../lib/actions/stuck-actions";
-import type { Identity } from "../../../lib/auth/identity";
 import { parseConfig } from "../../../lib/config";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { drainCaptureQueue } from "../../../lib/sources/capture-drain";
@@ -21,18 +20,12 @@ import {
   type ConnectedStore,
 } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
+import { proxyOperator } from "../../helpers/identities";
 
 let store: TestStore;
 let src: ConnectedStore;
 const cfg = parseConfig({});
-const operator: Identity = {
-  name: "olga@example.com",
-  role: "operator",
-  method: "proxy",
-  email: "olga@example.com",
-  groups: ["oncall"],
-  ambient: true,
-};
+const operator = proxyOperator;
 const ok = { statusCode: 201, body: { id: "pay_1" } };
 const truth: Record<string, number> = {};
 

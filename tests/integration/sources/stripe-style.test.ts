@@ -3,7 +3,6 @@
 // produced, the headline numbers follow, and release does what the library means.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actOnKey } from "../../../lib/actions/stuck-actions";
-import type { Identity } from "../../../lib/auth/identity";
 import { parseConfig } from "../../../lib/config";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { drainCaptureQueue } from "../../../lib/sources/capture-drain";
@@ -17,18 +16,12 @@ import {
   type ConnectedStore,
 } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
+import { proxyOperator } from "../../helpers/identities";
 
 let store: TestStore;
 let src: ConnectedStore;
 const cfg = parseConfig({});
-const operator: Identity = {
-  name: "olga@example.com",
-  role: "operator",
-  method: "proxy",
-  email: "olga@example.com",
-  groups: ["oncall"],
-  ambient: true,
-};
+const operator = proxyOperator;
 const ride = { origin_lat: 0, origin_lon: 0, target_lat: 1, target_lon: 1 };
 
 async function idOf(userId: number, key: string): Promise<string> {
