@@ -1,7 +1,8 @@
-// `npm run connect -- --preset NAME|FILE [--table SCHEMA.TABLE] [--apply | --uninstall]`
-// (docs/presets.md): checks the store's table against the preset and the privileges, prints what
-// each panel will show and the SQL it needs; --apply installs it in one transaction (and records
-// the source for every idemscope process on this database); --uninstall removes all of it.
+// `npm run connect -- --preset NAME|FILE [--table SCHEMA.TABLE] [--capture triggers|logical[,spans]]
+// [--apply | --uninstall]` (docs/presets.md): checks the store's table against the preset, the
+// privileges and the capture's preconditions, prints what each panel will show and the SQL it
+// needs; --apply installs it in one transaction (and records the source for every idemscope
+// process on this database); --uninstall removes all of it, the replication slot included.
 // Exit 0 done, 1 the database does not fit (each reason on one line), 2 bad arguments.
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig } from "../lib/config";
@@ -10,7 +11,9 @@ import { migrate } from "../lib/migrate";
 import { readConnectedSource } from "../lib/sources/active";
 import {
   applyConnect,
+  captureLabel,
   ConnectError,
+  parseCaptureArg,
   parseTableArg,
   planConnect,
   resolvePreset,
@@ -25,24 +28,36 @@ function fail(code: 1 | 2, message: string): never {
   process.exit(code);
 }
 
-let values: { preset?: string; table?: string; apply: boolean; uninstall: boolean };
+let values: {
+  preset?: string;
+  table?: string;
+  capture?: string;
+  apply: boolean;
+  uninstall: boolean;
+};
+const USAGE =
+  "usage: npm run connect -- --preset NAME [--table SCHEMA.TABLE] [--capture triggers|logical[,spans]] [--apply | --uninstall]";
 try {
   values = parseArgs({
     options: {
       preset: { type: "string" },
       table: { type: "string" },
+      capture: { type: "string" },
       apply: { type: "boolean", default: false },
       uninstall: { type: "boolean", default: false },
     },
   }).values as typeof values;
 } catch (err) {
-  fail(
-    2,
-    `${(err as Error).message} (usage: npm run connect -- --preset NAME [--table SCHEMA.TABLE] [--apply | --uninstall])`,
-  );
+  fail(2, `${(err as Error).message} (${USAGE})`);
 }
 if (!values.preset && !values.uninstall) fail(2, "--preset NAME is required (or --uninstall)");
 if (values.apply && values.uninstall) fail(2, "--apply and --uninstall exclude each other");
+let choice;
+try {
+  choice = parseCaptureArg(values.capture);
+} catch (err) {
+  fail(2, (err as Error).message);
+}
 
 let cfg;
 try {
@@ -90,8 +105,8 @@ try {
   const target = values.table
     ? parseTableArg(values.table, preset.table.schema)
     : { schema: preset.table.schema, name: preset.table.name };
-  const plan = await planConnect(pool, preset, target, own);
-  console.log(`${preset.title}: ${plan.binding.base}`);
+  const plan = await planConnect(pool, preset, target, own, choice);
+  console.log(`${preset.title}: ${plan.binding.base}, ${captureLabel(plan.binding)}`);
   console.log(`  derivations from ${preset.library} (${preset.ddlSource})\n`);
   if (plan.problems.length > 0) {
     for (const p of plan.problems) console.error(`connect: ${p}`);
@@ -103,6 +118,11 @@ try {
     console.log(`\nNotes:\n${plan.warnings.map((w) => `  - ${w}`).join("\n")}`);
   if (!values.apply) {
     console.log("\nSQL (npm run connect -- --apply runs it in one transaction):\n");
+    const slot = plan.binding.logical?.slot;
+    if (slot)
+      console.log(
+        `-- first, outside the transaction (a replication slot cannot be made inside one):\nSELECT pg_create_logical_replication_slot('${slot}', 'pgoutput');\n`,
+      );
     console.log(`BEGIN;\n${plan.statements.map((s) => `${s.trim()};`).join("\n\n")}\nCOMMIT;`);
     process.exit(0);
   }

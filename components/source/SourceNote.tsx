@@ -10,9 +10,11 @@ export function SourceNote({ source }: { source: SourceSummary }) {
     .filter((k) => source.notCaptured[k])
     .map((k) => BLIND_LABELS[k]);
   const since = source.since ? ` since ${new Date(source.since).toLocaleString()}` : "";
+  const through = `${source.capture === "logical" ? "logical decoding" : "trigger capture"}${source.spans ? " and OpenTelemetry spans" : ""}`;
   return (
     <p className="muted" data-testid="source-note">
-      From {source.table} ({source.preset}) through trigger capture{since}
+      From {source.table} ({source.preset}) through {through}
+      {since}
       {blind.length > 0
         ? `: claims, reclaims and completions; ${blind.join(", ")} write nothing in this layout and are not counted.`
         : "."}{" "}

@@ -21,7 +21,7 @@ import { inTransaction } from "../db/pool";
 import { countStuckKeys, stuckFrom, whereStuck } from "../store/stuck";
 import { FAILED_RESPONSE } from "./failed-response";
 import type { SourceBinding } from "../sources/active";
-import { actionSetList, derivedSelectList, OPERATOR_ACTION_SETTING } from "../sources/capture-sql";
+import { actionSetList, derivedSelectList, markOperatorChange } from "../sources/capture-sql";
 import { derivation, type Preset } from "../sources/preset";
 
 export { FAILED_RESPONSE };
@@ -168,9 +168,8 @@ async function runChange(
   target: ChangeTarget,
   batchId: string | null,
 ): Promise<ChangedRow[]> {
-  // the capture triggers skip this change: the statement writes its own event
-  if (ctx.tables.source)
-    await ctx.db.query(`SELECT set_config('${OPERATOR_ACTION_SETTING}', 'on', true)`);
+  // the capture skips this change: the statement writes its own event
+  if (ctx.tables.source) await markOperatorChange(ctx.db, ctx.tables.source.capture);
   const r = await ctx.db.query<ChangedRow>(toQuery(changeStatement(ctx, input, target, batchId)));
   return r.rows;
 }

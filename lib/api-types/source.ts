@@ -8,7 +8,10 @@ export type SourceSummary = {
   title: string;
   /** the store's table the numbers are read from (the preset's own table, not the mapping view) */
   table: string | null;
-  capture: "contract events" | "triggers";
+  /** how the table's row changes are captured */
+  capture: "contract events" | "triggers" | "logical";
+  /** OpenTelemetry spans add the requests that write nothing */
+  spans: boolean;
   /** when the capture was installed: nothing before it is known */
   since: string | null;
   /** what the layout's capture cannot see, with the reason (absent: it can) */

@@ -8,7 +8,8 @@ import type { Config } from "../config";
 import type { StoreContext } from "../db/context";
 import { log } from "../log";
 import { createPool } from "../db/pool";
-import { activeSource } from "../sources/active";
+import { activeSource, type SourceBinding } from "../sources/active";
+import { startLogicalConsumer, type LogicalConsumer } from "../sources/logical-consumer";
 import { tableNamesFor, type TableNames } from "../tables";
 import { refreshClientSnapshots } from "./client-totals";
 import { collectBatch } from "./collect-batch";
@@ -54,6 +55,43 @@ export function startCollector(o: CollectorOptions): Collector {
   let caughtUpWaiters: { after: number; resolve: () => void }[] = [];
   let ticksStarted = 0;
   let timer: NodeJS.Timeout | undefined;
+  // logical capture's stream: the leader reads the slot (lib/sources/logical-consumer.ts)
+  let consumer: { binding: SourceBinding; stream: LogicalConsumer; pool: Pool } | null = null;
+
+  async function stopConsumer() {
+    const c = consumer;
+    consumer = null;
+    if (!c) return;
+    await c.stream.stop();
+    await c.pool.end().catch(() => undefined);
+  }
+
+  async function keepConsumer() {
+    const want = t.source?.capture === "logical" && t.source.logical ? t.source : null;
+    const same =
+      consumer &&
+      want &&
+      consumer.binding.installedAt === want.installedAt &&
+      consumer.binding.base === want.base;
+    if (consumer && !same) await stopConsumer();
+    if (want && !consumer) {
+      const cpool = createPool(o.databaseUrl, { max: 2, applicationName: "idemscope-logical" });
+      consumer = {
+        binding: want,
+        pool: cpool,
+        stream: startLogicalConsumer({
+          pool: cpool,
+          databaseUrl: o.databaseUrl,
+          binding: want,
+          own: t,
+        }),
+      };
+      log.info(
+        { slot: want.logical!.slot },
+        "collector: streaming the store's changes (logical decoding)",
+      );
+    }
+  }
 
   async function lead(): Promise<boolean> {
     if (leadership?.isHeld()) return true;
@@ -89,8 +127,12 @@ export function startCollector(o: CollectorOptions): Collector {
       ctx = { db: pool, tables: t, config: o.cfg };
       eventsChecked = { at: 0, exists: true };
     }
-    if (!(await lead())) return;
+    if (!(await lead())) {
+      await stopConsumer();
+      return;
+    }
     try {
+      await keepConsumer();
       const events = await eventsTableExists();
       if (!events) {
         for (const w of caughtUpWaiters.splice(0)) w.resolve(); // nothing to wait for
@@ -156,6 +198,7 @@ export function startCollector(o: CollectorOptions): Collector {
     stop: async () => {
       stopped = true;
       if (timer) clearTimeout(timer);
+      await stopConsumer();
       await leadership?.release();
       await pool.end().catch(() => undefined);
     },

@@ -8,7 +8,7 @@ import { metricTotalsStatements } from "./metric-totals";
 import { operationsStatements } from "./operations";
 import { rollupStatements } from "./rollups";
 import { secretsStatements } from "./secrets";
-import { sourceStatements } from "./source";
+import { captureModeStatements, sourceStatements } from "./source";
 import { duplicateIndexStatements, searchIndexStatements } from "./search";
 
 export function allStatements(t: TableNames, names: { keys: string; events: string }): string[] {
@@ -23,5 +23,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...metricTotalsStatements(t),
     ...secretsStatements(t),
     ...sourceStatements(t),
+    ...captureModeStatements(t),
   ];
 }

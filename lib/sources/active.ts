@@ -5,12 +5,26 @@
 import { escapeIdentifier, type Pool, type PoolClient } from "pg";
 import { presetSchema, type Preset } from "./preset";
 
+/** How the table's row changes reach idemscope (docs/store-contract.md, "Capture modes"). */
+export type ChangeCapture = "triggers" | "logical";
+
+/** The replication slot and publication of logical capture (null with triggers). */
+export type LogicalBinding = {
+  slot: string;
+  publication: string;
+  /** connect created the publication (and drops it on --uninstall); else the DBA's */
+  publicationOwned: boolean;
+};
+
 export type SourceBinding = {
   preset: Preset;
   table: { schema: string; name: string };
   /** the store's table behind the mapping view, quoted and schema-qualified */
   base: string;
-  capture: "triggers";
+  capture: ChangeCapture;
+  /** OpenTelemetry spans add the requests that write nothing (POST /v1/traces) */
+  spans: boolean;
+  logical: LogicalBinding | null;
   installedAt: string;
   installedBy: string;
 };
@@ -34,13 +48,21 @@ export function setActiveSource(source: SourceBinding | null): void {
 export function bindingOf(
   preset: Preset,
   table: { schema: string; name: string },
-  extra: { installedAt?: string; installedBy?: string } = {},
+  extra: {
+    installedAt?: string;
+    installedBy?: string;
+    capture?: ChangeCapture;
+    spans?: boolean;
+    logical?: LogicalBinding | null;
+  } = {},
 ): SourceBinding {
   return {
     preset,
     table,
     base: `${escapeIdentifier(table.schema)}.${escapeIdentifier(table.name)}`,
-    capture: "triggers",
+    capture: extra.capture ?? "triggers",
+    spans: extra.spans ?? false,
+    logical: extra.logical ?? null,
     installedAt: extra.installedAt ?? new Date().toISOString(),
     installedBy: extra.installedBy ?? "",
   };
@@ -52,6 +74,11 @@ type SourceRow = {
   table_name: string;
   installed_at: Date;
   installed_by: string;
+  capture: ChangeCapture;
+  spans: boolean;
+  slot_name: string | null;
+  publication_name: string | null;
+  publication_owned: boolean;
 };
 
 /** The recorded source of the database behind `db`; null when none is (or the table is absent). */
@@ -62,7 +89,9 @@ export async function readConnectedSource(
   const table = `${escapeIdentifier(ownSchema)}.source`;
   const r = await db
     .query<SourceRow>(
-      `SELECT definition, table_schema, table_name, installed_at, installed_by FROM ${table} WHERE id = 1`,
+      `SELECT definition, table_schema, table_name, installed_at, installed_by, capture, spans,
+              slot_name, publication_name, publication_owned
+         FROM ${table} WHERE id = 1`,
     )
     .catch((err: Error & { code?: string }) => {
       if (err.code === "42P01" || err.code === "3F000") return { rows: [] as SourceRow[] };
@@ -73,7 +102,20 @@ export async function readConnectedSource(
   return bindingOf(
     presetSchema.parse(row.definition),
     { schema: row.table_schema, name: row.table_name },
-    { installedAt: row.installed_at.toISOString(), installedBy: row.installed_by },
+    {
+      installedAt: row.installed_at.toISOString(),
+      installedBy: row.installed_by,
+      capture: row.capture,
+      spans: row.spans,
+      logical:
+        row.capture === "logical" && row.slot_name && row.publication_name
+          ? {
+              slot: row.slot_name,
+              publication: row.publication_name,
+              publicationOwned: row.publication_owned,
+            }
+          : null,
+    },
   );
 }
 
@@ -87,7 +129,9 @@ export async function refreshActiveSource(
   const changed =
     (before?.preset.name ?? null) !== (source?.preset.name ?? null) ||
     before?.base !== source?.base ||
-    before?.installedAt !== source?.installedAt;
+    before?.installedAt !== source?.installedAt ||
+    before?.capture !== source?.capture ||
+    before?.spans !== source?.spans;
   setActiveSource(source);
   return { source, changed };
 }

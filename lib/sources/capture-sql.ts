@@ -1,13 +1,16 @@
 // The SQL that connects a preset's table (docs/presets.md): a mapping view that derives the
-// contract's keys, and triggers that queue each relevant row change (its before and after images)
-// for the collector, which turns them into contract events with the same derivation
-// (./capture-drain.ts). Capture never fails the service's write: an error inside a trigger is
-// caught, counted and reported as a WARNING, and the write goes on.
+// contract's keys, and a capture that queues each relevant row change (its before and after
+// images) for the collector, which turns them into contract events with the same derivation
+// (./capture-drain.ts). The capture is either row triggers or logical decoding (a publication
+// here, the slot and its consumer in ./logical-setup.ts and ./logical-consumer.ts). Trigger
+// capture never fails the service's write: an error inside a trigger is caught, counted and
+// reported as a WARNING, and the write goes on.
 import { escapeIdentifier, escapeLiteral } from "pg";
 import { FAILED_RESPONSE } from "../actions/failed-response";
 import { eventsTableStatements } from "../schema/contract";
 import { SOURCE_EVENTS_TABLE, SOURCE_KEYS_VIEW } from "../tables";
 import type { SourceBinding } from "./active";
+import { createPublicationStatement } from "./logical-setup";
 import { DERIVED_COLUMNS, DERIVED_TYPES, derivation, expandLets, type Preset } from "./preset";
 
 export const CAPTURE_TRIGGER = "idemscope_capture";
@@ -16,6 +19,20 @@ export const CAPTURE_UPDATE_TRIGGER = "idemscope_capture_update";
 export const PROPOSAL_TRIGGER = "idemscope_capture_proposal";
 /** Set (transaction-local) by idemscope's release and fail, which write their own events. */
 export const OPERATOR_ACTION_SETTING = "idemscope.operator_action";
+
+/**
+ * Marks the current transaction's changes of the store's table as idemscope's own (an operator's
+ * release or fail writes its event itself): the triggers see the setting, logical decoding a
+ * transactional WAL message with the same name (lib/sources/logical-consumer.ts).
+ */
+export async function markOperatorChange(
+  db: { query: (text: string) => Promise<unknown> },
+  capture: "triggers" | "logical",
+): Promise<void> {
+  await db.query(`SELECT set_config('${OPERATOR_ACTION_SETTING}', 'on', true)`);
+  if (capture === "logical")
+    await db.query(`SELECT pg_logical_emit_message(true, '${OPERATOR_ACTION_SETTING}', '')`);
+}
 
 export type OwnNames = { own: string; ownTable: (name: string) => string };
 
@@ -56,19 +73,17 @@ export function installStatements(binding: SourceBinding, t: OwnNames): string[]
   const queue = t.ownTable(CAPTURE_QUEUE_TABLE);
   const view = t.ownTable(SOURCE_KEYS_VIEW);
   const errors = t.ownTable("capture_errors");
-  const changeFn = t.ownTable("capture_change");
-  const proposalFn = t.ownTable("capture_proposal");
-  const onError = `EXCEPTION WHEN OTHERS THEN
-      -- never fail the service's write: count it, warn, carry on
-      BEGIN PERFORM nextval(${escapeLiteral(errors)}); EXCEPTION WHEN OTHERS THEN NULL; END;
-      RAISE WARNING 'idemscope capture skipped an event: %', SQLERRM;`;
   const statements = [
     `CREATE SCHEMA IF NOT EXISTS ${t.own}`,
     ...eventsTableStatements(events, SOURCE_EVENTS_TABLE),
     `CREATE INDEX ${escapeIdentifier(`${SOURCE_EVENTS_TABLE}_key_search_idx`)} ON ${events}
        (key COLLATE "C", scope COLLATE "C", endpoint COLLATE "C")`,
-    // The triggers only append row images here (one small heap row, one integer index entry);
-    // the collector derives the events from them, set-based, outside the service's transaction.
+    // A span-derived request is recorded once, however often its exporter retries the batch.
+    `ALTER TABLE ${events} ADD COLUMN span_id text`,
+    `CREATE UNIQUE INDEX ${escapeIdentifier(`${SOURCE_EVENTS_TABLE}_span_idx`)} ON ${events}
+       (trace_id, span_id) WHERE span_id IS NOT NULL`,
+    // Row changes wait here as images (one small heap row, one integer index entry); the
+    // collector derives the events from them, set-based, outside the service's transaction.
     `CREATE TABLE ${queue} (
       seq     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       at      timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -80,6 +95,46 @@ export function installStatements(binding: SourceBinding, t: OwnNames): string[]
     `CREATE VIEW ${view} AS
      SELECT ${derivedSelectList(preset)}
        FROM ${base} AS r`,
+    ...(binding.capture === "logical"
+      ? logicalStatements(binding, t)
+      : triggerStatements(binding, t)),
+  ];
+  statements.push(
+    `INSERT INTO ${t.ownTable("source")}
+       (preset, definition, table_schema, table_name, capture, spans, slot_name, publication_name, publication_owned)
+     VALUES (${escapeLiteral(preset.name)}, ${escapeLiteral(JSON.stringify(preset))}::jsonb,
+             ${escapeLiteral(binding.table.schema)}, ${escapeLiteral(binding.table.name)},
+             ${escapeLiteral(binding.capture)}, ${binding.spans},
+             ${binding.logical ? escapeLiteral(binding.logical.slot) : "NULL"},
+             ${binding.logical ? escapeLiteral(binding.logical.publication) : "NULL"},
+             ${binding.logical?.publicationOwned ?? false})`,
+  );
+  return statements;
+}
+
+/** Logical decoding: the publication (unless the DBA made it) and the decoder's position row. */
+function logicalStatements(binding: SourceBinding, t: OwnNames): string[] {
+  const logical = binding.logical!;
+  return [
+    ...(logical.publicationOwned
+      ? [createPublicationStatement(logical.publication, binding.base)]
+      : []),
+    `INSERT INTO ${t.ownTable("logical_state")} (slot_name) VALUES (${escapeLiteral(logical.slot)})`,
+  ];
+}
+
+/** Trigger capture: row triggers that queue each relevant change's before and after images. */
+function triggerStatements(binding: SourceBinding, t: OwnNames): string[] {
+  const { preset, base } = binding;
+  const queue = t.ownTable(CAPTURE_QUEUE_TABLE);
+  const errors = t.ownTable("capture_errors");
+  const changeFn = t.ownTable("capture_change");
+  const proposalFn = t.ownTable("capture_proposal");
+  const onError = `EXCEPTION WHEN OTHERS THEN
+      -- never fail the service's write: count it, warn, carry on
+      BEGIN PERFORM nextval(${escapeLiteral(errors)}); EXCEPTION WHEN OTHERS THEN NULL; END;
+      RAISE WARNING 'idemscope capture skipped an event: %', SQLERRM;`;
+  const statements = [
     `CREATE FUNCTION ${changeFn}() RETURNS trigger
      LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $capture$
      BEGIN
@@ -131,26 +186,29 @@ export function installStatements(binding: SourceBinding, t: OwnNames): string[]
          FOR EACH ROW EXECUTE FUNCTION ${proposalFn}()`,
     );
   }
-  statements.push(
-    `INSERT INTO ${t.ownTable("source")} (preset, definition, table_schema, table_name, capture)
-     VALUES (${escapeLiteral(preset.name)}, ${escapeLiteral(JSON.stringify(preset))}::jsonb,
-             ${escapeLiteral(binding.table.schema)}, ${escapeLiteral(binding.table.name)}, 'triggers')`,
-  );
   return statements;
 }
 
-/** Everything installStatements created, removed (IF EXISTS: a partial install is cleaned too). */
+/**
+ * Everything installStatements created, removed (IF EXISTS: a partial install is cleaned too).
+ * The slot of logical capture is dropped after this transaction (lib/sources/logical-setup.ts).
+ */
 export function uninstallStatements(binding: SourceBinding, t: OwnNames): string[] {
+  const publication = binding.logical?.publicationOwned
+    ? [`DROP PUBLICATION IF EXISTS ${escapeIdentifier(binding.logical.publication)}`]
+    : [];
   return [
     `DROP TRIGGER IF EXISTS ${PROPOSAL_TRIGGER} ON ${binding.base}`,
     `DROP TRIGGER IF EXISTS ${CAPTURE_UPDATE_TRIGGER} ON ${binding.base}`,
     `DROP TRIGGER IF EXISTS ${CAPTURE_TRIGGER} ON ${binding.base}`,
     `DROP FUNCTION IF EXISTS ${t.ownTable("capture_proposal")}()`,
     `DROP FUNCTION IF EXISTS ${t.ownTable("capture_change")}()`,
+    ...publication,
     `DROP VIEW IF EXISTS ${t.ownTable(SOURCE_KEYS_VIEW)}`,
     `DROP TABLE IF EXISTS ${t.ownTable(SOURCE_EVENTS_TABLE)}`,
     `DROP TABLE IF EXISTS ${t.ownTable(CAPTURE_QUEUE_TABLE)}`,
     `DROP SEQUENCE IF EXISTS ${t.ownTable("capture_errors")}`,
+    `DELETE FROM ${t.ownTable("logical_state")}`,
     `DELETE FROM ${t.ownTable("source")}`,
   ];
 }

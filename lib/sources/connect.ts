@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { escapeIdentifier, type Pool, type PoolClient } from "pg";
 import { inTransaction } from "../db/pool";
-import { bindingOf, readConnectedSource, type SourceBinding } from "./active";
+import { bindingOf, readConnectedSource, type ChangeCapture, type SourceBinding } from "./active";
 import { coverageOf, type CoverageRow } from "./coverage";
 import {
   derivedSelectList,
@@ -13,6 +13,7 @@ import {
   type OwnNames,
 } from "./capture-sql";
 import { FOLDED_TABLES } from "../schema/rollups";
+import { checkLogical, createSlot, dropSlot, logicalNames } from "./logical-setup";
 import { presetSchema, unknownLets, type Preset } from "./preset";
 import { BUILT_IN_PRESETS, CONTRACT_PRESET, PRESET_NAMES } from "./presets";
 
@@ -74,14 +75,42 @@ export type ConnectPlan = {
 
 type ColumnRow = { name: string; type: string };
 
+/** How the row changes are captured, and whether spans add the requests that write nothing. */
+export type CaptureChoice = { capture: ChangeCapture; spans: boolean };
+
+/** `--capture triggers`, `logical`, `logical,spans`, … (spans need a row capture beside them). */
+export function parseCaptureArg(arg: string | undefined): CaptureChoice {
+  const parts = (arg ?? "triggers")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const unknown = parts.find((p) => !["triggers", "logical", "spans"].includes(p));
+  if (unknown)
+    throw new ConnectError(
+      `--capture "${unknown}" is not one of triggers, logical, spans (e.g. --capture logical,spans)`,
+    );
+  const rows = parts.filter((p) => p !== "spans") as ChangeCapture[];
+  if (rows.length > 1) throw new ConnectError("--capture takes triggers or logical, not both");
+  if (rows.length === 0)
+    throw new ConnectError(
+      "spans see only the requests that write nothing (replays, 409s, 422s): combine them with a row capture, e.g. --capture logical,spans",
+    );
+  return { capture: rows[0]!, spans: parts.includes("spans") };
+}
+
 /** Inspects the database for this preset and table; never changes anything. */
 export async function planConnect(
   db: Pool | PoolClient,
   preset: Preset,
   table: { schema: string; name: string },
   own: OwnNames & { schema: string },
+  choice: CaptureChoice = { capture: "triggers", spans: false },
 ): Promise<ConnectPlan> {
-  const binding = bindingOf(preset, table);
+  const names = logicalNames(own.schema);
+  let binding = bindingOf(preset, table, {
+    ...choice,
+    logical: choice.capture === "logical" ? { ...names, publicationOwned: true } : null,
+  });
   const problems: string[] = [];
   const warnings: string[] = [...preset.notes];
   const rel = await db.query<{ kind: string; persistence: string }>(
@@ -95,7 +124,7 @@ export async function planConnect(
     binding,
     problems,
     warnings,
-    coverage: coverageOf(preset),
+    coverage: coverageOf(binding),
     statements: installStatements(binding, own),
     connected,
   });
@@ -108,7 +137,7 @@ export async function planConnect(
   }
   if (found.kind !== "r" && found.kind !== "p")
     problems.push(`${binding.base} is not a table (triggers need the table itself, not a view)`);
-  if (found.persistence === "u")
+  if (found.persistence === "u" && choice.capture === "triggers")
     warnings.push(
       `${binding.base} is UNLOGGED: a crash empties it without firing DELETE triggers, so those keys' expiry is never captured`,
     );
@@ -141,8 +170,23 @@ export async function planConnect(
   );
   const p = priv.rows[0]!;
   if (!p.select) problems.push(`missing privilege: SELECT on ${binding.base}`);
-  if (!p.trigger)
-    problems.push(`missing privilege: TRIGGER on ${binding.base} (needed to install the capture)`);
+  if (!p.trigger && choice.capture === "triggers")
+    problems.push(
+      `missing privilege: TRIGGER on ${binding.base} (needed to install the capture; --capture logical needs none)`,
+    );
+  if (choice.capture === "logical" && (found.kind === "r" || found.kind === "p")) {
+    const logical = await checkLogical(
+      db,
+      binding.base,
+      names,
+      connected?.logical?.slot === names.slot,
+    );
+    problems.push(...logical.problems);
+    warnings.push(...logical.warnings);
+    // a publication the DBA created is used as it is, and left in place on --uninstall
+    const owned = connected?.logical?.publicationOwned ?? !logical.publicationExists;
+    binding = { ...binding, logical: { ...names, publicationOwned: owned } };
+  }
   if (!p.own)
     problems.push(
       `missing privilege: CREATE on schema ${escapeIdentifier(own.schema)} (or on the database)`,
@@ -189,33 +233,67 @@ export async function applyConnect(
   own: OwnNames & { schema: string },
 ): Promise<ApplyOutcome> {
   if (plan.problems.length > 0) throw new ConnectError(plan.problems[0]!);
+  const existing = await readConnectedSource(pool, own.schema);
+  if (existing) return unchangedOutcome(existing, plan.binding);
+  // the slot exists before the install commits, so no change after the install is missed; a
+  // failed install removes it again (nothing half-applied)
+  const slot = plan.binding.logical?.slot;
+  if (slot) await createSlot(pool, slot);
+  try {
+    return await installInTransaction(pool, plan, own);
+  } catch (err) {
+    if (slot) await dropSlot(pool, slot).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function installInTransaction(
+  pool: Pool,
+  plan: ConnectPlan,
+  own: OwnNames & { schema: string },
+): Promise<ApplyOutcome> {
   return inTransaction(pool, async (c) => {
     // one connect at a time on this database
     await c.query(`SELECT pg_advisory_xact_lock(hashtext('idemscope.connect'))`);
     const existing = await readConnectedSource(c, own.schema);
-    if (existing) {
-      const same =
-        existing.preset.name === plan.binding.preset.name && existing.base === plan.binding.base;
-      if (same && !sameDefinition(existing.preset, plan.binding.preset))
-        throw new ConnectError(
-          `${existing.base} is connected with another definition of ${existing.preset.name} (the preset changed since --apply); run npm run connect -- --uninstall, then --apply`,
-        );
-      if (same)
-        return {
-          applied: false,
-          message: `already connected: ${existing.preset.name} on ${existing.base} since ${existing.installedAt}; nothing changed`,
-        };
-      throw new ConnectError(
-        `this database is connected to ${existing.preset.name} on ${existing.base}; run npm run connect -- --uninstall first`,
-      );
-    }
+    if (existing) return unchangedOutcome(existing, plan.binding);
     for (const s of plan.statements) await c.query(s);
     await resetRollups(c, own);
+    const b = plan.binding;
     return {
       applied: true,
-      message: `connected: ${plan.binding.preset.name} on ${plan.binding.base} (trigger capture installed)`,
+      message: `connected: ${b.preset.name} on ${b.base} (${captureLabel(b)} installed)`,
     };
   });
+}
+
+export function captureLabel(b: Pick<SourceBinding, "capture" | "spans" | "logical">): string {
+  const rows =
+    b.capture === "logical"
+      ? `logical decoding through slot ${b.logical?.slot}`
+      : "trigger capture";
+  return b.spans ? `${rows}, with OpenTelemetry spans` : rows;
+}
+
+/** A second --apply: the same source changes nothing; anything else is refused with the way out. */
+function unchangedOutcome(existing: SourceBinding, wanted: SourceBinding): ApplyOutcome {
+  const same = existing.preset.name === wanted.preset.name && existing.base === wanted.base;
+  if (same && !sameDefinition(existing.preset, wanted.preset))
+    throw new ConnectError(
+      `${existing.base} is connected with another definition of ${existing.preset.name} (the preset changed since --apply); run npm run connect -- --uninstall, then --apply`,
+    );
+  if (same && (existing.capture !== wanted.capture || existing.spans !== wanted.spans))
+    throw new ConnectError(
+      `${existing.base} is connected with ${captureLabel(existing)}; to switch to ${captureLabel(wanted)} run npm run connect -- --uninstall (the captured history goes with it), then --apply`,
+    );
+  if (same)
+    return {
+      applied: false,
+      message: `already connected: ${existing.preset.name} on ${existing.base} since ${existing.installedAt}; nothing changed`,
+    };
+  throw new ConnectError(
+    `this database is connected to ${existing.preset.name} on ${existing.base}; run npm run connect -- --uninstall first`,
+  );
 }
 
 /** Whether two presets derive the same (key order aside: the recorded one went through jsonb). */
@@ -238,15 +316,19 @@ export async function uninstallSource(
   pool: Pool,
   own: OwnNames & { schema: string },
 ): Promise<ApplyOutcome> {
-  return inTransaction(pool, async (c) => {
+  const removed = await inTransaction(pool, async (c) => {
     await c.query(`SELECT pg_advisory_xact_lock(hashtext('idemscope.connect'))`);
     const existing = await readConnectedSource(c, own.schema);
-    if (!existing) return { applied: false, message: "no source is connected; nothing to remove" };
+    if (!existing) return null;
     for (const s of uninstallStatements(existing, own)) await c.query(s);
     await resetRollups(c, own);
-    return {
-      applied: true,
-      message: `removed: ${existing.preset.name} capture, mapping view and captured events on ${existing.base}`,
-    };
+    return existing;
   });
+  if (!removed) return { applied: false, message: "no source is connected; nothing to remove" };
+  // after the commit: the consumer sees the source gone, and its walsender is ended if it lingers
+  const slot = removed.logical ? await dropSlot(pool, removed.logical.slot) : false;
+  return {
+    applied: true,
+    message: `removed: ${removed.preset.name} capture, mapping view and captured events on ${removed.base}${slot ? `; replication slot ${removed.logical!.slot} dropped` : ""}`,
+  };
 }

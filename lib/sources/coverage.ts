@@ -1,10 +1,57 @@
 // What each panel can show for a source, and from what (printed by `npm run connect`, shown on
 // the Store page): every panel says where its numbers come from and what it cannot see, instead
-// of a silent zero.
+// of a silent zero. What a source sees depends on its preset and on its captures together
+// (docs/store-contract.md, "Capture modes"): logical decoding reads only committed rows, spans add
+// the requests that write nothing.
 import type { Preset, PresetAction, Visibility } from "./preset";
 
 export type CoverageStatus = "available" | "partial" | "unavailable";
 export type CoverageRow = { panel: string; status: CoverageStatus; detail: string };
+
+/** The parts of a source binding that decide what it sees. */
+export type CaptureSet = {
+  preset: Preset;
+  capture: "triggers" | "logical";
+  spans: boolean;
+};
+
+/** What the source sees, per kind of request, plus replay latency (which only spans carry). */
+export type SourceSees = Preset["sees"] & { replayLatency: Visibility };
+
+/** Kinds spans can add: the requests a service answers without writing its table. */
+export const SPAN_KINDS = ["replays", "conflicts", "mismatches"] as const;
+
+export const LOGICAL_REFUSED_CLAIMS =
+  "logical decoding reads committed rows only: a claim the library refuses (INSERT … ON CONFLICT) writes nothing to the WAL";
+export const NO_RESPONSE_TIME =
+  "row changes carry no response time: only the service's own spans know how long it took to answer";
+const FROM_SPANS = "from the service's OpenTelemetry spans";
+
+const captureName = (s: CaptureSet) =>
+  s.capture === "logical" ? "logical decoding" : "trigger capture";
+
+export function sourceSees(s: CaptureSet): SourceSees {
+  const sees: SourceSees = { ...s.preset.sees, replayLatency: NO_RESPONSE_TIME };
+  // the BEFORE INSERT trigger is what sees refused claims; the WAL has no trace of them
+  if (s.capture === "logical" && s.preset.proposals)
+    for (const k of SPAN_KINDS) if (sees[k] === true) sees[k] = LOGICAL_REFUSED_CLAIMS;
+  if (s.spans) {
+    for (const k of SPAN_KINDS) sees[k] = true;
+    sees.replayLatency = true;
+  }
+  return sees;
+}
+
+/**
+ * The request kinds the spans must supply: those the row capture cannot see. The rest are left
+ * to the row capture, so no request is counted twice.
+ */
+export function kindsFromSpans(s: CaptureSet): ("replayed" | "conflict" | "mismatch")[] {
+  if (!s.spans) return [];
+  const rows = sourceSees({ ...s, spans: false });
+  const kind = { replays: "replayed", conflicts: "conflict", mismatches: "mismatch" } as const;
+  return SPAN_KINDS.filter((k) => rows[k] !== true).map((k) => kind[k]);
+}
 
 const why = (v: Visibility): string | null => (v === true ? null : v);
 
@@ -14,9 +61,9 @@ function actionRow(panel: string, a: PresetAction): CoverageRow {
     : { panel, status: "available", detail: a.explanation };
 }
 
-/** Coverage of a preset's source (null: the contract's tables, where everything is available). */
-export function coverageOf(preset: Preset | null): CoverageRow[] {
-  if (!preset)
+/** Coverage of a source (null: the contract's tables, where everything is available). */
+export function coverageOf(s: CaptureSet | null): CoverageRow[] {
+  if (!s)
     return [
       {
         panel: "All panels",
@@ -24,39 +71,49 @@ export function coverageOf(preset: Preset | null): CoverageRow[] {
         detail: "the store follows the contract: keys table and events table read directly",
       },
     ];
-  const s = preset.sees;
-  const blind = (["replays", "conflicts", "mismatches"] as const)
-    .map((k) => why(s[k]))
-    .filter((w): w is string => w !== null);
-  const seen = (v: Visibility, panel: string, from: string): CoverageRow =>
+  const { preset } = s;
+  const sees = sourceSees(s);
+  const rows = captureName(s);
+  const spanned = new Set(kindsFromSpans(s));
+  const blind = SPAN_KINDS.map((k) => why(sees[k])).filter((w): w is string => w !== null);
+  const from = (what: string, fromRows: string) =>
+    spanned.has(what as "replayed") ? FROM_SPANS : fromRows;
+  const seen = (v: Visibility, panel: string, detail: string): CoverageRow =>
     v === true
-      ? { panel, status: "available", detail: from }
+      ? { panel, status: "available", detail }
       : { panel, status: "unavailable", detail: `not captured for this layout: ${v}` };
-  const rows: CoverageRow[] = [
+  return [
     {
       panel: "Requests",
       status: blind.length === 0 ? "available" : "partial",
       detail:
         blind.length === 0
-          ? "every claim, reclaim, replay, conflict and mismatch, captured by triggers"
-          : `claims and reclaims only (captured by triggers); ${blind.join("; ")}`,
+          ? `claims and reclaims by ${rows}${spanned.size > 0 ? `; replays, conflicts and mismatches ${FROM_SPANS}` : ""}`
+          : `claims and reclaims only (by ${rows}); ${blind.join("; ")}`,
     },
-    seen(s.replays, "Replay ratio", "replays captured from the rows they touch"),
-    {
-      panel: "Replay latency",
-      status: "unavailable",
-      detail:
-        "not captured: trigger capture sees when rows change, not how long the service took to answer",
-    },
-    seen(s.completions, "Duplicate successes", "completions captured by the row-change trigger"),
-    seen(s.conflicts, "Conflicts (409)", "refused claims seen by the BEFORE INSERT trigger"),
-    seen(s.mismatches, "Mismatches (422)", "refused claims compared by request fingerprint"),
+    seen(
+      sees.replays,
+      "Replay ratio",
+      from("replayed", "replays captured from the rows they touch"),
+    ),
+    seen(sees.replayLatency, "Replay latency", "span durations of the replayed requests"),
+    seen(sees.completions, "Duplicate successes", `completions captured by ${rows}`),
+    seen(
+      sees.conflicts,
+      "Conflicts (409)",
+      from("conflict", "refused claims seen by the BEFORE INSERT trigger"),
+    ),
+    seen(
+      sees.mismatches,
+      "Mismatches (422)",
+      from("mismatch", "refused claims compared by request fingerprint"),
+    ),
     {
       panel: "Stuck keys",
       status: "available",
       detail: `read from the table through the mapping view (lock timeout ${preset.lockTimeoutSeconds} s unless configured per endpoint)`,
     },
-    s.clients === true
+    sees.clients === true
       ? {
           panel: "Retries per client",
           status: blind.length === 0 ? "available" : "partial",
@@ -65,27 +122,19 @@ export function coverageOf(preset: Preset | null): CoverageRow[] {
               ? "requests per key and client from captured events"
               : "reclaims per key only: retries answered from the stored row are not captured",
         }
-      : { panel: "Retries per client", status: "unavailable", detail: s.clients },
+      : { panel: "Retries per client", status: "unavailable", detail: sees.clients },
     {
       panel: "Key timeline",
       status: "available",
-      detail: "captured events, from the moment capture was installed (the table keeps no history)",
+      detail: `captured events, from the moment capture was installed (the table keeps no history)${s.spans ? "; span-derived requests link to their traces" : ""}`,
     },
     {
       panel: "Store size",
       status: "available",
       detail: `the table ${preset.table.name} itself (catalog sizes), not the mapping view`,
     },
-    seen(s.expiries, "Purger health and TTL advisor", "deleted rows captured as expiries"),
+    seen(sees.expiries, "Purger health and TTL advisor", "deleted rows captured as expiries"),
     actionRow("Release", preset.actions.release),
     actionRow("Fail", preset.actions.fail),
   ];
-  return rows;
-}
-
-/** The sentence a panel shows where its layout cannot see what it counts; null when it can. */
-export function blindSpot(preset: Preset | null, what: keyof Preset["sees"]): string | null {
-  if (!preset) return null;
-  const v = preset.sees[what];
-  return v === true ? null : `not captured for this layout (${preset.name}): ${v}`;
 }

@@ -4,7 +4,7 @@
 // expiry) driven through a writer that issues that library's own statements (./writers).
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Pool } from "pg";
-import { OPERATOR_ACTION_SETTING } from "../../lib/sources/capture-sql";
+import { markOperatorChange } from "../../lib/sources/capture-sql";
 import type { Preset } from "../../lib/sources/preset";
 import { deliver } from "./writers/masstransit-inbox";
 import { medusaRequest } from "./writers/medusa-v1";
@@ -35,7 +35,7 @@ async function uncaptured(pool: Pool, statement: string, values: unknown[]): Pro
   const c = await pool.connect();
   try {
     await c.query("BEGIN");
-    await c.query(`SELECT set_config('${OPERATOR_ACTION_SETTING}', 'on', true)`);
+    await markOperatorChange(c, "logical"); // both marks: whichever capture is connected
     await c.query(statement, values);
     await c.query("COMMIT");
   } catch (err) {

@@ -118,6 +118,16 @@ export async function startEmbeddedPostgres(
       "listen_addresses=127.0.0.1",
       "-c",
       "max_connections=200",
+      // logical decoding capture (docs/store-contract.md, "Capture modes"), with a bound on the
+      // WAL a stalled slot may keep, as connect requires of a real server
+      "-c",
+      "wal_level=logical",
+      "-c",
+      "max_replication_slots=40",
+      "-c",
+      "max_wal_senders=40",
+      "-c",
+      "max_slot_wal_keep_size=2GB",
       ...(options.postgresFlags ?? []),
     ],
     onLog: () => {},

@@ -7,7 +7,15 @@ import { parseConfig, type Config } from "../../lib/config";
 import { writeContextOf, type WriteContext } from "../../lib/db/context";
 import type { SourceBinding } from "../../lib/sources/active";
 import { drainCaptureQueue } from "../../lib/sources/capture-drain";
-import { applyConnect, planConnect, type ConnectPlan } from "../../lib/sources/connect";
+import {
+  applyConnect,
+  planConnect,
+  uninstallSource,
+  type CaptureChoice,
+  type ConnectPlan,
+} from "../../lib/sources/connect";
+import { createPool } from "../../lib/db/pool";
+import { startLogicalConsumer, type LogicalConsumer } from "../../lib/sources/logical-consumer";
 import type { Preset } from "../../lib/sources/preset";
 import { BUILT_IN_PRESETS } from "../../lib/sources/presets";
 import { tableNamesFor, type TableNames } from "../../lib/tables";
@@ -38,25 +46,31 @@ export type ConnectedStore = {
   t: TableNames;
   ctx: (cfg?: Config) => WriteContext;
   plan: ConnectPlan;
+  /** resolves once every change committed before the call is in the capture queue */
+  settle: () => Promise<void>;
+  /** stops logical capture's consumer and removes the source (the slot with it) */
+  disconnect: () => Promise<void>;
 };
 
 /** Creates the library's table and connects the store to it with the built-in preset. */
 export async function connectLibraryStore(
   store: TestStore,
   presetName: string,
+  choice: CaptureChoice = { capture: "triggers", spans: false },
 ): Promise<ConnectedStore> {
   const preset = BUILT_IN_PRESETS.get(presetName)!;
   const schema = `${store.schema}_lib`;
   await createLibraryTable(store, presetName, schema);
-  const plan = await planConnect(
-    store.pool,
-    preset,
-    { schema, name: preset.table.name },
-    ownNames(store),
-  );
+  const table = { schema, name: preset.table.name };
+  if (choice.capture === "logical")
+    await store.pool.query(
+      `ALTER TABLE ${escapeIdentifier(schema)}.${escapeIdentifier(table.name)} REPLICA IDENTITY FULL`,
+    );
+  const plan = await planConnect(store.pool, preset, table, ownNames(store), choice);
   if (plan.problems.length > 0) throw new Error(plan.problems.join("\n"));
   await applyConnect(store.pool, plan, ownNames(store));
   const t = tableNamesFor(store.layout, plan.binding);
+  const consumer = choice.capture === "logical" ? startTestConsumer(store, plan, t) : null;
   return {
     preset,
     table: plan.binding.base,
@@ -64,7 +78,57 @@ export async function connectLibraryStore(
     t,
     ctx: (cfg = parseConfig({})) => writeContextOf(store.pool, t, cfg),
     plan,
+    settle: () => consumer?.settle() ?? Promise.resolve(),
+    disconnect: async () => {
+      await consumer?.stop();
+      await uninstallSource(store.pool, ownNames(store));
+    },
   };
+}
+
+/** Logical capture's consumer as the collector's leader runs it, on a pool of its own. */
+function startTestConsumer(store: TestStore, plan: ConnectPlan, t: TableNames) {
+  const url = (store.pool.options as { connectionString: string }).connectionString;
+  const pool = createPool(url, { max: 2, applicationName: "idemscope-test-logical" });
+  let stream: LogicalConsumer | null = startLogicalConsumer({
+    pool,
+    databaseUrl: url,
+    binding: plan.binding,
+    own: t,
+    heartbeatMs: 100,
+    flushMs: 50,
+  });
+  return {
+    settle: () => waitForLogicalCapture(store, t),
+    stop: async () => {
+      await stream?.stop();
+      stream = null;
+      await pool.end();
+    },
+  };
+}
+
+/** Waits until the consumer has applied everything committed before this call (its heartbeats). */
+export async function waitForLogicalCapture(
+  store: Pick<TestStore, "pool">,
+  t: TableNames,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const since = (await store.pool.query<{ now: Date }>("SELECT clock_timestamp() AS now")).rows[0]!
+    .now;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await store.pool.query<{ ok: boolean; err: string | null }>(
+      `SELECT coalesce(caught_up_to >= $1, false) AS ok, last_error AS err FROM ${t.ownTable("logical_state")}`,
+      [since],
+    );
+    if (r.rows[0]?.ok) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `logical capture did not catch up in ${timeoutMs} ms (${r.rows[0]?.err ?? "no error"})`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Counts of captured events per kind, once the capture queue is drained. */
@@ -72,6 +136,7 @@ export async function capturedKinds(
   store: TestStore,
   t: TableNames,
 ): Promise<Record<string, number>> {
+  if (t.source?.capture === "logical") await waitForLogicalCapture(store, t);
   // as the collector does first: the queued row changes become events
   await drainCaptureQueue(writeContextOf(store.pool, t, parseConfig({})));
   const r = await store.pool.query<{ kind: string; n: number }>(

@@ -1,0 +1,333 @@
+// Logical decoding of the store's table (docs/store-contract.md, "Capture modes"): streams the
+// slot with pgoutput and appends each committed row change to the capture queue as the triggers
+// would (its before and after images), for the same derivation into events
+// (./capture-drain.ts). Exactly once: a batch of transactions is committed here together with
+// the position it reaches (logical_state.applied_lsn), and only then acknowledged to PostgreSQL;
+// after a crash the stream resumes at that position, and a transaction already applied is skipped.
+// Run by the collector's leader only; the slot itself admits one reader at a time.
+import { hostname } from "node:os";
+import type { Pool } from "pg";
+import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from "pg-logical-replication";
+import { inTransaction } from "../db/pool";
+import { log } from "../log";
+import type { SourceBinding } from "./active";
+import { CAPTURE_QUEUE_TABLE, OPERATOR_ACTION_SETTING, type OwnNames } from "./capture-sql";
+import { formatLsn, parseLsn } from "./lsn";
+
+/** Prefix of the consumer's heartbeat: a WAL message whose arrival says how far behind it is. */
+export const HEARTBEAT_MESSAGE = "idemscope.heartbeat";
+
+const JSON_TYPES = new Set([114, 3802]); // json, jsonb: their images carry the value itself
+
+/** pgoutput with every column left as PostgreSQL's text, so images keep full precision. */
+class RawTextPgoutput extends PgoutputPlugin {
+  parse(buffer: Buffer): Pgoutput.Message {
+    const m = super.parse(buffer);
+    // the parser caches this very relation object and reads its columns for every later tuple
+    if (m.tag === "relation")
+      for (const c of m.columns) c.parser = JSON_TYPES.has(c.typeOid) ? JSON.parse : (raw) => raw;
+    return m;
+  }
+}
+
+type Change = {
+  at: string;
+  op: "INSERT" | "UPDATE" | "DELETE";
+  old_row: unknown;
+  new_row: unknown;
+};
+type Txn = { commitLsn: bigint; at: string; changes: Change[]; operator: boolean };
+
+export type LogicalConsumerOptions = {
+  pool: Pool;
+  databaseUrl: string;
+  binding: SourceBinding;
+  own: OwnNames;
+  /** a batch is committed at least this often while changes arrive */
+  flushMs?: number;
+  /** changes per committed batch at most (the stream pauses meanwhile) */
+  maxBatch?: number;
+  heartbeatMs?: number;
+};
+
+export type LogicalConsumer = { stop: () => Promise<void>; running: () => boolean };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const microsToIso = (us: bigint) =>
+  new Date(Number(us / 1000n)).toISOString().replace("Z", "") +
+  String(us % 1000n).padStart(3, "0") +
+  "Z";
+
+export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer {
+  const { pool, binding } = o;
+  const logical = binding.logical!;
+  const state = o.own.ownTable("logical_state");
+  const queue = o.own.ownTable(CAPTURE_QUEUE_TABLE);
+  const flushMs = o.flushMs ?? 200;
+  const maxBatch = o.maxBatch ?? 5_000;
+  const instance = `${hostname()}:${process.pid}`;
+  let stopped = false;
+  let service: LogicalReplicationService | null = null;
+  /** end of what is committed here (and so may be acknowledged) */
+  let applied = 0n;
+  let current: Txn | null = null;
+  let pending: Txn[] = [];
+  let pendingChanges = 0;
+  /** the newest heartbeat seen after every earlier change: written with the next batch */
+  let caughtUp: { at: string; lsn: bigint } | null = null;
+  let flushing: Promise<void> = Promise.resolve();
+  /**
+   * Set when a batch could not be committed: nothing more is acknowledged in this stream (a later
+   * ack would skip the lost batch); the stream restarts from the committed position instead.
+   */
+  let broken: Error | null = null;
+
+  function breakStream(err: Error) {
+    broken ??= err;
+    void service?.stop().catch(() => undefined);
+  }
+
+  const isOurs = (r: Pgoutput.MessageRelation) =>
+    r.schema === binding.table.schema && r.name === binding.table.name;
+
+  async function ack(lsn: bigint) {
+    if (broken) return;
+    // the library reports lsn + 1 as flushed; PostgreSQL resumes at the flushed position, and a
+    // commit may start exactly at the previous one's end, so report that end itself
+    if (lsn > 0n) await service?.acknowledge(formatLsn(lsn - 1n));
+  }
+
+  /** One transaction here: the queued images and the position they reach, then the ack. */
+  function flush(): Promise<void> {
+    flushing = flushing
+      .then(async () => {
+        if (broken) return;
+        const txns = pending;
+        const heartbeat = caughtUp;
+        if (txns.length === 0 && !heartbeat) return;
+        pending = [];
+        pendingChanges = 0;
+        caughtUp = null;
+        const end = txns.reduce((m, t) => (t.commitLsn > m ? t.commitLsn : m), 0n);
+        const reached = await inTransaction(pool, async (c) => {
+          const r = await c.query<{ applied: string }>(
+            `SELECT applied_lsn::text AS applied FROM ${state} WHERE id = 1 FOR UPDATE`,
+          );
+          if (!r.rows[0])
+            throw new Error("logical capture: its position row is gone (uninstalled?)");
+          const already = parseLsn(r.rows[0].applied);
+          // a transaction at or before the recorded position was applied by an earlier run
+          const fresh = txns.filter((t) => t.commitLsn >= already && !t.operator);
+          const changes = fresh.flatMap((t) => t.changes);
+          if (changes.length > 0)
+            await c.query(
+              `INSERT INTO ${queue} (at, op, old_row, new_row)
+             SELECT x.at, x.op, x.old_row, x.new_row
+               FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (at timestamptz, op text, old_row jsonb, new_row jsonb))
+                    WITH ORDINALITY AS x(at, op, old_row, new_row, ord)
+              ORDER BY x.ord`,
+              [JSON.stringify(changes)],
+            );
+          const position = end > already ? end : already;
+          await c.query(
+            `UPDATE ${state}
+              SET applied_lsn = $1::pg_lsn, consumer = $2,
+                  applied_commit_at = coalesce($3::timestamptz, applied_commit_at),
+                  caught_up_to = CASE WHEN $4::timestamptz > coalesce(caught_up_to, '-infinity') THEN $4 ELSE caught_up_to END,
+                  transactions_total = transactions_total + $5, changes_total = changes_total + $6,
+                  skipped_total = skipped_total + $7
+            WHERE id = 1`,
+            [
+              formatLsn(position),
+              instance,
+              fresh.at(-1)?.at ?? null,
+              heartbeat?.at ?? null,
+              fresh.length,
+              changes.length,
+              txns.length - fresh.length,
+            ],
+          );
+          return position;
+        });
+        applied = reached > applied ? reached : applied;
+        const ackAt = heartbeat && heartbeat.lsn > applied ? heartbeat.lsn : applied;
+        await ack(ackAt);
+      })
+      .catch((err: Error) => breakStream(err));
+    return flushing;
+  }
+
+  async function onData(_lsn: string, m: Pgoutput.Message) {
+    if (broken) return;
+    switch (m.tag) {
+      case "begin":
+        current = {
+          commitLsn: parseLsn(m.commitLsn!),
+          at: microsToIso(m.commitTime as bigint),
+          changes: [],
+          operator: false,
+        };
+        return;
+      case "insert":
+        if (current && isOurs(m.relation))
+          current.changes.push({ at: current.at, op: "INSERT", old_row: null, new_row: m.new });
+        return;
+      case "update":
+        if (current && isOurs(m.relation))
+          current.changes.push({ at: current.at, op: "UPDATE", old_row: m.old, new_row: m.new });
+        return;
+      case "delete":
+        if (current && isOurs(m.relation))
+          current.changes.push({
+            at: current.at,
+            op: "DELETE",
+            old_row: m.old ?? m.key,
+            new_row: null,
+          });
+        return;
+      case "truncate":
+        if (m.relations.some(isOurs))
+          log.warn(
+            { table: binding.base },
+            "logical capture: the table was truncated; its keys' expiry is not captured",
+          );
+        return;
+      case "message":
+        if (m.prefix === OPERATOR_ACTION_SETTING && current) current.operator = true;
+        else if (m.prefix === HEARTBEAT_MESSAGE && !current) {
+          // stream order is commit order: every change before this message has arrived
+          caughtUp = { at: Buffer.from(m.content).toString("utf8"), lsn: parseLsn(_lsn) };
+          if (pending.length === 0) await flush();
+        }
+        return;
+      case "commit": {
+        const txn = current;
+        current = null;
+        if (!txn || txn.commitLsn < applied) return;
+        pending.push(txn);
+        pendingChanges += txn.changes.length;
+        // back-pressure: with flow control the stream waits for this handler
+        if (pendingChanges >= maxBatch) await flush();
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  async function recordError(err: Error) {
+    log.warn(
+      { err: err.message, slot: logical.slot },
+      "logical capture: stream failed; restarting",
+    );
+    await pool
+      .query(`UPDATE ${state} SET last_error = $1, last_error_at = now() WHERE id = 1`, [
+        err.message,
+      ])
+      .catch(() => undefined);
+  }
+
+  async function run() {
+    let backoff = 500;
+    while (!stopped) {
+      try {
+        const r = await pool.query<{ applied: string }>(
+          `UPDATE ${state} SET starts_total = starts_total + 1, consumer = $1 WHERE id = 1
+           RETURNING applied_lsn::text AS applied`,
+          [instance],
+        );
+        if (!r.rows[0]) throw new Error("logical capture: its position row is missing");
+        applied = parseLsn(r.rows[0].applied);
+        current = null;
+        pending = [];
+        pendingChanges = 0;
+        caughtUp = null;
+        broken = null;
+        const svc = new LogicalReplicationService(
+          { connectionString: o.databaseUrl, application_name: "idemscope-logical" },
+          { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: true } },
+        );
+        service = svc;
+        svc.on("data", onData);
+        svc.on("error", (err: Error) => breakStream(err));
+        // the server asks for a status now and then; answer with what is committed here
+        svc.on("heartbeat", (_l: string, _t: number, respond: boolean) => {
+          if (respond) void ack(applied);
+        });
+        const plugin = new RawTextPgoutput({
+          protoVersion: 1,
+          publicationNames: [logical.publication],
+          messages: true,
+        });
+        await svc.subscribe(plugin, logical.slot, formatLsn(applied));
+        await flushing;
+        if (broken) throw broken;
+        if (!stopped) throw new Error("the replication stream ended");
+        backoff = 500;
+      } catch (err) {
+        if (stopped) break;
+        await recordError(err as Error);
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 30_000);
+      } finally {
+        await service?.destroy().catch(() => undefined);
+        service = null;
+      }
+    }
+  }
+
+  const ticker = setInterval(() => void flush(), flushMs);
+  ticker.unref?.();
+  const heartbeats = startHeartbeats(pool, o.heartbeatMs ?? 1000, state, logical.slot);
+  const running = run();
+
+  return {
+    running: () => !stopped,
+    stop: async () => {
+      stopped = true;
+      clearInterval(ticker);
+      heartbeats.stop();
+      await service?.stop().catch(() => undefined);
+      await running;
+      await flushing.catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Every second a heartbeat message goes into the WAL (no table, a few dozen bytes); its arrival
+ * measures the lag and lets the slot advance while the table is idle. Every few seconds the slot's
+ * retained WAL is sampled on the primary for the pages and /api/metrics (a replica cannot see it).
+ */
+function startHeartbeats(pool: Pool, everyMs: number, state: string, slot: string) {
+  let n = 0;
+  let warned = false;
+  const timer = setInterval(() => {
+    n += 1;
+    void pool
+      .query(`SELECT pg_logical_emit_message(false, $1, clock_timestamp()::text)`, [
+        HEARTBEAT_MESSAGE,
+      ])
+      .catch((err: Error) => {
+        if (!warned)
+          log.warn(
+            { err: err.message },
+            "logical capture: heartbeat not written; lag is estimated from commits",
+          );
+        warned = true;
+      });
+    if (n % 5 === 1)
+      void pool
+        .query(
+          `UPDATE ${state} s
+              SET retained_wal_bytes = pg_wal_lsn_diff(pg_current_wal_lsn(), r.restart_lsn)::bigint,
+                  safe_wal_bytes = r.safe_wal_size, wal_status = r.wal_status, slot_sampled_at = now()
+             FROM pg_replication_slots r
+            WHERE s.id = 1 AND r.slot_name = $1`,
+          [slot],
+        )
+        .catch(() => undefined);
+  }, everyMs);
+  timer.unref?.();
+  return { stop: () => clearInterval(timer) };
+}
