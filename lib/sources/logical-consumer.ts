@@ -36,7 +36,8 @@ type Change = {
   old_row: unknown;
   new_row: unknown;
 };
-type Txn = { commitLsn: bigint; at: string; changes: Change[]; operator: boolean };
+/** commitLsn: where its commit record starts; endLsn: where it ends (the position to resume at) */
+type Txn = { commitLsn: bigint; endLsn: bigint; at: string; changes: Change[]; operator: boolean };
 
 export type LogicalConsumerOptions = {
   pool: Pool;
@@ -108,7 +109,7 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
         pending = [];
         pendingChanges = 0;
         caughtUp = null;
-        const end = txns.reduce((m, t) => (t.commitLsn > m ? t.commitLsn : m), 0n);
+        const end = txns.reduce((m, t) => (t.endLsn > m ? t.endLsn : m), 0n);
         const reached = await inTransaction(pool, async (c) => {
           const r = await c.query<{ applied: string }>(
             `SELECT applied_lsn::text AS applied FROM ${state} WHERE id = 1 FOR UPDATE`,
@@ -163,6 +164,7 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
       case "begin":
         current = {
           commitLsn: parseLsn(m.commitLsn!),
+          endLsn: 0n,
           at: microsToIso(m.commitTime as bigint),
           changes: [],
           operator: false,
@@ -204,6 +206,7 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
         const txn = current;
         current = null;
         if (!txn || txn.commitLsn < applied) return;
+        txn.endLsn = parseLsn(m.commitEndLsn!);
         pending.push(txn);
         pendingChanges += txn.changes.length;
         // back-pressure: with flow control the stream waits for this handler

@@ -57,6 +57,8 @@ export async function connectLibraryStore(
   store: TestStore,
   presetName: string,
   choice: CaptureChoice = { capture: "triggers", spans: false },
+  /** logical capture: run its consumer in this process (false: another process will) */
+  consume = true,
 ): Promise<ConnectedStore> {
   const preset = BUILT_IN_PRESETS.get(presetName)!;
   const schema = `${store.schema}_lib`;
@@ -70,7 +72,8 @@ export async function connectLibraryStore(
   if (plan.problems.length > 0) throw new Error(plan.problems.join("\n"));
   await applyConnect(store.pool, plan, ownNames(store));
   const t = tableNamesFor(store.layout, plan.binding);
-  const consumer = choice.capture === "logical" ? startTestConsumer(store, plan, t) : null;
+  const consumer =
+    choice.capture === "logical" && consume ? startTestConsumer(store, plan, t) : null;
   return {
     preset,
     table: plan.binding.base,
@@ -78,7 +81,8 @@ export async function connectLibraryStore(
     t,
     ctx: (cfg = parseConfig({})) => writeContextOf(store.pool, t, cfg),
     plan,
-    settle: () => consumer?.settle() ?? Promise.resolve(),
+    settle: () =>
+      choice.capture === "logical" ? waitForLogicalCapture(store, t) : Promise.resolve(),
     disconnect: async () => {
       await consumer?.stop();
       await uninstallSource(store.pool, ownNames(store));
@@ -99,7 +103,6 @@ function startTestConsumer(store: TestStore, plan: ConnectPlan, t: TableNames) {
     flushMs: 50,
   });
   return {
-    settle: () => waitForLogicalCapture(store, t),
     stop: async () => {
       await stream?.stop();
       stream = null;
