@@ -172,7 +172,7 @@ describe("npm run connect", () => {
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      `missing privilege: TRIGGER on "${lib}"."idempotency_keys" (needed to install the capture)`,
+      `missing privilege: TRIGGER on "${lib}"."idempotency_keys" (needed to install the capture; --capture logical needs none)`,
     );
   });
 
