@@ -10,6 +10,7 @@ import { CollectorLag } from "@/components/ui/CollectorLag";
 import { RangePicker } from "@/components/ui/RangePicker";
 import { RefreshControl } from "@/components/ui/RefreshControl";
 import { SourceNote } from "@/components/source/SourceNote";
+import { captureSlotTile } from "@/components/source/captureSlotTile";
 import { StatTile, type Tone } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { DUPLICATE_SUCCESS_TARGET, type Overview } from "@/lib/api-types/overview";
@@ -176,6 +177,13 @@ function OverviewBody({ data, stuckChart }: { data: Overview; stuckChart: ReactN
               : `p50 ${formatMs(data.replayLatencyMs.p50)} · p99 ${formatMs(data.replayLatencyMs.p99)}`,
           )}
         />
+        {data.captureSlot ? (
+          <StatTile
+            testId="tile-capture-lag"
+            label="Capture lag (logical decoding)"
+            {...captureSlotTile(data.captureSlot)}
+          />
+        ) : null}
       </div>
       <section className="card">
         <h2>Requests by outcome</h2>

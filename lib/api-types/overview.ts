@@ -1,6 +1,6 @@
 // JSON shape of GET /api/v1/overview (docs/api.md), shared by the route and the page.
 import type { Range } from "../range";
-import type { SourceSummary } from "./source";
+import type { SlotStatus, SourceSummary } from "./source";
 
 export type OutcomeCounts = {
   claimed: number;
@@ -66,13 +66,15 @@ export type Overview = {
   stuckSeries: StuckPoint[] | null;
   /** where the numbers come from and what the layout cannot see */
   source: SourceSummary;
+  /** logical capture's slot: lag and retained WAL (null for other captures) */
+  captureSlot: SlotStatus | null;
   /** panels whose query the database cancelled (timeout, replica conflict), with the reason */
   unavailable: OverviewUnavailable;
 };
 
 /** The Overview's parts that may be missing while the rest is shown. */
 export type OverviewUnavailable = Partial<
-  Record<"successes" | "replayLatency" | "stuckKeys" | "stuckSeries", string>
+  Record<"successes" | "replayLatency" | "stuckKeys" | "stuckSeries" | "captureSlot", string>
 >;
 
 export const DUPLICATE_SUCCESS_TARGET = 0.001;

@@ -23,3 +23,22 @@ export type SourceSummary = {
   >;
   coverage: { panel: string; status: CoverageStatus; detail: string }[];
 };
+
+/** Logical capture's slot, as the Overview and /api/metrics show it (lib/sources/slot-status.ts). */
+export type SlotStatus = {
+  slot: string;
+  /** seconds since the decoder last had nothing left to apply (null: it never ran) */
+  lagSeconds: number | null;
+  lastAppliedCommitAt: string | null;
+  /** a reader streams the slot now (null: not visible from here) */
+  active: boolean | null;
+  /** WAL the slot keeps on the store's disk */
+  retainedWalBytes: number | null;
+  /** WAL that may still be written before PostgreSQL invalidates the slot (null: unbounded) */
+  safeWalBytes: number | null;
+  /** PostgreSQL's wal_status: reserved, extended, unreserved or lost; "missing": dropped */
+  walStatus: string | null;
+  /** when these come from the consumer's last sample on the primary (null: read live) */
+  sampledAt: string | null;
+  lastError: { message: string; at: string } | null;
+};

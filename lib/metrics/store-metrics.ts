@@ -218,6 +218,39 @@ export const STORE_FAMILIES: MetricFamily[] = [
     samples: (s) => (s.source.captureErrors === null ? [] : [{ value: s.source.captureErrors }]),
   },
   {
+    name: "idemscope_capture_lag_seconds",
+    help: "Seconds since logical capture last had nothing left to apply (its heartbeat's age); absent for other captures.",
+    type: "gauge",
+    samples: (s) => (s.slot?.lagSeconds == null ? [] : [{ value: s.slot.lagSeconds }]),
+  },
+  {
+    name: "idemscope_capture_slot_retained_wal_bytes",
+    help: "WAL that logical capture's replication slot keeps on the store's disk; absent for other captures.",
+    type: "gauge",
+    samples: (s) => (s.slot?.retainedWalBytes == null ? [] : [{ value: s.slot.retainedWalBytes }]),
+  },
+  {
+    name: "idemscope_capture_slot_safe_wal_bytes",
+    help: "WAL that may still be written before PostgreSQL invalidates the slot (max_slot_wal_keep_size); absent when unbounded or for other captures.",
+    type: "gauge",
+    samples: (s) => (s.slot?.safeWalBytes == null ? [] : [{ value: s.slot.safeWalBytes }]),
+  },
+  {
+    name: "idemscope_capture_slot_active",
+    help: "1 while a reader streams logical capture's slot, 0 when none does; absent for other captures or when not visible (a replica).",
+    type: "gauge",
+    samples: (s) => (s.slot?.active == null ? [] : [{ value: s.slot.active ? 1 : 0 }]),
+  },
+  {
+    name: "idemscope_capture_slot_lost",
+    help: "1 when logical capture's slot was invalidated (wal_status lost) or dropped: changes are no longer captured; absent for other captures.",
+    type: "gauge",
+    samples: (s) =>
+      s.slot
+        ? [{ value: s.slot.walStatus === "lost" || s.slot.walStatus === "missing" ? 1 : 0 }]
+        : [],
+  },
+  {
     name: "idemscope_collector_open_gaps",
     help: "Event ids below the collector's watermark not visible yet (transactions still open).",
     type: "gauge",

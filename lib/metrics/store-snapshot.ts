@@ -10,6 +10,8 @@ import { readCollectorState, type CollectorState } from "../store/collector-stat
 import { EXPIRED_COUNT_CAP, readExpiredKeys } from "../store/store-report";
 import { stuckKeysByEndpoint } from "../store/stuck";
 import { readCaptureState } from "../sources/capture-state";
+import { readSlotStatus } from "../sources/slot-status";
+import type { SlotStatus } from "../api-types/source";
 
 export type CounterRow = { family: string; endpoint: string; outcome: string; value: number };
 
@@ -27,6 +29,8 @@ export type StoreSnapshot = {
   endpoints: string[];
   /** the connected source and its capture backlog (lib/sources) */
   source: { preset: string; queued: number | null; captureErrors: number | null };
+  /** logical capture's slot (null for other captures) */
+  slot: SlotStatus | null;
 };
 
 export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreSnapshot> {
@@ -46,6 +50,7 @@ export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreS
       const expired = await readExpiredKeys(tx);
       const collector = await readCollectorState(tx);
       const source = await readCaptureState(tx);
+      const slot = await readSlotStatus(tx);
       const endpoints = new Set([
         ...totals.rows.map((r) => r.endpoint),
         ...stuck.map((s) => s.endpoint),
@@ -61,6 +66,7 @@ export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreS
         collector,
         endpoints: [...endpoints].sort(),
         source,
+        slot,
       };
     },
     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",

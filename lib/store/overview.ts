@@ -1,6 +1,7 @@
 // The Overview's numbers (docs/store-contract.md, "How the numbers are computed"), read from the rollups (never a scan of the events table)
 // plus the stuck-key count from the keys table's partial index.
 import "server-only";
+import { readSlotStatus } from "../sources/slot-status";
 import { sourceSummary } from "../sources/summary";
 import type { Queryable, StoreContext } from "../db/context";
 import type {
@@ -204,16 +205,18 @@ export async function getOverview(
   const w = rangeWindow(range, now);
   // request counts and the collector's state make the page; the rest may time out alone
   const unavailable: OverviewUnavailable = {};
-  const [rows, collector, successes, latency, stuckKeys, stuckSeries] = await Promise.all([
-    listRequestCounts(db, t, w),
-    getCollectorStatus(ctx),
-    optionalPanel(unavailable, "successes", sumSuccesses(db, t, w)),
-    optionalPanel(unavailable, "replayLatency", replayLatencyHistogram(db, t, w)),
-    optionalPanel(unavailable, "stuckKeys", countStuckKeys(ctx)),
-    options.withStuckSeries === false
-      ? null
-      : optionalPanel(unavailable, "stuckSeries", listStuckSeries(db, t, w, now)),
-  ]);
+  const [rows, collector, successes, latency, stuckKeys, stuckSeries, captureSlot] =
+    await Promise.all([
+      listRequestCounts(db, t, w),
+      getCollectorStatus(ctx),
+      optionalPanel(unavailable, "successes", sumSuccesses(db, t, w)),
+      optionalPanel(unavailable, "replayLatency", replayLatencyHistogram(db, t, w)),
+      optionalPanel(unavailable, "stuckKeys", countStuckKeys(ctx)),
+      options.withStuckSeries === false
+        ? null
+        : optionalPanel(unavailable, "stuckSeries", listStuckSeries(db, t, w, now)),
+      optionalPanel(unavailable, "captureSlot", readSlotStatus(ctx)),
+    ]);
   const { totals, series, busiest } = summarize(rows);
   const requests = REQUEST_KINDS.reduce((s, k) => s + totals[k], 0);
   const minutes = Math.max(1, (now - w.from.getTime()) / 60_000);
@@ -251,6 +254,7 @@ export async function getOverview(
     busiestEndpoints: busiest,
     stuckSeries,
     source,
+    captureSlot,
     unavailable,
   };
 }

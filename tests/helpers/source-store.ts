@@ -48,6 +48,8 @@ export type ConnectedStore = {
   plan: ConnectPlan;
   /** resolves once every change committed before the call is in the capture queue */
   settle: () => Promise<void>;
+  /** stops logical capture's consumer (as when the collector's leader dies) */
+  stopConsumer: () => Promise<void>;
   /** stops logical capture's consumer and removes the source (the slot with it) */
   disconnect: () => Promise<void>;
 };
@@ -83,9 +85,11 @@ export async function connectLibraryStore(
     plan,
     settle: () =>
       choice.capture === "logical" ? waitForLogicalCapture(store, t) : Promise.resolve(),
+    stopConsumer: async () => await consumer?.stop(),
     disconnect: async () => {
       await consumer?.stop();
-      await uninstallSource(store.pool, ownNames(store));
+      // the slot may already be gone (a test dropped it): remove the rest regardless
+      await uninstallSource(store.pool, ownNames(store)).catch(() => undefined);
     },
   };
 }
@@ -104,8 +108,10 @@ function startTestConsumer(store: TestStore, plan: ConnectPlan, t: TableNames) {
   });
   return {
     stop: async () => {
-      await stream?.stop();
+      if (!stream) return;
+      const s = stream;
       stream = null;
+      await s.stop();
       await pool.end();
     },
   };

@@ -38,6 +38,9 @@ describe("deploy/prometheus/alerts.yml", () => {
       "IdemscopeCollectorLagging",
       "IdemscopeCollectorErrors",
       "IdemscopeCaptureErrors",
+      "IdemscopeCaptureSlotLagging",
+      "IdemscopeCaptureSlotWalFilling",
+      "IdemscopeCaptureSlotLost",
       "IdemscopeScrapeFailing",
     ]);
   });

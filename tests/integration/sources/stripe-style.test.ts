@@ -1,6 +1,7 @@
 // The stripe-style preset on rocket-rides-atomic's own table, written by rocket-rides' own
-// statements: the trigger capture turns its row changes into exactly the events the scenario
-// produced, the headline numbers follow, and release does what the library means.
+// statements: the trigger capture, and logical decoding alike, turn its row changes into exactly
+// the events the scenario produced, the headline numbers follow, and release does what the
+// library means (its own change never counted twice).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actOnKey } from "../../../lib/actions/stuck-actions";
 import { parseConfig } from "../../../lib/config";
@@ -57,42 +58,45 @@ async function post(
   return r;
 }
 
-beforeAll(async () => {
-  store = await createTestStore();
-  src = await connectLibraryStore(store, "stripe-style");
+describe.each(["triggers", "logical"] as const)("stripe-style capture (%s)", (capture) => {
+  beforeAll(async () => {
+    store = await createTestStore();
+    src = await connectLibraryStore(store, "stripe-style", { capture, spans: false });
 
-  await post(1, "k-a"); // claimed, completed
-  await post(1, "k-a"); // replayed: writes nothing
+    await post(1, "k-a"); // claimed, completed
+    await post(1, "k-a"); // replayed: writes nothing
 
-  await post(1, "k-b", { crashAfter: "ride_created" }); // claimed; the worker dies
-  await age(1, "k-b", "locked_at", 120);
-  await post(1, "k-b"); // reclaimed (resumes at ride_created), completed
+    await post(1, "k-b", { crashAfter: "ride_created" }); // claimed; the worker dies
+    await age(1, "k-b", "locked_at", 120);
+    await post(1, "k-b"); // reclaimed (resumes at ride_created), completed
 
-  const doubles = await Promise.all([post(2, "k-c"), post(2, "k-c")]); // one claims, one 409s or replays
-  expect(doubles.map((d) => d.outcome).filter((o) => o === "completed")).toHaveLength(1);
+    const doubles = await Promise.all([post(2, "k-c"), post(2, "k-c")]); // one claims, one 409s or replays
+    expect(doubles.map((d) => d.outcome).filter((o) => o === "completed")).toHaveLength(1);
 
-  await post(2, "k-d"); // claimed, completed
-  await post(2, "k-d", { params: { ...ride, target_lat: 2 } }); // mismatch: writes nothing
+    await post(2, "k-d"); // claimed, completed
+    await post(2, "k-d", { params: { ...ride, target_lat: 2 } }); // mismatch: writes nothing
 
-  await post(3, "k-e", { raiseError: true }); // claimed; error unlocks the key
-  await post(3, "k-e"); // reclaimed, completed
+    await post(3, "k-e", { raiseError: true }); // claimed; error unlocks the key
+    await post(3, "k-e"); // reclaimed, completed
 
-  await post(3, "k-f"); // claimed, completed
-  await age(3, "k-f", "created_at", 73 * 3600);
-  expect(await reap(store.pool, src.table)).toBe(1); // expired
-  await post(3, "k-f"); // the late retry runs the work again: claimed, completed (a duplicate)
+    await post(3, "k-f"); // claimed, completed
+    await age(3, "k-f", "created_at", 73 * 3600);
+    expect(await reap(store.pool, src.table)).toBe(1); // expired
+    await post(3, "k-f"); // the late retry runs the work again: claimed, completed (a duplicate)
 
-  await post(4, "k-g", { crashAfter: "ride_created", chargeId: "ch_first" }); // claimed
-  await age(4, "k-g", "locked_at", 120);
-  await post(4, "k-g", { chargeId: "ch_second" }); // reclaimed, completed
-  await finishKey(store.pool, src.table, await idOf(4, "k-g"), "ch_first"); // the zombie finishes: completed again
+    await post(4, "k-g", { crashAfter: "ride_created", chargeId: "ch_first" }); // claimed
+    await age(4, "k-g", "locked_at", 120);
+    await post(4, "k-g", { chargeId: "ch_second" }); // reclaimed, completed
+    await finishKey(store.pool, src.table, await idOf(4, "k-g"), "ch_first"); // the zombie finishes: completed again
 
-  await post(4, "k-h", { crashAfter: "ride_created" }); // claimed, then stuck
-  await age(4, "k-h", "locked_at", 600);
-});
-afterAll(() => store.drop());
+    await post(4, "k-h", { crashAfter: "ride_created" }); // claimed, then stuck
+    await age(4, "k-h", "locked_at", 600);
+  });
+  afterAll(async () => {
+    await src?.disconnect();
+    await store.drop();
+  });
 
-describe("stripe-style capture", () => {
   it("connects with no problems and records the source", async () => {
     expect(src.plan.problems).toEqual([]);
     const r = await store.pool.query(
@@ -125,6 +129,7 @@ describe("stripe-style capture", () => {
   });
 
   it("shows the duplicate successes and requests the capture can see", async () => {
+    await src.settle();
     for (let i = 0; i < 10; i++) if ((await collectBatch(src.ctx(cfg))).caughtUp) break;
     const o = await getOverview(src.ctx(cfg), "1h");
     expect(o.duplicateSuccesses).toBe(2); // k-f (late retry after expiry) and k-g (zombie)
@@ -161,12 +166,13 @@ describe("stripe-style capture", () => {
 
     const retry = await post(4, "k-h");
     expect(retry).toMatchObject({ outcome: "completed", resumed: true });
+    await src.settle();
     await drainCaptureQueue(src.ctx(cfg));
     const kinds = await store.pool.query<{ kind: string }>(
       `SELECT kind FROM ${src.t.events} WHERE key_id = $1 ORDER BY id`,
       [id],
     );
-    // the release wrote its own event (the trigger skipped the operator's change)
+    // the release wrote its own event (the capture skipped the operator's change)
     expect(kinds.rows.map((r) => r.kind)).toEqual([
       "claimed",
       "released",
