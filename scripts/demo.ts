@@ -24,6 +24,7 @@ import { startPurger } from "../lib/writer/purger";
 import { ensureNextBuild } from "./support/next-build";
 import { BUILT_IN_PRESETS, CONTRACT_PRESET, PRESET_NAMES } from "../lib/sources/presets";
 import { returnToContract } from "./demo/preset-store";
+import { parseCaptureArg } from "../lib/sources/connect";
 import { presetDemo } from "./demo/preset-demo";
 import { startDashboard } from "./support/dashboard";
 
@@ -52,6 +53,7 @@ function options() {
       prod: { type: "boolean", default: false },
       "no-dashboard": { type: "boolean", default: false },
       preset: { type: "string", default: CONTRACT_PRESET },
+      capture: { type: "string", default: "triggers" },
     },
   });
   const port = Number(values.port);
@@ -68,6 +70,14 @@ function options() {
   const preset = values.preset === CONTRACT_PRESET ? null : BUILT_IN_PRESETS.get(values.preset);
   if (preset === undefined)
     throw new Fatal(`unknown --preset "${values.preset}": one of ${PRESET_NAMES.join(", ")}`);
+  let capture;
+  try {
+    capture = parseCaptureArg(values.capture);
+  } catch (err) {
+    throw new Fatal((err as Error).message);
+  }
+  if (!preset && values.capture !== "triggers")
+    throw new Fatal("--capture needs --preset NAME (the contract's own store is read directly)");
   const apiPort = Number(values["api-port"]);
   if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535)
     throw new Fatal(`invalid --api-port "${values["api-port"]}"`);
@@ -80,6 +90,7 @@ function options() {
     intentsPerDay,
     historyDays: parseDays(values.history),
     preset,
+    capture,
   };
 }
 

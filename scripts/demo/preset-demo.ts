@@ -1,10 +1,12 @@
-// `npm run demo -- --preset NAME` (docs/presets.md): the library's own table with trigger
-// capture, written by that library's statements under the simulator's faults.
+// `npm run demo -- --preset NAME [--capture triggers|logical[,spans]]` (docs/presets.md): the
+// library's own table with its capture, written by that library's statements under the
+// simulator's faults.
 import type { Pool } from "pg";
 import { config } from "../../lib/config";
 import { contextOf } from "../../lib/db/context";
 import { collectBatch } from "../../lib/rollups/collect-batch";
 import { readConnectedSource } from "../../lib/sources/active";
+import { captureLabel, type CaptureChoice } from "../../lib/sources/connect";
 import type { Preset } from "../../lib/sources/preset";
 import { tableNamesFor } from "../../lib/tables";
 import { startDashboard } from "../support/dashboard";
@@ -16,6 +18,7 @@ import { connectPresetStore } from "./preset-store";
 export type PresetDemoOptions = {
   root: string;
   preset: Preset;
+  capture: CaptureChoice;
   rate: number;
   port: number;
   prod: boolean;
@@ -40,7 +43,7 @@ export async function presetDemo(
     o.preset.name === "node-idempotency"
       ? { ...o.preset, lets: { ...o.preset.lets, ttl: `interval '${DEMO_TTL_SECONDS} seconds'` } }
       : o.preset;
-  const store = await connectPresetStore(pool, preset, cfg);
+  const store = await connectPresetStore(pool, preset, cfg, o.capture);
   const traffic = startLibraryTraffic(
     libraryClient(pool, preset, store.table, store.schema),
     preset,
@@ -61,7 +64,7 @@ export async function presetDemo(
       });
   console.log(`PostgreSQL:   ${databaseUrl}${embedded ? "  (embedded)" : ""}`);
   console.log(
-    `store:        ${store.table} (${o.preset.title}), trigger capture installed; ${o.rate} intents/s through the library's own statements`,
+    `store:        ${store.table} (${o.preset.title}), ${captureLabel(source!)}; ${o.rate} intents/s through the library's own statements`,
   );
   if (dashboard) console.log(`dashboard:    http://127.0.0.1:${o.port}/   (Ctrl-C stops the demo)`);
   const status = setInterval(() => {

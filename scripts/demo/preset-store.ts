@@ -11,6 +11,7 @@ import {
   planConnect,
   sameDefinition,
   uninstallSource,
+  type CaptureChoice,
 } from "../../lib/sources/connect";
 import type { Preset } from "../../lib/sources/preset";
 import { contractTableNames } from "../../lib/tables";
@@ -29,6 +30,7 @@ export async function connectPresetStore(
   pool: Pool,
   preset: Preset,
   cfg: Config,
+  choice: CaptureChoice,
 ): Promise<PresetStore> {
   const schema =
     preset.name === "node-idempotency"
@@ -43,11 +45,21 @@ export async function connectPresetStore(
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${escapeIdentifier(schema)}`);
     await pool.query(ddl.replaceAll("{{schema}}", escapeIdentifier(schema)));
   }
+  // the demo owns its table: it does what connect asks a DBA to do for logical decoding
+  if (choice.capture === "logical")
+    await pool.query(`ALTER TABLE ${table} REPLICA IDENTITY FULL`);
   const own = ownOf(cfg);
   const connected = await readConnectedSource(pool, cfg.idemscopeSchema);
-  if (connected && (connected.base !== table || !sameDefinition(connected.preset, preset)))
+  if (
+    connected &&
+    (connected.base !== table ||
+      !sameDefinition(connected.preset, preset) ||
+      connected.capture !== choice.capture ||
+      connected.spans !== choice.spans)
+  )
     await uninstallSource(pool, own);
-  const plan = await planConnect(pool, preset, { schema, name: preset.table.name }, own);
+  const plan = await planConnect(pool, preset, { schema, name: preset.table.name }, own, choice);
+  if (plan.problems.length > 0) throw new Error(plan.problems.join("; "));
   await applyConnect(pool, plan, own);
   return { preset, schema: escapeIdentifier(schema), table };
 }
