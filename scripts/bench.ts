@@ -28,6 +28,7 @@ import { naiveOverview, naivePanels, rollupPanels } from "./bench/naive-queries"
 import { timeRuns, type Timing } from "./bench/timing";
 import { measureCollectorLag } from "./bench/collector-lag";
 import { measureCaptureOverhead, type CaptureOverhead } from "./bench/capture-overhead";
+import { measureLogicalCapture, type LogicalCaptureResult } from "./bench/logical-capture";
 import { keyCases } from "./bench/key-cases";
 import {
   clientStoreCases,
@@ -52,6 +53,8 @@ const { values } = parseArgs({
     "keys-only": { type: "boolean", default: false },
     // only what trigger capture costs the service's writes (no dataset needed)
     "capture-only": { type: "boolean", default: false },
+    // only logical capture at 2,000 writes/s: event lag and the service's latency (no dataset)
+    "logical-only": { type: "boolean", default: false },
     out: { type: "string", default: path.join(root, "test-results", "bench") },
   },
 });
@@ -220,6 +223,12 @@ function captureLine(c: CaptureOverhead): string {
   return `Trigger capture (stripe-style, rocket-rides' request: 4 writing transactions; ${c.requests.toLocaleString("en-US")} requests per side, both sides at once, ${c.concurrency / 2} workers each): without p50 ${fmt(c.off.p50)} / p95 ${fmt(c.off.p95)}; with p50 ${fmt(c.on.p50)} / p95 ${fmt(c.on.p95)} (p50 ${slower(c.on.p50, c.off.p50)}, p95 ${slower(c.on.p95, c.off.p95)}); ${c.capturedChanges.toLocaleString("en-US")} row changes captured; timed: completed requests only (refused by SERIALIZABLE: ${c.refused.off} without, ${c.refused.on} with)`;
 }
 
+function logicalLine(c: LogicalCaptureResult): string {
+  const slower = (a: number, b: number) =>
+    `${a >= b ? "+" : ""}${(((a - b) / b) * 100).toFixed(1)} %`;
+  return `Logical capture (stripe-style through a slot, rocket-rides' request, target ${c.targetWritesPerSecond.toLocaleString("en-US")} writes/s; achieved ${c.achievedWritesPerSecond.off.toLocaleString("en-US")} without, ${c.achievedWritesPerSecond.on.toLocaleString("en-US")} with): event lag p50 ${c.lag.p50.toFixed(2)} s / p95 ${c.lag.p95.toFixed(2)} s / max ${c.lag.max.toFixed(2)} s (${c.lag.samples} samples); service latency without p50 ${fmt(c.off.p50)} / p95 ${fmt(c.off.p95)}, with p50 ${fmt(c.on.p50)} / p95 ${fmt(c.on.p95)} (p50 ${slower(c.on.p50, c.off.p50)}, p95 ${slower(c.on.p95, c.off.p95)}); ${c.capturedEvents.toLocaleString("en-US")} events captured`;
+}
+
 async function main() {
   const pg = process.env.DATABASE_URL
     ? undefined
@@ -240,6 +249,11 @@ async function main() {
   const pool = createPool(databaseUrl, { max: 8, applicationName: "idemscope-bench" });
   let stopServer: (() => void) | undefined;
   try {
+    if (values["logical-only"]) {
+      log("measuring logical capture at 2,000 writes/s …");
+      console.log("\n" + logicalLine(await measureLogicalCapture(pool, databaseUrl)));
+      return;
+    }
     if (values["capture-only"]) {
       log("measuring what trigger capture costs the service's writes …");
       console.log("\n" + captureLine(await measureCaptureOverhead(pool)));

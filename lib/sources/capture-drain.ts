@@ -20,17 +20,43 @@ function imageOf(preset: Preset, base: string, image: "old_row" | "new_row", ali
 
 /** The statement that moves up to $1 queued changes (optionally only seq = $2) into events. */
 export function drainStatement(binding: SourceBinding, t: OwnNames): string {
-  const { preset, base } = binding;
   const queue = t.ownTable(CAPTURE_QUEUE_TABLE);
+  return deriveEventsStatement(
+    binding,
+    t,
+    `DELETE FROM ${queue}
+       WHERE seq IN (SELECT seq FROM ${queue} WHERE ($2::bigint IS NULL OR seq = $2) ORDER BY seq LIMIT $1)
+      RETURNING *`,
+  );
+}
+
+/**
+ * The statement that turns streamed changes ($1: a JSON array of {at, op, old_row, new_row}, in
+ * commit order) into events directly, without a stop in the queue (logical capture's fast path).
+ */
+export function streamedChangesStatement(binding: SourceBinding, t: OwnNames): string {
+  return deriveEventsStatement(
+    binding,
+    t,
+    `SELECT x.ord AS seq, x.at, x.op, x.old_row, x.new_row
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (at timestamptz, op text, old_row jsonb, new_row jsonb))
+            WITH ORDINALITY AS x(at, op, old_row, new_row, ord)`,
+  );
+}
+
+/**
+ * The one derivation of events from row changes (the CTE `q`: seq, at, op, old_row, new_row),
+ * for the queue of either capture and for logical capture's stream alike.
+ */
+function deriveEventsStatement(binding: SourceBinding, t: OwnNames, changes: string): string {
+  const { preset, base } = binding;
   const events = t.ownTable(SOURCE_EVENTS_TABLE);
   const outcome = `CASE n.status WHEN 'completed' THEN 'completed' ELSE 'failed' END`;
   // the row an event is about: the old image for a purge and a refused claim, else the new one
   const pick = (c: string) => `CASE WHEN q.op IN ('DELETE', 'REFUSED') THEN o.${c} ELSE n.${c} END`;
   return `
     WITH q AS (
-      DELETE FROM ${queue}
-       WHERE seq IN (SELECT seq FROM ${queue} WHERE ($2::bigint IS NULL OR seq = $2) ORDER BY seq LIMIT $1)
-      RETURNING *
+      ${changes}
     ), k AS (
       SELECT q.seq, q.at, q.op,
              ${pick("id")} AS id, ${pick("scope")} AS scope, ${pick("endpoint")} AS endpoint,

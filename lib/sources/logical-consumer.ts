@@ -1,16 +1,17 @@
 // Logical decoding of the store's table (docs/store-contract.md, "Capture modes"): streams the
-// slot with pgoutput and appends each committed row change to the capture queue as the triggers
-// would (its before and after images), for the same derivation into events
-// (./capture-drain.ts). Exactly once: a batch of transactions is committed here together with
-// the position it reaches (logical_state.applied_lsn), and only then acknowledged to PostgreSQL;
+// slot with pgoutput and turns each committed row change (its before and after images, as the
+// triggers queue them) into events by the same derivation (./capture-drain.ts). Exactly once: a
+// batch of transactions becomes events here together with the position it reaches
+// (logical_state.applied_lsn), and only then is it acknowledged to PostgreSQL;
 // after a crash the stream resumes at that position, and a transaction already applied is skipped.
 // Run by the collector's leader only; the slot itself admits one reader at a time.
 import { hostname } from "node:os";
-import type { Pool } from "pg";
+import type { Pool, PoolClient } from "pg";
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from "pg-logical-replication";
 import { inTransaction } from "../db/pool";
 import { log } from "../log";
 import type { SourceBinding } from "./active";
+import { streamedChangesStatement } from "./capture-drain";
 import { CAPTURE_QUEUE_TABLE, OPERATOR_ACTION_SETTING, type OwnNames } from "./capture-sql";
 import { formatLsn, parseLsn } from "./lsn";
 
@@ -98,7 +99,32 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
     if (lsn > 0n) await service?.acknowledge(formatLsn(lsn - 1n));
   }
 
-  /** One transaction here: the queued images and the position they reach, then the ack. */
+  const derive = streamedChangesStatement(binding, o.own);
+  /**
+   * The changes become events at once, by the same derivation as the queue's. Should it fail (a
+   * row image it cannot read), they wait in the queue instead, where the collector's drain drops
+   * just the bad one and counts it, as for triggers; the stream never stalls on a row.
+   */
+  async function applyChanges(c: PoolClient, changes: string) {
+    await c.query("SAVEPOINT derive");
+    try {
+      await c.query(derive, [changes]);
+      await c.query("RELEASE SAVEPOINT derive");
+    } catch (err) {
+      await c.query("ROLLBACK TO SAVEPOINT derive");
+      log.warn({ err: (err as Error).message }, "logical capture: batch queued for the drain");
+      await c.query(
+        `INSERT INTO ${queue} (at, op, old_row, new_row)
+         SELECT x.at, x.op, x.old_row, x.new_row
+           FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (at timestamptz, op text, old_row jsonb, new_row jsonb))
+                WITH ORDINALITY AS x(at, op, old_row, new_row, ord)
+          ORDER BY x.ord`,
+        [changes],
+      );
+    }
+  }
+
+  /** One transaction here: the changes' events and the position they reach, then the ack. */
   function flush(): Promise<void> {
     flushing = flushing
       .then(async () => {

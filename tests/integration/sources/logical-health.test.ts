@@ -1,7 +1,7 @@
 // Logical capture's health as the Overview and /api/metrics show it (the slot's lag and the WAL
 // it keeps, a reader or none, a slot dropped behind idemscope's back), and an operator's fail
 // under logical decoding: the library's row changes, but only the operator's own event counts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { actOnKey } from "../../../lib/actions/stuck-actions";
 import { parseConfig } from "../../../lib/config";
 import { readStoreSnapshot } from "../../../lib/metrics/store-snapshot";
@@ -10,7 +10,14 @@ import { drainCaptureQueue } from "../../../lib/sources/capture-drain";
 import { getOverview } from "../../../lib/store/overview";
 import { postRide } from "../../../scripts/demo/writers/stripe-style";
 import { proxyOperator } from "../../helpers/identities";
-import { connectLibraryStore, type ConnectedStore } from "../../helpers/source-store";
+import { writeContextOf } from "../../../lib/db/context";
+import { createPool } from "../../../lib/db/pool";
+import { startLogicalConsumer } from "../../../lib/sources/logical-consumer";
+import {
+  connectLibraryStore,
+  waitForLogicalCapture,
+  type ConnectedStore,
+} from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 let store: TestStore;
@@ -81,6 +88,56 @@ describe("logical capture's slot", () => {
     const o = await getOverview(src.ctx(cfg), "15m");
     expect(o.requests).toBe(6);
     expect(o.duplicateSuccesses).toBe(0);
+  });
+
+  it("queues a batch with a row it cannot derive; the drain drops that row alone and the stream goes on", async () => {
+    await src.stopConsumer();
+    // a definition that fails on user 7's rows (a preset file's expression that divides)
+    const binding = {
+      ...src.binding,
+      preset: {
+        ...src.preset,
+        derive: { ...src.preset.derive, scope: "(r.user_id / (7 - r.user_id))::text" },
+      },
+    };
+    const t = { ...src.t, source: binding };
+    const pool = createPool(inject("databaseUrl"), { max: 2 });
+    const stream = startLogicalConsumer({
+      pool,
+      databaseUrl: inject("databaseUrl"),
+      binding,
+      own: t,
+      heartbeatMs: 100,
+      flushMs: 50,
+    });
+    try {
+      await postRide(store.pool, src.table, { userId: 3, key: "d-ok", params: {} });
+      await postRide(store.pool, src.table, { userId: 7, key: "d-bad", params: {} });
+      await postRide(store.pool, src.table, { userId: 3, key: "d-ok-2", params: {} });
+      await waitForLogicalCapture(store, t);
+      const errors = async () =>
+        Number(
+          (
+            await store.pool.query(
+              `SELECT last_value, is_called FROM ${t.ownTable("capture_errors")}`,
+            )
+          ).rows.map((r) => (r.is_called ? r.last_value : 0))[0],
+        );
+      const before = await errors();
+      const r = await drainCaptureQueue(writeContextOf(store.pool, t, cfg));
+      expect(r.dropped).toBe(2); // d-bad's claim and completion
+      expect(await errors()).toBe(before + 2);
+      const kinds = await store.pool.query<{ key: string; n: number }>(
+        `SELECT key, count(*)::int AS n FROM ${t.events} WHERE key LIKE 'd-%' GROUP BY key ORDER BY key`,
+      );
+      expect(kinds.rows).toEqual([
+        { key: "d-ok", n: 2 },
+        { key: "d-ok-2", n: 2 },
+      ]);
+    } finally {
+      await stream.stop();
+      await pool.end();
+    }
   });
 
   it("says when no reader streams it, and when it was dropped behind idemscope's back", async () => {
