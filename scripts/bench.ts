@@ -226,7 +226,15 @@ function captureLine(c: CaptureOverhead): string {
 function logicalLine(c: LogicalCaptureResult): string {
   const slower = (a: number, b: number) =>
     `${a >= b ? "+" : ""}${(((a - b) / b) * 100).toFixed(1)} %`;
-  return `Logical capture (stripe-style through a slot, rocket-rides' request, target ${c.targetWritesPerSecond.toLocaleString("en-US")} writes/s; achieved ${c.achievedWritesPerSecond.off.toLocaleString("en-US")} without, ${c.achievedWritesPerSecond.on.toLocaleString("en-US")} with): event lag p50 ${c.lag.p50.toFixed(2)} s / p95 ${c.lag.p95.toFixed(2)} s / max ${c.lag.max.toFixed(2)} s (${c.lag.samples} samples); service latency without p50 ${fmt(c.off.p50)} / p95 ${fmt(c.off.p95)}, with p50 ${fmt(c.on.p50)} / p95 ${fmt(c.on.p95)} (p50 ${slower(c.on.p50, c.off.p50)}, p95 ${slower(c.on.p95, c.off.p95)}); ${c.capturedEvents.toLocaleString("en-US")} events captured`;
+  const how =
+    c.pattern === "lean"
+      ? "claim INSERT + completion UPDATE, autocommit"
+      : "rocket-rides' request, 4 SERIALIZABLE transactions";
+  return `Logical capture (stripe-style through a slot; ${how}; target ${c.targetWritesPerSecond.toLocaleString("en-US")} writes/s; achieved ${c.achievedWritesPerSecond.off.toLocaleString("en-US")} without, ${c.achievedWritesPerSecond.on.toLocaleString("en-US")} with): event lag p50 ${c.lag.p50.toFixed(2)} s / p95 ${c.lag.p95.toFixed(2)} s / max ${c.lag.max.toFixed(2)} s (${c.lag.samples} samples); service latency without p50 ${fmt(c.off.p50)} / p95 ${fmt(c.off.p95)}, with p50 ${fmt(c.on.p50)} / p95 ${fmt(c.on.p95)} (p50 ${slower(c.on.p50, c.off.p50)}, p95 ${slower(c.on.p95, c.off.p95)}); ${c.capturedEvents.toLocaleString("en-US")} events captured; WAL per write ${c.walBytesPerWrite.off} B without, ${c.walBytesPerWrite.on} B with (REPLICA IDENTITY FULL and idemscope's own writes); cores used while captured: ${Object.entries(
+    c.cpu,
+  )
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(", ")}`;
 }
 
 async function main() {
@@ -250,8 +258,13 @@ async function main() {
   let stopServer: (() => void) | undefined;
   try {
     if (values["logical-only"]) {
-      log("measuring logical capture at 2,000 writes/s …");
+      log("measuring logical capture at 2,000 writes/s (lean writes, then rocket-rides') …");
       console.log("\n" + logicalLine(await measureLogicalCapture(pool, databaseUrl)));
+      const rides = await measureLogicalCapture(pool, databaseUrl, {
+        pattern: "rocket-rides",
+        writesPerSecond: 1200,
+      });
+      console.log("\n" + logicalLine(rides));
       return;
     }
     if (values["capture-only"]) {
@@ -347,6 +360,8 @@ async function main() {
     const lag = await measureCollectorLag(pool, databaseUrl, 2000, 60);
     log("trigger capture: the service's writes with and without it …");
     const capture = await measureCaptureOverhead(pool);
+    log("logical capture at 2,000 writes/s …");
+    const logical = await measureLogicalCapture(pool, databaseUrl);
 
     const lines = [
       `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
@@ -368,6 +383,7 @@ async function main() {
       "",
       `Writer latency per request (3,000 requests, 1 in 5 a retry): with the dashboard's indexes p50 ${fmt(overhead.with.p50)} / p95 ${fmt(overhead.with.p95)}; without p50 ${fmt(overhead.without.p50)} / p95 ${fmt(overhead.without.p95)}`,
       captureLine(capture),
+      logicalLine(logical),
     ];
     await fs.mkdir(values.out, { recursive: true });
     await fs.writeFile(path.join(values.out, "results.md"), lines.join("\n") + "\n");

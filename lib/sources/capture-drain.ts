@@ -12,8 +12,24 @@ import type { SourceBinding } from "./active";
 import { CAPTURE_QUEUE_TABLE, derivedSelectList, type OwnNames } from "./capture-sql";
 import type { Preset } from "./preset";
 
+/** The derived columns the event rules below read (the rest of a row image is left alone). */
+const EVENT_COLUMNS = [
+  "id",
+  "scope",
+  "endpoint",
+  "key",
+  "lock_owner",
+  "request_hash",
+  "status",
+  "locked_at",
+  "updated_at",
+  "response_code",
+  "response_body",
+  "attempt_marker",
+] as const;
+
 function imageOf(preset: Preset, base: string, image: "old_row" | "new_row", alias: string) {
-  return `LEFT JOIN LATERAL (SELECT ${derivedSelectList(preset, true)}
+  return `LEFT JOIN LATERAL (SELECT ${derivedSelectList(preset, true, EVENT_COLUMNS)}
               FROM jsonb_populate_record(NULL::${base}, q.${image}) AS r) ${alias}
             ON q.${image} IS NOT NULL`;
 }
@@ -30,18 +46,20 @@ export function drainStatement(binding: SourceBinding, t: OwnNames): string {
   );
 }
 
+/** Streamed changes as four parallel arrays: commit times, operations, old and new row images. */
+export type ChangeArrays = [string[], string[], (string | null)[], (string | null)[]];
+
+/** The changes of ChangeArrays ($1–$4) as the rows of the CTE `q`, in their order. */
+export const STREAMED_CHANGES = `SELECT u.ord AS seq, u.at, u.op, u.old_row, u.new_row
+       FROM unnest($1::timestamptz[], $2::text[], $3::jsonb[], $4::jsonb[])
+            WITH ORDINALITY AS u(at, op, old_row, new_row, ord)`;
+
 /**
- * The statement that turns streamed changes ($1: a JSON array of {at, op, old_row, new_row}, in
- * commit order) into events directly, without a stop in the queue (logical capture's fast path).
+ * The statement that turns streamed changes (ChangeArrays, in commit order) into events directly,
+ * without a stop in the queue (logical capture's fast path).
  */
 export function streamedChangesStatement(binding: SourceBinding, t: OwnNames): string {
-  return deriveEventsStatement(
-    binding,
-    t,
-    `SELECT x.ord AS seq, x.at, x.op, x.old_row, x.new_row
-       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (at timestamptz, op text, old_row jsonb, new_row jsonb))
-            WITH ORDINALITY AS x(at, op, old_row, new_row, ord)`,
-  );
+  return deriveEventsStatement(binding, t, STREAMED_CHANGES);
 }
 
 /**

@@ -11,7 +11,14 @@ import { eventsTableStatements } from "../schema/contract";
 import { SOURCE_EVENTS_TABLE, SOURCE_KEYS_VIEW } from "../tables";
 import type { SourceBinding } from "./active";
 import { createPublicationStatement } from "./logical-setup";
-import { DERIVED_COLUMNS, DERIVED_TYPES, derivation, expandLets, type Preset } from "./preset";
+import {
+  DERIVED_COLUMNS,
+  DERIVED_TYPES,
+  derivation,
+  expandLets,
+  type DerivedColumn,
+  type Preset,
+} from "./preset";
 
 export const CAPTURE_TRIGGER = "idemscope_capture";
 export const CAPTURE_QUEUE_TABLE = "capture_queue";
@@ -37,8 +44,13 @@ export async function markOperatorChange(
 export type OwnNames = { own: string; ownTable: (name: string) => string };
 
 /** `(expr)::type AS column, …` for every derived column, over the row alias r. */
-export function derivedSelectList(preset: Preset, withMarker = false): string {
-  const cols = withMarker ? [...DERIVED_COLUMNS, "attempt_marker" as const] : DERIVED_COLUMNS;
+export function derivedSelectList(
+  preset: Preset,
+  withMarker = false,
+  only?: readonly (DerivedColumn | "attempt_marker")[],
+): string {
+  const all = withMarker ? [...DERIVED_COLUMNS, "attempt_marker" as const] : DERIVED_COLUMNS;
+  const cols = only ? all.filter((c) => only.includes(c)) : all;
   return cols
     .map((c) => `(${derivation(preset, c)})::${DERIVED_TYPES[c]} AS ${c}`)
     .join(",\n       ");

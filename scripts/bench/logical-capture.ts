@@ -13,8 +13,10 @@ import { startCollector } from "../../lib/rollups/collector";
 import { allStatements } from "../../lib/schema/all";
 import { setActiveSource } from "../../lib/sources/active";
 import { applyConnect, planConnect, uninstallSource } from "../../lib/sources/connect";
+import { dropSlot, logicalNames } from "../../lib/sources/logical-setup";
 import { BUILT_IN_PRESETS } from "../../lib/sources/presets";
 import { tableNamesFor } from "../../lib/tables";
+import type { WritePattern } from "./service-load";
 import { percentile, type Timing } from "./timing";
 
 const STORE = "bench_logical";
@@ -22,15 +24,54 @@ const OWN = "bench_logical_own";
 const fixture = path.resolve(import.meta.dirname, "../../tests/fixtures/stores/stripe-style.sql");
 
 export type LogicalCaptureResult = {
+  pattern: WritePattern;
   targetWritesPerSecond: number;
   achievedWritesPerSecond: { off: number; on: number };
   lag: { p50: number; p95: number; max: number; samples: number };
   off: Timing;
   on: Timing;
   capturedEvents: number;
+  /** WAL per service write, without capture and with it (idemscope's own writes included) */
+  walBytesPerWrite: { off: number; on: number };
+  /** cores used while the captured load ran (backends still connected at its end) */
+  cpu: Record<string, number>;
 };
 
 type Phase = { ms: number[]; writes: number; seconds: number };
+
+const walPosition = async (pool: Pool) =>
+  (await pool.query<{ lsn: string }>(`SELECT pg_current_wal_lsn()::text AS lsn`)).rows[0]!.lsn;
+const walSince = async (pool: Pool, from: string) =>
+  Number(
+    (
+      await pool.query<{ n: string }>(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS n`, [
+        from,
+      ])
+    ).rows[0]!.n,
+  );
+
+/** CPU seconds so far of this process and of each database backend, by application_name. */
+async function cpuByApplication(pool: Pool): Promise<Map<string, number>> {
+  const r = await pool.query<{ pid: number; app: string }>(
+    `SELECT pid, CASE WHEN backend_type = 'walsender' THEN 'walsender'
+                      ELSE coalesce(nullif(application_name, ''), backend_type) END AS app
+       FROM pg_stat_activity`,
+  );
+  const ticks = async (pid: number | "self") => {
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks
+    } catch {
+      return 0; // a server on another machine: only this process is measured
+    }
+  };
+  const out = new Map<string, number>([
+    ["idemscope process (consumer, collector)", await ticks("self")],
+  ]);
+  for (const { pid, app } of r.rows) out.set(app, (out.get(app) ?? 0) + (await ticks(pid)));
+  return out;
+}
 
 /** The paced load, from a process of its own (./service-load.ts): the service is not idemscope. */
 function load(
@@ -39,6 +80,7 @@ function load(
   writesPerSecond: number,
   seconds: number,
   tag: string,
+  pattern: WritePattern,
 ): Promise<Phase> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -53,6 +95,7 @@ function load(
         String(writesPerSecond),
         String(seconds),
         tag,
+        pattern,
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
@@ -70,12 +113,17 @@ function load(
 export async function measureLogicalCapture(
   pool: Pool,
   databaseUrl: string,
-  o: { writesPerSecond?: number; seconds?: number; rounds?: number } = {},
+  o: { writesPerSecond?: number; seconds?: number; rounds?: number; pattern?: WritePattern } = {},
 ): Promise<LogicalCaptureResult> {
+  const pattern = o.pattern ?? "lean";
   const rate = o.writesPerSecond ?? 2000;
   const seconds = o.seconds ?? 20;
   const rounds = o.rounds ?? 3;
   const ddl = await readFile(fixture, "utf8");
+  // an interrupted earlier run leaves its slot and publication behind
+  const names = logicalNames(OWN);
+  await dropSlot(pool, names.slot);
+  await pool.query(`DROP PUBLICATION IF EXISTS ${names.publication}`);
   for (const s of [STORE, `${STORE}_off`, OWN])
     await pool.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
   for (const s of [STORE, `${STORE}_off`]) {
@@ -111,13 +159,26 @@ export async function measureLogicalCapture(
   const on: number[] = [];
   const lags: number[] = [];
   const achieved = { off: 0, on: 0 };
+  /** share of one core, per process or backend group, while the captured load ran */
+  const cpu: Record<string, number> = {};
+  /** WAL bytes per service write: REPLICA IDENTITY FULL adds the old row to each update */
+  const wal = { off: 0, on: 0 };
   try {
-    await load(databaseUrl, `${STORE}_off.idempotency_keys`, rate / 4, 3, "warm");
+    await load(databaseUrl, `${STORE}_off.idempotency_keys`, rate / 4, 3, "warm", pattern);
     for (let r = 0; r < rounds; r++) {
       // nothing decodes: the service's writes alone
       setActiveSource(null);
-      const a = await load(databaseUrl, `${STORE}_off.idempotency_keys`, rate, seconds, `off${r}`);
+      const walOff = await walPosition(pool);
+      const a = await load(
+        databaseUrl,
+        `${STORE}_off.idempotency_keys`,
+        rate,
+        seconds,
+        `off${r}`,
+        pattern,
+      );
       off.push(...a.ms);
+      wal.off += (await walSince(pool, walOff)) / a.writes / rounds;
       achieved.off += a.writes / a.seconds / rounds;
       // the slot streamed and folded by the real collector, while the same load writes
       setActiveSource(plan.binding);
@@ -137,7 +198,20 @@ export async function measureLogicalCapture(
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       })();
-      const b = await load(databaseUrl, `${STORE}.idempotency_keys`, rate, seconds, `on${r}`);
+      const cpuBefore = await cpuByApplication(pool);
+      const walOn = await walPosition(pool);
+      const b = await load(
+        databaseUrl,
+        `${STORE}.idempotency_keys`,
+        rate,
+        seconds,
+        `on${r}`,
+        pattern,
+      );
+      const cpuAfter = await cpuByApplication(pool);
+      wal.on += (await walSince(pool, walOn)) / b.writes / rounds;
+      for (const [app, after] of cpuAfter)
+        cpu[app] = (cpu[app] ?? 0) + (after - (cpuBefore.get(app) ?? 0)) / b.seconds / rounds;
       sampling = false;
       await sampler;
       on.push(...b.ms);
@@ -156,6 +230,7 @@ export async function measureLogicalCapture(
   };
   lags.sort((x, y) => x - y);
   return {
+    pattern,
     targetWritesPerSecond: rate,
     achievedWritesPerSecond: { off: Math.round(achieved.off), on: Math.round(achieved.on) },
     lag: {
@@ -167,5 +242,12 @@ export async function measureLogicalCapture(
     off: timing(off),
     on: timing(on),
     capturedEvents: captured.rows[0]?.n ?? 0,
+    walBytesPerWrite: { off: Math.round(wal.off), on: Math.round(wal.on) },
+    cpu: Object.fromEntries(
+      Object.entries(cpu)
+        .filter(([, v]) => v >= 0.01)
+        .sort(([, a], [, b]) => b - a)
+        .map(([k, v]) => [k, Math.round(v * 100) / 100]),
+    ),
   };
 }
