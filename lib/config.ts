@@ -1,6 +1,7 @@
 // The one validated configuration of idemscope, read from the environment once.
 import { z } from "zod";
 import { AuthConfigError, parseAuthConfig, type AuthConfig } from "./auth/auth-config";
+import { spanConfigOf, spanEnvSchema, type SpanConfig } from "./spans/span-config";
 
 const identifier = z
   .string()
@@ -133,6 +134,7 @@ const envSchema = z.object({
       "must be an http(s) URL containing {traceId}, e.g. https://tempo.example/trace/{traceId}",
     ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ...spanEnvSchema,
 });
 
 export type Config = {
@@ -175,6 +177,8 @@ export type Config = {
   /** link template of the tracing system, with {traceId} */
   traceUrlTemplate: string | undefined;
   auth: AuthConfig;
+  /** span capture's receiver and attribute mapping (lib/spans) */
+  spans: SpanConfig;
 };
 
 export class ConfigError extends Error {}
@@ -230,6 +234,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     traceUrlTemplate: e.IDEMSCOPE_TRACE_URL,
     auth,
+    spans: spanConfigOf(e),
   };
 }
 

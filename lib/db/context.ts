@@ -7,7 +7,7 @@ import "server-only";
 import type { Pool, PoolClient } from "pg";
 import { config, type Config } from "../config";
 import { tableNames, type TableNames } from "../tables";
-import { getPool, getWritePool } from "./pools";
+import { getIngestPool, getPool, getWritePool } from "./pools";
 
 export type Queryable = Pool | PoolClient;
 
@@ -31,6 +31,12 @@ export function readContext(): StoreContext<Pool> {
 export function writeContext(): WriteContext {
   const cfg = config();
   return { db: getWritePool(), tables: tableNames(cfg), config: cfg } as WriteContext;
+}
+
+/** Span ingestion's writes: the primary, through a pool of their own. */
+export function ingestContext(): StoreContext<Pool> {
+  const cfg = config();
+  return { db: getIngestPool(), tables: tableNames(cfg), config: cfg };
 }
 
 /** A context over a pool the caller owns (scripts, the collector, tests). */

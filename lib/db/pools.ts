@@ -11,11 +11,17 @@ import { createPool } from "./pool";
 const globalForDb = globalThis as unknown as {
   idemscopePool?: Pool;
   idemscopeWritePool?: Pool;
+  idemscopeIngestPool?: Pool;
   idemscopeCheckouts?: Record<PoolName, number>;
 };
 
-type PoolName = "primary" | "replica" | "write";
-const checkouts = (globalForDb.idemscopeCheckouts ??= { primary: 0, replica: 0, write: 0 });
+type PoolName = "primary" | "replica" | "write" | "ingest";
+const checkouts = (globalForDb.idemscopeCheckouts ??= {
+  primary: 0,
+  replica: 0,
+  write: 0,
+  ingest: 0,
+});
 
 /**
  * Clients checked out of this process's pools (every pool.query is one): the load test reads it
@@ -38,7 +44,7 @@ function primaryUrl(): string {
 function pool(url: string, applicationName: string, name: PoolName): Pool {
   const cfg = config();
   const p = createPool(url, {
-    max: name === "write" ? cfg.writePoolMax : cfg.poolMax,
+    max: name === "write" ? cfg.writePoolMax : name === "ingest" ? INGEST_POOL_MAX : cfg.poolMax,
     statementTimeoutMs: cfg.statementTimeoutMs,
     applicationName,
   });
@@ -50,6 +56,18 @@ function pool(url: string, applicationName: string, name: PoolName): Pool {
 export function getWritePool(): Pool {
   globalForDb.idemscopeWritePool ??= pool(primaryUrl(), "idemscope-actions", "write");
   return globalForDb.idemscopeWritePool;
+}
+
+/** Connections of span ingestion: a bound on the database work spans may take. */
+export const INGEST_POOL_MAX = 2;
+
+/**
+ * The pool that records span-derived requests (POST /v1/traces), on the primary, apart from the
+ * operators' so that a burst of spans never takes the connection a release needs.
+ */
+export function getIngestPool(): Pool {
+  globalForDb.idemscopeIngestPool ??= pool(primaryUrl(), "idemscope-spans", "ingest");
+  return globalForDb.idemscopeIngestPool;
 }
 
 /** The read pool, one per process (Next.js loads routes as separate bundles). */

@@ -9,6 +9,7 @@ import { readContext } from "../db/context";
 import { poolCheckouts } from "../db/pools";
 import { localCollector } from "../rollups/start";
 import { sharedCacheSize, sharedQuery } from "../store/shared-cache";
+import { spanCounts, statedSamplingRatio } from "../spans/span-stats";
 import { STORE_FAMILIES, type MetricFamily } from "./store-metrics";
 import { readStoreSnapshot, type StoreSnapshot } from "./store-snapshot";
 
@@ -68,6 +69,26 @@ function createRegistry(): Registry {
       // process-local like the process metrics: the value lives in lib/db/pools.ts
       this.reset();
       for (const [pool, n] of Object.entries(poolCheckouts())) this.inc({ pool }, n);
+    },
+  });
+  new Counter({
+    name: "idemscope_spans_total",
+    help: "Per process: spans POST /v1/traces received, by outcome (recorded, duplicate, row_capture, no_key, throttled).",
+    labelNames: ["outcome"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [outcome, n] of Object.entries(spanCounts())) this.inc({ outcome }, n);
+    },
+  });
+  new Gauge({
+    name: "idemscope_span_sampling_ratio",
+    help: "The services' trace sampling ratio (IDEMSCOPE_SPAN_SAMPLING_RATIO, else what spans state): span-derived counts are this share of the real ones.",
+    registers: [registry],
+    collect() {
+      this.reset();
+      const ratio = config().spans.samplingRatio ?? statedSamplingRatio();
+      if (ratio !== null) this.set(ratio);
     },
   });
   new Gauge({

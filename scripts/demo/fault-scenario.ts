@@ -17,6 +17,8 @@ export type GroundTruth = {
   /** intents whose work succeeded more than once */
   duplicateSuccesses: number;
   outcomes: Record<string, number>;
+  /** per client: the requests it sent and the keys (intents) it used */
+  perClient: Record<string, { requests: number; keys: number }>;
 };
 
 const EXECUTED = /^(completed|failed|crashed|consumed|error)/;
@@ -25,11 +27,15 @@ const SUCCEEDED = /^(completed|consumed)/;
 export async function runFaultScenario(client: LibraryClient, tag: string): Promise<GroundTruth> {
   const outcomes: Record<string, number> = {};
   const successes = new Map<string, number>();
+  const perClient: Record<string, { requests: number; keys: Set<string> }> = {};
   let n = 0;
   const intent = (): Intent => ({ client: 1 + (n % 7), key: `${tag}-${n++}`, amount: 100 + n });
   const send = async (i: Intent, o: { crash?: boolean; amount?: number } = {}) => {
     const outcome = await client.request(i, o);
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    const c = (perClient[String(i.client)] ??= { requests: 0, keys: new Set() });
+    c.requests += 1;
+    c.keys.add(i.key);
     if (SUCCEEDED.test(outcome)) successes.set(i.key, (successes.get(i.key) ?? 0) + 1);
   };
 
@@ -74,5 +80,8 @@ export async function runFaultScenario(client: LibraryClient, tag: string): Prom
     mismatches: count(/^mismatch/),
     duplicateSuccesses: [...successes.values()].filter((v) => v >= 2).length,
     outcomes,
+    perClient: Object.fromEntries(
+      Object.entries(perClient).map(([k, v]) => [k, { requests: v.requests, keys: v.keys.size }]),
+    ),
   };
 }
