@@ -180,7 +180,7 @@ function OverviewBody({ data, stuckChart }: { data: Overview; stuckChart: ReactN
         {data.captureSlot ? (
           <StatTile
             testId="tile-capture-lag"
-            label="Capture lag (logical decoding)"
+            label="Capture lag"
             {...captureSlotTile(data.captureSlot)}
           />
         ) : null}

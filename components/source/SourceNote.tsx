@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { SourceSummary } from "@/lib/api-types/source";
+import { captureName } from "./captureName";
 
 const BLIND_LABELS = { replays: "replays", conflicts: "409s", mismatches: "mismatches" } as const;
 
@@ -10,7 +11,7 @@ export function SourceNote({ source }: { source: SourceSummary }) {
     .filter((k) => source.notCaptured[k])
     .map((k) => BLIND_LABELS[k]);
   const since = source.since ? ` since ${new Date(source.since).toLocaleString()}` : "";
-  const through = `${source.capture === "logical" ? "logical decoding" : "trigger capture"}${source.spans ? " and OpenTelemetry spans" : ""}`;
+  const through = captureName(source);
   return (
     <p className="muted" data-testid="source-note">
       From {source.table} ({source.preset}) through {through}

@@ -36,6 +36,6 @@ export function captureSlotTile(s: SlotStatus): { value: string; tone: Tone; det
   return {
     value: lag === null ? "not started" : lag < 10 ? `${lag.toFixed(1)} s` : formatAge(lag),
     tone,
-    detail: `${s.active === false ? "no reader on the slot · " : ""}${wal}${sampled}${error}`,
+    detail: `logical decoding${s.active === false ? ", no reader on the slot" : ""} · ${wal}${sampled}${error}`,
   };
 }

@@ -1,6 +1,9 @@
 // `npm run demo -- --preset NAME [--capture triggers|logical[,spans]]` (docs/presets.md): the
 // library's own table with its capture, written by that library's statements under the
 // simulator's faults.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
 import type { Pool } from "pg";
 import { config } from "../../lib/config";
 import { contextOf } from "../../lib/db/context";
@@ -14,6 +17,54 @@ import type { EmbeddedPostgresHandle } from "../support/embedded-postgres";
 import { ensureNextBuild } from "../support/next-build";
 import { DEMO_TTL_SECONDS, libraryClient, startLibraryTraffic } from "./library-traffic";
 import { connectPresetStore } from "./preset-store";
+import { ridesHttpClient } from "./rides-client";
+
+/** The traced rides service (./traced-rides-service.ts) as a child process of the demo. */
+async function startTracedService(
+  databaseUrl: string,
+  table: string,
+  dashboardPort: number,
+  token: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+      path.join(import.meta.dirname, "traced-rides-service.ts"),
+    ],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        RIDES_TABLE: table,
+        OTLP_TRACES_URL: `http://127.0.0.1:${dashboardPort}/v1/traces`,
+        OTLP_TOKEN: token,
+        OTLP_PROTOCOL: "protobuf",
+        OTLP_COMPRESSION: "gzip",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /rides service: (http:\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`the traced rides service exited (code ${code})`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
 
 export type PresetDemoOptions = {
   root: string;
@@ -43,9 +94,19 @@ export async function presetDemo(
     o.preset.name === "node-idempotency"
       ? { ...o.preset, lets: { ...o.preset.lets, ttl: `interval '${DEMO_TTL_SECONDS} seconds'` } }
       : o.preset;
+  if (o.capture.spans && preset.name !== "stripe-style")
+    throw new Error(
+      "the demo's traced HTTP service is rocket-rides' (stripe-style): --capture …,spans needs --preset stripe-style",
+    );
   const store = await connectPresetStore(pool, preset, cfg, o.capture);
+  const otlpToken = process.env.IDEMSCOPE_OTLP_TOKEN || `demo-${randomBytes(12).toString("hex")}`;
+  // spans: the requests go through the traced rides service, which exports to the dashboard
+  const service = o.capture.spans
+    ? await startTracedService(databaseUrl, store.table, o.port, otlpToken)
+    : undefined;
+  const direct = libraryClient(pool, preset, store.table, store.schema);
   const traffic = startLibraryTraffic(
-    libraryClient(pool, preset, store.table, store.schema),
+    service ? ridesHttpClient(service.url, direct) : direct,
     preset,
     o.rate,
   );
@@ -60,12 +121,17 @@ export async function presetDemo(
         ...process.env,
         DATABASE_URL: databaseUrl,
         IDEMSCOPE_DEMO: "1",
+        IDEMSCOPE_OTLP_TOKEN: otlpToken,
         NEXT_TELEMETRY_DISABLED: "1",
       });
   console.log(`PostgreSQL:   ${databaseUrl}${embedded ? "  (embedded)" : ""}`);
   console.log(
     `store:        ${store.table} (${o.preset.title}), ${captureLabel(source!)}; ${o.rate} intents/s through the library's own statements`,
   );
+  if (service)
+    console.log(
+      `rides API:    ${service.url}  (traced by OpenTelemetry, spans to http://127.0.0.1:${o.port}/v1/traces)`,
+    );
   if (dashboard) console.log(`dashboard:    http://127.0.0.1:${o.port}/   (Ctrl-C stops the demo)`);
   const status = setInterval(() => {
     const counts = Object.entries(traffic.stats())
@@ -80,6 +146,7 @@ export async function presetDemo(
     dashboard?.kill("SIGTERM");
     clearInterval(status);
     await traffic.stop();
+    await service?.stop();
     await pool.end().catch(() => undefined);
     await embedded?.stop();
     process.exit(code);

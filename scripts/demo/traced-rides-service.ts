@@ -32,6 +32,7 @@ const sdk = new NodeSDK({
     "service.name": "rides-api",
     "service.instance.id": `${hostname()}:${process.pid}`,
   }),
+  resourceDetectors: [], // the resource above says who this is
   spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 200 })],
   instrumentations: [
     new HttpInstrumentation({

@@ -12,6 +12,7 @@ import { ExportableCard } from "@/components/ui/ExportableCard";
 import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { RangePicker } from "@/components/ui/RangePicker";
 import { SegmentedChoice } from "@/components/ui/SegmentedChoice";
+import { captureName } from "@/components/source/captureName";
 import { CoverageTable } from "@/components/source/CoverageTable";
 import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
@@ -115,7 +116,7 @@ function StoreBody({ data }: { data: StoreReport }) {
         <p className="muted">
           {data.source.preset === "contract"
             ? `The store follows idemscope's contract: ${data.source.table} and its events table are read directly.`
-            : `Read from ${data.source.table} through a mapping view; events captured by triggers${data.source.since ? ` since ${new Date(data.source.since).toLocaleString()}` : ""}. The table keeps no history of its own, so nothing before that is known.`}
+            : `Read from ${data.source.table} through a mapping view; events captured by ${captureName(data.source)}${data.source.since ? ` since ${new Date(data.source.since).toLocaleString()}` : ""}. The table keeps no history of its own, so nothing before that is known.`}
         </p>
         <CoverageTable source={data.source} />
       </section>

@@ -22,12 +22,20 @@ import { lifecyclePageUrl, lifecycleQuery, type IntentAddress } from "@/lib/clie
 import { KeyActionDialog, type ActionOutcome } from "../../stuck/key-action-dialog";
 import { RevealResponse } from "./reveal-response-button";
 
+/** An axis label fits 24 characters: a long instance id (a UUID) keeps its start and end. */
+const shortInstance = (instance: string | null) =>
+  !instance
+    ? "?"
+    : instance.length <= 24
+      ? instance
+      : `${instance.slice(0, 10)}…${instance.slice(-8)}`;
+
 function waterfallRows(data: KeyLifecycle, now: number): WaterfallRow[] {
   const first = data.events[0];
   if (!first) return [];
   const t0 = Date.parse(first.at);
   const rows: WaterfallRow[] = executionsOf(data.events).executions.map((x) => ({
-    label: `#${x.n} ${x.kind === "reclaimed" ? "reclaim" : "claim"} on ${x.instance ?? "?"}`,
+    label: `#${x.n} ${x.kind === "reclaimed" ? "reclaim" : "claim"} on ${shortInstance(x.instance)}`,
     offset: (Date.parse(x.startAt) - t0) / 1000,
     duration: ((x.end ? Date.parse(x.end.at) : now) - Date.parse(x.startAt)) / 1000,
     kind: x.kind,
@@ -37,7 +45,7 @@ function waterfallRows(data: KeyLifecycle, now: number): WaterfallRow[] {
     if (e.kind !== "replayed") continue;
     const ms = e.latencyMs ?? 0;
     rows.push({
-      label: `replay on ${e.instance ?? "?"}`,
+      label: `replay on ${shortInstance(e.instance)}`,
       offset: (Date.parse(e.at) - ms - t0) / 1000,
       duration: ms / 1000,
       kind: "replayed",
