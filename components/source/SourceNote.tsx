@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { SourceSummary } from "@/lib/api-types/source";
+import { formatPercent } from "@/lib/format";
 import { captureName } from "./captureName";
 
 const BLIND_LABELS = { replays: "replays", conflicts: "409s", mismatches: "mismatches" } as const;
@@ -12,14 +13,19 @@ export function SourceNote({ source }: { source: SourceSummary }) {
     .map((k) => BLIND_LABELS[k]);
   const since = source.since ? ` since ${new Date(source.since).toLocaleString()}` : "";
   const through = captureName(source);
+  const ratio = source.spanSamplingRatio;
+  const sampled =
+    source.spans && ratio !== null && ratio < 1
+      ? ` Spans are sampled at ${formatPercent(ratio)}: replays, 409s and 422s are counted from that share of requests only (about ${Math.round(1 / ratio)}× fewer than happened).`
+      : "";
   return (
     <p className="muted" data-testid="source-note">
       From {source.table} ({source.preset}) through {through}
       {since}
       {blind.length > 0
         ? `: claims, reclaims and completions; ${blind.join(", ")} write nothing in this layout and are not counted.`
-        : "."}{" "}
-      <Link href="/store#source">What each panel can see →</Link>
+        : "."}
+      {sampled} <Link href="/store#source">What each panel can see →</Link>
     </p>
   );
 }

@@ -12,6 +12,8 @@ export type SourceSummary = {
   capture: "contract events" | "triggers" | "logical";
   /** OpenTelemetry spans add the requests that write nothing */
   spans: boolean;
+  /** the services' trace sampling ratio when known: span-derived counts are this share of the real ones */
+  spanSamplingRatio: number | null;
   /** when the capture was installed: nothing before it is known */
   since: string | null;
   /** what the layout's capture cannot see, with the reason (absent: it can) */

@@ -1,9 +1,12 @@
 // The connected source as the pages and API describe it (lib/api-types/source.ts).
 import type { SourceSummary } from "../api-types/source";
+import type { Config } from "../config";
+import { statedSamplingRatio } from "../spans/span-stats";
 import type { TableNames } from "../tables";
 import { coverageOf, sourceSees } from "./coverage";
 
-export function sourceSummary(t: TableNames): SourceSummary {
+export function sourceSummary(ctx: { tables: TableNames; config: Config }): SourceSummary {
+  const t = ctx.tables;
   const s = t.source;
   if (!s)
     return {
@@ -12,6 +15,7 @@ export function sourceSummary(t: TableNames): SourceSummary {
       table: t.keys,
       capture: "contract events",
       spans: false,
+      spanSamplingRatio: null,
       since: null,
       notCaptured: {},
       coverage: coverageOf(null),
@@ -35,6 +39,8 @@ export function sourceSummary(t: TableNames): SourceSummary {
     table: s.base,
     capture: s.capture,
     spans: s.spans,
+    // configured by the team, else what the spans state; null when unknown (assumed complete)
+    spanSamplingRatio: s.spans ? (ctx.config.spans.samplingRatio ?? statedSamplingRatio()) : null,
     since: s.installedAt,
     notCaptured,
     coverage: coverageOf(s),

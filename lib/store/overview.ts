@@ -221,7 +221,7 @@ export async function getOverview(
   const requests = REQUEST_KINDS.reduce((s, k) => s + totals[k], 0);
   const minutes = Math.max(1, (now - w.from.getTime()) / 60_000);
   const histogram = latency ?? new Map<number, number>();
-  const source = sourceSummary(t);
+  const source = sourceSummary(ctx);
   const blind = source.notCaptured;
   return {
     range,

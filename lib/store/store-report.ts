@@ -236,6 +236,6 @@ export async function getStoreReport(ctx: StoreContext, range: StoreRange): Prom
     eventsUnavailable: eventsTable
       ? null
       : noEventsTableMessage(t, "new and purged keys per day or the TTL advisor"),
-    source: sourceSummary(t),
+    source: sourceSummary(ctx),
   };
 }

@@ -171,6 +171,6 @@ export async function getTrends(
     verdict: verdictOf(days, target, worstEp),
     months,
     store,
-    source: sourceSummary(t),
+    source: sourceSummary(ctx),
   };
 }

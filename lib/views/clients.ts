@@ -27,13 +27,13 @@ export async function loadClients(ctx: StoreContext, q: ClientListViewQuery): Pr
       storms: [],
       sparkline: { bucketSeconds: 0, buckets: [] },
       unavailable: noEventsTableMessage(ctx.tables, "requests and retries per client"),
-      source: sourceSummary(ctx.tables),
+      source: sourceSummary(ctx),
     };
   }
   const list = await sharedQuery(`clients:${JSON.stringify(q)}`, ctx.config.cacheTtlMs, () =>
     listClients(ctx, q),
   );
-  return { ...list, unavailable: null, source: sourceSummary(ctx.tables) };
+  return { ...list, unavailable: null, source: sourceSummary(ctx) };
 }
 
 /** One client's page; a client never seen is a domain not-found (the page's 404). */
