@@ -13,6 +13,12 @@ export type WaterfallRow = {
   finished: boolean;
 };
 
+/** 0.032 → "32 ms", 1.5 → "1.5 s", 75 → "75 s": a key answered within a second still reads. */
+function secondsTick(v: number): string {
+  if (v > 0 && v < 1) return `${Math.round(v * 1000)} ms`;
+  return `${v < 10 ? Number(v.toFixed(1)) : Math.round(v)} s`;
+}
+
 /** The executions and answers of one key on a shared time axis. */
 export function AttemptWaterfall({ rows }: { rows: WaterfallRow[] }) {
   const height = 40 + rows.length * 30;
@@ -30,7 +36,7 @@ export function AttemptWaterfall({ rows }: { rows: WaterfallRow[] }) {
             type="number"
             stroke={AXIS_COLOR}
             fontSize={12}
-            tickFormatter={(v: number) => `${v < 10 ? v.toFixed(1) : Math.round(v)} s`}
+            tickFormatter={secondsTick}
             label={{
               value: "seconds after the first request",
               position: "insideBottom",
