@@ -75,6 +75,15 @@ describe("npm run demo", () => {
     const r = await result;
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("--history must look like 30d");
+    for (const [args, message] of [
+      [["--capture", "logical"], "--capture needs --preset NAME"],
+      [["--preset", "stripe-style", "--capture", "wal2json"], '--capture "wal2json" is not one of'],
+      [["--preset", "stripe-style", "--capture", "spans"], "combine them with a row capture"],
+    ] as const) {
+      const bad = await collect(spawnScript("demo.ts", [...args])).result;
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain(message);
+    }
   });
 
   it("stops cleanly on Ctrl-C and reuses the data on the next start", async () => {
