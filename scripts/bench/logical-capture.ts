@@ -4,7 +4,6 @@
 // lag is the staleness of the captured events (now minus the newest event's commit time),
 // sampled every 100 ms; the service's latency is compared with the same load on an identical
 // table while nothing decodes.
-import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Pool } from "pg";
@@ -16,6 +15,7 @@ import { applyConnect, planConnect, uninstallSource } from "../../lib/sources/co
 import { dropSlot, logicalNames } from "../../lib/sources/logical-setup";
 import { BUILT_IN_PRESETS } from "../../lib/sources/presets";
 import { tableNamesFor } from "../../lib/tables";
+import { spawnTsx } from "../support/spawn-tsx";
 import type { WritePattern } from "./service-load";
 import { percentile, type Timing } from "./timing";
 
@@ -83,24 +83,13 @@ function load(
   pattern: WritePattern,
 ): Promise<Phase> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        "--conditions=react-server",
-        "--import",
-        "tsx",
-        path.join(import.meta.dirname, "service-load.ts"),
-        databaseUrl,
-        table,
-        String(writesPerSecond),
-        String(seconds),
-        tag,
-        pattern,
-      ],
+    const child = spawnTsx(
+      path.join(import.meta.dirname, "service-load.ts"),
+      [databaseUrl, table, String(writesPerSecond), String(seconds), tag, pattern],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     let out = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
     child.on("error", reject);
     child.on("exit", (code) =>
       code === 0

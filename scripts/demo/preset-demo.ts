@@ -1,7 +1,6 @@
 // `npm run demo -- --preset NAME [--capture triggers|logical[,spans]]` (docs/presets.md): the
 // library's own table with its capture, written by that library's statements under the
 // simulator's faults.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { Pool } from "pg";
@@ -13,6 +12,7 @@ import { captureLabel, type CaptureChoice } from "../../lib/sources/connect";
 import type { Preset } from "../../lib/sources/preset";
 import { tableNamesFor } from "../../lib/tables";
 import { startDashboard } from "../support/dashboard";
+import { spawnTsx } from "../support/spawn-tsx";
 import type { EmbeddedPostgresHandle } from "../support/embedded-postgres";
 import { ensureNextBuild } from "../support/next-build";
 import { DEMO_TTL_SECONDS, libraryClient, startLibraryTraffic } from "./library-traffic";
@@ -26,30 +26,20 @@ async function startTracedService(
   dashboardPort: number,
   token: string,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [
-      "--conditions=react-server",
-      "--import",
-      "tsx",
-      path.join(import.meta.dirname, "traced-rides-service.ts"),
-    ],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        RIDES_TABLE: table,
-        OTLP_TRACES_URL: `http://127.0.0.1:${dashboardPort}/v1/traces`,
-        OTLP_TOKEN: token,
-        OTLP_PROTOCOL: "protobuf",
-        OTLP_COMPRESSION: "gzip",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
+  const child = spawnTsx(path.join(import.meta.dirname, "traced-rides-service.ts"), [], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      RIDES_TABLE: table,
+      OTLP_TRACES_URL: `http://127.0.0.1:${dashboardPort}/v1/traces`,
+      OTLP_TOKEN: token,
+      OTLP_PROTOCOL: "protobuf",
+      OTLP_COMPRESSION: "gzip",
     },
-  );
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
-    child.stdout.on("data", (c: Buffer) => {
+    child.stdout!.on("data", (c: Buffer) => {
       out += c.toString();
       const m = /rides service: (http:\S+)/.exec(out);
       if (m) resolve(m[1]!);

@@ -3,61 +3,14 @@
 // nothing: the demo with --preset stripe-style --capture logical,spans (its traffic through
 // rocket-rides' POST /rides, traced by the OpenTelemetry SDK). The on-call engineer sees every
 // headline number, the decoder's lag and the WAL its slot keeps, and follows a replay to its trace.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { startPresetDemo, type PresetDemo } from "../helpers/preset-demo";
 
 const PORT = 3240;
 const BASE = `http://127.0.0.1:${PORT}`;
-let demo: ChildProcess;
+let demo: PresetDemo;
 let ridesUrl: string;
-
-async function startStreamsDemo(): Promise<string> {
-  demo = spawn(
-    process.execPath,
-    [
-      "--conditions=react-server",
-      "--import",
-      "tsx",
-      "scripts/demo.ts",
-      "--prod",
-      "--preset",
-      "stripe-style",
-      "--capture",
-      "logical,spans",
-      "--port",
-      String(PORT),
-      "--data-dir",
-      ".data/e2e/pg-streams",
-      "--reset",
-      "--rate",
-      "4",
-    ],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: "",
-        NEXT_TELEMETRY_DISABLED: "1",
-        IDEMSCOPE_TRACE_URL: "https://tempo.example/trace/{traceId}",
-      },
-      stdio: "pipe",
-    },
-  );
-  let out = "";
-  demo.stdout?.on("data", (c: Buffer) => (out += c.toString()));
-  demo.stderr?.on("data", (c: Buffer) => (out += c.toString()));
-  const deadline = Date.now() + 150_000;
-  while (Date.now() < deadline) {
-    const url = /rides API:\s+(http:\/\/\S+)/.exec(out)?.[1];
-    const ok = await fetch(`${BASE}/api/health`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (url && ok) return url;
-    if (demo.exitCode !== null) throw new Error(`the demo exited:\n${out}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`the demo did not start in 150 s:\n${out}`);
-}
 
 /** One request to the traced rides service, as a client sends it. */
 async function ride(key: string, userId: number, amount: number) {
@@ -79,11 +32,17 @@ test.describe("Logical decoding and spans on a Stripe-style store", () => {
 
   test.beforeAll(async () => {
     test.setTimeout(200_000);
-    ridesUrl = await startStreamsDemo();
+    demo = await startPresetDemo({
+      port: PORT,
+      dataDir: ".data/e2e/pg-streams",
+      args: ["--preset", "stripe-style", "--capture", "logical,spans", "--rate", "4"],
+      waitFor: [/rides API:\s+(http:\/\/\S+)/],
+      env: { IDEMSCOPE_TRACE_URL: "https://tempo.example/trace/{traceId}" },
+    });
+    ridesUrl = demo.found[0]!;
   });
   test.afterAll(async () => {
-    demo?.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 2000));
+    await demo?.stop();
   });
 
   test("the Overview shows every headline number, and the decoder's lag", async ({ page }) => {

@@ -3,55 +3,18 @@
 // own statements write to it. The on-call engineer finds a duplicate success and reads why it
 // happened, then releases a stuck key and sees the library's next retry resume at its recovery
 // point.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { finishKey, postRide } from "../../scripts/demo/writers/stripe-style";
+import { startPresetDemo, type PresetDemo } from "../helpers/preset-demo";
 
 const PORT = 3230;
 const BASE = `http://127.0.0.1:${PORT}`;
 const TABLE = `"demo_stripe_style"."idempotency_keys"`;
 const ride = { amount: 2000, origin_lat: 0, origin_lon: 0 };
-let demo: ChildProcess;
+let demo: PresetDemo;
 let pool: pg.Pool;
-
-async function startPresetDemo(): Promise<string> {
-  demo = spawn(
-    process.execPath,
-    [
-      "--conditions=react-server",
-      "--import",
-      "tsx",
-      "scripts/demo.ts",
-      "--prod",
-      "--preset",
-      "stripe-style",
-      "--port",
-      String(PORT),
-      "--data-dir",
-      ".data/e2e/pg-stripe",
-      "--reset",
-      "--rate",
-      "2",
-    ],
-    { env: { ...process.env, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1" }, stdio: "pipe" },
-  );
-  let out = "";
-  demo.stdout?.on("data", (c: Buffer) => (out += c.toString()));
-  demo.stderr?.on("data", (c: Buffer) => (out += c.toString()));
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const url = /PostgreSQL:\s+(postgres:\/\/\S+)/.exec(out)?.[1];
-    const ok = await fetch(`${BASE}/api/health`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (url && ok) return url;
-    if (demo.exitCode !== null) throw new Error(`the preset demo exited:\n${out}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`the preset demo did not start in 120 s:\n${out}`);
-}
 
 /** Test tooling, not the library: moves a key's lock into the past (no capture event). */
 async function ageLock(userId: number, key: string, seconds: number) {
@@ -68,7 +31,14 @@ test.describe("A Stripe-style store", () => {
 
   test.beforeAll(async () => {
     test.setTimeout(180_000);
-    pool = new pg.Pool({ connectionString: await startPresetDemo(), max: 4 });
+    demo = await startPresetDemo({
+      port: PORT,
+      dataDir: ".data/e2e/pg-stripe",
+      args: ["--preset", "stripe-style", "--rate", "2"],
+      waitFor: [/PostgreSQL:\s+(postgres:\/\/\S+)/],
+      timeoutMs: 120_000,
+    });
+    pool = new pg.Pool({ connectionString: demo.found[0], max: 4 });
     // a zombie worker: its lock expires, a retry resumes and charges, then the zombie finishes too
     await postRide(pool, TABLE, {
       userId: 900,
@@ -94,8 +64,7 @@ test.describe("A Stripe-style store", () => {
   });
   test.afterAll(async () => {
     await pool?.end();
-    demo?.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 2000));
+    await demo?.stop();
   });
 
   test("the Overview says what this layout cannot see instead of showing zeros", async ({

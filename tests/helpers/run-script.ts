@@ -52,3 +52,19 @@ export async function waitForOutput(
   }
   throw new Error(`timed out waiting for ${pattern} in:\n${output()}`);
 }
+
+/** One run of `npm run connect` with its own idemscope schema (`own`) and store schema. */
+export function runConnect(
+  databaseUrl: string,
+  schemas: { own: string; store: string },
+  args: string[],
+): Promise<ScriptResult> {
+  return collect(
+    spawnScript("connect.ts", args, {
+      DATABASE_URL: databaseUrl,
+      IDEMSCOPE_SCHEMA: schemas.own,
+      IDEMSCOPE_STORE_SCHEMA: schemas.store,
+      LOG_LEVEL: "silent",
+    }),
+  ).result;
+}

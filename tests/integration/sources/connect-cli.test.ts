@@ -8,7 +8,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { BUILT_IN_PRESETS } from "../../../lib/sources/presets";
-import { collect, spawnScript } from "../../helpers/run-script";
+import { runConnect } from "../../helpers/run-script";
 
 const url = inject("databaseUrl");
 const id = randomBytes(4).toString("hex");
@@ -19,16 +19,8 @@ const fixtures = path.resolve(import.meta.dirname, "../../fixtures/stores");
 let admin: pg.Client;
 
 /** One run of the script with its own idemscope schema (`own`). */
-async function connect(own: string, args: string[], databaseUrl = url) {
-  return collect(
-    spawnScript("connect.ts", args, {
-      DATABASE_URL: databaseUrl,
-      IDEMSCOPE_SCHEMA: own,
-      IDEMSCOPE_STORE_SCHEMA: lib,
-      LOG_LEVEL: "silent",
-    }),
-  ).result;
-}
+const connect = (own: string, args: string[], databaseUrl = url) =>
+  runConnect(databaseUrl, { own, store: lib }, args);
 
 async function triggersOn(table: string): Promise<string[]> {
   const r = await admin.query<{ tgname: string }>(

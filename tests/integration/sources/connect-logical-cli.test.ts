@@ -13,7 +13,7 @@ import {
   type EmbeddedPostgresHandle,
 } from "../../../scripts/support/embedded-postgres";
 import { logicalNames } from "../../../lib/sources/logical-setup";
-import { collect, spawnScript } from "../../helpers/run-script";
+import { runConnect } from "../../helpers/run-script";
 
 const url = inject("databaseUrl");
 const id = randomBytes(4).toString("hex");
@@ -23,16 +23,9 @@ const role = `l_${id}_svc`;
 const fixtures = path.resolve(import.meta.dirname, "../../fixtures/stores");
 let admin: pg.Client;
 
-async function connect(own: string, args: string[], databaseUrl = url) {
-  return collect(
-    spawnScript("connect.ts", args, {
-      DATABASE_URL: databaseUrl,
-      IDEMSCOPE_SCHEMA: own,
-      IDEMSCOPE_STORE_SCHEMA: lib,
-      LOG_LEVEL: "silent",
-    }),
-  ).result;
-}
+/** One run of the script with its own idemscope schema (`own`). */
+const connect = (own: string, args: string[], databaseUrl = url) =>
+  runConnect(databaseUrl, { own, store: lib }, args);
 
 async function createTable(db: pg.Client, preset: string, schema: string) {
   const ddl = await readFile(path.join(fixtures, `${preset}.sql`), "utf8");
