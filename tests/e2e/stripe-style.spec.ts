@@ -16,6 +16,20 @@ const ride = { amount: 2000, origin_lat: 0, origin_lon: 0 };
 let demo: PresetDemo;
 let pool: pg.Pool;
 
+/**
+ * One request, sent again while SERIALIZABLE refuses it (a 409 the demo's own traffic can cause,
+ * which a client retries), until it gets the outcome the story needs.
+ */
+async function send(req: Parameters<typeof postRide>[2], want: "crashed" | "completed") {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const r = await postRide(pool, TABLE, req);
+    if (r.outcome === want) return r;
+    if (r.outcome !== "conflict") throw new Error(`expected ${want}, got ${r.outcome}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${req.key}: still refused after 10 attempts`);
+}
+
 /** Test tooling, not the library: moves a key's lock into the past (no capture event). */
 async function ageLock(userId: number, key: string, seconds: number) {
   await pool.query(
@@ -40,26 +54,16 @@ test.describe("A Stripe-style store", () => {
     });
     pool = new pg.Pool({ connectionString: demo.found[0], max: 4 });
     // a zombie worker: its lock expires, a retry resumes and charges, then the zombie finishes too
-    await postRide(pool, TABLE, {
-      userId: 900,
-      key: dupKey,
-      params: ride,
-      crashAfter: "ride_created",
-    });
+    await send({ userId: 900, key: dupKey, params: ride, crashAfter: "ride_created" }, "crashed");
     await ageLock(900, dupKey, 120);
-    await postRide(pool, TABLE, { userId: 900, key: dupKey, params: ride, chargeId: "ch_second" });
+    await send({ userId: 900, key: dupKey, params: ride, chargeId: "ch_second" }, "completed");
     const id = await pool.query<{ id: string }>(
       `SELECT id FROM ${TABLE} WHERE user_id = 900 AND idempotency_key = $1`,
       [dupKey],
     );
     await finishKey(pool, TABLE, id.rows[0]!.id, "ch_first");
     // a worker that died ten minutes ago
-    await postRide(pool, TABLE, {
-      userId: 901,
-      key: stuckKey,
-      params: ride,
-      crashAfter: "ride_created",
-    });
+    await send({ userId: 901, key: stuckKey, params: ride, crashAfter: "ride_created" }, "crashed");
     await ageLock(901, stuckKey, 600);
   });
   test.afterAll(async () => {
@@ -148,7 +152,7 @@ test.describe("A Stripe-style store", () => {
       [stuckKey],
     );
     expect(lib.rows[0]).toEqual({ locked_at: null, recovery_point: "ride_created" });
-    const retry = await postRide(pool, TABLE, { userId: 901, key: stuckKey, params: ride });
+    const retry = await send({ userId: 901, key: stuckKey, params: ride }, "completed");
     expect(retry).toMatchObject({ outcome: "completed", resumed: true });
 
     await page.goto(
