@@ -122,7 +122,7 @@ const envSchema = z.object({
   IDEMSCOPE_RETENTION_MINUTE_DAYS: z.coerce.number().positive().default(3),
   IDEMSCOPE_RETENTION_HOUR_DAYS: z.coerce.number().positive().default(90),
   IDEMSCOPE_RETENTION_DAY_DAYS: z.coerce.number().positive().default(1825),
-  IDEMSCOPE_INTENT_HORIZON_DAYS: z.coerce.number().positive().default(35),
+  IDEMSCOPE_INTENT_HORIZON_DAYS: z.coerce.number().positive().default(14),
   IDEMSCOPE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   IDEMSCOPE_CACHE_MAX_BYTES: byteSize.transform((v) => v ?? 32 * 2 ** 20),
   IDEMSCOPE_TRACE_URL: z

@@ -29,6 +29,7 @@ import { timeRuns, type Timing } from "./bench/timing";
 import { measureCollectorLag } from "./bench/collector-lag";
 import { measureCaptureOverhead, type CaptureOverhead } from "./bench/capture-overhead";
 import { measureLogicalCapture, type LogicalCaptureResult } from "./bench/logical-capture";
+import { footprintLines, measureFootprint } from "./bench/footprint";
 import { keyCases } from "./bench/key-cases";
 import {
   clientStoreCases,
@@ -55,6 +56,8 @@ const { values } = parseArgs({
     "capture-only": { type: "boolean", default: false },
     // only logical capture at 2,000 writes/s: event lag and the service's latency (no dataset)
     "logical-only": { type: "boolean", default: false },
+    // only the collector: fold the whole dataset again from nothing, then idemscope's footprint
+    "fold-only": { type: "boolean", default: false },
     out: { type: "string", default: path.join(root, "test-results", "bench") },
   },
 });
@@ -128,6 +131,25 @@ async function prepareDataset(pool: Pool, t: TableNames, metaFile: string): Prom
   };
   await fs.writeFile(metaFile, JSON.stringify(meta));
   return meta;
+}
+
+/** Empties the rollups and folds every event again, as connecting to an existing store does. */
+async function foldFromScratch(
+  pool: Pool,
+  t: TableNames,
+): Promise<{ events: number; seconds: number }> {
+  for (const table of FOLDED_TABLES) await pool.query(`TRUNCATE ${t.ownTable(table)}`);
+  await pool.query(
+    `UPDATE ${t.ownTable("collector_state")} SET watermark = 0, events_total = 0, batches_total = 0`,
+  );
+  const c0 = performance.now();
+  let events = 0;
+  for (;;) {
+    const r = await collectBatch(contextOf(pool, t, config()), { batchSize: 100_000 });
+    events += r.events;
+    if (r.caughtUp) break;
+  }
+  return { events, seconds: (performance.now() - c0) / 1000 };
 }
 
 /** Writer latency with and without the dashboard's secondary indexes, on fresh tables. */
@@ -279,6 +301,14 @@ async function main() {
       t,
       path.join(values["data-dir"], "..", `bench-meta-${path.basename(values["data-dir"])}.json`),
     );
+    if (values["fold-only"]) {
+      const refold = await foldFromScratch(pool, t);
+      console.log(
+        `\nCollector throughput, folding ${refold.events.toLocaleString("en-US")} events from nothing: ${Math.round(refold.events / refold.seconds).toLocaleString("en-US")} events/s (${refold.seconds.toFixed(0)} s)`,
+      );
+      console.log(footprintLines(await measureFootprint(pool, t)).join("\n"));
+      return;
+    }
     const keysOnly = values["keys-only"];
     if (!keysOnly) log("measuring the writer cost of the dashboard's indexes …");
     const overhead = keysOnly ? undefined : await measureIndexOverhead(pool);

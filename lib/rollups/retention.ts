@@ -24,6 +24,11 @@ export async function applyRetention(
   );
   await pool.query(`DELETE FROM ${r("rollup_retry_delays")} WHERE bucket < ${cutoff(days.hour)}`);
   // A duplicate of an intent first seen before the horizon is no longer recognised as one.
-  await pool.query(`DELETE FROM ${r("intents")} WHERE first_request_at < ${cutoff(days.intents)}`);
+  await pool.query(
+    `DELETE FROM ${r("intent_memory")} WHERE first_request_at < ${cutoff(days.intents)}`,
+  );
+  await pool.query(
+    `DELETE FROM ${r("duplicate_intents")} WHERE first_request_at < ${cutoff(days.day)}`,
+  );
   await pool.query(`DELETE FROM ${r("store_size_samples")} WHERE at < ${cutoff(days.day)}`);
 }

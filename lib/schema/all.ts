@@ -9,6 +9,7 @@ import { operationsStatements } from "./operations";
 import { rollupStatements } from "./rollups";
 import { secretsStatements } from "./secrets";
 import { captureModeStatements, sourceStatements } from "./source";
+import { footprintStatements } from "./footprint";
 import { duplicateIndexStatements, searchIndexStatements } from "./search";
 
 export function allStatements(t: TableNames, names: { keys: string; events: string }): string[] {
@@ -24,5 +25,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...secretsStatements(t),
     ...sourceStatements(t),
     ...captureModeStatements(t),
+    ...footprintStatements(t),
   ];
 }

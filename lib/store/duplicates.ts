@@ -1,5 +1,5 @@
-// The most recent intents that succeeded more than once, from the collector's per-intent memory
-// (a partial index keeps this a short read however large that memory is).
+// The most recent intents that succeeded more than once: the collector keeps their names apart
+// from its per-intent memory (lib/rollups/fold-intents.ts), so this reads a few rows.
 import "server-only";
 import type { StoreContext } from "../db/context";
 import type { RecentDuplicate } from "../api-types/keys";
@@ -11,8 +11,7 @@ export async function listRecentDuplicates(
   const { db, tables: t } = ctx;
   const r = await db.query<Omit<RecentDuplicate, "firstRequestAt"> & { firstRequestAt: Date }>(
     `SELECT scope, endpoint, key, successes, first_request_at AS "firstRequestAt"
-       FROM ${t.ownTable("intents")}
-      WHERE successes >= 2
+       FROM ${t.ownTable("duplicate_intents")}
       ORDER BY first_request_at DESC
       LIMIT $1`,
     [limit],

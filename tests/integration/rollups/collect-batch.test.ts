@@ -108,10 +108,10 @@ describe("collectBatch", () => {
       `CREATE FUNCTION ${store.t.own}.boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'crash'; END $$`,
     );
     await store.pool.query(
-      `CREATE TRIGGER boom BEFORE INSERT ON ${store.t.ownTable("intents")} FOR EACH ROW EXECUTE FUNCTION ${store.t.own}.boom()`,
+      `CREATE TRIGGER boom BEFORE INSERT ON ${store.t.ownTable("intent_memory")} FOR EACH ROW EXECUTE FUNCTION ${store.t.own}.boom()`,
     );
     await expect(collectBatch(store.ctx(), { batchSize: 150 })).rejects.toThrow(/crash/);
-    await store.pool.query(`DROP TRIGGER boom ON ${store.t.ownTable("intents")}`);
+    await store.pool.query(`DROP TRIGGER boom ON ${store.t.ownTable("intent_memory")}`);
 
     // a restart: a new process (pool) carries on from the stored watermark and gaps
     const restarted = createPool(inject("databaseUrl"), { max: 4 });
