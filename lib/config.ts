@@ -119,6 +119,10 @@ const envSchema = z.object({
     .default("")
     .transform((v) => v === "1" || v === "true"),
   IDEMSCOPE_COLLECTOR: z.enum(["on", "off"]).default("on"),
+  IDEMSCOPE_COLLECTOR_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+  IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND: z.coerce.number().int().min(0).default(0),
+  IDEMSCOPE_COLLECTOR_PAUSE_REPLICATION_LAG_SECONDS: z.coerce.number().positive().default(30),
+  IDEMSCOPE_COLLECTOR_PAUSE_ACTIVE_CONNECTIONS: z.coerce.number().int().positive().optional(),
   IDEMSCOPE_RETENTION_MINUTE_DAYS: z.coerce.number().positive().default(3),
   IDEMSCOPE_RETENTION_HOUR_DAYS: z.coerce.number().positive().default(90),
   IDEMSCOPE_RETENTION_DAY_DAYS: z.coerce.number().positive().default(1825),
@@ -169,6 +173,15 @@ export type Config = {
   metricsTimeoutMs: number;
   demo: boolean;
   collector: boolean;
+  /** what the collector may take of the store (lib/rollups/pressure.ts, lib/rollups/history.ts) */
+  collectorLimits: {
+    statementTimeoutMs: number;
+    /** events per second the history fold may read; 0: as fast as it goes */
+    maxEventsPerSecond: number;
+    pauseReplicationLagSeconds: number;
+    /** busy connections past which the history fold waits; undefined: 80 % of max_connections */
+    pauseActiveConnections: number | undefined;
+  };
   retentionDays: { minute: number; hour: number; day: number; intents: number };
   cacheTtlMs: number;
   /** bytes of results the shared polling cache keeps at most (lib/store/shared-cache.ts) */
@@ -223,6 +236,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     metricsTimeoutMs: e.IDEMSCOPE_METRICS_TIMEOUT_MS,
     demo: e.IDEMSCOPE_DEMO,
     collector: e.IDEMSCOPE_COLLECTOR === "on",
+    collectorLimits: {
+      statementTimeoutMs: e.IDEMSCOPE_COLLECTOR_STATEMENT_TIMEOUT_MS,
+      maxEventsPerSecond: e.IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND,
+      pauseReplicationLagSeconds: e.IDEMSCOPE_COLLECTOR_PAUSE_REPLICATION_LAG_SECONDS,
+      pauseActiveConnections: e.IDEMSCOPE_COLLECTOR_PAUSE_ACTIVE_CONNECTIONS,
+    },
     retentionDays: {
       minute: e.IDEMSCOPE_RETENTION_MINUTE_DAYS,
       hour: e.IDEMSCOPE_RETENTION_HOUR_DAYS,

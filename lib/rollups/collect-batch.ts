@@ -7,7 +7,7 @@ import { inTransaction } from "../db/pool";
 import { drainCaptureQueue } from "../sources/capture-drain";
 import type { TableNames } from "../tables";
 import { foldMetricTotals } from "./fold-metric-totals";
-import { foldIntents, kept, type Keep } from "./fold-intents";
+import { foldIntents, kept, type FoldedSoFar, type Keep } from "./fold-intents";
 import { LATENCY_BOUNDS_MS } from "./histograms";
 
 export type BatchResult = {
@@ -56,16 +56,16 @@ async function foldNextBatch(
   const { db: c, tables: t } = ctx;
   const own = t.ownTable;
   // Serializes collectors even if two ever ran (the advisory lock should prevent it).
-  const state = await c.query<{ watermark: string }>(
-    `SELECT watermark FROM ${own("collector_state")} WHERE id = 1 FOR UPDATE`,
+  const state = await c.query<{ watermark: string; lo: string | null; hi: string | null }>(
+    `SELECT watermark, history_lo AS lo, history_hi AS hi FROM ${own("collector_state")} WHERE id = 1 FOR UPDATE`,
   );
   const watermark = state.rows[0]?.watermark ?? "0";
+  const history = { historyLo: state.rows[0]?.lo ?? null, historyHi: state.rows[0]?.hi ?? null };
   // a connected preset's captured row changes become events first (lib/sources/capture-drain.ts)
   await drainCaptureQueue(ctx, { maxBatches: 1, batchSize });
   await c.query(
     `CREATE TEMP TABLE batch ON COMMIT DROP AS
-       SELECT id, at, scope, endpoint, key, kind, response_code, latency_ms
-         FROM ${t.events} WHERE id > $1 ORDER BY id LIMIT $2`,
+       SELECT ${BATCH_COLUMNS} FROM ${t.events} WHERE id > $1 ORDER BY id LIMIT $2`,
     [watermark, batchSize],
   );
   const top = await c.query<{ n: number; max: string | null }>(
@@ -79,13 +79,7 @@ async function foldNextBatch(
          FROM ${t.events} e JOIN ${own("collector_gaps")} g ON g.id = e.id`,
   );
   await c.query(`DELETE FROM ${own("collector_gaps")} g USING batch b WHERE g.id = b.id`);
-  await c.query(
-    `INSERT INTO ${own("collector_gaps")} (id)
-       SELECT g FROM generate_series($1::bigint + 1, $2::bigint) g
-        WHERE NOT EXISTS (SELECT 1 FROM batch b WHERE b.id = g)
-     ON CONFLICT DO NOTHING`,
-    [watermark, newWatermark],
-  );
+  await registerGaps(ctx, watermark, newWatermark);
   await c.query(
     `UPDATE ${own("collector_gaps")} SET fence = pg_snapshot_xmax(pg_current_snapshot())
       WHERE fence IS NULL AND detected_at < now() - make_interval(secs => $1)`,
@@ -97,12 +91,8 @@ async function foldNextBatch(
     `DELETE FROM ${own("collector_gaps")} WHERE fence < pg_snapshot_xmin(pg_current_snapshot())`,
   );
 
-  if (fresh + (recovered.rowCount ?? 0) > 0) {
-    await foldEvents(c, t, keep);
-    await foldLatency(c, t, keep);
-    await foldIntents(c, t, keep);
-    await foldMetricTotals({ ...ctx, db: c });
-  }
+  if (fresh + (recovered.rowCount ?? 0) > 0)
+    await foldBatchTable(ctx, keep, { watermark, ...history });
 
   const gaps = await c.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM ${own("collector_gaps")}`,
@@ -124,6 +114,40 @@ async function foldNextBatch(
 }
 
 const RESOLUTIONS = `(VALUES ('minute'), ('hour'), ('day')) AS r(res)`;
+
+/** Folds the transaction's temp table `batch` (events) into every rollup, in any order of batches. */
+export async function foldBatchTable(
+  ctx: StoreContext<PoolClient>,
+  keep: Keep,
+  folded: FoldedSoFar,
+): Promise<void> {
+  const { db: c, tables: t } = ctx;
+  await foldEvents(c, t, keep);
+  await foldLatency(c, t, keep);
+  await foldIntents(c, t, keep, folded);
+  await foldMetricTotals(ctx);
+}
+
+/**
+ * Ids in (lo, hi] that `batch` lacks: not visible yet (a transaction still open) or never to be
+ * (rolled back). Re-read by every live batch until visible, or dropped once fenced.
+ */
+export async function registerGaps(
+  ctx: StoreContext<PoolClient>,
+  lo: string,
+  hi: string,
+): Promise<void> {
+  await ctx.db.query(
+    `INSERT INTO ${ctx.tables.ownTable("collector_gaps")} (id)
+       SELECT g FROM generate_series($1::bigint + 1, $2::bigint) g
+        WHERE NOT EXISTS (SELECT 1 FROM batch b WHERE b.id = g)
+     ON CONFLICT DO NOTHING`,
+    [lo, hi],
+  );
+}
+
+/** The SELECT list of `batch`: what the folds read of an event. */
+export const BATCH_COLUMNS = "id, at, scope, endpoint, key, kind, response_code, latency_ms";
 
 async function foldEvents(c: PoolClient, t: TableNames, keep: Keep) {
   await c.query(

@@ -12,6 +12,8 @@ import { activeSource, type SourceBinding } from "../sources/active";
 import { startLogicalConsumer, type LogicalConsumer } from "../sources/logical-consumer";
 import { tableNamesFor, type TableNames } from "../tables";
 import { refreshClientSnapshots } from "./client-totals";
+import { historyFolder } from "./history-folder";
+import { beginHistoryIfNew } from "./history";
 import { collectBatch } from "./collect-batch";
 import { tryLead, type Leadership } from "./leader";
 import { applyRetention } from "./retention";
@@ -29,17 +31,24 @@ export type CollectorOptions = {
   /** batches per tick at most, so that a huge backlog doesn't starve the event loop */
   maxBatchesPerTick?: number;
   batchSize?: number;
+  /** milliseconds of each tick the history fold may take, after the live batches */
+  historyBudgetMs?: number;
 };
 
 export type Collector = {
   isLeader: () => boolean;
   stop: () => Promise<void>;
-  /** resolves once the collector has caught up with what is committed now (tests, bench) */
+  /** resolves once the collector has caught up with what is committed now, history included */
   drain: () => Promise<void>;
 };
 
 export function startCollector(o: CollectorOptions): Collector {
-  const pool: Pool = createPool(o.databaseUrl, { max: 2, applicationName: "idemscope-collector" });
+  // its statements have a timeout of their own: a fold never holds the store's locks for long
+  const pool: Pool = createPool(o.databaseUrl, {
+    max: 2,
+    applicationName: "idemscope-collector",
+    statementTimeoutMs: o.cfg.collectorLimits.statementTimeoutMs,
+  });
   // the connected source can change while running (npm run connect): re-read every tick
   let t: TableNames = tableNamesFor(o.cfg, activeSource());
   let ctx: StoreContext<Pool> = { db: pool, tables: t, config: o.cfg };
@@ -55,6 +64,7 @@ export function startCollector(o: CollectorOptions): Collector {
   let caughtUpWaiters: { after: number; resolve: () => void }[] = [];
   let ticksStarted = 0;
   let timer: NodeJS.Timeout | undefined;
+  const history = historyFolder(pool, o.cfg);
   // logical capture's stream: the leader reads the slot (lib/sources/logical-consumer.ts)
   let consumer: { binding: SourceBinding; stream: LogicalConsumer; pool: Pool } | null = null;
 
@@ -141,17 +151,25 @@ export function startCollector(o: CollectorOptions): Collector {
           `UPDATE ${t.ownTable("collector_state")} SET last_run_at = now(), last_caught_up_at = now() WHERE id = 1`,
         );
       }
+      if (events) await beginHistoryIfNew(ctx);
+      let caughtUp = false;
       for (let i = 0; events && i < (o.maxBatchesPerTick ?? 20) && !stopped; i++) {
         const r = await collectBatch(ctx, {
           batchSize: o.batchSize,
           retentionDays: o.cfg.retentionDays,
         });
         if (r.caughtUp) {
-          const ready = caughtUpWaiters.filter((w) => w.after < seq);
-          caughtUpWaiters = caughtUpWaiters.filter((w) => w.after >= seq);
-          for (const w of ready) w.resolve();
+          caughtUp = true;
           break;
         }
+      }
+      // the store's history, newest first, in what is left of this tick
+      const historyLeft =
+        events && caughtUp ? await history.fold(ctx, o.historyBudgetMs ?? 800) : false;
+      if (caughtUp && !historyLeft) {
+        const ready = caughtUpWaiters.filter((w) => w.after < seq);
+        caughtUpWaiters = caughtUpWaiters.filter((w) => w.after >= seq);
+        for (const w of ready) w.resolve();
       }
       const now = Date.now();
       if (now - lastSample >= (o.sampleEveryMs ?? 60_000)) {

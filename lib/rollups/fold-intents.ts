@@ -39,7 +39,12 @@ export const intentHash = (alias = "") =>
  * becomes the duplicate instead. The same holds for the first request (keys per client, retry
  * delays). So batches may come in any order: history folded newest first ends exact.
  */
-export async function foldIntents(c: PoolClient, t: TableNames, keep: Keep): Promise<void> {
+export async function foldIntents(
+  c: PoolClient,
+  t: TableNames,
+  keep: Keep,
+  folded: FoldedSoFar,
+): Promise<void> {
   const memory = t.ownTable("intent_memory");
   await c.query(
     `CREATE TEMP TABLE touched ON COMMIT DROP AS
@@ -90,25 +95,7 @@ export async function foldIntents(c: PoolClient, t: TableNames, keep: Keep): Pro
        first_successes = x.first_successes + excluded.first_successes,
        duplicate_successes = x.duplicate_successes + excluded.duplicate_successes`,
   );
-  // Retry delays: every request but the intent's very first, measured from the first request.
-  // When an earlier first request arrives late, the one recorded before becomes a retry (a
-  // claim that wasn't the first: new work after expiry).
-  await c.query(
-    `INSERT INTO ${t.ownTable("rollup_retry_delays")} AS x (bucket, endpoint, class, le_index, events)
-     SELECT date_trunc('day', d.at), d.endpoint, d.class,
-            width_bucket(extract(epoch FROM d.at - d.first_at)::float8, $1::float8[]), count(*)
-       FROM (
-         SELECT b.at, b.endpoint, tt.new_req_at AS first_at,
-                CASE WHEN b.kind = 'claimed' THEN 'after_expiry' ELSE 'retry' END AS class
-           FROM batch b JOIN touched tt USING (scope, endpoint, key)
-          WHERE b.kind IN ${REQUEST_KINDS} AND b.id <> tt.new_req_id
-         UNION ALL
-         SELECT old_req_at, endpoint, new_req_at, 'after_expiry' FROM touched WHERE req_displaced
-       ) d
-      GROUP BY 1, 2, 3, 4
-     ON CONFLICT (bucket, endpoint, class, le_index) DO UPDATE SET events = x.events + excluded.events`,
-    [RETRY_DELAY_BOUNDS_S],
-  );
+  await foldRetryDelays(c, t, folded);
   await foldClientRows(c, t, keep);
   await c.query(
     `WITH upserted AS (
@@ -131,6 +118,57 @@ export async function foldIntents(c: PoolClient, t: TableNames, keep: Keep): Pro
        FROM upserted u JOIN touched tt USING (intent)
       WHERE u.successes >= 2
      ON CONFLICT (intent) DO UPDATE SET successes = excluded.successes, first_request_at = excluded.first_request_at`,
+  );
+}
+
+/**
+ * The events folded before this batch: ids up to the live watermark, but for the history not yet
+ * folded (history_lo, history_hi] and the gaps still awaited.
+ */
+export type FoldedSoFar = { watermark: string; historyLo: string | null; historyHi: string | null };
+
+const CLASS_OF = (kind: string) =>
+  `CASE WHEN ${kind} = 'claimed' THEN 'after_expiry' ELSE 'retry' END`;
+
+/**
+ * Retry delays: every request but the intent's very first, measured from the first request (a
+ * claim that is not the first is new work after expiry). When an earlier first request turns up
+ * (a late commit, or history folded newest first), the intent's requests folded before are
+ * measured again from it: their old delays come out, their new ones go in, and the old first
+ * becomes a retry itself. Exact whatever the order of the batches.
+ */
+async function foldRetryDelays(c: PoolClient, t: TableNames, f: FoldedSoFar): Promise<void> {
+  await c.query(
+    `WITH displaced AS (SELECT * FROM touched WHERE req_displaced),
+     before AS (
+       -- the displaced intents' requests folded by earlier batches (the old first aside)
+       SELECT e.id, e.at, e.endpoint, e.kind, d.old_req_at, d.new_req_at
+         FROM displaced d JOIN ${t.events} e
+           ON e.scope = d.scope AND e.endpoint = d.endpoint AND e.key = d.key
+        WHERE e.kind IN ${REQUEST_KINDS} AND e.id <> d.old_req_id AND e.id <= $2::bigint
+          AND NOT (e.id > coalesce($3::bigint, 0) AND e.id <= coalesce($4::bigint, 0))
+          AND NOT EXISTS (SELECT 1 FROM batch b WHERE b.id = e.id)
+          AND NOT EXISTS (SELECT 1 FROM ${t.ownTable("collector_gaps")} g WHERE g.id = e.id)
+     )
+     INSERT INTO ${t.ownTable("rollup_retry_delays")} AS x (bucket, endpoint, class, le_index, events)
+     SELECT date_trunc('day', d.at), d.endpoint, d.class,
+            width_bucket(extract(epoch FROM d.at - d.first_at)::float8, $1::float8[]), sum(d.delta)
+       FROM (
+         SELECT b.at, b.endpoint, tt.new_req_at AS first_at, ${CLASS_OF("b.kind")} AS class, 1 AS delta
+           FROM batch b JOIN touched tt USING (scope, endpoint, key)
+          WHERE b.kind IN ${REQUEST_KINDS} AND b.id <> tt.new_req_id
+         UNION ALL
+         SELECT o.at, o.endpoint, d.new_req_at, ${CLASS_OF("o.kind")}, 1
+           FROM displaced d JOIN ${t.events} o ON o.id = d.old_req_id
+         UNION ALL
+         SELECT at, endpoint, old_req_at, ${CLASS_OF("kind")}, -1 FROM before
+         UNION ALL
+         SELECT at, endpoint, new_req_at, ${CLASS_OF("kind")}, 1 FROM before
+       ) d
+      GROUP BY 1, 2, 3, 4
+     HAVING sum(d.delta) <> 0
+     ON CONFLICT (bucket, endpoint, class, le_index) DO UPDATE SET events = x.events + excluded.events`,
+    [RETRY_DELAY_BOUNDS_S, f.watermark, f.historyLo, f.historyHi],
   );
 }
 

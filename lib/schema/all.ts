@@ -10,6 +10,7 @@ import { rollupStatements } from "./rollups";
 import { secretsStatements } from "./secrets";
 import { captureModeStatements, sourceStatements } from "./source";
 import { footprintStatements } from "./footprint";
+import { historyStatements } from "./history";
 import { duplicateIndexStatements, searchIndexStatements } from "./search";
 
 export function allStatements(t: TableNames, names: { keys: string; events: string }): string[] {
@@ -26,5 +27,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...sourceStatements(t),
     ...captureModeStatements(t),
     ...footprintStatements(t),
+    ...historyStatements(t),
   ];
 }

@@ -216,7 +216,11 @@ const DERIVED_FROM_SOURCE = ["stuck_samples", ...FOLDED_TABLES];
 async function resetRollups(c: PoolClient, own: OwnNames): Promise<void> {
   await c.query(`TRUNCATE ${DERIVED_FROM_SOURCE.map((t) => own.ownTable(t)).join(", ")}`);
   await c.query(
-    `UPDATE ${own.ownTable("collector_state")} SET watermark = 0, last_error = NULL WHERE id = 1`,
+    `UPDATE ${own.ownTable("collector_state")}
+        SET watermark = 0, last_error = NULL, history_hi = NULL, history_lo = NULL,
+            history_total = NULL, history_done = 0, history_started_at = NULL,
+            history_finished_at = NULL, history_complete_from = NULL
+      WHERE id = 1`,
   );
 }
 

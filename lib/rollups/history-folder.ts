@@ -1,0 +1,81 @@
+// How much of each collector tick the history fold takes (lib/rollups/history.ts): batches sized
+// to about a third of the tick's budget (so the live fold is never held back long), no faster
+// than IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND, halved after a statement timeout, and not at
+// all while the store is under pressure (lib/rollups/pressure.ts) — recorded, so pages say why.
+import type { Pool } from "pg";
+import type { Config } from "../config";
+import type { StoreContext } from "../db/context";
+import { cancelledQueryError } from "../db/cancelled-query";
+import { log } from "../log";
+import { collectHistoryBatch } from "./history";
+import { storePressure } from "./pressure";
+
+const MIN_BATCH = 2_000;
+const MAX_BATCH = 200_000;
+
+export function historyFolder(pool: Pool, cfg: Config) {
+  let batchSize = 20_000;
+  let notBefore = 0;
+  let pausedFor: string | null = null;
+  let lastLog = 0;
+
+  async function recordPause(ctx: StoreContext<Pool>, reason: string | null) {
+    if (reason === pausedFor) return;
+    pausedFor = reason;
+    if (reason) log.warn({ reason }, "collector: history fold paused, the store is under pressure");
+    else log.info("collector: history fold resumed");
+    await pool.query(
+      `UPDATE ${ctx.tables.ownTable("collector_state")}
+          SET paused_reason = $1, paused_since = CASE WHEN $1::text IS NULL THEN NULL ELSE now() END
+        WHERE id = 1`,
+      [reason],
+    );
+  }
+
+  /** Folds history for up to `budgetMs`; returns whether any is left. */
+  async function fold(ctx: StoreContext<Pool>, budgetMs: number): Promise<boolean> {
+    const start = Date.now();
+    if (start < notBefore) return true; // the rate limit's pause
+    const pressure = await storePressure(pool, cfg);
+    await recordPause(ctx, pressure);
+    if (pressure) return true;
+    const limit = cfg.collectorLimits.maxEventsPerSecond;
+    for (;;) {
+      const t0 = Date.now();
+      const width = batchSize;
+      let progress;
+      try {
+        progress = await collectHistoryBatch(ctx, { batchSize, keep: cfg.retentionDays });
+      } catch (err) {
+        // a batch too large for the collector's statement timeout: smaller ones from now on
+        if (cancelledQueryError(err) && batchSize > MIN_BATCH) {
+          batchSize = Math.max(MIN_BATCH, Math.floor(batchSize / 2));
+          log.warn({ batchSize }, "collector: history batch timed out; smaller batches");
+          return true;
+        }
+        throw err;
+      }
+      if (!progress || progress.finishedAt) return false;
+      const took = Math.max(1, Date.now() - t0);
+      // aim at a third of the budget per batch: large enough to be efficient, short enough
+      // that the next live batch never waits long
+      batchSize = Math.min(
+        MAX_BATCH,
+        Math.max(MIN_BATCH, Math.round((batchSize * budgetMs) / 3 / took)),
+      );
+      if (Date.now() - lastLog > 10_000) {
+        lastLog = Date.now();
+        log.info({ done: progress.done, total: progress.total }, "collector: folding history");
+      }
+      if (limit > 0) {
+        // the events this batch read, at the allowed rate, set when the next may start
+        notBefore = t0 + (width * 1000) / limit;
+        batchSize = Math.min(batchSize, Math.max(MIN_BATCH, limit));
+        return true;
+      }
+      if (Date.now() - start > budgetMs) return true;
+    }
+  }
+
+  return { fold };
+}

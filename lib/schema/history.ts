@@ -1,0 +1,21 @@
+// Folding an existing store's history newest first (lib/rollups/history.ts): where the fold
+// stands, how much is left, and whether it waits because the store is under pressure.
+import type { TableNames } from "../tables";
+
+export function historyStatements(t: TableNames): string[] {
+  return [
+    `ALTER TABLE ${t.ownTable("collector_state")}
+       -- events with ids in (history_lo, history_hi] are not folded yet; NULL: not begun
+       ADD COLUMN history_hi            bigint,
+       ADD COLUMN history_lo            bigint,
+       ADD COLUMN history_total         bigint,
+       ADD COLUMN history_done          bigint NOT NULL DEFAULT 0,
+       ADD COLUMN history_started_at    timestamptz,
+       ADD COLUMN history_finished_at   timestamptz,
+       -- every event at or after this time is folded (the oldest folded so far)
+       ADD COLUMN history_complete_from timestamptz,
+       -- why the collector waits (the store under pressure), NULL while it works
+       ADD COLUMN paused_reason         text,
+       ADD COLUMN paused_since          timestamptz`,
+  ];
+}

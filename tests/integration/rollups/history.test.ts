@@ -1,0 +1,156 @@
+// Connecting to a store that already has history: the collector starts live at the newest event
+// and folds the history newest first. While it does, new events are on the Overview at once, the
+// progress and the time from which everything is folded are known; when it ends, every rollup is
+// exactly what folding the events oldest first gives (and what the raw events define).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectBatch } from "../../../lib/rollups/collect-batch";
+import {
+  beginHistoryIfNew,
+  collectHistoryBatch,
+  readHistoryProgress,
+} from "../../../lib/rollups/history";
+import { FOLDED_TABLES } from "../../../lib/schema/rollups";
+import { getOverview } from "../../../lib/store/overview";
+import { insertEvents, type RawEvent } from "../../helpers/events";
+import { rollupVersusRaw } from "../../helpers/rollup-totals";
+import { createTestStore, type TestStore } from "../../helpers/store";
+
+let store: TestStore;
+const P = "POST /v1/payments";
+const R = "POST /v1/refunds";
+const keep = { minute: 3, hour: 90 };
+
+/** Two and a half days of history (within what minute rollups keep): retries, 409s, late retries. */
+function history(): RawEvent[] {
+  const out: RawEvent[] = [];
+  for (let i = 0; i < 400; i++) {
+    const ago = 2.5 * 86_400 - i * 530; // from two and a half days ago up to about now
+    const key = `h-${i}`;
+    const scope = `c-${i % 7}`;
+    const ep = i % 3 === 0 ? R : P;
+    out.push({ secondsAgo: ago, scope, endpoint: ep, key, kind: "claimed" });
+    out.push({
+      secondsAgo: ago - 1,
+      scope,
+      endpoint: ep,
+      key,
+      kind: "completed",
+      responseCode: 201,
+      latencyMs: 20,
+    });
+    if (i % 4 === 0)
+      out.push({
+        secondsAgo: ago - 30,
+        scope,
+        endpoint: ep,
+        key,
+        kind: "replayed",
+        responseCode: 201,
+        latencyMs: 2,
+      });
+    if (i % 9 === 0)
+      out.push({
+        secondsAgo: ago - 31,
+        scope,
+        endpoint: ep,
+        key,
+        kind: "conflict",
+        responseCode: 409,
+      });
+    // every 25th intent runs again much later (a late retry after expiry): a duplicate success
+    if (i % 25 === 0 && ago > 90_000) {
+      out.push({ secondsAgo: ago - 86_400, scope, endpoint: ep, key, kind: "claimed" });
+      out.push({
+        secondsAgo: ago - 86_401,
+        scope,
+        endpoint: ep,
+        key,
+        kind: "completed",
+        responseCode: 201,
+      });
+    }
+  }
+  return out;
+}
+
+async function snapshot(): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const table of FOLDED_TABLES) {
+    if (
+      ["collector_gaps", "client_range_totals", "client_range_state", "client_storms"].includes(
+        table,
+      )
+    )
+      continue;
+    const r = await store.pool.query(`SELECT * FROM ${store.t.ownTable(table)}`);
+    out[table] = r.rows.map((row) => JSON.stringify(row)).sort();
+  }
+  return out;
+}
+
+async function resetRollups() {
+  for (const table of FOLDED_TABLES) await store.pool.query(`TRUNCATE ${store.t.ownTable(table)}`);
+  await store.pool.query(
+    `UPDATE ${store.t.ownTable("collector_state")}
+        SET watermark = 0, history_hi = NULL, history_lo = NULL, history_total = NULL,
+            history_done = 0, history_started_at = NULL, history_finished_at = NULL,
+            history_complete_from = NULL
+      WHERE id = 1`,
+  );
+}
+
+beforeAll(async () => {
+  store = await createTestStore();
+  await insertEvents(store.pool, store.t, history());
+});
+afterAll(() => store.drop());
+
+describe("folding an existing store's history", () => {
+  it("ends with exactly the rollups of an oldest-first fold, with new events live meanwhile", async () => {
+    expect(await beginHistoryIfNew(store.ctx())).toBe(true);
+    expect(await beginHistoryIfNew(store.ctx())).toBe(false); // once
+    const start = await readHistoryProgress(store.ctx());
+    expect(start).toMatchObject({ done: 0, completeFrom: null, finishedAt: null });
+    expect(start!.total).toBeGreaterThan(900);
+
+    // the newest batch first: the last hours are complete after it
+    const first = await collectHistoryBatch(store.ctx(), { batchSize: 60, keep });
+    expect(first!.done).toBeGreaterThan(0);
+    expect(Date.now() - Date.parse(first!.completeFrom!)).toBeLessThan(6 * 3600_000);
+    // a new request now is folded live, before the history is
+    await insertEvents(store.pool, store.t, [
+      { secondsAgo: 1, scope: "c-live", endpoint: P, key: "live-1", kind: "claimed" },
+    ]);
+    expect((await collectBatch(store.ctx())).events).toBe(1);
+    const live = await getOverview(store.ctx(), "15m");
+    expect(live.requests).toBeGreaterThanOrEqual(1);
+
+    let progress = first!;
+    let batches = 1;
+    while (!progress.finishedAt) {
+      progress = (await collectHistoryBatch(store.ctx(), {
+        batchSize: 60 + (batches % 7) * 13,
+        keep,
+      }))!;
+      batches += 1;
+      if (!progress.finishedAt)
+        expect(Date.parse(progress.completeFrom!)).toBeLessThanOrEqual(
+          Date.parse(first!.completeFrom!),
+        );
+    }
+    expect(batches).toBeGreaterThan(10);
+    expect(progress.done).toBe(progress.total);
+    expect(await collectHistoryBatch(store.ctx(), { batchSize: 60, keep })).toBeNull();
+
+    // the live event is the only difference from the oldest-first fold: fold it there too
+    const newestFirst = await snapshot();
+    await resetRollups();
+    for (;;) if ((await collectBatch(store.ctx(), { batchSize: 97 })).caughtUp) break;
+    expect(newestFirst).toEqual(await snapshot());
+    // and what the raw events define (per-client minute rows keep three hours only)
+    const exact = await rollupVersusRaw(store.pool, store.t);
+    for (const [name, { raw, rollup }] of Object.entries(exact))
+      if (!name.endsWith("/minute") || !name.startsWith("client"))
+        expect(rollup, name).toEqual(raw);
+  });
+});
