@@ -1,7 +1,13 @@
-// `npm run collector`: the rollup collector as its own process (instead of inside the app).
+// `npm run collector`: the rollup collector as its own process (instead of inside the app). While
+// it folds an existing store's history it prints the same progress the pages show.
 import { config } from "../lib/config";
+import { contextOf } from "../lib/db/context";
+import { createPool } from "../lib/db/pool";
 import { startCollector } from "../lib/rollups/collector";
+import { readHistoryProgress } from "../lib/rollups/history";
 import { keepSourceFresh } from "../lib/sources/refresher";
+import { tableNames } from "../lib/tables";
+import { formatAge } from "../lib/format";
 
 const cfg = config();
 if (!cfg.databaseUrl) {
@@ -11,8 +17,37 @@ if (!cfg.databaseUrl) {
 await keepSourceFresh(cfg);
 const collector = startCollector({ databaseUrl: cfg.databaseUrl, cfg });
 console.log("collector running (Ctrl-C stops it); only the advisory-lock leader collects");
+
+// progress of the history fold, whichever replica does it
+const progressPool = createPool(cfg.databaseUrl, { max: 1, applicationName: "idemscope-progress" });
+let reported = false;
+const progress = setInterval(() => {
+  void readHistoryProgress(contextOf(progressPool, tableNames(cfg), cfg))
+    .then((h) => {
+      if (!h || (h.finishedAt && reported)) return;
+      if (h.finishedAt) {
+        reported = true;
+        console.log(`history folded: ${h.done.toLocaleString("en-US")} events`);
+        return;
+      }
+      const share = h.total > 0 ? h.done / h.total : 0;
+      const bar = "#".repeat(Math.round(share * 30)).padEnd(30, ".");
+      console.log(
+        `history [${bar}] ${h.done.toLocaleString("en-US")} / ${h.total.toLocaleString("en-US")} events (${(share * 100).toFixed(1)} %)` +
+          `${h.completeFrom ? `, complete from ${h.completeFrom}` : ""}` +
+          `${h.etaSeconds !== null ? `, about ${formatAge(h.etaSeconds)} left` : ""}`,
+      );
+    })
+    .catch(() => undefined);
+}, 5_000);
+progress.unref();
+
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
-    void collector.stop().then(() => process.exit(0));
+    clearInterval(progress);
+    void collector
+      .stop()
+      .then(() => progressPool.end())
+      .then(() => process.exit(0));
   });
 }

@@ -16,6 +16,8 @@ import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { DUPLICATE_SUCCESS_TARGET, type Overview } from "@/lib/api-types/overview";
 import { formatCount, formatMs, formatPercent, formatRate } from "@/lib/format";
 import { overviewQuery } from "@/lib/client-queries/overview";
+import { foldStatusQuery } from "@/lib/client-queries/fold";
+import type { FoldStatus } from "@/lib/api-types/fold";
 import { RANGE_LABELS } from "@/lib/range";
 import { refetchIntervalOf } from "@/lib/refresh";
 import type { OverviewParams } from "./search-params";
@@ -35,6 +37,7 @@ export function OverviewClient({
     placeholderData: keepPreviousData,
   });
   const data = query.data;
+  const fold = useQuery({ ...foldStatusQuery(), refetchInterval: 5000 }).data ?? null;
   return (
     <div className="page">
       <header className="page-header">
@@ -69,7 +72,7 @@ export function OverviewClient({
         </Banner>
       ) : null}
       {data ? (
-        <OverviewBody data={data} stuckChart={stuckChart} />
+        <OverviewBody data={data} stuckChart={stuckChart} fold={fold} />
       ) : (
         <>
           {query.isPending ? <p className="muted">Loading…</p> : null}
@@ -112,7 +115,27 @@ function countTile(data: Overview, n: number | null, why: string | undefined, wa
   };
 }
 
-function OverviewBody({ data, stuckChart }: { data: Overview; stuckChart: ReactNode }) {
+/** What the history fold leaves unsure in this range: its start not folded yet, duplicates provisional. */
+function foldCaveats(data: Overview, fold: FoldStatus | null) {
+  const h = fold?.history;
+  if (!h || h.finishedAt) return { incomplete: null, provisional: false };
+  const incomplete =
+    !h.completeFrom || Date.parse(h.completeFrom) > Date.parse(data.from)
+      ? ` · incomplete: history before ${h.completeFrom ? new Date(h.completeFrom).toLocaleTimeString(undefined, { hour12: false }) : "now"} still folding`
+      : null;
+  return { incomplete, provisional: true };
+}
+
+function OverviewBody({
+  data,
+  stuckChart,
+  fold,
+}: {
+  data: Overview;
+  stuckChart: ReactNode;
+  fold: FoldStatus | null;
+}) {
+  const caveat = foldCaveats(data, fold);
   const dupRate = data.duplicateSuccessRate;
   const missing = data.unavailable;
   const blind = data.source.notCaptured;
@@ -123,7 +146,7 @@ function OverviewBody({ data, stuckChart }: { data: Overview; stuckChart: ReactN
           testId="tile-requests"
           label="Requests / min"
           value={formatRate(data.requestsPerMinute)}
-          detail={`${formatCount(data.requests)} requests in range`}
+          detail={`${formatCount(data.requests)} requests in range${caveat.incomplete ?? ""}`}
         />
         <StatTile
           testId="tile-replay-ratio"
@@ -142,7 +165,7 @@ function OverviewBody({ data, stuckChart }: { data: Overview; stuckChart: ReactN
           {...toneAndDetail(
             missing.successes,
             duplicateTone(dupRate),
-            `${formatPercent(dupRate)} of ${formatCount(data.succeededIntents)} succeeded intents · target < ${formatPercent(DUPLICATE_SUCCESS_TARGET)}`,
+            `${formatPercent(dupRate)} of ${formatCount(data.succeededIntents)} succeeded intents · target < ${formatPercent(DUPLICATE_SUCCESS_TARGET)}${caveat.provisional ? " · provisional: history still folding" : ""}`,
           )}
         />
         <StatTile

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { ViewerInfo } from "@/lib/api-types/viewer";
+import { FoldBanner } from "./FoldBanner";
 import { NavLinks, type NavItem } from "./NavLinks";
 
 const NAV: NavItem[] = [
@@ -65,7 +66,10 @@ export function AppShell({
           <p className="sidebar-note">Demo mode: simulated traffic on an embedded PostgreSQL.</p>
         ) : null}
       </aside>
-      <main className="content">{children}</main>
+      <main className="content">
+        <FoldBanner />
+        {children}
+      </main>
     </div>
   );
 }

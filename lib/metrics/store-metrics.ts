@@ -251,6 +251,25 @@ export const STORE_FAMILIES: MetricFamily[] = [
         : [],
   },
   {
+    name: "idemscope_collector_history_folded_events",
+    help: "Events of the store's history (from before the collector first ran) folded so far; absent without history.",
+    type: "gauge",
+    samples: (s) => (s.collector.historyDone === null ? [] : [{ value: s.collector.historyDone }]),
+  },
+  {
+    name: "idemscope_collector_history_events",
+    help: "Events of the store's history to fold in all (an estimate); folded = this when the history is done.",
+    type: "gauge",
+    samples: (s) =>
+      s.collector.historyTotal === null ? [] : [{ value: s.collector.historyTotal }],
+  },
+  {
+    name: "idemscope_collector_paused",
+    help: "1 while the collector holds its history fold back because the store is under pressure (replica lag, busy connections).",
+    type: "gauge",
+    samples: (s) => [{ value: s.collector.paused ? 1 : 0 }],
+  },
+  {
     name: "idemscope_collector_open_gaps",
     help: "Event ids below the collector's watermark not visible yet (transactions still open).",
     type: "gauge",

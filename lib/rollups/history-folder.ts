@@ -16,14 +16,16 @@ const MAX_BATCH = 200_000;
 export function historyFolder(pool: Pool, cfg: Config) {
   let batchSize = 20_000;
   let notBefore = 0;
-  let pausedFor: string | null = null;
+  // undefined until this process first looked: a pause another one recorded is then cleared
+  let pausedFor: string | null | undefined = undefined;
   let lastLog = 0;
 
   async function recordPause(ctx: StoreContext<Pool>, reason: string | null) {
     if (reason === pausedFor) return;
+    const first = pausedFor === undefined;
     pausedFor = reason;
     if (reason) log.warn({ reason }, "collector: history fold paused, the store is under pressure");
-    else log.info("collector: history fold resumed");
+    else if (!first) log.info("collector: history fold resumed");
     await pool.query(
       `UPDATE ${ctx.tables.ownTable("collector_state")}
           SET paused_reason = $1, paused_since = CASE WHEN $1::text IS NULL THEN NULL ELSE now() END
@@ -42,10 +44,12 @@ export function historyFolder(pool: Pool, cfg: Config) {
     const limit = cfg.collectorLimits.maxEventsPerSecond;
     for (;;) {
       const t0 = Date.now();
-      const width = batchSize;
+      // with a rate limit, at most half a second's worth of events a batch
+      const width =
+        limit > 0 ? Math.min(batchSize, Math.max(MIN_BATCH, Math.floor(limit / 2))) : batchSize;
       let progress;
       try {
-        progress = await collectHistoryBatch(ctx, { batchSize, keep: cfg.retentionDays });
+        progress = await collectHistoryBatch(ctx, { batchSize: width, keep: cfg.retentionDays });
       } catch (err) {
         // a batch too large for the collector's statement timeout: smaller ones from now on
         if (cancelledQueryError(err) && batchSize > MIN_BATCH) {
@@ -70,7 +74,6 @@ export function historyFolder(pool: Pool, cfg: Config) {
       if (limit > 0) {
         // the events this batch read, at the allowed rate, set when the next may start
         notBefore = t0 + (width * 1000) / limit;
-        batchSize = Math.min(batchSize, Math.max(MIN_BATCH, limit));
         return true;
       }
       if (Date.now() - start > budgetMs) return true;

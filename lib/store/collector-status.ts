@@ -8,6 +8,10 @@ export type CollectorState = CollectorStatus & {
   /** Unix seconds of the last batch; null before the first */
   lastRunAt: number | null;
   batchesTotal: number;
+  /** the history fold: events folded and to fold (null without history), and a pause */
+  historyDone: number | null;
+  historyTotal: number | null;
+  paused: boolean;
 };
 
 export async function readCollectorState(ctx: StoreContext): Promise<CollectorState> {
@@ -17,7 +21,10 @@ export async function readCollectorState(ctx: StoreContext): Promise<CollectorSt
             extract(epoch FROM last_run_at)::float8 AS "lastRunAt",
             events_total::float8 AS "eventsTotal", batches_total::float8 AS "batchesTotal",
             errors_total::float8 AS "errorsTotal", last_error AS "lastError",
-            (SELECT count(*)::int FROM ${t.ownTable("collector_gaps")}) AS "openGaps"
+            (SELECT count(*)::int FROM ${t.ownTable("collector_gaps")}) AS "openGaps",
+            CASE WHEN history_total > 0 THEN history_done::float8 END AS "historyDone",
+            CASE WHEN history_total > 0 THEN greatest(history_total, history_done)::float8 END AS "historyTotal",
+            paused_reason IS NOT NULL AS paused
        FROM ${t.ownTable("collector_state")} WHERE id = 1`,
   );
   return (
@@ -30,6 +37,9 @@ export async function readCollectorState(ctx: StoreContext): Promise<CollectorSt
       errorsTotal: 0,
       lastError: null,
       openGaps: 0,
+      historyDone: null,
+      historyTotal: null,
+      paused: false,
     }
   );
 }
@@ -38,6 +48,9 @@ export async function getCollectorStatus(ctx: StoreContext): Promise<CollectorSt
   const {
     lastRunAt: _lastRunAt,
     batchesTotal: _batches,
+    historyDone: _done,
+    historyTotal: _total,
+    paused: _paused,
     ...status
   } = await readCollectorState(ctx);
   return status;

@@ -1,0 +1,58 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import type { FoldStatus } from "@/lib/api-types/fold";
+import { foldStatusQuery } from "@/lib/client-queries/fold";
+import { formatAge, formatCount, formatDateTime } from "@/lib/format";
+
+/**
+ * On every page while the collector folds the store's history (docs/performance.md,
+ * "Connecting to a large store"): how far it is, how long it has left, from when the numbers are
+ * complete, and why it waits when the store is under pressure. Nothing once it is done.
+ */
+export function FoldBanner() {
+  const { data } = useQuery({ ...foldStatusQuery(), refetchInterval: 5000 });
+  if (!data) return null;
+  return <FoldStatusView status={data} />;
+}
+
+export function FoldStatusView({ status }: { status: FoldStatus }) {
+  const h = status.history;
+  const folding = h !== null && h.finishedAt === null;
+  if (!folding && !status.paused) return null;
+  const share = h && h.total > 0 ? Math.min(1, h.done / h.total) : 0;
+  return (
+    <section
+      className={`fold-banner ${status.paused ? "banner-warn" : "banner-info"}`}
+      role="status"
+      aria-label="History fold"
+      data-testid="fold-banner"
+    >
+      {folding && h ? (
+        <>
+          <div className="fold-line">
+            <strong>Folding this store&apos;s history, newest first:</strong> {formatCount(h.done)}{" "}
+            of {formatCount(h.total)} events ({Math.floor(share * 100)} %)
+            {h.etaSeconds !== null && !status.paused
+              ? ` · about ${formatAge(h.etaSeconds)} left`
+              : ""}
+          </div>
+          <progress max={h.total} value={h.done} aria-label="History folded" />
+          <div className="fold-line">
+            {h.completeFrom
+              ? `Numbers from ${formatDateTime(h.completeFrom)} on are complete; earlier ranges are incomplete. `
+              : "No range is complete yet. "}
+            Duplicate successes, keys per client and retry delays are provisional until the fold
+            ends.
+          </div>
+        </>
+      ) : null}
+      {status.paused ? (
+        <div className="fold-line">
+          <strong>The collector waits for the store:</strong> {status.paused.reason} (since{" "}
+          {formatDateTime(status.paused.since)}).
+        </div>
+      ) : null}
+    </section>
+  );
+}

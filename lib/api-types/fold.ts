@@ -1,0 +1,18 @@
+// JSON shape of GET /api/v1/collector/fold (docs/api.md): where folding the store's history
+// stands, which ranges are still incomplete, and whether the collector waits for the store.
+export type FoldStatus = {
+  /** null when there is no history to fold (a store connected while empty) */
+  history: {
+    done: number;
+    total: number;
+    /** every event at or after this time is folded; null before the first batch and once finished */
+    completeFrom: string | null;
+    startedAt: string;
+    finishedAt: string | null;
+    etaSeconds: number | null;
+  } | null;
+  /** numbers that depend on history not folded yet (duplicate successes, keys) may still change */
+  provisional: boolean;
+  /** why the collector holds back (the store under pressure), with since when; null while it works */
+  paused: { reason: string; since: string } | null;
+};

@@ -1,0 +1,22 @@
+// Where the collector's history fold stands (lib/rollups/history.ts) and whether it waits because
+// the store is under pressure: one row of the collector's state.
+import "server-only";
+import type { FoldStatus } from "../api-types/fold";
+import type { StoreContext } from "../db/context";
+import { readHistoryProgress } from "../rollups/history";
+
+export async function getFoldStatus(ctx: StoreContext): Promise<FoldStatus> {
+  const [history, paused] = await Promise.all([
+    readHistoryProgress(ctx),
+    ctx.db.query<{ reason: string | null; since: Date | null }>(
+      `SELECT paused_reason AS reason, paused_since AS since
+         FROM ${ctx.tables.ownTable("collector_state")} WHERE id = 1`,
+    ),
+  ]);
+  const p = paused.rows[0];
+  return {
+    history,
+    provisional: history !== null && history.finishedAt === null,
+    paused: p?.reason && p.since ? { reason: p.reason, since: p.since.toISOString() } : null,
+  };
+}
