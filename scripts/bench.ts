@@ -16,6 +16,7 @@ import { startEmbeddedPostgres } from "./support/embedded-postgres";
 import { migrate } from "../lib/migrate";
 import { createPool } from "../lib/db/pool";
 import { collectBatch } from "../lib/rollups/collect-batch";
+import { applyRetention } from "../lib/rollups/retention";
 import { contractStatements } from "../lib/schema/contract";
 import { FOLDED_TABLES } from "../lib/schema/rollups";
 import { searchIndexStatements } from "../lib/schema/search";
@@ -30,6 +31,7 @@ import { measureCollectorLag } from "./bench/collector-lag";
 import { measureCaptureOverhead, type CaptureOverhead } from "./bench/capture-overhead";
 import { measureLogicalCapture, type LogicalCaptureResult } from "./bench/logical-capture";
 import { footprintLines, measureFootprint } from "./bench/footprint";
+import { measureConnectFold, type ConnectFold } from "./bench/connect-fold";
 import { keyCases } from "./bench/key-cases";
 import {
   clientStoreCases,
@@ -133,23 +135,9 @@ async function prepareDataset(pool: Pool, t: TableNames, metaFile: string): Prom
   return meta;
 }
 
-/** Empties the rollups and folds every event again, as connecting to an existing store does. */
-async function foldFromScratch(
-  pool: Pool,
-  t: TableNames,
-): Promise<{ events: number; seconds: number }> {
-  for (const table of FOLDED_TABLES) await pool.query(`TRUNCATE ${t.ownTable(table)}`);
-  await pool.query(
-    `UPDATE ${t.ownTable("collector_state")} SET watermark = 0, events_total = 0, batches_total = 0`,
-  );
-  const c0 = performance.now();
-  let events = 0;
-  for (;;) {
-    const r = await collectBatch(contextOf(pool, t, config()), { batchSize: 100_000 });
-    events += r.events;
-    if (r.caughtUp) break;
-  }
-  return { events, seconds: (performance.now() - c0) / 1000 };
+function connectLine(c: ConnectFold): string {
+  const s = (v: number | null) => (v === null ? "–" : `${v.toFixed(0)} s`);
+  return `Connecting (history folded newest first by the collector while the reference writer serves ${c.writer.rate} requests/s): last hour complete after ${s(c.lastHourSeconds)}, last day after ${s(c.lastDaySeconds)}, all ${c.events.toLocaleString("en-US")} events after ${s(c.allSeconds)} = ${Math.round(c.eventsPerSecond).toLocaleString("en-US")} events/s; writer before p50 ${fmt(c.writer.before.p50)} / p95 ${fmt(c.writer.before.p95)}, during p50 ${fmt(c.writer.during.p50)} / p95 ${fmt(c.writer.during.p95)}`;
 }
 
 /** Writer latency with and without the dashboard's secondary indexes, on fresh tables. */
@@ -302,11 +290,12 @@ async function main() {
       path.join(values["data-dir"], "..", `bench-meta-${path.basename(values["data-dir"])}.json`),
     );
     if (values["fold-only"]) {
-      const refold = await foldFromScratch(pool, t);
+      log("connecting to the store: the collector folds its history newest first …");
+      const connect = await measureConnectFold(pool, databaseUrl, t, { log });
+      await applyRetention(contextOf(pool, t, config()), config().retentionDays);
       console.log(
-        `\nCollector throughput, folding ${refold.events.toLocaleString("en-US")} events from nothing: ${Math.round(refold.events / refold.seconds).toLocaleString("en-US")} events/s (${refold.seconds.toFixed(0)} s)`,
+        ["", connectLine(connect), ...footprintLines(await measureFootprint(pool, t))].join("\n"),
       );
-      console.log(footprintLines(await measureFootprint(pool, t)).join("\n"));
       return;
     }
     const keysOnly = values["keys-only"];

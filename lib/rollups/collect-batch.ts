@@ -21,7 +21,7 @@ export { CLIENT_HOUR_DAYS, CLIENT_MINUTE_HOURS } from "./fold-intents";
 export type BatchOptions = {
   batchSize?: number;
   /** rows a resolution keeps (days): older events skip it, as retention would delete them */
-  retentionDays?: { minute: number; hour: number };
+  retentionDays?: Keep;
   /** a gap gets its fence this long after detection: time for its writer to have an xid */
   gapFenceSeconds?: number;
 };
@@ -51,7 +51,7 @@ async function foldNextBatch(
   ctx: StoreContext<PoolClient>,
   batchSize: number,
   gapFenceSeconds: number,
-  keep: { minute: number; hour: number },
+  keep: Keep,
 ): Promise<BatchResult> {
   const { db: c, tables: t } = ctx;
   const own = t.ownTable;

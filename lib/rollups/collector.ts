@@ -65,6 +65,7 @@ export function startCollector(o: CollectorOptions): Collector {
   let ticksStarted = 0;
   let timer: NodeJS.Timeout | undefined;
   const history = historyFolder(pool, o.cfg);
+  let historyLeft = false;
   // logical capture's stream: the leader reads the slot (lib/sources/logical-consumer.ts)
   let consumer: { binding: SourceBinding; stream: LogicalConsumer; pool: Pool } | null = null;
 
@@ -164,9 +165,9 @@ export function startCollector(o: CollectorOptions): Collector {
         }
       }
       // the store's history, newest first, in what is left of this tick
-      const historyLeft =
-        events && caughtUp ? await history.fold(ctx, o.historyBudgetMs ?? 800) : false;
-      if (caughtUp && !historyLeft) {
+      const step = events && caughtUp ? await history.fold(ctx, o.historyBudgetMs ?? 1500) : "done";
+      historyLeft = step === "more";
+      if (caughtUp && step === "done") {
         const ready = caughtUpWaiters.filter((w) => w.after < seq);
         caughtUpWaiters = caughtUpWaiters.filter((w) => w.after >= seq);
         for (const w of ready) w.resolve();
@@ -202,9 +203,14 @@ export function startCollector(o: CollectorOptions): Collector {
 
   function schedule() {
     if (stopped) return;
-    timer = setTimeout(() => {
-      tick().finally(schedule);
-    }, tickMs);
+    // while history is left, the next tick comes at once: the budget per tick keeps live batches
+    // frequent, and waiting a whole tick between history batches would halve its pace
+    timer = setTimeout(
+      () => {
+        tick().finally(schedule);
+      },
+      historyLeft ? 20 : tickMs,
+    );
     timer.unref?.();
   }
   void tick().finally(schedule);

@@ -17,7 +17,8 @@ export const CLIENT_MINUTE_HOURS = 3;
 const CLIENT_GRAINS = `(VALUES ('minute', '*'), ('hour', '*'), ('day', '*'), ('day', NULL)) AS r(res, ep)`;
 const RESOLUTIONS = `(VALUES ('minute'), ('hour'), ('day')) AS r(res)`;
 
-export type Keep = { minute: number; hour: number };
+/** Days each grain keeps (as retention would), and the per-intent memory's horizon. */
+export type Keep = { minute: number; hour: number; intents?: number };
 const clientKeep = (keep: Keep): Keep => ({
   minute: CLIENT_MINUTE_HOURS / 24,
   hour: Math.min(keep.hour, CLIENT_HOUR_DAYS),
@@ -101,6 +102,10 @@ export async function foldIntents(
     `WITH upserted AS (
        INSERT INTO ${memory} AS i (intent, first_request_at, first_request_id, first_success_at, first_success_id, successes)
        SELECT intent, new_req_at, new_req_id, bfirst_at, bfirst_id, oks FROM touched
+        -- an intent first seen before the horizon is not remembered (retention would drop it):
+        -- folding a long history keeps the memory at its steady size
+        WHERE $1::float8 IS NULL OR old_req_id IS NOT NULL
+           OR new_req_at >= now() - make_interval(secs => $1::float8 * 86400)
        ON CONFLICT (intent) DO UPDATE SET
          first_request_at = excluded.first_request_at,
          first_request_id = excluded.first_request_id,
@@ -118,6 +123,7 @@ export async function foldIntents(
        FROM upserted u JOIN touched tt USING (intent)
       WHERE u.successes >= 2
      ON CONFLICT (intent) DO UPDATE SET successes = excluded.successes, first_request_at = excluded.first_request_at`,
+    [keep.intents ?? null],
   );
 }
 

@@ -1,5 +1,5 @@
 // How much of each collector tick the history fold takes (lib/rollups/history.ts): batches sized
-// to about a third of the tick's budget (so the live fold is never held back long), no faster
+// to about half of the tick's budget (so the live fold is never held back long), no faster
 // than IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND, halved after a statement timeout, and not at
 // all while the store is under pressure (lib/rollups/pressure.ts) — recorded, so pages say why.
 import type { Pool } from "pg";
@@ -11,6 +11,8 @@ import { collectHistoryBatch } from "./history";
 import { storePressure } from "./pressure";
 
 const MIN_BATCH = 2_000;
+
+export type HistoryStep = "more" | "wait" | "done";
 const MAX_BATCH = 200_000;
 
 export function historyFolder(pool: Pool, cfg: Config) {
@@ -34,13 +36,22 @@ export function historyFolder(pool: Pool, cfg: Config) {
     );
   }
 
-  /** Folds history for up to `budgetMs`; returns whether any is left. */
-  async function fold(ctx: StoreContext<Pool>, budgetMs: number): Promise<boolean> {
+  let pressureCheckedAt = 0;
+  let pressure: string | null = null;
+
+  /**
+   * Folds history for up to `budgetMs`: "more" when some is left and it may go on at once,
+   * "wait" when the rate limit or the store's pressure holds it back, "done" when none is left.
+   */
+  async function fold(ctx: StoreContext<Pool>, budgetMs: number): Promise<HistoryStep> {
     const start = Date.now();
-    if (start < notBefore) return true; // the rate limit's pause
-    const pressure = await storePressure(pool, cfg);
-    await recordPause(ctx, pressure);
-    if (pressure) return true;
+    if (start < notBefore) return "wait"; // the rate limit's pause
+    if (start - pressureCheckedAt >= 1000) {
+      pressureCheckedAt = start;
+      pressure = await storePressure(pool, cfg);
+      await recordPause(ctx, pressure);
+    }
+    if (pressure) return "wait";
     const limit = cfg.collectorLimits.maxEventsPerSecond;
     for (;;) {
       const t0 = Date.now();
@@ -55,17 +66,17 @@ export function historyFolder(pool: Pool, cfg: Config) {
         if (cancelledQueryError(err) && batchSize > MIN_BATCH) {
           batchSize = Math.max(MIN_BATCH, Math.floor(batchSize / 2));
           log.warn({ batchSize }, "collector: history batch timed out; smaller batches");
-          return true;
+          return "more";
         }
         throw err;
       }
-      if (!progress || progress.finishedAt) return false;
+      if (!progress || progress.finishedAt) return "done";
       const took = Math.max(1, Date.now() - t0);
-      // aim at a third of the budget per batch: large enough to be efficient, short enough
+      // aim at half the budget per batch: large enough to be efficient, short enough
       // that the next live batch never waits long
       batchSize = Math.min(
         MAX_BATCH,
-        Math.max(MIN_BATCH, Math.round((batchSize * budgetMs) / 3 / took)),
+        Math.max(MIN_BATCH, Math.round((batchSize * budgetMs) / 2 / took)),
       );
       if (Date.now() - lastLog > 10_000) {
         lastLog = Date.now();
@@ -74,9 +85,9 @@ export function historyFolder(pool: Pool, cfg: Config) {
       if (limit > 0) {
         // the events this batch read, at the allowed rate, set when the next may start
         notBefore = t0 + (width * 1000) / limit;
-        return true;
+        return "wait";
       }
-      if (Date.now() - start > budgetMs) return true;
+      if (Date.now() - start > budgetMs) return "more";
     }
   }
 

@@ -1,0 +1,126 @@
+// Connecting to a large store (docs/performance.md, "Connecting to a large store"): the rollups
+// emptied, the real collector starts and folds the history newest first while the reference
+// writer keeps serving requests. Measured: when the last hour, the last day and everything are
+// folded, the events per second, and the writer's latency before and during the fold.
+import type { Pool } from "pg";
+import { config, type Config } from "../../lib/config";
+import { contextOf } from "../../lib/db/context";
+import { startCollector } from "../../lib/rollups/collector";
+import { FOLDED_TABLES } from "../../lib/schema/rollups";
+import { getFoldStatus } from "../../lib/store/fold-status";
+import type { TableNames } from "../../lib/tables";
+import { requestFingerprint } from "../../lib/writer/fingerprint";
+import { handleIdempotent } from "../../lib/writer/idempotent-handler";
+import { percentile, type Timing } from "./timing";
+
+export type ConnectFold = {
+  events: number;
+  /** seconds after the collector started until everything since that long ago was folded */
+  lastHourSeconds: number | null;
+  lastDaySeconds: number | null;
+  allSeconds: number;
+  eventsPerSecond: number;
+  writer: { before: Timing; during: Timing; rate: number };
+};
+
+/** The reference writer at `rate` requests/s until `stop()`; latencies of its requests. */
+function writerLoad(pool: Pool, t: TableNames, rate: number) {
+  const ms: number[] = [];
+  let stopped = false;
+  let n = 0;
+  const loop = (async () => {
+    const started = performance.now();
+    const inFlight = new Set<Promise<void>>();
+    while (!stopped) {
+      const due = Math.floor(((performance.now() - started) / 1000) * rate);
+      while (n < due && inFlight.size < 32) {
+        const i = n++;
+        const endpoint = "POST /v1/payments";
+        const t0 = performance.now();
+        const p = handleIdempotent(
+          pool,
+          t,
+          {
+            scope: `bench-writer-${i % 50}`,
+            endpoint,
+            key: `connect-${Date.now()}-${i}`,
+            requestHash: requestFingerprint("POST", endpoint, { i }),
+            instance: "bench",
+          },
+          { lockTimeoutSeconds: 300, ttlSeconds: 86_400 },
+          async () => ({ status: 201, body: { ok: true } }),
+        ).then(() => void ms.push(performance.now() - t0));
+        inFlight.add(p);
+        void p.finally(() => inFlight.delete(p));
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await Promise.all(inFlight);
+  })();
+  return {
+    stop: async (): Promise<Timing> => {
+      stopped = true;
+      await loop;
+      ms.sort((a, b) => a - b);
+      return { p50: percentile(ms, 0.5), p95: percentile(ms, 0.95), runs: ms.length };
+    },
+  };
+}
+
+export async function measureConnectFold(
+  pool: Pool,
+  databaseUrl: string,
+  t: TableNames,
+  o: { writerRate?: number; log?: (m: string) => void } = {},
+): Promise<ConnectFold> {
+  const cfg: Config = config();
+  const rate = o.writerRate ?? 200;
+  for (const table of FOLDED_TABLES) await pool.query(`TRUNCATE ${t.ownTable(table)}`);
+  await pool.query(
+    `UPDATE ${t.ownTable("collector_state")}
+        SET watermark = 0, events_total = 0, batches_total = 0, history_hi = NULL, history_lo = NULL,
+            history_total = NULL, history_done = 0, history_started_at = NULL,
+            history_finished_at = NULL, history_complete_from = NULL, paused_reason = NULL
+      WHERE id = 1`,
+  );
+  const before = writerLoad(pool, t, rate);
+  await new Promise((r) => setTimeout(r, 15_000));
+  const beforeTiming = await before.stop();
+
+  const during = writerLoad(pool, t, rate);
+  const t0 = Date.now();
+  const collector = startCollector({ databaseUrl, cfg });
+  const ctx = contextOf(pool, t, cfg);
+  let lastHour: number | null = null;
+  let lastDay: number | null = null;
+  let lastLog = 0;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 250));
+    const s = await getFoldStatus(ctx);
+    const h = s.history;
+    if (!h) continue;
+    const elapsed = (Date.now() - t0) / 1000;
+    const from = h.completeFrom ? Date.parse(h.completeFrom) : h.finishedAt ? 0 : Infinity;
+    if (lastHour === null && from <= Date.now() - 3600_000) lastHour = elapsed;
+    if (lastDay === null && from <= Date.now() - 86_400_000) lastDay = elapsed;
+    if (Date.now() - lastLog > 30_000) {
+      lastLog = Date.now();
+      o.log?.(
+        `  history ${h.done.toLocaleString("en-US")} / ${h.total.toLocaleString("en-US")} after ${elapsed.toFixed(0)} s`,
+      );
+    }
+    if (h.finishedAt) break;
+  }
+  const allSeconds = (Date.now() - t0) / 1000;
+  await collector.stop();
+  const duringTiming = await during.stop();
+  const done = (await getFoldStatus(ctx)).history!.done;
+  return {
+    events: done,
+    lastHourSeconds: lastHour,
+    lastDaySeconds: lastDay,
+    allSeconds,
+    eventsPerSecond: done / allSeconds,
+    writer: { before: beforeTiming, during: duringTiming, rate },
+  };
+}
