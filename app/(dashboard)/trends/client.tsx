@@ -11,8 +11,9 @@ import { SourceNote } from "@/components/source/SourceNote";
 import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { TREND_RANGES, type TrendRange, type Trends } from "@/lib/api-types/trends";
-import { formatBytes, formatCount, formatPercent } from "@/lib/format";
+import { formatBytes, formatCount, formatDateTime, formatPercent } from "@/lib/format";
 import { trendsQuery } from "@/lib/client-queries/trends";
+import { foldStatusQuery } from "@/lib/client-queries/fold";
 
 export function TrendsClient({ range }: { range: TrendRange }) {
   const q = useQuery({
@@ -21,6 +22,9 @@ export function TrendsClient({ range }: { range: TrendRange }) {
     placeholderData: keepPreviousData,
   });
   const data = q.data;
+  const fold = useQuery({ ...foldStatusQuery(), refetchInterval: 5000 }).data;
+  const h = fold?.history;
+  const folding = h && !h.finishedAt ? h : null;
   return (
     <div className="page trends">
       <header className="page-header">
@@ -42,12 +46,20 @@ export function TrendsClient({ range }: { range: TrendRange }) {
       {q.isError ? (
         <ListErrorBanner message={q.error.message} hasData={Boolean(data)} what="the trends" />
       ) : null}
-      {data ? <TrendsBody data={data} /> : q.isPending ? <p className="muted">Loading…</p> : null}
+      {data ? (
+        <TrendsBody data={data} foldingFrom={folding ? (folding.completeFrom ?? "") : null} />
+      ) : q.isPending ? (
+        <p className="muted">Loading…</p>
+      ) : null}
     </div>
   );
 }
 
-function TrendsBody({ data }: { data: Trends }) {
+/**
+ * `foldingFrom`: while the store's history is folded, the time from which days are complete ("" when
+ * none is yet); the verdict then says it is provisional instead of looking final.
+ */
+function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string | null }) {
   const v = data.verdict;
   const ok = v.daysMeasured > 0 && v.daysWithinTarget === v.daysMeasured;
   const t = data.totals;
@@ -55,10 +67,12 @@ function TrendsBody({ data }: { data: Trends }) {
   return (
     <>
       <div
-        className={`verdict ${ok ? "verdict-ok" : v.daysMeasured ? "verdict-bad" : ""}`}
+        className={`verdict ${foldingFrom !== null ? "" : ok ? "verdict-ok" : v.daysMeasured ? "verdict-bad" : ""}`}
         data-testid="verdict"
       >
-        {v.summary}
+        {foldingFrom !== null
+          ? `Provisional: the history is still being folded${foldingFrom ? `, days before ${formatDateTime(foldingFrom)} are incomplete` : ""}. So far: ${v.summary}`
+          : v.summary}
       </div>
       <SourceNote source={data.source} />
       <div className="tiles">
