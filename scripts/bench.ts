@@ -85,7 +85,13 @@ type Meta = {
   eventsPerSecond: number;
 };
 
-async function prepareDataset(pool: Pool, t: TableNames, metaFile: string): Promise<Meta> {
+async function prepareDataset(
+  pool: Pool,
+  t: TableNames,
+  metaFile: string,
+  // --fold-only refolds from nothing anyway: folding the fresh dataset first would be wasted
+  fold = true,
+): Promise<Meta> {
   if (!values.regenerate && existsSync(metaFile)) {
     const meta = JSON.parse(await fs.readFile(metaFile, "utf8")) as Meta;
     if (meta.keys === o.keys) {
@@ -119,7 +125,7 @@ async function prepareDataset(pool: Pool, t: TableNames, metaFile: string): Prom
   );
   const c0 = performance.now();
   let folded = 0;
-  for (;;) {
+  for (; fold;) {
     const r = await collectBatch(contextOf(pool, t, config()), { batchSize: 100_000 });
     folded += r.events;
     if (folded % 2_000_000 < 100_000) log(`  collected ${folded.toLocaleString("en-US")}`);
@@ -133,7 +139,7 @@ async function prepareDataset(pool: Pool, t: TableNames, metaFile: string): Prom
     collectSeconds,
     eventsPerSecond: folded / collectSeconds,
   };
-  await fs.writeFile(metaFile, JSON.stringify(meta));
+  if (fold) await fs.writeFile(metaFile, JSON.stringify(meta));
   return meta;
 }
 
@@ -294,14 +300,24 @@ async function main() {
     }
     await migrate({ databaseUrl, includeStore: true });
     const t = tableNames();
-    const meta = await prepareDataset(
-      pool,
-      t,
-      path.join(values["data-dir"], "..", `bench-meta-${path.basename(values["data-dir"])}.json`),
+    const metaFile = path.join(
+      values["data-dir"],
+      "..",
+      `bench-meta-${path.basename(values["data-dir"])}.json`,
     );
+    const meta = await prepareDataset(pool, t, metaFile, !values["fold-only"]);
     if (values["fold-only"]) {
       log("connecting to the store: the collector folds its history newest first …");
       const connect = await measureConnectFold(pool, databaseUrl, t, { log });
+      // the dataset is folded now: a later full bench may reuse it
+      await fs.writeFile(
+        metaFile,
+        JSON.stringify({
+          ...meta,
+          collectSeconds: connect.allSeconds,
+          eventsPerSecond: connect.eventsPerSecond,
+        }),
+      );
       await applyRetention(contextOf(pool, t, config()), config().retentionDays);
       console.log(
         ["", connectLine(connect), ...footprintLines(await measureFootprint(pool, t))].join("\n"),

@@ -233,7 +233,11 @@ function OverviewBody({
             <Link href="/stuck">{formatCount(data.stuckKeys)} stuck keys →</Link>
           ) : null}
         </div>
-        <BusiestEndpointsTable rows={data.busiestEndpoints} notCaptured={blind} />
+        <BusiestEndpointsTable
+          rows={data.busiestEndpoints}
+          notCaptured={blind}
+          claimLatencyUnavailable={data.unavailable.claimLatency}
+        />
       </section>
     </>
   );

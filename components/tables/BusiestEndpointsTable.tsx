@@ -1,6 +1,6 @@
 import type { EndpointActivity } from "@/lib/api-types/overview";
 import type { SourceSummary } from "@/lib/api-types/source";
-import { formatCount, formatPercent } from "@/lib/format";
+import { formatCount, formatMs, formatPercent } from "@/lib/format";
 
 /** A cell the connected layout cannot see: a dash whose tooltip says why, never a 0. */
 function Blind({ why }: { why: string }) {
@@ -11,12 +11,31 @@ function Blind({ why }: { why: string }) {
   );
 }
 
+/** Claim latency p50 / p95 / p99, or why there is none. */
+function ClaimLatency({ row, missing }: { row: EndpointActivity; missing: string | undefined }) {
+  const l = row.claimLatencyMs;
+  if (missing || !l)
+    return (
+      <td className="num muted" title={missing ?? "No timed claims in this range"}>
+        —
+      </td>
+    );
+  return (
+    <td className="num" title="Time of the unique insert that claims a key">
+      {formatMs(l.p50)} / {formatMs(l.p95)} / {formatMs(l.p99)}
+    </td>
+  );
+}
+
 export function BusiestEndpointsTable({
   rows,
   notCaptured = {},
+  claimLatencyUnavailable,
 }: {
   rows: EndpointActivity[];
   notCaptured?: SourceSummary["notCaptured"];
+  /** why the claim latency query failed, if it did */
+  claimLatencyUnavailable?: string;
 }) {
   if (rows.length === 0) {
     return <p className="empty-state">No requests in this range: the store received no traffic.</p>;
@@ -37,6 +56,9 @@ export function BusiestEndpointsTable({
           </th>
           <th scope="col" className="num">
             Mismatches (422)
+          </th>
+          <th scope="col" className="num">
+            Claim latency p50 / p95 / p99
           </th>
         </tr>
       </thead>
@@ -60,6 +82,14 @@ export function BusiestEndpointsTable({
             ) : (
               <td className="num">{formatCount(r.mismatches)}</td>
             )}
+            <ClaimLatency
+              row={r}
+              missing={
+                notCaptured.claimLatency
+                  ? `Not captured: ${notCaptured.claimLatency}`
+                  : claimLatencyUnavailable && `Unavailable: ${claimLatencyUnavailable}`
+              }
+            />
           </tr>
         ))}
       </tbody>

@@ -15,12 +15,17 @@ export type OverviewSeriesPoint = OutcomeCounts & { t: string };
 /** Highest number of stuck keys sampled in the bucket; null when no sample was taken. */
 export type StuckPoint = { t: string; stuck: number | null };
 
+/** milliseconds; null without a measured request */
+export type LatencyPercentiles = { p50: number | null; p95: number | null; p99: number | null };
+
 export type EndpointActivity = {
   endpoint: string;
   requests: number;
   replayed: number;
   conflicts: number;
   mismatches: number;
+  /** the reference writer's claims (its unique insert) in the range; null where none was timed */
+  claimLatencyMs: LatencyPercentiles | null;
 };
 
 export type CollectorStatus = {
@@ -59,7 +64,7 @@ export type Overview = {
   mismatches: number | null;
   /** null when its query timed out (see `unavailable`) */
   stuckKeys: number | null;
-  replayLatencyMs: { p50: number | null; p95: number | null; p99: number | null };
+  replayLatencyMs: LatencyPercentiles;
   bucketSeconds: number;
   series: OverviewSeriesPoint[];
   busiestEndpoints: EndpointActivity[];
@@ -74,7 +79,10 @@ export type Overview = {
 
 /** The Overview's parts that may be missing while the rest is shown. */
 export type OverviewUnavailable = Partial<
-  Record<"successes" | "replayLatency" | "stuckKeys" | "stuckSeries" | "captureSlot", string>
+  Record<
+    "successes" | "replayLatency" | "claimLatency" | "stuckKeys" | "stuckSeries" | "captureSlot",
+    string
+  >
 >;
 
 export const DUPLICATE_SUCCESS_TARGET = 0.001;

@@ -19,7 +19,13 @@ export type SourceSummary = {
   /** what the layout's capture cannot see, with the reason (absent: it can) */
   notCaptured: Partial<
     Record<
-      "replays" | "conflicts" | "mismatches" | "clients" | "expiries" | "replayLatency",
+      | "replays"
+      | "conflicts"
+      | "mismatches"
+      | "clients"
+      | "expiries"
+      | "replayLatency"
+      | "claimLatency",
       string
     >
   >;

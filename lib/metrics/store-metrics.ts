@@ -43,32 +43,32 @@ function counter(name: string, help: string, family: string, outcomes?: string[]
 }
 
 /** Cumulative buckets from the collector's bucket counts (bucket i holds values below bound i). */
-function replayLatencySamples(s: StoreSnapshot): Sample[] {
-  const name = "idemscope_replay_latency_seconds";
-  return s.endpoints.flatMap((endpoint) => {
-    let cumulative = 0;
-    const buckets = LATENCY_BOUNDS_MS.map((bound, i) => {
-      cumulative += total(s, "replay_latency_bucket", endpoint, String(i));
-      return {
-        metricName: `${name}_bucket`,
-        labels: { endpoint, le: String(bound / 1000) },
-        value: cumulative,
-      };
+const latencySamples =
+  (name: string, family: "replay_latency" | "claim_latency") =>
+  (s: StoreSnapshot): Sample[] =>
+    s.endpoints.flatMap((endpoint) => {
+      let cumulative = 0;
+      const buckets = LATENCY_BOUNDS_MS.map((bound, i) => {
+        cumulative += total(s, `${family}_bucket`, endpoint, String(i));
+        return {
+          metricName: `${name}_bucket`,
+          labels: { endpoint, le: String(bound / 1000) },
+          value: cumulative,
+        };
+      });
+      const count =
+        cumulative + total(s, `${family}_bucket`, endpoint, String(LATENCY_BOUNDS_MS.length));
+      return [
+        ...buckets,
+        { metricName: `${name}_bucket`, labels: { endpoint, le: "+Inf" }, value: count },
+        {
+          metricName: `${name}_sum`,
+          labels: { endpoint },
+          value: total(s, `${family}_sum`, endpoint),
+        },
+        { metricName: `${name}_count`, labels: { endpoint }, value: count },
+      ];
     });
-    const count =
-      cumulative + total(s, "replay_latency_bucket", endpoint, String(LATENCY_BOUNDS_MS.length));
-    return [
-      ...buckets,
-      { metricName: `${name}_bucket`, labels: { endpoint, le: "+Inf" }, value: count },
-      {
-        metricName: `${name}_sum`,
-        labels: { endpoint },
-        value: total(s, "replay_latency_sum", endpoint),
-      },
-      { metricName: `${name}_count`, labels: { endpoint }, value: count },
-    ];
-  });
-}
 
 const perEndpoint = (s: StoreSnapshot, pick: (e: string) => number): Sample[] =>
   s.endpoints.map((endpoint) => ({ labels: { endpoint }, value: pick(endpoint) }));
@@ -111,7 +111,13 @@ export const STORE_FAMILIES: MetricFamily[] = [
     name: "idemscope_replay_latency_seconds",
     help: "Time to answer a retry from the stored response.",
     type: "histogram",
-    samples: replayLatencySamples,
+    samples: latencySamples("idemscope_replay_latency_seconds", "replay_latency"),
+  },
+  {
+    name: "idemscope_claim_latency_seconds",
+    help: "Time the reference writer's claim took: the unique insert that makes a request the key's first (absent for stores it does not write).",
+    type: "histogram",
+    samples: latencySamples("idemscope_claim_latency_seconds", "claim_latency"),
   },
   {
     name: "idemscope_stuck_keys",

@@ -166,7 +166,7 @@ async function foldLatency(c: PoolClient, t: TableNames, keep: Keep) {
     `INSERT INTO ${t.ownTable("rollup_latency")} AS x (resolution, bucket, endpoint, kind, le_index, events)
      SELECT r.res, date_trunc(r.res, b.at), b.endpoint, b.kind, width_bucket(b.latency_ms, $1::float8[]), count(*)
        FROM batch b CROSS JOIN ${RESOLUTIONS}
-      WHERE b.latency_ms IS NOT NULL AND b.kind IN ('replayed', 'completed', 'failed') AND ${kept(keep)}
+      WHERE b.latency_ms IS NOT NULL AND b.kind IN ('replayed', 'completed', 'failed', 'claimed') AND ${kept(keep)}
       GROUP BY 1, 2, 3, 4, 5
      ON CONFLICT (resolution, bucket, endpoint, kind, le_index)
      DO UPDATE SET events = x.events + excluded.events`,

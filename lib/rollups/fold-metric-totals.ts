@@ -20,6 +20,12 @@ export async function foldMetricTotals(ctx: StoreContext<PoolClient>): Promise<v
        SELECT 'replay_latency_sum', endpoint, '', latency_ms / 1000.0
          FROM batch WHERE kind = 'replayed' AND latency_ms IS NOT NULL
        UNION ALL
+       SELECT 'claim_latency_bucket', endpoint, width_bucket(latency_ms, $1::float8[])::text, 1
+         FROM batch WHERE kind = 'claimed' AND latency_ms IS NOT NULL
+       UNION ALL
+       SELECT 'claim_latency_sum', endpoint, '', latency_ms / 1000.0
+         FROM batch WHERE kind = 'claimed' AND latency_ms IS NOT NULL
+       UNION ALL
        SELECT 'first_successes', endpoint, '', dfirst FROM success_deltas
        UNION ALL
        SELECT 'duplicate_successes', endpoint, '', ddup FROM success_deltas

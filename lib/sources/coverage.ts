@@ -16,13 +16,15 @@ export type CaptureSet = {
 };
 
 /** What the source sees, per kind of request, plus replay latency (which only spans carry). */
-export type SourceSees = Preset["sees"] & { replayLatency: Visibility };
+export type SourceSees = Preset["sees"] & { replayLatency: Visibility; claimLatency: Visibility };
 
 /** Kinds spans can add: the requests a service answers without writing its table. */
 export const SPAN_KINDS = ["replays", "conflicts", "mismatches"] as const;
 
 export const LOGICAL_REFUSED_CLAIMS =
   "logical decoding reads committed rows only: a claim the library refuses (INSERT … ON CONFLICT) writes nothing to the WAL";
+export const NO_CLAIM_TIME =
+  "a library's claim records no duration: only idemscope's reference writer stamps the unique insert's time on its claims";
 export const NO_RESPONSE_TIME =
   "row changes carry no response time: only the service's own spans know how long it took to answer";
 const FROM_SPANS = "from the service's OpenTelemetry spans";
@@ -31,7 +33,11 @@ const captureName = (s: CaptureSet) =>
   s.capture === "logical" ? "logical decoding" : "trigger capture";
 
 export function sourceSees(s: CaptureSet): SourceSees {
-  const sees: SourceSees = { ...s.preset.sees, replayLatency: NO_RESPONSE_TIME };
+  const sees: SourceSees = {
+    ...s.preset.sees,
+    replayLatency: NO_RESPONSE_TIME,
+    claimLatency: NO_CLAIM_TIME,
+  };
   // the BEFORE INSERT trigger is what sees refused claims; the WAL has no trace of them
   if (s.capture === "logical" && s.preset.proposals)
     for (const k of SPAN_KINDS) if (sees[k] === true) sees[k] = LOGICAL_REFUSED_CLAIMS;

@@ -29,6 +29,7 @@ export function sourceSummary(ctx: { tables: TableNames; config: Config }): Sour
     "clients",
     "expiries",
     "replayLatency",
+    "claimLatency",
   ] as const) {
     const v = sees[k];
     if (v !== true) notCaptured[k] = v;

@@ -6,6 +6,7 @@ import { sourceSummary } from "../sources/summary";
 import type { Queryable, StoreContext } from "../db/context";
 import type {
   EndpointActivity,
+  LatencyPercentiles,
   Overview,
   OverviewSeriesPoint,
   OverviewUnavailable,
@@ -97,6 +98,31 @@ async function replayLatencyHistogram(
   return new Map(r.rows.map((row) => [row.le, row.n]));
 }
 
+/** Claim latency histograms per endpoint: only the reference writer times its claims. */
+async function claimLatencyHistograms(
+  db: Queryable,
+  t: TableNames,
+  w: Window,
+): Promise<Map<string, Map<number, number>>> {
+  const r = await db.query<{ endpoint: string; le: number; n: number }>(
+    `SELECT endpoint, le_index AS le, sum(events)::float8 AS n FROM ${covering(t.ownTable("rollup_latency"))}
+      WHERE kind = 'claimed' GROUP BY 1, 2`,
+    coveringParams(w),
+  );
+  const byEndpoint = new Map<string, Map<number, number>>();
+  for (const row of r.rows) {
+    const h = byEndpoint.get(row.endpoint) ?? new Map<number, number>();
+    byEndpoint.set(row.endpoint, h.set(row.le, row.n));
+  }
+  return byEndpoint;
+}
+
+const percentiles = (h: Map<number, number>): LatencyPercentiles => ({
+  p50: percentileFromHistogram(h, LATENCY_BOUNDS_MS, 0.5),
+  p95: percentileFromHistogram(h, LATENCY_BOUNDS_MS, 0.95),
+  p99: percentileFromHistogram(h, LATENCY_BOUNDS_MS, 0.99),
+});
+
 /** Highest stuck count sampled per chart bucket; null where the collector took no sample. */
 async function listStuckSeries(
   db: Queryable,
@@ -177,6 +203,7 @@ function summarize(rows: KindRow[]) {
       replayed: 0,
       conflicts: 0,
       mismatches: 0,
+      claimLatencyMs: null,
     };
     e.requests += row.n;
     if (row.kind === "replayed") e.replayed += row.n;
@@ -205,12 +232,13 @@ export async function getOverview(
   const w = rangeWindow(range, now);
   // request counts and the collector's state make the page; the rest may time out alone
   const unavailable: OverviewUnavailable = {};
-  const [rows, collector, successes, latency, stuckKeys, stuckSeries, captureSlot] =
+  const [rows, collector, successes, latency, claims, stuckKeys, stuckSeries, captureSlot] =
     await Promise.all([
       listRequestCounts(db, t, w),
       getCollectorStatus(ctx),
       optionalPanel(unavailable, "successes", sumSuccesses(db, t, w)),
       optionalPanel(unavailable, "replayLatency", replayLatencyHistogram(db, t, w)),
+      optionalPanel(unavailable, "claimLatency", claimLatencyHistograms(db, t, w)),
       optionalPanel(unavailable, "stuckKeys", countStuckKeys(ctx)),
       options.withStuckSeries === false
         ? null
@@ -218,6 +246,10 @@ export async function getOverview(
       optionalPanel(unavailable, "captureSlot", readSlotStatus(ctx)),
     ]);
   const { totals, series, busiest } = summarize(rows);
+  for (const e of busiest) {
+    const h = claims?.get(e.endpoint);
+    if (h) e.claimLatencyMs = percentiles(h);
+  }
   const requests = REQUEST_KINDS.reduce((s, k) => s + totals[k], 0);
   const minutes = Math.max(1, (now - w.from.getTime()) / 60_000);
   const histogram = latency ?? new Map<number, number>();
@@ -238,11 +270,7 @@ export async function getOverview(
     conflicts: blind.conflicts ? null : totals.conflict,
     mismatches: blind.mismatches ? null : totals.mismatch,
     stuckKeys,
-    replayLatencyMs: {
-      p50: percentileFromHistogram(histogram, LATENCY_BOUNDS_MS, 0.5),
-      p95: percentileFromHistogram(histogram, LATENCY_BOUNDS_MS, 0.95),
-      p99: percentileFromHistogram(histogram, LATENCY_BOUNDS_MS, 0.99),
-    },
+    replayLatencyMs: percentiles(histogram),
     bucketSeconds: w.bucketSeconds,
     series: fillBuckets(
       series,

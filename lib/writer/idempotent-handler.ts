@@ -111,6 +111,7 @@ export async function claimOrAnswer(
   // "expired" event) and the request claims anew. Two rounds cover a concurrent removal.
   for (let round = 0; round < 3; round++) {
     const decision = await inTransaction(pool, async (c): Promise<ClaimDecision | "again"> => {
+      const claimStart = process.hrtime.bigint();
       const inserted = await c.query<{ id: string }>(
         `INSERT INTO ${t.keys}
            (scope, endpoint, key, request_hash, status, recovery_point, locked_at, lock_owner,
@@ -123,7 +124,13 @@ export async function claimOrAnswer(
       );
       const claimedId = inserted.rows[0]?.id;
       if (claimedId) {
-        await insertEvent(c, t, req, key, { keyId: claimedId, kind: "claimed" });
+        // claim latency: the unique insert alone, as the service waits for it
+        const claimMs = Number(process.hrtime.bigint() - claimStart) / 1e6;
+        await insertEvent(c, t, req, key, {
+          keyId: claimedId,
+          kind: "claimed",
+          latencyMs: claimMs,
+        });
         return { run: true, keyId: claimedId, kind: "claimed" };
       }
       const found = await c.query<KeyRow>(

@@ -22,6 +22,11 @@ test.describe("Overview", () => {
     await expect(page.getByRole("table", { name: "Busiest endpoints" })).toContainText(
       "POST /v1/payments",
     );
+    // the simulator's reference writer times its claims: p50 / p95 / p99 per endpoint
+    const payments = page.getByRole("row", { name: /POST \/v1\/payments/ });
+    await expect(payments.getByRole("cell").last()).toHaveText(
+      /^[\d.]+ (ms|s) \/ [\d.]+ (ms|s) \/ [\d.]+ (ms|s)$/,
+    );
     await expect(page.getByTestId("updated-ago")).toHaveText(/updated \d+ s ago/);
     await expect(page.getByTestId("collector-lag")).toHaveText(/rollups \d+ s behind/);
 

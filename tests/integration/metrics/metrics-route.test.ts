@@ -27,11 +27,11 @@ const ev = (
 ): RawEvent => ({ secondsAgo, scope, endpoint, key, kind, responseCode, latencyMs });
 
 const EVENTS: RawEvent[] = [
-  ev(900, "a", P, "k1", "claimed"),
+  ev(900, "a", P, "k1", "claimed", undefined, 1.2),
   ev(899, "a", P, "k1", "completed", 201, 40),
   ev(800, "a", P, "k1", "replayed", 201, 2),
   ev(700, "a", P, "k1", "replayed", 201, 8),
-  ev(600, "b", P, "k2", "claimed"),
+  ev(600, "b", P, "k2", "claimed", undefined, 6),
   ev(599, "b", P, "k2", "conflict", 409),
   ev(590, "b", P, "k2", "completed", 201),
   ev(500, "b", P, "k2", "mismatch", 422),
@@ -115,6 +115,14 @@ describe("GET /api/metrics", () => {
     expect(bucket("+Inf")).toBe(2);
     expect(v("idemscope_replay_latency_seconds_count", { endpoint: P })).toBe(2);
     expect(v("idemscope_replay_latency_seconds_sum", { endpoint: P })).toBeCloseTo(0.01, 9);
+
+    // claims timed by the reference writer (1.2 and 6 ms on P; none on R)
+    const claims = (le: string) => v("idemscope_claim_latency_seconds_bucket", { endpoint: P, le });
+    expect([claims("0.001"), claims("0.0015"), claims("0.0075"), claims("+Inf")]).toEqual([
+      0, 1, 2, 2,
+    ]);
+    expect(v("idemscope_claim_latency_seconds_sum", { endpoint: P })).toBeCloseTo(0.0072, 9);
+    expect(v("idemscope_claim_latency_seconds_count", { endpoint: R })).toBe(0);
 
     expect(v("idemscope_stuck_keys", { endpoint: P })).toBe(1);
     expect(v("idemscope_stuck_keys", { endpoint: R })).toBe(0);

@@ -14,7 +14,8 @@ const R = "POST /v1/refunds";
 
 const events: RawEvent[] = [
   // k1: claimed, completed, replayed twice (latencies 2 and 8 ms)
-  { secondsAgo: 600, scope: "a", endpoint: P, key: "k1", kind: "claimed" },
+  // claims timed by the reference writer on P: 1.2, 3 and 20 ms; none on R
+  { secondsAgo: 600, scope: "a", endpoint: P, key: "k1", kind: "claimed", latencyMs: 1.2 },
   {
     secondsAgo: 599,
     scope: "a",
@@ -43,7 +44,7 @@ const events: RawEvent[] = [
     latencyMs: 8,
   },
   // k2: conflict while in progress, then a mismatch
-  { secondsAgo: 300, scope: "b", endpoint: P, key: "k2", kind: "claimed" },
+  { secondsAgo: 300, scope: "b", endpoint: P, key: "k2", kind: "claimed", latencyMs: 3 },
   { secondsAgo: 299, scope: "b", endpoint: P, key: "k2", kind: "conflict", responseCode: 409 },
   { secondsAgo: 290, scope: "b", endpoint: P, key: "k2", kind: "completed", responseCode: 201 },
   { secondsAgo: 200, scope: "b", endpoint: P, key: "k2", kind: "mismatch", responseCode: 422 },
@@ -59,7 +60,7 @@ const events: RawEvent[] = [
   { secondsAgo: 169, scope: "d", endpoint: R, key: "k4", kind: "completed", responseCode: 201 },
   { secondsAgo: 160, scope: "d", endpoint: R, key: "k4", kind: "completed", responseCode: 201 },
   // k5: a declined payment (failed 402) is not a success; its replay is a replay
-  { secondsAgo: 100, scope: "e", endpoint: P, key: "k5", kind: "claimed" },
+  { secondsAgo: 100, scope: "e", endpoint: P, key: "k5", kind: "claimed", latencyMs: 20 },
   { secondsAgo: 99, scope: "e", endpoint: P, key: "k5", kind: "failed", responseCode: 402 },
   {
     secondsAgo: 90,
@@ -199,6 +200,19 @@ describe("getOverview (from rollups)", () => {
     expect(o.replayLatencyMs.p50).toBeLessThanOrEqual(5);
     expect(o.replayLatencyMs.p99).toBeGreaterThanOrEqual(7.5);
     expect(o.replayLatencyMs.p99).toBeLessThanOrEqual(10);
+  });
+
+  it("gives claim latency percentiles per endpoint, and none where no claim was timed", async () => {
+    const o = await getOverview(store.ctx(cfg), "15m");
+    const by = new Map(o.busiestEndpoints.map((e) => [e.endpoint, e.claimLatencyMs]));
+    const p = by.get(P)!;
+    // claims of 1.2, 3 and 20 ms: the median within 3's bucket [3, 4), the p99 within [20, 30)
+    expect(p.p50).toBeGreaterThanOrEqual(3);
+    expect(p.p50).toBeLessThanOrEqual(4);
+    expect(p.p99).toBeGreaterThanOrEqual(20);
+    expect(p.p99).toBeLessThanOrEqual(30);
+    expect(by.get(R)).toBeNull();
+    expect(o.unavailable.claimLatency).toBeUndefined();
   });
 
   it("returns one bucket per minute and per-endpoint totals that add up", async () => {

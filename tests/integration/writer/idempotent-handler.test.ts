@@ -82,6 +82,13 @@ describe("reference writer", () => {
       [req.key],
     );
     expect(latency.rows[0].latency_ms).toBeGreaterThan(0);
+    // the claim is timed too: the unique insert alone, well under the whole request
+    const claim = await store.pool.query(
+      `SELECT latency_ms FROM ${store.t.events} WHERE key = $1 AND kind = 'claimed'`,
+      [req.key],
+    );
+    expect(claim.rows[0].latency_ms).toBeGreaterThan(0);
+    expect(claim.rows[0].latency_ms).toBeLessThan(1000);
   });
 
   it("treats the same payload with another key order as the same request", () => {
