@@ -20,6 +20,7 @@ import { foldStatusQuery } from "@/lib/client-queries/fold";
 import type { FoldStatus } from "@/lib/api-types/fold";
 import { RANGE_LABELS } from "@/lib/range";
 import { refetchIntervalOf } from "@/lib/refresh";
+import { RecentErrorsCard } from "./recent-errors-card";
 import type { OverviewParams } from "./search-params";
 
 /**
@@ -79,6 +80,7 @@ export function OverviewClient({
           {stuckChart}
         </>
       )}
+      <RecentErrorsCard refresh={refresh} />
     </div>
   );
 }

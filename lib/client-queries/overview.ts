@@ -3,6 +3,7 @@
 // apart, so that a slow or locked samples table never holds back the rest).
 import { queryOptions } from "@tanstack/react-query";
 import type { Overview, StuckSeriesPanel } from "../api-types/overview";
+import type { RecentErrorKind, RecentErrors } from "../api-types/recent-errors";
 import type { Range } from "../range";
 import { fetchJson } from "./fetch-json";
 
@@ -10,6 +11,7 @@ export const overviewKeys = {
   all: ["overview"] as const,
   range: (range: Range) => ["overview", range] as const,
   stuckSeries: (range: Range) => ["overview", range, "stuck-series"] as const,
+  recentErrors: (kind: RecentErrorKind | "all") => ["overview", "errors", kind] as const,
 };
 
 /** The query string the Overview's numbers are fetched with. */
@@ -28,5 +30,13 @@ export function stuckSeriesQuery(range: Range) {
     queryKey: overviewKeys.stuckSeries(range),
     queryFn: ({ signal }) =>
       fetchJson<StuckSeriesPanel>(`/api/v1/overview/stuck-series?range=${range}`, { signal }),
+  });
+}
+
+export function recentErrorsQuery(kind: RecentErrorKind | "all") {
+  return queryOptions({
+    queryKey: overviewKeys.recentErrors(kind),
+    queryFn: ({ signal }) =>
+      fetchJson<RecentErrors>(`/api/v1/overview/errors?kind=${kind}&limit=25`, { signal }),
   });
 }

@@ -7,6 +7,7 @@ import { inTransaction } from "../db/pool";
 import { drainCaptureQueue } from "../sources/capture-drain";
 import type { TableNames } from "../tables";
 import { foldMetricTotals } from "./fold-metric-totals";
+import { foldRecentErrors } from "./fold-recent-errors";
 import { foldIntents, kept, type FoldedSoFar, type Keep } from "./fold-intents";
 import { LATENCY_BOUNDS_MS } from "./histograms";
 
@@ -126,6 +127,7 @@ export async function foldBatchTable(
   await foldLatency(c, t, keep);
   await foldIntents(c, t, keep, folded);
   await foldMetricTotals(ctx);
+  await foldRecentErrors(c, t);
 }
 
 /**

@@ -11,6 +11,7 @@ import { secretsStatements } from "./secrets";
 import { captureModeStatements, sourceStatements } from "./source";
 import { footprintStatements } from "./footprint";
 import { historyStatements } from "./history";
+import { recentErrorStatements } from "./recent-errors";
 import { duplicateIndexStatements, searchIndexStatements } from "./search";
 
 export function allStatements(t: TableNames, names: { keys: string; events: string }): string[] {
@@ -28,5 +29,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...captureModeStatements(t),
     ...footprintStatements(t),
     ...historyStatements(t),
+    ...recentErrorStatements(t),
   ];
 }

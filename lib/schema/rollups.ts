@@ -11,6 +11,7 @@ export const FOLDED_TABLES = [
   "rollup_retry_delays",
   "intent_memory",
   "duplicate_intents",
+  "recent_errors",
   "collector_gaps",
   "client_range_totals",
   "client_range_state",

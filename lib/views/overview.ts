@@ -3,6 +3,9 @@
 import "server-only";
 import { z } from "zod";
 import type { Overview, StuckSeriesPanel } from "../api-types/overview";
+import type { RecentErrors } from "../api-types/recent-errors";
+import { ERROR_KINDS, RECENT_ERRORS_KEPT } from "../rollups/fold-recent-errors";
+import { listRecentErrors } from "../store/recent-errors";
 import type { StoreContext } from "../db/context";
 import { rangeSchema } from "../range";
 import { getSharedOverview, getStuckSeriesPanel } from "../store/overview";
@@ -28,5 +31,29 @@ export function loadStuckSeries(
 ): Promise<StuckSeriesPanel> {
   return sharedQuery(`overview-stuck:${q.range}`, ctx.config.cacheTtlMs, () =>
     getStuckSeriesPanel(ctx, q.range),
+  );
+}
+
+export const recentErrorsQuerySchema = z.strictObject({
+  kind: z
+    .enum(["all", ...ERROR_KINDS], {
+      error: `kind must be one of all, ${ERROR_KINDS.join(", ")}`,
+    })
+    .default("all"),
+  limit: z.coerce
+    .number({ error: "limit must be a number" })
+    .int("limit must be a whole number")
+    .min(1, "limit must be at least 1")
+    .max(RECENT_ERRORS_KEPT, `limit must be at most ${RECENT_ERRORS_KEPT}`)
+    .default(25),
+});
+export type RecentErrorsViewQuery = z.infer<typeof recentErrorsQuerySchema>;
+
+export function loadRecentErrors(
+  ctx: StoreContext,
+  q: RecentErrorsViewQuery,
+): Promise<RecentErrors> {
+  return sharedQuery(`overview-errors:${q.kind}:${q.limit}`, ctx.config.cacheTtlMs, () =>
+    listRecentErrors(ctx, q),
   );
 }

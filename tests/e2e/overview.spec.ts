@@ -95,3 +95,29 @@ test.describe("Navigation", () => {
     await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   });
 });
+
+test.describe("Recent errors", () => {
+  test("lists the newest errors, filters them by kind and leads to their keys", async ({
+    page,
+  }) => {
+    await page.goto("/");
+    const table = page.getByRole("table", { name: "Recent errors" });
+    await expect(table.locator("tbody tr").first()).toBeVisible();
+    await page.getByRole("radio", { name: "Conflicts" }).check();
+    await expect(table.locator("tbody tr").first()).toBeVisible();
+    // a conflict filter shows only conflicts, each answered 409
+    await expect
+      .poll(async () => [
+        ...new Set(await table.locator("tbody tr td:nth-child(2)").allTextContents()),
+      ])
+      .toEqual(["conflict"]);
+    await expect(table.locator("tbody tr").first().getByRole("cell").nth(5)).toHaveText("409");
+    await page.screenshot({ path: "test-results/e2e/recent-errors.png", fullPage: true });
+    const first = table.locator("tbody tr").first();
+    const key = (await first.getByRole("cell").nth(4).textContent()) ?? "";
+    await first.getByRole("cell").nth(4).getByRole("link").click();
+    await expect(page).toHaveURL(/\/keys\/lookup\?/);
+    await expect(page.getByRole("heading", { name: key })).toBeVisible();
+    await expect(page.getByText("conflict").first()).toBeVisible();
+  });
+});

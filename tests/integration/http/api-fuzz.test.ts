@@ -76,6 +76,7 @@ const PARAMS = [
   "order",
   "q",
   "mode",
+  "kind",
 ];
 const query = fc.dictionary(fc.constantFrom(...PARAMS, "x"), hostile, { maxKeys: 4 });
 
@@ -93,6 +94,7 @@ const routes = async () => ({
   overview: (await import("../../../app/api/v1/overview/route")).GET as unknown as Handler,
   stuckSeries: (await import("../../../app/api/v1/overview/stuck-series/route"))
     .GET as unknown as Handler,
+  errors: (await import("../../../app/api/v1/overview/errors/route")).GET as unknown as Handler,
   trends: (await import("../../../app/api/v1/trends/route")).GET as unknown as Handler,
   store: (await import("../../../app/api/v1/store/route")).GET as unknown as Handler,
   clients: (await import("../../../app/api/v1/clients/route")).GET as unknown as Handler,
@@ -153,6 +155,11 @@ describe("hostile query strings on every GET route", () => {
       "stuck series",
       "/api/v1/overview/stuck-series",
       (p) => R.stuckSeries(getRequest(withParams("/api/v1/overview/stuck-series", p)), {}),
+    ],
+    [
+      "recent errors",
+      "/api/v1/overview/errors",
+      (p) => R.errors(getRequest(withParams("/api/v1/overview/errors", p)), {}),
     ],
     ["trends", "/api/v1/trends", (p) => R.trends(getRequest(withParams("/api/v1/trends", p)), {})],
     ["store", "/api/v1/store", (p) => R.store(getRequest(withParams("/api/v1/store", p)), {})],

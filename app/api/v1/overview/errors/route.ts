@@ -1,0 +1,13 @@
+import { NextResponse } from "next/server";
+import { readContext } from "@/lib/db/context";
+import { searchParamsOf } from "@/lib/http/json-route";
+import { readRoute } from "@/lib/http/read-route";
+import { loadRecentErrors, recentErrorsQuerySchema } from "@/lib/views/overview";
+
+export const dynamic = "force-dynamic";
+
+export const GET = readRoute(async (req) => {
+  const q = recentErrorsQuerySchema.parse(searchParamsOf(req));
+  const list = await loadRecentErrors(readContext(), q);
+  return NextResponse.json(list, { headers: { "cache-control": "no-store" } });
+});

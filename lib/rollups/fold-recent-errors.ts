@@ -1,0 +1,32 @@
+// Keeps the newest RECENT_ERRORS_KEPT errors of each kind (lib/schema/recent-errors.ts) from the
+// batch (temp table `batch`, lib/rollups/collect-batch.ts), in the batch's transaction. Batches
+// may come in any order (the history folds newest first): the trim keeps the newest by time.
+import type { PoolClient } from "pg";
+import type { TableNames } from "../tables";
+
+/** The kinds an on-call engineer looks for: refused, rejected, failed or taken-over requests. */
+export const ERROR_KINDS = ["conflict", "mismatch", "failed", "reclaimed"] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+export const RECENT_ERRORS_KEPT = 200;
+
+export async function foldRecentErrors(c: PoolClient, t: TableNames): Promise<void> {
+  const r = t.ownTable("recent_errors");
+  const added = await c.query<{ kind: string }>(
+    `INSERT INTO ${r} (id, at, kind, scope, endpoint, key, response_code)
+     SELECT id, at, kind, scope, endpoint, key, response_code FROM batch WHERE kind = ANY($1)
+     ON CONFLICT (id) DO NOTHING
+     RETURNING kind`,
+    [ERROR_KINDS],
+  );
+  if (!added.rowCount) return;
+  // per kind: everything older than its RECENT_ERRORS_KEPT-th newest (an index range each)
+  await c.query(
+    `DELETE FROM ${r} d USING (
+       SELECT k.kind, cut.at, cut.id FROM unnest($1::text[]) AS k(kind)
+        CROSS JOIN LATERAL (SELECT at, id FROM ${r} x WHERE x.kind = k.kind
+                             ORDER BY at DESC, id DESC OFFSET $2 LIMIT 1) cut
+     ) c
+     WHERE d.kind = c.kind AND (d.at, d.id) <= (c.at, c.id)`,
+    [[...new Set(added.rows.map((row) => row.kind))], RECENT_ERRORS_KEPT],
+  );
+}
