@@ -342,10 +342,19 @@ async function main() {
       name: `trends ${r}`,
       url: `/api/v1/trends?range=${r}`,
     }));
+    const panelCases = [
+      { name: "recent errors (all)", url: "/api/v1/overview/errors?kind=all&limit=25" },
+      { name: "recent errors (reclaims)", url: "/api/v1/overview/errors?kind=reclaimed&limit=25" },
+      ...["1h", "24h", "7d"].map((r) => ({
+        name: `hot keys ${r}`,
+        url: `/api/v1/overview/hot-keys?range=${r}&limit=10`,
+      })),
+    ];
     for (const c of [
       ...(await keyCases(pool, t, meta.keys)),
       ...trendCases,
       ...clientStoreCases(),
+      ...panelCases,
     ]) {
       log(`timing ${c.name} …`);
       keyRows.push({
@@ -354,7 +363,7 @@ async function main() {
       });
     }
     const keyLines = [
-      "| key search, lifecycle, trends, clients, store | p50 | p95 |",
+      "| key search, lifecycle, trends, clients, store, Overview panels | p50 | p95 |",
       "| --- | ---: | ---: |",
       ...keyRows.map((r) => `| ${r.name} | ${fmt(r.ours.p50)} | ${fmt(r.ours.p95)} |`),
     ];
@@ -368,6 +377,8 @@ async function main() {
       "/",
       ...RANGES.map((r) => `/?range=${r}`),
       ...RANGES.map((r) => `/api/v1/overview?range=${r}`),
+      ...RANGES.map((r) => `/api/v1/overview/hot-keys?range=${r}`),
+      "/api/v1/overview/errors",
       "/api/health",
     ];
     const before = await seqScans(pool, t);

@@ -20,6 +20,7 @@ import { foldStatusQuery } from "@/lib/client-queries/fold";
 import type { FoldStatus } from "@/lib/api-types/fold";
 import { RANGE_LABELS } from "@/lib/range";
 import { refetchIntervalOf } from "@/lib/refresh";
+import { HotKeysCard } from "./hot-keys-card";
 import { RecentErrorsCard } from "./recent-errors-card";
 import type { OverviewParams } from "./search-params";
 
@@ -81,6 +82,7 @@ export function OverviewClient({
         </>
       )}
       <RecentErrorsCard refresh={refresh} />
+      <HotKeysCard range={range} refresh={refresh} />
     </div>
   );
 }

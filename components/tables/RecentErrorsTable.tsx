@@ -62,7 +62,9 @@ export function RecentErrorsTable({ rows, now }: { rows: RecentError[]; now: num
                   {e.traceId?.slice(0, 12)}…
                 </a>
               ) : e.traceId ? (
-                <span title="Set IDEMSCOPE_TRACE_URL to link traces">{e.traceId.slice(0, 12)}…</span>
+                <span title="Set IDEMSCOPE_TRACE_URL to link traces">
+                  {e.traceId.slice(0, 12)}…
+                </span>
               ) : (
                 <span className="muted">–</span>
               )}

@@ -3,6 +3,7 @@
 // apart, so that a slow or locked samples table never holds back the rest).
 import { queryOptions } from "@tanstack/react-query";
 import type { Overview, StuckSeriesPanel } from "../api-types/overview";
+import type { HotKeys } from "../api-types/hot-keys";
 import type { RecentErrorKind, RecentErrors } from "../api-types/recent-errors";
 import type { Range } from "../range";
 import { fetchJson } from "./fetch-json";
@@ -12,6 +13,7 @@ export const overviewKeys = {
   range: (range: Range) => ["overview", range] as const,
   stuckSeries: (range: Range) => ["overview", range, "stuck-series"] as const,
   recentErrors: (kind: RecentErrorKind | "all") => ["overview", "errors", kind] as const,
+  hotKeys: (range: Range) => ["overview", range, "hot-keys"] as const,
 };
 
 /** The query string the Overview's numbers are fetched with. */
@@ -38,5 +40,13 @@ export function recentErrorsQuery(kind: RecentErrorKind | "all") {
     queryKey: overviewKeys.recentErrors(kind),
     queryFn: ({ signal }) =>
       fetchJson<RecentErrors>(`/api/v1/overview/errors?kind=${kind}&limit=25`, { signal }),
+  });
+}
+
+export function hotKeysQuery(range: Range) {
+  return queryOptions({
+    queryKey: overviewKeys.hotKeys(range),
+    queryFn: ({ signal }) =>
+      fetchJson<HotKeys>(`/api/v1/overview/hot-keys?range=${range}&limit=10`, { signal }),
   });
 }

@@ -6,6 +6,7 @@ import type { Pool, PoolClient } from "pg";
 import { inTransaction } from "../db/pool";
 import { drainCaptureQueue } from "../sources/capture-drain";
 import type { TableNames } from "../tables";
+import { foldHotIntents } from "./fold-hot-intents";
 import { foldMetricTotals } from "./fold-metric-totals";
 import { foldRecentErrors } from "./fold-recent-errors";
 import { foldIntents, kept, type FoldedSoFar, type Keep } from "./fold-intents";
@@ -126,6 +127,7 @@ export async function foldBatchTable(
   await foldEvents(c, t, keep);
   await foldLatency(c, t, keep);
   await foldIntents(c, t, keep, folded);
+  await foldHotIntents(c, t, folded);
   await foldMetricTotals(ctx);
   await foldRecentErrors(c, t);
 }

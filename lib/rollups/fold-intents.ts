@@ -55,13 +55,15 @@ export async function foldIntents(
               (array_agg(id ORDER BY at, id) FILTER (WHERE req))[1] AS breq_id,
               (array_agg(at ORDER BY at, id) FILTER (WHERE ok))[1] AS bfirst_at,
               (array_agg(id ORDER BY at, id) FILTER (WHERE ok))[1] AS bfirst_id,
-              count(*) FILTER (WHERE ok)::int AS oks
+              count(*) FILTER (WHERE ok)::int AS oks,
+              count(*) FILTER (WHERE req)::int AS reqs
          FROM (SELECT *, kind = 'completed' AND response_code BETWEEN 200 AND 299 AS ok,
                       kind IN ${REQUEST_KINDS} AS req FROM batch) b
         GROUP BY 2, 3, 4),
      joined AS (
        SELECT per.*, i.first_request_at AS old_req_at, i.first_request_id AS old_req_id,
               i.first_success_at AS old_first_at, i.first_success_id AS old_first_id,
+              i.requests AS old_reqs,
               (i.first_success_id IS NOT NULL AND per.bfirst_id IS NOT NULL
                 AND (per.bfirst_at, per.bfirst_id) < (i.first_success_at, i.first_success_id)) AS displaced,
               (i.first_request_id IS NOT NULL AND per.breq_id IS NOT NULL
@@ -100,8 +102,8 @@ export async function foldIntents(
   await foldClientRows(c, t, keep);
   await c.query(
     `WITH upserted AS (
-       INSERT INTO ${memory} AS i (intent, first_request_at, first_request_id, first_success_at, first_success_id, successes)
-       SELECT intent, new_req_at, new_req_id, bfirst_at, bfirst_id, oks FROM touched
+       INSERT INTO ${memory} AS i (intent, first_request_at, first_request_id, first_success_at, first_success_id, successes, requests)
+       SELECT intent, new_req_at, new_req_id, bfirst_at, bfirst_id, oks, reqs FROM touched
         -- an intent first seen before the horizon is not remembered (retention would drop it):
         -- folding a long history keeps the memory at its steady size
         WHERE $1::float8 IS NULL OR old_req_id IS NOT NULL
@@ -115,7 +117,8 @@ export async function foldIntents(
          first_success_id = CASE WHEN i.first_success_id IS NULL
                                    OR (excluded.first_success_at, excluded.first_success_id) < (i.first_success_at, i.first_success_id)
                                  THEN coalesce(excluded.first_success_id, i.first_success_id) ELSE i.first_success_id END,
-         successes = i.successes + excluded.successes
+         successes = i.successes + excluded.successes,
+         requests = i.requests + excluded.requests
        RETURNING i.intent, i.successes, i.first_request_at
      )
      INSERT INTO ${t.ownTable("duplicate_intents")} AS d (intent, scope, endpoint, key, successes, first_request_at)

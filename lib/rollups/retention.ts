@@ -3,6 +3,7 @@ import type { StoreContext } from "../db/context";
 import type { Pool } from "pg";
 import type { Config } from "../config";
 import { CLIENT_HOUR_DAYS, CLIENT_MINUTE_HOURS } from "./collect-batch";
+import { expireHotIntents } from "./fold-hot-intents";
 
 export async function applyRetention(
   ctx: StoreContext<Pool>,
@@ -30,5 +31,6 @@ export async function applyRetention(
   await pool.query(
     `DELETE FROM ${r("duplicate_intents")} WHERE first_request_at < ${cutoff(days.day)}`,
   );
+  await expireHotIntents(pool, t);
   await pool.query(`DELETE FROM ${r("store_size_samples")} WHERE at < ${cutoff(days.day)}`);
 }

@@ -12,6 +12,7 @@ import { captureModeStatements, sourceStatements } from "./source";
 import { footprintStatements } from "./footprint";
 import { historyStatements } from "./history";
 import { recentErrorStatements } from "./recent-errors";
+import { hotKeyStatements } from "./hot-keys";
 import { duplicateIndexStatements, searchIndexStatements } from "./search";
 
 export function allStatements(t: TableNames, names: { keys: string; events: string }): string[] {
@@ -30,5 +31,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...footprintStatements(t),
     ...historyStatements(t),
     ...recentErrorStatements(t),
+    ...hotKeyStatements(t),
   ];
 }

@@ -12,6 +12,8 @@ export const FOLDED_TABLES = [
   "intent_memory",
   "duplicate_intents",
   "recent_errors",
+  "hot_intents",
+  "hot_intent_buckets",
   "collector_gaps",
   "client_range_totals",
   "client_range_state",

@@ -4,6 +4,8 @@ import "server-only";
 import { z } from "zod";
 import type { Overview, StuckSeriesPanel } from "../api-types/overview";
 import type { RecentErrors } from "../api-types/recent-errors";
+import type { HotKeys } from "../api-types/hot-keys";
+import { listHotKeys } from "../store/hot-keys";
 import { ERROR_KINDS, RECENT_ERRORS_KEPT } from "../rollups/fold-recent-errors";
 import { listRecentErrors } from "../store/recent-errors";
 import type { StoreContext } from "../db/context";
@@ -55,5 +57,22 @@ export function loadRecentErrors(
 ): Promise<RecentErrors> {
   return sharedQuery(`overview-errors:${q.kind}:${q.limit}`, ctx.config.cacheTtlMs, () =>
     listRecentErrors(ctx, q),
+  );
+}
+
+export const hotKeysQuerySchema = z.strictObject({
+  range: rangeSchema.default("15m"),
+  limit: z.coerce
+    .number({ error: "limit must be a number" })
+    .int("limit must be a whole number")
+    .min(1, "limit must be at least 1")
+    .max(100, "limit must be at most 100")
+    .default(10),
+});
+export type HotKeysViewQuery = z.infer<typeof hotKeysQuerySchema>;
+
+export function loadHotKeys(ctx: StoreContext, q: HotKeysViewQuery): Promise<HotKeys> {
+  return sharedQuery(`overview-hot:${q.range}:${q.limit}`, ctx.config.cacheTtlMs, () =>
+    listHotKeys(ctx, q),
   );
 }

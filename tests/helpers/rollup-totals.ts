@@ -19,7 +19,7 @@ export async function rollupVersusRaw(pool: Pool, t: TableNames) {
       `SELECT endpoint, kind, response_class AS class, sum(events)::int AS n FROM ${r("rollup_events")} WHERE resolution = '${res}' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     ];
     pairs[`latency/${res}`] = [
-      `SELECT kind, count(*)::int AS n FROM ${t.events} WHERE latency_ms IS NOT NULL AND kind IN ('replayed', 'completed', 'failed') GROUP BY 1 ORDER BY 1`,
+      `SELECT kind, count(*)::int AS n FROM ${t.events} WHERE latency_ms IS NOT NULL AND kind IN ('replayed', 'completed', 'failed', 'claimed') GROUP BY 1 ORDER BY 1`,
       `SELECT kind, sum(events)::int AS n FROM ${r("rollup_latency")} WHERE resolution = '${res}' GROUP BY 1 ORDER BY 1`,
     ];
     pairs[`successes/${res}`] = [

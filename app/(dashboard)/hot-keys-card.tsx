@@ -1,0 +1,53 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { HotKeysTable } from "@/components/tables/HotKeysTable";
+import { Banner } from "@/components/ui/Banner";
+import { hotKeysQuery } from "@/lib/client-queries/overview";
+import { RANGE_LABELS, type Range } from "@/lib/range";
+import { refetchIntervalOf, type RefreshSeconds } from "@/lib/refresh";
+
+/** The Overview's hot keys for its range, polled with the page. */
+export function HotKeysCard({ range, refresh }: { range: Range; refresh: RefreshSeconds }) {
+  const query = useQuery({
+    ...hotKeysQuery(range),
+    refetchInterval: refetchIntervalOf(refresh),
+    placeholderData: keepPreviousData,
+  });
+  const list = query.data;
+  return (
+    <section className="card" aria-label="Hot keys">
+      <div className="card-header">
+        <h2>Hot keys</h2>
+        {list ? (
+          <span className="muted">
+            most requests per key · {RANGE_LABELS[list.coveredRange].toLowerCase()}
+            {list.coveredRange !== list.range ? " (hot keys are kept a week)" : ""}
+          </span>
+        ) : null}
+      </div>
+      {!list ? (
+        query.isError ? (
+          <Banner tone="warn" title="This panel could not be loaded.">
+            {query.error.message} Retried with the next refresh.
+          </Banner>
+        ) : (
+          <p className="muted">Loading…</p>
+        )
+      ) : list.keys.length === 0 ? (
+        <p className="empty-state">
+          No key had {list.threshold} requests or more: no client is hammering one key.
+        </p>
+      ) : (
+        <>
+          <HotKeysTable rows={list.keys} />
+          <p className="muted">
+            Keys with at least {list.threshold} requests; counted by the{" "}
+            {list.resolution === "minute" ? "minute" : "hour"} from{" "}
+            {new Date(list.from).toLocaleTimeString(undefined, { hour12: false })}.
+          </p>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,37 @@
+import Link from "next/link";
+import type { HotKey } from "@/lib/api-types/hot-keys";
+import { clientHref } from "@/lib/client-queries/clients";
+import { lifecyclePageUrl } from "@/lib/client-queries/keys";
+import { formatCount } from "@/lib/format";
+
+/** The intents with the most requests, most first. */
+export function HotKeysTable({ rows }: { rows: HotKey[] }) {
+  return (
+    <table className="table" aria-label="Hot keys">
+      <thead>
+        <tr>
+          <th scope="col">Key</th>
+          <th scope="col">Client</th>
+          <th scope="col">Endpoint</th>
+          <th scope="col" className="num">
+            Requests
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((k) => (
+          <tr key={`${k.scope}\u0000${k.endpoint}\u0000${k.key}`}>
+            <td className="mono key-cell" title={k.key}>
+              <Link href={lifecyclePageUrl(k)}>{k.key}</Link>
+            </td>
+            <td>
+              <Link href={clientHref(k.scope)}>{k.scope}</Link>
+            </td>
+            <td className="mono">{k.endpoint}</td>
+            <td className="num">{formatCount(k.requests)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

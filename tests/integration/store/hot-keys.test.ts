@@ -1,0 +1,117 @@
+// Hot keys: the intents with the most requests in a range equal what the raw events define
+// (among intents with HOT_REQUESTS requests or more), folded oldest first in small batches or
+// newest first as a connected store's history is; the route answers them or a clear 400.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectBatch } from "../../../lib/rollups/collect-batch";
+import { HOT_REQUESTS } from "../../../lib/rollups/fold-hot-intents";
+import { beginHistoryIfNew, collectHistoryBatch } from "../../../lib/rollups/history";
+import { FOLDED_TABLES } from "../../../lib/schema/rollups";
+import { listHotKeys } from "../../../lib/store/hot-keys";
+import type { Range } from "../../../lib/range";
+import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
+import { createTestStore, type TestStore } from "../../helpers/store";
+
+let store: TestStore;
+const REQUESTS = "('claimed', 'reclaimed', 'replayed', 'conflict', 'mismatch')";
+
+beforeAll(async () => {
+  store = await createTestStore();
+  // 80 intents with 1 to 9 requests each, spread over the last 30 hours, a few in the last minutes;
+  // completions (not requests) in between
+  await store.pool.query(
+    `INSERT INTO ${store.t.events} (at, scope, endpoint, key, kind, response_code, instance)
+     SELECT now() - make_interval(secs => (i * 1301 + r * 97) % 108000 + 30), 'c-' || (i % 5),
+            CASE WHEN i % 3 = 0 THEN 'POST /v1/refunds' ELSE 'POST /v1/payments' END, 'k-' || i,
+            CASE WHEN r = 0 THEN 'claimed' WHEN r % 4 = 0 THEN 'conflict' ELSE 'replayed' END,
+            CASE WHEN r = 0 THEN NULL WHEN r % 4 = 0 THEN 409 ELSE 201 END, 'test'
+       FROM generate_series(0, 79) i CROSS JOIN generate_series(0, 8) r
+      WHERE r <= i % 9
+     UNION ALL
+     SELECT now() - make_interval(secs => (i * 1301) % 108000 + 29), 'c-' || (i % 5),
+            CASE WHEN i % 3 = 0 THEN 'POST /v1/refunds' ELSE 'POST /v1/payments' END, 'k-' || i,
+            'completed', 201, 'test'
+       FROM generate_series(0, 79) i
+     ORDER BY 1`,
+  );
+});
+afterAll(() => store.drop());
+
+/** The raw definition over the same whole buckets the list reads. */
+async function raw(from: string, limit: number) {
+  const r = await store.pool.query<{
+    scope: string;
+    endpoint: string;
+    key: string;
+    requests: number;
+  }>(
+    `WITH hot AS (SELECT scope, endpoint, key FROM ${store.t.events} WHERE kind IN ${REQUESTS}
+                   GROUP BY 1, 2, 3 HAVING count(*) >= $3)
+     SELECT scope, endpoint, key, count(*)::float8 AS requests
+       FROM ${store.t.events} JOIN hot USING (scope, endpoint, key)
+      WHERE kind IN ${REQUESTS} AND at >= $1
+      GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3 LIMIT $2`,
+    [from, limit, HOT_REQUESTS],
+  );
+  return r.rows;
+}
+
+async function expectExact(ranges: Range[]) {
+  for (const range of ranges) {
+    const list = await listHotKeys(store.ctx(), { range, limit: 100 });
+    // ties are ordered by name in both
+    expect(list.keys, range).toEqual(await raw(list.from, 100));
+  }
+}
+
+async function reset() {
+  for (const table of FOLDED_TABLES) await store.pool.query(`TRUNCATE ${store.t.ownTable(table)}`);
+  await store.pool.query(
+    `UPDATE ${store.t.ownTable("collector_state")}
+        SET watermark = 0, history_hi = NULL, history_lo = NULL, history_total = NULL,
+            history_done = 0, history_started_at = NULL, history_finished_at = NULL,
+            history_complete_from = NULL
+      WHERE id = 1`,
+  );
+}
+
+describe("hot keys", () => {
+  it("equal the raw events, folded oldest first in small batches", async () => {
+    for (;;) if ((await collectBatch(store.ctx(), { batchSize: 13 })).caughtUp) break;
+    await expectExact(["15m", "1h", "6h", "24h", "7d"]);
+    const day = await listHotKeys(store.ctx(), { range: "24h", limit: 5 });
+    expect(day.keys).toHaveLength(5);
+    expect(day.keys[0]!.requests).toBeGreaterThanOrEqual(day.keys[4]!.requests);
+    expect(day.keys.every((k) => k.requests >= 1)).toBe(true);
+    // 30 and 90 days read what hour rows keep
+    expect((await listHotKeys(store.ctx(), { range: "30d", limit: 5 })).coveredRange).toBe("7d");
+  });
+
+  it("equal the raw events when the history folds newest first", async () => {
+    await reset();
+    expect(await beginHistoryIfNew(store.ctx())).toBe(true);
+    let batches = 0;
+    for (;;) {
+      const p = await collectHistoryBatch(store.ctx(), {
+        batchSize: 11 + (batches % 5) * 7,
+        keep: { minute: 3, hour: 90 },
+      });
+      batches += 1;
+      if (!p || p.finishedAt) break;
+    }
+    expect(batches).toBeGreaterThan(15);
+    await expectExact(["1h", "24h", "7d"]);
+  });
+
+  it("answers the route, and a 400 for a bad range or limit", async () => {
+    useStoreForRoutes(store);
+    const { GET } = await import("../../../app/api/v1/overview/hot-keys/route");
+    const ok = await GET(getRequest("/api/v1/overview/hot-keys?range=24h&limit=3"), {});
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { keys: unknown[] }).keys).toHaveLength(3);
+    const bad = await GET(getRequest("/api/v1/overview/hot-keys?range=2d"), {});
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain("must be one of");
+    const big = await GET(getRequest("/api/v1/overview/hot-keys?limit=1000"), {});
+    expect(big.status).toBe(400);
+  });
+});
