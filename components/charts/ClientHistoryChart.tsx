@@ -17,6 +17,7 @@ import { formatCount } from "@/lib/format";
 import { countAxis, timeAxis } from "./axes";
 import { AXIS_COLOR, GRID_COLOR, OUTCOME_COLORS } from "./palette";
 import { bucketName, formatBucketLabel, formatBucketTick } from "./time-format";
+import { useAnnotationLines } from "./annotation-markers";
 
 const RATE_COLOR = "#dc2626";
 
@@ -32,6 +33,11 @@ export function ClientHistoryChart({
 }) {
   const per = bucketName(bucketSeconds);
   const tick = (v: string) => formatBucketTick(v, bucketSeconds);
+  const annotations = useAnnotationLines(
+    series.map((p) => p.t),
+    bucketSeconds * 1000,
+    "n",
+  );
   return (
     <div
       className="chart"
@@ -102,6 +108,7 @@ export function ClientHistoryChart({
               }}
             />
           ) : null}
+          {annotations}
         </ComposedChart>
       </ResponsiveContainer>
     </div>

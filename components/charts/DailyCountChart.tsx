@@ -13,6 +13,7 @@ import {
 import { formatCount } from "@/lib/format";
 import { countAxis, timeAxis } from "./axes";
 import { GRID_COLOR } from "./palette";
+import { useAnnotationLines } from "./annotation-markers";
 
 export type CountSeries = { key: string; name: string; color: string };
 
@@ -25,6 +26,7 @@ export function DailyCountChart({
   tick,
   label,
   stacked = true,
+  bucketMs,
 }: {
   data: object[];
   xKey: string;
@@ -34,7 +36,13 @@ export function DailyCountChart({
   label: string;
   /** false: bars side by side (quantities that don't add up, e.g. created vs purged) */
   stacked?: boolean;
+  /** each category's span (ms), to place annotations on it; none: no annotations (months) */
+  bucketMs?: number;
 }) {
+  const lines = useAnnotationLines(
+    bucketMs ? data.map((d) => String((d as Record<string, unknown>)[xKey])) : [],
+    bucketMs ?? 0,
+  );
   return (
     <div className="chart" style={{ minHeight: 240 }} role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height={240}>
@@ -57,6 +65,7 @@ export function DailyCountChart({
               isAnimationActive={false}
             />
           ))}
+          {lines}
         </BarChart>
       </ResponsiveContainer>
     </div>

@@ -15,12 +15,17 @@ import type { TrendDay } from "@/lib/api-types/trends";
 import { formatCount, formatPercent } from "@/lib/format";
 import { AXIS_COLOR, GRID_COLOR } from "./palette";
 import { formatDayTick } from "./time-format";
+import { useAnnotationLines } from "./annotation-markers";
 
 const OK = "#16a34a";
 const BAD = "#dc2626";
 
 /** Daily duplicate success rate against its target line; days over target in red. */
 export function DailyRateChart({ days, target }: { days: TrendDay[]; target: number }) {
+  const annotations = useAnnotationLines(
+    days.map((d) => d.day),
+    86_400_000,
+  );
   const data = days.map((d) => ({
     ...d,
     ratePct: d.duplicateSuccessRate === null ? null : d.duplicateSuccessRate * 100,
@@ -82,6 +87,7 @@ export function DailyRateChart({ days, target }: { days: TrendDay[]; target: num
               fontSize: 12,
             }}
           />
+          {annotations}
         </ComposedChart>
       </ResponsiveContainer>
       <p className="chart-legend" aria-hidden>

@@ -12,6 +12,7 @@ import {
 } from "recharts";
 import type { OverviewSeriesPoint } from "@/lib/api-types/overview";
 import { formatCount } from "@/lib/format";
+import { useAnnotationLines } from "./annotation-markers";
 import { countAxis, timeAxis } from "./axes";
 import { GRID_COLOR, OUTCOME_COLORS, OUTCOME_LABELS } from "./palette";
 import { bucketName, formatBucketLabel, formatBucketTick } from "./time-format";
@@ -29,6 +30,10 @@ export function StackedOutcomeChart({
   hidden?: readonly (typeof SERIES)[number][];
 }) {
   const unit = `requests / ${bucketName(bucketSeconds)}`;
+  const annotations = useAnnotationLines(
+    data.map((p) => p.t),
+    bucketSeconds * 1000,
+  );
   return (
     <div className="chart" role="img" aria-label={`Requests by outcome, ${unit}`}>
       <ResponsiveContainer width="100%" height={280}>
@@ -51,6 +56,7 @@ export function StackedOutcomeChart({
               isAnimationActive={false}
             />
           ))}
+          {annotations}
         </BarChart>
       </ResponsiveContainer>
     </div>

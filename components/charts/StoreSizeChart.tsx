@@ -16,6 +16,7 @@ import { formatBytes, formatCount } from "@/lib/format";
 import { countAxis, timeAxis } from "./axes";
 import { AXIS_COLOR, GRID_COLOR } from "./palette";
 import { formatBucketLabel, formatBucketTick } from "./time-format";
+import { useAnnotationLines } from "./annotation-markers";
 
 const TABLE_COLORS = ["#2563eb", "#9333ea", "#0d9488", "#d97706"];
 
@@ -60,6 +61,10 @@ export function StoreSizeChart({
     }
   const data = [...byTime.values()].sort((a, b) => String(a.t).localeCompare(String(b.t)));
   const tick = (v: string) => formatBucketTick(v, sampleSeconds >= 86_400 ? 86_400 : 3_600);
+  const annotations = useAnnotationLines(
+    data.map((d) => String(d.t)),
+    sampleSeconds * 1000,
+  );
   const total = tables.reduce((s, x) => s + x.bytes, 0);
   const maxBytes = Math.max(0, ...tables.flatMap((x) => x.samples.map((s) => s.bytes)));
   // show the budget line only when it is within reach of the chart
@@ -128,6 +133,7 @@ export function StoreSizeChart({
               }}
             />
           ) : null}
+          {annotations}
         </LineChart>
       </ResponsiveContainer>
     </div>

@@ -12,6 +12,7 @@ import {
 import type { StuckPoint } from "@/lib/api-types/overview";
 import { formatCount } from "@/lib/format";
 import { countAxis, timeAxis } from "./axes";
+import { useAnnotationLines } from "./annotation-markers";
 import { GRID_COLOR, STUCK_COLOR } from "./palette";
 import { bucketName, formatBucketLabel, formatBucketTick } from "./time-format";
 
@@ -24,6 +25,10 @@ export function StuckKeysChart({
   bucketSeconds: number;
 }) {
   const unit = `stuck keys (max per ${bucketName(bucketSeconds)})`;
+  const annotations = useAnnotationLines(
+    data.map((p) => p.t),
+    bucketSeconds * 1000,
+  );
   return (
     <div className="chart chart-short" role="img" aria-label={`Stuck keys over time, ${unit}`}>
       <ResponsiveContainer width="100%" height={200}>
@@ -50,6 +55,7 @@ export function StuckKeysChart({
             dot={{ r: 2, fill: STUCK_COLOR }}
             isAnimationActive={false}
           />
+          {annotations}
         </AreaChart>
       </ResponsiveContainer>
     </div>

@@ -120,6 +120,18 @@ export const STORE_FAMILIES: MetricFamily[] = [
     samples: latencySamples("idemscope_claim_latency_seconds", "claim_latency"),
   },
   {
+    name: "idemscope_annotations_total",
+    help: "Annotations (deploys, changes) sent to POST /api/v1/annotations.",
+    type: "counter",
+    samples: (s) => [{ labels: {}, value: s.annotations.total }],
+  },
+  {
+    name: "idemscope_last_annotation_timestamp_seconds",
+    help: "Time of the newest annotation (0 when none): changes() of it marks deploys in Grafana.",
+    type: "gauge",
+    samples: (s) => [{ labels: {}, value: s.annotations.lastAt }],
+  },
+  {
     name: "idemscope_stuck_keys",
     help: "Keys in progress whose lock is older than the endpoint's lock timeout (or orphaned).",
     type: "gauge",

@@ -31,6 +31,8 @@ export type StoreSnapshot = {
   source: { preset: string; queued: number | null; captureErrors: number | null };
   /** logical capture's slot (null for other captures) */
   slot: SlotStatus | null;
+  /** annotations sent so far, and the newest one's time (epoch seconds, 0 when none) */
+  annotations: { total: number; lastAt: number };
 };
 
 export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreSnapshot> {
@@ -51,6 +53,10 @@ export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreS
       const collector = await readCollectorState(tx);
       const source = await readCaptureState(tx);
       const slot = await readSlotStatus(tx);
+      const annotations = await c.query<{ total: number; lastAt: number }>(
+        `SELECT count(*)::float8 AS total, coalesce(extract(epoch FROM max(at)), 0)::float8 AS "lastAt"
+           FROM ${t.ownTable("annotations")}`,
+      );
       const endpoints = new Set([
         ...totals.rows.map((r) => r.endpoint),
         ...stuck.map((s) => s.endpoint),
@@ -67,6 +73,7 @@ export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreS
         endpoints: [...endpoints].sort(),
         source,
         slot,
+        annotations: annotations.rows[0] ?? { total: 0, lastAt: 0 },
       };
     },
     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",

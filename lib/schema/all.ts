@@ -13,6 +13,7 @@ import { footprintStatements } from "./footprint";
 import { historyStatements } from "./history";
 import { recentErrorStatements } from "./recent-errors";
 import { hotKeyStatements } from "./hot-keys";
+import { annotationStatements } from "./annotations";
 import { duplicateIndexStatements, searchIndexStatements } from "./search";
 
 export function allStatements(t: TableNames, names: { keys: string; events: string }): string[] {
@@ -32,5 +33,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...historyStatements(t),
     ...recentErrorStatements(t),
     ...hotKeyStatements(t),
+    ...annotationStatements(t),
   ];
 }

@@ -207,6 +207,7 @@ function StoreBody({ data }: { data: StoreReport }) {
                 ]}
                 unit="keys per day"
                 tick={formatDayTick}
+                bucketMs={86_400_000}
                 label="Keys created and purged per day"
                 stacked={false}
               />

@@ -14,6 +14,7 @@ import { TREND_RANGES, type TrendRange, type Trends } from "@/lib/api-types/tren
 import { formatBytes, formatCount, formatDateTime, formatPercent } from "@/lib/format";
 import { trendsQuery } from "@/lib/client-queries/trends";
 import { foldStatusQuery } from "@/lib/client-queries/fold";
+import { AnnotationsCard } from "./annotations-card";
 
 export function TrendsClient({ range }: { range: TrendRange }) {
   const q = useQuery({
@@ -51,6 +52,7 @@ export function TrendsClient({ range }: { range: TrendRange }) {
       ) : q.isPending ? (
         <p className="muted">Loading…</p>
       ) : null}
+      <AnnotationsCard days={Number(range.replace("d", ""))} />
     </div>
   );
 }
@@ -148,6 +150,7 @@ function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string |
             series={[{ key: "replayed", name: "replayed (duplicate prevented)", color: "#16a34a" }]}
             unit="replays / day"
             tick={formatDayTick}
+            bucketMs={86_400_000}
             label="Duplicates prevented per day: retries answered from the store"
           />
         )}

@@ -12,7 +12,8 @@ const OPERATOR = "matrix-operator-token-0123456789";
 const PEER_TOKEN = "matrix-peer-token";
 const SELF = "http://127.0.0.1:3000";
 type Handler = (req: NextRequest, ctx: unknown) => Promise<Response>;
-type Route = "release" | "fail" | "reveal" | "bulk";
+type Route = "release" | "fail" | "reveal" | "bulk" | "annotate";
+const ROUTES: Route[] = ["release", "fail", "reveal", "bulk", "annotate"];
 let store: TestStore;
 
 const peer = (address: string) => ({
@@ -81,7 +82,8 @@ async function snapshot(): Promise<string> {
   const r = await store.pool.query<{ s: string }>(
     `SELECT (SELECT md5(coalesce(string_agg(k::text, ',' ORDER BY id), '')) FROM ${store.t.keys} k)
             || (SELECT count(*) FROM ${store.t.events})::text
-            || (SELECT count(*) FROM ${store.t.ownTable("audit_log")})::text AS s`,
+            || (SELECT count(*) FROM ${store.t.ownTable("audit_log")})::text
+            || (SELECT count(*) FROM ${store.t.ownTable("annotations")})::text AS s`,
   );
   return r.rows[0]!.s;
 }
@@ -112,8 +114,15 @@ async function call(
   const body =
     route === "bulk"
       ? { action: "release", filter: { endpoint: t.endpoint }, reason: "matrix", confirmedCount: 1 }
-      : { reason: "matrix" };
-  const path = route === "bulk" ? "/api/v1/stuck/bulk" : `/api/v1/keys/${t.id}/${route}`;
+      : route === "annotate"
+        ? { text: "deploy matrix", version: "v1" }
+        : { reason: "matrix" };
+  const path =
+    route === "bulk"
+      ? "/api/v1/stuck/bulk"
+      : route === "annotate"
+        ? "/api/v1/annotations"
+        : `/api/v1/keys/${t.id}/${route}`;
   const req = new NextRequest(new URL(path, SELF), {
     method: "POST",
     headers: { host: "127.0.0.1:3000", "content-type": "application/json", ...headers },
@@ -129,6 +138,7 @@ async function loadHandlers(): Promise<Record<Route, Handler>> {
     fail: await post(import("../../../app/api/v1/keys/[id]/fail/route")),
     reveal: await post(import("../../../app/api/v1/keys/[id]/reveal/route")),
     bulk: await post(import("../../../app/api/v1/stuck/bulk/route")),
+    annotate: await post(import("../../../app/api/v1/annotations/route")),
   };
 }
 
@@ -152,7 +162,7 @@ describe("authorization matrix", () => {
     handlers = await loadHandlers();
   });
   const rows = Object.entries(CALLERS).flatMap(([caller, c]) =>
-    (["release", "fail", "reveal", "bulk"] as Route[]).map((route) => [caller, route, c] as const),
+    ROUTES.map((route) => [caller, route, c] as const),
   );
   it.each(rows)("%s → %s", async (_caller, route, c) => {
     const t = await target();
@@ -160,7 +170,7 @@ describe("authorization matrix", () => {
     const res = await call(handlers, route, c.headers, t);
     const body = (await res.json()) as { error?: string; message?: string };
     if (c.status === null) {
-      expect(res.status, JSON.stringify(body)).toBe(200);
+      expect(res.status, JSON.stringify(body)).toBe(route === "annotate" ? 201 : 200);
       expect(await snapshot()).not.toBe(before);
     } else {
       expect(res.status, JSON.stringify(body)).toBe(c.status);
@@ -177,17 +187,14 @@ describe("read-only mode", () => {
     vi.resetModules();
     handlers = await loadHandlers();
   });
-  it.each(["release", "fail", "reveal", "bulk"] as Route[])(
-    "refuses %s even to an operator, changing nothing",
-    async (route) => {
-      for (const caller of ["operator token", "SSO operator, own Origin"]) {
-        const t = await target();
-        const before = await snapshot();
-        const res = await call(handlers, route, CALLERS[caller]!.headers, t);
-        expect(res.status, caller).toBe(403);
-        expect(((await res.json()) as { error: string }).error).toBe("read_only");
-        expect(await snapshot()).toBe(before);
-      }
-    },
-  );
+  it.each(ROUTES)("refuses %s even to an operator, changing nothing", async (route) => {
+    for (const caller of ["operator token", "SSO operator, own Origin"]) {
+      const t = await target();
+      const before = await snapshot();
+      const res = await call(handlers, route, CALLERS[caller]!.headers, t);
+      expect(res.status, caller).toBe(403);
+      expect(((await res.json()) as { error: string }).error).toBe("read_only");
+      expect(await snapshot()).toBe(before);
+    }
+  });
 });

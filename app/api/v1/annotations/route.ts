@@ -1,0 +1,27 @@
+import { NextResponse } from "next/server";
+import { addAnnotation } from "@/lib/actions/annotate";
+import { readContext, writeContext } from "@/lib/db/context";
+import { searchParamsOf } from "@/lib/http/json-route";
+import { mutationRoute } from "@/lib/http/mutation-route";
+import { readRoute } from "@/lib/http/read-route";
+import { forgetShared } from "@/lib/store/shared-cache";
+import { annotationBody, annotationsQuerySchema, loadAnnotations } from "@/lib/views/annotations";
+
+export const dynamic = "force-dynamic";
+
+export const GET = readRoute(async (req) => {
+  const q = annotationsQuerySchema.parse(searchParamsOf(req));
+  const list = await loadAnnotations(readContext(), q);
+  return NextResponse.json(list, { headers: { "cache-control": "no-store" } });
+});
+
+export const POST = mutationRoute(annotationBody, async ({ actor, body }) => {
+  const annotation = await addAnnotation(writeContext(), actor, {
+    text: body.text,
+    at: body.at ? new Date(body.at) : undefined,
+    endpoint: body.endpoint,
+    version: body.version,
+  });
+  forgetShared("annotations:");
+  return NextResponse.json(annotation, { status: 201, headers: { "cache-control": "no-store" } });
+});

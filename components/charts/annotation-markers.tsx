@@ -1,0 +1,69 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { ReferenceLine } from "recharts";
+import type { Annotation } from "@/lib/api-types/annotations";
+import { annotationsQuery } from "@/lib/client-queries/annotations";
+
+export const ANNOTATION_COLOR = "#7c3aed";
+
+type Marker = { x: string; label: string; title: string };
+
+/**
+ * Annotations on a chart whose x axis is a category per time bucket (ISO time or day): each at
+ * the bucket that holds it, several in one bucket as one marker.
+ */
+export function markersOn(
+  categories: string[],
+  bucketMs: number,
+  annotations: Annotation[],
+): Marker[] {
+  const starts = categories.map((c) => Date.parse(c));
+  const byBucket = new Map<string, Annotation[]>();
+  for (const a of annotations) {
+    const at = Date.parse(a.at);
+    // the last bucket starting at or before it, if the annotation falls inside it
+    let i = starts.length - 1;
+    while (i >= 0 && (starts[i] as number) > at) i--;
+    if (i < 0 || at >= (starts[i] as number) + bucketMs) continue;
+    const x = categories[i] as string;
+    byBucket.set(x, [...(byBucket.get(x) ?? []), a]);
+  }
+  return [...byBucket].map(([x, list]) => ({
+    x,
+    label: list.length === 1 ? shortLabel(list[0] as Annotation) : `${list.length} annotations`,
+    title: list.map((a) => `${a.at} ${a.text}`).join("\n"),
+  }));
+}
+
+const shortLabel = (a: Annotation) => {
+  const s = a.version ?? a.text;
+  return s.length > 24 ? `${s.slice(0, 23)}…` : s;
+};
+
+/** The page's annotations as reference lines for a chart's categories (render inside it). */
+export function useAnnotationLines(
+  categories: string[],
+  bucketMs: number,
+  /** the chart's y axis to draw against, where it has several */
+  yAxisId?: string,
+) {
+  const { data } = useQuery(annotationsQuery());
+  if (!data?.items.length) return null;
+  return markersOn(categories, bucketMs, data.items).map((m) => (
+    <ReferenceLine
+      key={`annotation-${m.x}`}
+      x={m.x}
+      {...(yAxisId ? { yAxisId } : {})}
+      stroke={ANNOTATION_COLOR}
+      strokeDasharray="4 3"
+      ifOverflow="extendDomain"
+      label={{
+        value: `▼ ${m.label}`,
+        position: "insideTopLeft",
+        fill: ANNOTATION_COLOR,
+        fontSize: 11,
+      }}
+    />
+  ));
+}
