@@ -36,7 +36,7 @@ export default defineConfig({
     command: [
       "node --conditions=react-server --import tsx scripts/demo.ts --prod",
       `--port ${PORT} --api-port ${API_PORT} --data-dir .data/e2e/pg --reset`,
-      "--history 30d --intents-per-day 3000 --rate 8 --chaos-control",
+      "--history 30d --intents-per-day 3000 --rate 8 --traffic flat --chaos-control",
     ].join(" "),
     url: `http://127.0.0.1:${PORT}/api/health`,
     env: {

@@ -19,6 +19,7 @@ import { demoLockTimeoutsEnv } from "./demo/catalog";
 import { backfillSizeHistory } from "./demo/size-history";
 import { startDemoApi, type DemoApi } from "./demo/payments-api";
 import { startSimulator, type Simulator } from "./demo/simulator";
+import { MEAN_TRAFFIC_SHAPE, trafficShape } from "./demo/traffic-shape";
 import { startBulkTraffic } from "./demo/bulk-traffic";
 import { startPurger } from "../lib/writer/purger";
 import { ensureNextBuild } from "./support/next-build";
@@ -42,9 +43,12 @@ function options() {
   const { values } = parseArgs({
     options: {
       history: { type: "string", default: "30d" },
-      rate: { type: "string", default: "2" },
+      rate: { type: "string", default: "0.5" },
+      // seasonal: the live traffic follows the history's day and week; flat: a steady rate
+      traffic: { type: "string", default: "seasonal" },
       "bulk-rate": { type: "string", default: "0" },
-      "intents-per-day": { type: "string", default: "5000" },
+      // default: the live traffic's own density (rate × the shape's mean × a day)
+      "intents-per-day": { type: "string" },
       port: { type: "string", default: process.env.PORT ?? "3000" },
       "data-dir": { type: "string", default: path.join(root, ".data", "pg") },
       "api-port": { type: "string", default: "0" },
@@ -59,7 +63,13 @@ function options() {
   const port = Number(values.port);
   const rate = Number(values.rate);
   const bulkRate = Number(values["bulk-rate"]);
-  const intentsPerDay = Number(values["intents-per-day"]);
+  if (values.traffic !== "seasonal" && values.traffic !== "flat")
+    throw new Fatal(`--traffic must be seasonal or flat (got "${values.traffic}")`);
+  const seasonal = values.traffic === "seasonal";
+  const intentsPerDay =
+    values["intents-per-day"] === undefined
+      ? Math.round(rate * 86_400 * (seasonal ? MEAN_TRAFFIC_SHAPE : 1))
+      : Number(values["intents-per-day"]);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new Fatal(`invalid port "${values.port}"`);
   if (!(rate >= 0 && rate <= 2000))
@@ -88,6 +98,7 @@ function options() {
     rate,
     bulkRate,
     intentsPerDay,
+    seasonal,
     historyDays: parseDays(values.history),
     preset,
     capture,
@@ -157,14 +168,19 @@ async function main() {
       ? { stopDatabase: embedded.stop, startDatabase: embedded.restart }
       : undefined;
   const api: DemoApi = await startDemoApi(pool, t, { port: o.apiPort, chaos });
-  const simulator: Simulator = startSimulator({ apiUrl: api.url, rate: o.rate });
+  const simulator: Simulator = startSimulator({
+    apiUrl: api.url,
+    rate: o.rate,
+    shape: o.seasonal ? trafficShape : undefined,
+  });
   const bulk = o.bulkRate > 0 ? startBulkTraffic(pool, t, o.bulkRate) : undefined;
   if (backfilled) {
     const started = Date.now();
     const r = await backfillHistory(pool, t, {
       days: o.historyDays,
       intentsPerDay: o.intentsPerDay,
-      recentHours: 12,
+      // seasonal history has the live density already; flat live traffic gets its last hours
+      recentHours: o.seasonal ? 0 : 12,
       recentIntentsPerSecond: o.rate,
     });
     console.log(

@@ -1,10 +1,26 @@
 // Backfills weeks of realistic history straight into the store with set-based SQL (seconds,
 // not minutes), shaped like what the live simulator produces: replays, conflicts, mismatches,
-// declines, expiries, a few duplicate successes (one bad day), and some keys stuck right now.
+// declines, expiries, a few duplicate successes, and some keys stuck right now. Steady volume
+// with the live traffic's daily and weekly shape (traffic-shape.ts), and incidents placed on
+// purpose (INCIDENTS): a deploy that raised duplicates until its rollback, a slow provider day,
+// a client's retry storm.
 import type { Pool } from "pg";
 import { inTransaction } from "../../lib/db/pool";
 import type { TableNames } from "../../lib/tables";
-import { DEMO_CLIENTS, DEMO_ENDPOINTS, DEMO_INSTANCES } from "./catalog";
+import { DEMO_CLIENTS, DEMO_ENDPOINTS, DEMO_INSTANCES, STORM_CLIENT } from "./catalog";
+import { MEAN_TRAFFIC_SHAPE, trafficShapeSql } from "./traffic-shape";
+
+/** When the history's incidents happen (days ago, and UTC hours on that day). */
+export const INCIDENTS = {
+  // deploy v141 at 10:00 raised duplicate successes (reclaims after a lock timeout change) until
+  // the rollback at 15:00
+  badDeploy: { daysAgo: 9, fromHour: 10, toHour: 15 },
+  // the card provider answered six times slower all day
+  slowProvider: { daysAgo: 5, endpoint: "POST /v1/payments" },
+  // one client retried every request over and over for 40 minutes
+  storm: { daysAgo: 3, fromHour: 15, minutes: 40 },
+};
+const dayStart = (daysAgo: number) => `date_trunc('day', now() - interval '${daysAgo} days')`;
 
 export type BackfillOptions = {
   days: number;
@@ -36,27 +52,32 @@ export async function backfillHistory(
     await client.query(
       `CREATE TEMP TABLE bf ON COMMIT DROP AS
        WITH eps (name, ttl, lock_timeout, external, lo, hi) AS (VALUES ${endpointValues()}),
-       base AS (
+       candidates AS (
          SELECT g,
                 CASE WHEN g <= $2::int
-                  -- older history, more traffic in recent days: the store grows
-                  THEN now() - make_interval(secs => $6::float8 + ($1::float8 * 86400 - $6::float8) * (1 - sqrt(random())))
+                  -- older history: steady, shaped like a day and a week of the live traffic
+                  THEN now() - make_interval(secs => $6::float8 + ($1::float8 * 86400 - $6::float8) * random())
                   -- the recent hours at the live rate
                   ELSE now() - make_interval(secs => $6::float8 * random()) END AS t0,
                 random() AS rc, random() AS re, random() AS r1, random() AS r2, random() AS r3, random() AS r4,
                 random() AS rw
-           FROM generate_series(1, $2::int + $7::int) g)
+           FROM generate_series(1, $2::int + $7::int) g),
+       base AS (
+         SELECT * FROM candidates WHERE g > $2::int OR random() < ${trafficShapeSql("t0")})
        SELECT nextval(pg_get_serial_sequence($3, 'id')) AS id, b.*,
               ($4::text[])[1 + floor(array_length($4::text[], 1) * b.rc * b.rc)::int] AS scope,
               ($5::text[])[1 + floor(random() * array_length($5::text[], 1))::int] AS instance,
               e.name AS endpoint, e.ttl, e.lock_timeout, e.external,
               'bf-' || to_hex(b.g) || '-' || substr(md5(b.g::text), 1, 8) AS key,
               md5('payload' || b.g) AS request_hash,
-              make_interval(secs => (0.04 + 0.9 * b.rw ^ 3)) AS work
+              make_interval(secs => (0.04 + 0.9 * b.rw ^ 3)
+                * CASE WHEN e.name = '${INCIDENTS.slowProvider.endpoint}'
+                        AND date_trunc('day', b.t0) = ${dayStart(INCIDENTS.slowProvider.daysAgo)} THEN 6 ELSE 1 END) AS work
          FROM base b JOIN eps e ON b.re >= e.lo AND b.re < e.hi`,
       [
         o.days,
-        Math.round(o.days * o.intentsPerDay),
+        // candidates: the shape keeps MEAN_TRAFFIC_SHAPE of them, intentsPerDay on average
+        Math.round((o.days * o.intentsPerDay) / MEAN_TRAFFIC_SHAPE),
         t.keys,
         DEMO_CLIENTS,
         DEMO_INSTANCES,
@@ -66,15 +87,28 @@ export async function backfillHistory(
     );
     // Classify each intent once: stuck now, declined, duplicated (worse on one bad day).
     await client.query(
-      `ALTER TABLE bf ADD COLUMN stuck bool, ADD COLUMN declined bool, ADD COLUMN dup bool`,
+      `ALTER TABLE bf ADD COLUMN stuck bool, ADD COLUMN declined bool, ADD COLUMN dup bool,
+                      ADD COLUMN storm bool`,
     );
+    const d = INCIDENTS.badDeploy;
+    const st = INCIDENTS.storm;
+    const stormFrom = `${dayStart(st.daysAgo)} + interval '${st.fromHour} hours'`;
     await client.query(
       `
       UPDATE bf SET
         stuck = false,
         declined = r1 < 0.05,
         dup = r1 >= 0.062 AND (external OR ttl <= 600)
-              AND r4 < CASE WHEN date_trunc('day', t0) = date_trunc('day', now() - interval '9 days') THEN 0.03 ELSE 0.002 END`,
+              AND r4 < CASE WHEN t0 >= ${dayStart(d.daysAgo)} + interval '${d.fromHour} hours'
+                             AND t0 < ${dayStart(d.daysAgo)} + interval '${d.toHour} hours' THEN 0.04 ELSE 0.002 END,
+        storm = t0 >= ${stormFrom} AND t0 < ${stormFrom} + interval '${st.minutes} minutes' AND rc < 0.5`,
+    );
+    await client.query(`UPDATE bf SET scope = $1 WHERE storm`, [STORM_CLIENT]);
+    await client.query(
+      `INSERT INTO ${t.ownTable("annotations")} (at, text, endpoint, version, actor)
+       VALUES (${dayStart(d.daysAgo)} + interval '${d.fromHour} hours', 'deploy payments-api v141 (lock timeout 30 s → 5 s)', NULL, 'v141', 'ci:deploy'),
+              (${dayStart(d.daysAgo)} + interval '${d.toHour} hours', 'rollback payments-api to v140', NULL, 'v140', 'ci:deploy'),
+              (${dayStart(INCIDENTS.slowProvider.daysAgo)} + interval '7 hours', 'card provider degraded (status page)', '${INCIDENTS.slowProvider.endpoint}', NULL, 'oncall')`,
     );
     // Exactly 15 keys stuck right now, whatever the volume (tests page through them), on
     // endpoints whose TTL outlasts a session, so that the purger doesn't take them away.
@@ -100,11 +134,11 @@ export async function backfillHistory(
              CASE WHEN bf.declined THEN 402 ELSE 201 END, extract(epoch FROM bf.work) * 1000, NOT bf.stuck, false),
           -- replays of the stored response (dropped responses, impatient clients)
           (bf.t0 + bf.work + make_interval(secs => 1 + 20 * bf.r3), 'replayed',
-             CASE WHEN bf.declined THEN 402 ELSE 201 END, 1.2 + 30 * bf.r3 ^ 6, NOT bf.stuck AND bf.r2 < 0.14, false),
+             CASE WHEN bf.declined THEN 402 ELSE 201 END, 1.2 + 30 * bf.r3 ^ 6, NOT bf.stuck AND (bf.r2 < 0.14 OR bf.storm), false),
           (bf.t0 + bf.work + make_interval(secs => 25 + 60 * bf.r3), 'replayed',
-             CASE WHEN bf.declined THEN 402 ELSE 201 END, 1.5 + 40 * bf.rw ^ 6, NOT bf.stuck AND bf.r2 < 0.04, false),
+             CASE WHEN bf.declined THEN 402 ELSE 201 END, 1.5 + 40 * bf.rw ^ 6, NOT bf.stuck AND (bf.r2 < 0.04 OR bf.storm), false),
           -- a double submit racing the first request
-          (bf.t0 + bf.work / 3, 'conflict', 409, NULL, bf.r2 >= 0.14 AND bf.r2 < 0.17, false),
+          (bf.t0 + bf.work / 3, 'conflict', 409, NULL, bf.r2 >= 0.14 AND bf.r2 < 0.17 OR bf.storm, false),
           -- the same key reused with another payload
           (bf.t0 + make_interval(secs => 5 + 600 * bf.r4), 'mismatch', 422, NULL, NOT bf.stuck AND bf.r3 < 0.012, false),
           -- duplicate success, external effect: the lock timed out, another instance reclaimed

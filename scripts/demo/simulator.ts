@@ -12,8 +12,10 @@ import {
 
 export type SimulatorOptions = {
   apiUrl: string;
-  /** new intents per second (retries come on top) */
+  /** new intents per second (retries come on top); at the peak of `shape` */
   rate: number;
+  /** share of `rate` at a time of day (traffic-shape.ts); none: flat */
+  shape?: (at: Date) => number;
   /** cap on requests in flight, so a slow database can't make the simulator balloon */
   maxInFlight?: number;
 };
@@ -150,7 +152,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     if (stopped) return;
     // Poisson arrivals per 100 ms tick
     let n = 0;
-    const lambda = options.rate / 10;
+    const lambda = (options.rate * (options.shape?.(new Date()) ?? 1)) / 10;
     let p = Math.exp(-lambda);
     let cumulative = p;
     const u = Math.random();

@@ -121,3 +121,22 @@ test.describe("Recent errors", () => {
     await expect(page.getByText("conflict").first()).toBeVisible();
   });
 });
+
+test.describe("Hot keys", () => {
+  test("lists the keys with the most requests in the range, most first", async ({ page }) => {
+    await page.goto("/?range=24h");
+    const table = page.getByRole("table", { name: "Hot keys" });
+    await expect(table.locator("tbody tr").first()).toBeVisible();
+    const counts = (await table.locator("tbody tr td:nth-child(4)").allTextContents()).map((s) =>
+      Number(s.replace(/,/g, "")),
+    );
+    expect(counts[0]).toBeGreaterThanOrEqual(3);
+    expect([...counts].sort((a, b) => b - a)).toEqual(counts);
+    await page
+      .getByRole("region", { name: "Hot keys" })
+      .screenshot({ path: "test-results/e2e/hot-keys.png" });
+    const key = (await table.locator("tbody tr").first().getByRole("link").first().textContent())!;
+    await table.locator("tbody tr").first().getByRole("link").first().click();
+    await expect(page.getByRole("heading", { name: key })).toBeVisible();
+  });
+});

@@ -1,0 +1,55 @@
+import { expect, test } from "@playwright/test";
+import { E2E_AUTH } from "../../playwright.config";
+
+test.describe("Annotations", () => {
+  test("a deploy from CI shows on the charts, and its before/after says what got worse", async ({
+    page,
+    request,
+  }) => {
+    // CI sends one with an operator token; a viewer's token is refused
+    const refused = await request.post("/api/v1/annotations", {
+      headers: { authorization: `Bearer ${E2E_AUTH.viewerToken}` },
+      data: { text: "deploy from a viewer" },
+    });
+    expect(refused.status()).toBe(403);
+    const sent = await request.post("/api/v1/annotations", {
+      headers: { authorization: `Bearer ${E2E_AUTH.operatorToken}` },
+      // a few minutes ago: the Overview charts whole minutes, not the current one
+      data: {
+        text: "deploy payments-api e2e",
+        version: "v-e2e",
+        at: new Date(Date.now() - 180_000).toISOString(),
+      },
+    });
+    expect(sent.status()).toBe(201);
+
+    // the history's bad deploy nine days ago, and its rollback, are listed on Trends
+    await page.goto("/trends?range=30d");
+    const list = page.getByRole("table", { name: "Annotations" });
+    await expect(list).toContainText("deploy payments-api v141");
+    await expect(list).toContainText("rollback payments-api to v140");
+    await expect(list).toContainText("v-e2e");
+    // markers on both daily charts: the deploy and its rollback share a day
+    await expect(
+      page.locator(".recharts-reference-line").filter({ hasText: "2 annotations" }),
+    ).toHaveCount(2);
+    const row = list.getByRole("row", { name: /deploy payments-api v141/ });
+    await row.getByRole("button", { name: "Before / after" }).click();
+    await page.getByRole("radio", { name: "6 h" }).check();
+    const compare = page.getByRole("table", { name: "Before and after" });
+    await expect(compare.getByRole("row", { name: /Duplicate success rate/ })).toContainText(
+      "worse",
+    );
+    await expect(page.getByTestId("comparison-verdict")).toContainText("Worse after this change");
+    await page
+      .getByRole("region", { name: "Deploys and annotations" })
+      .screenshot({ path: "test-results/e2e/annotations.png" });
+    await page.screenshot({ path: "test-results/e2e/trends-annotations.png", fullPage: true });
+
+    // the live one marks the Overview's chart
+    await page.goto("/?range=1h");
+    await expect(
+      page.locator(".recharts-reference-line").filter({ hasText: "v-e2e" }).first(),
+    ).toBeVisible();
+  });
+});
