@@ -13,10 +13,16 @@ export async function foldRecentErrors(c: PoolClient, t: TableNames): Promise<vo
   const r = t.ownTable("recent_errors");
   const added = await c.query<{ kind: string }>(
     `INSERT INTO ${r} (id, at, kind, scope, endpoint, key, response_code)
-     SELECT id, at, kind, scope, endpoint, key, response_code FROM batch WHERE kind = ANY($1)
+     SELECT b.id, b.at, b.kind, b.scope, b.endpoint, b.key, b.response_code FROM batch b
+      WHERE b.kind = ANY($1)
+        -- older than the kind's RECENT_ERRORS_KEPT-th newest: would be trimmed at once (history
+        -- folded newest first would otherwise churn through every error it has)
+        AND NOT EXISTS (SELECT 1 FROM (SELECT at, id FROM ${r} x WHERE x.kind = b.kind
+                                        ORDER BY at DESC, id DESC OFFSET $2 - 1 LIMIT 1) cut
+                         WHERE (b.at, b.id) < (cut.at, cut.id))
      ON CONFLICT (id) DO NOTHING
      RETURNING kind`,
-    [ERROR_KINDS],
+    [ERROR_KINDS, RECENT_ERRORS_KEPT],
   );
   if (!added.rowCount) return;
   // per kind: everything older than its RECENT_ERRORS_KEPT-th newest (an index range each)

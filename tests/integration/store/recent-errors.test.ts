@@ -3,6 +3,8 @@
 // answers the newest first with trace links, or a 400 that says what is wrong.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
+import { beginHistoryIfNew, collectHistoryBatch } from "../../../lib/rollups/history";
+import { FOLDED_TABLES } from "../../../lib/schema/rollups";
 import { ERROR_KINDS, RECENT_ERRORS_KEPT } from "../../../lib/rollups/fold-recent-errors";
 import { listRecentErrors } from "../../../lib/store/recent-errors";
 import { parseConfig } from "../../../lib/config";
@@ -63,6 +65,31 @@ describe("recent errors", () => {
     }
     const all = await listRecentErrors(store.ctx(cfg), { kind: "all", limit: 25 });
     expect(all.errors.map((e) => e.id)).toEqual(await raw(ERROR_KINDS, 25));
+  });
+
+  it("keeps the same rows when the history folds newest first", async () => {
+    const folded = await store.pool.query<{ id: string }>(
+      `SELECT id::text AS id FROM ${store.t.ownTable("recent_errors")} ORDER BY id`,
+    );
+    for (const table of FOLDED_TABLES)
+      await store.pool.query(`TRUNCATE ${store.t.ownTable(table)}`);
+    await store.pool.query(
+      `UPDATE ${store.t.ownTable("collector_state")} SET watermark = 0, history_hi = NULL,
+              history_lo = NULL, history_total = NULL, history_done = 0, history_started_at = NULL,
+              history_finished_at = NULL, history_complete_from = NULL WHERE id = 1`,
+    );
+    expect(await beginHistoryIfNew(store.ctx())).toBe(true);
+    for (let i = 0; i < 100; i++) {
+      const p = await collectHistoryBatch(store.ctx(), {
+        batchSize: 101,
+        keep: { minute: 3, hour: 90 },
+      });
+      if (!p || p.finishedAt) break;
+    }
+    const again = await store.pool.query<{ id: string }>(
+      `SELECT id::text AS id FROM ${store.t.ownTable("recent_errors")} ORDER BY id`,
+    );
+    expect(again.rows).toEqual(folded.rows);
   });
 
   it("answers each error with its client, key, response and trace link", async () => {
