@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { HotKeysTable } from "@/components/tables/HotKeysTable";
-import { Banner } from "@/components/ui/Banner";
+import { PanelPending } from "@/components/ui/PanelPending";
 import { hotKeysQuery } from "@/lib/client-queries/overview";
 import { RANGE_LABELS, type Range } from "@/lib/range";
 import { refetchIntervalOf, type RefreshSeconds } from "@/lib/refresh";
@@ -27,13 +27,7 @@ export function HotKeysCard({ range, refresh }: { range: Range; refresh: Refresh
         ) : null}
       </div>
       {!list ? (
-        query.isError ? (
-          <Banner tone="warn" title="This panel could not be loaded.">
-            {query.error.message} Retried with the next refresh.
-          </Banner>
-        ) : (
-          <p className="muted">Loading…</p>
-        )
+        <PanelPending error={query.error} />
       ) : list.keys.length === 0 ? (
         <p className="empty-state">
           No key had {list.threshold} requests or more: no client is hammering one key.

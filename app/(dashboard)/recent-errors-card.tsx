@@ -3,7 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { RecentErrorsTable } from "@/components/tables/RecentErrorsTable";
-import { Banner } from "@/components/ui/Banner";
+import { PanelPending } from "@/components/ui/PanelPending";
 import { SegmentedChoice } from "@/components/ui/SegmentedChoice";
 import { useClock } from "@/components/ui/use-clock";
 import type { RecentErrorKind } from "@/lib/api-types/recent-errors";
@@ -43,13 +43,7 @@ export function RecentErrorsCard({ refresh }: { refresh: RefreshSeconds }) {
         />
       </div>
       {!list ? (
-        query.isError ? (
-          <Banner tone="warn" title="This panel could not be loaded.">
-            {query.error.message} Retried with the next refresh.
-          </Banner>
-        ) : (
-          <p className="muted">Loading…</p>
-        )
+        <PanelPending error={query.error} />
       ) : blind ? (
         <p className="empty-state">Not captured: {blind}.</p>
       ) : list.errors.length === 0 ? (

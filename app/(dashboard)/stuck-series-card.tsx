@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { StuckKeysChart } from "@/components/charts/StuckKeysChart";
 import { Banner } from "@/components/ui/Banner";
+import { PanelPending } from "@/components/ui/PanelPending";
 import { PanelSkeleton } from "@/components/ui/PageSkeleton";
 import { stuckSeriesQuery } from "@/lib/client-queries/overview";
 import type { Range } from "@/lib/range";
@@ -37,13 +38,7 @@ export function StuckSeriesCard({ range, refresh }: { range: Range; refresh: Ref
     <section className="card">
       {HEADER}
       {!panel ? (
-        query.isError ? (
-          <Banner tone="warn" title="This panel could not be loaded.">
-            {query.error.message} Retried with the next refresh.
-          </Banner>
-        ) : (
-          <p className="muted">Loading…</p>
-        )
+        <PanelPending error={query.error} />
       ) : panel.stuckSeries === null ? (
         <Banner tone="warn" title="This panel could not be loaded.">
           {panel.unavailable} The rest of the page is current; this chart is retried with the next

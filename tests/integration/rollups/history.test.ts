@@ -13,6 +13,7 @@ import { FOLDED_TABLES } from "../../../lib/schema/rollups";
 import { getOverview } from "../../../lib/store/overview";
 import { insertEvents, type RawEvent } from "../../helpers/events";
 import { rollupVersusRaw } from "../../helpers/rollup-totals";
+import { resetFold } from "../../helpers/reset-fold";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 let store: TestStore;
@@ -88,17 +89,6 @@ async function snapshot(): Promise<Record<string, unknown[]>> {
   return out;
 }
 
-async function resetRollups() {
-  for (const table of FOLDED_TABLES) await store.pool.query(`TRUNCATE ${store.t.ownTable(table)}`);
-  await store.pool.query(
-    `UPDATE ${store.t.ownTable("collector_state")}
-        SET watermark = 0, history_hi = NULL, history_lo = NULL, history_total = NULL,
-            history_done = 0, history_started_at = NULL, history_finished_at = NULL,
-            history_complete_from = NULL
-      WHERE id = 1`,
-  );
-}
-
 beforeAll(async () => {
   store = await createTestStore();
   await insertEvents(store.pool, store.t, history());
@@ -144,7 +134,7 @@ describe("folding an existing store's history", () => {
 
     // the live event is the only difference from the oldest-first fold: fold it there too
     const newestFirst = await snapshot();
-    await resetRollups();
+    await resetFold(store);
     for (;;) if ((await collectBatch(store.ctx(), { batchSize: 97 })).caughtUp) break;
     expect(newestFirst).toEqual(await snapshot());
     // and what the raw events define (per-client minute rows keep three hours only)

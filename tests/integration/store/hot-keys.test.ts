@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { HOT_REQUESTS } from "../../../lib/rollups/fold-hot-intents";
 import { beginHistoryIfNew, collectHistoryBatch } from "../../../lib/rollups/history";
-import { FOLDED_TABLES } from "../../../lib/schema/rollups";
 import { listHotKeys } from "../../../lib/store/hot-keys";
 import type { Range } from "../../../lib/range";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
+import { resetFold } from "../../helpers/reset-fold";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 let store: TestStore;
@@ -63,17 +63,6 @@ async function expectExact(ranges: Range[]) {
   }
 }
 
-async function reset() {
-  for (const table of FOLDED_TABLES) await store.pool.query(`TRUNCATE ${store.t.ownTable(table)}`);
-  await store.pool.query(
-    `UPDATE ${store.t.ownTable("collector_state")}
-        SET watermark = 0, history_hi = NULL, history_lo = NULL, history_total = NULL,
-            history_done = 0, history_started_at = NULL, history_finished_at = NULL,
-            history_complete_from = NULL
-      WHERE id = 1`,
-  );
-}
-
 describe("hot keys", () => {
   it("equal the raw events, folded oldest first in small batches", async () => {
     for (;;) if ((await collectBatch(store.ctx(), { batchSize: 13 })).caughtUp) break;
@@ -87,7 +76,7 @@ describe("hot keys", () => {
   });
 
   it("equal the raw events when the history folds newest first", async () => {
-    await reset();
+    await resetFold(store);
     expect(await beginHistoryIfNew(store.ctx())).toBe(true);
     let batches = 0;
     for (;;) {

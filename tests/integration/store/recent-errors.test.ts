@@ -4,11 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { beginHistoryIfNew, collectHistoryBatch } from "../../../lib/rollups/history";
-import { FOLDED_TABLES } from "../../../lib/schema/rollups";
 import { ERROR_KINDS, RECENT_ERRORS_KEPT } from "../../../lib/rollups/fold-recent-errors";
 import { listRecentErrors } from "../../../lib/store/recent-errors";
 import { parseConfig } from "../../../lib/config";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
+import { resetFold } from "../../helpers/reset-fold";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 let store: TestStore;
@@ -71,13 +71,7 @@ describe("recent errors", () => {
     const folded = await store.pool.query<{ id: string }>(
       `SELECT id::text AS id FROM ${store.t.ownTable("recent_errors")} ORDER BY id`,
     );
-    for (const table of FOLDED_TABLES)
-      await store.pool.query(`TRUNCATE ${store.t.ownTable(table)}`);
-    await store.pool.query(
-      `UPDATE ${store.t.ownTable("collector_state")} SET watermark = 0, history_hi = NULL,
-              history_lo = NULL, history_total = NULL, history_done = 0, history_started_at = NULL,
-              history_finished_at = NULL, history_complete_from = NULL WHERE id = 1`,
-    );
+    await resetFold(store);
     expect(await beginHistoryIfNew(store.ctx())).toBe(true);
     for (let i = 0; i < 100; i++) {
       const p = await collectHistoryBatch(store.ctx(), {
