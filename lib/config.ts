@@ -127,6 +127,7 @@ const envSchema = z.object({
   IDEMSCOPE_RETENTION_HOUR_DAYS: z.coerce.number().positive().default(90),
   IDEMSCOPE_RETENTION_DAY_DAYS: z.coerce.number().positive().default(1825),
   IDEMSCOPE_INTENT_HORIZON_DAYS: z.coerce.number().positive().default(14),
+  IDEMSCOPE_RECONCILE_WITHIN_HOURS: z.coerce.number().positive().default(72),
   IDEMSCOPE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   IDEMSCOPE_CACHE_MAX_BYTES: byteSize.transform((v) => v ?? 32 * 2 ** 20),
   IDEMSCOPE_TRACE_URL: z
@@ -183,6 +184,8 @@ export type Config = {
     pauseActiveConnections: number | undefined;
   };
   retentionDays: { minute: number; hour: number; day: number; intents: number };
+  /** open duplicate successes older than this (since the first request) are overdue */
+  reconcileWithinHours: number;
   cacheTtlMs: number;
   /** bytes of results the shared polling cache keeps at most (lib/store/shared-cache.ts) */
   cacheMaxBytes: number;
@@ -248,6 +251,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       day: e.IDEMSCOPE_RETENTION_DAY_DAYS,
       intents: e.IDEMSCOPE_INTENT_HORIZON_DAYS,
     },
+    reconcileWithinHours: e.IDEMSCOPE_RECONCILE_WITHIN_HOURS,
     cacheTtlMs: e.IDEMSCOPE_CACHE_TTL_MS,
     cacheMaxBytes: e.IDEMSCOPE_CACHE_MAX_BYTES,
     logLevel: e.LOG_LEVEL,

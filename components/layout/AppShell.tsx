@@ -9,6 +9,7 @@ const NAV: NavItem[] = [
   { href: "/keys", label: "Key search", hint: "Trace one key's lifecycle" },
   { href: "/clients", label: "Clients", hint: "Retries per client" },
   { href: "/trends", label: "Trends", hint: "Duplicate success rate over weeks" },
+  { href: "/duplicates", label: "Duplicates", hint: "Duplicate successes to reconcile" },
   { href: "/store", label: "Store", hint: "Growth, purger health, TTL advisor" },
   { href: "/audit", label: "Audit", hint: "Every operator action" },
 ];

@@ -1,7 +1,12 @@
 import { formatDateTime } from "@/lib/format";
 import type { AuditEntry, KeyState } from "@/lib/api-types/actions";
 
-const ACTION_LABELS = { release: "Released", fail: "Failed", reveal: "Revealed response" };
+const ACTION_LABELS = {
+  release: "Released",
+  fail: "Failed",
+  reveal: "Revealed response",
+  reconcile: "Reconciled duplicate",
+};
 
 function describeState(s: Partial<KeyState> | null): string {
   if (!s) return "–";

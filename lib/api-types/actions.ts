@@ -48,7 +48,7 @@ export type AuditEntry = {
   actor: string;
   actorRole: string;
   authMethod: string;
-  action: KeyAction | "reveal";
+  action: KeyAction | "reveal" | "reconcile";
   keyId: string | null;
   scope: string | null;
   endpoint: string | null;

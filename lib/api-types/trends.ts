@@ -1,4 +1,5 @@
 // JSON shape of GET /api/v1/trends (docs/api.md): daily numbers for the executive view.
+import type { ReconciliationMonth } from "./reconciliation";
 import type { SourceSummary } from "./source";
 export const TREND_RANGES = ["7d", "30d", "90d"] as const;
 export type TrendRange = (typeof TREND_RANGES)[number];
@@ -60,6 +61,13 @@ export type Trends = {
   /** manual interventions per month, the last 12 months */
   months: TrendMonth[];
   store: StoreGrowthSummary;
+  /** metric M5: duplicate successes reconciled per month against 0–5, and those still open */
+  reconciliation: {
+    months: ReconciliationMonth[];
+    target: { min: number; max: number };
+    open: number;
+    oldestOpenFirstRequestAt: string | null;
+  };
   /** where the numbers come from and what the layout cannot see */
   source: SourceSummary;
 };

@@ -8,7 +8,7 @@ export type AuditQuery = {
   actor?: string;
   key?: string;
   keyId?: string;
-  action?: "release" | "fail" | "reveal";
+  action?: "release" | "fail" | "reveal" | "reconcile";
   batchId?: string;
   cursor?: string;
 };

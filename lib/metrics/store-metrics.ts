@@ -6,6 +6,7 @@ import type { Config } from "../config";
 import { DUPLICATE_SUCCESS_TARGET } from "../api-types/overview";
 import { LATENCY_BOUNDS_MS } from "../rollups/histograms";
 import { EXPIRED_COUNT_CAP } from "../store/store-report";
+import { RECONCILE_OUTCOMES } from "../schema/reconciliation";
 import { totalKey, type StoreSnapshot } from "./store-snapshot";
 
 export type Sample = { labels?: Record<string, string>; value: number; metricName?: string };
@@ -130,6 +131,34 @@ export const STORE_FAMILIES: MetricFamily[] = [
     help: "Time of the newest annotation (0 when none): changes() of it marks deploys in Grafana.",
     type: "gauge",
     samples: (s) => [{ labels: {}, value: s.annotations.lastAt }],
+  },
+  {
+    name: "idemscope_duplicates_open",
+    help: "Duplicate successes not reconciled yet (Duplicates page).",
+    type: "gauge",
+    samples: (s) => [{ labels: {}, value: s.reconciliation.open }],
+  },
+  {
+    name: "idemscope_duplicates_overdue",
+    help: "Open duplicate successes whose first request is older than IDEMSCOPE_RECONCILE_WITHIN_HOURS.",
+    type: "gauge",
+    samples: (s) => [{ labels: {}, value: s.reconciliation.overdue }],
+  },
+  {
+    name: "idemscope_duplicate_open_oldest_age_seconds",
+    help: "Since the first request of the oldest open duplicate success (0 when none is open).",
+    type: "gauge",
+    samples: (s) => [{ labels: {}, value: s.reconciliation.oldestAgeSeconds }],
+  },
+  {
+    name: "idemscope_reconciliations_total",
+    help: "Duplicate successes marked reconciled, by outcome (metric M5: per month, target 0-5).",
+    type: "counter",
+    samples: (s) =>
+      RECONCILE_OUTCOMES.map((outcome) => ({
+        labels: { outcome },
+        value: s.reconciliation.byOutcome.get(outcome) ?? 0,
+      })),
   },
   {
     name: "idemscope_stuck_keys",

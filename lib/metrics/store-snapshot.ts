@@ -11,6 +11,7 @@ import { EXPIRED_COUNT_CAP, readExpiredKeys } from "../store/store-report";
 import { stuckKeysByEndpoint } from "../store/stuck";
 import { readCaptureState } from "../sources/capture-state";
 import { readSlotStatus } from "../sources/slot-status";
+import { openDuplicates } from "../store/reconciliation";
 import type { SlotStatus } from "../api-types/source";
 
 export type CounterRow = { family: string; endpoint: string; outcome: string; value: number };
@@ -33,6 +34,13 @@ export type StoreSnapshot = {
   slot: SlotStatus | null;
   /** annotations sent so far, and the newest one's time (epoch seconds, 0 when none) */
   annotations: { total: number; lastAt: number };
+  /** duplicate successes: open, overdue (IDEMSCOPE_RECONCILE_WITHIN_HOURS), reconciled by outcome */
+  reconciliation: {
+    open: number;
+    overdue: number;
+    oldestAgeSeconds: number;
+    byOutcome: Map<string, number>;
+  };
 };
 
 export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreSnapshot> {
@@ -57,6 +65,14 @@ export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreS
         `SELECT count(*)::float8 AS total, coalesce(extract(epoch FROM max(at)), 0)::float8 AS "lastAt"
            FROM ${t.ownTable("annotations")}`,
       );
+      const open = await openDuplicates(
+        c,
+        t,
+        new Date(Date.now() - cfg.reconcileWithinHours * 3_600_000),
+      );
+      const outcomes = await c.query<{ outcome: string; n: number }>(
+        `SELECT outcome, count(*)::float8 AS n FROM ${t.ownTable("reconciliations")} GROUP BY 1`,
+      );
       const endpoints = new Set([
         ...totals.rows.map((r) => r.endpoint),
         ...stuck.map((s) => s.endpoint),
@@ -74,6 +90,14 @@ export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreS
         source,
         slot,
         annotations: annotations.rows[0] ?? { total: 0, lastAt: 0 },
+        reconciliation: {
+          open: open.count,
+          overdue: open.overdue,
+          oldestAgeSeconds: open.oldestFirstRequestAt
+            ? Math.max(0, (Date.now() - Date.parse(open.oldestFirstRequestAt)) / 1000)
+            : 0,
+          byOutcome: new Map(outcomes.rows.map((r) => [r.outcome, r.n])),
+        },
       };
     },
     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",

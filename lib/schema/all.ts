@@ -14,6 +14,7 @@ import { historyStatements } from "./history";
 import { recentErrorStatements } from "./recent-errors";
 import { hotKeyStatements } from "./hot-keys";
 import { annotationStatements } from "./annotations";
+import { reconciliationStatements } from "./reconciliation";
 import { duplicateIndexStatements, searchIndexStatements } from "./search";
 
 export function allStatements(t: TableNames, names: { keys: string; events: string }): string[] {
@@ -34,5 +35,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...recentErrorStatements(t),
     ...hotKeyStatements(t),
     ...annotationStatements(t),
+    ...reconciliationStatements(t),
   ];
 }

@@ -9,7 +9,7 @@ export type AuditFilter = {
   /** the client's key string, exactly */
   key?: string;
   keyId?: string;
-  action?: "release" | "fail" | "reveal";
+  action?: "release" | "fail" | "reveal" | "reconcile";
   batchId?: string;
 };
 

@@ -16,7 +16,11 @@ import {
 } from "../api-types/trends";
 import { formatCount, formatPercent } from "../format";
 import type { TableNames } from "../tables";
+import { openDuplicates, reconciliationsPerMonth } from "./reconciliation";
 import { storeGrowthSummary } from "./store-report";
+
+/** Metric M5: reconciliation fixes per month, 0–5 (the idempotency guidance). */
+export const RECONCILIATION_TARGET = { min: 0, max: 5 };
 
 const REQUEST_KINDS = ["claimed", "reclaimed", "replayed", "conflict", "mismatch"];
 
@@ -145,10 +149,12 @@ export async function getTrends(
 ): Promise<Trends> {
   const { db, tables: t } = ctx;
   const n = TREND_DAYS[range];
-  const [days, months, store] = await Promise.all([
+  const [days, months, store, reconciled, open] = await Promise.all([
     listDays(db, t, n),
     listMonths(db, t),
     storeGrowthSummary(ctx, sampledTables, n),
+    reconciliationsPerMonth(db, t),
+    openDuplicates(db, t),
   ]);
   const target = DUPLICATE_SUCCESS_TARGET;
   const worstDay = worstDayOf(days);
@@ -171,6 +177,12 @@ export async function getTrends(
     verdict: verdictOf(days, target, worstEp),
     months,
     store,
+    reconciliation: {
+      months: reconciled,
+      target: RECONCILIATION_TARGET,
+      open: open.count,
+      oldestOpenFirstRequestAt: open.oldestFirstRequestAt,
+    },
     source: sourceSummary(ctx),
   };
 }

@@ -12,7 +12,7 @@ export const auditQuerySchema = z.strictObject({
   actor: z.string().trim().min(1).max(255).optional(),
   key: z.string().min(1).max(255).optional(),
   keyId: keyIdSchema.optional(),
-  action: z.enum(["release", "fail", "reveal"]).optional(),
+  action: z.enum(["release", "fail", "reveal", "reconcile"]).optional(),
   batchId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),

@@ -41,6 +41,7 @@ describe("deploy/prometheus/alerts.yml", () => {
       "IdemscopeCaptureSlotLagging",
       "IdemscopeCaptureSlotWalFilling",
       "IdemscopeCaptureSlotLost",
+      "IdemscopeDuplicatesUnreconciled",
       "IdemscopeScrapeFailing",
     ]);
   });

@@ -49,6 +49,7 @@ export function AuditClient({ query }: { query: AuditQuery }) {
             <option value="release">release</option>
             <option value="fail">fail</option>
             <option value="reveal">reveal</option>
+            <option value="reconcile">reconcile</option>
           </select>
         </label>
         {query.keyId ? <input type="hidden" name="keyId" value={query.keyId} /> : null}

@@ -16,7 +16,10 @@ export function parseAuditParams(sp: RawSearchParams): AuditQuery {
     key:
       typeof sp.key === "string" && sp.key.length > 0 && sp.key.length <= 255 ? sp.key : undefined,
     keyId: keyId && /^[1-9]\d{0,17}$/.test(keyId) ? keyId : undefined,
-    action: action === "release" || action === "fail" || action === "reveal" ? action : undefined,
+    action:
+      action === "release" || action === "fail" || action === "reveal" || action === "reconcile"
+        ? action
+        : undefined,
     batchId:
       batchId && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(batchId)
         ? batchId

@@ -1,6 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { DailyCountChart } from "@/components/charts/DailyCountChart";
 import { DailyRateChart } from "@/components/charts/DailyRateChart";
 import { formatDayTick, formatMonthTick } from "@/components/charts/time-format";
@@ -66,6 +67,7 @@ function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string |
   const ok = v.daysMeasured > 0 && v.daysWithinTarget === v.daysMeasured;
   const t = data.totals;
   const blind = data.source.notCaptured;
+  const rec = data.reconciliation;
   return (
     <>
       <div
@@ -112,6 +114,13 @@ function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string |
           label="Manual interventions"
           value={formatCount(t.interventions)}
           detail="keys released or failed by operators"
+        />
+        <StatTile
+          testId="tile-reconciliations"
+          label="Reconciliations this month"
+          value={formatCount(rec.months.at(-1)?.reconciliations ?? 0)}
+          tone={(rec.months.at(-1)?.reconciliations ?? 0) > rec.target.max ? "bad" : "ok"}
+          detail={`target ${rec.target.min}–${rec.target.max} a month · ${formatCount(rec.open)} open${rec.oldestOpenFirstRequestAt ? `, oldest from ${formatDateTime(rec.oldestOpenFirstRequestAt)}` : ""}`}
         />
         <StatTile
           label="Store growth"
@@ -174,6 +183,27 @@ function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string |
           tick={formatMonthTick}
           label="Manual interventions per month, last 12 months"
         />
+      </ExportableCard>
+      <ExportableCard
+        title="Reconciliations per month (M5)"
+        csv={{
+          rows: rec.months,
+          columns: ["month", "reconciliations"],
+          filename: "idemscope-reconciliations-by-month.csv",
+        }}
+      >
+        <DailyCountChart
+          data={rec.months}
+          xKey="month"
+          series={[{ key: "reconciliations", name: "reconciled", color: "#7c3aed" }]}
+          unit="duplicates / month"
+          tick={formatMonthTick}
+          label={`Duplicate successes reconciled per month, last 12 months; target ${rec.target.min}–${rec.target.max} a month`}
+        />
+        <p className="muted">
+          Target {rec.target.min}–{rec.target.max} a month.{" "}
+          <Link href="/duplicates">{formatCount(rec.open)} open duplicate successes →</Link>
+        </p>
       </ExportableCard>
       <ExportableCard
         title="Store size"

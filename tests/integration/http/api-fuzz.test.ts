@@ -95,6 +95,9 @@ const routes = async () => ({
   stuckSeries: (await import("../../../app/api/v1/overview/stuck-series/route"))
     .GET as unknown as Handler,
   errors: (await import("../../../app/api/v1/overview/errors/route")).GET as unknown as Handler,
+  hotKeys: (await import("../../../app/api/v1/overview/hot-keys/route")).GET as unknown as Handler,
+  dupList: (await import("../../../app/api/v1/duplicates/route")).GET as unknown as Handler,
+  annotations: (await import("../../../app/api/v1/annotations/route")).GET as unknown as Handler,
   trends: (await import("../../../app/api/v1/trends/route")).GET as unknown as Handler,
   store: (await import("../../../app/api/v1/store/route")).GET as unknown as Handler,
   clients: (await import("../../../app/api/v1/clients/route")).GET as unknown as Handler,
@@ -160,6 +163,21 @@ describe("hostile query strings on every GET route", () => {
       "recent errors",
       "/api/v1/overview/errors",
       (p) => R.errors(getRequest(withParams("/api/v1/overview/errors", p)), {}),
+    ],
+    [
+      "hot keys",
+      "/api/v1/overview/hot-keys",
+      (p) => R.hotKeys(getRequest(withParams("/api/v1/overview/hot-keys", p)), {}),
+    ],
+    [
+      "duplicates",
+      "/api/v1/duplicates",
+      (p) => R.dupList(getRequest(withParams("/api/v1/duplicates", p)), {}),
+    ],
+    [
+      "annotations",
+      "/api/v1/annotations",
+      (p) => R.annotations(getRequest(withParams("/api/v1/annotations", p)), {}),
     ],
     ["trends", "/api/v1/trends", (p) => R.trends(getRequest(withParams("/api/v1/trends", p)), {})],
     ["store", "/api/v1/store", (p) => R.store(getRequest(withParams("/api/v1/store", p)), {})],

@@ -1,0 +1,15 @@
+import { NextResponse } from "next/server";
+import { reconcileDuplicates } from "@/lib/actions/reconcile";
+import { writeContext } from "@/lib/db/context";
+import { mutationRoute, onlyPost } from "@/lib/http/mutation-route";
+import { forgetShared } from "@/lib/store/shared-cache";
+import { reconcileBody } from "@/lib/views/reconciliation";
+
+export const dynamic = "force-dynamic";
+
+export const POST = mutationRoute(reconcileBody, async ({ actor, body }) => {
+  const result = await reconcileDuplicates(writeContext(), actor, body);
+  forgetShared("duplicates:", "trends:");
+  return NextResponse.json(result, { headers: { "cache-control": "no-store" } });
+});
+export const GET = onlyPost;

@@ -1,0 +1,84 @@
+import Link from "next/link";
+import type { DuplicateSuccess } from "@/lib/api-types/reconciliation";
+import { clientHref } from "@/lib/client-queries/clients";
+import { lifecyclePageUrl } from "@/lib/client-queries/keys";
+import { formatDateTime } from "@/lib/format";
+
+export const OUTCOME_LABELS = {
+  refunded: "refunded",
+  voided: "voided",
+  accepted: "accepted",
+  false_positive: "false positive",
+} as const;
+
+/** Duplicate successes, newest first; `selected` and `onToggle` only where the viewer may act. */
+export function DuplicatesTable({
+  rows,
+  selected,
+  onToggle,
+}: {
+  rows: DuplicateSuccess[];
+  selected?: Set<string>;
+  onToggle?: (intent: string) => void;
+}) {
+  return (
+    <table className="table" aria-label="Duplicate successes">
+      <thead>
+        <tr>
+          {onToggle ? <th scope="col">Select</th> : null}
+          <th scope="col">First request</th>
+          <th scope="col">Client</th>
+          <th scope="col">Endpoint</th>
+          <th scope="col">Key</th>
+          <th scope="col" className="num">
+            Successes
+          </th>
+          <th scope="col">Status</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((d) => {
+          const r = d.reconciliation;
+          return (
+            <tr key={d.intent}>
+              {onToggle ? (
+                <td>
+                  {r ? null : (
+                    <input
+                      type="checkbox"
+                      aria-label={`select ${d.key}`}
+                      checked={selected?.has(d.intent) ?? false}
+                      onChange={() => onToggle(d.intent)}
+                    />
+                  )}
+                </td>
+              ) : null}
+              <td title={d.firstRequestAt}>{formatDateTime(d.firstRequestAt, true)}</td>
+              <td>
+                <Link href={clientHref(d.scope)}>{d.scope}</Link>
+              </td>
+              <td className="mono">{d.endpoint}</td>
+              <td className="mono key-cell" title={d.key}>
+                <Link href={lifecyclePageUrl(d)}>{d.key}</Link>
+              </td>
+              <td className="num">{d.successes}</td>
+              <td>
+                {r ? (
+                  <span title={`${r.reason} (${r.actor}, ${r.at})`}>
+                    <span className="status status-completed">{OUTCOME_LABELS[r.outcome]}</span>{" "}
+                    <span className="muted">
+                      {r.externalRef ? `${r.externalRef} · ` : ""}
+                      {r.actor}
+                    </span>
+                  </span>
+                ) : (
+                  <span className="status status-failed">open</span>
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,40 @@
+// /api/v1/duplicates (docs/api.md): duplicate successes, open or reconciled, and reconciling them.
+
+export type ReconcileOutcome = "refunded" | "voided" | "accepted" | "false_positive";
+
+export type Reconciliation = {
+  outcome: ReconcileOutcome;
+  reason: string;
+  externalRef: string | null;
+  actor: string;
+  at: string;
+  auditId: string;
+};
+
+export type DuplicateSuccess = {
+  /** the intent's id (a hash of client, endpoint and key): what POST …/reconcile takes */
+  intent: string;
+  scope: string;
+  endpoint: string;
+  key: string;
+  successes: number;
+  firstRequestAt: string;
+  /** null: open */
+  reconciliation: Reconciliation | null;
+};
+
+export type DuplicateList = {
+  status: "open" | "reconciled" | "all";
+  items: DuplicateSuccess[];
+  open: { count: number; oldestFirstRequestAt: string | null };
+};
+
+export type ReconcileResult = {
+  reconciled: string[];
+  /** already reconciled by someone: left as they were */
+  alreadyReconciled: string[];
+  /** not a known duplicate success */
+  unknown: string[];
+};
+
+export type ReconciliationMonth = { month: string; reconciliations: number };

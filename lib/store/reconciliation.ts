@@ -1,0 +1,101 @@
+// Duplicate successes and their reconciliation (metric M5): the list, the open ones' count and
+// age, reconciliations per month (docs/store-contract.md, "Reconciliation").
+import "server-only";
+import type {
+  DuplicateList,
+  DuplicateSuccess,
+  Reconciliation,
+  ReconciliationMonth,
+} from "../api-types/reconciliation";
+import type { Queryable, StoreContext } from "../db/context";
+import type { TableNames } from "../tables";
+
+type Row = Omit<DuplicateSuccess, "firstRequestAt" | "reconciliation"> & {
+  firstRequestAt: Date | null;
+  outcome: Reconciliation["outcome"] | null;
+  reason: string | null;
+  externalRef: string | null;
+  actor: string | null;
+  at: Date | null;
+  auditId: string | null;
+};
+
+export async function listDuplicates(
+  ctx: StoreContext,
+  q: { status: DuplicateList["status"]; limit: number },
+): Promise<DuplicateList> {
+  const { db, tables: t } = ctx;
+  const r = await db.query<Row>(
+    `SELECT d.intent::text AS intent, d.scope, d.endpoint, d.key, d.successes,
+            d.first_request_at AS "firstRequestAt", r.outcome, r.reason, r.external_ref AS "externalRef",
+            r.actor, r.at, r.audit_id::text AS "auditId"
+       FROM ${t.ownTable("duplicate_intents")} d
+       LEFT JOIN ${t.ownTable("reconciliations")} r USING (intent)
+      WHERE $1 = 'all' OR ($1 = 'open') = (r.intent IS NULL)
+      ORDER BY d.first_request_at DESC NULLS LAST, d.intent
+      LIMIT $2`,
+    [q.status, q.limit],
+  );
+  return {
+    status: q.status,
+    items: r.rows.map((row) => ({
+      intent: row.intent,
+      scope: row.scope,
+      endpoint: row.endpoint,
+      key: row.key,
+      successes: row.successes,
+      firstRequestAt: (row.firstRequestAt ?? new Date(0)).toISOString(),
+      reconciliation:
+        row.outcome && row.at
+          ? {
+              outcome: row.outcome,
+              reason: row.reason ?? "",
+              externalRef: row.externalRef,
+              actor: row.actor ?? "",
+              at: row.at.toISOString(),
+              auditId: row.auditId ?? "",
+            }
+          : null,
+    })),
+    open: await openDuplicates(db, t),
+  };
+}
+
+/** Open duplicate successes: how many, and the first request of the oldest. */
+export async function openDuplicates(
+  db: Queryable,
+  t: TableNames,
+  overdueBefore?: Date,
+): Promise<{ count: number; oldestFirstRequestAt: string | null; overdue: number }> {
+  const r = await db.query<{ count: number; oldest: Date | null; overdue: number }>(
+    `SELECT count(*)::int AS count, min(d.first_request_at) AS oldest,
+            count(*) FILTER (WHERE d.first_request_at < $1)::int AS overdue
+       FROM ${t.ownTable("duplicate_intents")} d
+      WHERE NOT EXISTS (SELECT 1 FROM ${t.ownTable("reconciliations")} r WHERE r.intent = d.intent)`,
+    [overdueBefore ?? new Date(0)],
+  );
+  const row = r.rows[0]!;
+  return {
+    count: row.count,
+    oldestFirstRequestAt: row.oldest?.toISOString() ?? null,
+    overdue: row.overdue,
+  };
+}
+
+/** Reconciliations per calendar month (UTC), the last `months`, oldest first, zeros included. */
+export async function reconciliationsPerMonth(
+  db: Queryable,
+  t: TableNames,
+  months = 12,
+): Promise<ReconciliationMonth[]> {
+  const r = await db.query<ReconciliationMonth>(
+    `SELECT to_char(m, 'YYYY-MM') AS month, count(r.intent)::int AS reconciliations
+       FROM generate_series(date_trunc('month', now() AT TIME ZONE 'UTC') - make_interval(months => $1 - 1),
+                            date_trunc('month', now() AT TIME ZONE 'UTC'), interval '1 month') m
+       LEFT JOIN ${t.ownTable("reconciliations")} r
+         ON r.at AT TIME ZONE 'UTC' >= m AND r.at AT TIME ZONE 'UTC' < m + interval '1 month'
+      GROUP BY m ORDER BY m`,
+    [months],
+  );
+  return r.rows;
+}
