@@ -1,6 +1,7 @@
 // The one validated configuration of idemscope, read from the environment once.
 import { z } from "zod";
 import { AuthConfigError, parseAuthConfig, type AuthConfig } from "./auth/auth-config";
+import { amountPathsSchema, type AmountPath } from "./money/amount-paths";
 import { spanConfigOf, spanEnvSchema, type SpanConfig } from "./spans/span-config";
 
 const identifier = z
@@ -128,6 +129,7 @@ const envSchema = z.object({
   IDEMSCOPE_RETENTION_DAY_DAYS: z.coerce.number().positive().default(1825),
   IDEMSCOPE_INTENT_HORIZON_DAYS: z.coerce.number().positive().default(14),
   IDEMSCOPE_RECONCILE_WITHIN_HOURS: z.coerce.number().positive().default(72),
+  IDEMSCOPE_AMOUNT_PATHS: amountPathsSchema,
   IDEMSCOPE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   IDEMSCOPE_CACHE_MAX_BYTES: byteSize.transform((v) => v ?? 32 * 2 ** 20),
   IDEMSCOPE_TRACE_URL: z
@@ -186,6 +188,8 @@ export type Config = {
   retentionDays: { minute: number; hour: number; day: number; intents: number };
   /** open duplicate successes older than this (since the first request) are overdue */
   reconcileWithinHours: number;
+  /** per endpoint: where the stored response holds the amount and currency */
+  amountPaths: Map<string, AmountPath>;
   cacheTtlMs: number;
   /** bytes of results the shared polling cache keeps at most (lib/store/shared-cache.ts) */
   cacheMaxBytes: number;
@@ -252,6 +256,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       intents: e.IDEMSCOPE_INTENT_HORIZON_DAYS,
     },
     reconcileWithinHours: e.IDEMSCOPE_RECONCILE_WITHIN_HOURS,
+    amountPaths: e.IDEMSCOPE_AMOUNT_PATHS,
     cacheTtlMs: e.IDEMSCOPE_CACHE_TTL_MS,
     cacheMaxBytes: e.IDEMSCOPE_CACHE_MAX_BYTES,
     logLevel: e.LOG_LEVEL,

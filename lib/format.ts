@@ -65,3 +65,12 @@ export function formatBytes(n: number | null | undefined): string {
 export function formatPerKey(n: number | null | undefined): string {
   return n === null || n === undefined ? "–" : n.toFixed(2);
 }
+
+/** 1234.5, "EUR" → "€1,234.50" (the viewer's locale); an unknown code falls back to "1,234.50 XYZ". */
+export function formatMoney(amount: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat(undefined, { style: "currency", currency }).format(amount);
+  } catch {
+    return `${amount.toFixed(2)} ${currency}`;
+  }
+}

@@ -133,6 +133,10 @@ async function connect(url: string): Promise<Pool> {
   return pool;
 }
 
+const DEMO_AMOUNT_PATHS = ["payments", "refunds", "transfers", "payouts"]
+  .map((e) => `POST /v1/${e}=$.amount,$.currency`)
+  .join(";");
+
 async function main() {
   const o = options();
   if (!o["no-dashboard"]) await assertPortFree(o.port);
@@ -152,6 +156,9 @@ async function main() {
     process.env.IDEMSCOPE_ENDPOINT_LOCK_TIMEOUTS = demoLockTimeoutsEnv();
   // a budget the demo's store reaches within weeks, so that the Store page has a projection
   process.env.IDEMSCOPE_STORE_SIZE_BUDGET ||= "2GiB";
+  // the money-moving endpoints' responses say how much ({ amount (cents), currency }); orders,
+  // customers, invoices and subscriptions are left out, as a team would start
+  process.env.IDEMSCOPE_AMOUNT_PATHS ||= DEMO_AMOUNT_PATHS;
   config(); // fail early on a bad variable
   await migrate({ databaseUrl, includeStore: true });
   if (o.preset) {

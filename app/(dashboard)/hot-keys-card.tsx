@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { HotKeysTable } from "@/components/tables/HotKeysTable";
 import { PanelPending } from "@/components/ui/PanelPending";
 import { hotKeysQuery } from "@/lib/client-queries/overview";
-import { RANGE_LABELS, type Range } from "@/lib/range";
+import type { Range } from "@/lib/range";
 import { refetchIntervalOf, type RefreshSeconds } from "@/lib/refresh";
 
 /** The Overview's hot keys for its range, polled with the page. */
@@ -21,7 +21,7 @@ export function HotKeysCard({ range, refresh }: { range: Range; refresh: Refresh
         <h2>Hot keys</h2>
         {list ? (
           <span className="muted">
-            most requests per key · {RANGE_LABELS[list.coveredRange].toLowerCase()}
+            most requests per key, over {list.coveredRange}
             {list.coveredRange !== list.range ? " (hot keys are kept a week)" : ""}
           </span>
         ) : null}

@@ -1,5 +1,6 @@
 // JSON shape of GET /api/v1/trends (docs/api.md): daily numbers for the executive view.
 import type { ReconciliationMonth } from "./reconciliation";
+import type { MoneyInDuplicates } from "./money";
 import type { SourceSummary } from "./source";
 export const TREND_RANGES = ["7d", "30d", "90d"] as const;
 export type TrendRange = (typeof TREND_RANGES)[number];
@@ -68,6 +69,8 @@ export type Trends = {
     open: number;
     oldestOpenFirstRequestAt: string | null;
   };
+  /** the money in the range's duplicate successes, open or reconciled, per currency */
+  money: MoneyInDuplicates;
   /** where the numbers come from and what the layout cannot see */
   source: SourceSummary;
 };

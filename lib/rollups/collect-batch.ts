@@ -7,6 +7,7 @@ import { inTransaction } from "../db/pool";
 import { drainCaptureQueue } from "../sources/capture-drain";
 import type { TableNames } from "../tables";
 import { foldHotIntents } from "./fold-hot-intents";
+import { priceDuplicates } from "./price-duplicates";
 import { foldMetricTotals } from "./fold-metric-totals";
 import { foldRecentErrors } from "./fold-recent-errors";
 import { foldIntents, kept, type FoldedSoFar, type Keep } from "./fold-intents";
@@ -128,6 +129,7 @@ export async function foldBatchTable(
   await foldLatency(c, t, keep);
   await foldIntents(c, t, keep, folded);
   await foldHotIntents(c, t, folded);
+  await priceDuplicates(c, t, ctx.config);
   await foldMetricTotals(ctx);
   await foldRecentErrors(c, t);
 }

@@ -15,6 +15,7 @@ import { recentErrorStatements } from "./recent-errors";
 import { hotKeyStatements } from "./hot-keys";
 import { annotationStatements } from "./annotations";
 import { reconciliationStatements } from "./reconciliation";
+import { moneyStatements } from "./money";
 import { duplicateIndexStatements, searchIndexStatements } from "./search";
 
 export function allStatements(t: TableNames, names: { keys: string; events: string }): string[] {
@@ -36,5 +37,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...hotKeyStatements(t),
     ...annotationStatements(t),
     ...reconciliationStatements(t),
+    ...moneyStatements(t),
   ];
 }

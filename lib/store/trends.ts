@@ -16,6 +16,7 @@ import {
 } from "../api-types/trends";
 import { formatCount, formatPercent } from "../format";
 import type { TableNames } from "../tables";
+import { getMoneyInDuplicates } from "./money";
 import { openDuplicates, reconciliationsPerMonth } from "./reconciliation";
 import { storeGrowthSummary } from "./store-report";
 
@@ -149,12 +150,13 @@ export async function getTrends(
 ): Promise<Trends> {
   const { db, tables: t } = ctx;
   const n = TREND_DAYS[range];
-  const [days, months, store, reconciled, open] = await Promise.all([
+  const [days, months, store, reconciled, open, money] = await Promise.all([
     listDays(db, t, n),
     listMonths(db, t),
     storeGrowthSummary(ctx, sampledTables, n),
     reconciliationsPerMonth(db, t),
     openDuplicates(db, t),
+    getMoneyInDuplicates(ctx, n),
   ]);
   const target = DUPLICATE_SUCCESS_TARGET;
   const worstDay = worstDayOf(days);
@@ -183,6 +185,7 @@ export async function getTrends(
       open: open.count,
       oldestOpenFirstRequestAt: open.oldestFirstRequestAt,
     },
+    money,
     source: sourceSummary(ctx),
   };
 }

@@ -12,10 +12,11 @@ import { SourceNote } from "@/components/source/SourceNote";
 import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { TREND_RANGES, type TrendRange, type Trends } from "@/lib/api-types/trends";
-import { formatBytes, formatCount, formatDateTime, formatPercent } from "@/lib/format";
+import { formatBytes, formatCount, formatDateTime, formatMoney, formatPercent } from "@/lib/format";
 import { trendsQuery } from "@/lib/client-queries/trends";
 import { foldStatusQuery } from "@/lib/client-queries/fold";
 import { AnnotationsCard } from "./annotations-card";
+import { MoneyCard } from "./money-card";
 
 export function TrendsClient({ range }: { range: TrendRange }) {
   const q = useQuery({
@@ -116,6 +117,25 @@ function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string |
           detail="keys released or failed by operators"
         />
         <StatTile
+          testId="tile-money"
+          label="Money in open duplicates"
+          value={
+            data.money.totals[0]
+              ? formatMoney(data.money.totals[0].open, data.money.totals[0].currency)
+              : "–"
+          }
+          tone={data.money.totals.some((m) => m.open > 0) ? "bad" : "neutral"}
+          detail={
+            data.money.unavailable
+              ? "not captured for this store"
+              : data.money.configured.length === 0
+                ? "set IDEMSCOPE_AMOUNT_PATHS to count it"
+                : data.money.totals.length > 1
+                  ? `and ${data.money.totals.length - 1} more currencies · approximate`
+                  : "approximate: each extra success's amount"
+          }
+        />
+        <StatTile
           testId="tile-reconciliations"
           label="Reconciliations this month"
           value={formatCount(rec.months.at(-1)?.reconciliations ?? 0)}
@@ -184,6 +204,7 @@ function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string |
           label="Manual interventions per month, last 12 months"
         />
       </ExportableCard>
+      <MoneyCard money={data.money} />
       <ExportableCard
         title="Reconciliations per month (M5)"
         csv={{

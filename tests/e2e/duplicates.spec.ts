@@ -1,0 +1,65 @@
+import { expect, test } from "@playwright/test";
+
+test.describe("Duplicate successes", () => {
+  test("an operator reconciles one; it shows on Trends, the key page and the audit log", async ({
+    page,
+  }) => {
+    await page.goto("/duplicates");
+    await expect(
+      page.getByRole("heading", { name: "Duplicate successes", level: 1 }),
+    ).toBeVisible();
+    const table = page.getByRole("table", { name: "Duplicate successes" });
+    const first = table.locator("tbody tr").first();
+    await expect(first).toContainText("open");
+    const key = (await first.getByRole("cell").nth(4).textContent())!;
+    const openBefore = Number(
+      (await page
+        .getByTestId("tile-open-duplicates")
+        .locator(".tile-value")
+        .textContent())!.replace(/,/g, ""),
+    );
+    await first.getByRole("checkbox").check();
+    const form = page.getByRole("region", { name: "Mark reconciled" });
+    await form.getByLabel("Outcome").selectOption("voided");
+    await form.getByLabel(/External reference/).fill("INC-4242");
+    await form.getByLabel(/Reason/).fill("second order voided with the customer");
+    await form.getByRole("button", { name: "Mark 1 reconciled" }).click();
+    await expect(page.getByText("1 marked reconciled.")).toBeVisible();
+    await expect(page.getByTestId("tile-open-duplicates").locator(".tile-value")).toHaveText(
+      String(openBefore - 1),
+    );
+    await page.getByRole("radio", { name: "Reconciled" }).check();
+    const done = table.getByRole("row", { name: new RegExp(key) });
+    await expect(done).toContainText("voided");
+    await expect(done).toContainText("INC-4242");
+    await page.screenshot({ path: "test-results/e2e/duplicates.png", fullPage: true });
+
+    // the key page's audit shows it
+    await done.getByRole("link", { name: key }).click();
+    await expect(page.getByRole("heading", { name: key })).toBeVisible();
+    await expect(page.getByText("Reconciled duplicate").first()).toBeVisible();
+
+    // Trends counts it this month, against the 0–5 target
+    await page.goto("/trends");
+    const tile = page.getByTestId("tile-reconciliations");
+    await expect(tile.locator(".tile-value")).not.toHaveText("0");
+    await expect(tile).toContainText("target 0–5 a month");
+    await expect(page.getByRole("img", { name: /reconciled per month/ })).toBeVisible();
+  });
+});
+
+test.describe("Money in duplicate successes", () => {
+  test("Trends counts the money of the configured endpoints and names the others", async ({
+    page,
+  }) => {
+    await page.goto("/trends?range=30d");
+    const tile = page.getByTestId("tile-money");
+    await expect(tile).toBeVisible();
+    // the demo configures payments, refunds, transfers and payouts
+    await expect(tile).not.toContainText("set IDEMSCOPE_AMOUNT_PATHS");
+    const card = page.locator("section", { hasText: "Money in duplicate successes" }).last();
+    await expect(card).not.toContainText("No amounts configured");
+    await expect(card.getByTestId("money-coverage")).toContainText("amount × (successes − 1)");
+    await card.screenshot({ path: "test-results/e2e/money.png" });
+  });
+});
