@@ -349,6 +349,9 @@ async function main() {
         name: `hot keys ${r}`,
         url: `/api/v1/overview/hot-keys?range=${r}&limit=10`,
       })),
+      { name: "annotations (90 days)", url: "/api/v1/annotations" },
+      { name: "duplicate successes, open", url: "/api/v1/duplicates?status=open&limit=200" },
+      { name: "duplicate successes, all", url: "/api/v1/duplicates?status=all&limit=500" },
     ];
     for (const c of [
       ...(await keyCases(pool, t, meta.keys)),

@@ -20,6 +20,7 @@ import { backfillSizeHistory } from "./demo/size-history";
 import { startDemoApi, type DemoApi } from "./demo/payments-api";
 import { startSimulator, type Simulator } from "./demo/simulator";
 import { MEAN_TRAFFIC_SHAPE, trafficShape } from "./demo/traffic-shape";
+import { reconcileBadDeploy } from "./demo/reconcile-job";
 import { startBulkTraffic } from "./demo/bulk-traffic";
 import { startPurger } from "../lib/writer/purger";
 import { ensureNextBuild } from "./support/next-build";
@@ -211,6 +212,9 @@ async function main() {
   if (backfilled) {
     const cfg = config();
     await backfillSizeHistory(pool, t, { keys: cfg.keysTable, events: cfg.eventsTable });
+    const refunded = await reconcileBadDeploy(pool, t, cfg);
+    if (refunded)
+      console.log(`reconciled: ${refunded} duplicate charges of the bad deploy, refunded`);
   }
 
   const purger = startPurger(pool, t, 30_000);

@@ -6,7 +6,24 @@ import type { Config } from "../config";
 import type { TableNames } from "../tables";
 
 /** ISO 4217 currencies without minor units: a minor-unit amount is already whole. */
-const ZERO_DECIMAL = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"];
+const ZERO_DECIMAL = [
+  "BIF",
+  "CLP",
+  "DJF",
+  "GNF",
+  "ISK",
+  "JPY",
+  "KMF",
+  "KRW",
+  "PYG",
+  "RWF",
+  "UGX",
+  "VND",
+  "VUV",
+  "XAF",
+  "XOF",
+  "XPF",
+];
 
 export async function priceDuplicates(c: PoolClient, t: TableNames, cfg: Config): Promise<void> {
   // a library's table keeps its response elsewhere (or not at all): contract stores only
