@@ -97,6 +97,9 @@ describe("npm run demo", () => {
       "300",
       "--rate",
       "1",
+      // a steady rate: the seasonal shape is at 13 % of it on a weekend night
+      "--traffic",
+      "flat",
     ];
     const first = spawnScript("demo.ts", args);
     children.push(first);
