@@ -36,6 +36,8 @@ const COLUMNS: Column[] = [
 ];
 
 /** Every client's numbers over the range; headers sort (links, so the order is in the URL). */
+// Row links do not prefetch: in production each would render its page on the server as soon as
+// the row scrolls into view (dozens of key and client pages per poll of the list).
 export function ClientsTable({
   rows,
   sort,
@@ -98,7 +100,9 @@ export function ClientsTable({
         {rows.map((r) => (
           <tr key={r.scope} className={r.storm ? "row-storm" : undefined}>
             <td className="mono client-name">
-              <Link href={clientHref(r.scope)}>{r.scope}</Link>
+              <Link href={clientHref(r.scope)} prefetch={false}>
+                {r.scope}
+              </Link>
               {r.storm ? (
                 <span className="badge badge-bad" title={r.storm.explanation}>
                   retry storm {r.storm.factor.toFixed(1)}×

@@ -12,6 +12,8 @@ export const OUTCOME_LABELS = {
 } as const;
 
 /** Duplicate successes, newest first; `selected` and `onToggle` only where the viewer may act. */
+// Row links do not prefetch: in production each would render its page on the server as soon as
+// the row scrolls into view (dozens of key and client pages per poll of the list).
 export function DuplicatesTable({
   rows,
   selected,
@@ -55,11 +57,15 @@ export function DuplicatesTable({
               ) : null}
               <td title={d.firstRequestAt}>{formatDateTime(d.firstRequestAt, true)}</td>
               <td>
-                <Link href={clientHref(d.scope)}>{d.scope}</Link>
+                <Link href={clientHref(d.scope)} prefetch={false}>
+                  {d.scope}
+                </Link>
               </td>
               <td className="mono">{d.endpoint}</td>
               <td className="mono key-cell" title={d.key}>
-                <Link href={lifecyclePageUrl(d)}>{d.key}</Link>
+                <Link href={lifecyclePageUrl(d)} prefetch={false}>
+                  {d.key}
+                </Link>
               </td>
               <td className="num">{d.successes}</td>
               <td>

@@ -5,6 +5,8 @@ import { lifecyclePageUrl } from "@/lib/client-queries/keys";
 import { formatCount } from "@/lib/format";
 
 /** The intents with the most requests, most first. */
+// Row links do not prefetch: in production each would render its page on the server as soon as
+// the row scrolls into view (dozens of key and client pages per poll of the list).
 export function HotKeysTable({ rows }: { rows: HotKey[] }) {
   return (
     <table className="table" aria-label="Hot keys">
@@ -22,10 +24,14 @@ export function HotKeysTable({ rows }: { rows: HotKey[] }) {
         {rows.map((k) => (
           <tr key={`${k.scope}\u0000${k.endpoint}\u0000${k.key}`}>
             <td className="mono key-cell" title={k.key}>
-              <Link href={lifecyclePageUrl(k)}>{k.key}</Link>
+              <Link href={lifecyclePageUrl(k)} prefetch={false}>
+                {k.key}
+              </Link>
             </td>
             <td>
-              <Link href={clientHref(k.scope)}>{k.scope}</Link>
+              <Link href={clientHref(k.scope)} prefetch={false}>
+                {k.scope}
+              </Link>
             </td>
             <td className="mono">{k.endpoint}</td>
             <td className="num">{formatCount(k.requests)}</td>

@@ -4,6 +4,8 @@ import { formatCount, formatDateTime } from "@/lib/format";
 import { lifecyclePageUrl } from "@/lib/client-queries/keys";
 import { StatusBadge } from "@/components/ui/StatusBadge";
 
+// Row links do not prefetch: in production each would render its page on the server as soon as
+// the row scrolls into view (dozens of key and client pages per poll of the list).
 export function KeySearchTable({ rows }: { rows: KeySearchItem[] }) {
   return (
     <table className="table" aria-label="Keys found">
@@ -24,7 +26,9 @@ export function KeySearchTable({ rows }: { rows: KeySearchItem[] }) {
         {rows.map((k) => (
           <tr key={`${k.scope}\u0000${k.endpoint}\u0000${k.key}`}>
             <td className="mono key-cell" title={k.key}>
-              <Link href={k.id ? `/keys/${k.id}` : lifecyclePageUrl(k)}>{k.key}</Link>
+              <Link href={k.id ? `/keys/${k.id}` : lifecyclePageUrl(k)} prefetch={false}>
+                {k.key}
+              </Link>
             </td>
             <td>{k.scope}</td>
             <td className="mono">{k.endpoint}</td>

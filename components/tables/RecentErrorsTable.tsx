@@ -19,6 +19,8 @@ const KIND_TITLES: Record<RecentErrorKind, string> = {
 };
 
 /** The newest errors, newest first; `now` (ms) for the ages, null while server-rendered. */
+// Row links do not prefetch: in production each would render its page on the server as soon as
+// the row scrolls into view (dozens of key and client pages per poll of the list).
 export function RecentErrorsTable({ rows, now }: { rows: RecentError[]; now: number | null }) {
   return (
     <table className="table" aria-label="Recent errors">
@@ -50,10 +52,14 @@ export function RecentErrorsTable({ rows, now }: { rows: RecentError[]; now: num
             </td>
             <td className="mono">{e.endpoint}</td>
             <td>
-              <Link href={clientHref(e.scope)}>{e.scope}</Link>
+              <Link href={clientHref(e.scope)} prefetch={false}>
+                {e.scope}
+              </Link>
             </td>
             <td className="mono key-cell" title={e.key}>
-              <Link href={lifecyclePageUrl(e)}>{e.key}</Link>
+              <Link href={lifecyclePageUrl(e)} prefetch={false}>
+                {e.key}
+              </Link>
             </td>
             <td className="num">{e.responseCode ?? "–"}</td>
             <td className="mono">
