@@ -25,7 +25,8 @@ test.describe("On-call", () => {
     await expect(page.getByTestId("whoami")).toContainText("operator");
     await expect(page.getByRole("heading", { name: "Stuck keys over time" })).toBeVisible();
     await page.getByRole("link", { name: /stuck keys →/ }).click();
-    await expect(page).toHaveURL(/\/stuck$/);
+    // the Overview's first load polls a dozen panels: the server may take a moment for /stuck
+    await expect(page).toHaveURL(/\/stuck$/, { timeout: 20_000 });
 
     // one key: release with a reason
     const table = page.getByRole("table", { name: "Stuck keys" });

@@ -6,7 +6,8 @@ test.describe("Stuck keys", () => {
   }) => {
     await page.goto("/");
     await page.getByRole("link", { name: /stuck keys →/ }).click();
-    await expect(page).toHaveURL(/\/stuck$/);
+    // the Overview's first load polls a dozen panels: the server may take a moment for /stuck
+    await expect(page).toHaveURL(/\/stuck$/, { timeout: 20_000 });
     await expect(page.getByTestId("stuck-total")).toHaveText(/^[1-9]\d* stuck keys?$/);
     const table = page.getByRole("table", { name: "Stuck keys" });
     const rows = table.locator("tbody tr");
