@@ -97,12 +97,14 @@ async function listEvents(
     ...e,
     at: e.at.toISOString(),
     requestHash: e.requestHash === null ? null : keyedFingerprint(fpKey, "request", e.requestHash),
-    traceUrl:
-      traceTemplate && e.traceId
-        ? traceTemplate.replaceAll("{traceId}", encodeURIComponent(e.traceId))
-        : null,
+    traceUrl: traceUrlOf(traceTemplate, e.traceId),
   }));
   return { events, truncated: r.rows.length > MAX_LIFECYCLE_EVENTS };
+}
+
+/** IDEMSCOPE_TRACE_URL filled with the trace id; null without either. */
+export function traceUrlOf(template: string | undefined, traceId: string | null): string | null {
+  return template && traceId ? template.replaceAll("{traceId}", encodeURIComponent(traceId)) : null;
 }
 
 async function listIntentAudit(

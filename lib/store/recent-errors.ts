@@ -6,6 +6,7 @@ import type { RecentError, RecentErrorKind, RecentErrors } from "../api-types/re
 import type { StoreContext } from "../db/context";
 import { RECENT_ERRORS_KEPT } from "../rollups/fold-recent-errors";
 import { sourceSummary } from "../sources/summary";
+import { traceUrlOf } from "./lifecycle";
 
 type Row = Omit<RecentError, "at" | "traceUrl"> & { at: Date };
 
@@ -27,7 +28,6 @@ export async function listRecentErrors(
       LIMIT $2`,
     [q.kind === "all" ? null : q.kind, q.limit],
   );
-  const template = config.traceUrlTemplate;
   const source = sourceSummary(ctx);
   const notCaptured: RecentErrors["notCaptured"] = {};
   for (const [kind, what] of Object.entries(VISIBILITY) as [RecentErrorKind, "conflicts"][]) {
@@ -39,10 +39,7 @@ export async function listRecentErrors(
     errors: r.rows.map((row) => ({
       ...row,
       at: row.at.toISOString(),
-      traceUrl:
-        template && row.traceId
-          ? template.replaceAll("{traceId}", encodeURIComponent(row.traceId))
-          : null,
+      traceUrl: traceUrlOf(config.traceUrlTemplate, row.traceId),
     })),
     keptPerKind: RECENT_ERRORS_KEPT,
     notCaptured,

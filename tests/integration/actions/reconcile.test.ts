@@ -1,17 +1,17 @@
 // Reconciling duplicate successes (metric M5): an operator marks them with an outcome, a reason
 // and a reference, audited in the same statement; never twice, not by a viewer, and the open
 // count, the oldest's age and the per-month count follow (raw: the events and the audit log).
-import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { listDuplicates, reconciliationsPerMonth } from "../../../lib/store/reconciliation";
 import { insertEvents, type RawEvent } from "../../helpers/events";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
+import { postJson, type RouteHandler } from "../../helpers/post-json";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 const OPERATOR = "reconcile-operator-token-0123456789";
 const VIEWER = "reconcile-viewer-token-0123456789";
-type Handler = (req: NextRequest, ctx: unknown) => Promise<Response>;
+type Handler = RouteHandler;
 let store: TestStore;
 let POST: Handler;
 let GET: Handler;
@@ -25,18 +25,7 @@ const twice = (key: string, ago: number): RawEvent[] => [
 ];
 
 const post = (body: unknown, token = OPERATOR) =>
-  POST(
-    new NextRequest(new URL("/api/v1/duplicates/reconcile", "http://127.0.0.1:3000"), {
-      method: "POST",
-      headers: {
-        host: "127.0.0.1:3000",
-        "content-type": "application/json",
-        authorization: `Bearer ${token}`,
-      },
-      body: JSON.stringify(body),
-    }),
-    {},
-  );
+  postJson(POST, "/api/v1/duplicates/reconcile", body, token);
 
 beforeAll(async () => {
   store = await createTestStore();

@@ -1,34 +1,23 @@
 // Annotations: an operator (or CI with an operator token) sends one; bad bodies get a 400 that
 // says what is wrong; the before/after comparison equals the raw events' numbers over the two
 // windows and says which got worse.
-import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { compareAroundAnnotation } from "../../../lib/store/annotations";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
+import { postJson, type RouteHandler } from "../../helpers/post-json";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 const OPERATOR = "annotations-operator-token-0123456789";
 const AUTH = { authorization: `Bearer ${OPERATOR}` };
 let store: TestStore;
-type Handler = (req: NextRequest, ctx: unknown) => Promise<Response>;
+type Handler = RouteHandler;
 let POST: Handler;
 let GET: Handler;
 let COMPARE: Handler;
 
 const post = (body: unknown, token = OPERATOR) =>
-  POST(
-    new NextRequest(new URL("/api/v1/annotations", "http://127.0.0.1:3000"), {
-      method: "POST",
-      headers: {
-        host: "127.0.0.1:3000",
-        "content-type": "application/json",
-        authorization: `Bearer ${token}`,
-      },
-      body: JSON.stringify(body),
-    }),
-    {},
-  );
+  postJson(POST, "/api/v1/annotations", body, token);
 
 beforeAll(async () => {
   store = await createTestStore();
