@@ -57,7 +57,6 @@ export function useAnnotationLines(
       {...(yAxisId ? { yAxisId } : {})}
       stroke={ANNOTATION_COLOR}
       strokeDasharray="4 3"
-      ifOverflow="extendDomain"
       label={{
         value: `▼ ${m.label}`,
         position: "insideTopLeft",
