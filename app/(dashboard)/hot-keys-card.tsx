@@ -15,6 +15,20 @@ export function HotKeysCard({ range, refresh }: { range: Range; refresh: Refresh
     placeholderData: keepPreviousData,
   });
   const list = query.data;
+  const blind = list ? Object.entries(list.notCounted) : [];
+  // on a library store the counts miss what its capture cannot see: say which, as Recent errors
+  const partial = blind.length ? (
+    <p className="muted" data-testid="hot-keys-not-counted">
+      Not counted (this store&apos;s capture cannot see them):{" "}
+      {blind.map(([kind, why], i) => (
+        <span key={kind} title={why}>
+          {i ? ", " : ""}
+          {kind}
+        </span>
+      ))}
+      .
+    </p>
+  ) : null;
   return (
     <section className="card" aria-label="Hot keys">
       <div className="card-header">
@@ -29,9 +43,12 @@ export function HotKeysCard({ range, refresh }: { range: Range; refresh: Refresh
       {!list ? (
         <PanelPending error={query.error} />
       ) : list.keys.length === 0 ? (
-        <p className="empty-state">
-          No key had {list.threshold} requests or more: no client is hammering one key.
-        </p>
+        <>
+          <p className="empty-state">
+            No key had {list.threshold} requests or more: no client is hammering one key.
+          </p>
+          {partial}
+        </>
       ) : (
         <>
           <HotKeysTable rows={list.keys} />
@@ -40,6 +57,7 @@ export function HotKeysCard({ range, refresh }: { range: Range; refresh: Refresh
             {list.resolution === "minute" ? "minute" : "hour"} from{" "}
             {new Date(list.from).toLocaleTimeString(undefined, { hour12: false })}.
           </p>
+          {partial}
         </>
       )}
     </section>

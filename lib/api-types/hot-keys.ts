@@ -18,5 +18,7 @@ export type HotKeys = {
   resolution: "minute" | "hour";
   /** an intent is tracked once it has this many requests: fewer are not listed */
   threshold: number;
+  /** request kinds the connected layout cannot see, with the reason: they are not in the counts */
+  notCounted: Partial<Record<"replays" | "conflicts" | "mismatches", string>>;
   keys: HotKey[];
 };

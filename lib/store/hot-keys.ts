@@ -5,6 +5,7 @@ import "server-only";
 import type { HotKeys } from "../api-types/hot-keys";
 import type { StoreContext } from "../db/context";
 import { HOT_REQUESTS } from "../rollups/fold-hot-intents";
+import { sourceSummary } from "../sources/summary";
 import { RANGE_SECONDS, RESOLUTION_SECONDS, type Range } from "../range";
 
 /** What each range reads: minute rows up to an hour, hour rows up to the week they keep. */
@@ -39,12 +40,18 @@ export async function listHotKeys(
       ORDER BY top.requests DESC, h.scope, h.endpoint, h.key`,
     [resolution, from, q.limit],
   );
+  const blind = sourceSummary(ctx).notCaptured;
+  const notCounted: HotKeys["notCounted"] = {};
+  for (const kind of ["replays", "conflicts", "mismatches"] as const) {
+    if (blind[kind]) notCounted[kind] = blind[kind];
+  }
   return {
     range: q.range,
     coveredRange: covered,
     from: from.toISOString(),
     resolution,
     threshold: HOT_REQUESTS,
+    notCounted,
     keys: r.rows,
   };
 }

@@ -79,6 +79,10 @@ test.describe("A Stripe-style store", () => {
       "Not captured for stripe-style: a retry of a finished key is answered from the stored row",
     );
     await expect(page.getByTestId("tile-conflicts")).toContainText("—");
+    // hot keys count what the capture sees and name what it does not
+    await expect(page.getByTestId("hot-keys-not-counted")).toContainText(
+      "Not counted (this store's capture cannot see them): replays, conflicts, mismatches.",
+    );
     await expect(page.getByTestId("source-note")).toContainText(
       '"demo_stripe_style"."idempotency_keys"',
     );

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../lib/config";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
+import { listHotKeys } from "../../../lib/store/hot-keys";
 import { getOverview } from "../../../lib/store/overview";
 import type { Overview } from "../../../lib/api-types/overview";
 import { runFaultScenario, type GroundTruth } from "../../../scripts/demo/fault-scenario";
@@ -31,6 +32,7 @@ describe.each([
   let truth: GroundTruth;
   let o: Overview;
   let lateRetries = false;
+  let ctx: ReturnType<ConnectedStore["ctx"]>;
   beforeAll(async () => {
     store = await createTestStore();
     src = await connectLibraryStore(store, presetName, { capture, spans: false });
@@ -38,7 +40,7 @@ describe.each([
     lateRetries = client.expire !== null;
     truth = await runFaultScenario(client, "fs");
     await src.settle();
-    const ctx = src.ctx(parseConfig({}));
+    ctx = src.ctx(parseConfig({}));
     for (let i = 0; i < 10; i++) if ((await collectBatch(ctx)).caughtUp) break;
     o = await getOverview(ctx, "1h");
   });
@@ -93,6 +95,14 @@ describe.each([
         expect(shown).toBeNull();
         expect(o.source.notCaptured[what]).toBe(seen);
       }
+    }
+  });
+
+  it("says which request kinds hot keys cannot count", async () => {
+    const hot = await listHotKeys(ctx, { range: "1h", limit: 10 });
+    const seen = sourceSees(src.binding);
+    for (const what of ["replays", "conflicts", "mismatches"] as const) {
+      expect(hot.notCounted[what]).toBe(seen[what] === true ? undefined : seen[what]);
     }
   });
 });

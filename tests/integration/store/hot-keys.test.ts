@@ -71,6 +71,8 @@ describe("hot keys", () => {
     expect(day.keys).toHaveLength(5);
     expect(day.keys[0]!.requests).toBeGreaterThanOrEqual(day.keys[4]!.requests);
     expect(day.keys.every((k) => k.requests >= 1)).toBe(true);
+    // the contract's events carry every request kind
+    expect(day.notCounted).toEqual({});
     // 30 and 90 days read what hour rows keep
     expect((await listHotKeys(store.ctx(), { range: "30d", limit: 5 })).coveredRange).toBe("7d");
   });
