@@ -13,14 +13,15 @@ import { contextOf } from "../lib/db/context";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "./support/embedded-postgres";
 import { migrate } from "../lib/migrate";
 import { tableNames } from "../lib/tables";
-import { backfillHistory, storeIsEmpty } from "./demo/backfill";
+import { backfillHistory, purgeBackfilledDuplicateKeys, storeIsEmpty } from "./demo/backfill";
 import { collectBatch } from "../lib/rollups/collect-batch";
-import { demoLockTimeoutsEnv } from "./demo/catalog";
+import { DEMO_AMOUNT_PATHS, demoLockTimeoutsEnv } from "./demo/catalog";
 import { backfillSizeHistory } from "./demo/size-history";
 import { startDemoApi, type DemoApi } from "./demo/payments-api";
 import { startSimulator, type Simulator } from "./demo/simulator";
 import { MEAN_TRAFFIC_SHAPE, trafficShape } from "./demo/traffic-shape";
 import { reconcileBadDeploy } from "./demo/reconcile-job";
+import { markLiveDeploy } from "./demo/deploy-marker";
 import { startBulkTraffic } from "./demo/bulk-traffic";
 import { startPurger } from "../lib/writer/purger";
 import { ensureNextBuild } from "./support/next-build";
@@ -134,10 +135,6 @@ async function connect(url: string): Promise<Pool> {
   return pool;
 }
 
-const DEMO_AMOUNT_PATHS = ["payments", "refunds", "transfers", "payouts"]
-  .map((e) => `POST /v1/${e}=$.amount,$.currency`)
-  .join(";");
-
 async function main() {
   const o = options();
   if (!o["no-dashboard"]) await assertPortFree(o.port);
@@ -169,6 +166,7 @@ async function main() {
   await returnToContract(pool, config());
   const t = tableNames();
   const backfilled = o.historyDays > 0 && (await storeIsEmpty(pool, t));
+  let purgedDuplicateKeyIds: string[] = [];
   // Live traffic starts before the backfill: the history ends where the backfill began, so
   // traffic starting only after it (and the fold) would leave a minute of silence on the charts.
   const chaos =
@@ -182,6 +180,7 @@ async function main() {
     shape: o.seasonal ? trafficShape : undefined,
   });
   const bulk = o.bulkRate > 0 ? startBulkTraffic(pool, t, o.bulkRate) : undefined;
+  await markLiveDeploy(pool, t, config());
   if (backfilled) {
     const started = Date.now();
     const r = await backfillHistory(pool, t, {
@@ -191,6 +190,7 @@ async function main() {
       recentHours: o.seasonal ? 0 : 12,
       recentIntentsPerSecond: o.rate,
     });
+    purgedDuplicateKeyIds = r.purgedDuplicateKeyIds;
     console.log(
       `backfilled ${o.historyDays} days: ${r.intents} intents, ${r.events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
@@ -210,6 +210,8 @@ async function main() {
       `rollups: ${folded} events folded in ${((Date.now() - caughtUp) / 1000).toFixed(1)} s`,
     );
   if (backfilled) {
+    // the fold has priced the history's duplicates: their purged keys go, as the history says
+    await purgeBackfilledDuplicateKeys(pool, t, purgedDuplicateKeyIds);
     const cfg = config();
     await backfillSizeHistory(pool, t, { keys: cfg.keysTable, events: cfg.eventsTable });
     const refunded = await reconcileBadDeploy(pool, t, cfg);

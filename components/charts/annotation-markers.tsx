@@ -29,16 +29,30 @@ export function markersOn(
     const x = categories[i] as string;
     byBucket.set(x, [...(byBucket.get(x) ?? []), a]);
   }
-  return [...byBucket].map(([x, list]) => ({
-    x,
-    label: list.length === 1 ? shortLabel(list[0] as Annotation) : `${list.length} annotations`,
-    title: list.map((a) => `${a.at} ${a.text}`).join("\n"),
-  }));
+  return [...byBucket].map(([x, list]) => {
+    const inOrder = [...list].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    return {
+      x,
+      label: bucketLabel(inOrder.map(shortLabel)),
+      title: inOrder.map((a) => `${a.at} ${a.text}`).join("\n"),
+    };
+  });
+}
+
+const MAX_LABEL = 28;
+
+// several in one bucket name themselves while they fit ("v141 · v140": a deploy and its
+// rollback), else the first and how many more
+function bucketLabel(labels: string[]): string {
+  const all = labels.join(" · ");
+  return all.length <= MAX_LABEL || labels.length === 1
+    ? all
+    : `${labels[0]} +${labels.length - 1} more`;
 }
 
 const shortLabel = (a: Annotation) => {
   const s = a.version ?? a.text;
-  return s.length > 24 ? `${s.slice(0, 23)}…` : s;
+  return s.length > 24 ? `${s.slice(0, 23).trimEnd()}…` : s;
 };
 
 /** The page's annotations as reference lines for a chart's categories (render inside it). */

@@ -42,11 +42,22 @@ function endpointValues(): string {
   }).join(",\n");
 }
 
+export type Backfilled = {
+  intents: number;
+  events: number;
+  /**
+   * Key rows of duplicated intents already purged in the history, kept until the first fold has
+   * read their response (as a live collector would have, while the key was alive): remove them
+   * with purgeBackfilledDuplicateKeys once the fold has caught up.
+   */
+  purgedDuplicateKeyIds: string[];
+};
+
 export async function backfillHistory(
   pool: Pool,
   t: TableNames,
   o: BackfillOptions,
-): Promise<{ intents: number; events: number }> {
+): Promise<Backfilled> {
   const recentSeconds = Math.min((o.recentHours ?? 0) * 3600, o.days * 86_400);
   const result = await inTransaction(pool, async (client) => {
     await client.query(
@@ -154,7 +165,9 @@ export async function backfillHistory(
         ) AS e(at, kind, code, latency, present, other_instance)
        WHERE e.present AND e.at <= now()
        ORDER BY e.at`);
-    // Rows for the keys still alive (not yet expired), and the stuck ones.
+    // Rows for the keys still alive (not yet expired), the stuck ones, and every duplicated
+    // intent's (the collector prices a duplicate from its stored response). A duplicate by a late
+    // retry is the row its second claim made, after the first one expired.
     await client.query(`
       INSERT INTO ${t.keys} (id, scope, key, endpoint, request_hash, status, recovery_point, locked_at, lock_owner,
                              response_code, response_body, attempts, created_at, updated_at, completed_at, expires_at)
@@ -168,16 +181,35 @@ export async function backfillHistory(
              CASE WHEN stuck THEN NULL WHEN declined THEN '{"error":"card_declined"}'::jsonb
                   ELSE jsonb_build_object('id', 'bf_' || g, 'amount', 100 + g % 50000, 'currency', 'EUR') END,
              1 + (r2 < 0.14)::int + (r2 < 0.04)::int + (r2 >= 0.14 AND r2 < 0.17)::int,
-             t0, t0 + work, CASE WHEN NOT stuck THEN t0 + work END, t0 + make_interval(secs => ttl)
-        FROM bf
-       -- a key that expired and was claimed anew by a late retry is left to its events
-       WHERE stuck OR (t0 + make_interval(secs => ttl + 40 + 20 * r4) > now() AND NOT (dup AND NOT external))`);
+             c0, c0 + work, CASE WHEN NOT stuck THEN c0 + work END, c0 + make_interval(secs => ttl)
+        FROM (SELECT *, CASE WHEN dup AND NOT external THEN t0 + make_interval(secs => ttl + 20) ELSE t0 END AS c0
+                FROM bf) b
+       WHERE stuck OR dup OR t0 + make_interval(secs => ttl + 40 + 20 * r4) > now()`);
+    // the duplicated intents whose purge the history has already recorded
+    const purged = await client.query<{ id: string }>(
+      `SELECT id::text FROM bf WHERE dup
+          AND t0 + make_interval(secs => ttl * CASE WHEN NOT external THEN 2 ELSE 1 END + 40 + 20 * r4) <= now()`,
+    );
     const intents = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM bf`);
-    return { intents: intents.rows[0]?.n ?? 0, events: events.rowCount ?? 0 };
+    return {
+      intents: intents.rows[0]?.n ?? 0,
+      events: events.rowCount ?? 0,
+      purgedDuplicateKeyIds: purged.rows.map((r) => r.id),
+    };
   });
   await pool.query(`ANALYZE ${t.keys}`);
   await pool.query(`ANALYZE ${t.events}`);
   return result;
+}
+
+/** Removes the rows backfillHistory kept for the fold to price (see Backfilled). */
+export async function purgeBackfilledDuplicateKeys(
+  pool: Pool,
+  t: TableNames,
+  ids: string[],
+): Promise<number> {
+  const r = await pool.query(`DELETE FROM ${t.keys} WHERE id = ANY($1::bigint[])`, [ids]);
+  return r.rowCount ?? 0;
 }
 
 /** True when the store has no history yet (first start of the demo). */

@@ -128,3 +128,8 @@ export function pickWeighted<T extends { weight: number }>(items: T[], r: number
 export function pickClient(r: number): string {
   return DEMO_CLIENTS[Math.floor(DEMO_CLIENTS.length * r * r)] as string;
 }
+
+/** IDEMSCOPE_AMOUNT_PATHS of the money-moving endpoints, whose responses say { amount (cents), currency }. */
+export const DEMO_AMOUNT_PATHS = ["payments", "refunds", "transfers", "payouts"]
+  .map((e) => `POST /v1/${e}=$.amount,$.currency`)
+  .join(";");

@@ -29,8 +29,8 @@ test.describe("Annotations", () => {
     await expect(list).toContainText("deploy payments-api v141");
     await expect(list).toContainText("rollback payments-api to v140");
     await expect(list).toContainText("v-e2e");
-    // markers on both daily charts: the deploy and its rollback share a day
-    await expect(page.locator("svg text", { hasText: "2 annotations" })).toHaveCount(2);
+    // markers on both daily charts: the deploy and its rollback share a day, named oldest first
+    await expect(page.locator("svg text", { hasText: "v141 · v140" })).toHaveCount(2);
     const row = list.getByRole("row", { name: /deploy payments-api v141/ });
     await row.getByRole("button", { name: "Before / after" }).click();
     await page.getByRole("radio", { name: "6 h" }).check();
@@ -44,8 +44,9 @@ test.describe("Annotations", () => {
       .screenshot({ path: "test-results/e2e/annotations.png" });
     await page.screenshot({ path: "test-results/e2e/trends-annotations.png", fullPage: true });
 
-    // the live one marks the Overview's chart
+    // the live one marks the Overview's chart, as does the demo's own deploy when its traffic began
     await page.goto("/?range=1h");
     await expect(page.locator("svg text", { hasText: "v-e2e" }).first()).toBeVisible();
+    await expect(page.locator("svg text", { hasText: "v142" }).first()).toBeVisible();
   });
 });

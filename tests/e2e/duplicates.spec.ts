@@ -60,6 +60,14 @@ test.describe("Money in duplicate successes", () => {
     const card = page.locator("section", { hasText: "Money in duplicate successes" }).last();
     await expect(card).not.toContainText("No amounts configured");
     await expect(card.getByTestId("money-coverage")).toContainText("amount × (successes − 1)");
+    // the history's duplicates are priced (the demo's fold reads them while their keys exist),
+    // and the reconciliation job's refunds of the bad deploy's are counted as reconciled
+    await expect(card.getByTestId("money-coverage")).not.toContainText("purged");
+    const eur = card.getByRole("table", { name: "Money by currency" }).getByRole("row", {
+      name: /EUR/,
+    });
+    await expect(eur.getByRole("cell").nth(2)).toHaveText(/[1-9]/);
+    await expect(tile.locator(".tile-value")).toHaveText(/€\s?[0-9]/);
     await card.screenshot({ path: "test-results/e2e/money.png" });
   });
 });

@@ -1,11 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backfillHistory, storeIsEmpty } from "../../../scripts/demo/backfill";
-import { STORM_CLIENT } from "../../../scripts/demo/catalog";
+import {
+  backfillHistory,
+  purgeBackfilledDuplicateKeys,
+  storeIsEmpty,
+  type Backfilled,
+} from "../../../scripts/demo/backfill";
+import { DEMO_AMOUNT_PATHS, STORM_CLIENT } from "../../../scripts/demo/catalog";
 import { backfillSizeHistory } from "../../../scripts/demo/size-history";
+import { parseConfig } from "../../../lib/config";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 let store: TestStore;
+let backfilled: Backfilled;
 
 beforeAll(async () => {
   store = await createTestStore();
@@ -15,12 +22,12 @@ afterAll(() => store.drop());
 describe("backfillHistory", () => {
   it("writes consistent history: every intent claimed once, completions after claims, live keys only", async () => {
     expect(await storeIsEmpty(store.pool, store.t)).toBe(true);
-    const r = await backfillHistory(store.pool, store.t, {
+    const r = (backfilled = await backfillHistory(store.pool, store.t, {
       days: 14,
       intentsPerDay: 2000,
       recentHours: 1,
       recentIntentsPerSecond: 1,
-    });
+    }));
     // the shape keeps about intentsPerDay a day (random: within 5 %), plus the recent hour
     expect(Math.abs(r.intents - (14 * 2000 + 3600))).toBeLessThan(0.05 * 14 * 2000);
     expect(await storeIsEmpty(store.pool, store.t)).toBe(false);
@@ -35,10 +42,13 @@ describe("backfillHistory", () => {
     const firsts = await q(`SELECT count(*) FILTER (WHERE kind <> 'claimed')::int AS bad FROM (
         SELECT DISTINCT ON (scope, endpoint, key) kind FROM ${store.t.events} ORDER BY scope, endpoint, key, at, id) f`);
     expect(firsts.bad).toBe(0);
-    // key rows only for intents not yet purged, and no purged intent keeps a row
+    // key rows only for intents not yet purged, and no purged intent keeps a row, but the
+    // duplicated ones kept for the fold to price (a late retry's second claim expires once more)
     const orphans = await q(`SELECT count(*)::int AS n FROM ${store.t.keys} k WHERE EXISTS (
-        SELECT 1 FROM ${store.t.events} e WHERE e.key = k.key AND e.scope = k.scope AND e.kind = 'expired')`);
-    expect(orphans.n).toBe(0);
+        SELECT 1 FROM ${store.t.events} e WHERE e.key = k.key AND e.scope = k.scope AND e.kind = 'expired'
+           AND e.at > k.created_at)`);
+    expect(orphans.n).toBe(r.purgedDuplicateKeyIds.length);
+    expect(r.purgedDuplicateKeyIds.length).toBeGreaterThan(0);
     // exactly 15 keys are stuck right now, on endpoints whose TTL outlasts a session
     const stuck = await q(
       `SELECT count(*)::int AS n, min(expires_at - now()) > interval '1 hour' AS lasting
@@ -90,8 +100,25 @@ describe("backfillHistory", () => {
     );
   });
 
+  it("prices the history's duplicates from their responses, then purges the kept keys", async () => {
+    const cfg = parseConfig({ IDEMSCOPE_AMOUNT_PATHS: DEMO_AMOUNT_PATHS });
+    for (;;) if ((await collectBatch(store.ctx(cfg))).caughtUp) break;
+    const priced = await store.pool.query<{ amount: string | null; currency: string | null }>(
+      `SELECT amount::text, currency FROM ${store.t.ownTable("duplicate_intents")}
+        WHERE endpoint IN ('POST /v1/refunds', 'POST /v1/transfers', 'POST /v1/payouts')`,
+    );
+    expect(priced.rows.length).toBeGreaterThan(0);
+    expect(priced.rows.every((d) => d.currency === "EUR" && Number(d.amount) >= 1)).toBe(true);
+    const ids = backfilled.purgedDuplicateKeyIds;
+    expect(await purgeBackfilledDuplicateKeys(store.pool, store.t, ids)).toBe(ids.length);
+    const orphans = await store.pool
+      .query(`SELECT count(*)::int AS n FROM ${store.t.keys} k WHERE EXISTS (
+        SELECT 1 FROM ${store.t.events} e WHERE e.key = k.key AND e.scope = k.scope AND e.kind = 'expired'
+           AND e.at > k.created_at)`);
+    expect(orphans.rows[0].n).toBe(0);
+  });
+
   it("gives the backfilled store an hourly size history that ends at today's size", async () => {
-    for (;;) if ((await collectBatch(store.ctx())).caughtUp) break;
     const n = await backfillSizeHistory(store.pool, store.t, {
       keys: "idempotency_keys",
       events: "idempotency_events",

@@ -121,7 +121,12 @@ describe("npm run demo", () => {
     await client.connect();
     // only the live API writes the ledger: its rows are the first run's traffic
     const r = await client.query(`SELECT count(*)::int AS n FROM demo.ledger`);
+    // each start of the live traffic is a deploy marker, as a service's CI would send
+    const deploys = await client.query(
+      `SELECT count(*)::int AS n FROM idemscope.annotations WHERE version = 'v142' AND actor = 'ci:deploy'`,
+    );
     await client.end();
+    expect(deploys.rows[0].n).toBe(2);
     expect(r.rows[0].n).toBeGreaterThanOrEqual(written); // the first run's traffic survived
     second.kill("SIGINT");
     expect((await secondRun.result).code).toBe(130);
