@@ -1,4 +1,5 @@
 // JSON shapes of key search and the key lifecycle (docs/api.md).
+import type { DuplicateSuccess } from "./reconciliation";
 import type { AuditEntry } from "./actions";
 
 export const KEY_STATUSES = ["in_progress", "completed", "failed", "purged"] as const;
@@ -79,6 +80,8 @@ export type KeyLifecycle = {
   eventsTruncated: boolean;
   audit: AuditEntry[];
   duplicate: DuplicateExplanation | null;
+  /** the collector's record of the duplicate success, open or reconciled (null: none folded yet) */
+  duplicateRecord: DuplicateSuccess | null;
   traceUrlConfigured: boolean;
 };
 

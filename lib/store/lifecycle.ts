@@ -11,6 +11,7 @@ import type { KeyLifecycle, LifecycleEvent, LifecycleKey } from "../api-types/ke
 import { DomainError } from "../errors";
 import { explainDuplicate } from "../intent-analysis/explain-duplicate";
 import { approximateBytes, fingerprintKey, keyedFingerprint } from "./fingerprints";
+import { duplicateOfIntent } from "./reconciliation";
 import type { TableNames } from "../tables";
 
 export const MAX_LIFECYCLE_EVENTS = 1000;
@@ -138,9 +139,10 @@ export async function getKeyLifecycle(ctx: StoreContext, ref: IntentRef): Promis
       "not_found",
       `No key with id ${(ref as { id: string }).id}.`,
     );
-  const [{ events, truncated }, audit] = await Promise.all([
+  const [{ events, truncated }, audit, duplicateRecord] = await Promise.all([
     listEvents(db, t, intent, cfg.traceUrlTemplate, fpKey),
     listIntentAudit(db, t, intent),
+    duplicateOfIntent(db, t, intent),
   ]);
   if (!row && events.length === 0) {
     throw new DomainError(
@@ -156,6 +158,7 @@ export async function getKeyLifecycle(ctx: StoreContext, ref: IntentRef): Promis
     eventsTruncated: truncated,
     audit,
     duplicate: explainDuplicate(events, audit),
+    duplicateRecord,
     traceUrlConfigured: Boolean(cfg.traceUrlTemplate),
   };
 }

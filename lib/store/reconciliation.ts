@@ -20,15 +20,17 @@ type Row = Omit<DuplicateSuccess, "firstRequestAt" | "reconciliation"> & {
   auditId: string | null;
 };
 
+const DUPLICATE_COLUMNS = `d.intent::text AS intent, d.scope, d.endpoint, d.key, d.successes,
+  d.first_request_at AS "firstRequestAt", r.outcome, r.reason, r.external_ref AS "externalRef",
+  r.actor, r.at, r.audit_id::text AS "auditId"`;
+
 export async function listDuplicates(
   ctx: StoreContext,
   q: { status: DuplicateList["status"]; limit: number },
 ): Promise<DuplicateList> {
   const { db, tables: t } = ctx;
   const r = await db.query<Row>(
-    `SELECT d.intent::text AS intent, d.scope, d.endpoint, d.key, d.successes,
-            d.first_request_at AS "firstRequestAt", r.outcome, r.reason, r.external_ref AS "externalRef",
-            r.actor, r.at, r.audit_id::text AS "auditId"
+    `SELECT ${DUPLICATE_COLUMNS}
        FROM ${t.ownTable("duplicate_intents")} d
        LEFT JOIN ${t.ownTable("reconciliations")} r USING (intent)
       WHERE $1 = 'all' OR ($1 = 'open') = (r.intent IS NULL)
@@ -36,28 +38,45 @@ export async function listDuplicates(
       LIMIT $2`,
     [q.status, q.limit],
   );
+  return { status: q.status, items: r.rows.map(toDuplicate), open: await openDuplicates(db, t) };
+}
+
+/** One intent's duplicate success and its reconciliation, by its id; null: it succeeded once. */
+export async function duplicateOfIntent(
+  db: Queryable,
+  t: TableNames,
+  intent: { scope: string; endpoint: string; key: string },
+): Promise<DuplicateSuccess | null> {
+  // the collector's intent id (lib/rollups/fold-intents.ts, intentHash): a primary-key read
+  const r = await db.query<Row>(
+    `SELECT ${DUPLICATE_COLUMNS}
+       FROM ${t.ownTable("duplicate_intents")} d
+       LEFT JOIN ${t.ownTable("reconciliations")} r USING (intent)
+      WHERE d.intent = md5(ROW($1::text, $2::text, $3::text)::text)::uuid`,
+    [intent.scope, intent.endpoint, intent.key],
+  );
+  return r.rows[0] ? toDuplicate(r.rows[0]) : null;
+}
+
+function toDuplicate(row: Row): DuplicateSuccess {
   return {
-    status: q.status,
-    items: r.rows.map((row) => ({
-      intent: row.intent,
-      scope: row.scope,
-      endpoint: row.endpoint,
-      key: row.key,
-      successes: row.successes,
-      firstRequestAt: (row.firstRequestAt ?? new Date(0)).toISOString(),
-      reconciliation:
-        row.outcome && row.at
-          ? {
-              outcome: row.outcome,
-              reason: row.reason ?? "",
-              externalRef: row.externalRef,
-              actor: row.actor ?? "",
-              at: row.at.toISOString(),
-              auditId: row.auditId ?? "",
-            }
-          : null,
-    })),
-    open: await openDuplicates(db, t),
+    intent: row.intent,
+    scope: row.scope,
+    endpoint: row.endpoint,
+    key: row.key,
+    successes: row.successes,
+    firstRequestAt: (row.firstRequestAt ?? new Date(0)).toISOString(),
+    reconciliation:
+      row.outcome && row.at
+        ? {
+            outcome: row.outcome,
+            reason: row.reason ?? "",
+            externalRef: row.externalRef,
+            actor: row.actor ?? "",
+            at: row.at.toISOString(),
+            auditId: row.auditId ?? "",
+          }
+        : null,
   };
 }
 

@@ -48,6 +48,32 @@ test.describe("Duplicate successes", () => {
   });
 });
 
+test.describe("A duplicate on its key page", () => {
+  test("says it is open, and an operator reconciles it there", async ({ page }) => {
+    await page.goto("/duplicates");
+    const first = page.getByRole("table", { name: "Duplicate successes" }).locator("tbody tr");
+    await expect(first.first()).toContainText("open");
+    const key = (await first.first().getByRole("cell").nth(4).textContent())!;
+    await first.first().getByRole("link", { name: key }).click();
+    await expect(page.getByRole("heading", { name: key })).toBeVisible();
+    const status = page.getByTestId("duplicate-reconciliation");
+    await expect(status).toContainText("Open: nobody has reconciled it yet");
+    const form = page.getByRole("region", { name: "Mark reconciled" });
+    await form.getByLabel("Outcome").selectOption("accepted");
+    await form.getByLabel(/Reason/).fill("customer kept both orders (CS-118)");
+    await form.getByRole("button", { name: "Mark 1 reconciled" }).click();
+    await expect(status).toContainText("Reconciled: accepted");
+    await expect(status).toContainText("customer kept both orders (CS-118)");
+    // the form goes once it is done; the audit table has the row
+    await expect(form.getByRole("button", { name: "Mark 1 reconciled" })).toHaveCount(0);
+    await expect(page.getByText("Reconciled duplicate").first()).toBeVisible();
+    await page.screenshot({
+      path: "test-results/e2e/key-duplicate-reconciled.png",
+      fullPage: true,
+    });
+  });
+});
+
 test.describe("Money in duplicate successes", () => {
   test("Trends counts the money of the configured endpoints and names the others", async ({
     page,

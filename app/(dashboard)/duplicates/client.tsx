@@ -1,18 +1,17 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { DuplicatesTable, OUTCOME_LABELS } from "@/components/tables/DuplicatesTable";
-import { Banner } from "@/components/ui/Banner";
+import { DuplicatesTable } from "@/components/tables/DuplicatesTable";
 import { PanelPending } from "@/components/ui/PanelPending";
-import { ReasonField } from "@/components/ui/ReasonField";
 import { SegmentedChoice } from "@/components/ui/SegmentedChoice";
 import { StatTile } from "@/components/ui/StatTile";
 import { useClock } from "@/components/ui/use-clock";
-import type { DuplicateList, ReconcileOutcome } from "@/lib/api-types/reconciliation";
+import type { DuplicateList } from "@/lib/api-types/reconciliation";
 import type { ViewerInfo } from "@/lib/api-types/viewer";
-import { duplicatesQuery, postReconcile } from "@/lib/client-queries/duplicates";
+import { duplicatesQuery } from "@/lib/client-queries/duplicates";
 import { formatAge, formatCount } from "@/lib/format";
+import { ReconcileForm } from "./reconcile-form";
 
 const STATUSES = [
   { value: "open", label: "Open" },
@@ -24,28 +23,8 @@ const STATUSES = [
 export function DuplicatesClient({ viewer }: { viewer: ViewerInfo }) {
   const [status, setStatus] = useState<DuplicateList["status"]>("open");
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [outcome, setOutcome] = useState<ReconcileOutcome>("refunded");
-  const [reason, setReason] = useState("");
-  const [externalRef, setExternalRef] = useState("");
   const now = useClock();
-  const queryClient = useQueryClient();
   const query = useQuery({ ...duplicatesQuery(status), refetchInterval: 15_000 });
-  const reconcile = useMutation({
-    mutationFn: () =>
-      postReconcile({
-        intents: [...selected],
-        outcome,
-        reason,
-        externalRef: externalRef.trim() || undefined,
-      }),
-    onSuccess: () => {
-      setSelected(new Set());
-      setReason("");
-      setExternalRef("");
-      void queryClient.invalidateQueries({ queryKey: ["duplicates"] });
-      void queryClient.invalidateQueries({ queryKey: ["trends"] });
-    },
-  });
   const list = query.data;
   const toggle = (intent: string) =>
     setSelected((s) => {
@@ -95,18 +74,6 @@ export function DuplicatesClient({ viewer }: { viewer: ViewerInfo }) {
           />
         </div>
       ) : null}
-      {reconcile.isSuccess ? (
-        <Banner tone="info" title={`${reconcile.data.reconciled.length} marked reconciled.`}>
-          {reconcile.data.alreadyReconciled.length
-            ? `${reconcile.data.alreadyReconciled.length} had been reconciled by someone else meanwhile and were left as they were.`
-            : "Recorded in the audit log."}
-        </Banner>
-      ) : null}
-      {reconcile.isError ? (
-        <Banner tone="bad" title="Nothing was marked.">
-          {reconcile.error.message}
-        </Banner>
-      ) : null}
       <section className="card">
         {!list ? (
           <PanelPending error={query.error} />
@@ -125,41 +92,11 @@ export function DuplicatesClient({ viewer }: { viewer: ViewerInfo }) {
         )}
       </section>
       {viewer.canWrite ? (
-        <section className="card" aria-label="Mark reconciled">
-          <h2>Mark {selected.size} selected reconciled</h2>
-          <div className="form-row">
-            <label>
-              Outcome{" "}
-              <select
-                value={outcome}
-                onChange={(e) => setOutcome(e.target.value as ReconcileOutcome)}
-              >
-                {Object.entries(OUTCOME_LABELS).map(([v, label]) => (
-                  <option key={v} value={v}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              External reference (refund id, ticket){" "}
-              <input
-                value={externalRef}
-                maxLength={200}
-                onChange={(e) => setExternalRef(e.target.value)}
-                placeholder="re_3Nx…, INC-2291"
-              />
-            </label>
-          </div>
-          <ReasonField value={reason} onChange={setReason} />
-          <button
-            type="button"
-            disabled={selected.size === 0 || !reason.trim() || reconcile.isPending}
-            onClick={() => reconcile.mutate()}
-          >
-            Mark {selected.size} reconciled
-          </button>
-        </section>
+        <ReconcileForm
+          intents={[...selected]}
+          heading={`Mark ${selected.size} selected reconciled`}
+          onReconciled={() => setSelected(new Set())}
+        />
       ) : (
         <p className="muted">
           Marking duplicates reconciled needs the operator role: {viewer.reason}

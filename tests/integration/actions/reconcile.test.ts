@@ -3,6 +3,7 @@
 // count, the oldest's age and the per-month count follow (raw: the events and the audit log).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectBatch } from "../../../lib/rollups/collect-batch";
+import { getKeyLifecycle } from "../../../lib/store/lifecycle";
 import { listDuplicates, reconciliationsPerMonth } from "../../../lib/store/reconciliation";
 import { insertEvents, type RawEvent } from "../../helpers/events";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
@@ -106,6 +107,25 @@ describe("reconciling duplicate successes", () => {
     const months = await reconciliationsPerMonth(store.pool, store.t);
     expect(months).toHaveLength(12);
     expect(months.at(-1)!.reconciliations).toBe(1);
+  });
+
+  it("shows each key page its duplicate's record: reconciled, open, or none", async () => {
+    const page = (key: string) => getKeyLifecycle(store.ctx(), { scope: "acme", endpoint: P, key });
+    const done = await page("dup-1");
+    expect(done.duplicateRecord).toMatchObject({
+      key: "dup-1",
+      successes: 2,
+      reconciliation: { outcome: "refunded", externalRef: "re_123", actor: "token:nightly" },
+    });
+    // the id the page reconciles with is the one the list gives
+    expect(done.duplicateRecord!.intent).toBe(
+      (await listDuplicates(store.ctx(), { status: "all", limit: 10 })).items.find(
+        (d) => d.key === "dup-1",
+      )!.intent,
+    );
+    const open = await page("dup-2");
+    expect(open.duplicateRecord).toMatchObject({ key: "dup-2", reconciliation: null });
+    expect((await page("once")).duplicateRecord).toBeNull();
   });
 
   it("reconciles a selection, saying which were unknown or already done", async () => {

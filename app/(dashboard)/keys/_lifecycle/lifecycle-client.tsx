@@ -20,6 +20,7 @@ import { executionsOf } from "@/lib/intent-analysis/executions";
 import { ApiFetchError } from "@/lib/client-queries/fetch-json";
 import { lifecyclePageUrl, lifecycleQuery, type IntentAddress } from "@/lib/client-queries/keys";
 import { KeyActionDialog, type ActionOutcome } from "../../stuck/key-action-dialog";
+import { DuplicateCallout } from "./duplicate-callout";
 import { RevealResponse } from "./reveal-response-button";
 
 /** An axis label fits 24 characters: a long instance id (a UUID) keeps its start and end. */
@@ -130,13 +131,11 @@ export function LifecycleClient({
       </header>
       {q.isError ? <ListErrorBanner message={q.error.message} hasData what="this key" /> : null}
       {data.duplicate ? (
-        <section className="duplicate-callout" role="alert" aria-label="Duplicate success">
-          <h2>
-            Duplicate success: this request&apos;s effect happened {data.duplicate.successes.length}{" "}
-            times
-          </h2>
-          <p data-testid="duplicate-explanation">{data.duplicate.summary}</p>
-        </section>
+        <DuplicateCallout
+          explanation={data.duplicate}
+          record={data.duplicateRecord}
+          viewer={viewer}
+        />
       ) : null}
       {outcome ? (
         <Banner
