@@ -5,6 +5,7 @@ import type { StoreContext } from "../db/context";
 import type { Pool } from "pg";
 import { CLIENT_RANGES, type ClientRange } from "../api-types/clients";
 import { inTransaction } from "../db/pool";
+import { ALL_ENDPOINTS, CLIENT_RES } from "./client-rows";
 
 /** How stale each range's totals may get before the collector counts them again. */
 export const CLIENT_REFRESH_SECONDS: Record<ClientRange, number> = {
@@ -54,13 +55,16 @@ export async function refreshClientRange(
     const inserted = await c.query(
       `INSERT INTO ${r("client_range_totals")}
          (range, scope, requests, keys, replayed, reclaimed, conflicts, mismatches, retries_per_key)
-       SELECT $1, scope, sum(requests), sum(keys), sum(replayed), sum(reclaimed), sum(conflicts),
-              sum(mismatches), sum(requests)::float8 / nullif(sum(keys), 0)
-         FROM ${r("rollup_clients")}
-        WHERE resolution = $2 AND endpoint = '*' AND bucket >= ${from}
-        GROUP BY scope
-       HAVING sum(requests) > 0 OR sum(keys) > 0`,
-      [range, resolution],
+       SELECT $1, n.scope, s.requests, s.keys, s.replayed, s.reclaimed, s.conflicts, s.mismatches,
+              s.requests::float8 / nullif(s.keys, 0)
+         FROM (SELECT client, sum(requests) AS requests, sum(keys) AS keys, sum(replayed) AS replayed,
+                      sum(reclaimed) AS reclaimed, sum(conflicts) AS conflicts, sum(mismatches) AS mismatches
+                 FROM ${r("rollup_clients")}
+                WHERE resolution = $2 AND endpoint = ${ALL_ENDPOINTS} AND bucket >= ${from}
+                GROUP BY client
+               HAVING sum(requests) > 0 OR sum(keys) > 0) s
+         JOIN ${r("client_names")} n ON n.id = s.client`,
+      [range, CLIENT_RES[resolution]],
     );
     await c.query(
       `INSERT INTO ${r("client_range_state")} (range, range_from, computed_at, clients, duration_ms)
@@ -77,19 +81,20 @@ export async function refreshStorms(ctx: StoreContext<Pool>): Promise<void> {
   const { db: pool, tables: t } = ctx;
   const r = t.ownTable;
   const clients = r("rollup_clients");
+  const names = r("client_names");
   await inTransaction(pool, async (c) => {
     await c.query(
       `CREATE TEMP TABLE storm ON COMMIT DROP AS
        WITH win AS (
-         SELECT scope,
+         SELECT n.scope,
                 sum(requests) FILTER (WHERE bucket >= now() - make_interval(mins => $1)) AS req5,
                 sum(keys) FILTER (WHERE bucket >= now() - make_interval(mins => $1)) AS keys5,
                 sum(requests) AS req15, sum(keys) AS keys15,
-                EXISTS (SELECT 1 FROM ${r("client_storms")} x WHERE x.scope = m.scope) AS ongoing
-           FROM ${clients} m
-          WHERE resolution = 'minute' AND endpoint = '*'
-            AND bucket >= now() - make_interval(mins => $2)
-          GROUP BY scope
+                EXISTS (SELECT 1 FROM ${r("client_storms")} x WHERE x.scope = n.scope) AS ongoing
+           FROM ${clients} m JOIN ${names} n ON n.id = m.client
+          WHERE m.resolution = '${CLIENT_RES.minute}' AND m.endpoint = ${ALL_ENDPOINTS}
+            AND m.bucket >= now() - make_interval(mins => $2)
+          GROUP BY n.scope
        ), candidates AS (
          -- a baseline is at least 1 request per key: below $4 requests per key is no storm
          SELECT *, coalesce(req5, 0)::float8 / greatest(keys5, 1) AS rate5,
@@ -99,8 +104,8 @@ export async function refreshStorms(ctx: StoreContext<Pool>): Promise<void> {
              OR (ongoing AND req15 >= $3 AND req15::float8 / greatest(keys15, 1) >= $5)
        ), base AS (
          SELECT c.scope, sum(h.requests)::float8 / nullif(sum(h.keys), 0) AS rate, sum(h.keys) AS keys
-           FROM candidates c JOIN ${clients} h
-             ON h.scope = c.scope AND h.resolution = 'hour' AND h.endpoint = '*'
+           FROM candidates c JOIN ${names} n ON n.scope = c.scope JOIN ${clients} h
+             ON h.client = n.id AND h.resolution = '${CLIENT_RES.hour}' AND h.endpoint = ${ALL_ENDPOINTS}
             AND h.bucket >= now() - interval '7 days'
             AND h.bucket < now() - make_interval(mins => 60 + $2)
           GROUP BY c.scope
@@ -125,10 +130,10 @@ export async function refreshStorms(ctx: StoreContext<Pool>): Promise<void> {
     // Onset: the first 5-minute block of the latest run of elevated blocks (minute rows).
     await c.query(
       `WITH blocks AS (
-         SELECT m.scope, date_bin('5 minutes', m.bucket, timestamptz '2000-01-01') AS blk,
+         SELECT s.scope, date_bin('5 minutes', m.bucket, timestamptz '2000-01-01') AS blk,
                 sum(m.requests)::float8 / greatest(sum(m.keys), 1) AS rate
-           FROM storm s JOIN ${clients} m
-             ON m.scope = s.scope AND m.resolution = 'minute' AND m.endpoint = '*'
+           FROM storm s JOIN ${names} n ON n.scope = s.scope JOIN ${clients} m
+             ON m.client = n.id AND m.resolution = '${CLIENT_RES.minute}' AND m.endpoint = ${ALL_ENDPOINTS}
           GROUP BY 1, 2
        ), elevated AS (
          SELECT b.scope, b.blk, lag(b.blk) OVER (PARTITION BY b.scope ORDER BY b.blk) AS prev

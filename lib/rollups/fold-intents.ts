@@ -6,6 +6,7 @@
 // in duplicate_intents, for the pages that list them.
 import type { PoolClient } from "pg";
 import type { TableNames } from "../tables";
+import { ALL_ENDPOINTS, nameNewClients } from "./client-rows";
 import { RETRY_DELAY_BOUNDS_S } from "./histograms";
 
 export const REQUEST_KINDS = `('claimed', 'reclaimed', 'replayed', 'conflict', 'mismatch')`;
@@ -14,7 +15,9 @@ export const CLIENT_HOUR_DAYS = 8;
 /** Minute per-client rows (retry-storm detection) are kept three hours. */
 export const CLIENT_MINUTE_HOURS = 3;
 /** Per-client rows: minute, hour and day over all endpoints ('*'), day per endpoint (NULL). */
-const CLIENT_GRAINS = `(VALUES ('minute', '*'), ('hour', '*'), ('day', '*'), ('day', NULL)) AS r(res, ep)`;
+// each request counts for its client over all endpoints at every grain, and per endpoint by the day
+const CLIENT_GRAINS = `(VALUES ('minute', 'm'::"char", true), ('hour', 'h', true), ('day', 'd', true),
+  ('day', 'd', false)) AS r(res, code, all_endpoints)`;
 const RESOLUTIONS = `(VALUES ('minute'), ('hour'), ('day')) AS r(res)`;
 
 /** Days each grain keeps (as retention would), and the per-intent memory's horizon. */
@@ -187,10 +190,11 @@ async function foldRetryDelays(c: PoolClient, t: TableNames, f: FoldedSoFar): Pr
  * in one upsert per row.
  */
 async function foldClientRows(c: PoolClient, t: TableNames, keep: Keep): Promise<void> {
+  await nameNewClients(c, t);
   await c.query(
     `INSERT INTO ${t.ownTable("rollup_clients")} AS x
-       (resolution, bucket, scope, endpoint, requests, claimed, reclaimed, replayed, conflicts, mismatches, keys)
-     SELECT r.res, date_trunc(r.res, u.at), u.scope, coalesce(r.ep, u.endpoint),
+       (resolution, bucket, client, endpoint, requests, claimed, reclaimed, replayed, conflicts, mismatches, keys)
+     SELECT r.code, date_trunc(r.res, u.at), n.id, CASE WHEN r.all_endpoints THEN ${ALL_ENDPOINTS} ELSE e.id END,
             sum(u.req), sum(u.claimed), sum(u.reclaimed), sum(u.replayed), sum(u.conflicts),
             sum(u.mismatches), sum(u.keys)
        FROM (
@@ -203,11 +207,14 @@ async function foldClientRows(c: PoolClient, t: TableNames, keep: Keep): Promise
           WHERE breq_id IS NOT NULL AND (old_req_id IS NULL OR req_displaced)
          UNION ALL
          SELECT old_req_at, scope, endpoint, 0, 0, 0, 0, 0, 0, -1 FROM touched WHERE req_displaced
-       ) u CROSS JOIN ${CLIENT_GRAINS}
+       ) u
+       JOIN ${t.ownTable("client_names")} n ON n.scope = u.scope
+       JOIN ${t.ownTable("endpoint_names")} e ON e.endpoint = u.endpoint
+       CROSS JOIN ${CLIENT_GRAINS}
       WHERE ${kept(clientKeep(keep), "u.at")}
       GROUP BY 1, 2, 3, 4
      HAVING sum(u.req) <> 0 OR sum(u.keys) <> 0
-     ON CONFLICT (resolution, bucket, scope, endpoint) DO UPDATE SET
+     ON CONFLICT (resolution, bucket, client, endpoint) DO UPDATE SET
        requests = x.requests + excluded.requests, claimed = x.claimed + excluded.claimed,
        reclaimed = x.reclaimed + excluded.reclaimed, replayed = x.replayed + excluded.replayed,
        conflicts = x.conflicts + excluded.conflicts, mismatches = x.mismatches + excluded.mismatches,

@@ -2,6 +2,7 @@
 import type { StoreContext } from "../db/context";
 import type { Pool } from "pg";
 import type { Config } from "../config";
+import { CLIENT_RES } from "./client-rows";
 import { CLIENT_HOUR_DAYS, CLIENT_MINUTE_HOURS } from "./collect-batch";
 import { expireHotIntents } from "./fold-hot-intents";
 
@@ -19,9 +20,9 @@ export async function applyRetention(
     );
   }
   await pool.query(
-    `DELETE FROM ${r("rollup_clients")} WHERE (resolution = 'minute' AND bucket < ${cutoff(CLIENT_MINUTE_HOURS / 24)})
-        OR (resolution = 'hour' AND bucket < ${cutoff(Math.min(days.hour, CLIENT_HOUR_DAYS))})
-        OR (resolution = 'day' AND bucket < ${cutoff(days.day)})`,
+    `DELETE FROM ${r("rollup_clients")} WHERE (resolution = '${CLIENT_RES.minute}' AND bucket < ${cutoff(CLIENT_MINUTE_HOURS / 24)})
+        OR (resolution = '${CLIENT_RES.hour}' AND bucket < ${cutoff(Math.min(days.hour, CLIENT_HOUR_DAYS))})
+        OR (resolution = '${CLIENT_RES.day}' AND bucket < ${cutoff(days.day)})`,
   );
   await pool.query(`DELETE FROM ${r("rollup_retry_delays")} WHERE bucket < ${cutoff(days.hour)}`);
   // A duplicate of an intent first seen before the horizon is no longer recognised as one.

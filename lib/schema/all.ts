@@ -16,6 +16,7 @@ import { hotKeyStatements } from "./hot-keys";
 import { annotationStatements } from "./annotations";
 import { reconciliationStatements } from "./reconciliation";
 import { moneyStatements } from "./money";
+import { clientDictionaryStatements } from "./client-dictionary";
 import { duplicateIndexStatements, searchIndexStatements } from "./search";
 
 export function allStatements(t: TableNames, names: { keys: string; events: string }): string[] {
@@ -38,5 +39,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...annotationStatements(t),
     ...reconciliationStatements(t),
     ...moneyStatements(t),
+    ...clientDictionaryStatements(t),
   ];
 }

@@ -7,6 +7,8 @@ export const FOLDED_TABLES = [
   "rollup_events",
   "rollup_latency",
   "rollup_clients",
+  "client_names",
+  "endpoint_names",
   "rollup_successes",
   "rollup_retry_delays",
   "intent_memory",

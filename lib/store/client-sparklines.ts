@@ -1,5 +1,6 @@
 // Retries-per-key sparklines for one page of the Clients list.
 import "server-only";
+import { ALL_ENDPOINTS, CLIENT_RES } from "../rollups/client-rows";
 import type { StoreContext } from "../db/context";
 import type { ClientRange } from "../api-types/clients";
 
@@ -30,12 +31,12 @@ export async function sparklines(
       [from, step],
     ),
     db.query<{ scope: string; t: number; requests: number; keys: number }>(
-      `SELECT scope, extract(epoch FROM date_bin(make_interval(secs => $4), bucket, $3::timestamptz))::float8 AS t,
-              sum(requests)::float8 AS requests, sum(keys)::float8 AS keys
-         FROM ${t.ownTable("rollup_clients")}
-        WHERE scope = ANY($1) AND resolution = $2 AND endpoint = '*' AND bucket >= $3
+      `SELECT n.scope, extract(epoch FROM date_bin(make_interval(secs => $4), x.bucket, $3::timestamptz))::float8 AS t,
+              sum(x.requests)::float8 AS requests, sum(x.keys)::float8 AS keys
+         FROM ${t.ownTable("client_names")} n JOIN ${t.ownTable("rollup_clients")} x ON x.client = n.id
+        WHERE n.scope = ANY($1) AND x.resolution = $2 AND x.endpoint = ${ALL_ENDPOINTS} AND x.bucket >= $3
         GROUP BY 1, 2`,
-      [scopes, res, from, step],
+      [scopes, CLIENT_RES[res], from, step],
     ),
   ]);
   const index = new Map(grid.rows.map((g, i) => [g.t, i]));

@@ -15,6 +15,7 @@ import type {
   SortDir,
 } from "../api-types/clients";
 import { decodeCursor, encodeCursor } from "../cursor";
+import { ALL_ENDPOINTS, CLIENT_RES } from "../rollups/client-rows";
 import { CLIENT_RANGE_SQL } from "../rollups/client-totals";
 import { SPARK, sparklines } from "./client-sparklines";
 import { listStorms } from "./client-storms";
@@ -87,10 +88,10 @@ async function seriesRows(
   from: string,
 ): Promise<SeriesRow[]> {
   const r = await db.query<SeriesRow>(
-    `SELECT scope, bucket, ${COUNT_COLUMNS}
-       FROM ${t.ownTable("rollup_clients")}
-      WHERE scope = ANY($1) AND resolution = $2 AND endpoint = '*' AND bucket >= $3`,
-    [scopes, res, from],
+    `SELECT n.scope, x.bucket, ${COUNT_COLUMNS}
+       FROM ${t.ownTable("client_names")} n JOIN ${t.ownTable("rollup_clients")} x ON x.client = n.id
+      WHERE n.scope = ANY($1) AND x.resolution = $2 AND x.endpoint = ${ALL_ENDPOINTS} AND x.bucket >= $3`,
+    [scopes, CLIENT_RES[res], from],
   );
   return r.rows;
 }
@@ -174,10 +175,13 @@ export async function getClientDetail(
 ): Promise<ClientDetail | null> {
   const { db, tables: t } = ctx;
   const r = t.ownTable;
-  const known = await db.query(`SELECT 1 FROM ${r("rollup_clients")} WHERE scope = $1 LIMIT 1`, [
-    scope,
-  ]);
-  if (!known.rowCount) return null;
+  const known = await db.query<{ id: number }>(
+    `SELECT n.id FROM ${r("client_names")} n
+      WHERE n.scope = $1 AND EXISTS (SELECT 1 FROM ${r("rollup_clients")} x WHERE x.client = n.id)`,
+    [scope],
+  );
+  const client = known.rows[0]?.id;
+  if (client === undefined) return null;
   const res = SERIES_RESOLUTION[range];
   // the chart's first bucket: the range's start, at the chart's resolution
   const fromRow = await db.query<{ from: Date; dayFrom: Date }>(
@@ -190,18 +194,20 @@ export async function getClientDetail(
     bucketsFrom(db, from, res),
     seriesRows(db, t, [scope], res, from),
     db.query<CountsRow & { endpoint: string }>(
-      `SELECT endpoint, ${SUM_COLUMNS} FROM ${r("rollup_clients")}
-        WHERE scope = $1 AND resolution = 'day' AND endpoint <> '*' AND bucket >= $2
-        GROUP BY endpoint ORDER BY sum(requests) DESC, endpoint`,
-      [scope, dayFrom],
+      `SELECT e.endpoint, ${SUM_COLUMNS}
+         FROM ${r("rollup_clients")} x JOIN ${r("endpoint_names")} e ON e.id = x.endpoint
+        WHERE x.client = $1 AND x.resolution = '${CLIENT_RES.day}' AND x.endpoint <> ${ALL_ENDPOINTS}
+          AND x.bucket >= $2
+        GROUP BY e.endpoint ORDER BY sum(requests) DESC, e.endpoint`,
+      [client, dayFrom],
     ),
     db.query<{ rate: number | null }>(
       `SELECT sum(requests)::float8 / nullif(sum(keys), 0) AS rate FROM ${r("rollup_clients")}
-        WHERE scope = $1 AND resolution = 'hour' AND endpoint = '*'
+        WHERE client = $1 AND resolution = '${CLIENT_RES.hour}' AND endpoint = ${ALL_ENDPOINTS}
           -- whole hours that ended at least an hour ago: an hour still filling (a storm that
           -- began just after it started) never leaks into the baseline
           AND bucket >= now() - interval '7 days' AND bucket <= now() - interval '2 hours'`,
-      [scope],
+      [client],
     ),
     listStorms(ctx, [scope]),
   ]);

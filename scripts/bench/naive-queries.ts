@@ -38,8 +38,9 @@ export function rollupPanels(t: TableNames): Record<string, string> {
   return {
     "7-day hourly replay ratio": `SELECT bucket, sum(events) FILTER (WHERE kind = 'replayed')::float8 / nullif(sum(events), 0)
         FROM ${t.ownTable("rollup_events")} WHERE resolution = 'hour' AND bucket >= now() - interval '7 days' AND ${REQUESTS} GROUP BY 1`,
-    "per-client 24 h breakdown": `SELECT scope, sum(requests), sum(replayed), sum(conflicts), sum(mismatches)
-        FROM ${t.ownTable("rollup_clients")} WHERE resolution = 'hour' AND bucket >= now() - interval '24 hours'
+    "per-client 24 h breakdown": `SELECT n.scope, sum(requests), sum(replayed), sum(conflicts), sum(mismatches)
+        FROM ${t.ownTable("rollup_clients")} x JOIN ${t.ownTable("client_names")} n ON n.id = x.client
+        WHERE x.resolution = 'h' AND x.bucket >= now() - interval '24 hours'
         GROUP BY 1 ORDER BY 2 DESC LIMIT 50`,
   };
 }

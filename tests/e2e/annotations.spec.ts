@@ -29,8 +29,9 @@ test.describe("Annotations", () => {
     await expect(list).toContainText("deploy payments-api v141");
     await expect(list).toContainText("rollback payments-api to v140");
     await expect(list).toContainText("v-e2e");
-    // markers on both daily charts: the deploy and its rollback share a day, named oldest first
-    await expect(page.locator("svg text", { hasText: "v141 · v140" })).toHaveCount(2);
+    // markers on the daily charts (duplicate success rate, store growth, money): the deploy and
+    // its rollback share a day, named oldest first
+    await expect(page.locator("svg text", { hasText: "v141 · v140" })).toHaveCount(3);
     const row = list.getByRole("row", { name: /deploy payments-api v141/ });
     await row.getByRole("button", { name: "Before / after" }).click();
     await page.getByRole("radio", { name: "6 h" }).check();

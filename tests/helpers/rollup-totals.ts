@@ -28,11 +28,12 @@ export async function rollupVersusRaw(pool: Pool, t: TableNames) {
     ];
   }
   const grains: Record<string, string> = {
-    minute: `resolution = 'minute'`,
-    hour: `resolution = 'hour'`,
-    "day/*": `resolution = 'day' AND endpoint = '*'`,
-    "day/endpoint": `resolution = 'day' AND endpoint <> '*'`,
+    minute: `resolution = 'm'`,
+    hour: `resolution = 'h'`,
+    "day/*": `resolution = 'd' AND endpoint = 0`,
+    "day/endpoint": `resolution = 'd' AND endpoint <> 0`,
   };
+  const clientRows = `${r("rollup_clients")} JOIN ${r("client_names")} n ON n.id = client`;
   for (const [grain, where] of Object.entries(grains)) {
     pairs[`clients/${grain}`] = [
       `SELECT scope, count(*)::int AS requests, count(*) FILTER (WHERE kind = 'claimed')::int AS claimed,
@@ -41,12 +42,12 @@ export async function rollupVersusRaw(pool: Pool, t: TableNames) {
          FROM ${t.events} WHERE ${requests} GROUP BY 1 ORDER BY 1`,
       `SELECT scope, sum(requests)::int AS requests, sum(claimed)::int AS claimed, sum(replayed)::int AS replayed,
               sum(conflicts)::int AS conflicts, sum(mismatches)::int AS mismatches, sum(reclaimed)::int AS reclaimed
-         FROM ${r("rollup_clients")} WHERE ${where} AND (requests > 0) GROUP BY 1 ORDER BY 1`,
+         FROM ${clientRows} WHERE ${where} AND (requests > 0) GROUP BY 1 ORDER BY 1`,
     ];
     // keys: intents counted once each, by their first request
     pairs[`client keys/${grain}`] = [
       `SELECT scope, count(DISTINCT (endpoint, key))::int AS keys FROM ${t.events} WHERE ${requests} GROUP BY 1 ORDER BY 1`,
-      `SELECT scope, sum(keys)::int AS keys FROM ${r("rollup_clients")} WHERE ${where} GROUP BY 1 HAVING sum(keys) <> 0 ORDER BY 1`,
+      `SELECT scope, sum(keys)::int AS keys FROM ${clientRows} WHERE ${where} GROUP BY 1 HAVING sum(keys) <> 0 ORDER BY 1`,
     ];
   }
   pairs["retry delays"] = [

@@ -78,12 +78,26 @@ async function snapshot(): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const table of FOLDED_TABLES) {
     if (
-      ["collector_gaps", "client_range_totals", "client_range_state", "client_storms"].includes(
-        table,
-      )
+      [
+        "collector_gaps",
+        "client_range_totals",
+        "client_range_state",
+        "client_storms",
+        // numbers given in the order clients and endpoints are met: compared by name below
+        "client_names",
+        "endpoint_names",
+      ].includes(table)
     )
       continue;
-    const r = await store.pool.query(`SELECT * FROM ${store.t.ownTable(table)}`);
+    const r = await store.pool.query(
+      table === "rollup_clients"
+        ? `SELECT x.resolution, x.bucket, n.scope, coalesce(e.endpoint, '*') AS endpoint, x.requests,
+                  x.claimed, x.reclaimed, x.replayed, x.conflicts, x.mismatches, x.keys
+             FROM ${store.t.ownTable(table)} x
+             JOIN ${store.t.ownTable("client_names")} n ON n.id = x.client
+             LEFT JOIN ${store.t.ownTable("endpoint_names")} e ON e.id = x.endpoint`
+        : `SELECT * FROM ${store.t.ownTable(table)}`,
+    );
     out[table] = r.rows.map((row) => JSON.stringify(row)).sort();
   }
   return out;

@@ -1,0 +1,25 @@
+// The grain of rollup_clients (lib/schema/client-dictionary.ts): a one-byte resolution, clients
+// and endpoints by number. Readers join client_names for the client's name.
+import type { PoolClient } from "pg";
+import type { TableNames } from "../tables";
+
+/** rollup_clients.resolution of each grain */
+export const CLIENT_RES = { minute: "m", hour: "h", day: "d" } as const;
+/** rollup_clients.endpoint of a client's rows over all its endpoints (no endpoint_names row has it) */
+export const ALL_ENDPOINTS = 0;
+
+/** Numbers the batch's clients and endpoints that have none yet (the collector alone writes). */
+export async function nameNewClients(c: PoolClient, t: TableNames): Promise<void> {
+  await c.query(
+    `INSERT INTO ${t.ownTable("client_names")} (scope)
+     SELECT DISTINCT b.scope FROM batch b
+      WHERE NOT EXISTS (SELECT 1 FROM ${t.ownTable("client_names")} n WHERE n.scope = b.scope)
+     ON CONFLICT (scope) DO NOTHING`,
+  );
+  await c.query(
+    `INSERT INTO ${t.ownTable("endpoint_names")} (endpoint)
+     SELECT DISTINCT b.endpoint FROM batch b
+      WHERE NOT EXISTS (SELECT 1 FROM ${t.ownTable("endpoint_names")} e WHERE e.endpoint = b.endpoint)
+     ON CONFLICT (endpoint) DO NOTHING`,
+  );
+}
