@@ -17,7 +17,11 @@ import { annotationStatements } from "./annotations";
 import { reconciliationStatements } from "./reconciliation";
 import { moneyStatements } from "./money";
 import { clientDictionaryStatements } from "./client-dictionary";
-import { duplicateIndexStatements, searchIndexStatements } from "./search";
+import {
+  duplicateIndexStatements,
+  failedKeyIndexStatements,
+  searchIndexStatements,
+} from "./search";
 
 export function allStatements(t: TableNames, names: { keys: string; events: string }): string[] {
   return [
@@ -40,5 +44,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...reconciliationStatements(t),
     ...moneyStatements(t),
     ...clientDictionaryStatements(t),
+    ...failedKeyIndexStatements(names, t),
   ];
 }

@@ -20,6 +20,16 @@ export function searchIndexStatements(
   ];
 }
 
+/**
+ * "Failed keys of the last hour": failed rows are few, so walking the hour's keys newest first to
+ * find them reads every key created in it; this index holds the failed ones alone, and the writer
+ * touches it only when a key fails.
+ */
+export function failedKeyIndexStatements(baseNames: { keys: string }, t: TableNames): string[] {
+  const idx = escapeIdentifier(`${baseNames.keys}_failed_idx`);
+  return [`CREATE INDEX ${idx} ON ${t.keys} (created_at, id) WHERE status = 'failed'`];
+}
+
 export function duplicateIndexStatements(t: TableNames): string[] {
   return [
     `CREATE INDEX intents_duplicates_idx ON ${t.ownTable("intents")} (first_request_at DESC)
