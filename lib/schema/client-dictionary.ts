@@ -48,6 +48,7 @@ export function clientDictionaryStatements(t: TableNames): string[] {
     `DROP TABLE ${r("rollup_clients")}`,
     `ALTER TABLE ${r("client_rows")} RENAME TO rollup_clients`,
     `ALTER INDEX ${t.own}.client_rows_pkey RENAME TO rollup_clients_pkey`,
-    `CREATE INDEX rollup_clients_client_idx ON ${r("rollup_clients")} (client, resolution, bucket)`,
+    // a client's rows over all its endpoints (endpoint 0) without visiting its per-endpoint day rows
+    `CREATE INDEX rollup_clients_client_idx ON ${r("rollup_clients")} (client, resolution, endpoint, bucket)`,
   ];
 }
