@@ -47,6 +47,7 @@ function pool(url: string, applicationName: string, name: PoolName): Pool {
     max: name === "write" ? cfg.writePoolMax : name === "ingest" ? INGEST_POOL_MAX : cfg.poolMax,
     statementTimeoutMs: cfg.statementTimeoutMs,
     applicationName,
+    serial: true,
   });
   p.on("acquire", () => (checkouts[name] += 1));
   return p;
