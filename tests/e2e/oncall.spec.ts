@@ -1,6 +1,7 @@
 // The 3 a.m. story (issue #4) in the browser, signed in through the (simulated) SSO proxy as an
 // operator and as a viewer.
 import { expect, test, type Browser } from "@playwright/test";
+import { followLink } from "../helpers/follow-link";
 import { E2E_AUTH } from "../../playwright.config";
 
 function signedIn(browser: Browser, user: string, groups: string) {
@@ -24,9 +25,10 @@ test.describe("On-call", () => {
     await expect(page.getByTestId("whoami")).toContainText("olga");
     await expect(page.getByTestId("whoami")).toContainText("operator");
     await expect(page.getByRole("heading", { name: "Stuck keys over time" })).toBeVisible();
-    await page.getByRole("link", { name: /stuck keys →/ }).click();
-    // the Overview's first load polls a dozen panels: the server may take a moment for /stuck
-    await expect(page).toHaveURL(/\/stuck$/, { timeout: 20_000 });
+    await followLink(page, page.getByRole("link", { name: /stuck keys →/ }), {
+      href: "/stuck",
+      url: /\/stuck$/,
+    });
 
     // one key: release with a reason
     const table = page.getByRole("table", { name: "Stuck keys" });
