@@ -36,7 +36,9 @@ export function lifecycleApiUrl(ref: IntentAddress): string {
 
 /** The page's stable address: by intent, which outlives the row's id. */
 export function lifecyclePageUrl(intent: { scope: string; endpoint: string; key: string }): string {
-  return `/keys/lookup?${searchString(intent)}`;
+  // only the address: callers pass whole rows (a hot key's count, a duplicate's reconciliation)
+  const { scope, endpoint, key } = intent;
+  return `/keys/lookup?${searchString({ scope, endpoint, key })}`;
 }
 
 export function lifecycleQuery(ref: IntentAddress) {
