@@ -19,10 +19,6 @@ export function NavLinks({ items }: { items: NavItem[] }) {
                 className={active ? "nav-link active" : "nav-link"}
                 aria-current={active ? "page" : undefined}
                 title={item.hint}
-                // every page is dynamic: a prefetch of each on every view (and again after each
-                // navigation) was eight requests queued in front of the page's polls; the pages'
-                // loading skeletons show while the server answers instead
-                prefetch={false}
               >
                 {item.label}
               </Link>

@@ -28,9 +28,6 @@ export function RangePicker({
             aria-pressed={range === current}
             title={RANGE_LABELS[range]}
             scroll={false}
-            // the same page again: a prefetch per range rendered it on the server seven times
-            // per view, requests that queued in front of the page's own polls and navigations
-            prefetch={false}
           >
             {range}
           </Link>

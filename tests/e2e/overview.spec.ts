@@ -55,8 +55,12 @@ test.describe("Overview", () => {
 
   test("auto-refresh can be paused and resumed", async ({ page }) => {
     await page.goto("/");
-    await page.getByLabel("Auto-refresh interval").selectOption("0");
-    await expect(page).toHaveURL(/refresh=0/);
+    // a choice made before the page has hydrated can be lost (docs/performance.md, "Known
+    // problems"): chosen again, as a user would
+    await expect(async () => {
+      await page.getByLabel("Auto-refresh interval").selectOption("0");
+      await expect(page).toHaveURL(/refresh=0/, { timeout: 3_000 });
+    }).toPass({ timeout: 15_000 });
     await expect(page.getByText("Auto-refresh is paused.")).toBeVisible();
     const detail = page.getByTestId("tile-requests").locator(".tile-detail");
     const frozen = await detail.textContent();
