@@ -43,8 +43,11 @@ test.describe("Overview", () => {
 
   test("keeps the time range in the URL", async ({ page }) => {
     await page.goto("/");
-    await page.getByRole("link", { name: "24h" }).click();
-    await expect(page).toHaveURL(/range=24h/);
+    // a click right after loading can be lost (docs/performance.md, "Known problems"): again
+    await expect(async () => {
+      await page.getByRole("link", { name: "24h" }).click();
+      await expect(page).toHaveURL(/range=24h/, { timeout: 5_000 });
+    }).toPass({ timeout: 20_000 });
     await expect(page.getByText("Last 24 hours")).toBeVisible();
     await expect(page.getByRole("img", { name: /requests \/ hour/ })).toBeVisible();
     // a shared link opens the same view
