@@ -45,7 +45,7 @@ test.describe("Overview", () => {
     await page.goto("/");
     // a click right after loading can be lost (docs/performance.md, "Known problems"): again
     await expect(async () => {
-      await page.getByRole("link", { name: "24h" }).click();
+      await page.getByRole("link", { name: "24h", exact: true }).click();
       await expect(page).toHaveURL(/range=24h/, { timeout: 5_000 });
     }).toPass({ timeout: 20_000 });
     await expect(page.getByText("Last 24 hours")).toBeVisible();
@@ -53,7 +53,10 @@ test.describe("Overview", () => {
     // a shared link opens the same view
     await page.goto("/?range=7d");
     await expect(page.getByText("Last 7 days")).toBeVisible();
-    await expect(page.getByRole("link", { name: "7d" })).toHaveAttribute("aria-pressed", "true");
+    await expect(page.getByRole("link", { name: "7d", exact: true })).toHaveAttribute(
+      "aria-pressed",
+      "true",
+    );
   });
 
   test("auto-refresh can be paused and resumed", async ({ page }) => {
