@@ -14,6 +14,8 @@ export type PoolOptions = {
    * snapshot) spent 45 ms starting workers for a 3 ms sort, on the store's primary.
    */
   serial?: boolean;
+  /** server settings for every connection of the pool (`-c name=value` at connect) */
+  settings?: Record<string, string>;
 };
 
 /**
@@ -25,7 +27,10 @@ export type PoolOptions = {
 export function createPool(connectionString: string, options: PoolOptions = {}): Pool {
   const poolConfig: PoolConfig = {
     // the URL's own parameters win over the pool's in node-postgres: `serial` goes into it
-    connectionString: options.serial ? withSerialPlans(connectionString) : connectionString,
+    connectionString: withSettings(connectionString, {
+      ...(options.serial ? { max_parallel_workers_per_gather: "0" } : {}),
+      ...options.settings,
+    }),
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
@@ -43,19 +48,21 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
   return pool;
 }
 
-// adds the setting to the URL's server options, keeping any it carries (…?options=-c%20…); a
+// adds the settings to the URL's server options, keeping any it carries (…?options=-c%20…); a
 // connection string that is not a URL is left as it is
-function withSerialPlans(connectionString: string): string {
+function withSettings(connectionString: string, settings: Record<string, string>): string {
+  const given = Object.entries(settings);
+  if (given.length === 0) return connectionString;
   let url: URL;
   try {
     url = new URL(connectionString);
   } catch {
     return connectionString;
   }
-  const given = url.searchParams.get("options");
+  const own = url.searchParams.get("options");
   url.searchParams.set(
     "options",
-    [given, "-c max_parallel_workers_per_gather=0"].filter(Boolean).join(" "),
+    [own, ...given.map(([name, value]) => `-c ${name}=${value}`)].filter(Boolean).join(" "),
   );
   return url.toString();
 }

@@ -5,13 +5,13 @@ import type { StoreContext } from "../db/context";
 import type { Pool, PoolClient } from "pg";
 import { inTransaction } from "../db/pool";
 import { drainCaptureQueue } from "../sources/capture-drain";
-import type { TableNames } from "../tables";
 import { foldHotIntents } from "./fold-hot-intents";
 import { priceDuplicates } from "./price-duplicates";
 import { foldMetricTotals } from "./fold-metric-totals";
 import { foldRecentErrors } from "./fold-recent-errors";
-import { foldIntents, kept, type FoldedSoFar, type Keep } from "./fold-intents";
-import { LATENCY_BOUNDS_MS } from "./histograms";
+import { foldEvents, foldLatency, sumBatchCells } from "./fold-cells";
+import { foldIntents, type FoldedSoFar } from "./fold-intents";
+import type { Keep } from "./grains";
 
 export type BatchResult = {
   events: number;
@@ -82,7 +82,9 @@ async function foldNextBatch(
          FROM ${t.events} e JOIN ${own("collector_gaps")} g ON g.id = e.id`,
   );
   await c.query(`DELETE FROM ${own("collector_gaps")} g USING batch b WHERE g.id = b.id`);
-  await registerGaps(ctx, watermark, newWatermark);
+  // ids (watermark, newWatermark] all present: no gap to look for (the usual case)
+  if (BigInt(newWatermark) - BigInt(watermark) !== BigInt(fresh))
+    await registerGaps(ctx, watermark, newWatermark);
   await c.query(
     `UPDATE ${own("collector_gaps")} SET fence = pg_snapshot_xmax(pg_current_snapshot())
       WHERE fence IS NULL AND detected_at < now() - make_interval(secs => $1)`,
@@ -116,8 +118,6 @@ async function foldNextBatch(
   };
 }
 
-const RESOLUTIONS = `(VALUES ('minute'), ('hour'), ('day')) AS r(res)`;
-
 /** Folds the transaction's temp table `batch` (events) into every rollup, in any order of batches. */
 export async function foldBatchTable(
   ctx: StoreContext<PoolClient>,
@@ -125,8 +125,12 @@ export async function foldBatchTable(
   folded: FoldedSoFar,
 ): Promise<void> {
   const { db: c, tables: t } = ctx;
-  await foldEvents(c, t, keep);
-  await foldLatency(c, t, keep);
+  // the folds join the batch's events to its intents on three text columns: a merge join sorts
+  // them in the database's collation (slow, and never better here than hashing them)
+  await c.query("SET LOCAL enable_mergejoin = off");
+  await sumBatchCells(c, keep);
+  await foldEvents(c, t);
+  await foldLatency(c, t);
   await foldIntents(c, t, keep, folded);
   await foldHotIntents(c, t, folded);
   await priceDuplicates(c, t, ctx.config);
@@ -154,28 +158,3 @@ export async function registerGaps(
 
 /** The SELECT list of `batch`: what the folds read of an event. */
 export const BATCH_COLUMNS = "id, at, scope, endpoint, key, kind, response_code, latency_ms";
-
-async function foldEvents(c: PoolClient, t: TableNames, keep: Keep) {
-  await c.query(
-    `INSERT INTO ${t.ownTable("rollup_events")} AS x (resolution, bucket, endpoint, kind, response_class, events)
-     SELECT r.res, date_trunc(r.res, b.at), b.endpoint, b.kind, coalesce(b.response_code / 100, 0), count(*)
-       FROM batch b CROSS JOIN ${RESOLUTIONS}
-      WHERE ${kept(keep)}
-      GROUP BY 1, 2, 3, 4, 5
-     ON CONFLICT (resolution, bucket, endpoint, kind, response_class)
-     DO UPDATE SET events = x.events + excluded.events`,
-  );
-}
-
-async function foldLatency(c: PoolClient, t: TableNames, keep: Keep) {
-  await c.query(
-    `INSERT INTO ${t.ownTable("rollup_latency")} AS x (resolution, bucket, endpoint, kind, le_index, events)
-     SELECT r.res, date_trunc(r.res, b.at), b.endpoint, b.kind, width_bucket(b.latency_ms, $1::float8[]), count(*)
-       FROM batch b CROSS JOIN ${RESOLUTIONS}
-      WHERE b.latency_ms IS NOT NULL AND b.kind IN ('replayed', 'completed', 'failed', 'claimed') AND ${kept(keep)}
-      GROUP BY 1, 2, 3, 4, 5
-     ON CONFLICT (resolution, bucket, endpoint, kind, le_index)
-     DO UPDATE SET events = x.events + excluded.events`,
-    [LATENCY_BOUNDS_MS],
-  );
-}

@@ -42,12 +42,18 @@ export type Collector = {
   drain: () => Promise<void>;
 };
 
+/** The tick while events keep arriving. */
+const BUSY_TICK_MS = 250;
+
 export function startCollector(o: CollectorOptions): Collector {
   // its statements have a timeout of their own: a fold never holds the store's locks for long
   const pool: Pool = createPool(o.databaseUrl, {
     max: 2,
     applicationName: "idemscope-collector",
     statementTimeoutMs: o.cfg.collectorLimits.statementTimeoutMs,
+    // a batch's temp tables (tens of MB for a large history batch) stay in memory: with the
+    // default 8 MB every statement over them read and wrote temp files
+    settings: { temp_buffers: "128MB" },
   });
   // the connected source can change while running (npm run connect): re-read every tick
   let t: TableNames = tableNamesFor(o.cfg, activeSource());
@@ -66,6 +72,9 @@ export function startCollector(o: CollectorOptions): Collector {
   let timer: NodeJS.Timeout | undefined;
   const history = historyFolder(pool, o.cfg);
   let historyLeft = false;
+  // events arrived since the last tick: the next comes sooner (a busy store's lag is then a
+  // quarter of a tick, an idle one costs one batch a tick)
+  let liveBusy = false;
   // logical capture's stream: the leader reads the slot (lib/sources/logical-consumer.ts)
   let consumer: { binding: SourceBinding; stream: LogicalConsumer; pool: Pool } | null = null;
 
@@ -154,11 +163,13 @@ export function startCollector(o: CollectorOptions): Collector {
       }
       if (events) await beginHistoryIfNew(ctx);
       let caughtUp = false;
+      liveBusy = false;
       for (let i = 0; events && i < (o.maxBatchesPerTick ?? 20) && !stopped; i++) {
         const r = await collectBatch(ctx, {
           batchSize: o.batchSize,
           retentionDays: o.cfg.retentionDays,
         });
+        if (r.events + r.recovered > 0) liveBusy = true;
         if (r.caughtUp) {
           caughtUp = true;
           break;
@@ -209,7 +220,7 @@ export function startCollector(o: CollectorOptions): Collector {
       () => {
         tick().finally(schedule);
       },
-      historyLeft ? 20 : tickMs,
+      historyLeft ? 20 : liveBusy ? Math.min(tickMs, BUSY_TICK_MS) : tickMs,
     );
     timer.unref?.();
   }

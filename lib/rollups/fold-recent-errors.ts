@@ -12,14 +12,16 @@ export const RECENT_ERRORS_KEPT = 200;
 export async function foldRecentErrors(c: PoolClient, t: TableNames): Promise<void> {
   const r = t.ownTable("recent_errors");
   const added = await c.query<{ kind: string }>(
-    `INSERT INTO ${r} (id, at, kind, scope, endpoint, key, response_code)
-     SELECT b.id, b.at, b.kind, b.scope, b.endpoint, b.key, b.response_code FROM batch b
-      WHERE b.kind = ANY($1)
-        -- older than the kind's RECENT_ERRORS_KEPT-th newest: would be trimmed at once (history
-        -- folded newest first would otherwise churn through every error it has)
-        AND NOT EXISTS (SELECT 1 FROM (SELECT at, id FROM ${r} x WHERE x.kind = b.kind
-                                        ORDER BY at DESC, id DESC OFFSET $2 - 1 LIMIT 1) cut
-                         WHERE (b.at, b.id) < (cut.at, cut.id))
+    `WITH cut AS (
+       -- each kind's RECENT_ERRORS_KEPT-th newest: an older error would be trimmed at once
+       -- (history folded newest first would otherwise churn through every error it has)
+       SELECT k.kind, c.at, c.id FROM unnest($1::text[]) AS k(kind)
+         LEFT JOIN LATERAL (SELECT at, id FROM ${r} x WHERE x.kind = k.kind
+                             ORDER BY at DESC, id DESC OFFSET $2 - 1 LIMIT 1) c ON true)
+     INSERT INTO ${r} (id, at, kind, scope, endpoint, key, response_code)
+     SELECT b.id, b.at, b.kind, b.scope, b.endpoint, b.key, b.response_code
+       FROM batch b JOIN cut ON cut.kind = b.kind
+      WHERE cut.id IS NULL OR (b.at, b.id) >= (cut.at, cut.id)
      ON CONFLICT (id) DO NOTHING
      RETURNING kind`,
     [ERROR_KINDS, RECENT_ERRORS_KEPT],

@@ -9,7 +9,7 @@ import type { Pool, PoolClient } from "pg";
 import type { StoreContext } from "../db/context";
 import { inTransaction } from "../db/pool";
 import { BATCH_COLUMNS, foldBatchTable, registerGaps } from "./collect-batch";
-import type { Keep } from "./fold-intents";
+import type { Keep } from "./grains";
 
 export type HistoryProgress = {
   /** events folded from the history so far, and how many it holds (an estimate) */
@@ -96,18 +96,22 @@ export async function collectHistoryBatch(
       const lo = BigInt(row.history_lo);
       if (hi <= lo) return null;
       const from = hi - BigInt(o.batchSize) > lo ? hi - BigInt(o.batchSize) : lo;
+      // a bitmap scan reads the range's heap pages in order, with read-ahead (history is rarely
+      // in memory); an index scan would fetch them one by one
+      await client.query("SET LOCAL enable_indexscan = off");
       await client.query(
         `CREATE TEMP TABLE batch ON COMMIT DROP AS
            SELECT ${BATCH_COLUMNS} FROM ${ctx.tables.events} WHERE id > $1 AND id <= $2`,
         [String(from), String(hi)],
       );
-      // an id of this range not visible now belonged to a transaction open when the fold began
-      // (or one rolled back): the live fold re-reads it until it shows or is fenced off
-      await registerGaps(c, String(from), String(hi));
+      await client.query("SET LOCAL enable_indexscan = on");
       const n = await client.query<{ n: number; oldest: Date | null }>(
         `SELECT count(*)::int AS n, min(at) AS oldest FROM batch`,
       );
       const { n: events, oldest } = n.rows[0]!;
+      // an id of this range not visible now belonged to a transaction open when the fold began
+      // (or one rolled back): the live fold re-reads it until it shows or is fenced off
+      if (hi - from !== BigInt(events)) await registerGaps(c, String(from), String(hi));
       if (events > 0)
         await foldBatchTable(c, o.keep, {
           watermark: row.watermark,
