@@ -60,6 +60,10 @@ const { values } = parseArgs({
     "logical-only": { type: "boolean", default: false },
     // only the collector: fold the whole dataset again from nothing, then idemscope's footprint
     "fold-only": { type: "boolean", default: false },
+    // with --fold-only: the collector's history rate limit (events/s), and a time limit (s) after
+    // which the fold stops part-way (for the writer's latency under a limit; no footprint then)
+    "fold-limit": { type: "string" },
+    "fold-seconds": { type: "string" },
     // only the live fold: lag at about 20,000 events/s on a scratch store (no dataset)
     "live-only": { type: "boolean", default: false },
     out: { type: "string", default: path.join(root, "test-results", "bench") },
@@ -308,7 +312,20 @@ async function main() {
     const meta = await prepareDataset(pool, t, metaFile, !values["fold-only"]);
     if (values["fold-only"]) {
       log("connecting to the store: the collector folds its history newest first …");
-      const connect = await measureConnectFold(pool, databaseUrl, t, { log });
+      const limit = values["fold-limit"] === undefined ? undefined : Number(values["fold-limit"]);
+      const seconds =
+        values["fold-seconds"] === undefined ? undefined : Number(values["fold-seconds"]);
+      const connect = await measureConnectFold(pool, databaseUrl, t, {
+        log,
+        maxEventsPerSecond: limit,
+        seconds,
+      });
+      if (seconds !== undefined) {
+        console.log(
+          `\n${connectLine(connect)} (stopped after ${seconds} s${limit ? `, history limited to ${limit.toLocaleString("en-US")} events/s` : ""}; the dataset is left part-folded: --fold-only again before --keys-only)`,
+        );
+        return;
+      }
       // the dataset is folded now: a later full bench may reuse it
       await fs.writeFile(
         metaFile,

@@ -1,7 +1,8 @@
 // The collector: runs in every dashboard replica (or as `npm run collector`); the one holding
-// the advisory lock folds new events into the rollups every second, samples the store size
-// every minute, the stuck-key count every 15 s, the Clients page's snapshots every 15 s (each
-// range when due) and applies retention every ten minutes. The others wait to take over.
+// the advisory lock folds new events into the rollups every second (four times a second while
+// events keep arriving), samples the store size every minute, the stuck-key count every 15 s,
+// the Clients page's snapshots every 15 s (each range when due) and applies retention every ten
+// minutes. The others wait to take over.
 import { hostname } from "node:os";
 import type { Pool } from "pg";
 import type { Config } from "../config";

@@ -71,9 +71,23 @@ export async function measureConnectFold(
   pool: Pool,
   databaseUrl: string,
   t: TableNames,
-  o: { writerRate?: number; log?: (m: string) => void } = {},
+  o: {
+    writerRate?: number;
+    log?: (m: string) => void;
+    /** the collector's history rate limit (IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND) */
+    maxEventsPerSecond?: number;
+    /** stop after this long (the history is then only partly folded) */
+    seconds?: number;
+  } = {},
 ): Promise<ConnectFold> {
-  const cfg: Config = config();
+  const given: Config = config();
+  const cfg: Config =
+    o.maxEventsPerSecond === undefined
+      ? given
+      : {
+          ...given,
+          collectorLimits: { ...given.collectorLimits, maxEventsPerSecond: o.maxEventsPerSecond },
+        };
   const rate = o.writerRate ?? 200;
   for (const table of FOLDED_TABLES) await pool.query(`TRUNCATE ${t.ownTable(table)}`);
   await pool.query(
@@ -109,7 +123,7 @@ export async function measureConnectFold(
         `  history ${h.done.toLocaleString("en-US")} / ${h.total.toLocaleString("en-US")} after ${elapsed.toFixed(0)} s`,
       );
     }
-    if (h.finishedAt) break;
+    if (h.finishedAt || (o.seconds !== undefined && elapsed >= o.seconds)) break;
   }
   const allSeconds = (Date.now() - t0) / 1000;
   await collector.stop();
