@@ -217,12 +217,14 @@ export function startCollector(o: CollectorOptions): Collector {
     if (stopped) return;
     // while history is left, the next tick comes at once: the budget per tick keeps live batches
     // frequent, and waiting a whole tick between history batches would halve its pace
-    timer = setTimeout(
-      () => {
-        tick().finally(schedule);
-      },
-      historyLeft ? 20 : liveBusy ? Math.min(tickMs, BUSY_TICK_MS) : tickMs,
-    );
+    let delay = historyLeft ? 20 : liveBusy ? Math.min(tickMs, BUSY_TICK_MS) : tickMs;
+    // a rate-limited history fold goes on when its limit allows, not a whole tick later (it
+    // would otherwise fold well below the configured rate)
+    const ready = history.readyAt() - Date.now();
+    if (ready > 0) delay = Math.max(20, Math.min(delay, ready));
+    timer = setTimeout(() => {
+      tick().finally(schedule);
+    }, delay);
     timer.unref?.();
   }
   void tick().finally(schedule);

@@ -91,5 +91,9 @@ export function historyFolder(pool: Pool, cfg: Config) {
     }
   }
 
-  return { fold };
+  return {
+    fold,
+    /** when the rate limit lets the next batch start (0: no limit is holding it back) */
+    readyAt: () => notBefore,
+  };
 }
