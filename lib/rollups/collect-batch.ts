@@ -123,6 +123,8 @@ export async function foldBatchTable(
   ctx: StoreContext<PoolClient>,
   keep: Keep,
   folded: FoldedSoFar,
+  /** a history batch: per-client day rows are staged until their day is folded */
+  stageClientDays: { from: Date | null } | null = null,
 ): Promise<void> {
   const { db: c, tables: t } = ctx;
   // the folds join the batch's events to its intents on three text columns: a merge join sorts
@@ -131,7 +133,7 @@ export async function foldBatchTable(
   await sumBatchCells(c, keep);
   await foldEvents(c, t);
   await foldLatency(c, t);
-  await foldIntents(c, t, keep, folded);
+  await foldIntents(c, t, keep, folded, stageClientDays);
   await foldHotIntents(c, t, folded);
   await priceDuplicates(c, t, ctx.config);
   await foldMetricTotals(ctx);

@@ -33,6 +33,8 @@ export async function foldIntents(
   t: TableNames,
   keep: Keep,
   folded: FoldedSoFar,
+  /** a history batch: per-client day rows are staged (lib/rollups/staged-client-days.ts) */
+  stageClientDays: { from: Date | null } | null = null,
 ): Promise<void> {
   const memory = t.ownTable("intent_memory");
   // The memory is read and written by its primary key, an index probe per intent of the batch:
@@ -105,7 +107,7 @@ export async function foldIntents(
        duplicate_successes = x.duplicate_successes + excluded.duplicate_successes`,
   );
   await foldRetryDelays(c, t, folded);
-  await foldClientRows(c, t, keep);
+  await foldClientRows(c, t, keep, stageClientDays);
   // new intents are inserted, known ones updated: no speculative insertion per row
   const remembered = `($1::float8 IS NULL OR old_req_id IS NOT NULL
         OR new_req_at >= now() - make_interval(secs => $1::float8 * 86400))`;

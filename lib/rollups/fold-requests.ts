@@ -68,13 +68,25 @@ export async function foldRetryDelays(c: PoolClient, t: TableNames, f: FoldedSoF
 const CLIENT_ROWS = `(VALUES ('minute', 'm'::"char", 1, true), ('hour', 'h', 2, true), ('day', 'd', 3, true),
   ('day', 'd', 3, false)) AS r(res, code, rank, all_endpoints)`;
 
+const STAGED = `$1::boolean AND resolution = 'd' AND ($2::timestamptz IS NULL OR bucket < $2::timestamptz)`;
+
 /**
  * Per-client rows: the batch's requests and the keys first requested in it (an intent counts
  * once, in the bucket of its first request, moved when an earlier first request arrives late).
  * Summed first per client, endpoint and finest grain kept (minute rows three hours, hour rows
  * eight days), then into each row, one upsert per row.
  */
-export async function foldClientRows(c: PoolClient, t: TableNames, keep: Keep): Promise<void> {
+export async function foldClientRows(
+  c: PoolClient,
+  t: TableNames,
+  keep: Keep,
+  /**
+   * A history batch: day rows of days not folded completely yet (their midnight before the
+   * fold's complete-from time, `from`; every day before the first batch) go to
+   * history_client_days (lib/rollups/staged-client-days.ts).
+   */
+  stage: { from: Date | null } | null = null,
+): Promise<void> {
   await nameNewClients(c, t);
   const clientKeep = {
     minute: CLIENT_MINUTE_HOURS / 24,
@@ -99,23 +111,36 @@ export async function foldClientRows(c: PoolClient, t: TableNames, keep: Keep): 
               sum(mismatches)::int AS mismatches, sum(keys)::int AS keys
          FROM (SELECT ${grainOf(clientKeep, "at")} AS grain, * FROM u) g
         GROUP BY grain, bucket, scope, endpoint
+     ),
+     client_rows AS (
+       SELECT r.code AS resolution,
+              CASE WHEN r.rank = u.grain THEN u.bucket ELSE date_trunc(r.res, u.bucket) END AS bucket,
+              n.id AS client, CASE WHEN r.all_endpoints THEN ${ALL_ENDPOINTS} ELSE e.id END AS endpoint,
+              sum(u.req)::int AS requests, sum(u.claimed)::int AS claimed,
+              sum(u.reclaimed)::int AS reclaimed, sum(u.replayed)::int AS replayed,
+              sum(u.conflicts)::int AS conflicts, sum(u.mismatches)::int AS mismatches,
+              sum(u.keys)::int AS keys
+         FROM cells u
+         JOIN ${t.ownTable("client_names")} n ON n.scope = u.scope
+         JOIN ${t.ownTable("endpoint_names")} e ON e.endpoint = u.endpoint
+         JOIN ${CLIENT_ROWS} ON r.rank >= u.grain
+        GROUP BY 1, 2, 3, 4
+       HAVING sum(u.req) <> 0 OR sum(u.keys) <> 0
+     ),
+     staged AS (
+       INSERT INTO ${t.ownTable("history_client_days")}
+         (bucket, client, endpoint, requests, claimed, reclaimed, replayed, conflicts, mismatches, keys)
+       SELECT bucket, client, endpoint, requests, claimed, reclaimed, replayed, conflicts, mismatches, keys
+         FROM client_rows WHERE ${STAGED}
      )
      INSERT INTO ${t.ownTable("rollup_clients")} AS x
        (resolution, bucket, client, endpoint, requests, claimed, reclaimed, replayed, conflicts, mismatches, keys)
-     SELECT r.code, CASE WHEN r.rank = u.grain THEN u.bucket ELSE date_trunc(r.res, u.bucket) END,
-            n.id, CASE WHEN r.all_endpoints THEN ${ALL_ENDPOINTS} ELSE e.id END,
-            sum(u.req), sum(u.claimed), sum(u.reclaimed), sum(u.replayed), sum(u.conflicts),
-            sum(u.mismatches), sum(u.keys)
-       FROM cells u
-       JOIN ${t.ownTable("client_names")} n ON n.scope = u.scope
-       JOIN ${t.ownTable("endpoint_names")} e ON e.endpoint = u.endpoint
-       JOIN ${CLIENT_ROWS} ON r.rank >= u.grain
-      GROUP BY 1, 2, 3, 4
-     HAVING sum(u.req) <> 0 OR sum(u.keys) <> 0
+     SELECT * FROM client_rows WHERE NOT (${STAGED})
      ON CONFLICT (resolution, bucket, client, endpoint) DO UPDATE SET
        requests = x.requests + excluded.requests, claimed = x.claimed + excluded.claimed,
        reclaimed = x.reclaimed + excluded.reclaimed, replayed = x.replayed + excluded.replayed,
        conflicts = x.conflicts + excluded.conflicts, mismatches = x.mismatches + excluded.mismatches,
        keys = x.keys + excluded.keys`,
+    [stage !== null, stage?.from ?? null],
   );
 }

@@ -10,6 +10,7 @@ import type { StoreContext } from "../db/context";
 import { inTransaction } from "../db/pool";
 import { BATCH_COLUMNS, foldBatchTable, registerGaps } from "./collect-batch";
 import type { Keep } from "./grains";
+import { completedADay, mergeStagedClientDays } from "./staged-client-days";
 
 export type HistoryProgress = {
   /** events folded from the history so far, and how many it holds (an estimate) */
@@ -27,6 +28,7 @@ type StateRow = {
   watermark: string;
   history_hi: string | null;
   history_lo: string | null;
+  history_complete_from?: Date | null;
 };
 
 /**
@@ -88,7 +90,8 @@ export async function collectHistoryBatch(
       const c: StoreContext<PoolClient> = { ...ctx, db: client };
       await client.query("SET LOCAL timezone = 'UTC'");
       const s = await client.query<StateRow>(
-        `SELECT watermark, history_hi, history_lo FROM ${own("collector_state")} WHERE id = 1 FOR UPDATE`,
+        `SELECT watermark, history_hi, history_lo, history_complete_from
+           FROM ${own("collector_state")} WHERE id = 1 FOR UPDATE`,
       );
       const row = s.rows[0];
       if (!row || row.history_hi === null || row.history_lo === null) return null;
@@ -113,11 +116,16 @@ export async function collectHistoryBatch(
       // (or one rolled back): the live fold re-reads it until it shows or is fenced off
       if (hi - from !== BigInt(events)) await registerGaps(c, String(from), String(hi));
       if (events > 0)
-        await foldBatchTable(c, o.keep, {
-          watermark: row.watermark,
-          historyLo: row.history_lo,
-          historyHi: String(from), // this batch's range is in `batch`; below it, not folded yet
-        });
+        await foldBatchTable(
+          c,
+          o.keep,
+          {
+            watermark: row.watermark,
+            historyLo: row.history_lo,
+            historyHi: String(from), // this batch's range is in `batch`; below it, not folded yet
+          },
+          { from: row.history_complete_from ?? null },
+        );
       const done = from <= lo;
       const r = await client.query<HistoryRow>(
         `UPDATE ${own("collector_state")}
@@ -131,7 +139,11 @@ export async function collectHistoryBatch(
           RETURNING ${HISTORY_COLUMNS}`,
         [String(from), events, oldest, done],
       );
-      return progressOf(r.rows[0]!);
+      const after = r.rows[0]!;
+      const completeFrom = after.finished_at ? null : after.complete_from;
+      if (completedADay(row.history_complete_from ?? null, completeFrom))
+        await mergeStagedClientDays(client, ctx.tables, completeFrom);
+      return progressOf(after);
     },
     "BEGIN ISOLATION LEVEL REPEATABLE READ",
   );

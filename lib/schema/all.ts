@@ -10,7 +10,7 @@ import { rollupStatements } from "./rollups";
 import { secretsStatements } from "./secrets";
 import { captureModeStatements, sourceStatements } from "./source";
 import { footprintStatements } from "./footprint";
-import { historyStatements } from "./history";
+import { historyStagingStatements, historyStatements } from "./history";
 import { recentErrorStatements } from "./recent-errors";
 import { hotKeyStatements } from "./hot-keys";
 import { annotationStatements } from "./annotations";
@@ -45,5 +45,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...moneyStatements(t),
     ...clientDictionaryStatements(t),
     ...failedKeyIndexStatements(names, t),
+    ...historyStagingStatements(t),
   ];
 }

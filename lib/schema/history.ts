@@ -19,3 +19,26 @@ export function historyStatements(t: TableNames): string[] {
        ADD COLUMN paused_since          timestamptz`,
   ];
 }
+
+/**
+ * Per-client day rows of history batches, staged (lib/rollups/staged-client-days.ts): each
+ * history batch would otherwise upsert every client's day rows again (tens of thousands of
+ * upserts a batch); they are appended here, without an index, and summed into rollup_clients
+ * once their day is folded. Empty but while a history fold is under way.
+ */
+export function historyStagingStatements(t: TableNames): string[] {
+  return [
+    `CREATE TABLE ${t.ownTable("history_client_days")} (
+       bucket     timestamptz NOT NULL,
+       client     integer     NOT NULL,
+       endpoint   smallint    NOT NULL,
+       requests   integer     NOT NULL,
+       claimed    integer     NOT NULL,
+       reclaimed  integer     NOT NULL,
+       replayed   integer     NOT NULL,
+       conflicts  integer     NOT NULL,
+       mismatches integer     NOT NULL,
+       keys       integer     NOT NULL
+     )`,
+  ];
+}

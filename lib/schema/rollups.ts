@@ -21,6 +21,7 @@ export const FOLDED_TABLES = [
   "client_range_state",
   "client_storms",
   "metric_totals",
+  "history_client_days",
 ] as const;
 
 export function rollupStatements(t: TableNames): string[] {

@@ -131,17 +131,28 @@ describe("folding an existing store's history", () => {
 
     let progress = first!;
     let batches = 1;
+    let stagedAtMost = 0;
     while (!progress.finishedAt) {
       progress = (await collectHistoryBatch(store.ctx(), {
         batchSize: 60 + (batches % 7) * 13,
         keep,
       }))!;
       batches += 1;
-      if (!progress.finishedAt)
+      if (!progress.finishedAt) {
         expect(Date.parse(progress.completeFrom!)).toBeLessThanOrEqual(
           Date.parse(first!.completeFrom!),
         );
+        // per-client day rows wait in history_client_days until their day is folded, no longer
+        const staged = await store.pool.query<{ all: number; complete: number }>(
+          `SELECT count(*)::int AS all, count(*) FILTER (WHERE bucket >= $1)::int AS complete
+             FROM ${store.t.ownTable("history_client_days")}`,
+          [progress.completeFrom],
+        );
+        expect(staged.rows[0]!.complete).toBe(0);
+        stagedAtMost = Math.max(stagedAtMost, staged.rows[0]!.all);
+      }
     }
+    expect(stagedAtMost).toBeGreaterThan(0);
     expect(batches).toBeGreaterThan(10);
     expect(progress.done).toBe(progress.total);
     expect(await collectHistoryBatch(store.ctx(), { batchSize: 60, keep })).toBeNull();
