@@ -33,6 +33,8 @@ export async function mergeStagedClientDays(
        keys = x.keys + excluded.keys`,
     [completeFrom],
   );
+  // the fold is over: give the table's pages back (deleted rows keep them until a vacuum)
+  if (completeFrom === null) await c.query(`TRUNCATE ${t.ownTable("history_client_days")}`);
 }
 
 /** Whether a batch that moved the complete-from time from `before` to `after` completed a day. */
