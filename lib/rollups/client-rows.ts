@@ -8,6 +8,16 @@ export const CLIENT_RES = { minute: "m", hour: "h", day: "d" } as const;
 /** rollup_clients.endpoint of a client's rows over all its endpoints (no endpoint_names row has it) */
 export const ALL_ENDPOINTS = 0;
 
+/** The counters of a per-client row (rollup_clients, history_client_days). */
+export const CLIENT_COUNTERS =
+  "requests, claimed, reclaimed, replayed, conflicts, mismatches, keys";
+
+/** Adds an upserted row (alias x) to the one already there: every counter is additive. */
+export const ADD_CLIENT_COUNTERS = `ON CONFLICT (resolution, bucket, client, endpoint) DO UPDATE SET
+  ${CLIENT_COUNTERS.split(", ")
+    .map((n) => `${n} = x.${n} + excluded.${n}`)
+    .join(", ")}`;
+
 /** Numbers the batch's clients and endpoints that have none yet (the collector alone writes). */
 export async function nameNewClients(c: PoolClient, t: TableNames): Promise<void> {
   await c.query(

@@ -12,12 +12,12 @@ import {
   REQUEST_KINDS,
   type FoldedSoFar,
 } from "./fold-intents";
+import { since } from "./grains";
 
 /** Requests that make an intent hot: a retry storm on one key, not a retry or two. */
 export const HOT_REQUESTS = 3;
 /** Minute rows as long as the per-client minute rows, hour rows as long as their hour rows. */
 export const HOT_KEEP_DAYS = { minute: CLIENT_MINUTE_HOURS / 24, hour: CLIENT_HOUR_DAYS };
-const since = (days: number) => `now() - make_interval(secs => ${Math.round(days * 86_400)})`;
 
 export async function foldHotIntents(c: PoolClient, t: TableNames, f: FoldedSoFar): Promise<void> {
   const hot = await c.query(

@@ -3,9 +3,9 @@
 // their keys, in one upsert per row).
 import type { PoolClient } from "pg";
 import type { TableNames } from "../tables";
-import { ALL_ENDPOINTS, nameNewClients } from "./client-rows";
+import { ADD_CLIENT_COUNTERS, ALL_ENDPOINTS, CLIENT_COUNTERS, nameNewClients } from "./client-rows";
 import type { FoldedSoFar } from "./fold-intents";
-import { binOf, grainOf, type Keep } from "./grains";
+import { binOf, bucketAt, grainOf, type Keep } from "./grains";
 import { RETRY_DELAY_BOUNDS_S } from "./histograms";
 
 export const REQUEST_KINDS = `('claimed', 'reclaimed', 'replayed', 'conflict', 'mismatch')`;
@@ -113,8 +113,7 @@ export async function foldClientRows(
         GROUP BY grain, bucket, scope, endpoint
      ),
      client_rows AS (
-       SELECT r.code AS resolution,
-              CASE WHEN r.rank = u.grain THEN u.bucket ELSE date_trunc(r.res, u.bucket) END AS bucket,
+       SELECT r.code AS resolution, ${bucketAt("u")} AS bucket,
               n.id AS client, CASE WHEN r.all_endpoints THEN ${ALL_ENDPOINTS} ELSE e.id END AS endpoint,
               sum(u.req)::int AS requests, sum(u.claimed)::int AS claimed,
               sum(u.reclaimed)::int AS reclaimed, sum(u.replayed)::int AS replayed,
@@ -128,19 +127,12 @@ export async function foldClientRows(
        HAVING sum(u.req) <> 0 OR sum(u.keys) <> 0
      ),
      staged AS (
-       INSERT INTO ${t.ownTable("history_client_days")}
-         (bucket, client, endpoint, requests, claimed, reclaimed, replayed, conflicts, mismatches, keys)
-       SELECT bucket, client, endpoint, requests, claimed, reclaimed, replayed, conflicts, mismatches, keys
-         FROM client_rows WHERE ${STAGED}
+       INSERT INTO ${t.ownTable("history_client_days")} (bucket, client, endpoint, ${CLIENT_COUNTERS})
+       SELECT bucket, client, endpoint, ${CLIENT_COUNTERS} FROM client_rows WHERE ${STAGED}
      )
-     INSERT INTO ${t.ownTable("rollup_clients")} AS x
-       (resolution, bucket, client, endpoint, requests, claimed, reclaimed, replayed, conflicts, mismatches, keys)
+     INSERT INTO ${t.ownTable("rollup_clients")} AS x (resolution, bucket, client, endpoint, ${CLIENT_COUNTERS})
      SELECT * FROM client_rows WHERE NOT (${STAGED})
-     ON CONFLICT (resolution, bucket, client, endpoint) DO UPDATE SET
-       requests = x.requests + excluded.requests, claimed = x.claimed + excluded.claimed,
-       reclaimed = x.reclaimed + excluded.reclaimed, replayed = x.replayed + excluded.replayed,
-       conflicts = x.conflicts + excluded.conflicts, mismatches = x.mismatches + excluded.mismatches,
-       keys = x.keys + excluded.keys`,
+     ${ADD_CLIENT_COUNTERS}`,
     [stage !== null, stage?.from ?? null],
   );
 }

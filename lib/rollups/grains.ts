@@ -8,7 +8,9 @@ export type Keep = { minute: number; hour: number; intents?: number };
 /** The resolutions, finest first; a cell of grain g feeds every resolution of rank ≥ g. */
 export const RESOLUTION_RANKS = `(VALUES ('minute', 1), ('hour', 2), ('day', 3)) AS r(res, rank)`;
 
-const since = (days: number) => `now() - make_interval(secs => ${Math.round(days * 86_400)})`;
+/** SQL: the time `days` days ago. */
+export const since = (days: number) =>
+  `now() - make_interval(secs => ${Math.round(days * 86_400)})`;
 
 /** SQL: the finest grain (1 minute, 2 hour, 3 day) at which an event at `at` is kept. */
 export function grainOf(keep: Keep, at: string): string {
@@ -30,11 +32,6 @@ export function binOf(grain: string, at: string): string {
  */
 export const bucketAt = (alias: string) =>
   `CASE WHEN r.rank = ${alias}.grain THEN ${alias}.bucket ELSE date_trunc(r.res, ${alias}.bucket) END`;
-
-/** SQL condition: the event (alias b) falls within what resolution r.res keeps. */
-export function kept(keep: Keep, at = "b.at"): string {
-  return `NOT ((r.res = 'minute' AND ${at} < ${since(keep.minute)}) OR (r.res = 'hour' AND ${at} < ${since(keep.hour)}))`;
-}
 
 /** SQL: a timestamp as microseconds since the epoch (exact: extract gives numeric), and back. */
 export const microsOf = (at: string) => `(extract(epoch FROM ${at}) * 1000000)::bigint`;

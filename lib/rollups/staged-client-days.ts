@@ -5,8 +5,7 @@
 // the events not folded yet: the pages mark that range as incomplete.
 import type { PoolClient } from "pg";
 import type { TableNames } from "../tables";
-
-const COUNTERS = "requests, claimed, reclaimed, replayed, conflicts, mismatches, keys";
+import { ADD_CLIENT_COUNTERS, CLIENT_COUNTERS } from "./client-rows";
 
 /** Moves the staged rows of days complete from `completeFrom` on (all of them when null). */
 export async function mergeStagedClientDays(
@@ -20,17 +19,13 @@ export async function mergeStagedClientDays(
         WHERE $1::timestamptz IS NULL OR bucket >= $1::timestamptz
        RETURNING *
      )
-     INSERT INTO ${t.ownTable("rollup_clients")} AS x (resolution, bucket, client, endpoint, ${COUNTERS})
+     INSERT INTO ${t.ownTable("rollup_clients")} AS x (resolution, bucket, client, endpoint, ${CLIENT_COUNTERS})
      SELECT 'd', bucket, client, endpoint, sum(requests), sum(claimed), sum(reclaimed), sum(replayed),
             sum(conflicts), sum(mismatches), sum(keys)
        FROM moved
       GROUP BY bucket, client, endpoint
      HAVING sum(requests) <> 0 OR sum(keys) <> 0
-     ON CONFLICT (resolution, bucket, client, endpoint) DO UPDATE SET
-       requests = x.requests + excluded.requests, claimed = x.claimed + excluded.claimed,
-       reclaimed = x.reclaimed + excluded.reclaimed, replayed = x.replayed + excluded.replayed,
-       conflicts = x.conflicts + excluded.conflicts, mismatches = x.mismatches + excluded.mismatches,
-       keys = x.keys + excluded.keys`,
+     ${ADD_CLIENT_COUNTERS}`,
     [completeFrom],
   );
   // the fold is over: give the table's pages back (deleted rows keep them until a vacuum)
