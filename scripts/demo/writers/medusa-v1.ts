@@ -2,6 +2,9 @@
 // through TypeORM's save): initializeRequest creates the key ('ikey_…' id, recovery_point
 // 'started'), lock() stamps locked_at, each workStage saves the next recovery point, the last one
 // 'finished' with the response; a retry of an existing key reads it and writes nothing.
+// lock() is not atomic in the library (it reads the key outside its transaction, at READ
+// COMMITTED), so two concurrent requests with one key can both pass it and both run the work;
+// this writer keeps that race.
 import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
 
@@ -43,7 +46,8 @@ export async function medusaRequest(
   if (req.crash) return "crashed";
   await pool.query(
     `UPDATE ${table} SET recovery_point = 'finished', response_code = 200, response_body = $2 WHERE id = $1`,
-    [key.id, JSON.stringify({ order: { id: `order_${key.id.slice(5, 13)}` } })],
+    // every execution places its own order: a second run of the same key answers with another id
+    [key.id, JSON.stringify({ order: { id: `order_${randomUUID().replaceAll("-", "")}` } })],
   );
   return "completed";
 }
