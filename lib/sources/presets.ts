@@ -151,7 +151,7 @@ const medusaV1 = {
   notes: [
     "Keys never expire in Medusa v1, so the table only grows; the Store page shows it.",
     "Key ids on idemscope's pages are a 64-bit hash of Medusa's text id (hashtextextended).",
-    "Medusa v1's lock() is not atomic: two concurrent requests with one key can both run the work. Each finish is a completion, so the duplicate success is counted; if the second request's first work stage saves after the first finished, the row goes back to in progress and one more request is counted.",
+    "Medusa v1's lock() is not atomic: two concurrent requests with one key can both run the work. Each finish is a completion, so the duplicate success is counted; a work stage saved after the other request finished is read as part of its own execution, not as a new one.",
   ],
 };
 

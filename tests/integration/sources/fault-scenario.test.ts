@@ -62,12 +62,6 @@ describe.each([
       // to the BEFORE INSERT trigger (the winner's row is not committed yet)
       expect(o.requests).toBeLessThanOrEqual(visible);
       expect(visible - o.requests).toBeLessThanOrEqual(DOUBLE_SUBMITS);
-    } else if (presetName === "medusa-v1") {
-      // documented: Medusa v1's lock() is not atomic, so both double submits may run; when the
-      // loser's first work stage saves its recovery point after the winner finished, the row
-      // goes back to in progress and reads as one more execution
-      expect(o.requests).toBeGreaterThanOrEqual(visible);
-      expect(o.requests - visible).toBeLessThanOrEqual(DOUBLE_SUBMITS);
     } else expect(o.requests).toBe(visible);
   });
 

@@ -56,6 +56,39 @@ describe("medusa-v1", () => {
   });
 });
 
+describe("medusa-v1, a double submit whose late work stage saves after the other finished", () => {
+  let store: TestStore;
+  let src: ConnectedStore;
+  beforeAll(async () => {
+    store = await createTestStore();
+    src = await connectLibraryStore(store, "medusa-v1");
+    // the two requests' statements (scripts/demo/writers/medusa-v1.ts), interleaved the way
+    // Medusa v1's non-atomic lock() lets them: both read the key at 'started' and both run
+    const run = (sql: string, params: unknown[] = []) =>
+      store.pool.query(sql, ["ikey_race", ...params]);
+    await store.pool.query(
+      `INSERT INTO ${src.table} (id, idempotency_key, request_method, request_params, request_path)
+       VALUES ('ikey_race', 'race', 'POST', '{"cart":"race"}', '/store/carts/complete')`,
+    );
+    await run(`UPDATE ${src.table} SET locked_at = now() WHERE id = $1`); // A: lock()
+    await run(`UPDATE ${src.table} SET locked_at = now() WHERE id = $1`); // B: lock()
+    await run(`UPDATE ${src.table} SET recovery_point = 'payment_authorized' WHERE id = $1`); // A
+    const finish = `UPDATE ${src.table} SET recovery_point = 'finished', response_code = 200, response_body = $2 WHERE id = $1`;
+    await run(finish, ['{"order":{"id":"order_a"}}']); // A finishes
+    await run(`UPDATE ${src.table} SET recovery_point = 'payment_authorized' WHERE id = $1`); // B, late
+    await run(finish, ['{"order":{"id":"order_b"}}']); // B finishes: a second order
+  });
+  afterAll(() => store.drop());
+
+  it("reads the late stage as part of the execution already counted, not as an expiry and a new claim", async () => {
+    expect(await capturedKinds(store, src.t)).toEqual({ claimed: 1, reclaimed: 1, completed: 2 });
+    for (let i = 0; i < 10; i++) if ((await collectBatch(src.ctx(cfg))).caughtUp) break;
+    const o = await getOverview(src.ctx(cfg), "1h");
+    expect(o.requests).toBe(2);
+    expect(o.duplicateSuccesses).toBe(1);
+  });
+});
+
 describe("masstransit-inbox", () => {
   let store: TestStore;
   let src: ConnectedStore;
