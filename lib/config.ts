@@ -124,6 +124,10 @@ const envSchema = z.object({
   IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND: z.coerce.number().int().min(0).default(0),
   IDEMSCOPE_COLLECTOR_PAUSE_REPLICATION_LAG_SECONDS: z.coerce.number().positive().default(30),
   IDEMSCOPE_COLLECTOR_PAUSE_ACTIVE_CONNECTIONS: z.coerce.number().int().positive().optional(),
+  IDEMSCOPE_COLLECTOR_REBUILD_INDEXES_AFTER_HISTORY: z
+    .enum(["0", "1", "true", "false", ""])
+    .default("")
+    .transform((v) => v !== "0" && v !== "false"),
   IDEMSCOPE_RETENTION_MINUTE_DAYS: z.coerce.number().positive().default(3),
   IDEMSCOPE_RETENTION_HOUR_DAYS: z.coerce.number().positive().default(90),
   IDEMSCOPE_RETENTION_DAY_DAYS: z.coerce.number().positive().default(1825),
@@ -184,6 +188,8 @@ export type Config = {
     pauseReplicationLagSeconds: number;
     /** busy connections past which the history fold waits; undefined: 80 % of max_connections */
     pauseActiveConnections: number | undefined;
+    /** rebuild the indexes a finished history fold left half full (lib/rollups/compact-indexes.ts) */
+    rebuildIndexesAfterHistory: boolean;
   };
   retentionDays: { minute: number; hour: number; day: number; intents: number };
   /** open duplicate successes older than this (since the first request) are overdue */
@@ -248,6 +254,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxEventsPerSecond: e.IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND,
       pauseReplicationLagSeconds: e.IDEMSCOPE_COLLECTOR_PAUSE_REPLICATION_LAG_SECONDS,
       pauseActiveConnections: e.IDEMSCOPE_COLLECTOR_PAUSE_ACTIVE_CONNECTIONS,
+      rebuildIndexesAfterHistory: e.IDEMSCOPE_COLLECTOR_REBUILD_INDEXES_AFTER_HISTORY,
     },
     retentionDays: {
       minute: e.IDEMSCOPE_RETENTION_MINUTE_DAYS,

@@ -13,6 +13,7 @@ import { activeSource, type SourceBinding } from "../sources/active";
 import { startLogicalConsumer, type LogicalConsumer } from "../sources/logical-consumer";
 import { tableNamesFor, type TableNames } from "../tables";
 import { refreshClientSnapshots } from "./client-totals";
+import { historyIndexRebuilder } from "./compact-indexes";
 import { historyFolder } from "./history-folder";
 import { beginHistoryIfNew } from "./history";
 import { collectBatch } from "./collect-batch";
@@ -72,6 +73,8 @@ export function startCollector(o: CollectorOptions): Collector {
   let ticksStarted = 0;
   let timer: NodeJS.Timeout | undefined;
   const history = historyFolder(pool, o.cfg);
+  // the history fold's indexes, rebuilt in the background once it finished
+  const rebuilder = historyIndexRebuilder(pool, o.cfg);
   let historyLeft = false;
   // events arrived since the last tick: the next comes sooner (a busy store's lag is then a
   // quarter of a tick, an idle one costs one batch a tick)
@@ -179,6 +182,8 @@ export function startCollector(o: CollectorOptions): Collector {
       // the store's history, newest first, in what is left of this tick
       const step = events && caughtUp ? await history.fold(ctx, o.historyBudgetMs ?? 1500) : "done";
       historyLeft = step === "more";
+      if (step !== "done") rebuilder.historyActive();
+      else if (events) rebuilder.historyDone(t);
       if (caughtUp && step === "done") {
         const ready = caughtUpWaiters.filter((w) => w.after < seq);
         caughtUpWaiters = caughtUpWaiters.filter((w) => w.after >= seq);
@@ -237,6 +242,7 @@ export function startCollector(o: CollectorOptions): Collector {
       stopped = true;
       if (timer) clearTimeout(timer);
       await stopConsumer();
+      await rebuilder.stop();
       await leadership?.release();
       await pool.end().catch(() => undefined);
     },

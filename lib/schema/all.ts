@@ -10,7 +10,11 @@ import { rollupStatements } from "./rollups";
 import { secretsStatements } from "./secrets";
 import { captureModeStatements, sourceStatements } from "./source";
 import { footprintStatements } from "./footprint";
-import { historyStagingStatements, historyStatements } from "./history";
+import {
+  historyCompactionStatements,
+  historyStagingStatements,
+  historyStatements,
+} from "./history";
 import { recentErrorStatements } from "./recent-errors";
 import { hotKeyStatements } from "./hot-keys";
 import { annotationStatements } from "./annotations";
@@ -46,5 +50,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...clientDictionaryStatements(t),
     ...failedKeyIndexStatements(names, t),
     ...historyStagingStatements(t),
+    ...historyCompactionStatements(t),
   ];
 }

@@ -20,6 +20,13 @@ export function historyStatements(t: TableNames): string[] {
   ];
 }
 
+/** When the indexes a finished history fold filled were rebuilt (lib/rollups/compact-indexes.ts). */
+export function historyCompactionStatements(t: TableNames): string[] {
+  return [
+    `ALTER TABLE ${t.ownTable("collector_state")} ADD COLUMN history_compacted_at timestamptz`,
+  ];
+}
+
 /**
  * Per-client day rows of history batches, staged (lib/rollups/staged-client-days.ts): each
  * history batch would otherwise upsert every client's day rows again (tens of thousands of

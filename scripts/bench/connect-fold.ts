@@ -21,6 +21,8 @@ export type ConnectFold = {
   allSeconds: number;
   eventsPerSecond: number;
   writer: { before: Timing; during: Timing; rate: number };
+  /** seconds the collector then took to rebuild the indexes the fold filled (null: not waited for) */
+  rebuildSeconds: number | null;
 };
 
 /** The reference writer at `rate` requests/s until `stop()`; latencies of its requests. */
@@ -94,7 +96,8 @@ export async function measureConnectFold(
     `UPDATE ${t.ownTable("collector_state")}
         SET watermark = 0, events_total = 0, batches_total = 0, history_hi = NULL, history_lo = NULL,
             history_total = NULL, history_done = 0, history_started_at = NULL,
-            history_finished_at = NULL, history_complete_from = NULL, paused_reason = NULL
+            history_finished_at = NULL, history_complete_from = NULL, history_compacted_at = NULL,
+            paused_reason = NULL
       WHERE id = 1`,
   );
   const before = writerLoad(pool, t, rate);
@@ -126,8 +129,21 @@ export async function measureConnectFold(
     if (h.finishedAt || (o.seconds !== undefined && elapsed >= o.seconds)) break;
   }
   const allSeconds = (Date.now() - t0) / 1000;
-  await collector.stop();
   const duringTiming = await during.stop();
+  // the footprint is measured after the rebuild the collector starts once the fold ended
+  let rebuildSeconds: number | null = null;
+  if (o.seconds === undefined && cfg.collectorLimits.rebuildIndexesAfterHistory) {
+    const r0 = Date.now();
+    for (;;) {
+      const r = await pool.query<{ done: boolean }>(
+        `SELECT history_compacted_at IS NOT NULL AS done FROM ${t.ownTable("collector_state")}`,
+      );
+      if (r.rows[0]?.done || Date.now() - r0 > 30 * 60_000) break;
+      await new Promise((res) => setTimeout(res, 250));
+    }
+    rebuildSeconds = (Date.now() - r0) / 1000;
+  }
+  await collector.stop();
   const done = (await getFoldStatus(ctx)).history!.done;
   return {
     events: done,
@@ -136,5 +152,6 @@ export async function measureConnectFold(
     allSeconds,
     eventsPerSecond: done / allSeconds,
     writer: { before: beforeTiming, during: duringTiming, rate },
+    rebuildSeconds,
   };
 }
