@@ -124,6 +124,7 @@ const envSchema = z.object({
   IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND: z.coerce.number().int().min(0).default(0),
   IDEMSCOPE_COLLECTOR_PAUSE_REPLICATION_LAG_SECONDS: z.coerce.number().positive().default(30),
   IDEMSCOPE_COLLECTOR_PAUSE_ACTIVE_CONNECTIONS: z.coerce.number().int().positive().optional(),
+  IDEMSCOPE_COLLECTOR_HISTORY_BATCH_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   IDEMSCOPE_COLLECTOR_REBUILD_INDEXES_AFTER_HISTORY: z
     .enum(["0", "1", "true", "false", ""])
     .default("")
@@ -188,6 +189,8 @@ export type Config = {
     pauseReplicationLagSeconds: number;
     /** busy connections past which the history fold waits; undefined: 80 % of max_connections */
     pauseActiveConnections: number | undefined;
+    /** how long a history batch may take: live events wait up to that long while history folds */
+    historyBatchMs: number;
     /** rebuild the indexes a finished history fold left half full (lib/rollups/compact-indexes.ts) */
     rebuildIndexesAfterHistory: boolean;
   };
@@ -254,6 +257,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxEventsPerSecond: e.IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND,
       pauseReplicationLagSeconds: e.IDEMSCOPE_COLLECTOR_PAUSE_REPLICATION_LAG_SECONDS,
       pauseActiveConnections: e.IDEMSCOPE_COLLECTOR_PAUSE_ACTIVE_CONNECTIONS,
+      historyBatchMs: e.IDEMSCOPE_COLLECTOR_HISTORY_BATCH_MS,
       rebuildIndexesAfterHistory: e.IDEMSCOPE_COLLECTOR_REBUILD_INDEXES_AFTER_HISTORY,
     },
     retentionDays: {

@@ -149,7 +149,7 @@ async function prepareDataset(
 
 function connectLine(c: ConnectFold): string {
   const s = (v: number | null) => (v === null ? "–" : `${v.toFixed(0)} s`);
-  return `Connecting (history folded newest first by the collector while the reference writer serves ${c.writer.rate} requests/s): last hour complete after ${s(c.lastHourSeconds)}, last day after ${s(c.lastDaySeconds)}, all ${c.events.toLocaleString("en-US")} events after ${s(c.allSeconds)} = ${Math.round(c.eventsPerSecond).toLocaleString("en-US")} events/s; writer before p50 ${fmt(c.writer.before.p50)} / p95 ${fmt(c.writer.before.p95)}, during p50 ${fmt(c.writer.during.p50)} / p95 ${fmt(c.writer.during.p95)}${c.rebuildSeconds === null ? "" : `; the indexes it filled rebuilt ${c.rebuildSeconds.toFixed(0)} s later`}`;
+  return `Connecting (history folded newest first by the collector while the reference writer serves ${c.writer.rate} requests/s): last hour complete after ${s(c.lastHourSeconds)}, last day after ${s(c.lastDaySeconds)}, all ${c.events.toLocaleString("en-US")} events after ${s(c.allSeconds)} = ${Math.round(c.eventsPerSecond).toLocaleString("en-US")} events/s; writer before p50 ${fmt(c.writer.before.p50)} / p95 ${fmt(c.writer.before.p95)}, during p50 ${fmt(c.writer.during.p50)} / p95 ${fmt(c.writer.during.p95)}; its events folded live after p50 ${fmt(c.liveLag.p50)} / p95 ${fmt(c.liveLag.p95)} while the history folded${c.rebuildSeconds === null ? "" : `; the indexes it filled rebuilt ${c.rebuildSeconds.toFixed(0)} s later`}`;
 }
 
 /** Writer latency with and without the dashboard's secondary indexes, on fresh tables. */

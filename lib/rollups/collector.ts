@@ -33,8 +33,8 @@ export type CollectorOptions = {
   /** batches per tick at most, so that a huge backlog doesn't starve the event loop */
   maxBatchesPerTick?: number;
   batchSize?: number;
-  /** milliseconds of each tick the history fold may take, after the live batches */
-  historyBudgetMs?: number;
+  /** how long a history batch may take (default IDEMSCOPE_COLLECTOR_HISTORY_BATCH_MS) */
+  historyBatchMs?: number;
 };
 
 export type Collector = {
@@ -180,7 +180,10 @@ export function startCollector(o: CollectorOptions): Collector {
         }
       }
       // the store's history, newest first, in what is left of this tick
-      const step = events && caughtUp ? await history.fold(ctx, o.historyBudgetMs ?? 1500) : "done";
+      const step =
+        events && caughtUp
+          ? await history.fold(ctx, o.historyBatchMs ?? o.cfg.collectorLimits.historyBatchMs)
+          : "done";
       historyLeft = step === "more";
       if (step !== "done") rebuilder.historyActive();
       else if (events) rebuilder.historyDone(t);
@@ -220,8 +223,8 @@ export function startCollector(o: CollectorOptions): Collector {
 
   function schedule() {
     if (stopped) return;
-    // while history is left, the next tick comes at once: the budget per tick keeps live batches
-    // frequent, and waiting a whole tick between history batches would halve its pace
+    // while history is left, the next tick comes at once: its live batches run between two
+    // history batches, and waiting a whole tick between them would slow the fold
     let delay = historyLeft ? 20 : liveBusy ? Math.min(tickMs, BUSY_TICK_MS) : tickMs;
     // a rate-limited history fold goes on when its limit allows, not a whole tick later (it
     // would otherwise fold well below the configured rate)

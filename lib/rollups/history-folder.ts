@@ -1,7 +1,10 @@
-// How much of each collector tick the history fold takes (lib/rollups/history.ts): batches sized
-// to about half of the tick's budget (so the live fold is never held back long), no faster
-// than IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND, halved after a statement timeout, and not at
-// all while the store is under pressure (lib/rollups/pressure.ts) — recorded, so pages say why.
+// How much of each collector tick the history fold takes (lib/rollups/history.ts): one batch a
+// tick, sized to take about IDEMSCOPE_COLLECTOR_HISTORY_BATCH_MS, between the tick's live
+// batches; no faster than IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND, halved after a statement
+// timeout, and not at all while the store is under pressure (lib/rollups/pressure.ts) —
+// recorded, so pages say why. Large batches are much cheaper per event (every batch writes each
+// client's rows of the hours it covers, whatever its size: docs/performance.md, "How a batch is
+// folded"), at the price of live events waiting up to one batch while the history folds.
 import type { Pool } from "pg";
 import type { Config } from "../config";
 import type { StoreContext } from "../db/context";
@@ -13,7 +16,7 @@ import { storePressure } from "./pressure";
 const MIN_BATCH = 2_000;
 
 export type HistoryStep = "more" | "wait" | "done";
-const MAX_BATCH = 200_000;
+const MAX_BATCH = 1_000_000;
 
 export function historyFolder(pool: Pool, cfg: Config) {
   let batchSize = 20_000;
@@ -40,10 +43,11 @@ export function historyFolder(pool: Pool, cfg: Config) {
   let pressure: string | null = null;
 
   /**
-   * Folds history for up to `budgetMs`: "more" when some is left and it may go on at once,
-   * "wait" when the rate limit or the store's pressure holds it back, "done" when none is left.
+   * Folds one history batch of about `batchMs`: "more" when some is left and it may go on after
+   * the next live batches, "wait" when the rate limit or the store's pressure holds it back,
+   * "done" when none is left.
    */
-  async function fold(ctx: StoreContext<Pool>, budgetMs: number): Promise<HistoryStep> {
+  async function fold(ctx: StoreContext<Pool>, batchMs: number): Promise<HistoryStep> {
     const start = Date.now();
     if (start < notBefore) return "wait"; // the rate limit's pause
     if (start - pressureCheckedAt >= 1000) {
@@ -53,42 +57,41 @@ export function historyFolder(pool: Pool, cfg: Config) {
     }
     if (pressure) return "wait";
     const limit = cfg.collectorLimits.maxEventsPerSecond;
-    for (;;) {
-      const t0 = Date.now();
-      // with a rate limit, at most half a second's worth of events a batch
-      const width =
-        limit > 0 ? Math.min(batchSize, Math.max(MIN_BATCH, Math.floor(limit / 2))) : batchSize;
-      let progress;
-      try {
-        progress = await collectHistoryBatch(ctx, { batchSize: width, keep: cfg.retentionDays });
-      } catch (err) {
-        // a batch too large for the collector's statement timeout: smaller ones from now on
-        if (cancelledQueryError(err) && batchSize > MIN_BATCH) {
-          batchSize = Math.max(MIN_BATCH, Math.floor(batchSize / 2));
-          log.warn({ batchSize }, "collector: history batch timed out; smaller batches");
-          return "more";
-        }
-        throw err;
+    const t0 = Date.now();
+    // with a rate limit, at most half a second's worth of events a batch
+    const width =
+      limit > 0 ? Math.min(batchSize, Math.max(MIN_BATCH, Math.floor(limit / 2))) : batchSize;
+    let progress;
+    try {
+      progress = await collectHistoryBatch(ctx, { batchSize: width, keep: cfg.retentionDays });
+    } catch (err) {
+      // a batch too large for the collector's statement timeout: smaller ones from now on
+      if (cancelledQueryError(err) && batchSize > MIN_BATCH) {
+        batchSize = Math.max(MIN_BATCH, Math.floor(batchSize / 2));
+        log.warn({ batchSize }, "collector: history batch timed out; smaller batches");
+        return "more";
       }
-      if (!progress || progress.finishedAt) return "done";
-      const took = Math.max(1, Date.now() - t0);
-      // aim at half the budget per batch: large enough to be efficient, short enough
-      // that the next live batch never waits long
-      batchSize = Math.min(
-        MAX_BATCH,
-        Math.max(MIN_BATCH, Math.round((batchSize * budgetMs) / 2 / took)),
-      );
-      if (Date.now() - lastLog > 10_000) {
-        lastLog = Date.now();
-        log.info({ done: progress.done, total: progress.total }, "collector: folding history");
-      }
-      if (limit > 0) {
-        // the events this batch read, at the allowed rate, set when the next may start
-        notBefore = t0 + (width * 1000) / limit;
-        return "wait";
-      }
-      if (Date.now() - start > budgetMs) return "more";
+      throw err;
     }
+    if (!progress || progress.finishedAt) return "done";
+    const took = Math.max(1, Date.now() - t0);
+    // the next batch sized to take about batchMs at this batch's pace, growing at most fourfold
+    // a batch (the first ones, near the present, are small: the last hour is final in seconds)
+    batchSize = Math.min(
+      MAX_BATCH,
+      4 * batchSize,
+      Math.max(MIN_BATCH, Math.round((width * batchMs) / took)),
+    );
+    if (Date.now() - lastLog > 10_000) {
+      lastLog = Date.now();
+      log.info({ done: progress.done, total: progress.total }, "collector: folding history");
+    }
+    if (limit > 0) {
+      // the events this batch read, at the allowed rate, set when the next may start
+      notBefore = t0 + (width * 1000) / limit;
+      return "wait";
+    }
+    return "more";
   }
 
   return {

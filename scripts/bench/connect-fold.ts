@@ -21,6 +21,8 @@ export type ConnectFold = {
   allSeconds: number;
   eventsPerSecond: number;
   writer: { before: Timing; during: Timing; rate: number };
+  /** how long the writer's events waited to be folded live while the history folded (s) */
+  liveLag: Timing;
   /** seconds the collector then took to rebuild the indexes the fold filled (null: not waited for) */
   rebuildSeconds: number | null;
 };
@@ -111,11 +113,19 @@ export async function measureConnectFold(
   let lastHour: number | null = null;
   let lastDay: number | null = null;
   let lastLog = 0;
+  const lags: number[] = [];
   for (;;) {
     await new Promise((r) => setTimeout(r, 250));
     const s = await getFoldStatus(ctx);
     const h = s.history;
     if (!h) continue;
+    // the oldest of the writer's events the live fold has not folded yet: how long it waited
+    const lag = await pool.query<{ s: number }>(
+      `SELECT coalesce((SELECT extract(epoch FROM now() - e.at)::float8 FROM ${t.events} e
+                         WHERE e.id > (SELECT watermark FROM ${t.ownTable("collector_state")} WHERE id = 1)
+                         ORDER BY e.id LIMIT 1), 0) AS s`,
+    );
+    if (!h.finishedAt) lags.push(lag.rows[0]!.s * 1000);
     const elapsed = (Date.now() - t0) / 1000;
     const from = h.completeFrom ? Date.parse(h.completeFrom) : h.finishedAt ? 0 : Infinity;
     if (lastHour === null && from <= Date.now() - 3600_000) lastHour = elapsed;
@@ -152,6 +162,12 @@ export async function measureConnectFold(
     allSeconds,
     eventsPerSecond: done / allSeconds,
     writer: { before: beforeTiming, during: duringTiming, rate },
+    liveLag: lagTiming(lags),
     rebuildSeconds,
   };
+}
+
+function lagTiming(ms: number[]): Timing {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), runs: sorted.length };
 }

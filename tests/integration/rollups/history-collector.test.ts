@@ -41,7 +41,7 @@ function collectorWith(env: Record<string, string>) {
     databaseUrl: inject("databaseUrl"),
     cfg,
     tickMs: 100,
-    historyBudgetMs: 200,
+    historyBatchMs: 100,
   });
 }
 
