@@ -13,6 +13,11 @@ export type FoldStatus = {
   } | null;
   /** numbers that depend on history not folded yet (duplicate successes, keys) may still change */
   provisional: boolean;
+  /**
+   * when the collector rebuilt the indexes the finished history fold filled (REINDEX
+   * CONCURRENTLY, docs/operations.md); null before, while it runs, or when turned off
+   */
+  indexesRebuiltAt: string | null;
   /** why the collector holds back (the store under pressure), with since when; null while it works */
   paused: { reason: string; since: string } | null;
 };

@@ -8,8 +8,8 @@ import { readHistoryProgress } from "../rollups/history";
 export async function getFoldStatus(ctx: StoreContext): Promise<FoldStatus> {
   const [history, paused] = await Promise.all([
     readHistoryProgress(ctx),
-    ctx.db.query<{ reason: string | null; since: Date | null }>(
-      `SELECT paused_reason AS reason, paused_since AS since
+    ctx.db.query<{ reason: string | null; since: Date | null; rebuilt: Date | null }>(
+      `SELECT paused_reason AS reason, paused_since AS since, history_compacted_at AS rebuilt
          FROM ${ctx.tables.ownTable("collector_state")} WHERE id = 1`,
     ),
   ]);
@@ -17,6 +17,7 @@ export async function getFoldStatus(ctx: StoreContext): Promise<FoldStatus> {
   return {
     history,
     provisional: history !== null && history.finishedAt === null,
+    indexesRebuiltAt: history?.finishedAt ? (p?.rebuilt?.toISOString() ?? null) : null,
     paused: p?.reason && p.since ? { reason: p.reason, since: p.since.toISOString() } : null,
   };
 }

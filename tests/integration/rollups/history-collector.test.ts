@@ -84,6 +84,9 @@ describe("the collector meeting a store with history", () => {
       // the newest events first: complete from some time after the oldest event (48 h ago)
       expect(Date.now() - Date.parse(midway.history!.completeFrom!)).toBeLessThan(47 * 3600_000);
       await c.drain();
+      // then, in the background, the indexes the fold filled from below are rebuilt
+      for (let i = 0; i < 100 && !(await getFoldStatus(store.ctx())).indexesRebuiltAt; i++)
+        await sleep(100);
     } finally {
       await c.stop();
     }
@@ -92,6 +95,9 @@ describe("the collector meeting a store with history", () => {
     expect(done.provisional).toBe(false);
     expect(done.history).toMatchObject({ done: EVENTS, total: EVENTS, completeFrom: null });
     expect(done.history!.finishedAt).not.toBeNull();
+    expect(Date.parse(done.indexesRebuiltAt!)).toBeGreaterThanOrEqual(
+      Date.parse(done.history!.finishedAt!),
+    );
     const totals = await store.pool.query<{ first: number; requests: number }>(
       `SELECT (SELECT sum(first_successes)::int FROM ${store.t.ownTable("rollup_successes")} WHERE resolution = 'day') AS first,
               (SELECT sum(events)::int FROM ${store.t.ownTable("rollup_events")} WHERE resolution = 'day' AND kind = 'claimed') AS requests`,
