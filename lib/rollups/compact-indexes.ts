@@ -64,16 +64,7 @@ export async function rebuildHistoryIndexes(
       if (hooks.stopping?.()) return "stopped";
       if (await storePressure(pool, cfg)) return "pressure";
       const name = `${t.own}.${index}`;
-      const size = async () =>
-        Number(
-          (
-            await c.query<{ n: string }>(
-              `SELECT coalesce(pg_relation_size(to_regclass($1)), 0)::text AS n`,
-              [name],
-            )
-          ).rows[0]!.n,
-        );
-      const bytesBefore = await size();
+      const bytesBefore = await indexBytes(c, name);
       if (bytesBefore === 0) continue; // an older schema without it
       const t0 = performance.now();
       try {
@@ -82,7 +73,12 @@ export async function rebuildHistoryIndexes(
         await dropInvalidCopies(c, t);
         throw err;
       }
-      done.push({ index, bytesBefore, bytesAfter: await size(), ms: performance.now() - t0 });
+      done.push({
+        index,
+        bytesBefore,
+        bytesAfter: await indexBytes(c, name),
+        ms: performance.now() - t0,
+      });
     }
     await c.query(
       `UPDATE ${t.ownTable("collector_state")} SET history_compacted_at = now() WHERE id = 1`,
@@ -93,6 +89,15 @@ export async function rebuildHistoryIndexes(
     await c.query("RESET statement_timeout").catch(() => undefined);
     c.release();
   }
+}
+
+/** An index's size in bytes; 0 when it does not exist. */
+async function indexBytes(c: PoolClient, name: string): Promise<number> {
+  const r = await c.query<{ n: string }>(
+    `SELECT coalesce(pg_relation_size(to_regclass($1)), 0)::text AS n`,
+    [name],
+  );
+  return Number(r.rows[0]!.n);
 }
 
 /** Drops the invalid index copies a cancelled REINDEX CONCURRENTLY left in idemscope's schema. */

@@ -89,12 +89,12 @@ function deriveEventsStatement(binding: SourceBinding, t: OwnNames, changes: str
                WHEN q.op = 'INSERT' THEN
                  CASE WHEN n.status = 'in_progress' THEN ARRAY['claimed'] ELSE ARRAY['claimed', ${outcome}] END
                WHEN q.op = 'DELETE' THEN ARRAY['expired']
-               -- back in progress under the same attempt stamp: a late work stage of an execution
-               -- already counted (Medusa v1's racing double submits), not a new one
-               WHEN o.status <> 'in_progress' AND n.status = 'in_progress'
-                AND o.attempt_marker IS NOT NULL AND n.attempt_marker = o.attempt_marker THEN '{}'::text[]
-               -- the stored result was overwritten by a new execution: it had expired
-               WHEN o.status <> 'in_progress' AND n.status = 'in_progress' THEN ARRAY['expired', 'claimed']
+               WHEN o.status <> 'in_progress' AND n.status = 'in_progress' THEN
+                 -- back under the same attempt stamp: a late work stage of an execution already
+                 -- counted (Medusa v1's racing double submits); under a new one, the stored result
+                 -- was overwritten by a new execution: it had expired
+                 CASE WHEN o.attempt_marker IS NOT NULL AND n.attempt_marker = o.attempt_marker
+                      THEN '{}'::text[] ELSE ARRAY['expired', 'claimed'] END
                WHEN o.status = 'in_progress' AND n.status <> 'in_progress' THEN ARRAY[${outcome}]
                -- a new attempt stamped on an unfinished key (its first stamp is part of the claim)
                WHEN o.status = 'in_progress' THEN

@@ -11,7 +11,7 @@ import { getFoldStatus } from "../../lib/store/fold-status";
 import type { TableNames } from "../../lib/tables";
 import { requestFingerprint } from "../../lib/writer/fingerprint";
 import { handleIdempotent } from "../../lib/writer/idempotent-handler";
-import { percentile, type Timing } from "./timing";
+import { timingOf, type Timing } from "./timing";
 
 export type ConnectFold = {
   events: number;
@@ -65,8 +65,7 @@ function writerLoad(pool: Pool, t: TableNames, rate: number) {
     stop: async (): Promise<Timing> => {
       stopped = true;
       await loop;
-      ms.sort((a, b) => a - b);
-      return { p50: percentile(ms, 0.5), p95: percentile(ms, 0.95), runs: ms.length };
+      return timingOf(ms);
     },
   };
 }
@@ -144,13 +143,8 @@ export async function measureConnectFold(
   let rebuildSeconds: number | null = null;
   if (o.seconds === undefined && cfg.collectorLimits.rebuildIndexesAfterHistory) {
     const r0 = Date.now();
-    for (;;) {
-      const r = await pool.query<{ done: boolean }>(
-        `SELECT history_compacted_at IS NOT NULL AS done FROM ${t.ownTable("collector_state")}`,
-      );
-      if (r.rows[0]?.done || Date.now() - r0 > 30 * 60_000) break;
+    while (!(await getFoldStatus(ctx)).indexesRebuiltAt && Date.now() - r0 < 30 * 60_000)
       await new Promise((res) => setTimeout(res, 250));
-    }
     rebuildSeconds = (Date.now() - r0) / 1000;
   }
   await collector.stop();
@@ -162,12 +156,7 @@ export async function measureConnectFold(
     allSeconds,
     eventsPerSecond: done / allSeconds,
     writer: { before: beforeTiming, during: duringTiming, rate },
-    liveLag: lagTiming(lags),
+    liveLag: timingOf(lags),
     rebuildSeconds,
   };
-}
-
-function lagTiming(ms: number[]): Timing {
-  const sorted = [...ms].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), runs: sorted.length };
 }

@@ -17,7 +17,7 @@ import { BUILT_IN_PRESETS } from "../../lib/sources/presets";
 import { tableNamesFor } from "../../lib/tables";
 import { spawnTsx } from "../support/spawn-tsx";
 import type { WritePattern } from "./service-load";
-import { percentile, type Timing } from "./timing";
+import { percentile, timingOf, type Timing } from "./timing";
 
 const STORE = "bench_logical";
 const OWN = "bench_logical_own";
@@ -213,10 +213,6 @@ export async function measureLogicalCapture(
   const captured = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${events}`);
   await uninstallSource(pool, own);
   for (const s of [STORE, `${STORE}_off`, OWN]) await pool.query(`DROP SCHEMA ${s} CASCADE`);
-  const timing = (ms: number[]): Timing => {
-    ms.sort((x, y) => x - y);
-    return { p50: percentile(ms, 0.5), p95: percentile(ms, 0.95), runs: ms.length };
-  };
   lags.sort((x, y) => x - y);
   return {
     pattern,
@@ -228,8 +224,8 @@ export async function measureLogicalCapture(
       max: lags.at(-1) ?? NaN,
       samples: lags.length,
     },
-    off: timing(off),
-    on: timing(on),
+    off: timingOf(off),
+    on: timingOf(on),
     capturedEvents: captured.rows[0]?.n ?? 0,
     walBytesPerWrite: { off: Math.round(wal.off), on: Math.round(wal.on) },
     cpu: Object.fromEntries(

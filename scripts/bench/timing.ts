@@ -7,6 +7,12 @@ export function percentile(sorted: number[], q: number): number {
   return sorted[i] as number;
 }
 
+/** p50 and p95 of a sample (milliseconds, or any unit): sorted in place. */
+export function timingOf(ms: number[]): Timing {
+  ms.sort((a, b) => a - b);
+  return { p50: percentile(ms, 0.5), p95: percentile(ms, 0.95), runs: ms.length };
+}
+
 export async function timeRuns(
   runs: number,
   fn: () => Promise<unknown>,
@@ -19,6 +25,5 @@ export async function timeRuns(
     await fn();
     ms.push(performance.now() - start);
   }
-  ms.sort((a, b) => a - b);
-  return { p50: percentile(ms, 0.5), p95: percentile(ms, 0.95), runs };
+  return timingOf(ms);
 }
