@@ -2,7 +2,7 @@
 // "Capture modes"): the names of its slot and publication, the preconditions a DBA must meet (each
 // checked with a message that says what to run), and the slot's creation and removal, which
 // cannot happen inside the install transaction.
-import { escapeIdentifier, escapeLiteral, type Pool, type PoolClient } from "pg";
+import { escapeIdentifier, escapeLiteral, type Client, type Pool, type PoolClient } from "pg";
 
 /** Slot and publication names of one installation (one idemscope schema). */
 export function logicalNames(ownSchema: string): { slot: string; publication: string } {
@@ -126,7 +126,7 @@ export async function createSlot(db: Pool, slot: string): Promise<void> {
 }
 
 /** Drops the slot (ending the walsender that streams it first); false when it was not there. */
-export async function dropSlot(db: Pool, slot: string): Promise<boolean> {
+export async function dropSlot(db: Pool | Client, slot: string): Promise<boolean> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const r = await db.query<{ active_pid: number | null }>(
       `SELECT active_pid FROM pg_replication_slots WHERE slot_name = $1`,

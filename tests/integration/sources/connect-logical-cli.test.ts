@@ -12,7 +12,7 @@ import {
   startEmbeddedPostgres,
   type EmbeddedPostgresHandle,
 } from "../../../scripts/support/embedded-postgres";
-import { logicalNames } from "../../../lib/sources/logical-setup";
+import { dropSlot, logicalNames } from "../../../lib/sources/logical-setup";
 import { runConnect } from "../../helpers/run-script";
 
 const url = inject("databaseUrl");
@@ -57,8 +57,7 @@ afterAll(async () => {
     `SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE $1`,
     [`idemscope\\_l\\_${id}%`],
   );
-  for (const s of slots.rows)
-    await admin.query(`SELECT pg_drop_replication_slot($1)`, [s.slot_name]);
+  for (const s of slots.rows) await dropSlot(admin, s.slot_name);
   await admin.query(`DROP PUBLICATION IF EXISTS ${logicalNames(`l_${id}_dba`).publication}`);
   const schemas = await admin.query<{ nspname: string }>(
     `SELECT nspname FROM pg_namespace WHERE nspname LIKE $1`,
