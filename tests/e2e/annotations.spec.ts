@@ -36,9 +36,12 @@ test.describe("Annotations", () => {
     await row.getByRole("button", { name: "Before / after" }).click();
     await page.getByRole("radio", { name: "6 h" }).check();
     const compare = page.getByRole("table", { name: "Before and after" });
-    await expect(compare.getByRole("row", { name: /Duplicate success rate/ })).toContainText(
-      "worse",
-    );
+    // the verdict cell says "worse" (not "no worse", which contains it)
+    await expect(
+      compare
+        .getByRole("row", { name: /Duplicate success rate/ })
+        .getByText("worse", { exact: true }),
+    ).toBeVisible();
     await expect(page.getByTestId("comparison-verdict")).toContainText("Worse after this change");
     await page
       .getByRole("region", { name: "Deploys and annotations" })
