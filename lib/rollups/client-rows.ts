@@ -18,17 +18,21 @@ export const ADD_CLIENT_COUNTERS = `ON CONFLICT (resolution, bucket, client, end
     .map((n) => `${n} = x.${n} + excluded.${n}`)
     .join(", ")}`;
 
-/** Numbers the batch's clients and endpoints that have none yet (the collector alone writes). */
+/**
+ * Numbers the batch's clients and endpoints that have none yet (the collector alone writes).
+ * Read from the batch's intents (`touched`) and cells (`batch_cells`), which hold every client
+ * and endpoint of the batch in fewer rows than its events.
+ */
 export async function nameNewClients(c: PoolClient, t: TableNames): Promise<void> {
   await c.query(
     `INSERT INTO ${t.ownTable("client_names")} (scope)
-     SELECT DISTINCT b.scope FROM batch b
+     SELECT DISTINCT b.scope FROM touched b
       WHERE NOT EXISTS (SELECT 1 FROM ${t.ownTable("client_names")} n WHERE n.scope = b.scope)
      ON CONFLICT (scope) DO NOTHING`,
   );
   await c.query(
     `INSERT INTO ${t.ownTable("endpoint_names")} (endpoint)
-     SELECT DISTINCT b.endpoint FROM batch b
+     SELECT DISTINCT b.endpoint FROM batch_cells b
       WHERE NOT EXISTS (SELECT 1 FROM ${t.ownTable("endpoint_names")} e WHERE e.endpoint = b.endpoint)
      ON CONFLICT (endpoint) DO NOTHING`,
   );

@@ -1,5 +1,6 @@
-// Adds one batch (temp tables `batch_cells` and `success_deltas`, lib/rollups/fold-cells.ts) to the
-// all-time counters behind /api/metrics, in the batch's transaction: counted exactly once.
+// Adds one batch (its cells: temp tables `batch_cells`, lib/rollups/fold-cells.ts, and
+// `success_deltas`, lib/rollups/fold-intents.ts) to the all-time counters behind /api/metrics,
+// in the batch's transaction: counted exactly once.
 import type { StoreContext } from "../db/context";
 import type { PoolClient } from "pg";
 import { familyOfEvent } from "../schema/metric-totals";
