@@ -15,6 +15,11 @@ type Handler = RouteHandler;
 let POST: Handler;
 let GET: Handler;
 let COMPARE: Handler;
+// One minute that every window here is measured from: if a minute boundary passed between the
+// inserts, the annotation and the raw counts, each reading its own now() would shift the windows
+// by a minute against each other (CI once counted key 40's conflict into "before").
+let anchor: Date;
+const minutesFromAnchor = (m: number) => new Date(anchor.getTime() + m * 60_000);
 
 const post = (body: unknown, token = OPERATOR) =>
   postJson(POST, "/api/v1/annotations", body, token);
@@ -27,17 +32,20 @@ beforeAll(async () => {
   GET = routes.GET as unknown as Handler;
   COMPARE = (await import("../../../app/api/v1/annotations/[id]/compare/route"))
     .GET as unknown as Handler;
+  anchor = (await store.pool.query<{ m: Date }>(`SELECT date_trunc('minute', now()) AS m`)).rows[0]!
+    .m;
   // an hour before the deploy: 40 payments, none succeeding twice; the hour after: 40 payments,
   // 4 of them succeeding twice, and 8 conflicts
   await store.pool.query(
     `INSERT INTO ${store.t.events} (at, scope, endpoint, key, kind, response_code, latency_ms, instance)
-     SELECT date_trunc('minute', now()) - interval '90 minutes' + make_interval(secs => g * 60 + s.o),
+     SELECT $1::timestamptz - interval '90 minutes' + make_interval(secs => g * 60 + s.o),
             'c', 'POST /v1/payments', 'k-' || g, s.kind, s.code, s.ms, 'test'
        FROM generate_series(0, 79) g
       CROSS JOIN LATERAL (VALUES (0, 'claimed', NULL, NULL), (1, 'completed', 201, CASE WHEN g < 40 THEN 20 ELSE 80 END),
                                  (2, CASE WHEN g >= 40 AND g % 10 = 0 THEN 'completed' END, 201, 30),
                                  (3, CASE WHEN g >= 40 AND g % 5 = 0 THEN 'conflict' END, 409, NULL)) AS s(o, kind, code, ms)
       WHERE s.kind IS NOT NULL`,
+    [anchor],
   );
   for (let i = 0; i < 20; i++) if ((await collectBatch(store.ctx())).caughtUp) break;
 });
@@ -47,7 +55,7 @@ describe("annotations", () => {
   let id: string;
 
   it("takes one from an operator token and lists it", async () => {
-    const at = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 50 * 60_000).toISOString();
+    const at = minutesFromAnchor(-50).toISOString();
     const res = await post({ text: "deploy payments-api", version: "v142", at });
     expect(res.status).toBe(201);
     const created = (await res.json()) as { id: string; at: string; actor: string };
@@ -82,12 +90,11 @@ describe("annotations", () => {
     const raw = async (fromMin: number, toMin: number) => {
       const r = await store.pool.query<{ req: number; conflicts: number; dups: number }>(
         `WITH w AS (SELECT * FROM ${store.t.events}
-                     WHERE at >= date_trunc('minute', now()) - make_interval(mins => $1)
-                       AND at < date_trunc('minute', now()) - make_interval(mins => $2))
+                     WHERE at >= $1 AND at < $2)
          SELECT (SELECT count(*) FROM w WHERE kind IN ('claimed', 'conflict'))::int AS req,
                 (SELECT count(*) FROM w WHERE kind = 'conflict')::int AS conflicts,
                 (SELECT count(*) FROM w WHERE kind = 'completed') - (SELECT count(DISTINCT key) FROM w WHERE kind = 'completed')::int AS dups`,
-        [fromMin, toMin],
+        [minutesFromAnchor(-fromMin), minutesFromAnchor(-toMin)],
       );
       return r.rows[0]!;
     };
@@ -99,9 +106,10 @@ describe("annotations", () => {
     expect(c.after.duplicateSuccessRate).toBeCloseTo(after.dups / 40, 9);
     expect(c.after.workLatencyP95Ms!).toBeGreaterThan(c.before.workLatencyP95Ms!);
     expect(c.worse).toEqual(["duplicateSuccessRate", "conflictRate", "workLatencyP95Ms"]);
-    // fifty minutes and the seconds of the current one: the "after" window so far
+    // the "after" window so far: fifty minutes and the time since the anchor minute began
+    const sinceAt = (Date.now() - minutesFromAnchor(-50).getTime()) / 1000;
     expect(c.afterSeconds).toBeGreaterThanOrEqual(3000);
-    expect(c.afterSeconds).toBeLessThan(3060);
+    expect(Math.abs(c.afterSeconds - sinceAt)).toBeLessThan(2);
   });
 
   it("answers 404 for an unknown annotation and 400 for a bad id or window", async () => {
