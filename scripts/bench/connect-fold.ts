@@ -21,14 +21,74 @@ export type ConnectFold = {
   allSeconds: number;
   eventsPerSecond: number;
   writer: { before: Timing; during: Timing; rate: number };
+  /** a `SELECT 1` every 20 ms on its own connection: no WAL, so what it loses is CPU time */
+  select1: { before: Timing; during: Timing };
   /** how long the writer's events waited to be folded live while the history folded (s) */
   liveLag: Timing;
   /** seconds the collector then took to rebuild the indexes the fold filled (null: not waited for) */
   rebuildSeconds: number | null;
+  /** seconds waited before measuring, for the store to be quiet (no autovacuum running) */
+  quietSeconds: number;
+  /** the WAL written while the history folded (the writer's included, a small part) */
+  wal: { bytesPerEvent: number; fullPagesPerThousandEvents: number; buffersFull: number };
 };
 
+/** `SELECT 1` round trips, one every 20 ms, until `stop()`. */
+export function select1Load(pool: Pool) {
+  const ms: number[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    const client = await pool.connect();
+    try {
+      while (!stopped) {
+        const t0 = performance.now();
+        await client.query("SELECT 1");
+        ms.push(performance.now() - t0);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      client.release();
+    }
+  })();
+  return {
+    stop: async (): Promise<Timing> => {
+      stopped = true;
+      await loop;
+      return timingOf(ms);
+    },
+  };
+}
+
+type WalStats = { bytes: number; fpi: number; records: number; buffersFull: number };
+const walStats = async (pool: Pool): Promise<WalStats> =>
+  (
+    await pool.query<WalStats>(
+      `SELECT wal_bytes::float8 AS bytes, wal_fpi::float8 AS fpi, wal_records::float8 AS records,
+              wal_buffers_full::float8 AS "buffersFull" FROM pg_stat_wal`,
+    )
+  ).rows[0]!;
+
+/**
+ * Waits until no autovacuum worker runs (at most ten minutes) after a checkpoint: the writer's
+ * "before" is then the store at rest, not one still vacuuming what the last run wrote (two runs
+ * in a row once read 10.3 and 82.7 ms p95 before any fold).
+ */
+async function quietStore(pool: Pool): Promise<number> {
+  const t0 = Date.now();
+  await pool.query("CHECKPOINT");
+  while (Date.now() - t0 < 10 * 60_000) {
+    const r = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
+    );
+    if (r.rows[0]!.n === 0) break;
+    await new Promise((res) => setTimeout(res, 1000));
+  }
+  await pool.query("CHECKPOINT");
+  return (Date.now() - t0) / 1000;
+}
+
 /** The reference writer at `rate` requests/s until `stop()`; latencies of its requests. */
-function writerLoad(pool: Pool, t: TableNames, rate: number) {
+export function writerLoad(pool: Pool, t: TableNames, rate: number) {
   const ms: number[] = [];
   let stopped = false;
   let n = 0;
@@ -101,11 +161,21 @@ export async function measureConnectFold(
             paused_reason = NULL
       WHERE id = 1`,
   );
+  const quietSeconds = await quietStore(pool);
+  // the writer's first seconds after a restart or a checkpoint read its pages in (its p95 over
+  // 15 s alone measured 7–19 ms run to run): 30 s unmeasured, then 60 s measured
+  const warmUp = writerLoad(pool, t, rate);
+  await new Promise((r) => setTimeout(r, 30_000));
+  await warmUp.stop();
   const before = writerLoad(pool, t, rate);
-  await new Promise((r) => setTimeout(r, 15_000));
+  const select1Before = select1Load(pool);
+  await new Promise((r) => setTimeout(r, 60_000));
   const beforeTiming = await before.stop();
+  const select1BeforeTiming = await select1Before.stop();
 
   const during = writerLoad(pool, t, rate);
+  const select1During = select1Load(pool);
+  const wal0 = await walStats(pool);
   const t0 = Date.now();
   const collector = startCollector({ databaseUrl, cfg });
   const ctx = contextOf(pool, t, cfg);
@@ -139,6 +209,8 @@ export async function measureConnectFold(
   }
   const allSeconds = (Date.now() - t0) / 1000;
   const duringTiming = await during.stop();
+  const select1DuringTiming = await select1During.stop();
+  const wal1 = await walStats(pool);
   // the footprint is measured after the rebuild the collector starts once the fold ended
   let rebuildSeconds: number | null = null;
   if (o.seconds === undefined && cfg.collectorLimits.rebuildIndexesAfterHistory) {
@@ -156,7 +228,14 @@ export async function measureConnectFold(
     allSeconds,
     eventsPerSecond: done / allSeconds,
     writer: { before: beforeTiming, during: duringTiming, rate },
+    select1: { before: select1BeforeTiming, during: select1DuringTiming },
     liveLag: timingOf(lags),
     rebuildSeconds,
+    quietSeconds,
+    wal: {
+      bytesPerEvent: (wal1.bytes - wal0.bytes) / Math.max(1, done),
+      fullPagesPerThousandEvents: ((wal1.fpi - wal0.fpi) * 1000) / Math.max(1, done),
+      buffersFull: wal1.buffersFull - wal0.buffersFull,
+    },
   };
 }
