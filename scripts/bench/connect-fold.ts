@@ -34,7 +34,7 @@ export type ConnectFold = {
 };
 
 /** `SELECT 1` round trips, one every 20 ms, until `stop()`. */
-export function select1Load(pool: Pool) {
+function select1Load(pool: Pool) {
   const ms: number[] = [];
   let stopped = false;
   const loop = (async () => {
@@ -59,23 +59,22 @@ export function select1Load(pool: Pool) {
   };
 }
 
-type WalStats = { bytes: number; fpi: number; records: number; buffersFull: number };
+type WalStats = { bytes: number; fpi: number; buffersFull: number };
 const walStats = async (pool: Pool): Promise<WalStats> =>
   (
     await pool.query<WalStats>(
-      `SELECT wal_bytes::float8 AS bytes, wal_fpi::float8 AS fpi, wal_records::float8 AS records,
+      `SELECT wal_bytes::float8 AS bytes, wal_fpi::float8 AS fpi,
               wal_buffers_full::float8 AS "buffersFull" FROM pg_stat_wal`,
     )
   ).rows[0]!;
 
 /**
- * Waits until no autovacuum worker runs (at most ten minutes) after a checkpoint: the writer's
+ * Waits until no autovacuum worker runs (at most ten minutes), then checkpoints: the writer's
  * "before" is then the store at rest, not one still vacuuming what the last run wrote (two runs
  * in a row once read 10.3 and 82.7 ms p95 before any fold).
  */
 async function quietStore(pool: Pool): Promise<number> {
   const t0 = Date.now();
-  await pool.query("CHECKPOINT");
   while (Date.now() - t0 < 10 * 60_000) {
     const r = await pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
@@ -88,7 +87,7 @@ async function quietStore(pool: Pool): Promise<number> {
 }
 
 /** The reference writer at `rate` requests/s until `stop()`; latencies of its requests. */
-export function writerLoad(pool: Pool, t: TableNames, rate: number) {
+function writerLoad(pool: Pool, t: TableNames, rate: number) {
   const ms: number[] = [];
   let stopped = false;
   let n = 0;
