@@ -6,6 +6,7 @@ import type { Pool } from "pg";
 import { CLIENT_RANGES, type ClientRange } from "../api-types/clients";
 import { inTransaction } from "../db/pool";
 import { ALL_ENDPOINTS, CLIENT_RES } from "./client-rows";
+import { fillWorkTable } from "./work-tables";
 
 /** How stale each range's totals may get before the collector counts them again. */
 export const CLIENT_REFRESH_SECONDS: Record<ClientRange, number> = {
@@ -83,9 +84,10 @@ export async function refreshStorms(ctx: StoreContext<Pool>): Promise<void> {
   const clients = r("rollup_clients");
   const names = r("client_names");
   await inTransaction(pool, async (c) => {
-    await c.query(
-      `CREATE TEMP TABLE storm ON COMMIT DROP AS
-       WITH win AS (
+    await fillWorkTable(
+      c,
+      "storm",
+      `WITH win AS (
          SELECT n.scope,
                 sum(requests) FILTER (WHERE bucket >= now() - make_interval(mins => $1)) AS req5,
                 sum(keys) FILTER (WHERE bucket >= now() - make_interval(mins => $1)) AS keys5,

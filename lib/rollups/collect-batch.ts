@@ -11,6 +11,7 @@ import { foldMetricTotals } from "./fold-metric-totals";
 import { foldRecentErrors } from "./fold-recent-errors";
 import { foldEvents, foldLatency, sumBatchCells } from "./fold-cells";
 import { foldIntents, type FoldedSoFar } from "./fold-intents";
+import { fillWorkTable } from "./work-tables";
 import type { Keep } from "./grains";
 
 export type BatchResult = {
@@ -66,9 +67,10 @@ async function foldNextBatch(
   const history = { historyLo: state.rows[0]?.lo ?? null, historyHi: state.rows[0]?.hi ?? null };
   // a connected preset's captured row changes become events first (lib/sources/capture-drain.ts)
   await drainCaptureQueue(ctx, { maxBatches: 1, batchSize });
-  await c.query(
-    `CREATE TEMP TABLE batch ON COMMIT DROP AS
-       SELECT ${BATCH_COLUMNS} FROM ${t.events} WHERE id > $1 ORDER BY id LIMIT $2`,
+  await fillWorkTable(
+    c,
+    "batch",
+    `SELECT ${BATCH_COLUMNS} FROM ${t.events} WHERE id > $1 ORDER BY id LIMIT $2`,
     [watermark, batchSize],
   );
   const top = await c.query<{ n: number; max: string | null }>(
@@ -118,7 +120,7 @@ async function foldNextBatch(
   };
 }
 
-/** Folds the transaction's temp table `batch` (events) into every rollup, in any order of batches. */
+/** Folds the transaction's work table `batch` (events, lib/rollups/work-tables.ts) into every rollup, in any order of batches. */
 export async function foldBatchTable(
   ctx: StoreContext<PoolClient>,
   keep: Keep,

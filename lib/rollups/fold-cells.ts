@@ -6,11 +6,13 @@ import type { PoolClient } from "pg";
 import type { TableNames } from "../tables";
 import { bucketAt, binOf, grainOf, RESOLUTION_RANKS, type Keep } from "./grains";
 import { LATENCY_BOUNDS_MS } from "./histograms";
+import { fillWorkTable } from "./work-tables";
 
 export async function sumBatchCells(c: PoolClient, keep: Keep): Promise<void> {
-  await c.query(
-    `CREATE TEMP TABLE batch_cells ON COMMIT DROP AS
-     SELECT grain, ${binOf("grain", "at")} AS bucket, endpoint, kind, response_class, le_index,
+  await fillWorkTable(
+    c,
+    "batch_cells",
+    `SELECT grain, ${binOf("grain", "at")} AS bucket, endpoint, kind, response_class, le_index,
             count(*)::bigint AS events, sum(latency_ms) AS latency_sum
        FROM (SELECT ${grainOf(keep, "at")} AS grain, at, endpoint, kind,
                     coalesce(response_code / 100, 0) AS response_class,

@@ -13,6 +13,7 @@ import {
   type FoldedSoFar,
 } from "./fold-intents";
 import { since } from "./grains";
+import { fillWorkTable } from "./work-tables";
 
 /** Requests that make an intent hot: a retry storm on one key, not a retry or two. */
 export const HOT_REQUESTS = 3;
@@ -20,14 +21,15 @@ export const HOT_REQUESTS = 3;
 export const HOT_KEEP_DAYS = { minute: CLIENT_MINUTE_HOURS / 24, hour: CLIENT_HOUR_DAYS };
 
 export async function foldHotIntents(c: PoolClient, t: TableNames, f: FoldedSoFar): Promise<void> {
-  const hot = await c.query(
-    `CREATE TEMP TABLE hot_now ON COMMIT DROP AS
-     SELECT tt.intent, tt.scope, tt.endpoint, tt.key, h.intent IS NULL AS crossing
+  const hot = await fillWorkTable(
+    c,
+    "hot_now",
+    `SELECT tt.intent, tt.scope, tt.endpoint, tt.key, h.intent IS NULL AS crossing
        FROM touched tt LEFT JOIN ${t.ownTable("hot_intents")} h USING (intent)
       WHERE tt.reqs > 0 AND (h.intent IS NOT NULL OR coalesce(tt.old_reqs, 0) + tt.reqs >= $1)`,
     [HOT_REQUESTS],
   );
-  if (!hot.rowCount) return;
+  if (hot === 0) return;
   await c.query(
     `INSERT INTO ${t.ownTable("hot_intent_buckets")} AS x (resolution, bucket, intent, requests)
      SELECT r.res, date_trunc(r.res, q.at), q.intent, count(*)

@@ -16,6 +16,7 @@ import {
   RESOLUTION_RANKS,
   type Keep,
 } from "./grains";
+import { fillWorkTable } from "./work-tables";
 
 export { CLIENT_HOUR_DAYS, CLIENT_MINUTE_HOURS, REQUEST_KINDS } from "./fold-requests";
 /** The intent's key in the memory: an unambiguous text of the three parts, hashed to 128 bits. */
@@ -43,9 +44,10 @@ export async function foldIntents(
   await c.query("SET LOCAL enable_hashjoin = off");
   // per intent of the batch, by hashing (no sort of three text columns): its first request and
   // first success as [microseconds, id] (the smallest array is the earliest, ties by id)
-  await c.query(
-    `CREATE TEMP TABLE touched ON COMMIT DROP AS
-     WITH agg AS (
+  await fillWorkTable(
+    c,
+    "touched",
+    `WITH agg AS (
        SELECT scope, endpoint, key,
               min(ARRAY[${microsOf("at")}, id]) FILTER (WHERE req) AS breq,
               min(ARRAY[${microsOf("at")}, id]) FILTER (WHERE ok) AS bfirst,
@@ -85,9 +87,10 @@ export async function foldIntents(
   // counters, lib/rollups/fold-metric-totals.ts: a few hundred cells, not a row per intent). An
   // intent with one success in the batch needs nothing but its row; only the rare ones with
   // several read their successes back from the batch.
-  await c.query(
-    `CREATE TEMP TABLE success_deltas ON COMMIT DROP AS
-     SELECT grain, ${binOf("grain", "at")} AS bucket, endpoint, sum(dfirst)::int AS dfirst,
+  await fillWorkTable(
+    c,
+    "success_deltas",
+    `SELECT grain, ${binOf("grain", "at")} AS bucket, endpoint, sum(dfirst)::int AS dfirst,
             sum(ddup)::int AS ddup
        FROM (SELECT ${grainOf(keep, "at")} AS grain, * FROM (
               SELECT bfirst_at AS at, endpoint, (bfirst_id = new_first_id)::int AS dfirst,

@@ -11,6 +11,7 @@ import { inTransaction } from "../db/pool";
 import { BATCH_COLUMNS, foldBatchTable, registerGaps } from "./collect-batch";
 import type { Keep } from "./grains";
 import { completedADay, mergeStagedClientDays } from "./staged-client-days";
+import { fillWorkTable } from "./work-tables";
 
 export type HistoryProgress = {
   /** events folded from the history so far, and how many it holds (an estimate) */
@@ -102,9 +103,10 @@ export async function collectHistoryBatch(
       // a bitmap scan reads the range's heap pages in order, with read-ahead (history is rarely
       // in memory); an index scan would fetch them one by one
       await client.query("SET LOCAL enable_indexscan = off");
-      await client.query(
-        `CREATE TEMP TABLE batch ON COMMIT DROP AS
-           SELECT ${BATCH_COLUMNS} FROM ${ctx.tables.events} WHERE id > $1 AND id <= $2`,
+      await fillWorkTable(
+        client,
+        "batch",
+        `SELECT ${BATCH_COLUMNS} FROM ${ctx.tables.events} WHERE id > $1 AND id <= $2`,
         [String(from), String(hi)],
       );
       await client.query("SET LOCAL enable_indexscan = on");
