@@ -116,9 +116,12 @@ export async function foldIntents(
   );
   await foldRetryDelays(c, t, folded);
   await foldClientRows(c, t, keep, stageClientDays);
-  // new intents are inserted, known ones updated: no speculative insertion per row
+  // new intents are inserted, known ones updated: no speculative insertion per row. An intent
+  // whose batch holds a success but none of its requests is remembered too: history folds newest
+  // first, so its requests (and maybe an earlier success) can come in an older batch, which must
+  // then find the success already counted to count its own as the duplicate
   const remembered = `($1::float8 IS NULL OR old_req_id IS NOT NULL
-        OR new_req_at >= now() - make_interval(secs => $1::float8 * 86400))`;
+        OR coalesce(new_req_at, bfirst_at) >= now() - make_interval(secs => $1::float8 * 86400))`;
   await c.query("SET LOCAL enable_hashjoin = off");
   await c.query(
     `WITH inserted AS (

@@ -27,7 +27,9 @@ export async function applyRetention(
   await pool.query(`DELETE FROM ${r("rollup_retry_delays")} WHERE bucket < ${cutoff(days.hour)}`);
   // A duplicate of an intent first seen before the horizon is no longer recognised as one.
   await pool.query(
-    `DELETE FROM ${r("intent_memory")} WHERE first_request_at < ${cutoff(days.intents)}`,
+    // (an intent remembered by a success whose requests were not folded yet has none)
+    `DELETE FROM ${r("intent_memory")} WHERE first_request_at < ${cutoff(days.intents)}
+        OR (first_request_at IS NULL AND first_success_at < ${cutoff(days.intents)})`,
   );
   await pool.query(
     `DELETE FROM ${r("duplicate_intents")} WHERE first_request_at < ${cutoff(days.day)}`,

@@ -169,3 +169,38 @@ describe("folding an existing store's history", () => {
         expect(rollup, name).toEqual(raw);
   });
 });
+
+describe("with the intent horizon, as the collector folds", () => {
+  let own: TestStore;
+  beforeAll(async () => {
+    own = await createTestStore();
+  });
+  afterAll(() => own.drop());
+
+  it("counts a duplicate whose second success is a batch apart from every request of its intent", async () => {
+    const e = (key: string) => ({ scope: "c-1", endpoint: P, key });
+    // a lock reclaimed while the first worker still ran (both succeed), a late retry after
+    // expiry that succeeds again, and a plain request: folded one event a batch, newest first,
+    // so some batch holds a success and none of its intent's requests
+    await insertEvents(own.pool, own.t, [
+      { ...e("reclaim"), secondsAgo: 100, kind: "claimed" },
+      { ...e("reclaim"), secondsAgo: 99, kind: "reclaimed" },
+      { ...e("reclaim"), secondsAgo: 98, kind: "completed", responseCode: 201 },
+      { ...e("reclaim"), secondsAgo: 97, kind: "completed", responseCode: 201 },
+      { ...e("late"), secondsAgo: 90, kind: "claimed" },
+      { ...e("late"), secondsAgo: 89, kind: "completed", responseCode: 201 },
+      { ...e("late"), secondsAgo: 50, kind: "claimed" },
+      { ...e("late"), secondsAgo: 49, kind: "completed", responseCode: 201 },
+      { ...e("plain"), secondsAgo: 40, kind: "claimed" },
+      { ...e("plain"), secondsAgo: 39, kind: "completed", responseCode: 201 },
+    ]);
+    await beginHistoryIfNew(own.ctx());
+    const horizon = { ...keep, intents: 14 };
+    while (!(await collectHistoryBatch(own.ctx(), { batchSize: 1, keep: horizon }))?.finishedAt);
+    const r = await own.pool.query(
+      `SELECT sum(first_successes)::int AS first, sum(duplicate_successes)::int AS dup
+         FROM ${own.t.ownTable("rollup_successes")} WHERE resolution = 'minute'`,
+    );
+    expect(r.rows[0]).toEqual({ first: 3, dup: 2 });
+  });
+});
