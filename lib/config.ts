@@ -122,6 +122,9 @@ const envSchema = z.object({
   IDEMSCOPE_COLLECTOR: z.enum(["on", "off"]).default("on"),
   IDEMSCOPE_COLLECTOR_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND: z.coerce.number().int().min(0).default(0),
+  // while the store's own tables are written, the history fold's WAL makes their commits wait
+  // (docs/performance.md, "What slows the writer at full speed"): this limit then; 0: none
+  IDEMSCOPE_COLLECTOR_BUSY_MAX_EVENTS_PER_SECOND: z.coerce.number().int().min(0).default(10_000),
   IDEMSCOPE_COLLECTOR_PAUSE_REPLICATION_LAG_SECONDS: z.coerce.number().positive().default(30),
   IDEMSCOPE_COLLECTOR_PAUSE_ACTIVE_CONNECTIONS: z.coerce.number().int().positive().optional(),
   IDEMSCOPE_COLLECTOR_HISTORY_BATCH_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
@@ -186,6 +189,8 @@ export type Config = {
     statementTimeoutMs: number;
     /** events per second the history fold may read; 0: as fast as it goes */
     maxEventsPerSecond: number;
+    /** the same while the store's own tables are being written (lib/rollups/store-writes.ts); 0: none */
+    busyMaxEventsPerSecond: number;
     pauseReplicationLagSeconds: number;
     /** busy connections past which the history fold waits; undefined: 80 % of max_connections */
     pauseActiveConnections: number | undefined;
@@ -255,6 +260,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     collectorLimits: {
       statementTimeoutMs: e.IDEMSCOPE_COLLECTOR_STATEMENT_TIMEOUT_MS,
       maxEventsPerSecond: e.IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND,
+      busyMaxEventsPerSecond: e.IDEMSCOPE_COLLECTOR_BUSY_MAX_EVENTS_PER_SECOND,
       pauseReplicationLagSeconds: e.IDEMSCOPE_COLLECTOR_PAUSE_REPLICATION_LAG_SECONDS,
       pauseActiveConnections: e.IDEMSCOPE_COLLECTOR_PAUSE_ACTIVE_CONNECTIONS,
       historyBatchMs: e.IDEMSCOPE_COLLECTOR_HISTORY_BATCH_MS,

@@ -64,6 +64,10 @@ const { values } = parseArgs({
     // which the fold stops part-way (for the writer's latency under a limit; no footprint then)
     "fold-limit": { type: "string" },
     "fold-seconds": { type: "string" },
+    // with --fold-only, a diagnostic: the collector's backends at nice 19 (a local server only)
+    "fold-nice": { type: "boolean", default: false },
+    // with --fold-only: the reference writer's requests/s during the fold (0: an idle store)
+    "fold-writer-rate": { type: "string", default: "200" },
     // only the live fold: lag at about 20,000 events/s on a scratch store (no dataset)
     "live-only": { type: "boolean", default: false },
     out: { type: "string", default: path.join(root, "test-results", "bench") },
@@ -149,7 +153,11 @@ async function prepareDataset(
 
 function connectLine(c: ConnectFold): string {
   const s = (v: number | null) => (v === null ? "–" : `${v.toFixed(0)} s`);
-  return `Connecting (history folded newest first by the collector while the reference writer serves ${c.writer.rate} requests/s): last hour complete after ${s(c.lastHourSeconds)}, last day after ${s(c.lastDaySeconds)}, all ${c.events.toLocaleString("en-US")} events after ${s(c.allSeconds)} = ${Math.round(c.eventsPerSecond).toLocaleString("en-US")} events/s; writer before p50 ${fmt(c.writer.before.p50)} / p95 ${fmt(c.writer.before.p95)}, during p50 ${fmt(c.writer.during.p50)} / p95 ${fmt(c.writer.during.p95)} (a SELECT 1 p95 ${fmt(c.select1.before.p95)} → ${fmt(c.select1.during.p95)}); its events folded live after p50 ${fmt(c.liveLag.p50)} / p95 ${fmt(c.liveLag.p95)} while the history folded${c.rebuildSeconds === null ? "" : `; the indexes it filled rebuilt ${c.rebuildSeconds.toFixed(0)} s later`}; WAL ${Math.round(c.wal.bytesPerEvent)} B an event (${c.wal.fullPagesPerThousandEvents.toFixed(1)} full-page images a thousand events, WAL buffers full ${c.wal.buffersFull} times); measured after ${c.quietSeconds.toFixed(0)} s waiting for a quiet store`;
+  const writer =
+    c.writer.rate > 0
+      ? `while the reference writer serves ${c.writer.rate} requests/s`
+      : "on an idle store (no writer)";
+  return `Connecting (history folded newest first by the collector ${writer}${c.limited ? `, ${c.limited}` : ", no rate limit"}): last hour complete after ${s(c.lastHourSeconds)}, last day after ${s(c.lastDaySeconds)}, all ${c.events.toLocaleString("en-US")} events after ${s(c.allSeconds)} = ${Math.round(c.eventsPerSecond).toLocaleString("en-US")} events/s; writer before p50 ${fmt(c.writer.before.p50)} / p95 ${fmt(c.writer.before.p95)}, during p50 ${fmt(c.writer.during.p50)} / p95 ${fmt(c.writer.during.p95)} (a SELECT 1 p95 ${fmt(c.select1.before.p95)} → ${fmt(c.select1.during.p95)}); its events folded live after p50 ${fmt(c.liveLag.p50)} / p95 ${fmt(c.liveLag.p95)} while the history folded${c.rebuildSeconds === null ? "" : `; the indexes it filled rebuilt ${c.rebuildSeconds.toFixed(0)} s later`}; WAL ${Math.round(c.wal.bytesPerEvent)} B an event (${c.wal.fullPagesPerThousandEvents.toFixed(1)} full-page images a thousand events, WAL buffers full ${c.wal.buffersFull} times); measured after ${c.quietSeconds.toFixed(0)} s waiting for a quiet store`;
 }
 
 /** Writer latency with and without the dashboard's secondary indexes, on fresh tables. */
@@ -319,10 +327,14 @@ async function main() {
         log,
         maxEventsPerSecond: limit,
         seconds,
+        niceCollector: values["fold-nice"],
+        writerRate: Number(values["fold-writer-rate"]),
       });
       if (seconds !== undefined) {
+        // the dataset stays: the next --fold-only refolds it from nothing instead of generating it
+        await fs.writeFile(metaFile, JSON.stringify(meta));
         console.log(
-          `\n${connectLine(connect)} (stopped after ${seconds} s${limit ? `, history limited to ${limit.toLocaleString("en-US")} events/s` : ""}; the dataset is left part-folded: --fold-only again before --keys-only)`,
+          `\n${connectLine(connect)} (stopped after ${seconds} s${limit ? `, history limited to ${limit.toLocaleString("en-US")} events/s` : ""}${values["fold-nice"] ? ", the collector's backends at nice 19" : ""}; the dataset is left part-folded: --fold-only again before --keys-only)`,
         );
         return;
       }

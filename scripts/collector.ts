@@ -4,7 +4,7 @@ import { config } from "../lib/config";
 import { contextOf } from "../lib/db/context";
 import { createPool } from "../lib/db/pool";
 import { startCollector } from "../lib/rollups/collector";
-import { readHistoryProgress } from "../lib/rollups/history";
+import { getFoldStatus } from "../lib/store/fold-status";
 import { keepSourceFresh } from "../lib/sources/refresher";
 import { tableNames } from "../lib/tables";
 import { formatAge } from "../lib/format";
@@ -22,8 +22,9 @@ console.log("collector running (Ctrl-C stops it); only the advisory-lock leader 
 const progressPool = createPool(cfg.databaseUrl, { max: 1, applicationName: "idemscope-progress" });
 let reported = false;
 const progress = setInterval(() => {
-  void readHistoryProgress(contextOf(progressPool, tableNames(cfg), cfg))
-    .then((h) => {
+  void getFoldStatus(contextOf(progressPool, tableNames(cfg), cfg))
+    .then(({ history: h, limited, paused }) => {
+      if (paused) console.log(`collector waits: ${paused.reason}`);
       if (!h || (h.finishedAt && reported)) return;
       if (h.finishedAt) {
         reported = true;
@@ -35,7 +36,8 @@ const progress = setInterval(() => {
       console.log(
         `history [${bar}] ${h.done.toLocaleString("en-US")} / ${h.total.toLocaleString("en-US")} events (${(share * 100).toFixed(1)} %)` +
           `${h.completeFrom ? `, complete from ${h.completeFrom}` : ""}` +
-          `${h.etaSeconds !== null ? `, about ${formatAge(h.etaSeconds)} left` : ""}`,
+          `${h.etaSeconds !== null ? `, about ${formatAge(h.etaSeconds)} left` : ""}` +
+          `${limited ? `; ${limited}` : ""}`,
       );
     })
     .catch(() => undefined);

@@ -15,6 +15,7 @@ import { migrate } from "../lib/migrate";
 import { tableNames } from "../lib/tables";
 import { backfillHistory, purgeBackfilledDuplicateKeys, storeIsEmpty } from "./demo/backfill";
 import { collectBatch } from "../lib/rollups/collect-batch";
+import { ensureIntentMemory } from "../lib/rollups/intent-memory";
 import { DEMO_AMOUNT_PATHS, demoLockTimeoutsEnv } from "./demo/catalog";
 import { backfillSizeHistory } from "./demo/size-history";
 import { startDemoApi, type DemoApi } from "./demo/payments-api";
@@ -200,6 +201,8 @@ async function main() {
   // complete; from then on the collector inside the dashboard keeps them current.
   const caughtUp = Date.now();
   let folded = 0;
+  // a demo whose PostgreSQL was killed lost the (unlogged) intent memory: rebuilt first
+  await ensureIntentMemory(contextOf(pool, t, config()), config().retentionDays.intents);
   for (;;) {
     const r = await collectBatch(contextOf(pool, t, config()));
     folded += r.events;

@@ -38,6 +38,11 @@ export function FoldStatusView({ status }: { status: FoldStatus }) {
               : ""}
           </div>
           <progress max={h.total} value={h.done} aria-label="History folded" />
+          {status.limited ? (
+            <div className="fold-line" data-testid="fold-limit">
+              Going {status.limited}.
+            </div>
+          ) : null}
           <div className="fold-line">
             {h.completeFrom
               ? `Numbers from ${formatDateTime(h.completeFrom)} on are complete; earlier ranges are incomplete. `

@@ -18,6 +18,13 @@ export type FoldStatus = {
    * CONCURRENTLY, docs/operations.md); null before, while it runs, or when turned off
    */
   indexesRebuiltAt: string | null;
+  /**
+   * when the collector last rebuilt the intent memory from the events (it is unlogged: a server
+   * crash or a failover empties it); null if it never had to
+   */
+  memoryRebuiltAt: string | null;
+  /** why the history fold goes no faster than it does (a rate limit), while it runs; null: none */
+  limited: string | null;
   /** why the collector holds back (the store under pressure), with since when; null while it works */
   paused: { reason: string; since: string } | null;
 };

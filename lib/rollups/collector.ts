@@ -15,6 +15,7 @@ import { tableNamesFor, type TableNames } from "../tables";
 import { refreshClientSnapshots } from "./client-totals";
 import { historyIndexRebuilder } from "./compact-indexes";
 import { historyFolder } from "./history-folder";
+import { ensureIntentMemory } from "./intent-memory";
 import { beginHistoryIfNew } from "./history";
 import { collectBatch } from "./collect-batch";
 import { tryLead, type Leadership } from "./leader";
@@ -165,7 +166,11 @@ export function startCollector(o: CollectorOptions): Collector {
           `UPDATE ${t.ownTable("collector_state")} SET last_run_at = now(), last_caught_up_at = now() WHERE id = 1`,
         );
       }
-      if (events) await beginHistoryIfNew(ctx);
+      if (events) {
+        // after a crash or a failover (the memory is unlogged), before any batch
+        await ensureIntentMemory(ctx, o.cfg.retentionDays.intents);
+        await beginHistoryIfNew(ctx);
+      }
       let caughtUp = false;
       liveBusy = false;
       for (let i = 0; events && i < (o.maxBatchesPerTick ?? 20) && !stopped; i++) {

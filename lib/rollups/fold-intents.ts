@@ -16,6 +16,7 @@ import {
   RESOLUTION_RANKS,
   type Keep,
 } from "./grains";
+import { assertIntentMemory } from "./intent-memory";
 import { fillWorkTable } from "./work-tables";
 
 export { CLIENT_HOUR_DAYS, CLIENT_MINUTE_HOURS, REQUEST_KINDS } from "./fold-requests";
@@ -38,6 +39,8 @@ export async function foldIntents(
   stageClientDays: { from: Date | null } | null = null,
 ): Promise<void> {
   const memory = t.ownTable("intent_memory");
+  // a crash empties the memory (it is unlogged): never fold against it before it is rebuilt
+  await assertIntentMemory(c, t.ownTable("intent_memory_marker"));
   // The memory is read and written by its primary key, an index probe per intent of the batch:
   // the planner, blind to the size of the batch's temp tables, hashed the whole memory (millions
   // of rows) for every batch. Hash joins stay off until the memory is written.

@@ -1,8 +1,9 @@
 // How much of each collector tick the history fold takes (lib/rollups/history.ts): one batch a
 // tick, sized to take about IDEMSCOPE_COLLECTOR_HISTORY_BATCH_MS, between the tick's live
-// batches; no faster than IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND, halved after a statement
-// timeout, and not at all while the store is under pressure (lib/rollups/pressure.ts) —
-// recorded, so pages say why. Large batches are much cheaper per event (every batch writes each
+// batches; no faster than IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND (nor, while the store's own
+// table is written, IDEMSCOPE_COLLECTOR_BUSY_MAX_EVENTS_PER_SECOND: lib/rollups/store-writes.ts),
+// halved after a statement timeout, and not at all while the store is under pressure
+// (lib/rollups/pressure.ts) — recorded, so pages say why. Large batches are much cheaper per event (every batch writes each
 // client's rows of the hours it covers, whatever its size: docs/performance.md, "How a batch is
 // folded"), at the price of live events waiting up to one batch while the history folds.
 import type { Pool } from "pg";
@@ -12,6 +13,7 @@ import { cancelledQueryError } from "../db/cancelled-query";
 import { log } from "../log";
 import { collectHistoryBatch } from "./history";
 import { storePressure } from "./pressure";
+import { storeWritesWatcher, writtenTable } from "./store-writes";
 
 const MIN_BATCH = 2_000;
 
@@ -41,6 +43,37 @@ export function historyFolder(pool: Pool, cfg: Config) {
 
   let pressureCheckedAt = 0;
   let pressure: string | null = null;
+  const storeWrites = storeWritesWatcher(pool);
+  let storeBusy = false;
+  // undefined until this process first recorded it, as pausedFor
+  let limitedBy: string | null | undefined = undefined;
+
+  async function recordLimit(ctx: StoreContext<Pool>, reason: string | null) {
+    if (reason === limitedBy) return;
+    limitedBy = reason;
+    if (reason) log.info({ reason }, "collector: history fold rate-limited");
+    await pool.query(
+      `UPDATE ${ctx.tables.ownTable("collector_state")} SET history_limit_reason = $1 WHERE id = 1`,
+      [reason],
+    );
+  }
+
+  /** The history fold's rate limit now (0: none) and why, for the pages. */
+  function currentLimit(ctx: StoreContext<Pool>): { limit: number; reason: string | null } {
+    const { maxEventsPerSecond: always, busyMaxEventsPerSecond: busy } = cfg.collectorLimits;
+    const whileBusy = storeBusy && busy > 0 && (always === 0 || busy < always);
+    if (whileBusy)
+      return {
+        limit: busy,
+        reason: `at most ${busy.toLocaleString("en-US")} events/s while ${writtenTable(ctx.tables)} is being written, so that its commits do not wait for the fold's WAL (IDEMSCOPE_COLLECTOR_BUSY_MAX_EVENTS_PER_SECOND)`,
+      };
+    if (always > 0)
+      return {
+        limit: always,
+        reason: `at most ${always.toLocaleString("en-US")} events/s (IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND)`,
+      };
+    return { limit: 0, reason: null };
+  }
 
   /**
    * Folds one history batch of about `batchMs`: "more" when some is left and it may go on after
@@ -54,9 +87,11 @@ export function historyFolder(pool: Pool, cfg: Config) {
       pressureCheckedAt = start;
       pressure = await storePressure(pool, cfg);
       await recordPause(ctx, pressure);
+      storeBusy = (await storeWrites(ctx.tables)).busy;
     }
     if (pressure) return "wait";
-    const limit = cfg.collectorLimits.maxEventsPerSecond;
+    const { limit, reason } = currentLimit(ctx);
+    await recordLimit(ctx, reason);
     const t0 = Date.now();
     // with a rate limit, at most half a second's worth of events a batch
     const width =
@@ -73,7 +108,10 @@ export function historyFolder(pool: Pool, cfg: Config) {
       }
       throw err;
     }
-    if (!progress || progress.finishedAt) return "done";
+    if (!progress || progress.finishedAt) {
+      await recordLimit(ctx, null);
+      return "done";
+    }
     const took = Math.max(1, Date.now() - t0);
     // the next batch sized to take about batchMs at this batch's pace, growing at most fourfold
     // a batch (the first ones, near the present, are small: the last hour is final in seconds)

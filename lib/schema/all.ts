@@ -9,9 +9,10 @@ import { operationsStatements } from "./operations";
 import { rollupStatements } from "./rollups";
 import { secretsStatements } from "./secrets";
 import { captureModeStatements, sourceStatements } from "./source";
-import { footprintStatements } from "./footprint";
+import { footprintStatements, unloggedMemoryStatements } from "./footprint";
 import {
   historyCompactionStatements,
+  historyLimitStatements,
   historyStagingStatements,
   historyStatements,
 } from "./history";
@@ -51,5 +52,7 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...failedKeyIndexStatements(names, t),
     ...historyStagingStatements(t),
     ...historyCompactionStatements(t),
+    ...unloggedMemoryStatements(t),
+    ...historyLimitStatements(t),
   ];
 }

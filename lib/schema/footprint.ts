@@ -36,3 +36,18 @@ export function footprintStatements(t: TableNames): string[] {
     `DROP TABLE ${r("intents")}`,
   ];
 }
+
+/**
+ * The intent memory writes no WAL (lib/rollups/intent-memory.ts): UNLOGGED, with a one-row
+ * marker beside it that a crash or a failover empties together with it, and when the collector
+ * last had to rebuild it.
+ */
+export function unloggedMemoryStatements(t: TableNames): string[] {
+  const r = t.ownTable;
+  return [
+    `ALTER TABLE ${r("intent_memory")} SET UNLOGGED`,
+    `CREATE UNLOGGED TABLE ${r("intent_memory_marker")} (rebuilt_at timestamptz NOT NULL)`,
+    `INSERT INTO ${r("intent_memory_marker")} (rebuilt_at) VALUES (now())`,
+    `ALTER TABLE ${r("collector_state")} ADD COLUMN memory_rebuilt_at timestamptz`,
+  ];
+}

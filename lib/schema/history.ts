@@ -49,3 +49,8 @@ export function historyStagingStatements(t: TableNames): string[] {
      )`,
   ];
 }
+
+/** Why the history fold is rate-limited now, for the pages (lib/rollups/history-folder.ts). */
+export function historyLimitStatements(t: TableNames): string[] {
+  return [`ALTER TABLE ${t.ownTable("collector_state")} ADD COLUMN history_limit_reason text`];
+}

@@ -7,6 +7,7 @@ import type { Pool } from "pg";
 import { config } from "../../lib/config";
 import { contextOf } from "../../lib/db/context";
 import { collectBatch } from "../../lib/rollups/collect-batch";
+import { ensureIntentMemory } from "../../lib/rollups/intent-memory";
 import { readConnectedSource } from "../../lib/sources/active";
 import { captureLabel, type CaptureChoice } from "../../lib/sources/connect";
 import type { Preset } from "../../lib/sources/preset";
@@ -103,6 +104,7 @@ export async function presetDemo(
   const source = await readConnectedSource(pool, cfg.idemscopeSchema);
   const t = tableNamesFor(cfg, source);
   // everything captured so far, folded before the dashboard opens
+  await ensureIntentMemory(contextOf(pool, t, cfg), cfg.retentionDays.intents);
   for (;;) if ((await collectBatch(contextOf(pool, t, cfg))).caughtUp) break;
   if (!o["no-dashboard"] && o.prod) await ensureNextBuild(o.root, console.log);
   const dashboard = o["no-dashboard"]

@@ -7,7 +7,9 @@ import { GET as foldRoute } from "../../../app/api/v1/collector/fold/route";
 import type { FoldStatus } from "../../../lib/api-types/fold";
 import { parseConfig } from "../../../lib/config";
 import { startCollector } from "../../../lib/rollups/collector";
+import { storeWritesWatcher } from "../../../lib/rollups/store-writes";
 import { getFoldStatus } from "../../../lib/store/fold-status";
+import { resetFold } from "../../helpers/reset-fold";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
@@ -103,5 +105,69 @@ describe("the collector meeting a store with history", () => {
               (SELECT sum(events)::int FROM ${store.t.ownTable("rollup_events")} WHERE resolution = 'day' AND kind = 'claimed') AS requests`,
     );
     expect(totals.rows[0]).toEqual({ first: EVENTS / 2, requests: EVENTS / 2 });
+  });
+
+  it("goes no faster than the busy limit while the store's keys table is written, and says so", async () => {
+    await resetFold(store);
+    // the service writing its keys table: a row every 50 ms
+    let writing = true;
+    let n = 0;
+    const writer = (async () => {
+      while (writing) {
+        await store.pool.query(
+          `INSERT INTO ${store.t.keys} (scope, endpoint, key, request_hash, status, expires_at)
+           VALUES ('w', 'POST /v1/payments', $1, 'h', 'in_progress', now() + interval '1 day')`,
+          [`busy-${n++}`],
+        );
+        await sleep(50);
+      }
+    })();
+    const limit = 2_000;
+    const c = collectorWith({ IDEMSCOPE_COLLECTOR_BUSY_MAX_EVENTS_PER_SECOND: String(limit) });
+    const t0 = Date.now();
+    let limited: string | null = null;
+    try {
+      for (let i = 0; i < 100 && !limited; i++) {
+        await sleep(50);
+        limited = (await getFoldStatus(store.ctx())).limited;
+      }
+      await c.drain();
+    } finally {
+      await c.stop();
+      writing = false;
+      await writer;
+    }
+    expect(limited).toMatch(
+      /^at most 2,000 events\/s while .*idempotency_keys.* is being written, .*\(IDEMSCOPE_COLLECTOR_BUSY_MAX_EVENTS_PER_SECOND\)$/,
+    );
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(((EVENTS - 2 * limit) / limit) * 1000);
+    const done = await getFoldStatus(store.ctx());
+    expect(done.history).toMatchObject({ done: EVENTS, finishedAt: expect.any(String) });
+    expect(done.limited).toBeNull();
+  });
+});
+
+describe("the store's writes, as the collector sees them", () => {
+  it("counts the keys table's writes a second, and a store quiet for ten seconds as idle", async () => {
+    const look = storeWritesWatcher(store.pool);
+    // before there is a rate, the store counts as written
+    expect(await look(store.t)).toEqual({ perSecond: null, busy: true });
+    await store.pool.query(
+      `INSERT INTO ${store.t.keys} (scope, endpoint, key, request_hash, status, expires_at)
+       SELECT 'w', 'POST /v1/x', 'rate-' || g, 'h', 'completed', now() + interval '1 day'
+         FROM generate_series(1, 500) g`,
+    );
+    // the inserting session reports its counts within a second
+    let seen = { perSecond: 0 as number | null, busy: false };
+    for (let i = 0; i < 30 && !seen.perSecond; i++) {
+      await sleep(200);
+      seen = await look(store.t);
+    }
+    expect(seen.perSecond).toBeGreaterThan(0);
+    expect(seen.busy).toBe(true);
+    await sleep(1_100);
+    const quiet = await look(store.t);
+    expect(quiet.perSecond).toBe(0);
+    expect(quiet.busy).toBe(true); // written less than ten seconds ago
   });
 });
