@@ -3,9 +3,10 @@
 // batches; no faster than IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND (nor, while the store's own
 // table is written, IDEMSCOPE_COLLECTOR_BUSY_MAX_EVENTS_PER_SECOND: lib/rollups/store-writes.ts),
 // halved after a statement timeout, and not at all while the store is under pressure
-// (lib/rollups/pressure.ts) — recorded, so pages say why. Large batches are much cheaper per event (every batch writes each
-// client's rows of the hours it covers, whatever its size: docs/performance.md, "How a batch is
-// folded"), at the price of live events waiting up to one batch while the history folds.
+// (lib/rollups/pressure.ts) — recorded, so pages say why. Large batches are much cheaper per
+// event (every batch writes each client's rows of the hours it covers, whatever its size:
+// docs/performance.md, "How a batch is folded"), at the price of live events waiting up to one
+// batch while the history folds.
 import type { Pool } from "pg";
 import type { Config } from "../config";
 import type { StoreContext } from "../db/context";
@@ -16,6 +17,8 @@ import { storePressure } from "./pressure";
 import { storeWritesWatcher, writtenTable } from "./store-writes";
 
 const MIN_BATCH = 2_000;
+/** A rate-limited batch's width, in seconds of the limit (the next starts that long after it). */
+const LIMITED_BATCH_SECONDS = 2;
 
 export type HistoryStep = "more" | "wait" | "done";
 const MAX_BATCH = 1_000_000;
@@ -93,9 +96,13 @@ export function historyFolder(pool: Pool, cfg: Config) {
     const { limit, reason } = currentLimit(ctx);
     await recordLimit(ctx, reason);
     const t0 = Date.now();
-    // with a rate limit, at most half a second's worth of events a batch
+    // with a rate limit, at most LIMITED_BATCH_SECONDS' worth of events a batch: a batch writes
+    // each client's rows of the hours it covers whatever its size, so small batches write far
+    // more WAL an event (266 B at half a second's worth, 65 B at full speed: docs/performance.md)
     const width =
-      limit > 0 ? Math.min(batchSize, Math.max(MIN_BATCH, Math.floor(limit / 2))) : batchSize;
+      limit > 0
+        ? Math.min(batchSize, Math.max(MIN_BATCH, Math.floor(limit * LIMITED_BATCH_SECONDS)))
+        : batchSize;
     let progress;
     try {
       progress = await collectHistoryBatch(ctx, { batchSize: width, keep: cfg.retentionDays });

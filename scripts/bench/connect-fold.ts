@@ -24,8 +24,8 @@ export type ConnectFold = {
   writer: { before: Timing; during: Timing; rate: number };
   /** a `SELECT 1` every 20 ms on its own connection: no WAL, so what it loses is CPU time */
   select1: { before: Timing; during: Timing };
-  /** the rate limit the collector said it kept to during the fold (the last one), if any */
-  limited: string | null;
+  /** the rate limit the collector said it kept to during the fold (the last one), and how long */
+  limited: { reason: string; seconds: number } | null;
   /** how long the writer's events waited to be folded live while the history folded (s) */
   liveLag: Timing;
   /** seconds the collector then took to rebuild the indexes the fold filled (null: not waited for) */
@@ -210,13 +210,17 @@ export async function measureConnectFold(
   const lags: number[] = [];
   const reniced = new Set<number>();
   let limited: string | null = null;
+  let limitedSamples = 0; // of the status read every 250 ms
   for (;;) {
     await new Promise((r) => setTimeout(r, 250));
     if (o.niceCollector) await reniceCollector(pool, reniced);
     const s = await getFoldStatus(ctx);
     const h = s.history;
     if (!h) continue;
-    if (s.limited) limited = s.limited;
+    if (s.limited) {
+      limited = s.limited;
+      limitedSamples += 1;
+    }
     // the oldest of the writer's events the live fold has not folded yet: how long it waited
     const lag = await pool.query<{ s: number }>(
       `SELECT coalesce((SELECT extract(epoch FROM now() - e.at)::float8 FROM ${t.events} e
@@ -259,7 +263,7 @@ export async function measureConnectFold(
     writer: { before: beforeTiming, during: duringTiming, rate },
     select1: { before: select1BeforeTiming, during: select1DuringTiming },
     liveLag: timingOf(lags),
-    limited,
+    limited: limited ? { reason: limited, seconds: limitedSamples / 4 } : null,
     rebuildSeconds,
     quietSeconds,
     wal: {
