@@ -68,7 +68,7 @@ export function historyFolder(pool: Pool, cfg: Config) {
     if (whileBusy)
       return {
         limit: busy,
-        reason: `at most ${busy.toLocaleString("en-US")} events/s while ${writtenTable(ctx.tables)} is being written, so that its commits do not wait for the fold's WAL (IDEMSCOPE_COLLECTOR_BUSY_MAX_EVENTS_PER_SECOND)`,
+        reason: `at most ${busy.toLocaleString("en-US")} events/s while ${writtenTable(ctx.tables).replaceAll('"', "")} is being written, so that its commits do not wait for the fold's WAL (IDEMSCOPE_COLLECTOR_BUSY_MAX_EVENTS_PER_SECOND)`,
       };
     if (always > 0)
       return {
