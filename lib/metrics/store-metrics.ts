@@ -317,6 +317,12 @@ export const STORE_FAMILIES: MetricFamily[] = [
     samples: (s) => [{ value: s.collector.paused ? 1 : 0 }],
   },
   {
+    name: "idemscope_collector_history_rate_limited",
+    help: "1 while the history fold keeps to a rate limit (IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND, or the busy limit while the store's own table is written).",
+    type: "gauge",
+    samples: (s) => [{ value: s.collector.historyRateLimited ? 1 : 0 }],
+  },
+  {
     name: "idemscope_collector_open_gaps",
     help: "Event ids below the collector's watermark not visible yet (transactions still open).",
     type: "gauge",

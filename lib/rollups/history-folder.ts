@@ -94,7 +94,6 @@ export function historyFolder(pool: Pool, cfg: Config) {
     }
     if (pressure) return "wait";
     const { limit, reason } = currentLimit(ctx);
-    await recordLimit(ctx, reason);
     const t0 = Date.now();
     // with a rate limit, at most LIMITED_BATCH_SECONDS' worth of events a batch: a batch writes
     // each client's rows of the hours it covers whatever its size, so small batches write far
@@ -115,10 +114,9 @@ export function historyFolder(pool: Pool, cfg: Config) {
       }
       throw err;
     }
-    if (!progress || progress.finishedAt) {
-      await recordLimit(ctx, null);
-      return "done";
-    }
+    // recorded once a batch found history to fold: a finished fold says nothing of limits
+    await recordLimit(ctx, progress && !progress.finishedAt ? reason : null);
+    if (!progress || progress.finishedAt) return "done";
     const took = Math.max(1, Date.now() - t0);
     // the next batch sized to take about batchMs at this batch's pace, growing at most fourfold
     // a batch (the first ones, near the present, are small: the last hour is final in seconds)

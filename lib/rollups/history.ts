@@ -68,7 +68,8 @@ export async function beginHistoryIfNew(ctx: StoreContext<Pool>): Promise<boolea
       `UPDATE ${own("collector_state")}
           SET watermark = $1, history_hi = $1, history_lo = $2::bigint - 1, history_total = $3,
               history_done = 0, history_started_at = now(), history_finished_at = NULL,
-              history_complete_from = NULL, history_compacted_at = NULL
+              history_complete_from = NULL, history_compacted_at = NULL,
+              history_limit_reason = NULL
         WHERE id = 1`,
       [hi, lo, estimate.rows[0]!.n],
     );

@@ -12,6 +12,8 @@ export type CollectorState = CollectorStatus & {
   historyDone: number | null;
   historyTotal: number | null;
   paused: boolean;
+  /** the history fold kept to a rate limit now (lib/rollups/history-folder.ts) */
+  historyRateLimited: boolean;
 };
 
 export async function readCollectorState(ctx: StoreContext): Promise<CollectorState> {
@@ -24,7 +26,8 @@ export async function readCollectorState(ctx: StoreContext): Promise<CollectorSt
             (SELECT count(*)::int FROM ${t.ownTable("collector_gaps")}) AS "openGaps",
             CASE WHEN history_total > 0 THEN history_done::float8 END AS "historyDone",
             CASE WHEN history_total > 0 THEN greatest(history_total, history_done)::float8 END AS "historyTotal",
-            paused_reason IS NOT NULL AS paused
+            paused_reason IS NOT NULL AS paused,
+            history_limit_reason IS NOT NULL AND history_finished_at IS NULL AS "historyRateLimited"
        FROM ${t.ownTable("collector_state")} WHERE id = 1`,
   );
   return (
@@ -40,6 +43,7 @@ export async function readCollectorState(ctx: StoreContext): Promise<CollectorSt
       historyDone: null,
       historyTotal: null,
       paused: false,
+      historyRateLimited: false,
     }
   );
 }
@@ -51,6 +55,7 @@ export async function getCollectorStatus(ctx: StoreContext): Promise<CollectorSt
     historyDone: _done,
     historyTotal: _total,
     paused: _paused,
+    historyRateLimited: _limited,
     ...status
   } = await readCollectorState(ctx);
   return status;

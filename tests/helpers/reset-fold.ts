@@ -9,7 +9,7 @@ export async function resetFold(store: TestStore): Promise<void> {
     `UPDATE ${store.t.ownTable("collector_state")}
         SET watermark = 0, history_hi = NULL, history_lo = NULL, history_total = NULL,
             history_done = 0, history_started_at = NULL, history_finished_at = NULL,
-            history_complete_from = NULL
+            history_complete_from = NULL, history_limit_reason = NULL
       WHERE id = 1`,
   );
 }
