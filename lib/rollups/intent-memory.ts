@@ -138,5 +138,5 @@ function rebuildSql(
        SELECT ${intentHash()}, ${fromMicros("breq[1]")}, breq[2], ${fromMicros("bfirst[1]")}, bfirst[2], oks, reqs
          FROM kept ORDER BY 1
        RETURNING 1)
-     SELECT (SELECT count(*)::int FROM ins) AS intents, (SELECT coalesce(sum(n), 0)::int FROM per) AS events`;
+     SELECT (SELECT count(*)::float8 FROM ins) AS intents, (SELECT coalesce(sum(n), 0)::float8 FROM per) AS events`;
 }
