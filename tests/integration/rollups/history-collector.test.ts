@@ -7,7 +7,6 @@ import { GET as foldRoute } from "../../../app/api/v1/collector/fold/route";
 import type { FoldStatus } from "../../../lib/api-types/fold";
 import { parseConfig } from "../../../lib/config";
 import { startCollector } from "../../../lib/rollups/collector";
-import { storeWritesWatcher } from "../../../lib/rollups/store-writes";
 import { getFoldStatus } from "../../../lib/store/fold-status";
 import { resetFold } from "../../helpers/reset-fold";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
@@ -145,30 +144,5 @@ describe("the collector meeting a store with history", () => {
     const done = await getFoldStatus(store.ctx());
     expect(done.history).toMatchObject({ done: EVENTS, finishedAt: expect.any(String) });
     expect(done.limited).toBeNull();
-  });
-});
-
-describe("the store's writes, as the collector sees them", () => {
-  it("counts the keys table's writes a second, and a store quiet for ten seconds as idle", async () => {
-    const look = storeWritesWatcher(store.pool);
-    // before there is a rate, the store counts as written
-    expect(await look(store.t)).toEqual({ perSecond: null, busy: true });
-    await store.pool.query(
-      `INSERT INTO ${store.t.keys} (scope, endpoint, key, request_hash, status, expires_at)
-       SELECT 'w', 'POST /v1/x', 'rate-' || g, 'h', 'completed', now() + interval '1 day'
-         FROM generate_series(1, 500) g`,
-    );
-    // the inserting session reports its counts within a second
-    let seen = { perSecond: 0 as number | null, busy: false };
-    for (let i = 0; i < 30 && !seen.perSecond; i++) {
-      await sleep(200);
-      seen = await look(store.t);
-    }
-    expect(seen.perSecond).toBeGreaterThan(0);
-    expect(seen.busy).toBe(true);
-    await sleep(1_100);
-    const quiet = await look(store.t);
-    expect(quiet.perSecond).toBe(0);
-    expect(quiet.busy).toBe(true); // written less than ten seconds ago
   });
 });
