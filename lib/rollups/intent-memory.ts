@@ -21,10 +21,15 @@ export class IntentMemoryLostError extends Error {
   }
 }
 
+/** Whether the memory's marker row is there (a crash or a failover empties it with the memory). */
+async function memoryWhole(db: Pool | PoolClient, memoryMarker: string): Promise<boolean> {
+  const r = await db.query<{ ok: boolean }>(`SELECT EXISTS (SELECT FROM ${memoryMarker}) AS ok`);
+  return r.rows[0]?.ok ?? false;
+}
+
 /** Throws IntentMemoryLostError when the memory's marker is gone (inside the batch's transaction). */
 export async function assertIntentMemory(c: PoolClient, memoryMarker: string): Promise<void> {
-  const r = await c.query<{ ok: boolean }>(`SELECT EXISTS (SELECT FROM ${memoryMarker}) AS ok`);
-  if (!r.rows[0]?.ok) throw new IntentMemoryLostError();
+  if (!(await memoryWhole(c, memoryMarker))) throw new IntentMemoryLostError();
 }
 
 const REBUILDING =
@@ -44,8 +49,7 @@ export async function ensureIntentMemory(
 ): Promise<MemoryRebuild | null> {
   const own = ctx.tables.ownTable;
   const marker = own("intent_memory_marker");
-  const whole = await ctx.db.query<{ ok: boolean }>(`SELECT EXISTS (SELECT FROM ${marker}) AS ok`);
-  if (whole.rows[0]?.ok) return null;
+  if (await memoryWhole(ctx.db, marker)) return null;
   const t0 = performance.now();
   // said on every page while it runs (the live fold waits for it), as a pressure pause is
   const before = await ctx.db.query<{ reason: string | null; since: Date | null }>(
@@ -64,8 +68,7 @@ export async function ensureIntentMemory(
         `SELECT watermark, history_lo AS lo, history_hi AS hi
            FROM ${own("collector_state")} WHERE id = 1 FOR UPDATE`,
       );
-      const again = await c.query<{ ok: boolean }>(`SELECT EXISTS (SELECT FROM ${marker}) AS ok`);
-      if (again.rows[0]?.ok) return null; // another collector rebuilt it meanwhile
+      if (await memoryWhole(c, marker)) return null; // another collector rebuilt it meanwhile
       const state = s.rows[0]!;
       log.warn(
         { watermark: state.watermark },
