@@ -21,7 +21,12 @@ import { inTransaction } from "../db/pool";
 import { countStuckKeys, stuckFrom, whereStuck } from "../store/stuck";
 import { FAILED_RESPONSE } from "./failed-response";
 import type { SourceBinding } from "../sources/active";
-import { actionSetList, derivedSelectList, markOperatorChange } from "../sources/capture-sql";
+import {
+  actionSetList,
+  derivedSelectList,
+  markOperatorChange,
+  OPERATOR_MARKS_TABLE,
+} from "../sources/capture-sql";
 import { derivation, type Preset } from "../sources/preset";
 
 export { FAILED_RESPONSE };
@@ -169,7 +174,8 @@ async function runChange(
   batchId: string | null,
 ): Promise<ChangedRow[]> {
   // the capture skips this change: the statement writes its own event
-  if (ctx.tables.source) await markOperatorChange(ctx.db, ctx.tables.source.capture);
+  if (ctx.tables.source)
+    await markOperatorChange(ctx.db, ctx.tables.ownTable(OPERATOR_MARKS_TABLE));
   const r = await ctx.db.query<ChangedRow>(toQuery(changeStatement(ctx, input, target, batchId)));
   return r.rows;
 }

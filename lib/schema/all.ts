@@ -17,6 +17,7 @@ import {
   historyStatements,
 } from "./history";
 import { recentErrorStatements } from "./recent-errors";
+import { storeSafetyStatements } from "./store-safety";
 import { hotKeyStatements } from "./hot-keys";
 import { annotationStatements } from "./annotations";
 import { reconciliationStatements } from "./reconciliation";
@@ -54,5 +55,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...historyCompactionStatements(t),
     ...unloggedMemoryStatements(t),
     ...historyLimitStatements(t),
+    ...storeSafetyStatements(t),
   ];
 }

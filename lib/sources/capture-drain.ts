@@ -2,15 +2,15 @@
 // become events"), set-based, in the collector's own transaction: the rows are deleted from the
 // queue and their events inserted in one statement, so each change counts exactly once. The
 // preset's derivation is applied to both images (jsonb_populate_record gives back the table's
-// row), so the view, the triggers' WHEN clause and the events agree. A row whose derivation fails
-// is dropped alone and counted as a capture error; it never blocks the queue.
+// row), so the view and the events agree. A row whose derivation fails on its data is moved to the
+// dead letters alone and counted; it never blocks the queue.
 import pg, { type Pool, type PoolClient } from "pg";
 import type { StoreContext } from "../db/context";
 import { log } from "../log";
 import { SOURCE_EVENTS_TABLE } from "../tables";
 import type { SourceBinding } from "./active";
 import { CAPTURE_QUEUE_TABLE, derivedSelectList, type OwnNames } from "./capture-sql";
-import type { Preset } from "./preset";
+import { expandLets, type Preset } from "./preset";
 
 /** The derived columns the event rules below read (the rest of a row image is left alone). */
 const EVENT_COLUMNS = [
@@ -72,6 +72,16 @@ function deriveEventsStatement(binding: SourceBinding, t: OwnNames, changes: str
   const outcome = `CASE n.status WHEN 'completed' THEN 'completed' ELSE 'failed' END`;
   // the row an event is about: the old image for a purge and a refused claim, else the new one
   const pick = (c: string) => `CASE WHEN q.op IN ('DELETE', 'REFUSED') THEN o.${c} ELSE n.${c} END`;
+  // A proposal (a claim that met an existing row) was refused when it is a claim and the preset's
+  // refusedWhen holds for the existing row (x) at the claim's time: now() there means q.at.
+  const refused = preset.proposals
+    ? `n.status = 'in_progress' AND coalesce((${expandLets(preset, preset.proposals.refusedWhen).replace(/\bnow\(\)|\bcurrent_timestamp\b/gi, "q.at")}), false)`
+    : "false";
+  const existing = preset.proposals
+    ? `LEFT JOIN LATERAL (SELECT ${derivedSelectList(preset)}
+              FROM jsonb_populate_record(NULL::${base}, q.old_row) AS r) x
+            ON q.op = 'REFUSED'`
+    : "";
   return `
     WITH q AS (
       ${changes}
@@ -82,6 +92,7 @@ function deriveEventsStatement(binding: SourceBinding, t: OwnNames, changes: str
              n.request_hash, n.response_code AS new_code, o.response_code AS old_code,
              extract(epoch FROM q.at - coalesce(o.locked_at, o.updated_at)) * 1000 AS latency,
              CASE
+               WHEN q.op = 'REFUSED' AND NOT (${refused}) THEN '{}'::text[]
                WHEN q.op = 'REFUSED' THEN
                  ARRAY[CASE WHEN o.status = 'in_progress' THEN 'conflict'
                             WHEN o.request_hash IS DISTINCT FROM n.request_hash THEN 'mismatch'
@@ -111,6 +122,7 @@ function deriveEventsStatement(binding: SourceBinding, t: OwnNames, changes: str
         FROM q
         ${imageOf(preset, base, "old_row", "o")}
         ${imageOf(preset, base, "new_row", "n")}
+        ${existing}
     ), ins AS (
       INSERT INTO ${events} (at, key_id, scope, endpoint, key, kind, request_hash, response_code, latency_ms, instance)
       SELECT k.at + (u.ord - 1) * interval '1 microsecond', k.id, k.scope, k.endpoint, k.key, u.kind,
@@ -130,8 +142,22 @@ function deriveEventsStatement(binding: SourceBinding, t: OwnNames, changes: str
 export type DrainResult = { changes: number; events: number; dropped: number };
 
 /**
+ * Whether an error of the derivation is the row's own (its data: a value the preset's cast or
+ * function refuses) rather than the statement's (a preset that no longer fits the table, a
+ * cancelled or timed-out statement, a serialization failure): SQLSTATE classes 22 (data
+ * exception), 23 (integrity), 2F/38/39 (a function the derivation calls) and P0 (RAISE).
+ */
+export function isRowFault(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === "string" && /^(22|23|2F|38|39|P0)/.test(code);
+}
+
+/**
  * Drains the queue until it is empty (or `maxBatches` of `batchSize`). Runs on `db` as is; the
- * caller's transaction, if any, makes it atomic with what follows.
+ * caller's transaction, if any, makes it atomic with what follows. A batch that fails on a row's
+ * data is drained change by change, and the changes that fail go to the dead letters
+ * (capture_dead_letters, shown on the Store page and in /api/metrics); any other error is the
+ * statement's and is raised with the queue intact.
  */
 export async function drainCaptureQueue(
   ctx: StoreContext<Pool | PoolClient>,
@@ -151,10 +177,10 @@ export async function drainCaptureQueue(
       );
       batch = { changes: r.rows[0]?.changes ?? 0, events: r.rows[0]?.events ?? 0, dropped: 0 };
     } catch (err) {
-      // one bad row image must not block the queue: drain one change at a time, dropping the bad
+      if (!isRowFault(err)) throw err;
       log.warn(
         { err: (err as Error).message },
-        "capture queue: a batch failed; draining change by change",
+        "capture queue: a row cannot be derived; draining change by change",
       );
       batch = await drainOneByOne(ctx, statement, batchSize);
     }
@@ -166,12 +192,7 @@ export async function drainCaptureQueue(
   return result;
 }
 
-/**
- * After a failed batch: one change at a time, dropping (and counting) those that fail. When the
- * first changes all fail alike, the fault is the statement (a preset whose derivation no longer
- * compiles, a server older than the definition), not the rows: nothing is dropped, the error is
- * raised, the collector reports it and retries with the queue intact.
- */
+/** After a batch failed on a row's data: one change at a time, the failing ones dead-lettered. */
 async function drainOneByOne(
   ctx: StoreContext<Pool | PoolClient>,
   statement: string,
@@ -183,14 +204,6 @@ async function drainOneByOne(
     [limit],
   );
   const total = { changes: 0, events: 0, dropped: 0 };
-  const failures: { seq: string; err: Error }[] = [];
-  const drop = async ({ seq, err }: { seq: string; err: Error }) => {
-    log.warn({ seq, err: err.message }, "capture queue: dropped a change it cannot derive");
-    await ctx.db.query(`DELETE FROM ${queue} WHERE seq = $1`, [seq]);
-    await ctx.db.query(`SELECT nextval($1)`, [ctx.tables.ownTable("capture_errors")]);
-    total.changes += 1;
-    total.dropped += 1;
-  };
   for (const { seq } of seqs.rows) {
     try {
       const r = await inSavepoint(ctx.db, () =>
@@ -198,21 +211,35 @@ async function drainOneByOne(
       );
       total.changes += r.rows[0]?.changes ?? 0;
       total.events += r.rows[0]?.events ?? 0;
-      // a row went through: the earlier failures were the rows' own
-      for (const f of failures.splice(0)) await drop(f);
     } catch (err) {
-      if (total.events === 0 && total.changes === 0 && failures.length >= SYSTEMATIC_FAILURES - 1)
-        throw err;
-      if (total.changes > total.dropped) await drop({ seq, err: err as Error });
-      else failures.push({ seq, err: err as Error });
+      if (!isRowFault(err)) throw err;
+      await deadLetter(ctx, seq, err as Error & { code: string });
+      total.changes += 1;
+      total.dropped += 1;
     }
   }
-  for (const f of failures) await drop(f); // fewer than SYSTEMATIC_FAILURES, and nothing else
   return total;
 }
 
-/** Failures in a row, with no success, that mean the statement (not the rows) is at fault. */
-const SYSTEMATIC_FAILURES = 3;
+/** Moves one queued change to the dead letters, with its error, and counts it. */
+async function deadLetter(
+  ctx: StoreContext<Pool | PoolClient>,
+  seq: string,
+  err: Error & { code: string },
+): Promise<void> {
+  const t = ctx.tables;
+  log.warn({ seq, err: err.message }, "capture queue: a change it cannot derive is dead-lettered");
+  await ctx.db.query(
+    `WITH gone AS (DELETE FROM ${t.ownTable(CAPTURE_QUEUE_TABLE)} WHERE seq = $1 RETURNING *)
+     INSERT INTO ${t.ownTable(DEAD_LETTERS_TABLE)} (at, op, old_row, new_row, sqlstate, error)
+     SELECT at, op, old_row, new_row, $2, $3 FROM gone`,
+    [seq, err.code, err.message.slice(0, 1000)],
+  );
+  await ctx.db.query(`SELECT nextval($1)`, [t.ownTable("capture_errors")]);
+}
+
+/** Row changes the derivation could not read, kept with their error (lib/schema/store-safety.ts). */
+export const DEAD_LETTERS_TABLE = "capture_dead_letters";
 
 /** Runs `fn` under a savepoint when `db` is a transaction's client (a pool has none to protect). */
 async function inSavepoint<T>(db: Pool | PoolClient, fn: () => Promise<T>): Promise<T> {

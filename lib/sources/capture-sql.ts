@@ -3,8 +3,8 @@
 // images) for the collector, which turns them into contract events with the same derivation
 // (./capture-drain.ts). The capture is either row triggers or logical decoding (a publication
 // here, the slot and its consumer in ./logical-setup.ts and ./logical-consumer.ts). Trigger
-// capture never fails the service's write: an error inside a trigger is caught, counted and
-// reported as a WARNING, and the write goes on.
+// capture never fails the service's write: it copies raw row images and evaluates nothing a preset
+// derives; a queue that is missing is counted and reported as a WARNING, and the write goes on.
 import { escapeIdentifier, escapeLiteral } from "pg";
 import { FAILED_RESPONSE } from "../actions/failed-response";
 import { eventsTableStatements } from "../schema/contract";
@@ -23,22 +23,27 @@ import {
 export const CAPTURE_TRIGGER = "idemscope_capture";
 export const CAPTURE_QUEUE_TABLE = "capture_queue";
 export const CAPTURE_UPDATE_TRIGGER = "idemscope_capture_update";
+export const CAPTURE_DELETE_TRIGGER = "idemscope_capture_delete";
 export const PROPOSAL_TRIGGER = "idemscope_capture_proposal";
-/** Set (transaction-local) by idemscope's release and fail, which write their own events. */
-export const OPERATOR_ACTION_SETTING = "idemscope.operator_action";
+/** The transactions of idemscope's own release and fail (lib/schema/store-safety.ts). */
+export const OPERATOR_MARKS_TABLE = "operator_marks";
+/** The transaction id as pgoutput's BEGIN carries it (32 bits), in SQL. */
+const CURRENT_XID32 = "(pg_current_xact_id()::text::bigint % 4294967296)";
 
 /**
  * Marks the current transaction's changes of the store's table as idemscope's own (an operator's
- * release or fail writes its event itself): the triggers see the setting, logical decoding a
- * transactional WAL message with the same name (lib/sources/logical-consumer.ts).
+ * release or fail writes its event itself): a row in operator_marks, which only idemscope's role
+ * can write. The triggers look it up by the transaction's id, logical decoding by the id in the
+ * transaction's BEGIN (lib/sources/logical-consumer.ts). A session setting or a WAL message, which
+ * any login can produce, would let the service's role hide its own changes.
  */
 export async function markOperatorChange(
   db: { query: (text: string) => Promise<unknown> },
-  capture: "triggers" | "logical",
+  marksTable: string,
 ): Promise<void> {
-  await db.query(`SELECT set_config('${OPERATOR_ACTION_SETTING}', 'on', true)`);
-  if (capture === "logical")
-    await db.query(`SELECT pg_logical_emit_message(true, '${OPERATOR_ACTION_SETTING}', '')`);
+  await db.query(
+    `INSERT INTO ${marksTable} (xid) VALUES ${"(" + CURRENT_XID32 + ")"} ON CONFLICT DO NOTHING`,
+  );
 }
 
 export type OwnNames = { own: string; ownTable: (name: string) => string };
@@ -62,20 +67,23 @@ export function actionSetList(preset: Preset, set: string): string {
   return expandLets(preset, set).replaceAll("{failed_response}", failed);
 }
 
-/** The derivation of `column` over the trigger's OLD or NEW row instead of r. */
-export function overRow(
-  preset: Preset,
-  column: Parameters<typeof derivation>[1],
-  row: "OLD" | "NEW",
-) {
-  return derivation(preset, column).replace(/\br\./g, `${row}.`);
-}
+/**
+ * The table's own columns that the event rules of the drain compare (status, attempt marker,
+ * response): an UPDATE that changes none of them cannot produce an event. Raw columns, compared as
+ * jsonb values in the capture: nothing a preset derives is evaluated in the service's statement.
+ * A derivation that reads the whole row (`to_jsonb(r)`) makes every column count.
+ */
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Whether an UPDATE can produce an event: what the event rules of capture_change() compare. */
-function updateMatters(preset: Preset): string {
-  return (["status", "attempt_marker", "response_code", "response_body"] as const)
-    .map((c) => `(${overRow(preset, c, "OLD")}) IS DISTINCT FROM (${overRow(preset, c, "NEW")})`)
-    .join("\n          OR ");
+export function eventColumns(preset: Preset): string[] {
+  const texts = (["status", "attempt_marker", "response_code", "response_body"] as const).map((c) =>
+    derivation(preset, c),
+  );
+  const all = Object.keys(preset.columns);
+  if (texts.some((t) => /\br\b(?!\s*\.)/.test(t))) return all;
+  const reads = (t: string, c: string) =>
+    new RegExp(`\\br\\s*\\.\\s*(${escapeRegExp(c)}\\b|"${escapeRegExp(c)}")`).test(t);
+  return all.filter((c) => texts.some((t) => reads(t, c)));
 }
 
 /** The statements that install the source, in order; run in one transaction. */
@@ -135,65 +143,94 @@ function logicalStatements(binding: SourceBinding, t: OwnNames): string[] {
   ];
 }
 
-/** Trigger capture: row triggers that queue each relevant change's before and after images. */
+/**
+ * Trigger capture: statement-level triggers that copy each statement's row images into the queue
+ * with one INSERT … SELECT from the statement's transition tables. What runs in the service's
+ * statement evaluates nothing a preset says (derivations run later, in the collector) and opens no
+ * subtransaction (an exception block per row, or even per statement, fills the backend's cache of
+ * 64 subtransactions in a long transaction, which then slows every snapshot on the primary); what
+ * could still fail, a queue dropped by hand, is checked first and skipped with a WARNING. The
+ * functions run only for the connected table and are not executable by PUBLIC.
+ */
 function triggerStatements(binding: SourceBinding, t: OwnNames): string[] {
   const { preset, base } = binding;
   const queue = t.ownTable(CAPTURE_QUEUE_TABLE);
   const errors = t.ownTable("capture_errors");
+  const marks = t.ownTable(OPERATOR_MARKS_TABLE);
   const changeFn = t.ownTable("capture_change");
   const proposalFn = t.ownTable("capture_proposal");
-  const onError = `EXCEPTION WHEN OTHERS THEN
-      -- never fail the service's write: count it, warn, carry on
-      BEGIN PERFORM nextval(${escapeLiteral(errors)}); EXCEPTION WHEN OTHERS THEN NULL; END;
-      RAISE WARNING 'idemscope capture skipped an event: %', SQLERRM;`;
+  // TG_TABLE_* are plain text: a renamed or foreign table is skipped, never an error
+  const connectedOnly = `TG_TABLE_SCHEMA = ${escapeLiteral(binding.table.schema)}
+           AND TG_TABLE_NAME = ${escapeLiteral(binding.table.name)}`;
+  const present = (name: string) => `to_regclass(${escapeLiteral(name)}) IS NOT NULL`;
+  const operatorMarked = `(${present(marks)} AND EXISTS (SELECT 1 FROM ${marks} WHERE xid = ${CURRENT_XID32}))`;
+  const compared = eventColumns(preset);
+  // An UPDATE's before and after images: PostgreSQL appends both to the transition tables
+  // together, row by row (trigger.c, AfterTriggerSaveEvent), so they pair by position.
+  const changed =
+    compared.length === 0
+      ? "false"
+      : compared
+          .map((c) => `u.o -> ${escapeLiteral(c)} IS DISTINCT FROM u.n -> ${escapeLiteral(c)}`)
+          .join("\n              OR ");
   const statements = [
     `CREATE FUNCTION ${changeFn}() RETURNS trigger
      LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $capture$
      BEGIN
-       IF current_setting('${OPERATOR_ACTION_SETTING}', true) = 'on' THEN RETURN NULL; END IF;
-       BEGIN
+       IF NOT (${connectedOnly}) THEN RETURN NULL; END IF;
+       IF NOT (${present(queue)}) THEN
+         -- never fail the service's write: count it, warn, carry on
+         IF ${present(errors)} THEN PERFORM nextval(${escapeLiteral(errors)}); END IF;
+         RAISE WARNING 'idemscope capture skipped % change(s): its queue is missing', TG_OP;
+         RETURN NULL;
+       END IF;
+       IF ${operatorMarked} THEN RETURN NULL; END IF;
+       IF TG_OP = 'INSERT' THEN
+         INSERT INTO ${queue} (op, new_row) SELECT 'INSERT', to_jsonb(n) FROM new_rows n;
+       ELSIF TG_OP = 'DELETE' THEN
+         INSERT INTO ${queue} (op, old_row) SELECT 'DELETE', to_jsonb(o) FROM old_rows o;
+       ELSE
          INSERT INTO ${queue} (op, old_row, new_row)
-         VALUES (TG_OP, CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
-                        CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);
-       ${onError}
-       END;
+         SELECT 'UPDATE', u.o, u.n
+           FROM unnest(ARRAY(SELECT to_jsonb(o) FROM old_rows o),
+                       ARRAY(SELECT to_jsonb(n) FROM new_rows n)) AS u(o, n)
+          WHERE ${changed};
+       END IF;
        RETURN NULL;
      END
      $capture$`,
-    `CREATE TRIGGER ${CAPTURE_TRIGGER} AFTER INSERT OR DELETE ON ${base}
-       FOR EACH ROW EXECUTE FUNCTION ${changeFn}()`,
-    // Most UPDATEs of a library's row change nothing an event depends on (a recovery point, a
-    // heartbeat): the WHEN clause, evaluated without calling the function, skips them.
+    `REVOKE ALL ON FUNCTION ${changeFn}() FROM PUBLIC`,
+    `CREATE TRIGGER ${CAPTURE_TRIGGER} AFTER INSERT ON ${base}
+       REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${changeFn}()`,
     `CREATE TRIGGER ${CAPTURE_UPDATE_TRIGGER} AFTER UPDATE ON ${base}
-       FOR EACH ROW WHEN (${updateMatters(preset)}) EXECUTE FUNCTION ${changeFn}()`,
+       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+       FOR EACH STATEMENT EXECUTE FUNCTION ${changeFn}()`,
+    `CREATE TRIGGER ${CAPTURE_DELETE_TRIGGER} AFTER DELETE ON ${base}
+       REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${changeFn}()`,
   ];
   if (preset.proposals) {
     const match = preset.proposals.conflictColumns
       .map((c) => `r.${escapeIdentifier(c)} = NEW.${escapeIdentifier(c)}`)
       .join(" AND ");
     statements.push(
-      // A claim the existing row wins writes nothing: this sees it before the INSERT conflicts,
-      // and queues the existing row with the proposal (the collector classifies the pair).
+      // A claim the existing row wins writes nothing: this sees it before the INSERT conflicts and
+      // queues the existing row with the proposal; the collector decides (the preset's status and
+      // refusedWhen) whether it was refused, and how. An equality lookup on the unique key and an
+      // INSERT of two images cannot fail on any row, and a missing queue is checked first.
       `CREATE FUNCTION ${proposalFn}() RETURNS trigger
        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $capture$
        DECLARE
          existing jsonb;
        BEGIN
-         IF current_setting('${OPERATOR_ACTION_SETTING}', true) = 'on' THEN RETURN NEW; END IF;
-         BEGIN
-           IF (${overRow(preset, "status", "NEW")}) = 'in_progress' THEN
-             SELECT to_jsonb(r) INTO existing
-               FROM ${base} AS r CROSS JOIN LATERAL (SELECT ${derivedSelectList(preset)}) AS x
-              WHERE ${match} AND (${expandLets(preset, preset.proposals.refusedWhen)});
-             IF existing IS NOT NULL THEN
-               INSERT INTO ${queue} (op, old_row, new_row) VALUES ('REFUSED', existing, to_jsonb(NEW));
-             END IF;
-           END IF;
-         ${onError}
-         END;
+         IF NOT (${connectedOnly}) OR NOT (${present(queue)}) THEN RETURN NEW; END IF;
+         SELECT to_jsonb(r) INTO existing FROM ${base} AS r WHERE ${match} LIMIT 1;
+         IF existing IS NOT NULL AND NOT ${operatorMarked} THEN
+           INSERT INTO ${queue} (op, old_row, new_row) VALUES ('REFUSED', existing, to_jsonb(NEW));
+         END IF;
          RETURN NEW;
        END
        $capture$`,
+      `REVOKE ALL ON FUNCTION ${proposalFn}() FROM PUBLIC`,
       `CREATE TRIGGER ${PROPOSAL_TRIGGER} BEFORE INSERT ON ${base}
          FOR EACH ROW EXECUTE FUNCTION ${proposalFn}()`,
     );
@@ -212,6 +249,7 @@ export function uninstallStatements(binding: SourceBinding, t: OwnNames): string
   return [
     `DROP TRIGGER IF EXISTS ${PROPOSAL_TRIGGER} ON ${binding.base}`,
     `DROP TRIGGER IF EXISTS ${CAPTURE_UPDATE_TRIGGER} ON ${binding.base}`,
+    `DROP TRIGGER IF EXISTS ${CAPTURE_DELETE_TRIGGER} ON ${binding.base}`,
     `DROP TRIGGER IF EXISTS ${CAPTURE_TRIGGER} ON ${binding.base}`,
     `DROP FUNCTION IF EXISTS ${t.ownTable("capture_proposal")}()`,
     `DROP FUNCTION IF EXISTS ${t.ownTable("capture_change")}()`,

@@ -5,6 +5,7 @@
 // (logical_state.applied_lsn), and only then is it acknowledged to PostgreSQL;
 // after a crash the stream resumes at that position, and a transaction already applied is skipped.
 // Run by the collector's leader only; the slot itself admits one reader at a time.
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { hostname } from "node:os";
 import type { Pool, PoolClient } from "pg";
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from "pg-logical-replication";
@@ -12,11 +13,39 @@ import { inTransaction } from "../db/pool";
 import { log } from "../log";
 import type { SourceBinding } from "./active";
 import { STREAMED_CHANGES, streamedChangesStatement, type ChangeArrays } from "./capture-drain";
-import { CAPTURE_QUEUE_TABLE, OPERATOR_ACTION_SETTING, type OwnNames } from "./capture-sql";
+import { CAPTURE_QUEUE_TABLE, OPERATOR_MARKS_TABLE, type OwnNames } from "./capture-sql";
 import { formatLsn, parseLsn } from "./lsn";
 
 /** Prefix of the consumer's heartbeat: a WAL message whose arrival says how far behind it is. */
 export const HEARTBEAT_MESSAGE = "idemscope.heartbeat";
+
+/**
+ * A heartbeat's content: its time and an HMAC of it with the key in idemscope's secrets. Any login
+ * can write a WAL message with this prefix; only a holder of the key can write one that counts.
+ */
+export function signHeartbeat(key: string, at: string): string {
+  return `${at}|${createHmac("sha256", key).update(at).digest("hex")}`;
+}
+
+/** The time a heartbeat vouches for, or null when it is not one of ours (forged, malformed). */
+export function verifyHeartbeat(key: string, content: string): string | null {
+  const bar = content.lastIndexOf("|");
+  if (bar <= 0) return null;
+  const at = content.slice(0, bar);
+  const given = Buffer.from(content.slice(bar + 1), "hex");
+  const expected = createHmac("sha256", key).update(at).digest();
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  return Number.isFinite(Date.parse(at)) ? at : null;
+}
+
+/** The key heartbeats are signed with (lib/schema/store-safety.ts). */
+export async function readHeartbeatKey(pool: Pool, secrets: string): Promise<string> {
+  const r = await pool.query<{ value: string }>(
+    `SELECT value FROM ${secrets} WHERE name = 'heartbeat_key'`,
+  );
+  if (!r.rows[0]) throw new Error("logical capture: no heartbeat key (run the migrations)");
+  return r.rows[0].value;
+}
 
 const JSON_TYPES = new Set([114, 3802]); // json, jsonb: their images carry the value itself
 
@@ -48,8 +77,11 @@ function asArrays(changes: Change[]): ChangeArrays {
   ];
 }
 
-/** commitLsn: where its commit record starts; endLsn: where it ends (the position to resume at) */
-type Txn = { commitLsn: bigint; endLsn: bigint; at: string; changes: Change[]; operator: boolean };
+/**
+ * commitLsn: where its commit record starts; endLsn: where it ends (the position to resume at);
+ * xid: its transaction id, looked up in operator_marks (idemscope's own release and fail)
+ */
+type Txn = { commitLsn: bigint; endLsn: bigint; at: string; changes: Change[]; xid: number };
 
 export type LogicalConsumerOptions = {
   pool: Pool;
@@ -76,6 +108,7 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
   const logical = binding.logical!;
   const state = o.own.ownTable("logical_state");
   const queue = o.own.ownTable(CAPTURE_QUEUE_TABLE);
+  const marks = o.own.ownTable(OPERATOR_MARKS_TABLE);
   const flushMs = o.flushMs ?? 200;
   const maxBatch = o.maxBatch ?? 5_000;
   const instance = `${hostname()}:${process.pid}`;
@@ -88,6 +121,9 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
   let pendingChanges = 0;
   /** the newest heartbeat seen after every earlier change: written with the next batch */
   let caughtUp: { at: string; lsn: bigint } | null = null;
+  /** heartbeat messages that were not ours (a forged or malformed one): counted, else ignored */
+  let rejected = 0;
+  let heartbeatKey = "";
   let flushing: Promise<void> = Promise.resolve();
   /**
    * Set when a batch could not be committed: nothing more is acknowledged in this stream (a later
@@ -139,7 +175,9 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
         if (broken) return;
         const txns = pending;
         const heartbeat = caughtUp;
-        if (txns.length === 0 && !heartbeat) return;
+        const forged = rejected;
+        if (txns.length === 0 && !heartbeat && forged === 0) return;
+        rejected = 0;
         pending = [];
         pendingChanges = 0;
         caughtUp = null;
@@ -152,7 +190,9 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
             throw new Error("logical capture: its position row is gone (uninstalled?)");
           const already = parseLsn(r.rows[0].applied);
           // a transaction at or before the recorded position was applied by an earlier run
-          const fresh = txns.filter((t) => t.commitLsn >= already && !t.operator);
+          const unapplied = txns.filter((t) => t.commitLsn >= already);
+          const operator = await operatorTransactions(c, marks, unapplied);
+          const fresh = unapplied.filter((t) => !operator.has(t.xid));
           const changes = fresh.flatMap((t) => t.changes);
           if (changes.length > 0) await applyChanges(c, asArrays(changes));
           const position = end > already ? end : already;
@@ -160,9 +200,13 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
             `UPDATE ${state}
               SET applied_lsn = $1::pg_lsn, consumer = $2,
                   applied_commit_at = coalesce($3::timestamptz, applied_commit_at),
-                  caught_up_to = CASE WHEN $4::timestamptz > coalesce(caught_up_to, '-infinity') THEN $4 ELSE caught_up_to END,
+                  -- a heartbeat never vouches for a time still to come
+                  caught_up_to = CASE WHEN $4::timestamptz IS NULL THEN caught_up_to
+                                 ELSE greatest(caught_up_to, least($4::timestamptz, now())) END,
                   transactions_total = transactions_total + $5, changes_total = changes_total + $6,
-                  skipped_total = skipped_total + $7
+                  skipped_total = skipped_total + $7,
+                  heartbeats_rejected = heartbeats_rejected + $8,
+                  last_rejected_at = CASE WHEN $8 > 0 THEN now() ELSE last_rejected_at END
             WHERE id = 1`,
             [
               formatLsn(position),
@@ -172,6 +216,7 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
               fresh.length,
               changes.length,
               txns.length - fresh.length,
+              forged,
             ],
           );
           return position;
@@ -193,7 +238,7 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
           endLsn: 0n,
           at: microsToIso(m.commitTime as bigint),
           changes: [],
-          operator: false,
+          xid: m.xid,
         };
         return;
       case "insert":
@@ -221,10 +266,14 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
           );
         return;
       case "message":
-        if (m.prefix === OPERATOR_ACTION_SETTING && current) current.operator = true;
-        else if (m.prefix === HEARTBEAT_MESSAGE && !current) {
+        if (m.prefix === HEARTBEAT_MESSAGE && !current) {
+          const at = verifyHeartbeat(heartbeatKey, Buffer.from(m.content).toString("utf8"));
+          if (at === null) {
+            rejected += 1;
+            return;
+          }
           // stream order is commit order: every change before this message has arrived
-          caughtUp = { at: Buffer.from(m.content).toString("utf8"), lsn: parseLsn(_lsn) };
+          caughtUp = { at, lsn: parseLsn(_lsn) };
           if (pending.length === 0) await flush();
         }
         return;
@@ -267,6 +316,7 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
         );
         if (!r.rows[0]) throw new Error("logical capture: its position row is missing");
         applied = parseLsn(r.rows[0].applied);
+        heartbeatKey = await readHeartbeatKey(pool, o.own.ownTable("secrets"));
         current = null;
         pending = [];
         pendingChanges = 0;
@@ -307,7 +357,7 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
 
   const ticker = setInterval(() => void flush(), flushMs);
   ticker.unref?.();
-  const heartbeats = startHeartbeats(pool, o.heartbeatMs ?? 1000, state, logical.slot);
+  const heartbeats = startHeartbeats(pool, o.heartbeatMs ?? 1000, o.own, logical.slot);
   const running = run();
 
   return {
@@ -323,21 +373,44 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
   };
 }
 
+/** Which of these transactions were idemscope's own release or fail (operator_marks). */
+async function operatorTransactions(
+  c: PoolClient,
+  marks: string,
+  txns: Txn[],
+): Promise<Set<number>> {
+  if (txns.length === 0) return new Set();
+  const r = await c.query<{ xid: string }>(
+    `SELECT xid::text FROM ${marks} WHERE xid = ANY($1::bigint[])`,
+    [txns.map((t) => t.xid)],
+  );
+  return new Set(r.rows.map((x) => Number(x.xid)));
+}
+
 /**
  * Every second a heartbeat message goes into the WAL (no table, a few dozen bytes); its arrival
  * measures the lag and lets the slot advance while the table is idle. Every few seconds the slot's
  * retained WAL is sampled on the primary for the pages and /api/metrics (a replica cannot see it).
  */
-function startHeartbeats(pool: Pool, everyMs: number, state: string, slot: string) {
+function startHeartbeats(pool: Pool, everyMs: number, own: OwnNames, slot: string) {
+  const state = own.ownTable("logical_state");
   let n = 0;
   let warned = false;
+  let key: Promise<string> | null = null;
   const timer = setInterval(() => {
     n += 1;
-    void pool
-      .query(`SELECT pg_logical_emit_message(false, $1, clock_timestamp()::text)`, [
-        HEARTBEAT_MESSAGE,
-      ])
+    key ??= readHeartbeatKey(pool, own.ownTable("secrets"));
+    void key
+      .then(async (k) => {
+        // the store's clock, as the lag is measured against it
+        const now = await pool.query<{ at: string }>(`SELECT clock_timestamp()::text AS at`);
+        await pool.query(`SELECT pg_logical_emit_message(false, $1, $2)`, [
+          HEARTBEAT_MESSAGE,
+          signHeartbeat(k, now.rows[0]!.at),
+        ]);
+      })
       .catch((err: Error) => {
+        key = null;
         if (!warned)
           log.warn(
             { err: err.message },

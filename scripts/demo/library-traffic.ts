@@ -31,11 +31,16 @@ export type LibraryClient = {
 };
 
 /** Writes that are not the library's (the scenario's clock): capture skips them. */
-async function uncaptured(pool: Pool, statement: string, values: unknown[]): Promise<void> {
+async function uncaptured(
+  pool: Pool,
+  marks: string,
+  statement: string,
+  values: unknown[],
+): Promise<void> {
   const c = await pool.connect();
   try {
     await c.query("BEGIN");
-    await markOperatorChange(c, "logical"); // both marks: whichever capture is connected
+    await markOperatorChange(c, marks);
     await c.query(statement, values);
     await c.query("COMMIT");
   } catch (err) {
@@ -55,6 +60,8 @@ export function libraryClient(
   preset: Preset,
   table: string,
   schema: string,
+  /** idemscope's operator_marks table: the scenario's clock writes are marked as not the library's */
+  marks: string,
 ): LibraryClient {
   switch (preset.name) {
     case "stripe-style":
@@ -72,12 +79,14 @@ export function libraryClient(
         ageLock: (i) =>
           uncaptured(
             pool,
+            marks,
             `UPDATE ${table} SET locked_at = now() - interval '91 seconds' WHERE user_id = $1 AND idempotency_key = $2`,
             [i.client, i.key],
           ),
         expire: async (i) => {
           await uncaptured(
             pool,
+            marks,
             `UPDATE ${table} SET created_at = now() - interval '73 hours' WHERE user_id = $1 AND idempotency_key = $2`,
             [i.client, i.key],
           );
@@ -99,8 +108,8 @@ export function libraryClient(
         ttlSeconds: DEMO_TTL_SECONDS,
         purge: () => purgeExpired(pool, schema),
         // the adapter has no lock: an unfinished claim is taken over once its key expired
-        ageLock: (i) => expireNodeKey(pool, table, i),
-        expire: (i) => expireNodeKey(pool, table, i),
+        ageLock: (i) => expireNodeKey(pool, marks, table, i),
+        expire: (i) => expireNodeKey(pool, marks, table, i),
       };
     case "medusa-v1":
       return {
@@ -117,6 +126,7 @@ export function libraryClient(
         ageLock: (i) =>
           uncaptured(
             pool,
+            marks,
             `UPDATE ${table} SET locked_at = now() - interval '2 seconds' WHERE idempotency_key = $1`,
             [i.key],
           ),
@@ -149,9 +159,10 @@ function asUuid(key: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-function expireNodeKey(pool: Pool, table: string, i: Intent): Promise<void> {
+function expireNodeKey(pool: Pool, marks: string, table: string, i: Intent): Promise<void> {
   return uncaptured(
     pool,
+    marks,
     `UPDATE ${table} SET expires_at = now() - interval '1 second' WHERE key LIKE '%:' || $1`,
     [i.key],
   );

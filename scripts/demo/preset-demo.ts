@@ -9,6 +9,7 @@ import { contextOf } from "../../lib/db/context";
 import { collectBatch } from "../../lib/rollups/collect-batch";
 import { ensureIntentMemory } from "../../lib/rollups/intent-memory";
 import { readConnectedSource } from "../../lib/sources/active";
+import { OPERATOR_MARKS_TABLE } from "../../lib/sources/capture-sql";
 import { captureLabel, type CaptureChoice } from "../../lib/sources/connect";
 import type { Preset } from "../../lib/sources/preset";
 import { tableNamesFor } from "../../lib/tables";
@@ -95,7 +96,13 @@ export async function presetDemo(
   const service = o.capture.spans
     ? await startTracedService(databaseUrl, store.table, o.port, otlpToken)
     : undefined;
-  const direct = libraryClient(pool, preset, store.table, store.schema);
+  const direct = libraryClient(
+    pool,
+    preset,
+    store.table,
+    store.schema,
+    tableNamesFor(cfg).ownTable(OPERATOR_MARKS_TABLE),
+  );
   const traffic = startLibraryTraffic(
     service ? ridesHttpClient(service.url, direct) : direct,
     preset,

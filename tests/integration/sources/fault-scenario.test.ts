@@ -36,7 +36,13 @@ describe.each([
   beforeAll(async () => {
     store = await createTestStore();
     src = await connectLibraryStore(store, presetName, { capture, spans: false });
-    const client = libraryClient(store.pool, src.preset, src.table, `"${store.schema}_lib"`);
+    const client = libraryClient(
+      store.pool,
+      src.preset,
+      src.table,
+      `"${store.schema}_lib"`,
+      store.t.ownTable("operator_marks"),
+    );
     lateRetries = client.expire !== null;
     truth = await runFaultScenario(client, "fs");
     await src.settle();

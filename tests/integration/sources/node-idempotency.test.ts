@@ -1,6 +1,7 @@
 // The node-idempotency preset on the adapter's own UNLOGGED table, written by the library's own
 // statements: the BEFORE INSERT trigger classifies every refused claim (replay, 409, mismatch),
 // the row trigger the rest; headline numbers equal the scenario's ground truth.
+import { markOperatorChange } from "../../../lib/sources/capture-sql";
 import { escapeIdentifier } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actOnKey } from "../../../lib/actions/stuck-actions";
@@ -46,7 +47,7 @@ async function expire(key: string) {
   const c = await store.pool.connect();
   try {
     await c.query("BEGIN");
-    await c.query("SET LOCAL idemscope.operator_action = 'on'");
+    await markOperatorChange(c, store.t.ownTable("operator_marks"));
     await c.query(
       `UPDATE ${src.table} SET expires_at = now() - interval '1 second' WHERE key = $1`,
       [`node-idempotency:POST:/v1/payments:${key}`],

@@ -66,7 +66,13 @@ beforeAll(async () => {
   setActiveSource(src.binding); // what the receiver's process reads from the database
   receiver = await startOtlpReceiver();
   const service = await startTracedService("json", "none");
-  const direct = libraryClient(store.pool, src.preset, src.table, `"${store.schema}_lib"`);
+  const direct = libraryClient(
+    store.pool,
+    src.preset,
+    src.table,
+    `"${store.schema}_lib"`,
+    store.t.ownTable("operator_marks"),
+  );
   truth = await runFaultScenario(ridesHttpClient(service.url, direct), "sp");
   await service.stop();
   await foldEverything();
@@ -142,7 +148,13 @@ describe("span capture with a traced service", () => {
   it("records each span once though an exporter sends it again, and protobuf with gzip alike", async () => {
     const before = await getOverview(src.ctx(cfg), "1h");
     const service = await startTracedService("protobuf", "gzip");
-    const direct = libraryClient(store.pool, src.preset, src.table, `"${store.schema}_lib"`);
+    const direct = libraryClient(
+      store.pool,
+      src.preset,
+      src.table,
+      `"${store.schema}_lib"`,
+      store.t.ownTable("operator_marks"),
+    );
     const client = ridesHttpClient(service.url, direct);
     const i = { client: 3, key: "sp-proto", amount: 100 };
     expect(await client.request(i, {})).toBe("completed");

@@ -1,0 +1,35 @@
+// What keeps idemscope safe on a store it does not own (docs/reliability.md, "Store safety"):
+// operator marks (the transactions of idemscope's own release and fail, which capture skips:
+// only idemscope's role can write them, unlike a session setting or a WAL message any login can
+// produce), the dead letters of capture (row changes the derivation cannot read, kept instead of
+// blocking the queue), the key that signs logical capture's heartbeats, and the counters that show
+// forged heartbeats and rejected spans.
+import type { TableNames } from "../tables";
+
+export function storeSafetyStatements(t: TableNames): string[] {
+  const r = t.ownTable;
+  return [
+    // xid: the transaction id modulo 2^32, as pgoutput's BEGIN message carries it
+    `CREATE TABLE ${r("operator_marks")} (
+      xid bigint PRIMARY KEY,
+      at  timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE TABLE ${r("capture_dead_letters")} (
+      id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      at       timestamptz NOT NULL,
+      op       text NOT NULL,
+      old_row  jsonb,
+      new_row  jsonb,
+      sqlstate text NOT NULL,
+      error    text NOT NULL,
+      dead_at  timestamptz NOT NULL DEFAULT now()
+    )`,
+    `INSERT INTO ${r("secrets")} (name, value)
+     VALUES ('heartbeat_key', replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))`,
+    `ALTER TABLE ${r("logical_state")}
+       ADD COLUMN heartbeats_rejected bigint NOT NULL DEFAULT 0,
+       ADD COLUMN last_rejected_at    timestamptz`,
+    `ALTER TABLE ${r("collector_state")}
+       ADD COLUMN spans_rejected bigint NOT NULL DEFAULT 0`,
+  ];
+}
