@@ -40,6 +40,9 @@ const BYTE_UNITS: Record<string, number> = {
 };
 
 /** "50GiB", "500 GB", "1e9" → bytes; empty → no budget. */
+/** Trigger capture's queue bound unless IDEMSCOPE_CAPTURE_QUEUE_LIMIT says otherwise. */
+export const DEFAULT_CAPTURE_QUEUE_LIMIT_BYTES = 1024 ** 3;
+
 const byteSize = z
   .string()
   .default("")
@@ -97,6 +100,7 @@ const envSchema = z.object({
   IDEMSCOPE_ENDPOINT_TTLS: endpointSeconds,
   IDEMSCOPE_STORE_SIZE_BUDGET: byteSize,
   IDEMSCOPE_PURGE_GRACE_SECONDS: z.coerce.number().int().min(0).default(900),
+  IDEMSCOPE_CAPTURE_QUEUE_LIMIT: byteSize.transform((b) => b ?? DEFAULT_CAPTURE_QUEUE_LIMIT_BYTES),
   IDEMSCOPE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   IDEMSCOPE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   IDEMSCOPE_WRITE_POOL_MAX: z.coerce.number().int().min(1).max(20).default(3),
@@ -170,6 +174,8 @@ export type Config = {
   storeSizeBudgetBytes: number | null;
   /** how long an expired key may wait for the purger before it counts as behind */
   purgeGraceSeconds: number;
+  /** trigger capture stops queueing past this size (set in the triggers at connect) */
+  captureQueueLimitBytes: number;
   statementTimeoutMs: number;
   poolMax: number;
   /** connections of the operators' own pool (release, fail, reveal), apart from the reads' */
@@ -248,6 +254,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ttlSecondsByEndpoint: e.IDEMSCOPE_ENDPOINT_TTLS,
     storeSizeBudgetBytes: e.IDEMSCOPE_STORE_SIZE_BUDGET,
     purgeGraceSeconds: e.IDEMSCOPE_PURGE_GRACE_SECONDS,
+    captureQueueLimitBytes: e.IDEMSCOPE_CAPTURE_QUEUE_LIMIT,
     statementTimeoutMs: e.IDEMSCOPE_STATEMENT_TIMEOUT_MS,
     poolMax: e.IDEMSCOPE_POOL_MAX,
     writePoolMax: e.IDEMSCOPE_WRITE_POOL_MAX,

@@ -49,4 +49,22 @@ export type SlotStatus = {
   /** when these come from the consumer's last sample on the primary (null: read live) */
   sampledAt: string | null;
   lastError: { message: string; at: string } | null;
+  /** heartbeat messages that were not signed with idemscope's key (forged or malformed) */
+  heartbeatsRejected: number;
+  /** times the decoder (re)started streaming: climbing means it keeps failing */
+  decoderStarts: number;
+};
+
+/** Trigger and logical capture's backlog and losses (lib/sources/capture-state.ts); null: no capture. */
+export type CaptureHealth = {
+  /** row changes waiting for the collector (counted up to 1,000,000) */
+  queued: number | null;
+  queueBytes: number | null;
+  /** past this size the triggers stop queueing (IDEMSCOPE_CAPTURE_QUEUE_LIMIT_BYTES) */
+  queueLimitBytes: number | null;
+  /** changes capture had to skip (a missing or full queue, a dead-lettered change) */
+  captureErrors: number | null;
+  /** changes the derivation could not read, kept with their error */
+  deadLetters: number | null;
+  recentDeadLetters: { at: string; op: string; sqlstate: string; error: string }[];
 };

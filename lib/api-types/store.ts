@@ -1,5 +1,5 @@
 // JSON shape of GET /api/v1/store (docs/store-contract.md: "store growth", "TTL advisor", §4.6, §8).
-import type { SourceSummary } from "./source";
+import type { CaptureHealth, SourceSummary } from "./source";
 
 export const STORE_RANGES = ["7d", "30d", "90d"] as const;
 export type StoreRange = (typeof STORE_RANGES)[number];
@@ -86,4 +86,6 @@ export type StoreReport = {
   eventsUnavailable: string | null;
   /** where the numbers come from, and what each panel can see (docs/presets.md) */
   source: SourceSummary;
+  /** capture's backlog and dead letters (null for the contract, which has no capture) */
+  capture: CaptureHealth | null;
 };

@@ -73,7 +73,7 @@ function createRegistry(): Registry {
   });
   new Counter({
     name: "idemscope_spans_total",
-    help: "Per process: spans POST /v1/traces received, by outcome (recorded, duplicate, row_capture, no_key, throttled).",
+    help: "Per process: spans POST /v1/traces received, by outcome (recorded, duplicate, row_capture, no_key, throttled, rejected: invalid ids or times, endpoint_capped: recorded under 'METHOD (other)').",
     labelNames: ["outcome"],
     registers: [registry],
     collect() {

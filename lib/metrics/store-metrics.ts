@@ -265,6 +265,49 @@ export const STORE_FAMILIES: MetricFamily[] = [
     samples: (s) => (s.source.captureErrors === null ? [] : [{ value: s.source.captureErrors }]),
   },
   {
+    name: "idemscope_capture_dead_letters",
+    help: "Row changes whose derivation failed on their data, kept in capture_dead_letters (counted up to 100,000); absent without a preset source.",
+    type: "gauge",
+    samples: (s) => (s.source.deadLetters === null ? [] : [{ value: s.source.deadLetters }]),
+  },
+  {
+    name: "idemscope_capture_queue_bytes",
+    help: "Size of trigger capture's queue on the store's disk; absent without a preset source.",
+    type: "gauge",
+    samples: (s) => (s.source.queueBytes === null ? [] : [{ value: s.source.queueBytes }]),
+  },
+  {
+    name: "idemscope_capture_queue_limit_bytes",
+    help: "Size past which the capture triggers stop queueing (IDEMSCOPE_CAPTURE_QUEUE_LIMIT); absent without a preset source.",
+    type: "gauge",
+    samples: (s) =>
+      s.source.queueBytes === null ? [] : [{ value: s.source.queueLimitBytes ?? 0 }],
+  },
+  {
+    name: "idemscope_capture_heartbeats_rejected_total",
+    help: "Heartbeat messages in the store's WAL that were not signed with idemscope's key (forged or malformed); absent for other captures.",
+    type: "counter",
+    samples: (s) => (s.slot ? [{ value: s.slot.heartbeatsRejected }] : []),
+  },
+  {
+    name: "idemscope_capture_decoder_starts_total",
+    help: "Times logical capture's decoder started streaming; climbing fast means it keeps failing and restarting; absent for other captures.",
+    type: "counter",
+    samples: (s) => (s.slot ? [{ value: s.slot.decoderStarts }] : []),
+  },
+  {
+    name: "idemscope_capture_slot_wal_unbounded",
+    help: "1 when max_slot_wal_keep_size is unbounded: a stalled decoder lets the slot keep WAL until the store's disk is full; absent for other captures or when not visible.",
+    type: "gauge",
+    samples: (s) =>
+      s.slot &&
+      s.slot.walStatus !== null &&
+      s.slot.walStatus !== "missing" &&
+      s.slot.sampledAt === null
+        ? [{ value: s.slot.safeWalBytes === null ? 1 : 0 }]
+        : [],
+  },
+  {
     name: "idemscope_capture_lag_seconds",
     help: "Seconds since logical capture last had nothing left to apply (its heartbeat's age); absent for other captures.",
     type: "gauge",

@@ -9,7 +9,7 @@ import { readStoreSize, storeSizeNames } from "../rollups/size-sampler";
 import { readCollectorState, type CollectorState } from "../store/collector-status";
 import { EXPIRED_COUNT_CAP, readExpiredKeys } from "../store/store-report";
 import { stuckKeysByEndpoint } from "../store/stuck";
-import { readCaptureState } from "../sources/capture-state";
+import { readCaptureState, type CaptureState } from "../sources/capture-state";
 import { readSlotStatus } from "../sources/slot-status";
 import { openDuplicates } from "../store/reconciliation";
 import type { SlotStatus } from "../api-types/source";
@@ -29,7 +29,7 @@ export type StoreSnapshot = {
   /** every endpoint the counters or the stuck list know, so each series exists from the start */
   endpoints: string[];
   /** the connected source and its capture backlog (lib/sources) */
-  source: { preset: string; queued: number | null; captureErrors: number | null };
+  source: CaptureState;
   /** logical capture's slot (null for other captures) */
   slot: SlotStatus | null;
   /** annotations sent so far, and the newest one's time (epoch seconds, 0 when none) */

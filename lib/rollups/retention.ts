@@ -36,4 +36,6 @@ export async function applyRetention(
   );
   await expireHotIntents(pool, t);
   await pool.query(`DELETE FROM ${r("store_size_samples")} WHERE at < ${cutoff(days.day)}`);
+  // capture has long seen these transactions (a decoder a week behind has lost its slot anyway)
+  await pool.query(`DELETE FROM ${r("operator_marks")} WHERE at < now() - interval '7 days'`);
 }

@@ -3,7 +3,7 @@
 // only idemscope's role can write them, unlike a session setting or a WAL message any login can
 // produce), the dead letters of capture (row changes the derivation cannot read, kept instead of
 // blocking the queue), the key that signs logical capture's heartbeats, and the counters that show
-// forged heartbeats and rejected spans.
+// forged heartbeats.
 import type { TableNames } from "../tables";
 
 export function storeSafetyStatements(t: TableNames): string[] {
@@ -29,7 +29,5 @@ export function storeSafetyStatements(t: TableNames): string[] {
     `ALTER TABLE ${r("logical_state")}
        ADD COLUMN heartbeats_rejected bigint NOT NULL DEFAULT 0,
        ADD COLUMN last_rejected_at    timestamptz`,
-    `ALTER TABLE ${r("collector_state")}
-       ADD COLUMN spans_rejected bigint NOT NULL DEFAULT 0`,
   ];
 }

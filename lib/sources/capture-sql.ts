@@ -6,6 +6,7 @@
 // capture never fails the service's write: it copies raw row images and evaluates nothing a preset
 // derives; a queue that is missing is counted and reported as a WARNING, and the write goes on.
 import { escapeIdentifier, escapeLiteral } from "pg";
+import { DEFAULT_CAPTURE_QUEUE_LIMIT_BYTES } from "../config";
 import { FAILED_RESPONSE } from "../actions/failed-response";
 import { eventsTableStatements } from "../schema/contract";
 import { SOURCE_EVENTS_TABLE, SOURCE_KEYS_VIEW } from "../tables";
@@ -87,7 +88,11 @@ export function eventColumns(preset: Preset): string[] {
 }
 
 /** The statements that install the source, in order; run in one transaction. */
-export function installStatements(binding: SourceBinding, t: OwnNames): string[] {
+export function installStatements(
+  binding: SourceBinding,
+  t: OwnNames,
+  queueLimitBytes = DEFAULT_CAPTURE_QUEUE_LIMIT_BYTES,
+): string[] {
   const { preset, base } = binding;
   const events = t.ownTable(SOURCE_EVENTS_TABLE);
   const queue = t.ownTable(CAPTURE_QUEUE_TABLE);
@@ -117,7 +122,7 @@ export function installStatements(binding: SourceBinding, t: OwnNames): string[]
        FROM ${base} AS r`,
     ...(binding.capture === "logical"
       ? logicalStatements(binding, t)
-      : triggerStatements(binding, t)),
+      : triggerStatements(binding, t, queueLimitBytes)),
   ];
   statements.push(
     `INSERT INTO ${t.ownTable("source")}
@@ -152,7 +157,7 @@ function logicalStatements(binding: SourceBinding, t: OwnNames): string[] {
  * could still fail, a queue dropped by hand, is checked first and skipped with a WARNING. The
  * functions run only for the connected table and are not executable by PUBLIC.
  */
-function triggerStatements(binding: SourceBinding, t: OwnNames): string[] {
+function triggerStatements(binding: SourceBinding, t: OwnNames, queueLimitBytes: number): string[] {
   const { preset, base } = binding;
   const queue = t.ownTable(CAPTURE_QUEUE_TABLE);
   const errors = t.ownTable("capture_errors");
@@ -182,6 +187,11 @@ function triggerStatements(binding: SourceBinding, t: OwnNames): string[] {
          -- never fail the service's write: count it, warn, carry on
          IF ${present(errors)} THEN PERFORM nextval(${escapeLiteral(errors)}); END IF;
          RAISE WARNING 'idemscope capture skipped % change(s): its queue is missing', TG_OP;
+         RETURN NULL;
+       END IF;
+       -- a collector that stopped must not fill the service's disk: past the bound, count and skip
+       IF pg_total_relation_size(to_regclass(${escapeLiteral(queue)})) > ${Math.round(queueLimitBytes)} THEN
+         IF ${present(errors)} THEN PERFORM nextval(${escapeLiteral(errors)}); END IF;
          RETURN NULL;
        END IF;
        IF ${operatorMarked} THEN RETURN NULL; END IF;

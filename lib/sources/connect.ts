@@ -3,6 +3,7 @@
 // transaction, recording the source for every idemscope process on that database.
 import { readFile } from "node:fs/promises";
 import { escapeIdentifier, type Pool, type PoolClient } from "pg";
+import { config } from "../config";
 import { inTransaction } from "../db/pool";
 import { bindingOf, readConnectedSource, type ChangeCapture, type SourceBinding } from "./active";
 import { coverageOf, type CoverageRow } from "./coverage";
@@ -125,7 +126,7 @@ export async function planConnect(
     problems,
     warnings,
     coverage: coverageOf(binding),
-    statements: installStatements(binding, own),
+    statements: installStatements(binding, own, config().captureQueueLimitBytes),
     connected,
   });
   const connected = await readConnectedSource(db, own.schema);

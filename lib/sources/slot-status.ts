@@ -19,6 +19,8 @@ type Row = {
   safe: string | null;
   wal_status: string | null;
   sampled_at: Date | null;
+  rejected: string;
+  starts: string;
 };
 
 /** The slot's status, or null when the source is not captured by logical decoding. */
@@ -37,7 +39,8 @@ export async function readSlotStatus(
             )::bigint, s.retained_wal_bytes)::text AS retained,
             coalesce(r.safe_wal_size, s.safe_wal_bytes)::text AS safe,
             coalesce(r.wal_status, s.wal_status) AS wal_status,
-            CASE WHEN r.slot_name IS NULL THEN s.slot_sampled_at END AS sampled_at
+            CASE WHEN r.slot_name IS NULL THEN s.slot_sampled_at END AS sampled_at,
+            s.heartbeats_rejected::text AS rejected, s.starts_total::text AS starts
        FROM ${ctx.tables.ownTable("logical_state")} s
        LEFT JOIN pg_replication_slots r ON r.slot_name = s.slot_name AND NOT pg_is_in_recovery()
       WHERE s.id = 1`,
@@ -59,5 +62,7 @@ export async function readSlotStatus(
       row.last_error && row.last_error_at
         ? { message: row.last_error, at: row.last_error_at.toISOString() }
         : null,
+    heartbeatsRejected: Number(row.rejected),
+    decoderStarts: Number(row.starts),
   };
 }

@@ -137,11 +137,12 @@ function attributesOf(list: KeyValueObject[] | undefined): Attributes {
   return out;
 }
 
+/** A span time; -1 when it is not a whole number of nanoseconds (that span alone is refused). */
 const nanos = (v: string | number | undefined) => {
   try {
     return BigInt(v ?? 0);
   } catch {
-    throw new OtlpDecodeError(`a span time is not a number of nanoseconds: ${String(v)}`);
+    return -1n;
   }
 };
 

@@ -14,9 +14,10 @@ import { INGEST_POOL_MAX } from "../db/pools";
 import { errorResponse } from "../http/errors";
 import { log } from "../log";
 import { decodeJsonRequest, decodeProtobufRequest, encodeResponse, OtlpDecodeError } from "./otlp";
-import { recordSpanRequests } from "./span-ingest";
+import { assertSpansConnected, recordSpanRequests } from "./span-ingest";
 import { countSpans, noteSamplingRatio } from "./span-stats";
-import { requestOfSpan, samplingRatioOf, type SpanRequest } from "./span-requests";
+import { boundSpanEndpoints } from "./span-endpoints";
+import { requestOfSpan, samplingRatioOf, spanProblem, type SpanRequest } from "./span-requests";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -120,21 +121,33 @@ export async function receiveTraces(req: Request): Promise<Response> {
     }
     const spans =
       format === "json" ? decodeJsonRequest(body.toString("utf8")) : decodeProtobufRequest(body);
-    const requests: SpanRequest[] = [];
+    const ctx = ingestContext();
+    assertSpansConnected(ctx);
+    const keyed: SpanRequest[] = [];
+    const bounds = { nowMs: Date.now(), horizonMs: cfg.retentionDays.intents * 86_400_000 };
+    const problems: string[] = [];
     for (const span of spans) {
       const r = requestOfSpan(span, spanCfg);
-      if (r) requests.push(r);
+      if (!r) continue;
+      // a bad span is refused alone (OTLP partial success), never the batch
+      const problem = spanProblem(span, bounds);
+      if (problem === null) keyed.push(r);
+      else problems.push(`span ${span.spanId || "(no id)"}: ${problem}`);
     }
     const stated = spans.length > 0 ? samplingRatioOf(spans[0]!.traceState) : null;
     if (stated !== null) noteSamplingRatio(stated);
-    countSpans("no_key", spans.length - requests.length);
-    if (requests.length > 0) {
-      const result = await recordSpanRequests(ingestContext(), requests);
+    countSpans("rejected", problems.length);
+    countSpans("no_key", spans.length - keyed.length - problems.length);
+    const rejected = problems.length > 0 ? { spans: problems.length, message: problems[0]! } : null;
+    if (keyed.length > 0) {
+      const { requests, capped } = await boundSpanEndpoints(ctx, keyed);
+      countSpans("endpoint_capped", capped);
+      const result = await recordSpanRequests(ctx, requests);
       countSpans("recorded", result.recorded);
       countSpans("duplicate", result.duplicates);
       countSpans("row_capture", result.coveredByRows);
     }
-    const ok = encodeResponse(format, null);
+    const ok = encodeResponse(format, rejected);
     return new Response(typeof ok === "string" ? ok : Buffer.from(ok), {
       status: 200,
       headers: {

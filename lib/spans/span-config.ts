@@ -47,6 +47,7 @@ export const spanEnvSchema = {
     .min(1024)
     .max(64 * 2 ** 20)
     .default(4 * 2 ** 20),
+  IDEMSCOPE_SPAN_MAX_ENDPOINTS: z.coerce.number().int().min(1).max(10_000).default(200),
 };
 
 type SpanEnv = z.output<z.ZodObject<typeof spanEnvSchema>>;
@@ -63,6 +64,8 @@ export type SpanConfig = {
   samplingRatio: number | undefined;
   /** largest request body accepted, compressed or not (decompressed: 8× that) */
   maxBodyBytes: number;
+  /** distinct endpoints spans may add; beyond, a span's endpoint is "METHOD (other)" */
+  maxEndpoints: number;
 };
 
 export function spanConfigOf(e: SpanEnv): SpanConfig {
@@ -75,5 +78,6 @@ export function spanConfigOf(e: SpanEnv): SpanConfig {
     mismatchStatus: e.IDEMSCOPE_SPAN_MISMATCH_STATUS,
     samplingRatio: e.IDEMSCOPE_SPAN_SAMPLING_RATIO,
     maxBodyBytes: e.IDEMSCOPE_SPAN_MAX_BODY_BYTES,
+    maxEndpoints: e.IDEMSCOPE_SPAN_MAX_ENDPOINTS,
   };
 }

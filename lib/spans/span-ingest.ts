@@ -19,17 +19,22 @@ export type SpanRecordResult = {
   coveredByRows: number;
 };
 
-export async function recordSpanRequests(
-  ctx: StoreContext<Pool>,
-  requests: SpanRequest[],
-): Promise<SpanRecordResult> {
-  const source = ctx.tables.source;
-  if (!source?.spans)
+/** 404 (the exporter drops, not retries) while span capture is not connected on this database. */
+export function assertSpansConnected(ctx: StoreContext<Pool>): void {
+  if (!ctx.tables.source?.spans)
     throw new DomainError(
       "not_found",
       "spans_not_connected",
       "span capture is not connected on this database: npm run connect -- --preset NAME --capture logical,spans (or triggers,spans)",
     );
+}
+
+export async function recordSpanRequests(
+  ctx: StoreContext<Pool>,
+  requests: SpanRequest[],
+): Promise<SpanRecordResult> {
+  assertSpansConnected(ctx);
+  const source = ctx.tables.source!;
   const wanted = new Set<string>(kindsFromSpans(source));
   const rows = requests.filter((r) => wanted.has(r.kind));
   if (rows.length === 0) return { recorded: 0, duplicates: 0, coveredByRows: requests.length };
@@ -38,7 +43,14 @@ export async function recordSpanRequests(
   const r = await ctx.db.query<{ n: number }>(
     `WITH ins AS (
        INSERT INTO ${events} (at, key_id, scope, endpoint, key, kind, response_code, latency_ms, instance, trace_id, span_id)
-       SELECT s.at, (SELECT e.key_id FROM ${events} e
+       -- a replay, 409 or 422 comes after the intent's claim: a span dated earlier (a skewed or
+       -- forged clock) is moved to the captured claim, so it never moves the intent's first
+       -- request before it (retention would then take the intent and its open duplicate)
+       SELECT greatest(s.at, (SELECT e.at FROM ${events} e
+                               WHERE e.scope = s.scope AND e.endpoint = s.endpoint AND e.key = s.key
+                                 AND e.kind IN ('claimed', 'reclaimed') AND e.span_id IS NULL
+                               ORDER BY e.at LIMIT 1)),
+              (SELECT e.key_id FROM ${events} e
                       WHERE e.scope = s.scope AND e.endpoint = s.endpoint AND e.key = s.key AND e.key_id IS NOT NULL
                       ORDER BY e.at DESC LIMIT 1),
               s.scope, s.endpoint, s.key, s.kind, s.code, s.latency, s.instance, s.trace_id, s.span_id

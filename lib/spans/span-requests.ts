@@ -14,6 +14,8 @@ export type SpanRequest = {
   spanId: string;
   scope: string;
   endpoint: string;
+  /** the endpoint names the framework's route template (http.route), not a raw path */
+  routed: boolean;
   key: string;
   kind: SpanRequestKind;
   responseCode: number | null;
@@ -44,14 +46,45 @@ function first(attrs: Attributes, names: readonly string[]): string | null {
 
 const truthy = (v: string | null) => v !== null && /^(true|1|yes)$/i.test(v);
 
+/** What a span's times may be, around the receiver's clock (docs/capture.md, "Span input"). */
+export type SpanTimeBounds = { nowMs: number; horizonMs: number };
+/** A service's clock may run this far ahead of idemscope's. */
+const FUTURE_SKEW_MS = 5 * 60_000;
+/** A request that took longer than this is not one an idempotency key answers. */
+const MAX_DURATION_MS = 86_400_000;
+const MAX_TEXT = 200;
+const MAX_ROUTE = 300;
+const HEX_ID = { trace: /^(?!0{32})[0-9a-f]{32}$/, span: /^(?!0{16})[0-9a-f]{16}$/ };
+
+/** Why a span cannot be recorded (its ids, times or attributes), or null when it can. */
+export function spanProblem(span: OtlpSpan, bounds: SpanTimeBounds): string | null {
+  if (!HEX_ID.trace.test(span.traceId)) return "traceId must be 16 non-zero bytes";
+  if (!HEX_ID.span.test(span.spanId)) return "spanId must be 8 non-zero bytes";
+  if (span.startNs < 0n || span.endNs < 0n) return "a span time is not a number of nanoseconds";
+  const startMs = Number(span.startNs / 1_000_000n);
+  if (startMs < bounds.nowMs - bounds.horizonMs)
+    return "startTimeUnixNano is older than idemscope's intent horizon";
+  if (startMs > bounds.nowMs + FUTURE_SKEW_MS)
+    return "startTimeUnixNano is more than 5 minutes in the future";
+  if (span.endNs < span.startNs) return "endTimeUnixNano is before startTimeUnixNano";
+  if (Number(span.endNs - span.startNs) / 1e6 > MAX_DURATION_MS)
+    return "the span lasts more than a day";
+  return null;
+}
+
 /** The request a span records, or null when it carries no idempotency key (or is no server span). */
 export function requestOfSpan(span: OtlpSpan, cfg: SpanConfig): SpanRequest | null {
   const key = first(span.attributes, cfg.keyAttributes);
   if (key === null || key.length > MAX_KEY || span.kind !== SERVER) return null;
   const a = span.attributes;
-  const method = first(a, ["http.request.method", "http.method"]) ?? "?";
-  const route =
-    first(a, ["http.route"]) ?? first(a, ["url.path", "http.target"])?.split("?")[0] ?? "?";
+  const method = (first(a, ["http.request.method", "http.method"]) ?? "?").slice(0, 16);
+  // the route template when the framework names one; a raw path is only a fallback, and the
+  // receiver accepts it only for an endpoint the row capture knows (./span-endpoints.ts)
+  const routed = first(a, ["http.route"]);
+  const route = (routed ?? first(a, ["url.path", "http.target"])?.split("?")[0] ?? "?").slice(
+    0,
+    MAX_ROUTE,
+  );
   const status = Number(first(a, ["http.response.status_code", "http.status_code"]));
   const code = Number.isInteger(status) && status > 0 ? status : null;
   const kind: SpanRequestKind = truthy(first(a, cfg.replayAttributes))
@@ -66,13 +99,18 @@ export function requestOfSpan(span: OtlpSpan, cfg: SpanConfig): SpanRequest | nu
     at: new Date(startMs).toISOString(),
     traceId: span.traceId,
     spanId: span.spanId,
-    scope: first(a, cfg.scopeAttributes) ?? NO_CLIENT,
+    scope: (first(a, cfg.scopeAttributes) ?? NO_CLIENT).slice(0, MAX_TEXT),
     endpoint: `${method.toUpperCase()} ${route}`,
+    routed: routed !== null,
     key,
     kind,
     responseCode: code,
     latencyMs: Number(span.endNs - span.startNs) / 1e6,
-    instance: first(span.resource, ["service.instance.id", "host.name", "service.name"]),
+    instance:
+      first(span.resource, ["service.instance.id", "host.name", "service.name"])?.slice(
+        0,
+        MAX_TEXT,
+      ) ?? null,
   };
 }
 

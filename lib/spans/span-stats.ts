@@ -5,11 +5,30 @@ const slot = globalThis as unknown as {
   idemscopeSpanStats?: { counts: Record<SpanOutcome, number>; statedRatio: number | null };
 };
 
-/** recorded: an event; duplicate: seen before; row_capture: counted from the rows; no_key: ignored; throttled: told to retry */
-export type SpanOutcome = "recorded" | "duplicate" | "row_capture" | "no_key" | "throttled";
+/**
+ * recorded: an event; duplicate: seen before; row_capture: counted from the rows; no_key: ignored;
+ * throttled: told to retry; rejected: invalid (ids, times), refused alone; endpoint_capped: its
+ * endpoint became "METHOD (other)"
+ */
+export type SpanOutcome =
+  | "recorded"
+  | "duplicate"
+  | "row_capture"
+  | "no_key"
+  | "throttled"
+  | "rejected"
+  | "endpoint_capped";
 
 const stats = (slot.idemscopeSpanStats ??= {
-  counts: { recorded: 0, duplicate: 0, row_capture: 0, no_key: 0, throttled: 0 },
+  counts: {
+    recorded: 0,
+    duplicate: 0,
+    row_capture: 0,
+    no_key: 0,
+    throttled: 0,
+    rejected: 0,
+    endpoint_capped: 0,
+  },
   statedRatio: null,
 });
 

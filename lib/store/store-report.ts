@@ -2,6 +2,7 @@
 // catalog samples (never counting), growth per day and the date the budget is reached, new and
 // purged keys per day, purger health from the expires_at index, and the TTL advisor.
 import { storeSizeNames } from "../rollups/size-sampler";
+import { readCaptureState } from "../sources/capture-state";
 import { sourceSummary } from "../sources/summary";
 import "server-only";
 import type { Queryable, StoreContext } from "../db/context";
@@ -207,11 +208,12 @@ export async function getStoreReport(ctx: StoreContext, range: StoreRange): Prom
   const days = STORE_DAYS[range];
   const step = SAMPLE_SECONDS[range];
   const { eventsTable } = await storeCapabilities(ctx);
-  const [tables, purger, perDay, advice] = await Promise.all([
+  const [tables, purger, perDay, advice, capture] = await Promise.all([
     sizeHistory(db, t, Object.values(storeSizeNames(ctx)), days, step),
     purgerHealth(ctx, cfg.purgeGraceSeconds),
     eventsTable ? createdExpired(db, t, days) : Promise.resolve(null),
     eventsTable ? ttlAdvisor(ctx, days) : Promise.resolve([]),
+    t.source ? readCaptureState(ctx) : Promise.resolve(null),
   ]);
   const growthPerDay = growthOf(tables);
   const total = tables.reduce((s, x) => s + x.bytes, 0);
@@ -237,5 +239,13 @@ export async function getStoreReport(ctx: StoreContext, range: StoreRange): Prom
       ? null
       : noEventsTableMessage(t, "new and purged keys per day or the TTL advisor"),
     source: sourceSummary(ctx),
+    capture: capture && {
+      queued: capture.queued,
+      queueBytes: capture.queueBytes,
+      queueLimitBytes: capture.queueLimitBytes,
+      captureErrors: capture.captureErrors,
+      deadLetters: capture.deadLetters,
+      recentDeadLetters: capture.recentDeadLetters,
+    },
   };
 }

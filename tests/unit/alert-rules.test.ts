@@ -41,6 +41,12 @@ describe("deploy/prometheus/alerts.yml", () => {
       "IdemscopeCaptureSlotLagging",
       "IdemscopeCaptureSlotWalFilling",
       "IdemscopeCaptureSlotLost",
+      "IdemscopeCaptureDeadLetters",
+      "IdemscopeCaptureQueueFilling",
+      "IdemscopeCaptureHeartbeatsForged",
+      "IdemscopeCaptureDecoderRestarting",
+      "IdemscopeCaptureSlotInactive",
+      "IdemscopeCaptureSlotWalUnbounded",
       "IdemscopeDuplicatesUnreconciled",
       "IdemscopeScrapeFailing",
     ]);

@@ -13,6 +13,7 @@ import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { RangePicker } from "@/components/ui/RangePicker";
 import { SegmentedChoice } from "@/components/ui/SegmentedChoice";
 import { captureName } from "@/components/source/captureName";
+import { CaptureHealthCard } from "@/components/source/CaptureHealthCard";
 import { CoverageTable } from "@/components/source/CoverageTable";
 import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
@@ -120,6 +121,7 @@ function StoreBody({ data }: { data: StoreReport }) {
         </p>
         <CoverageTable source={data.source} />
       </section>
+      {data.capture ? <CaptureHealthCard capture={data.capture} /> : null}
       <ExportableCard
         title="Size per table"
         csv={{

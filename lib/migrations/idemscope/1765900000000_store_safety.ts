@@ -9,7 +9,6 @@ export function up(pgm: MigrationBuilder): void {
 
 export function down(pgm: MigrationBuilder): void {
   const r = contractTableNames().ownTable;
-  pgm.sql(`ALTER TABLE ${r("collector_state")} DROP COLUMN spans_rejected`);
   pgm.sql(
     `ALTER TABLE ${r("logical_state")} DROP COLUMN heartbeats_rejected, DROP COLUMN last_rejected_at`,
   );
