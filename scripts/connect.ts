@@ -77,10 +77,12 @@ function table(rows: CoverageRow[]): string {
 }
 
 const pool = createPool(databaseUrl, { max: 2, applicationName: "idemscope-connect" });
+/** what an attempt to lock waited for, on stderr (stdout stays the plan and the outcome) */
+const onWait = (message: string) => console.error(`connect: ${message}`);
 try {
   if (values.uninstall) {
     await migrate({ databaseUrl, includeStore: false });
-    console.log((await uninstallSource(pool, own)).message);
+    console.log((await uninstallSource(pool, own, { onWait })).message);
     process.exit(0);
   }
   const preset = await resolvePreset(values.preset!);
@@ -127,7 +129,7 @@ try {
     process.exit(0);
   }
   await migrate({ databaseUrl, includeStore: false });
-  const outcome = await applyConnect(pool, plan, own);
+  const outcome = await applyConnect(pool, plan, own, { onWait });
   console.log(`\n${outcome.message}`);
   process.exit(0);
 } catch (err) {

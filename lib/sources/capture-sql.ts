@@ -256,11 +256,15 @@ export function uninstallStatements(binding: SourceBinding, t: OwnNames): string
   const publication = binding.logical?.publicationOwned
     ? [`DROP PUBLICATION IF EXISTS ${escapeIdentifier(binding.logical.publication)}`]
     : [];
+  // (even DROP TRIGGER IF EXISTS locks the table: logical capture installed none)
+  const triggers =
+    binding.capture === "triggers"
+      ? [PROPOSAL_TRIGGER, CAPTURE_UPDATE_TRIGGER, CAPTURE_DELETE_TRIGGER, CAPTURE_TRIGGER].map(
+          (name) => `DROP TRIGGER IF EXISTS ${name} ON ${binding.base}`,
+        )
+      : [];
   return [
-    `DROP TRIGGER IF EXISTS ${PROPOSAL_TRIGGER} ON ${binding.base}`,
-    `DROP TRIGGER IF EXISTS ${CAPTURE_UPDATE_TRIGGER} ON ${binding.base}`,
-    `DROP TRIGGER IF EXISTS ${CAPTURE_DELETE_TRIGGER} ON ${binding.base}`,
-    `DROP TRIGGER IF EXISTS ${CAPTURE_TRIGGER} ON ${binding.base}`,
+    ...triggers,
     `DROP FUNCTION IF EXISTS ${t.ownTable("capture_proposal")}()`,
     `DROP FUNCTION IF EXISTS ${t.ownTable("capture_change")}()`,
     ...publication,

@@ -4,9 +4,9 @@
 import { readFile } from "node:fs/promises";
 import { escapeIdentifier, type Pool, type PoolClient } from "pg";
 import { config } from "../config";
-import { inTransaction } from "../db/pool";
 import { bindingOf, readConnectedSource, type ChangeCapture, type SourceBinding } from "./active";
 import { coverageOf, type CoverageRow } from "./coverage";
+import { locksServiceTable, withLockRetries, type LockOptions } from "./connect-locks";
 import {
   derivedSelectList,
   installStatements,
@@ -230,12 +230,14 @@ export type ApplyOutcome = { applied: boolean; message: string };
 
 /**
  * Installs the plan in one transaction. A second --apply of the same preset and table changes
- * nothing; a different one is refused until --uninstall. Either way nothing is half-applied.
+ * nothing; a different one is refused until --uninstall. Either way nothing is half-applied. The
+ * service's table is locked last and briefly (./connect-locks.ts).
  */
 export async function applyConnect(
   pool: Pool,
   plan: ConnectPlan,
   own: OwnNames & { schema: string },
+  locks: LockOptions = {},
 ): Promise<ApplyOutcome> {
   if (plan.problems.length > 0) throw new ConnectError(plan.problems[0]!);
   const existing = await readConnectedSource(pool, own.schema);
@@ -245,7 +247,7 @@ export async function applyConnect(
   const slot = plan.binding.logical?.slot;
   if (slot) await createSlot(pool, slot);
   try {
-    return await installInTransaction(pool, plan, own);
+    return await installInTransaction(pool, plan, own, locks);
   } catch (err) {
     if (slot) await dropSlot(pool, slot).catch(() => undefined);
     throw err;
@@ -256,15 +258,20 @@ async function installInTransaction(
   pool: Pool,
   plan: ConnectPlan,
   own: OwnNames & { schema: string },
+  locks: LockOptions,
 ): Promise<ApplyOutcome> {
-  return inTransaction(pool, async (c) => {
+  const b = plan.binding;
+  return withLockRetries(pool, b.base, own.schema, locks, async (c, enterServicePhase) => {
     // one connect at a time on this database
     await c.query(`SELECT pg_advisory_xact_lock(hashtext('idemscope.connect'))`);
     const existing = await readConnectedSource(c, own.schema);
-    if (existing) return unchangedOutcome(existing, plan.binding);
-    for (const s of plan.statements) await c.query(s);
+    if (existing) return unchangedOutcome(existing, b);
+    // idemscope's own schema first: these may wait for a dashboard's read
     await resetRollups(c, own);
-    const b = plan.binding;
+    for (const s of plan.statements.filter((x) => !locksServiceTable(x))) await c.query(s);
+    // then the service's table, briefly, with nothing left to wait for before COMMIT
+    await enterServicePhase();
+    for (const s of plan.statements.filter(locksServiceTable)) await c.query(s);
     return {
       applied: true,
       message: `connected: ${b.preset.name} on ${b.base} (${captureLabel(b)} installed)`,
@@ -316,18 +323,33 @@ export function sameDefinition(a: Preset, b: Preset): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
-/** Removes the recorded source and everything its install created, in one transaction. */
+/**
+ * Removes the recorded source and everything its install created. First the triggers (and the
+ * publication), alone and briefly under lock_timeout: the service's table is then never locked
+ * while idemscope waits for its own tables. Then, in a second transaction, idemscope's side; the
+ * source stays recorded until that commits, so an interrupted uninstall is finished by running it
+ * again.
+ */
 export async function uninstallSource(
   pool: Pool,
   own: OwnNames & { schema: string },
+  locks: LockOptions = {},
 ): Promise<ApplyOutcome> {
-  const removed = await inTransaction(pool, async (c) => {
+  const existing = await readConnectedSource(pool, own.schema);
+  if (!existing) return { applied: false, message: "no source is connected; nothing to remove" };
+  const statements = uninstallStatements(existing, own);
+  await withLockRetries(pool, existing.base, own.schema, locks, async (c, enterServicePhase) => {
     await c.query(`SELECT pg_advisory_xact_lock(hashtext('idemscope.connect'))`);
-    const existing = await readConnectedSource(c, own.schema);
-    if (!existing) return null;
-    for (const s of uninstallStatements(existing, own)) await c.query(s);
+    await enterServicePhase();
+    for (const s of statements.filter(locksServiceTable)) await c.query(s);
+  });
+  const removed = await withLockRetries(pool, existing.base, own.schema, locks, async (c) => {
+    await c.query(`SELECT pg_advisory_xact_lock(hashtext('idemscope.connect'))`);
+    const still = await readConnectedSource(c, own.schema);
+    if (!still) return null;
+    for (const s of statements.filter((x) => !locksServiceTable(x))) await c.query(s);
     await resetRollups(c, own);
-    return existing;
+    return still;
   });
   if (!removed) return { applied: false, message: "no source is connected; nothing to remove" };
   // after the commit: the consumer sees the source gone, and its walsender is ended if it lingers
