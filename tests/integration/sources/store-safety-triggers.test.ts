@@ -158,7 +158,9 @@ describe("a preset whose derivation raises on some rows", () => {
     // a role that was given USAGE on idemscope's schema and a schema of its own
     await store.pool.query(`GRANT USAGE ON SCHEMA ${store.t.own} TO ${service.role}`);
     await store.pool.query(`GRANT CREATE ON SCHEMA "${schema}" TO ${service.role}`);
-    await service.pool.query(`CREATE TABLE "${schema}".decoy (LIKE ${c.table} INCLUDING DEFAULTS INCLUDING IDENTITY)`);
+    await service.pool.query(
+      `CREATE TABLE "${schema}".decoy (LIKE ${c.table} INCLUDING DEFAULTS INCLUDING IDENTITY)`,
+    );
     await expect(
       service.pool.query(
         `CREATE TRIGGER forge AFTER INSERT ON "${schema}".decoy REFERENCING NEW TABLE AS new_rows
