@@ -366,6 +366,12 @@ export const STORE_FAMILIES: MetricFamily[] = [
     samples: (s) => [{ value: s.collector.historyRateLimited ? 1 : 0 }],
   },
   {
+    name: "idemscope_collector_election_takeovers_total",
+    help: "Times the collector's election lock was held by a session without idemscope's rights and won back by advancing its key.",
+    type: "counter",
+    samples: (s) => [{ value: s.collector.electionTakeovers }],
+  },
+  {
     name: "idemscope_collector_open_gaps",
     help: "Event ids below the collector's watermark not visible yet (transactions still open).",
     type: "gauge",

@@ -120,7 +120,7 @@ export function startCollector(o: CollectorOptions): Collector {
 
   async function lead(): Promise<boolean> {
     if (leadership?.isHeld()) return true;
-    leadership = await tryLead(o.databaseUrl, o.cfg.idemscopeSchema);
+    leadership = await tryLead(o.databaseUrl, o.cfg.idemscopeSchema, t.ownTable);
     if (leadership) {
       log.info({ instance }, "collector: this replica is the leader");
       await pool

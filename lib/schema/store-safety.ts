@@ -2,8 +2,8 @@
 // operator marks (the transactions of idemscope's own release and fail, which capture skips:
 // only idemscope's role can write them, unlike a session setting or a WAL message any login can
 // produce), the dead letters of capture (row changes the derivation cannot read, kept instead of
-// blocking the queue), the key that signs logical capture's heartbeats, and the counters that show
-// forged heartbeats.
+// blocking the queue), the keys that sign logical capture's heartbeats and derive the collector's
+// election lock, and what shows forged heartbeats and a blocked election.
 import type { TableNames } from "../tables";
 
 export function storeSafetyStatements(t: TableNames): string[] {
@@ -26,6 +26,14 @@ export function storeSafetyStatements(t: TableNames): string[] {
     )`,
     `INSERT INTO ${r("secrets")} (name, value)
      VALUES ('heartbeat_key', replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))`,
+    `INSERT INTO ${r("secrets")} (name, value)
+     VALUES ('election_key', replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))`,
+    // the collector's election key changes with the generation, which only idemscope's role can
+    // advance: done when a session without idemscope's rights holds the current key
+    `ALTER TABLE ${r("collector_state")}
+       ADD COLUMN leader_generation   bigint NOT NULL DEFAULT 0,
+       ADD COLUMN election_blocked_by text,
+       ADD COLUMN election_blocked_at timestamptz`,
     `ALTER TABLE ${r("logical_state")}
        ADD COLUMN heartbeats_rejected bigint NOT NULL DEFAULT 0,
        ADD COLUMN last_rejected_at    timestamptz`,

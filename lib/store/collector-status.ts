@@ -14,6 +14,8 @@ export type CollectorState = CollectorStatus & {
   paused: boolean;
   /** the history fold kept to a rate limit now (lib/rollups/history-folder.ts) */
   historyRateLimited: boolean;
+  /** elections won back from a session without idemscope's rights that held the lock */
+  electionTakeovers: number;
 };
 
 export async function readCollectorState(ctx: StoreContext): Promise<CollectorState> {
@@ -27,7 +29,8 @@ export async function readCollectorState(ctx: StoreContext): Promise<CollectorSt
             CASE WHEN history_total > 0 THEN history_done::float8 END AS "historyDone",
             CASE WHEN history_total > 0 THEN greatest(history_total, history_done)::float8 END AS "historyTotal",
             paused_reason IS NOT NULL AS paused,
-            history_limit_reason IS NOT NULL AND history_finished_at IS NULL AS "historyRateLimited"
+            history_limit_reason IS NOT NULL AND history_finished_at IS NULL AS "historyRateLimited",
+            leader_generation::float8 AS "electionTakeovers"
        FROM ${t.ownTable("collector_state")} WHERE id = 1`,
   );
   return (
@@ -44,6 +47,7 @@ export async function readCollectorState(ctx: StoreContext): Promise<CollectorSt
       historyTotal: null,
       paused: false,
       historyRateLimited: false,
+      electionTakeovers: 0,
     }
   );
 }
@@ -56,6 +60,7 @@ export async function getCollectorStatus(ctx: StoreContext): Promise<CollectorSt
     historyTotal: _total,
     paused: _paused,
     historyRateLimited: _limited,
+    electionTakeovers: _takeovers,
     ...status
   } = await readCollectorState(ctx);
   return status;

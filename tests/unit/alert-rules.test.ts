@@ -37,6 +37,7 @@ describe("deploy/prometheus/alerts.yml", () => {
       "IdemscopeCollectorDown",
       "IdemscopeCollectorLagging",
       "IdemscopeCollectorErrors",
+      "IdemscopeCollectorElectionBlocked",
       "IdemscopeCaptureErrors",
       "IdemscopeCaptureSlotLagging",
       "IdemscopeCaptureSlotWalFilling",

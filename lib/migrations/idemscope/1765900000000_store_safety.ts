@@ -12,7 +12,10 @@ export function down(pgm: MigrationBuilder): void {
   pgm.sql(
     `ALTER TABLE ${r("logical_state")} DROP COLUMN heartbeats_rejected, DROP COLUMN last_rejected_at`,
   );
-  pgm.sql(`DELETE FROM ${r("secrets")} WHERE name = 'heartbeat_key'`);
+  pgm.sql(
+    `ALTER TABLE ${r("collector_state")} DROP COLUMN leader_generation, DROP COLUMN election_blocked_by, DROP COLUMN election_blocked_at`,
+  );
+  pgm.sql(`DELETE FROM ${r("secrets")} WHERE name IN ('heartbeat_key', 'election_key')`);
   pgm.sql(`DROP TABLE ${r("capture_dead_letters")}`);
   pgm.sql(`DROP TABLE ${r("operator_marks")}`);
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseConfig } from "../../../lib/config";
 import { startCollector, type Collector } from "../../../lib/rollups/collector";
+import { createPool } from "../../../lib/db/pool";
 import { createTestStore, type TestStore } from "../../helpers/store";
 import { rollupVersusRaw } from "../../helpers/rollup-totals";
 
@@ -78,6 +79,63 @@ describe("collector leader election", () => {
       ]);
     } finally {
       await Promise.all(replicas.map((r) => r.stop()));
+    }
+  });
+});
+
+describe("a login that holds the collector's election lock (docs/reliability.md, finding 7)", () => {
+  it("does not stop the collector: the election moves to a new key, recorded and counted", async () => {
+    const cfg = parseConfig({
+      IDEMSCOPE_STORE_SCHEMA: store.schema,
+      IDEMSCOPE_SCHEMA: `${store.schema}_own`,
+    });
+    const url = inject("databaseUrl");
+    // a plain login, with no rights on idemscope's schema
+    const role = `nobody_${store.schema}`;
+    await store.pool.query(`CREATE ROLE ${role} LOGIN PASSWORD 'nobody-password'`);
+    const asNobody = new URL(url);
+    asNobody.username = role;
+    asNobody.password = "nobody-password";
+    const nobody = createPool(asNobody.toString(), { max: 1, applicationName: "not-idemscope" });
+    const first = startCollector({ databaseUrl: url, cfg, tickMs: 100 });
+    let second: Collector | null = null;
+    const squatter = await nobody.connect();
+    try {
+      await waitFor(() => first.isLeader());
+      // what anyone can read: the advisory lock the leader holds
+      const seen = await squatter.query<{ classid: number; objid: number }>(
+        `SELECT classid::bigint::int4 AS classid,
+                (CASE WHEN objid::bigint > 2147483647 THEN objid::bigint - 4294967296 ELSE objid::bigint END)::int4 AS objid
+           FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2
+            AND pid IN (SELECT pid FROM pg_stat_activity WHERE application_name = 'idemscope-collector-leader')`,
+      );
+      expect(seen.rows).toHaveLength(1);
+      await first.stop();
+      // the login takes it the moment the leader is gone
+      const { classid, objid } = seen.rows[0]!;
+      await squatter.query(`SELECT pg_advisory_lock($1, $2)`, [classid, objid]);
+      second = startCollector({ databaseUrl: url, cfg, tickMs: 100 });
+      await waitFor(() => second!.isLeader());
+      const state = await store.pool.query(
+        `SELECT leader_generation::int AS generation, election_blocked_by AS "blockedBy"
+           FROM ${store.t.ownTable("collector_state")}`,
+      );
+      expect(state.rows[0].generation).toBe(1);
+      expect(state.rows[0].blockedBy).toMatch(
+        new RegExp(`role ${role}, application not-idemscope`),
+      );
+      await writeEvents(300, "c");
+      await second.drain();
+      for (const [name, { raw, rollup }] of Object.entries(
+        await rollupVersusRaw(store.pool, store.t),
+      ))
+        expect(rollup, name).toEqual(raw);
+    } finally {
+      squatter.release();
+      await nobody.end();
+      await first.stop();
+      await second?.stop();
+      await store.pool.query(`DROP ROLE ${role}`);
     }
   });
 });
