@@ -71,6 +71,8 @@ function entries(raw: string): { text: string; index: number; from: number; to: 
 }
 
 const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
+/** 20+ letters and digits in one run, with digits among them: the shape of a generated secret. */
+const looksLikeSecret = (name: string) => /[A-Za-z0-9]{20,}/.test(name) && /\d/.test(name);
 
 // Token errors say which entry and which characters are wrong but never repeat any of it but a
 // well-formed name: a separator in the wrong place turns the secret into "the name" or "the
@@ -90,6 +92,12 @@ function parseTokens(raw: string): TokenEntry[] {
     }
     if (!TOKEN_NAME.test(name))
       throw new AuthConfigError(`${where}: the name must be letters, digits, _ . @ - (${format})`);
+    // a name is logged and shown in the audit: one that looks like a secret (long, letters and
+    // digits run together) is most likely the secret in the wrong slot, and is never repeated
+    if (looksLikeSecret(name))
+      throw new AuthConfigError(
+        `${where}: the name looks like a secret (20 or more letters and digits with no separator); a name is logged and audited, so give a readable one such as ci-bot (${format})`,
+      );
     if (!ROLES.includes(role as Role))
       throw new AuthConfigError(`${where} ("${name}"): the role must be viewer|operator`);
     if (secret.length < 16)

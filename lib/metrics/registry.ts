@@ -83,12 +83,15 @@ function createRegistry(): Registry {
   });
   new Gauge({
     name: "idemscope_span_sampling_ratio",
-    help: "The services' trace sampling ratio (IDEMSCOPE_SPAN_SAMPLING_RATIO, else what spans state): span-derived counts are this share of the real ones.",
+    help: "The services' trace sampling ratio (source: configured by IDEMSCOPE_SPAN_SAMPLING_RATIO, or stated by the spans): span-derived counts are this share of the real ones; absent when unknown.",
+    // labelled, so that no series exists until the ratio is known (an unlabelled gauge reads 0)
+    labelNames: ["source"],
     registers: [registry],
     collect() {
       this.reset();
-      const ratio = config().spans.samplingRatio ?? statedSamplingRatio();
-      if (ratio !== null) this.set(ratio);
+      const configured = config().spans.samplingRatio;
+      const ratio = configured ?? statedSamplingRatio();
+      if (ratio !== null) this.set({ source: configured ? "configured" : "stated" }, ratio);
     },
   });
   new Gauge({

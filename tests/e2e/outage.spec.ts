@@ -3,7 +3,10 @@ import { DEMO_API_URL } from "../../playwright.config";
 
 // Stops the demo's real embedded PostgreSQL and starts it again.
 async function database(action: "stop" | "start") {
-  const res = await fetch(`${DEMO_API_URL}/_demo/database/${action}`, { method: "POST" });
+  const res = await fetch(`${DEMO_API_URL}/_demo/database/${action}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+  });
   expect(res.status).toBe(200);
 }
 

@@ -17,6 +17,7 @@ test("a panel whose query times out says so while the rest of the Overview stays
 
   const locked = await fetch(`${DEMO_API_URL}/_demo/slow-stuck-chart?seconds=25`, {
     method: "POST",
+    headers: { "content-type": "application/json" },
   });
   expect(locked.status).toBe(200);
 

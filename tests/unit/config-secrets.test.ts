@@ -33,6 +33,13 @@ const cases: Case[] = [
     where: /entry 1 \(characters 1–/,
   },
   { variable: "IDEMSCOPE_TOKENS", value: SECRET, secret: SECRET, where: /entry 1/ },
+  // the secret in the name slot (a generated one, with no separator): never logged as a name
+  {
+    variable: "IDEMSCOPE_TOKENS",
+    value: `S3cretTokenValue0042xyz:operator:another-secret-value-1234`,
+    secret: "S3cretTokenValue0042xyz",
+    where: /the name looks like a secret/,
+  },
   { variable: "IDEMSCOPE_TOKENS", value: `ci-bot:${SECRET}`, secret: SECRET, where: /entry 1/ },
   {
     variable: "IDEMSCOPE_TOKENS",

@@ -109,6 +109,38 @@ describe("demo payments API", () => {
 });
 
 describe("demo chaos switches", () => {
+  it("refuses what a page on another site can send: a simple POST, or another Origin (finding 12)", async () => {
+    let stopped = 0;
+    const chaosApi = await startDemoApi(store.pool, store.t, {
+      chaos: {
+        stopDatabase: async () => void (stopped += 1),
+        startDatabase: async () => undefined,
+      },
+    });
+    try {
+      const form = await fetch(`${chaosApi.url}/_demo/database/stop`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "x=1",
+      });
+      expect(form.status).toBe(415);
+      const crossSite = await fetch(`${chaosApi.url}/_demo/database/stop`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "https://evil.example" },
+      });
+      expect(crossSite.status).toBe(403);
+      expect(stopped).toBe(0);
+      const own = await fetch(`${chaosApi.url}/_demo/database/stop`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: chaosApi.url },
+      });
+      expect(own.status).toBe(200);
+      expect(stopped).toBe(1);
+    } finally {
+      await chaosApi.close();
+    }
+  });
+
   it("holds a lock on the stuck samples for the seconds asked, and refuses other values", async () => {
     const noop = async () => undefined;
     const chaosApi = await startDemoApi(store.pool, store.t, {
@@ -118,12 +150,14 @@ describe("demo chaos switches", () => {
       for (const bad of ["0", "61", "x", ""]) {
         const res = await fetch(`${chaosApi.url}/_demo/slow-stuck-chart?seconds=${bad}`, {
           method: "POST",
+          headers: { "content-type": "application/json" },
         });
         expect(res.status).toBe(400);
         expect((await res.json()).message).toBe("seconds must be 1–60.");
       }
       const res = await fetch(`${chaosApi.url}/_demo/slow-stuck-chart?seconds=1`, {
         method: "POST",
+        headers: { "content-type": "application/json" },
       });
       expect(res.status).toBe(200);
       const held = () =>
