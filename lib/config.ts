@@ -91,6 +91,7 @@ const connectionString = z
 const envSchema = z.object({
   DATABASE_URL: connectionString,
   IDEMSCOPE_READ_DATABASE_URL: connectionString,
+  IDEMSCOPE_REPLICATION_DATABASE_URL: connectionString,
   IDEMSCOPE_STORE_SCHEMA: identifier.default("public"),
   IDEMSCOPE_KEYS_TABLE: identifier.default("idempotency_keys"),
   IDEMSCOPE_EVENTS_TABLE: identifier.default("idempotency_events"),
@@ -158,6 +159,8 @@ const envSchema = z.object({
 
 export type Config = {
   databaseUrl: string | undefined;
+  /** the login logical capture streams the slot with (REPLICATION), when not databaseUrl's */
+  replicationDatabaseUrl: string | undefined;
   /** a read replica for the dashboard's reads (writes always go to databaseUrl) */
   readDatabaseUrl: string | undefined;
   storeSchema: string;
@@ -244,6 +247,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     databaseUrl: e.DATABASE_URL,
     readDatabaseUrl: e.IDEMSCOPE_READ_DATABASE_URL,
+    replicationDatabaseUrl: e.IDEMSCOPE_REPLICATION_DATABASE_URL,
     storeSchema: e.IDEMSCOPE_STORE_SCHEMA,
     keysTable: e.IDEMSCOPE_KEYS_TABLE,
     eventsTable: e.IDEMSCOPE_EVENTS_TABLE,

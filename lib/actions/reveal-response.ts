@@ -25,8 +25,9 @@ export async function revealResponse(
          INSERT INTO ${t.ownTable("audit_log")}
            (actor, actor_role, auth_method, action, key_id, scope, endpoint, key, reason, after)
          SELECT $2, $3, $4, 'reveal', id, scope, endpoint, key, $5,
+                -- rounded as the key page shows it: the audit is read by viewers too
                 jsonb_build_object('responseCode', response_code,
-                                   'responseBytes', octet_length(response_body::text))
+                                   'responseBytesApprox', greatest(64, ceil(octet_length(response_body::text) / 64.0)::int * 64))
            FROM k
          RETURNING id
        )

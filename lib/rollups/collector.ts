@@ -106,7 +106,8 @@ export function startCollector(o: CollectorOptions): Collector {
         pool: cpool,
         stream: startLogicalConsumer({
           pool: cpool,
-          databaseUrl: o.databaseUrl,
+          // the stream alone needs REPLICATION: it may use a login of its own
+          databaseUrl: o.cfg.replicationDatabaseUrl ?? o.databaseUrl,
           binding: want,
           own: t,
         }),
