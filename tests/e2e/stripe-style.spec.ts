@@ -93,6 +93,13 @@ test.describe("A Stripe-style store", () => {
     await expect(
       coverage.getByRole("row", { name: /Duplicate successes available/ }),
     ).toBeVisible();
+    // the capture's backlog and its dead letters (none: the demo's rows all derive)
+    const health = page.getByTestId("store-capture-health");
+    await expect(health.getByRole("region", { name: "Queued changes" })).toContainText(
+      "of 1.0 GiB allowed",
+    );
+    await expect(health.getByTestId("store-dead-letters")).toContainText("none");
+    await page.screenshot({ path: "test-results/e2e/stripe-store.png", fullPage: true });
     // the Clients table says "—" (with the reason as its title) where it cannot count
     await expect
       .poll(

@@ -68,3 +68,19 @@ export function runConnect(
     }),
   ).result;
 }
+
+/** `npm run collector` on a test store's schemas, in a process of its own that a test can kill. */
+export function startCollectorProcess(
+  databaseUrl: string,
+  layout: { idemscopeSchema: string; storeSchema: string },
+) {
+  const child = spawnScript("collector.ts", [], {
+    DATABASE_URL: databaseUrl,
+    IDEMSCOPE_SCHEMA: layout.idemscopeSchema,
+    IDEMSCOPE_STORE_SCHEMA: layout.storeSchema,
+    LOG_LEVEL: "silent",
+  });
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  /** as a crash does: SIGKILL, then wait until it is gone */
+  return { kill: async () => (child.kill("SIGKILL"), await exited), exited };
+}

@@ -2,7 +2,7 @@
 // schema of its own beside a test store, and the store connected to it through a preset.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { escapeIdentifier } from "pg";
+import { escapeIdentifier, type PoolClient } from "pg";
 import { parseConfig, type Config } from "../../lib/config";
 import { writeContextOf, type WriteContext } from "../../lib/db/context";
 import type { SourceBinding } from "../../lib/sources/active";
@@ -16,7 +16,7 @@ import {
 } from "../../lib/sources/connect";
 import { createPool } from "../../lib/db/pool";
 import { startLogicalConsumer, type LogicalConsumer } from "../../lib/sources/logical-consumer";
-import type { Preset } from "../../lib/sources/preset";
+import { presetSchema, type Preset } from "../../lib/sources/preset";
 import { BUILT_IN_PRESETS } from "../../lib/sources/presets";
 import { tableNamesFor, type TableNames } from "../../lib/tables";
 import type { TestStore } from "./store";
@@ -152,4 +152,25 @@ export async function capturedKinds(
     `SELECT kind, count(*)::int AS n FROM ${t.events} GROUP BY kind`,
   );
   return Object.fromEntries(r.rows.map((x) => [x.kind, x.n]));
+}
+
+/** docs/presets.md's custom-preset example: Stripe-style with its response kept as text (a
+ * `payload text` column added to the table), read as JSON, so rows with other text cannot be derived. */
+export function payloadTextPreset(responseBody = "r.payload::jsonb"): Preset {
+  const stripe = BUILT_IN_PRESETS.get("stripe-style")!;
+  return presetSchema.parse({
+    ...stripe,
+    name: "payload-text",
+    title: "Stripe-style with a text payload",
+    columns: { ...stripe.columns, payload: "text" },
+    derive: { ...stripe.derive, response_body: responseBody },
+  });
+}
+
+/** A dashboard's read that keeps one of idemscope's tables open until its client commits. */
+export async function holdRead(store: TestStore, relation: string): Promise<PoolClient> {
+  const c = await store.pool.connect();
+  await c.query("BEGIN");
+  await c.query(`SELECT count(*) FROM ${relation}`);
+  return c;
 }

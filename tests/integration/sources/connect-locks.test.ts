@@ -4,12 +4,12 @@
 // what it waits for. Each test fails on an install that locks the table first, or waits for
 // anything while holding it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PoolClient } from "pg";
+import type { Pool } from "pg";
 import { createPool } from "../../../lib/db/pool";
 import { applyConnect, planConnect, uninstallSource } from "../../../lib/sources/connect";
 import { BUILT_IN_PRESETS } from "../../../lib/sources/presets";
 import { createServiceRole, timed, type ServiceRole } from "../../helpers/service-role";
-import { createLibraryTable, ownNames } from "../../helpers/source-store";
+import { createLibraryTable, holdRead, ownNames } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 let store: TestStore;
@@ -39,14 +39,6 @@ const claim = () =>
     [`lock-${n++}`],
   );
 
-/** A dashboard's read that keeps one of idemscope's tables open until released. */
-async function holdRead(relation: string): Promise<PoolClient> {
-  const c = await store.pool.connect();
-  await c.query("BEGIN");
-  await c.query(`SELECT count(*) FROM ${relation}`);
-  return c;
-}
-
 /** Waits until a backend of `app` waits for a lock. */
 async function waitsForLock(app: string) {
   for (let i = 0; i < 200; i++) {
@@ -68,6 +60,14 @@ const triggers = async () =>
     )
   ).rows[0].n as number;
 
+const planFor = (pool: Pool) =>
+  planConnect(
+    pool,
+    preset,
+    { schema: `${store.schema}_lib`, name: "idempotency_keys" },
+    ownNames(store),
+  );
+
 describe("connect never stalls the service", () => {
   const connectPool = () =>
     createPool(store.pool.options.connectionString!, {
@@ -77,14 +77,9 @@ describe("connect never stalls the service", () => {
 
   it("--apply waits for a dashboard read of idemscope's tables without locking the service's table", async () => {
     const pool = connectPool();
-    const read = await holdRead(store.t.ownTable("rollup_events"));
+    const read = await holdRead(store, store.t.ownTable("rollup_events"));
     try {
-      const plan = await planConnect(
-        pool,
-        preset,
-        { schema: `${store.schema}_lib`, name: "idempotency_keys" },
-        ownNames(store),
-      );
+      const plan = await planFor(pool);
       const applying = applyConnect(pool, plan, ownNames(store));
       await waitsForLock("idemscope-connect-test");
       // the service's claims and reads go on while connect waits
@@ -104,7 +99,7 @@ describe("connect never stalls the service", () => {
 
   it("--uninstall waits for a dashboard read of the captured events without locking the service's table", async () => {
     const pool = connectPool();
-    const read = await holdRead(store.t.ownTable("captured_events"));
+    const read = await holdRead(store, store.t.ownTable("captured_events"));
     try {
       const removing = uninstallSource(pool, ownNames(store));
       await waitsForLock("idemscope-connect-test");
@@ -132,12 +127,7 @@ describe("connect never stalls the service", () => {
     );
     const waits: string[] = [];
     try {
-      const plan = await planConnect(
-        pool,
-        preset,
-        { schema: `${store.schema}_lib`, name: "idempotency_keys" },
-        ownNames(store),
-      );
+      const plan = await planFor(pool);
       const applying = applyConnect(pool, plan, ownNames(store), { onWait: (m) => waits.push(m) });
       // for three seconds the service keeps claiming: no claim waits more than one attempt
       const slowest: number[] = [];

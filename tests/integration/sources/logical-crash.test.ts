@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { dropSlot } from "../../../lib/sources/logical-setup";
 import { postRide } from "../../../scripts/demo/writers/stripe-style";
-import { spawnScript } from "../../helpers/run-script";
+import { startCollectorProcess } from "../../helpers/run-script";
 import {
   connectLibraryStore,
   waitForLogicalCapture,
@@ -39,16 +39,7 @@ async function starts(): Promise<number> {
   return r.rows[0]!.n;
 }
 
-function startCollector() {
-  const child = spawnScript("collector.ts", [], {
-    DATABASE_URL: inject("databaseUrl"),
-    IDEMSCOPE_SCHEMA: store.layout.idemscopeSchema,
-    IDEMSCOPE_STORE_SCHEMA: store.layout.storeSchema,
-    LOG_LEVEL: "silent",
-  });
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  return { kill: async () => (child.kill("SIGKILL"), await exited), exited };
-}
+const startCollector = () => startCollectorProcess(inject("databaseUrl"), store.layout);
 
 it("gives exactly the writer's claims and completions after repeated SIGKILLs under load", async () => {
   const completed: string[] = [];

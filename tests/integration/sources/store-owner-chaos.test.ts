@@ -6,7 +6,7 @@
 // request is more than a second slower than before idemscope was there, and once the collector
 // has caught up every captured number equals the table's own truth.
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { escapeIdentifier, type PoolClient } from "pg";
+import { escapeIdentifier } from "pg";
 import { POST } from "../../../app/v1/traces/route";
 import { parseConfig } from "../../../lib/config";
 import { writeContextOf } from "../../../lib/db/context";
@@ -14,26 +14,24 @@ import { collectBatch } from "../../../lib/rollups/collect-batch";
 import { readConnectedSource, setActiveSource } from "../../../lib/sources/active";
 import { drainCaptureQueue } from "../../../lib/sources/capture-drain";
 import { applyConnect, planConnect, uninstallSource } from "../../../lib/sources/connect";
-import { presetSchema } from "../../../lib/sources/preset";
-import { BUILT_IN_PRESETS } from "../../../lib/sources/presets";
 import { tableNamesFor, type TableNames } from "../../../lib/tables";
 import { postRide } from "../../../scripts/demo/writers/stripe-style";
 import { rollupVersusRaw } from "../../helpers/rollup-totals";
 import { useStoreForRoutes } from "../../helpers/route-env";
-import { spawnScript } from "../../helpers/run-script";
+import { startCollectorProcess } from "../../helpers/run-script";
 import { createServiceRole, timed, type ServiceRole } from "../../helpers/service-role";
-import { createLibraryTable, ownNames, waitForLogicalCapture } from "../../helpers/source-store";
+import {
+  createLibraryTable,
+  holdRead,
+  ownNames,
+  payloadTextPreset,
+  waitForLogicalCapture,
+} from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 const TOKEN = "chaos-test-otlp-token-0123456789";
-const stripe = BUILT_IN_PRESETS.get("stripe-style")!;
-const payloadPreset = presetSchema.parse({
-  ...stripe,
-  name: "payload-text",
-  title: "Stripe-style with a text payload",
-  columns: { ...stripe.columns, payload: "text" },
-  derive: { ...stripe.derive, response_body: "coalesce(r.payload::jsonb, r.response_body)" },
-});
+// a derivation that raises on a payload that is not JSON (and reads the library's response else)
+const payloadPreset = payloadTextPreset("coalesce(r.payload::jsonb, r.response_body)");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let store: TestStore;
@@ -89,23 +87,7 @@ function startWorkload() {
   };
 }
 
-function startCollector() {
-  const child = spawnScript("collector.ts", [], {
-    DATABASE_URL: inject("databaseUrl"),
-    IDEMSCOPE_SCHEMA: store.layout.idemscopeSchema,
-    IDEMSCOPE_STORE_SCHEMA: store.layout.storeSchema,
-    LOG_LEVEL: "silent",
-  });
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  return { kill: async () => (child.kill("SIGKILL"), await exited) };
-}
-
-async function holdRead(relation: string): Promise<PoolClient> {
-  const c = await store.pool.connect();
-  await c.query("BEGIN");
-  await c.query(`SELECT count(*) FROM ${relation}`);
-  return c;
-}
+const startCollector = () => startCollectorProcess(inject("databaseUrl"), store.layout);
 
 async function connectWith(capture: "triggers" | "logical", spans: boolean) {
   const plan = await planConnect(
@@ -117,7 +99,7 @@ async function connectWith(capture: "triggers" | "logical", spans: boolean) {
   );
   expect(plan.problems).toEqual([]);
   // a dashboard read holds one of idemscope's tables for the first second of the install
-  const read = await holdRead(store.t.ownTable("rollup_events"));
+  const read = await holdRead(store, store.t.ownTable("rollup_events"));
   const released = sleep(1000)
     .then(() => read.query("COMMIT"))
     .finally(() => read.release());
@@ -137,7 +119,7 @@ it("never fails or stalls the service, and ends with exact numbers", async () =>
   let collector = startCollector();
   await connectWith("triggers", false);
   await sleep(2000);
-  const read = await holdRead(store.t.ownTable("captured_events"));
+  const read = await holdRead(store, store.t.ownTable("captured_events"));
   const removing = uninstallSource(store.pool, ownNames(store));
   await sleep(1000);
   await read.query("COMMIT");

@@ -13,23 +13,13 @@ import { drainCaptureQueue } from "../../../lib/sources/capture-drain";
 import { installStatements } from "../../../lib/sources/capture-sql";
 import { readCaptureState } from "../../../lib/sources/capture-state";
 import { applyConnect, planConnect } from "../../../lib/sources/connect";
-import { presetSchema } from "../../../lib/sources/preset";
-import { BUILT_IN_PRESETS } from "../../../lib/sources/presets";
 import { tableNamesFor, type TableNames } from "../../../lib/tables";
 import { postRide } from "../../../scripts/demo/writers/stripe-style";
 import { createServiceRole, type ServiceRole } from "../../helpers/service-role";
-import { createLibraryTable, ownNames } from "../../helpers/source-store";
+import { createLibraryTable, ownNames, payloadTextPreset } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
-const stripe = BUILT_IN_PRESETS.get("stripe-style")!;
-/** docs/presets.md's custom-preset example: the response kept as text, read as JSON. */
-const payloadPreset = presetSchema.parse({
-  ...stripe,
-  name: "payload-text",
-  title: "Stripe-style with a text payload",
-  columns: { ...stripe.columns, payload: "text" },
-  derive: { ...stripe.derive, response_body: "r.payload::jsonb" },
-});
+const payloadPreset = payloadTextPreset();
 const ride = { origin_lat: 0, origin_lon: 0, target_lat: 1, target_lon: 1 };
 
 type Connected = { store: TestStore; service: ServiceRole; table: string; t: TableNames };
