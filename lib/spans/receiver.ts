@@ -108,14 +108,15 @@ export async function receiveTraces(req: Request): Promise<Response> {
     try {
       body =
         encoding === "gzip"
-          ? await gunzipAsync(raw, { maxOutputLength: spanCfg.maxBodyBytes * 8 })
+          ? // decoding is synchronous: its cost follows the decompressed size, so that is bounded too
+            await gunzipAsync(raw, { maxOutputLength: spanCfg.maxBodyBytes })
           : raw;
     } catch (err) {
       return (err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE"
         ? answer(
             413,
             format,
-            "the body decompresses to more than 8 × IDEMSCOPE_SPAN_MAX_BODY_BYTES",
+            `the body decompresses to more than IDEMSCOPE_SPAN_MAX_BODY_BYTES (${spanCfg.maxBodyBytes} bytes): export smaller batches`,
           )
         : answer(400, format, `the body is not valid gzip: ${(err as Error).message}`);
     }

@@ -62,7 +62,7 @@ export type SpanConfig = {
   mismatchStatus: number;
   /** the services' sampling ratio, when the team knows it (shown beside span-derived numbers) */
   samplingRatio: number | undefined;
-  /** largest request body accepted, compressed or not (decompressed: 8× that) */
+  /** largest request body accepted, compressed and decompressed alike (it bounds the decoding) */
   maxBodyBytes: number;
   /** distinct endpoints spans may add; beyond, a span's endpoint is "METHOD (other)" */
   maxEndpoints: number;
