@@ -168,7 +168,12 @@ function triggerStatements(binding: SourceBinding, t: OwnNames, queueLimitBytes:
   const connectedOnly = `TG_TABLE_SCHEMA = ${escapeLiteral(binding.table.schema)}
            AND TG_TABLE_NAME = ${escapeLiteral(binding.table.name)}`;
   const present = (name: string) => `to_regclass(${escapeLiteral(name)}) IS NOT NULL`;
-  const operatorMarked = `(${present(marks)} AND EXISTS (SELECT 1 FROM ${marks} WHERE xid = ${CURRENT_XID32}))`;
+  // the lookup is a statement of its own: PL/pgSQL plans it only when it runs, so a marks table
+  // dropped by hand is skipped, not an error in the service's statement
+  const skipOperatorChange = (result: "NULL" | "NEW") =>
+    `IF ${present(marks)} THEN
+         IF EXISTS (SELECT 1 FROM ${marks} WHERE xid = ${CURRENT_XID32}) THEN RETURN ${result}; END IF;
+       END IF;`;
   const compared = eventColumns(preset);
   // An UPDATE's before and after images: PostgreSQL appends both to the transition tables
   // together, row by row (trigger.c, AfterTriggerSaveEvent), so they pair by position.
@@ -194,7 +199,7 @@ function triggerStatements(binding: SourceBinding, t: OwnNames, queueLimitBytes:
          IF ${present(errors)} THEN PERFORM nextval(${escapeLiteral(errors)}); END IF;
          RETURN NULL;
        END IF;
-       IF ${operatorMarked} THEN RETURN NULL; END IF;
+       ${skipOperatorChange("NULL")}
        IF TG_OP = 'INSERT' THEN
          INSERT INTO ${queue} (op, new_row) SELECT 'INSERT', to_jsonb(n) FROM new_rows n;
        ELSIF TG_OP = 'DELETE' THEN
@@ -233,8 +238,9 @@ function triggerStatements(binding: SourceBinding, t: OwnNames, queueLimitBytes:
          existing jsonb;
        BEGIN
          IF NOT (${connectedOnly}) OR NOT (${present(queue)}) THEN RETURN NEW; END IF;
+         ${skipOperatorChange("NEW")}
          SELECT to_jsonb(r) INTO existing FROM ${base} AS r WHERE ${match} LIMIT 1;
-         IF existing IS NOT NULL AND NOT ${operatorMarked} THEN
+         IF existing IS NOT NULL THEN
            INSERT INTO ${queue} (op, old_row, new_row) VALUES ('REFUSED', existing, to_jsonb(NEW));
          END IF;
          RETURN NEW;

@@ -43,8 +43,12 @@ async function setUp(pool: Pool): Promise<void> {
     idemscopeSchema: OWN,
   });
   await pool.query(`CREATE SCHEMA ${OWN}`);
-  // the source table as migrations leave it (capture modes add columns the install writes)
+  // the source table as migrations leave it (capture modes add columns the install writes), and
+  // the operator marks the triggers look up
   for (const s of [...sourceStatements(t), ...captureModeStatements(t)]) await pool.query(s);
+  await pool.query(
+    `CREATE TABLE ${t.ownTable("operator_marks")} (xid bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`,
+  );
   const binding = bindingOf(BUILT_IN_PRESETS.get("stripe-style")!, {
     schema: ON,
     name: "idempotency_keys",

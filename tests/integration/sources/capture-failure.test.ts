@@ -83,6 +83,19 @@ describe("a broken capture", () => {
     expect(await capturedKinds(store, src.t)).toEqual({ claimed: 1, completed: 1 });
   });
 
+  it("never aborts the service's write when the operator marks are gone either", async () => {
+    const marks = store.t.ownTable("operator_marks");
+    await store.pool.query(`ALTER TABLE ${marks} RENAME TO operator_marks_away`);
+    try {
+      const r = await postRide(store.pool, src.table, { userId: 7, key: "no-marks", params: ride });
+      expect(r.outcome).toBe("completed");
+    } finally {
+      await store.pool.query(
+        `ALTER TABLE ${store.t.ownTable("operator_marks_away")} RENAME TO operator_marks`,
+      );
+    }
+  });
+
   it("drops a row image it cannot derive, alone, and drains the rest", async () => {
     const queue = store.t.ownTable("capture_queue");
     await postRide(store.pool, src.table, { userId: 7, key: "broken-4", params: ride });
@@ -92,7 +105,7 @@ describe("a broken capture", () => {
     );
     await postRide(store.pool, src.table, { userId: 7, key: "broken-5", params: ride });
     const before = await captureErrors();
-    expect(await capturedKinds(store, src.t)).toEqual({ claimed: 3, completed: 3 });
+    expect(await capturedKinds(store, src.t)).toEqual({ claimed: 4, completed: 4 });
     expect(await captureErrors()).toBe(before + 1);
     expect((await store.pool.query(`SELECT count(*)::int AS n FROM ${queue}`)).rows[0].n).toBe(0);
   });
@@ -118,6 +131,6 @@ describe("a broken capture", () => {
     );
     expect(await captureErrors()).toBe(before);
     // with the right definition everything drains
-    expect(await capturedKinds(store, src.t)).toEqual({ claimed: 5, completed: 5 });
+    expect(await capturedKinds(store, src.t)).toEqual({ claimed: 6, completed: 6 });
   });
 });
