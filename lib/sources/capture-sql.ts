@@ -24,7 +24,6 @@ import {
 export const CAPTURE_TRIGGER = "idemscope_capture";
 export const CAPTURE_QUEUE_TABLE = "capture_queue";
 export const CAPTURE_UPDATE_TRIGGER = "idemscope_capture_update";
-export const CAPTURE_DELETE_TRIGGER = "idemscope_capture_delete";
 export const PROPOSAL_TRIGGER = "idemscope_capture_proposal";
 /** The transactions of idemscope's own release and fail (lib/schema/store-safety.ts). */
 export const OPERATOR_MARKS_TABLE = "operator_marks";
@@ -149,13 +148,14 @@ function logicalStatements(binding: SourceBinding, t: OwnNames): string[] {
 }
 
 /**
- * Trigger capture: statement-level triggers that copy each statement's row images into the queue
- * with one INSERT … SELECT from the statement's transition tables. What runs in the service's
- * statement evaluates nothing a preset says (derivations run later, in the collector) and opens no
- * subtransaction (an exception block per row, or even per statement, fills the backend's cache of
- * 64 subtransactions in a long transaction, which then slows every snapshot on the primary); what
- * could still fail, a queue dropped by hand, is checked first and skipped with a WARNING. The
- * functions run only for the connected table and are not executable by PUBLIC.
+ * Trigger capture: row triggers that copy each change's raw row images into the queue. What runs
+ * in the service's statement evaluates nothing a preset says (derivations run later, in the
+ * collector): an UPDATE's WHEN compares raw columns as text, and the function only inserts
+ * `to_jsonb` images. It opens no subtransaction (an exception block per row fills the backend's
+ * cache of 64 subtransactions in a long transaction, which then slows every snapshot on the
+ * primary); what could still fail, a queue or marks table dropped by hand, is checked first and
+ * skipped with a WARNING. The functions run only for the connected table and are not executable
+ * by PUBLIC.
  */
 function triggerStatements(binding: SourceBinding, t: OwnNames, queueLimitBytes: number): string[] {
   const { preset, base } = binding;
@@ -175,13 +175,15 @@ function triggerStatements(binding: SourceBinding, t: OwnNames, queueLimitBytes:
          IF EXISTS (SELECT 1 FROM ${marks} WHERE xid = ${CURRENT_XID32}) THEN RETURN ${result}; END IF;
        END IF;`;
   const compared = eventColumns(preset);
-  // An UPDATE's before and after images: PostgreSQL appends both to the transition tables
-  // together, row by row (trigger.c, AfterTriggerSaveEvent), so they pair by position.
+  // raw columns as text: casting any value to text cannot fail (json has no equality operator)
   const changed =
     compared.length === 0
       ? "false"
       : compared
-          .map((c) => `u.o -> ${escapeLiteral(c)} IS DISTINCT FROM u.n -> ${escapeLiteral(c)}`)
+          .map(
+            (c) =>
+              `OLD.${escapeIdentifier(c)}::text IS DISTINCT FROM NEW.${escapeIdentifier(c)}::text`,
+          )
           .join("\n              OR ");
   const statements = [
     `CREATE FUNCTION ${changeFn}() RETURNS trigger
@@ -195,33 +197,25 @@ function triggerStatements(binding: SourceBinding, t: OwnNames, queueLimitBytes:
          RETURN NULL;
        END IF;
        -- a collector that stopped must not fill the service's disk: past the bound, count and skip
-       IF pg_total_relation_size(to_regclass(${escapeLiteral(queue)})) > ${Math.round(queueLimitBytes)} THEN
+       -- (the heap alone: one size look-up, where the total also opens its index and TOAST)
+       IF pg_relation_size(to_regclass(${escapeLiteral(queue)})) > ${Math.round(queueLimitBytes)} THEN
          IF ${present(errors)} THEN PERFORM nextval(${escapeLiteral(errors)}); END IF;
          RETURN NULL;
        END IF;
        ${skipOperatorChange("NULL")}
-       IF TG_OP = 'INSERT' THEN
-         INSERT INTO ${queue} (op, new_row) SELECT 'INSERT', to_jsonb(n) FROM new_rows n;
-       ELSIF TG_OP = 'DELETE' THEN
-         INSERT INTO ${queue} (op, old_row) SELECT 'DELETE', to_jsonb(o) FROM old_rows o;
-       ELSE
-         INSERT INTO ${queue} (op, old_row, new_row)
-         SELECT 'UPDATE', u.o, u.n
-           FROM unnest(ARRAY(SELECT to_jsonb(o) FROM old_rows o),
-                       ARRAY(SELECT to_jsonb(n) FROM new_rows n)) AS u(o, n)
-          WHERE ${changed};
-       END IF;
+       INSERT INTO ${queue} (op, old_row, new_row)
+       VALUES (TG_OP, CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
+                      CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);
        RETURN NULL;
      END
      $capture$`,
     `REVOKE ALL ON FUNCTION ${changeFn}() FROM PUBLIC`,
-    `CREATE TRIGGER ${CAPTURE_TRIGGER} AFTER INSERT ON ${base}
-       REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${changeFn}()`,
+    `CREATE TRIGGER ${CAPTURE_TRIGGER} AFTER INSERT OR DELETE ON ${base}
+       FOR EACH ROW EXECUTE FUNCTION ${changeFn}()`,
+    // most UPDATEs of a library's row change nothing an event depends on (a heartbeat): the WHEN
+    // clause, over raw columns, skips them without calling the function
     `CREATE TRIGGER ${CAPTURE_UPDATE_TRIGGER} AFTER UPDATE ON ${base}
-       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-       FOR EACH STATEMENT EXECUTE FUNCTION ${changeFn}()`,
-    `CREATE TRIGGER ${CAPTURE_DELETE_TRIGGER} AFTER DELETE ON ${base}
-       REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${changeFn}()`,
+       FOR EACH ROW WHEN (${changed}) EXECUTE FUNCTION ${changeFn}()`,
   ];
   if (preset.proposals) {
     const match = preset.proposals.conflictColumns
@@ -265,7 +259,7 @@ export function uninstallStatements(binding: SourceBinding, t: OwnNames): string
   // (even DROP TRIGGER IF EXISTS locks the table: logical capture installed none)
   const triggers =
     binding.capture === "triggers"
-      ? [PROPOSAL_TRIGGER, CAPTURE_UPDATE_TRIGGER, CAPTURE_DELETE_TRIGGER, CAPTURE_TRIGGER].map(
+      ? [PROPOSAL_TRIGGER, CAPTURE_UPDATE_TRIGGER, CAPTURE_TRIGGER].map(
           (name) => `DROP TRIGGER IF EXISTS ${name} ON ${binding.base}`,
         )
       : [];

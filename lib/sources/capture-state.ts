@@ -41,7 +41,7 @@ export async function readCaptureState(
     ? (
         await ctx.db.query<{ n: number; bytes: string }>(
           `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM ${queue} LIMIT ${QUEUE_COUNT_CAP}) q) AS n,
-                  pg_total_relation_size($1::regclass)::text AS bytes`,
+                  pg_relation_size($1::regclass)::text AS bytes`,
           [queue],
         )
       ).rows[0]!
