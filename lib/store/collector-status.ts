@@ -3,6 +3,7 @@
 import "server-only";
 import type { StoreContext } from "../db/context";
 import type { CollectorStatus } from "../api-types/overview";
+import { publicInstance, publicReason } from "./public-reason";
 
 export type CollectorState = CollectorStatus & {
   /** Unix seconds of the last batch; null before the first */
@@ -52,6 +53,7 @@ export async function readCollectorState(ctx: StoreContext): Promise<CollectorSt
   );
 }
 
+/** The collector's status as every viewer sees it: the cause of a failure, not its text. */
 export async function getCollectorStatus(ctx: StoreContext): Promise<CollectorStatus> {
   const {
     lastRunAt: _lastRunAt,
@@ -63,5 +65,9 @@ export async function getCollectorStatus(ctx: StoreContext): Promise<CollectorSt
     electionTakeovers: _takeovers,
     ...status
   } = await readCollectorState(ctx);
-  return status;
+  return {
+    ...status,
+    leader: status.leader && publicInstance(status.leader),
+    lastError: status.lastError && publicReason(status.lastError),
+  };
 }

@@ -23,6 +23,7 @@ import {
 import { LATENCY_BOUNDS_MS, percentileFromHistogram } from "../rollups/histograms";
 import type { TableNames } from "../tables";
 import { getCollectorStatus } from "./collector-status";
+import { publicReason } from "./public-reason";
 import { optionalPanel } from "./panel";
 import { countStuckKeys } from "./stuck";
 import { sharedQuery } from "./shared-cache";
@@ -243,7 +244,20 @@ export async function getOverview(
       options.withStuckSeries === false
         ? null
         : optionalPanel(unavailable, "stuckSeries", listStuckSeries(db, t, w, now)),
-      optionalPanel(unavailable, "captureSlot", readSlotStatus(ctx)),
+      optionalPanel(
+        unavailable,
+        "captureSlot",
+        readSlotStatus(ctx).then(
+          (slot) =>
+            slot && {
+              ...slot,
+              lastError: slot.lastError && {
+                ...slot.lastError,
+                message: publicReason(slot.lastError.message),
+              },
+            },
+        ),
+      ),
     ]);
   const { totals, series, busiest } = summarize(rows);
   for (const e of busiest) {
