@@ -82,8 +82,11 @@ export function coverageOf(s: CaptureSet | null): CoverageRow[] {
   const rows = captureName(s);
   const spanned = new Set(kindsFromSpans(s));
   const blind = SPAN_KINDS.map((k) => why(sees[k])).filter((w): w is string => w !== null);
-  const from = (what: string, fromRows: string) =>
-    spanned.has(what as "replayed") ? FROM_SPANS : fromRows;
+  const from = (what: string, fromRows: string, bySpans = FROM_SPANS) =>
+    spanned.has(what as "replayed") ? bySpans : fromRows;
+  // a span's status alone says conflict or mismatch: a framework's own 409/422 counts too
+  const byStatus = (variable: string) =>
+    `${FROM_SPANS}: every keyed server span with the status ${variable} names, whoever answered it (a framework's validation error too)`;
   const seen = (v: Visibility, panel: string, detail: string): CoverageRow =>
     v === true
       ? { panel, status: "available", detail }
@@ -107,12 +110,20 @@ export function coverageOf(s: CaptureSet | null): CoverageRow[] {
     seen(
       sees.conflicts,
       "Conflicts (409)",
-      from("conflict", "refused claims seen by the BEFORE INSERT trigger"),
+      from(
+        "conflict",
+        "refused claims seen by the BEFORE INSERT trigger",
+        byStatus("IDEMSCOPE_SPAN_CONFLICT_STATUS (409)"),
+      ),
     ),
     seen(
       sees.mismatches,
       "Mismatches (422)",
-      from("mismatch", "refused claims compared by request fingerprint"),
+      from(
+        "mismatch",
+        "refused claims compared by request fingerprint",
+        byStatus("IDEMSCOPE_SPAN_MISMATCH_STATUS (422)"),
+      ),
     ),
     {
       panel: "Stuck keys",

@@ -66,5 +66,10 @@ describe("what a source sees", () => {
     expect(by["Replay ratio"]!.detail).toMatch(/OpenTelemetry spans/);
     expect(by["Replay latency"]).toMatchObject({ status: "available" });
     expect(by["Duplicate successes"]!.detail).toBe("completions captured by logical decoding");
+    // the rule a span-derived 409 or 422 is counted by, visible where the numbers are explained
+    expect(by["Conflicts (409)"]!.detail).toMatch(
+      /status IDEMSCOPE_SPAN_CONFLICT_STATUS \(409\) names, whoever answered it/,
+    );
+    expect(by["Mismatches (422)"]!.detail).toMatch(/a framework's validation error too/);
   });
 });
