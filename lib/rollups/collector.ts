@@ -122,6 +122,11 @@ export function startCollector(o: CollectorOptions): Collector {
   async function lead(): Promise<boolean> {
     if (leadership?.isHeld()) return true;
     leadership = await tryLead(o.databaseUrl, o.cfg.idemscopeSchema, t.ownTable);
+    // stopped while electing: a lock won now would be held by nobody, for ever
+    if (stopped && leadership) {
+      await leadership.release();
+      leadership = null;
+    }
     if (leadership) {
       log.info({ instance }, "collector: this replica is the leader");
       await pool

@@ -85,6 +85,8 @@ describe("collector leader election", () => {
 
 describe("a login that holds the collector's election lock (docs/reliability.md, finding 7)", () => {
   it("does not stop the collector: the election moves to a new key, recorded and counted", async () => {
+    // a store of its own: nothing left of the replicas above can hold its election
+    const store = await createTestStore();
     const cfg = parseConfig({
       IDEMSCOPE_STORE_SCHEMA: store.schema,
       IDEMSCOPE_SCHEMA: `${store.schema}_own`,
@@ -124,7 +126,9 @@ describe("a login that holds the collector's election lock (docs/reliability.md,
       expect(state.rows[0].blockedBy).toMatch(
         new RegExp(`role ${role}, application not-idemscope`),
       );
-      await writeEvents(300, "c");
+      await store.pool.query(
+        `INSERT INTO ${store.t.events} (scope, endpoint, key, kind) SELECT 'c', 'POST /v1/x', 'c-' || g, 'claimed' FROM generate_series(1, 300) g`,
+      );
       await second.drain();
       for (const [name, { raw, rollup }] of Object.entries(
         await rollupVersusRaw(store.pool, store.t),
@@ -136,6 +140,7 @@ describe("a login that holds the collector's election lock (docs/reliability.md,
       await first.stop();
       await second?.stop();
       await store.pool.query(`DROP ROLE ${role}`);
+      await store.drop();
     }
   });
 });
