@@ -42,7 +42,7 @@ export async function markOperatorChange(
   marksTable: string,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO ${marksTable} (xid) VALUES ${"(" + CURRENT_XID32 + ")"} ON CONFLICT DO NOTHING`,
+    `INSERT INTO ${marksTable} (xid) VALUES (${CURRENT_XID32}) ON CONFLICT DO NOTHING`,
   );
 }
 
@@ -67,14 +67,14 @@ export function actionSetList(preset: Preset, set: string): string {
   return expandLets(preset, set).replaceAll("{failed_response}", failed);
 }
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /**
  * The table's own columns that the event rules of the drain compare (status, attempt marker,
  * response): an UPDATE that changes none of them cannot produce an event. Raw columns, compared as
- * jsonb values in the capture: nothing a preset derives is evaluated in the service's statement.
- * A derivation that reads the whole row (`to_jsonb(r)`) makes every column count.
+ * text in the UPDATE trigger's WHEN: nothing a preset derives is evaluated in the service's
+ * statement. A derivation that reads the whole row (`to_jsonb(r)`) makes every column count.
  */
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 export function eventColumns(preset: Preset): string[] {
   const texts = (["status", "attempt_marker", "response_code", "response_body"] as const).map((c) =>
     derivation(preset, c),

@@ -19,6 +19,7 @@ import { startLogicalConsumer, type LogicalConsumer } from "../../lib/sources/lo
 import { presetSchema, type Preset } from "../../lib/sources/preset";
 import { BUILT_IN_PRESETS } from "../../lib/sources/presets";
 import { tableNamesFor, type TableNames } from "../../lib/tables";
+import { libraryClient, type LibraryClient } from "../../scripts/demo/library-traffic";
 import type { TestStore } from "./store";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/stores");
@@ -173,4 +174,15 @@ export async function holdRead(store: TestStore, relation: string): Promise<Pool
   await c.query("BEGIN");
   await c.query(`SELECT count(*) FROM ${relation}`);
   return c;
+}
+
+/** The demo's fault simulator on the connected library table (scripts/demo/library-traffic.ts). */
+export function libraryClientOf(store: TestStore, src: ConnectedStore): LibraryClient {
+  return libraryClient(
+    store.pool,
+    src.preset,
+    src.table,
+    `"${store.schema}_lib"`,
+    store.t.ownTable("operator_marks"),
+  );
 }

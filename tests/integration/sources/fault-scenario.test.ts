@@ -10,9 +10,12 @@ import { listHotKeys } from "../../../lib/store/hot-keys";
 import { getOverview } from "../../../lib/store/overview";
 import type { Overview } from "../../../lib/api-types/overview";
 import { runFaultScenario, type GroundTruth } from "../../../scripts/demo/fault-scenario";
-import { libraryClient } from "../../../scripts/demo/library-traffic";
 import { sourceSees } from "../../../lib/sources/coverage";
-import { connectLibraryStore, type ConnectedStore } from "../../helpers/source-store";
+import {
+  connectLibraryStore,
+  libraryClientOf,
+  type ConnectedStore,
+} from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 /** the scenario's concurrent double submits: the only requests that race (fault-scenario.ts) */
@@ -36,13 +39,7 @@ describe.each([
   beforeAll(async () => {
     store = await createTestStore();
     src = await connectLibraryStore(store, presetName, { capture, spans: false });
-    const client = libraryClient(
-      store.pool,
-      src.preset,
-      src.table,
-      `"${store.schema}_lib"`,
-      store.t.ownTable("operator_marks"),
-    );
+    const client = libraryClientOf(store, src);
     lateRetries = client.expire !== null;
     truth = await runFaultScenario(client, "fs");
     await src.settle();

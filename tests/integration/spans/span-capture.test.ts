@@ -15,12 +15,15 @@ import { getOverview } from "../../../lib/store/overview";
 import { loadClients } from "../../../lib/views/clients";
 import { loadTrends } from "../../../lib/views/trends";
 import { runFaultScenario, type GroundTruth } from "../../../scripts/demo/fault-scenario";
-import { libraryClient } from "../../../scripts/demo/library-traffic";
 import { ridesHttpClient } from "../../../scripts/demo/rides-client";
 import { startOtlpReceiver, type Receiver } from "../../helpers/otlp-receiver";
 import { collect, spawnScript, waitForOutput } from "../../helpers/run-script";
 import { useStoreForRoutes } from "../../helpers/route-env";
-import { connectLibraryStore, type ConnectedStore } from "../../helpers/source-store";
+import {
+  connectLibraryStore,
+  libraryClientOf,
+  type ConnectedStore,
+} from "../../helpers/source-store";
 import { NO_CLAIM_TIME } from "../../../lib/sources/coverage";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
@@ -66,13 +69,7 @@ beforeAll(async () => {
   setActiveSource(src.binding); // what the receiver's process reads from the database
   receiver = await startOtlpReceiver();
   const service = await startTracedService("json", "none");
-  const direct = libraryClient(
-    store.pool,
-    src.preset,
-    src.table,
-    `"${store.schema}_lib"`,
-    store.t.ownTable("operator_marks"),
-  );
+  const direct = libraryClientOf(store, src);
   truth = await runFaultScenario(ridesHttpClient(service.url, direct), "sp");
   await service.stop();
   await foldEverything();
@@ -148,13 +145,7 @@ describe("span capture with a traced service", () => {
   it("records each span once though an exporter sends it again, and protobuf with gzip alike", async () => {
     const before = await getOverview(src.ctx(cfg), "1h");
     const service = await startTracedService("protobuf", "gzip");
-    const direct = libraryClient(
-      store.pool,
-      src.preset,
-      src.table,
-      `"${store.schema}_lib"`,
-      store.t.ownTable("operator_marks"),
-    );
+    const direct = libraryClientOf(store, src);
     const client = ridesHttpClient(service.url, direct);
     const i = { client: 3, key: "sp-proto", amount: 100 };
     expect(await client.request(i, {})).toBe("completed");
