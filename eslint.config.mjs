@@ -2,17 +2,9 @@ import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 import path from "node:path";
 
-// What a client component ("use client") may import from lib/: types, formatting and the
-// fetchers of the JSON API. Everything else in lib/ is the server-side data layer.
-const CLIENT_SAFE_LIB = [
-  "api-types",
-  "format",
-  "csv",
-  "range",
-  "refresh",
-  "client-queries",
-  "intent-analysis/executions",
-];
+// What a client component ("use client") may import from lib/: lib/client (types, formatting
+// and the fetchers of the JSON API). Everything else in lib/ is the server-side data layer.
+const CLIENT_SAFE_LIB = ["client"];
 const LIB = path.join(import.meta.dirname, "lib");
 
 /** Reports a client component's value imports of the data layer, `pg` or `server-only`. */
@@ -21,7 +13,7 @@ const noServerImportInClient = {
     type: "problem",
     messages: {
       server:
-        '"{{source}}" is server-side code; a "use client" component reaches data through lib/client-queries (the JSON API).',
+        '"{{source}}" is server-side code; a "use client" component reaches data through lib/client/queries (the JSON API).',
     },
     schema: [],
   },
@@ -90,6 +82,12 @@ const eslintConfig = [
         },
       ],
     },
+  },
+  {
+    // lib/'s layers import one way (ARCHITECTURE.md; tests/unit/layers.test.ts lists what each
+    // layer may import); within and across them, no module imports itself back.
+    files: ["lib/**"],
+    rules: { "import/no-cycle": ["error", { ignoreExternal: true }] },
   },
   {
     files: ["app/**", "components/**"],

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/layout/AppShell";
 import { currentViewer, viewerInfo } from "@/lib/auth/request-identity";
-import { config } from "@/lib/config";
+import { config } from "@/lib/core/config";
 import { Providers } from "./providers";
 import "./globals.css";
 

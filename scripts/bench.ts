@@ -10,19 +10,19 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Pool } from "pg";
-import { config } from "../lib/config";
-import { contextOf } from "../lib/db/context";
+import { config } from "../lib/core/config";
+import { contextOf } from "../lib/contract/context";
 import { startEmbeddedPostgres } from "./support/embedded-postgres";
-import { migrate } from "../lib/migrate";
+import { migrate } from "../lib/contract/migrate";
 import { createPool } from "../lib/db/pool";
-import { collectBatch } from "../lib/rollups/collect-batch";
-import { applyRetention } from "../lib/rollups/retention";
-import { contractStatements } from "../lib/schema/contract";
-import { FOLDED_TABLES } from "../lib/schema/rollups";
-import { searchIndexStatements } from "../lib/schema/search";
-import { tableNames, tableNamesFor, type TableNames } from "../lib/tables";
-import { handleIdempotent } from "../lib/writer/idempotent-handler";
-import { requestFingerprint } from "../lib/writer/fingerprint";
+import { collectBatch } from "../lib/fold/collect-batch";
+import { applyRetention } from "../lib/fold/retention";
+import { contractStatements } from "../lib/contract/schema/contract";
+import { FOLDED_TABLES } from "../lib/contract/schema/rollups";
+import { searchIndexStatements } from "../lib/contract/schema/search";
+import { tableNames, tableNamesFor, type TableNames } from "../lib/contract/tables";
+import { handleIdempotent } from "../lib/ingest/writer/idempotent-handler";
+import { requestFingerprint } from "../lib/ingest/writer/fingerprint";
 import { generateDataset } from "./bench/dataset";
 import { ensureNextBuild } from "./support/next-build";
 import { naiveOverview, naivePanels, rollupPanels } from "./bench/naive-queries";
@@ -38,7 +38,7 @@ import {
   ensureSizeSamples,
   timeClientSnapshots,
 } from "./bench/clients-store-cases";
-import { BUCKET_SECONDS, RANGES, RANGE_SECONDS } from "../lib/range";
+import { BUCKET_SECONDS, RANGES, RANGE_SECONDS } from "../lib/client/range";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({

@@ -1,13 +1,13 @@
 // `npm run collector`: the rollup collector as its own process (instead of inside the app). While
 // it folds an existing store's history it prints the same progress the pages show.
-import { config } from "../lib/config";
-import { contextOf } from "../lib/db/context";
+import { config } from "../lib/core/config";
+import { contextOf } from "../lib/contract/context";
 import { createPool } from "../lib/db/pool";
-import { startCollector } from "../lib/rollups/collector";
-import { getFoldStatus } from "../lib/store/fold-status";
-import { keepSourceFresh } from "../lib/sources/refresher";
-import { tableNames } from "../lib/tables";
-import { formatAge } from "../lib/format";
+import { startCollector } from "../lib/fold/collector";
+import { getFoldStatus } from "../lib/query/store/fold-status";
+import { keepSourceFresh } from "../lib/ingest/sources/refresher";
+import { tableNames } from "../lib/contract/tables";
+import { formatAge } from "../lib/client/format";
 
 const cfg = config();
 if (!cfg.databaseUrl) {

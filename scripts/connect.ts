@@ -5,10 +5,10 @@
 // process on this database); --uninstall removes all of it, the replication slot included.
 // Exit 0 done, 1 the database does not fit (each reason on one line), 2 bad arguments.
 import { parseArgs } from "node:util";
-import { ConfigError, parseConfig } from "../lib/config";
+import { ConfigError, parseConfig } from "../lib/core/config";
 import { createPool } from "../lib/db/pool";
-import { migrate } from "../lib/migrate";
-import { readConnectedSource } from "../lib/sources/active";
+import { migrate } from "../lib/contract/migrate";
+import { readConnectedSource } from "../lib/contract/source-binding";
 import {
   applyConnect,
   captureLabel,
@@ -18,10 +18,10 @@ import {
   planConnect,
   resolvePreset,
   uninstallSource,
-} from "../lib/sources/connect";
-import type { CoverageRow } from "../lib/sources/coverage";
-import { CONTRACT_PRESET } from "../lib/sources/presets";
-import { contractTableNames } from "../lib/tables";
+} from "../lib/ingest/sources/connect";
+import type { CoverageRow } from "../lib/contract/coverage";
+import { CONTRACT_PRESET } from "../lib/contract/presets";
+import { contractTableNames } from "../lib/contract/tables";
 
 function fail(code: 1 | 2, message: string): never {
   console.error(`connect: ${message}`);

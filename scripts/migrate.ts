@@ -1,7 +1,7 @@
 // `npm run migrate [-- --store]`: applies idemscope's own schema to DATABASE_URL, and with
 // --store the store contract tables too (for a new store).
 import { parseArgs } from "node:util";
-import { migrate } from "../lib/migrate";
+import { migrate } from "../lib/contract/migrate";
 
 const { values } = parseArgs({ options: { store: { type: "boolean", default: false } } });
 const url = process.env.DATABASE_URL;

@@ -11,7 +11,7 @@ import next from "next";
 import { hostAllowed, hostCheckApplies, hostRefusal } from "../lib/auth/host";
 import { PEER_HEADER, PEER_TOKEN_ENV, PEER_TOKEN_HEADER } from "../lib/auth/peer";
 import { repeatedIdentityHeaders } from "../lib/auth/proxy-headers";
-import { ConfigError, parseConfig, type Config } from "../lib/config";
+import { ConfigError, parseConfig, type Config } from "../lib/core/config";
 
 const { values } = parseArgs({
   options: {

@@ -3,9 +3,9 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { HotKeysTable } from "@/components/tables/HotKeysTable";
 import { PanelPending } from "@/components/ui/PanelPending";
-import { hotKeysQuery } from "@/lib/client-queries/overview";
-import type { Range } from "@/lib/range";
-import { refetchIntervalOf, type RefreshSeconds } from "@/lib/refresh";
+import { hotKeysQuery } from "@/lib/client/queries/overview";
+import type { Range } from "@/lib/client/range";
+import { refetchIntervalOf, type RefreshSeconds } from "@/lib/client/refresh";
 
 /** The Overview's hot keys for its range, polled with the page. */
 export function HotKeysCard({ range, refresh }: { range: Range; refresh: RefreshSeconds }) {

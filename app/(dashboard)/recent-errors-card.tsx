@@ -6,9 +6,9 @@ import { RecentErrorsTable } from "@/components/tables/RecentErrorsTable";
 import { PanelPending } from "@/components/ui/PanelPending";
 import { SegmentedChoice } from "@/components/ui/SegmentedChoice";
 import { useClock } from "@/components/ui/use-clock";
-import type { RecentErrorKind } from "@/lib/api-types/recent-errors";
-import { recentErrorsQuery } from "@/lib/client-queries/overview";
-import { refetchIntervalOf, type RefreshSeconds } from "@/lib/refresh";
+import type { RecentErrorKind } from "@/lib/client/api-types/recent-errors";
+import { recentErrorsQuery } from "@/lib/client/queries/overview";
+import { refetchIntervalOf, type RefreshSeconds } from "@/lib/client/refresh";
 
 const KINDS = [
   { value: "all", label: "All" },

@@ -1,6 +1,6 @@
 // Typed URL state of the Overview, shared by the server page and the client.
-import { rangeFromSearchParam, type Range } from "@/lib/range";
-import { refreshFromSearchParam, type RefreshSeconds } from "@/lib/refresh";
+import { rangeFromSearchParam, type Range } from "@/lib/client/range";
+import { refreshFromSearchParam, type RefreshSeconds } from "@/lib/client/refresh";
 
 export type RawSearchParams = Record<string, string | string[] | undefined>;
 export type OverviewParams = { range: Range; refresh: RefreshSeconds };

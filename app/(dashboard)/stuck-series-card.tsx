@@ -5,9 +5,9 @@ import { StuckKeysChart } from "@/components/charts/StuckKeysChart";
 import { Banner } from "@/components/ui/Banner";
 import { PanelPending } from "@/components/ui/PanelPending";
 import { PanelSkeleton } from "@/components/ui/PageSkeleton";
-import { stuckSeriesQuery } from "@/lib/client-queries/overview";
-import type { Range } from "@/lib/range";
-import { refetchIntervalOf, type RefreshSeconds } from "@/lib/refresh";
+import { stuckSeriesQuery } from "@/lib/client/queries/overview";
+import type { Range } from "@/lib/client/range";
+import { refetchIntervalOf, type RefreshSeconds } from "@/lib/client/refresh";
 
 const HEADER = (
   <div className="card-header">

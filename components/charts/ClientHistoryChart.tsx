@@ -12,8 +12,8 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { ClientSeriesPoint } from "@/lib/api-types/clients";
-import { formatCount } from "@/lib/format";
+import type { ClientSeriesPoint } from "@/lib/client/api-types/clients";
+import { formatCount } from "@/lib/client/format";
 import { countAxis, timeAxis } from "./axes";
 import { AXIS_COLOR, GRID_COLOR, OUTCOME_COLORS } from "./palette";
 import { bucketName, formatBucketLabel, formatBucketTick } from "./time-format";

@@ -10,7 +10,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatCount } from "@/lib/format";
+import { formatCount } from "@/lib/client/format";
 import { countAxis, timeAxis } from "./axes";
 import { GRID_COLOR } from "./palette";
 import { useAnnotationLines } from "./annotation-markers";

@@ -11,8 +11,8 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { TrendDay } from "@/lib/api-types/trends";
-import { formatCount, formatPercent } from "@/lib/format";
+import type { TrendDay } from "@/lib/client/api-types/trends";
+import { formatCount, formatPercent } from "@/lib/client/format";
 import { AXIS_COLOR, GRID_COLOR } from "./palette";
 import { formatDayTick } from "./time-format";
 import { useAnnotationLines } from "./annotation-markers";

@@ -11,8 +11,8 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { TtlAdvice } from "@/lib/api-types/store";
-import { formatAge, formatCount } from "@/lib/format";
+import type { TtlAdvice } from "@/lib/client/api-types/store";
+import { formatAge, formatCount } from "@/lib/client/format";
 import { countAxis } from "./axes";
 import { AXIS_COLOR, GRID_COLOR, OUTCOME_COLORS } from "./palette";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { Line, LineChart, YAxis } from "recharts";
-import { formatRate } from "@/lib/format";
+import { formatRate } from "@/lib/client/format";
 
 /** A tiny trend line in a table cell; the label says what it shows, for screen readers too. */
 export function Sparkline({

@@ -10,8 +10,8 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { OverviewSeriesPoint } from "@/lib/api-types/overview";
-import { formatCount } from "@/lib/format";
+import type { OverviewSeriesPoint } from "@/lib/client/api-types/overview";
+import { formatCount } from "@/lib/client/format";
 import { useAnnotationLines } from "./annotation-markers";
 import { countAxis, timeAxis } from "./axes";
 import { GRID_COLOR, OUTCOME_COLORS, OUTCOME_LABELS } from "./palette";

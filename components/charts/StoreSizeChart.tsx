@@ -11,8 +11,8 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { StoreTable } from "@/lib/api-types/store";
-import { formatBytes, formatCount } from "@/lib/format";
+import type { StoreTable } from "@/lib/client/api-types/store";
+import { formatBytes, formatCount } from "@/lib/client/format";
 import { countAxis, timeAxis } from "./axes";
 import { AXIS_COLOR, GRID_COLOR } from "./palette";
 import { formatBucketLabel, formatBucketTick } from "./time-format";

@@ -9,8 +9,8 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { StuckPoint } from "@/lib/api-types/overview";
-import { formatCount } from "@/lib/format";
+import type { StuckPoint } from "@/lib/client/api-types/overview";
+import { formatCount } from "@/lib/client/format";
 import { countAxis, timeAxis } from "./axes";
 import { useAnnotationLines } from "./annotation-markers";
 import { GRID_COLOR, STUCK_COLOR } from "./palette";

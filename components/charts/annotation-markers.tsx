@@ -2,8 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { ReferenceLine } from "recharts";
-import type { Annotation } from "@/lib/api-types/annotations";
-import { annotationsQuery } from "@/lib/client-queries/annotations";
+import type { Annotation } from "@/lib/client/api-types/annotations";
+import { annotationsQuery } from "@/lib/client/queries/annotations";
 
 export const ANNOTATION_COLOR = "#7c3aed";
 

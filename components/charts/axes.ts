@@ -1,5 +1,5 @@
 // Axis settings every chart shares: the same colours, font and a unit on the count axis.
-import { formatCount } from "@/lib/format";
+import { formatCount } from "@/lib/client/format";
 import { AXIS_COLOR } from "./palette";
 
 /** Props of a count YAxis labelled with its unit (spread into <YAxis />). */

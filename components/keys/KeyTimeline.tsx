@@ -1,6 +1,6 @@
-import type { LifecycleEvent } from "@/lib/api-types/keys";
-import { formatMs } from "@/lib/format";
-import { executionsOf, relativeTime } from "@/lib/intent-analysis/executions";
+import type { LifecycleEvent } from "@/lib/client/api-types/keys";
+import { formatMs } from "@/lib/client/format";
+import { executionsOf, relativeTime } from "@/lib/client/executions";
 
 // What each kind of event means, in the words of someone reading the story at 3 a.m.
 const KINDS: Record<string, { icon: string; label: string; tone: string }> = {

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { ViewerInfo } from "@/lib/api-types/viewer";
+import type { ViewerInfo } from "@/lib/client/api-types/viewer";
 import { FoldBanner } from "./FoldBanner";
 import { NavLinks, type NavItem } from "./NavLinks";
 

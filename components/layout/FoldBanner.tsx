@@ -1,9 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { FoldStatus } from "@/lib/api-types/fold";
-import { foldStatusQuery } from "@/lib/client-queries/fold";
-import { formatAge, formatCount, formatDateTime } from "@/lib/format";
+import type { FoldStatus } from "@/lib/client/api-types/fold";
+import { foldStatusQuery } from "@/lib/client/queries/fold";
+import { formatAge, formatCount, formatDateTime } from "@/lib/client/format";
 
 /**
  * On every page while the collector folds the store's history (docs/performance.md,

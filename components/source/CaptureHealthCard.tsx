@@ -1,6 +1,6 @@
-import type { CaptureHealth } from "@/lib/api-types/source";
+import type { CaptureHealth } from "@/lib/client/api-types/source";
 import { StatTile } from "@/components/ui/StatTile";
-import { formatBytes, formatCount } from "@/lib/format";
+import { formatBytes, formatCount } from "@/lib/client/format";
 
 /**
  * Capture's backlog and losses on the Store page (docs/reliability.md): the queue against its

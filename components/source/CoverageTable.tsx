@@ -1,4 +1,4 @@
-import type { SourceSummary } from "@/lib/api-types/source";
+import type { SourceSummary } from "@/lib/client/api-types/source";
 
 const STATUS_TONE = { available: "ok", partial: "warn", unavailable: "bad" } as const;
 

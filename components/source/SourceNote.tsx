@@ -1,6 +1,6 @@
 import Link from "next/link";
-import type { SourceSummary } from "@/lib/api-types/source";
-import { formatPercent } from "@/lib/format";
+import type { SourceSummary } from "@/lib/client/api-types/source";
+import { formatPercent } from "@/lib/client/format";
 import { captureName } from "./captureName";
 
 const BLIND_LABELS = { replays: "replays", conflicts: "409s", mismatches: "mismatches" } as const;

@@ -1,4 +1,4 @@
-import type { SourceSummary } from "@/lib/api-types/source";
+import type { SourceSummary } from "@/lib/client/api-types/source";
 
 /** How a source's events are captured, in words: "logical decoding and OpenTelemetry spans". */
 export function captureName(source: Pick<SourceSummary, "capture" | "spans">): string {

@@ -1,8 +1,8 @@
 // The Overview tile of logical capture's slot: how far the decoder trails the store, and how much
 // WAL its slot keeps on the store's disk (docs/runbooks.md, IdemscopeCaptureSlotLagging).
 import type { Tone } from "@/components/ui/StatTile";
-import type { SlotStatus } from "@/lib/api-types/source";
-import { formatAge, formatBytes } from "@/lib/format";
+import type { SlotStatus } from "@/lib/client/api-types/source";
+import { formatAge, formatBytes } from "@/lib/client/format";
 
 /** Amber past this lag, red past the alert's threshold. */
 export const SLOT_LAG_WARN_SECONDS = 30;

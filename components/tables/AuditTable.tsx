@@ -1,5 +1,5 @@
-import { formatDateTime } from "@/lib/format";
-import type { AuditEntry, KeyState } from "@/lib/api-types/actions";
+import { formatDateTime } from "@/lib/client/format";
+import type { AuditEntry, KeyState } from "@/lib/client/api-types/actions";
 
 const ACTION_LABELS = {
   release: "Released",

@@ -1,6 +1,6 @@
-import type { EndpointActivity } from "@/lib/api-types/overview";
-import type { SourceSummary } from "@/lib/api-types/source";
-import { formatCount, formatMs, formatPercent } from "@/lib/format";
+import type { EndpointActivity } from "@/lib/client/api-types/overview";
+import type { SourceSummary } from "@/lib/client/api-types/source";
+import { formatCount, formatMs, formatPercent } from "@/lib/client/format";
 
 /** A cell the connected layout cannot see: a dash whose tooltip says why, never a 0. */
 function Blind({ why }: { why: string }) {

@@ -1,5 +1,5 @@
-import type { ClientEndpoint } from "@/lib/api-types/clients";
-import { formatCount, formatPerKey } from "@/lib/format";
+import type { ClientEndpoint } from "@/lib/client/api-types/clients";
+import { formatCount, formatPerKey } from "@/lib/client/format";
 
 /** One client's numbers per endpoint. */
 export function ClientEndpointsTable({ rows }: { rows: ClientEndpoint[] }) {

@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { Sparkline } from "@/components/charts/Sparkline";
-import type { SourceSummary } from "@/lib/api-types/source";
-import type { ClientItem, ClientSort, SortDir } from "@/lib/api-types/clients";
-import { formatCount, formatPerKey } from "@/lib/format";
+import type { SourceSummary } from "@/lib/client/api-types/source";
+import type { ClientItem, ClientSort, SortDir } from "@/lib/client/api-types/clients";
+import { formatCount, formatPerKey } from "@/lib/client/format";
 
 type Column = { sort: ClientSort; label: string; title: string; numeric: boolean };
 

@@ -1,5 +1,5 @@
-import type { AnnotationComparison, WindowNumbers } from "@/lib/api-types/annotations";
-import { formatAge, formatCount, formatMs, formatPercent } from "@/lib/format";
+import type { AnnotationComparison, WindowNumbers } from "@/lib/client/api-types/annotations";
+import { formatAge, formatCount, formatMs, formatPercent } from "@/lib/client/format";
 
 const ROWS: {
   key: keyof WindowNumbers;

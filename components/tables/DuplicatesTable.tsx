@@ -1,8 +1,8 @@
 import Link from "next/link";
-import type { DuplicateSuccess } from "@/lib/api-types/reconciliation";
-import { clientHref } from "@/lib/client-queries/clients";
-import { lifecyclePageUrl } from "@/lib/client-queries/keys";
-import { formatDateTime } from "@/lib/format";
+import type { DuplicateSuccess } from "@/lib/client/api-types/reconciliation";
+import { clientHref } from "@/lib/client/queries/clients";
+import { lifecyclePageUrl } from "@/lib/client/queries/keys";
+import { formatDateTime } from "@/lib/client/format";
 
 export const OUTCOME_LABELS = {
   refunded: "refunded",

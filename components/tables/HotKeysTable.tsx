@@ -1,8 +1,8 @@
 import Link from "next/link";
-import type { HotKey } from "@/lib/api-types/hot-keys";
-import { clientHref } from "@/lib/client-queries/clients";
-import { lifecyclePageUrl } from "@/lib/client-queries/keys";
-import { formatCount } from "@/lib/format";
+import type { HotKey } from "@/lib/client/api-types/hot-keys";
+import { clientHref } from "@/lib/client/queries/clients";
+import { lifecyclePageUrl } from "@/lib/client/queries/keys";
+import { formatCount } from "@/lib/client/format";
 
 /** The intents with the most requests, most first. */
 // Row links do not prefetch: in production each would render its page on the server as soon as

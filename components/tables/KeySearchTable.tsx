@@ -1,7 +1,7 @@
 import Link from "next/link";
-import type { KeySearchItem } from "@/lib/api-types/keys";
-import { formatCount, formatDateTime } from "@/lib/format";
-import { lifecyclePageUrl } from "@/lib/client-queries/keys";
+import type { KeySearchItem } from "@/lib/client/api-types/keys";
+import { formatCount, formatDateTime } from "@/lib/client/format";
+import { lifecyclePageUrl } from "@/lib/client/queries/keys";
 import { StatusBadge } from "@/components/ui/StatusBadge";
 
 // Row links do not prefetch: in production each would render its page on the server as soon as

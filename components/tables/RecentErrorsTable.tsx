@@ -1,8 +1,8 @@
 import Link from "next/link";
-import type { RecentError, RecentErrorKind } from "@/lib/api-types/recent-errors";
-import { clientHref } from "@/lib/client-queries/clients";
-import { lifecyclePageUrl } from "@/lib/client-queries/keys";
-import { formatAge } from "@/lib/format";
+import type { RecentError, RecentErrorKind } from "@/lib/client/api-types/recent-errors";
+import { clientHref } from "@/lib/client/queries/clients";
+import { lifecyclePageUrl } from "@/lib/client/queries/keys";
+import { formatAge } from "@/lib/client/format";
 
 export const ERROR_KIND_LABELS: Record<RecentErrorKind, string> = {
   conflict: "conflict",

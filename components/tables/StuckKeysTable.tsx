@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { StuckKey } from "@/lib/api-types/stuck";
-import { formatAge, formatCount } from "@/lib/format";
+import type { StuckKey } from "@/lib/client/api-types/stuck";
+import { formatAge, formatCount } from "@/lib/client/format";
 
 export function StuckKeysTable({
   rows,

@@ -1,5 +1,5 @@
-import type { TtlAdvice } from "@/lib/api-types/store";
-import { formatAge, formatCount, formatPercent } from "@/lib/format";
+import type { TtlAdvice } from "@/lib/client/api-types/store";
+import { formatAge, formatCount, formatPercent } from "@/lib/client/format";
 
 const VERDICT: Record<TtlAdvice["verdict"], { label: string; tone: string }> = {
   raise: { label: "raise TTL", tone: "badge-bad" },

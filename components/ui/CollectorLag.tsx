@@ -1,4 +1,4 @@
-import type { CollectorStatus } from "@/lib/api-types/overview";
+import type { CollectorStatus } from "@/lib/client/api-types/overview";
 
 /** How far the rollups trail the events table; warns when the collector falls behind. */
 export function CollectorLag({ status }: { status: CollectorStatus }) {

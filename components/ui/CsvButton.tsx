@@ -1,6 +1,6 @@
 "use client";
 
-import { toCsv } from "@/lib/csv";
+import { toCsv } from "@/lib/client/csv";
 
 /** Downloads a chart's data as CSV, built in the browser from what the chart shows. */
 export function CsvButton<T extends Record<string, unknown>>({

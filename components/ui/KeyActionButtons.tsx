@@ -1,5 +1,5 @@
-import type { KeyAction } from "@/lib/api-types/actions";
-import type { ViewerInfo } from "@/lib/api-types/viewer";
+import type { KeyAction } from "@/lib/client/api-types/actions";
+import type { ViewerInfo } from "@/lib/client/api-types/viewer";
 
 /**
  * Release and Fail for one key; disabled, with the reason as a tooltip, for whoever may not act

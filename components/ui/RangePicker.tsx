@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
-import { RANGES, RANGE_LABELS, type Range } from "@/lib/range";
+import { RANGES, RANGE_LABELS, type Range } from "@/lib/client/range";
 
 /** Time range links; the range lives in the URL so that a view can be shared. */
 export function RangePicker({

@@ -1,7 +1,7 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { REFRESH_CHOICES, type RefreshSeconds } from "@/lib/refresh";
+import { REFRESH_CHOICES, type RefreshSeconds } from "@/lib/client/refresh";
 
 /** Auto-refresh interval selector; 0 pauses. Kept in the URL (?refresh=). */
 export function RefreshControl({ current }: { current: RefreshSeconds }) {

@@ -1,8 +1,8 @@
 // The one permission check every mutation runs, in the data layer, whatever route or page
 // called it: role from the verified identity, and the global read-only switch.
-import type { AuthConfig } from "./auth-config";
+import type { AuthConfig } from "../core/auth-config";
 import type { Identity } from "./identity";
-import { DomainError } from "../errors";
+import { DomainError } from "../core/errors";
 
 export type Operator = Identity & { role: "operator" };
 

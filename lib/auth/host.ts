@@ -3,7 +3,7 @@
 // 127.0.0.1 through DNS rebinding (its own name resolving to 127.0.0.1, so Host and Origin agree
 // with each other but name the attacker's site), and a same-host forwarder or tunnel hands remote
 // callers a loopback peer. Their Host header gives both away.
-import type { AuthConfig } from "./auth-config";
+import type { AuthConfig } from "../core/auth-config";
 
 type HeaderGetter = { get(name: string): string | null };
 

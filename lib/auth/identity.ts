@@ -2,8 +2,8 @@
 // proxy, or (per configuration) anonymous access. The request body never names the actor.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
-import type { AuthConfig, Role, TokenEntry } from "./auth-config";
-import { DomainError } from "../errors";
+import type { AuthConfig, Role, TokenEntry } from "../core/auth-config";
+import { DomainError } from "../core/errors";
 import { requestHostAllowed } from "./host";
 import { isLoopback } from "./peer";
 

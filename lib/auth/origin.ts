@@ -1,8 +1,8 @@
 // CSRF defence for credentials the browser attaches by itself (a proxy session, anonymous
 // access): the request must say it comes from idemscope's own origin. Next.js' own check lets a
 // missing Origin through and route handlers get none, so every mutation runs this one.
-import type { AuthConfig } from "./auth-config";
-import { DomainError } from "../errors";
+import type { AuthConfig } from "../core/auth-config";
+import { DomainError } from "../core/errors";
 
 type HeaderGetter = { get(name: string): string | null };
 

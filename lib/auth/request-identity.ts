@@ -1,14 +1,14 @@
 // The caller's identity as route handlers and server components see it.
 import "server-only";
-import { activeSource } from "../sources/active";
-import type { PresetAction } from "../sources/preset";
+import { activeSource } from "../contract/source-binding";
+import type { PresetAction } from "../contract/preset";
 import { headers } from "next/headers";
 import { cache } from "react";
-import { config } from "../config";
+import { config } from "../core/config";
 import { resolveIdentity, type Identity } from "./identity";
 import { verifiedPeer } from "./peer";
 import { writeAccess, type WriteAccess } from "./authorize";
-import type { ViewerInfo } from "../api-types/viewer";
+import type { ViewerInfo } from "../client/api-types/viewer";
 
 type HeaderGetter = { get(name: string): string | null };
 

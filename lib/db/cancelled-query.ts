@@ -1,12 +1,12 @@
 // Queries PostgreSQL cancelled while the database itself is up (a statement timeout, a replica
 // conflict): worth a retry, and a reason for one panel to say so while its page still shows.
-// The data layer reads it (lib/store/panel.ts); lib/http answers it as a 503.
+// The data layer reads it (lib/query/store/panel.ts); lib/edge/http answers it as a 503.
 
 export type CancelledQuery = { error: string; message: string };
 
 /**
  * A query the database cancelled while the database itself is up: worth a retry, and a reason
- * for one panel to say so while the rest of its page still shows (lib/store/panel.ts).
+ * for one panel to say so while the rest of its page still shows (lib/query/store/panel.ts).
  */
 export function cancelledQueryError(err: unknown): CancelledQuery | null {
   const e = err as Error & { code?: string };

@@ -1,6 +1,6 @@
 // The pool factory every part shares: dashboard, collector, scripts and tests.
 import { Pool, type PoolClient, type PoolConfig } from "pg";
-import { log } from "../log";
+import { log } from "../core/log";
 
 export type PoolOptions = {
   max?: number;

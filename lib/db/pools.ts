@@ -2,10 +2,10 @@
 // IDEMSCOPE_READ_DATABASE_URL is set, every write (release, fail, reveal's audit row) to the
 // primary through a small pool of its own, so that slow reads during an incident can never
 // take the connection an operator's release needs. The collector has its own pool on the
-// primary (lib/rollups/collector.ts).
+// primary (lib/fold/collector.ts).
 import "server-only";
 import type { Pool } from "pg";
-import { config, ConfigError } from "../config";
+import { config, ConfigError } from "../core/config";
 import { createPool } from "./pool";
 
 const globalForDb = globalThis as unknown as {

@@ -1,7 +1,7 @@
 // Named SQL parameters without offset arithmetic: a tagged template in which every interpolated
 // value becomes a bind parameter and an interpolated fragment is spliced in with its own values,
 // so composed statements (the stuck predicate inside the release statement) never count `$n`.
-// Identifiers that are already quoted (lib/tables.ts) go in through `identifier()`.
+// Identifiers that are already quoted (lib/contract/tables.ts) go in through `identifier()`.
 
 type Part = SqlFragment | SqlIdentifier | unknown;
 

@@ -5,11 +5,11 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Pool } from "pg";
-import { bindingOf } from "../../lib/sources/active";
-import { installStatements } from "../../lib/sources/capture-sql";
-import { BUILT_IN_PRESETS } from "../../lib/sources/presets";
-import { captureModeStatements, sourceStatements } from "../../lib/schema/source";
-import { tableNamesFor } from "../../lib/tables";
+import { bindingOf } from "../../lib/contract/source-binding";
+import { installStatements } from "../../lib/ingest/sources/capture-sql";
+import { BUILT_IN_PRESETS } from "../../lib/contract/presets";
+import { captureModeStatements, sourceStatements } from "../../lib/contract/schema/source";
+import { tableNamesFor } from "../../lib/contract/tables";
 import { postRide } from "../demo/writers/stripe-style";
 import { timingOf, type Timing } from "./timing";
 

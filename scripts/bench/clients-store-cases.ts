@@ -1,12 +1,12 @@
 // Clients and Store requests for the benchmark, plus the collector's work behind them: the
 // per-range client snapshots and the storm check are timed directly, and the size history a
 // month of collector samples would have left (one per minute per table) is written once.
-import { parseConfig } from "../../lib/config";
-import { contextOf } from "../../lib/db/context";
+import { parseConfig } from "../../lib/core/config";
+import { contextOf } from "../../lib/contract/context";
 import type { Pool } from "pg";
-import { CLIENT_RANGES } from "../../lib/api-types/clients";
-import { refreshClientRange, refreshStorms } from "../../lib/rollups/client-totals";
-import type { TableNames } from "../../lib/tables";
+import { CLIENT_RANGES } from "../../lib/client/api-types/clients";
+import { refreshClientRange, refreshStorms } from "../../lib/fold/client-totals";
+import type { TableNames } from "../../lib/contract/tables";
 import { timeRuns, type Timing } from "./timing";
 
 export async function ensureSizeSamples(

@@ -2,10 +2,10 @@
 // (each a claim or a retry, plus completions, like the writer's events) while the real collector
 // runs; lag is sampled as the age of the newest event not yet folded.
 import type { Pool } from "pg";
-import { parseConfig } from "../../lib/config";
-import { startCollector } from "../../lib/rollups/collector";
-import { allStatements } from "../../lib/schema/all";
-import { tableNamesFor } from "../../lib/tables";
+import { parseConfig } from "../../lib/core/config";
+import { startCollector } from "../../lib/fold/collector";
+import { allStatements } from "../../lib/contract/schema/all";
+import { tableNamesFor } from "../../lib/contract/tables";
 import { percentile } from "./timing";
 
 export type LagResult = {

@@ -4,14 +4,14 @@
 // folded, the events per second, and the writer's latency before and during the fold.
 import os from "node:os";
 import type { Pool } from "pg";
-import { config, type Config } from "../../lib/config";
-import { contextOf } from "../../lib/db/context";
-import { startCollector } from "../../lib/rollups/collector";
-import { FOLDED_TABLES } from "../../lib/schema/rollups";
-import { getFoldStatus } from "../../lib/store/fold-status";
-import type { TableNames } from "../../lib/tables";
-import { requestFingerprint } from "../../lib/writer/fingerprint";
-import { handleIdempotent } from "../../lib/writer/idempotent-handler";
+import { config, type Config } from "../../lib/core/config";
+import { contextOf } from "../../lib/contract/context";
+import { startCollector } from "../../lib/fold/collector";
+import { FOLDED_TABLES } from "../../lib/contract/schema/rollups";
+import { getFoldStatus } from "../../lib/query/store/fold-status";
+import type { TableNames } from "../../lib/contract/tables";
+import { requestFingerprint } from "../../lib/ingest/writer/fingerprint";
+import { handleIdempotent } from "../../lib/ingest/writer/idempotent-handler";
 import { timingOf, type Timing } from "./timing";
 
 export type ConnectFold = {

@@ -2,7 +2,7 @@
 // clients, 8 endpoints, two to three events per key), generated with set-based SQL, with the
 // secondary indexes built after the load as one would restore a dump.
 import type { Pool } from "pg";
-import type { TableNames } from "../../lib/tables";
+import type { TableNames } from "../../lib/contract/tables";
 
 export type DatasetOptions = { keys: number; clients: number; endpoints: number; days: number };
 

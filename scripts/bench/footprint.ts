@@ -2,7 +2,7 @@
 // (docs/performance.md, "Footprint"): each table of idemscope's schema with its indexes and TOAST,
 // from the catalog.
 import type { Pool } from "pg";
-import type { TableNames } from "../../lib/tables";
+import type { TableNames } from "../../lib/contract/tables";
 
 export type Footprint = {
   storeBytes: number;

@@ -1,7 +1,7 @@
 // Key search and lifecycle requests for the benchmark, on the generated dataset: keys are
 // "k-<n>", clients "client-0000"…; one intent is purged first so that the events path is timed.
 import type { Pool } from "pg";
-import type { TableNames } from "../../lib/tables";
+import type { TableNames } from "../../lib/contract/tables";
 
 export async function keyCases(
   pool: Pool,

@@ -1,6 +1,6 @@
 // What a dashboard without rollups runs: GROUP BY over the raw events table, the way a Grafana
 // panel would. The benchmark times idemscope's answer to the same question against these.
-import type { TableNames } from "../../lib/tables";
+import type { TableNames } from "../../lib/contract/tables";
 
 const REQUESTS = `kind IN ('claimed', 'reclaimed', 'replayed', 'conflict', 'mismatch')`;
 

@@ -6,7 +6,7 @@
 // a client's retry storm.
 import type { Pool } from "pg";
 import { inTransaction } from "../../lib/db/pool";
-import type { TableNames } from "../../lib/tables";
+import type { TableNames } from "../../lib/contract/tables";
 import { DEMO_CLIENTS, DEMO_ENDPOINTS, DEMO_INSTANCES, STORM_CLIENT } from "./catalog";
 import { MEAN_TRAFFIC_SHAPE, trafficShapeSql } from "./traffic-shape";
 

@@ -5,7 +5,7 @@
 // (`replayed` events, attempts + 1), following the store contract like the reference writer does.
 // The demo's simulator still supplies the interesting cases (stuck keys, reclaims, conflicts).
 import type { Pool } from "pg";
-import type { TableNames } from "../../lib/tables";
+import type { TableNames } from "../../lib/contract/tables";
 import { DEMO_ENDPOINTS, DEMO_INSTANCES, pickClient, pickWeighted } from "./catalog";
 
 export type BulkTraffic = { stop: () => Promise<void>; stats: () => BulkTrafficStats };

@@ -2,10 +2,10 @@
 // annotation with an operator token (docs/operations.md, "Annotations"), here through the same
 // data-layer action as POST /api/v1/annotations, so that the Overview's charts show a live marker.
 import type { Pool } from "pg";
-import { addAnnotation } from "../../lib/actions/annotate";
-import type { Config } from "../../lib/config";
-import { writeContextOf } from "../../lib/db/context";
-import type { TableNames } from "../../lib/tables";
+import { addAnnotation } from "../../lib/act/annotate";
+import type { Config } from "../../lib/core/config";
+import { writeContextOf } from "../../lib/contract/context";
+import type { TableNames } from "../../lib/contract/tables";
 
 const CI = {
   name: "ci:deploy",

@@ -4,8 +4,8 @@
 // expiry) driven through a writer that issues that library's own statements (./writers).
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Pool } from "pg";
-import { markOperatorChange } from "../../lib/sources/capture-sql";
-import type { Preset } from "../../lib/sources/preset";
+import { markOperatorChange } from "../../lib/ingest/sources/capture-sql";
+import type { Preset } from "../../lib/contract/preset";
 import { deliver } from "./writers/masstransit-inbox";
 import { medusaRequest } from "./writers/medusa-v1";
 import { nodeIdempotentRequest, purgeExpired } from "./writers/node-idempotency";

@@ -5,14 +5,14 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Pool, PoolClient } from "pg";
 import { z } from "zod";
-import type { TableNames } from "../../lib/tables";
+import type { TableNames } from "../../lib/contract/tables";
 import {
   claimOrAnswer,
   handleIdempotent,
   recordRecoveryPoint,
-} from "../../lib/writer/idempotent-handler";
-import { requestFingerprint } from "../../lib/writer/fingerprint";
-import type { IdempotentRequest, IdempotentResponse } from "../../lib/writer/types";
+} from "../../lib/ingest/writer/idempotent-handler";
+import { requestFingerprint } from "../../lib/ingest/writer/fingerprint";
+import type { IdempotentRequest, IdempotentResponse } from "../../lib/ingest/writer/types";
 import { DEMO_ENDPOINTS, DEMO_INSTANCES, type DemoEndpoint } from "./catalog";
 
 const MAX_BODY_BYTES = 64 * 1024;

@@ -4,17 +4,17 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { escapeIdentifier, type Pool } from "pg";
-import type { Config } from "../../lib/config";
-import { readConnectedSource } from "../../lib/sources/active";
+import type { Config } from "../../lib/core/config";
+import { readConnectedSource } from "../../lib/contract/source-binding";
 import {
   applyConnect,
   planConnect,
   sameDefinition,
   uninstallSource,
   type CaptureChoice,
-} from "../../lib/sources/connect";
-import type { Preset } from "../../lib/sources/preset";
-import { contractTableNames } from "../../lib/tables";
+} from "../../lib/ingest/sources/connect";
+import type { Preset } from "../../lib/contract/preset";
+import { contractTableNames } from "../../lib/contract/tables";
 
 const fixtures = path.resolve(import.meta.dirname, "../../tests/fixtures/stores");
 

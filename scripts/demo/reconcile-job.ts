@@ -3,10 +3,10 @@
 // audited action as the Duplicates page. Its rows are dated that morning, as the job would have
 // written them; every other duplicate stays open for the page, Trends and the overdue alert.
 import type { Pool } from "pg";
-import { reconcileDuplicates } from "../../lib/actions/reconcile";
-import type { Config } from "../../lib/config";
-import { writeContextOf } from "../../lib/db/context";
-import type { TableNames } from "../../lib/tables";
+import { reconcileDuplicates } from "../../lib/act/reconcile";
+import type { Config } from "../../lib/core/config";
+import { writeContextOf } from "../../lib/contract/context";
+import type { TableNames } from "../../lib/contract/tables";
 import { INCIDENTS } from "./backfill";
 
 const NIGHTLY = {

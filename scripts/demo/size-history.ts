@@ -4,7 +4,7 @@
 // keys purged; every event so far), from the hourly rollups. Demo only: a real store gets its
 // history from the collector's samples.
 import type { Pool } from "pg";
-import type { TableNames } from "../../lib/tables";
+import type { TableNames } from "../../lib/contract/tables";
 
 export async function backfillSizeHistory(
   pool: Pool,

@@ -2,7 +2,7 @@
 // client (hooli-android) whose buggy release retries every request a dozen times.
 import fs from "node:fs/promises";
 import { expect, test } from "@playwright/test";
-import type { ClientList } from "../../lib/api-types/clients";
+import type { ClientList } from "../../lib/client/api-types/clients";
 import { DEMO_API_URL } from "../../playwright.config";
 
 const STORM_CLIENT = "hooli-android";

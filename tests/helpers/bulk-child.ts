@@ -1,12 +1,12 @@
 // A stand-in for the app process in the kill test: runs bulk releases (the data layer behind
 // POST /api/v1/stuck/bulk) back to back until it is killed. Args: database URL, store schema,
 // idemscope schema.
-import { actOnStuckKeys } from "../../lib/actions/stuck-actions";
+import { actOnStuckKeys } from "../../lib/act/stuck-actions";
 import type { Operator } from "../../lib/auth/authorize";
-import { parseConfig } from "../../lib/config";
-import { writeContextOf } from "../../lib/db/context";
+import { parseConfig } from "../../lib/core/config";
+import { writeContextOf } from "../../lib/contract/context";
 import { createPool } from "../../lib/db/pool";
-import { tableNames } from "../../lib/tables";
+import { tableNames } from "../../lib/contract/tables";
 
 const [url, storeSchema, ownSchema] = process.argv.slice(2) as [string, string, string];
 const cfg = parseConfig({

@@ -1,7 +1,7 @@
 // Small factories for raw contract rows at chosen times (for exact-number tests).
 import type { Pool } from "pg";
-import type { TableNames } from "../../lib/tables";
-import type { EventKind } from "../../lib/writer/types";
+import type { TableNames } from "../../lib/contract/tables";
+import type { EventKind } from "../../lib/ingest/writer/types";
 
 export type RawEvent = {
   secondsAgo: number;

@@ -1,6 +1,6 @@
 // Empties idemscope's rollups and the collector's position, as a store connected anew: the next
 // collector batch (or history fold) starts from nothing.
-import { FOLDED_TABLES } from "../../lib/schema/rollups";
+import { FOLDED_TABLES } from "../../lib/contract/schema/rollups";
 import type { TestStore } from "./store";
 
 export async function resetFold(store: TestStore): Promise<void> {

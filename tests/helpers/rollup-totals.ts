@@ -1,6 +1,6 @@
 // Compares every rollup against counts of the raw events table: the definition of exact.
 import type { Pool } from "pg";
-import type { TableNames } from "../../lib/tables";
+import type { TableNames } from "../../lib/contract/tables";
 
 type Row = Record<string, string | number>;
 

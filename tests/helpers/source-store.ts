@@ -3,22 +3,25 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { escapeIdentifier, type PoolClient } from "pg";
-import { parseConfig, type Config } from "../../lib/config";
-import { writeContextOf, type WriteContext } from "../../lib/db/context";
-import type { SourceBinding } from "../../lib/sources/active";
-import { drainCaptureQueue } from "../../lib/sources/capture-drain";
+import { parseConfig, type Config } from "../../lib/core/config";
+import { writeContextOf, type WriteContext } from "../../lib/contract/context";
+import type { SourceBinding } from "../../lib/contract/source-binding";
+import { drainCaptureQueue } from "../../lib/ingest/sources/capture-drain";
 import {
   applyConnect,
   planConnect,
   uninstallSource,
   type CaptureChoice,
   type ConnectPlan,
-} from "../../lib/sources/connect";
+} from "../../lib/ingest/sources/connect";
 import { createPool } from "../../lib/db/pool";
-import { startLogicalConsumer, type LogicalConsumer } from "../../lib/sources/logical-consumer";
-import { presetSchema, type Preset } from "../../lib/sources/preset";
-import { BUILT_IN_PRESETS } from "../../lib/sources/presets";
-import { tableNamesFor, type TableNames } from "../../lib/tables";
+import {
+  startLogicalConsumer,
+  type LogicalConsumer,
+} from "../../lib/ingest/sources/logical-consumer";
+import { presetSchema, type Preset } from "../../lib/contract/preset";
+import { BUILT_IN_PRESETS } from "../../lib/contract/presets";
+import { tableNamesFor, type TableNames } from "../../lib/contract/tables";
 import { libraryClient, type LibraryClient } from "../../scripts/demo/library-traffic";
 import type { TestStore } from "./store";
 

@@ -3,11 +3,11 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import type { Pool } from "pg";
-import { parseConfig, type Config } from "../../lib/config";
-import { writeContextOf, type WriteContext } from "../../lib/db/context";
+import { parseConfig, type Config } from "../../lib/core/config";
+import { writeContextOf, type WriteContext } from "../../lib/contract/context";
 import { createPool } from "../../lib/db/pool";
-import { allStatements } from "../../lib/schema/all";
-import { tableNamesFor, type TableLayout, type TableNames } from "../../lib/tables";
+import { allStatements } from "../../lib/contract/schema/all";
+import { tableNamesFor, type TableLayout, type TableNames } from "../../lib/contract/tables";
 
 export type TestStore = {
   pool: Pool;

@@ -2,7 +2,7 @@
 // while they fit, oldest first; outside the chart's buckets they are left out.
 import { describe, expect, it } from "vitest";
 import { markersOn } from "../../components/charts/annotation-markers";
-import type { Annotation } from "../../lib/api-types/annotations";
+import type { Annotation } from "../../lib/client/api-types/annotations";
 
 const note = (at: string, text: string, version: string | null = null): Annotation => ({
   id: at,

@@ -1,13 +1,13 @@
 // Identity resolution and the origin check: every source of identity and every way to fake one.
 import { describe, expect, it } from "vitest";
-import { parseAuthConfig } from "../../lib/auth/auth-config";
+import { parseAuthConfig } from "../../lib/core/auth-config";
 import { writeAccess } from "../../lib/auth/authorize";
 import { resolveIdentity, secretsEqual, type RequestFacts } from "../../lib/auth/identity";
 import { hostAllowed, hostCheckApplies } from "../../lib/auth/host";
 import { assertSameOrigin } from "../../lib/auth/origin";
 import { repeatedIdentityHeaders } from "../../lib/auth/proxy-headers";
 import { isLoopback, verifiedPeer } from "../../lib/auth/peer";
-import { errorResponse } from "../../lib/http/errors";
+import { errorResponse } from "../../lib/edge/http/errors";
 
 const SECRET = "proxy-secret-0123456789";
 const TOKENS =

@@ -1,7 +1,7 @@
 // A configuration error names the variable and where the problem is, and never repeats secret
 // material: the message reaches logs, terminals and (under `next start`) API answers.
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../lib/config";
+import { ConfigError, parseConfig } from "../../lib/core/config";
 
 const SECRET = "S3cretTokenValue-0042";
 

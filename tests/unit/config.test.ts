@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, lockTimeoutSeconds, parseConfig } from "../../lib/config";
-import { tableNamesFor } from "../../lib/tables";
+import { ConfigError, lockTimeoutSeconds, parseConfig } from "../../lib/core/config";
+import { tableNamesFor } from "../../lib/contract/tables";
 
 describe("parseConfig", () => {
   it("has defaults for everything but the database", () => {

@@ -8,8 +8,8 @@ import {
   LOGICAL_REFUSED_CLAIMS,
   NO_RESPONSE_TIME,
   sourceSees,
-} from "../../lib/sources/coverage";
-import { BUILT_IN_PRESETS } from "../../lib/sources/presets";
+} from "../../lib/contract/coverage";
+import { BUILT_IN_PRESETS } from "../../lib/contract/presets";
 
 const preset = (name: string) => BUILT_IN_PRESETS.get(name)!;
 

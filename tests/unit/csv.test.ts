@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { csvCell, toCsv } from "../../lib/csv";
+import { csvCell, toCsv } from "../../lib/client/csv";
 
 it("quotes every text cell and never lets a cell become a formula", () => {
   expect(

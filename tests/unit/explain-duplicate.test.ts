@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { LifecycleEvent } from "../../lib/api-types/keys";
-import { explainDuplicate } from "../../lib/intent-analysis/explain-duplicate";
+import type { LifecycleEvent } from "../../lib/client/api-types/keys";
+import { explainDuplicate } from "../../lib/query/explain-duplicate";
 
 let n = 0;
 function ev(

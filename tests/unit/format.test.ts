@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatMs, formatPercent, formatRate } from "../../lib/format";
-import { rangeFromSearchParam, rangeSchema } from "../../lib/range";
-import { refreshFromSearchParam } from "../../lib/refresh";
+import { formatCount, formatMs, formatPercent, formatRate } from "../../lib/client/format";
+import { rangeFromSearchParam, rangeSchema } from "../../lib/client/range";
+import { refreshFromSearchParam } from "../../lib/client/refresh";
 
 describe("formatting", () => {
   it("formats rates against a 0.1 % target without losing the digits that matter", () => {

@@ -1,7 +1,7 @@
 // A key page's address carries the intent's three parts and nothing else, whatever row it is
 // built from (hot keys, duplicates and recent errors pass their whole rows).
 import { describe, expect, it } from "vitest";
-import { lifecyclePageUrl } from "../../lib/client-queries/keys";
+import { lifecyclePageUrl } from "../../lib/client/queries/keys";
 
 describe("lifecyclePageUrl", () => {
   it("keeps only client, endpoint and key, each encoded once", () => {

@@ -15,9 +15,9 @@ async function ruleIds(code: string, file: string): Promise<string[]> {
 describe("lint boundaries", () => {
   it("refuses a client component that imports the data layer, pg or server-only", async () => {
     for (const source of [
-      "@/lib/store/overview",
+      "@/lib/query/store/overview",
       "@/lib/db",
-      "../lib/actions/stuck-actions",
+      "../lib/act/stuck-actions",
       "pg",
       "server-only",
     ]) {
@@ -30,10 +30,10 @@ describe("lint boundaries", () => {
 
   it("lets a client component import types, formatting and the API fetchers", async () => {
     const code = `"use client";
-import type { OverviewResponse } from "@/lib/api-types/overview";
+import type { OverviewResponse } from "@/lib/client/api-types/overview";
 import type { Pool } from "pg";
-import { formatCount } from "@/lib/format";
-import { fetchJson } from "@/lib/client-queries/fetch-json";
+import { formatCount } from "@/lib/client/format";
+import { fetchJson } from "@/lib/client/queries/fetch-json";
 export const y: [OverviewResponse | null, Pool | null, unknown, unknown] = [null, null, formatCount, fetchJson];
 `;
     expect(await ruleIds(code, "components/Fake.tsx")).toEqual([]);

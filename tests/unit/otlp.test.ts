@@ -11,9 +11,13 @@ import {
   type ReadableSpan,
 } from "@opentelemetry/sdk-trace";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../lib/config";
-import { decodeJsonRequest, decodeProtobufRequest, OtlpDecodeError } from "../../lib/spans/otlp";
-import { requestOfSpan, samplingRatioOf } from "../../lib/spans/span-requests";
+import { parseConfig } from "../../lib/core/config";
+import {
+  decodeJsonRequest,
+  decodeProtobufRequest,
+  OtlpDecodeError,
+} from "../../lib/ingest/spans/otlp";
+import { requestOfSpan, samplingRatioOf } from "../../lib/ingest/spans/span-requests";
 
 const spanCfg = parseConfig({}).spans;
 

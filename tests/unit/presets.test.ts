@@ -5,9 +5,9 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConnectError, resolvePreset } from "../../lib/sources/connect";
-import { unknownLets } from "../../lib/sources/preset";
-import { BUILT_IN_PRESETS } from "../../lib/sources/presets";
+import { ConnectError, resolvePreset } from "../../lib/ingest/sources/connect";
+import { unknownLets } from "../../lib/contract/preset";
+import { BUILT_IN_PRESETS } from "../../lib/contract/presets";
 
 const docs = path.resolve(import.meta.dirname, "../../docs/presets");
 const flat = (s: string) => s.replace(/\s+/g, " ").replaceAll("|", "\\|");

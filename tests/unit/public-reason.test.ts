@@ -1,7 +1,7 @@
 // Viewers see the class of a background failure, never the database's text (docs/reliability.md,
 // issue #31, "Info").
 import { describe, expect, it } from "vitest";
-import { publicInstance, publicReason } from "../../lib/store/public-reason";
+import { publicInstance, publicReason } from "../../lib/query/store/public-reason";
 
 describe("publicReason", () => {
   it.each([

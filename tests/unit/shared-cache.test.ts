@@ -1,11 +1,11 @@
 // The shared polling cache is bounded by the bytes of its results, not by their number.
 import { beforeAll, expect, it } from "vitest";
 
-let cacheModule: typeof import("../../lib/store/shared-cache");
+let cacheModule: typeof import("../../lib/query/store/shared-cache");
 
 beforeAll(async () => {
   process.env.IDEMSCOPE_CACHE_MAX_BYTES = "100KiB";
-  cacheModule = await import("../../lib/store/shared-cache");
+  cacheModule = await import("../../lib/query/store/shared-cache");
 });
 
 const result = (kb: number) => ({ rows: "x".repeat(kb * 1024 - 11) }); // ≈ kb KiB as JSON

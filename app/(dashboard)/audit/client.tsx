@@ -7,7 +7,7 @@ import { Banner } from "@/components/ui/Banner";
 import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { Pager } from "@/components/ui/Pager";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
-import { auditQuery, auditSearch, type AuditQuery } from "@/lib/client-queries/audit";
+import { auditQuery, auditSearch, type AuditQuery } from "@/lib/client/queries/audit";
 
 export function AuditClient({ query }: { query: AuditQuery }) {
   const q = useQuery({

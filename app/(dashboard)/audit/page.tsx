@@ -1,11 +1,11 @@
-import { prefetchView, queryOf } from "@/lib/views/view";
-import { auditQuerySchema, loadAudit } from "@/lib/views/audit";
-import { readContext } from "@/lib/db/context";
+import { prefetchView, queryOf } from "@/lib/query/views/view";
+import { auditQuerySchema, loadAudit } from "@/lib/query/views/audit";
+import { readContext } from "@/lib/contract/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { auditQuery, auditSearch } from "@/lib/client-queries/audit";
-import { makeQueryClient } from "@/lib/client-queries/query-client";
+import { auditQuery, auditSearch } from "@/lib/client/queries/audit";
+import { makeQueryClient } from "@/lib/client/queries/query-client";
 import type { RawSearchParams } from "../search-params";
 import { AuditClient } from "./client";
 import { parseAuditParams } from "./search-params";

@@ -1,5 +1,5 @@
 // Typed URL state of the Audit page; anything malformed is dropped rather than sent on.
-import type { AuditQuery } from "@/lib/client-queries/audit";
+import type { AuditQuery } from "@/lib/client/queries/audit";
 import type { RawSearchParams } from "../search-params";
 
 function text(v: string | string[] | undefined, max = 255): string | undefined {

@@ -10,14 +10,18 @@ import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { Pager } from "@/components/ui/Pager";
 import { RangePicker } from "@/components/ui/RangePicker";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
-import { CLIENT_COUNT_COLUMNS, CLIENT_RANGES, type ClientList } from "@/lib/api-types/clients";
-import { formatCount, formatDateTime } from "@/lib/format";
+import {
+  CLIENT_COUNT_COLUMNS,
+  CLIENT_RANGES,
+  type ClientList,
+} from "@/lib/client/api-types/clients";
+import { formatCount, formatDateTime } from "@/lib/client/format";
 import {
   clientHref,
   clientsQuery,
   clientsSearch,
   type ClientsQuery,
-} from "@/lib/client-queries/clients";
+} from "@/lib/client/queries/clients";
 
 export function ClientsClient({ query }: { query: ClientsQuery }) {
   const q = useQuery({

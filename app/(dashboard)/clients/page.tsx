@@ -1,11 +1,11 @@
-import { prefetchView, queryOf } from "@/lib/views/view";
-import { clientListQuery, loadClients } from "@/lib/views/clients";
+import { prefetchView, queryOf } from "@/lib/query/views/view";
+import { clientListQuery, loadClients } from "@/lib/query/views/clients";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { readContext } from "@/lib/db/context";
-import { clientsQuery, clientsSearch } from "@/lib/client-queries/clients";
-import { makeQueryClient } from "@/lib/client-queries/query-client";
+import { readContext } from "@/lib/contract/context";
+import { clientsQuery, clientsSearch } from "@/lib/client/queries/clients";
+import { makeQueryClient } from "@/lib/client/queries/query-client";
 import type { RawSearchParams } from "../search-params";
 import { ClientsClient } from "./client";
 import { parseClientsParams } from "./search-params";

@@ -4,8 +4,8 @@ import {
   CLIENT_SORTS,
   type ClientRange,
   type ClientSort,
-} from "@/lib/api-types/clients";
-import type { ClientsQuery } from "@/lib/client-queries/clients";
+} from "@/lib/client/api-types/clients";
+import type { ClientsQuery } from "@/lib/client/queries/clients";
 import type { RawSearchParams } from "../search-params";
 
 export function clientRangeOf(v: unknown): ClientRange {

@@ -7,10 +7,10 @@ import { PanelPending } from "@/components/ui/PanelPending";
 import { SegmentedChoice } from "@/components/ui/SegmentedChoice";
 import { StatTile } from "@/components/ui/StatTile";
 import { useClock } from "@/components/ui/use-clock";
-import type { DuplicateList } from "@/lib/api-types/reconciliation";
-import type { ViewerInfo } from "@/lib/api-types/viewer";
-import { duplicatesQuery } from "@/lib/client-queries/duplicates";
-import { formatAge, formatCount } from "@/lib/format";
+import type { DuplicateList } from "@/lib/client/api-types/reconciliation";
+import type { ViewerInfo } from "@/lib/client/api-types/viewer";
+import { duplicatesQuery } from "@/lib/client/queries/duplicates";
+import { formatAge, formatCount } from "@/lib/client/format";
 import { ReconcileForm } from "./reconcile-form";
 
 const STATUSES = [

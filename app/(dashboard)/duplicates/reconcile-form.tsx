@@ -5,8 +5,8 @@ import { useState } from "react";
 import { OUTCOME_LABELS } from "@/components/tables/DuplicatesTable";
 import { Banner } from "@/components/ui/Banner";
 import { ReasonField } from "@/components/ui/ReasonField";
-import type { ReconcileOutcome, ReconcileResult } from "@/lib/api-types/reconciliation";
-import { postReconcile } from "@/lib/client-queries/duplicates";
+import type { ReconcileOutcome, ReconcileResult } from "@/lib/client/api-types/reconciliation";
+import { postReconcile } from "@/lib/client/queries/duplicates";
 
 /**
  * Marks duplicate successes reconciled (outcome, reason, external reference), for the Duplicates

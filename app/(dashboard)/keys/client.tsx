@@ -6,10 +6,10 @@ import { KeySearchTable } from "@/components/tables/KeySearchTable";
 import { Banner } from "@/components/ui/Banner";
 import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { Pager } from "@/components/ui/Pager";
-import { KEY_STATUSES, type RecentDuplicate } from "@/lib/api-types/keys";
-import { formatCount } from "@/lib/format";
-import { keySearchQuery, keySearchString, lifecyclePageUrl } from "@/lib/client-queries/keys";
-import { RANGES, RANGE_LABELS } from "@/lib/range";
+import { KEY_STATUSES, type RecentDuplicate } from "@/lib/client/api-types/keys";
+import { formatCount } from "@/lib/client/format";
+import { keySearchQuery, keySearchString, lifecyclePageUrl } from "@/lib/client/queries/keys";
+import { RANGES, RANGE_LABELS } from "@/lib/client/range";
 import { apiQuery, hasSearch, type KeySearchParams } from "./search-params";
 
 function pageHref(p: KeySearchParams, cursor: string | undefined): string {

@@ -1,16 +1,16 @@
-import { readContext } from "@/lib/db/context";
+import { readContext } from "@/lib/contract/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { keySearchQuery as keySearchParamsSchema } from "@/lib/http/key-search-schemas";
-import { keySearchQuery, keySearchString, lifecyclePageUrl } from "@/lib/client-queries/keys";
-import { makeQueryClient } from "@/lib/client-queries/query-client";
-import type { RecentDuplicate } from "@/lib/api-types/keys";
+import { keySearchQuery as keySearchParamsSchema } from "@/lib/query/params/key-search-schemas";
+import { keySearchQuery, keySearchString, lifecyclePageUrl } from "@/lib/client/queries/keys";
+import { makeQueryClient } from "@/lib/client/queries/query-client";
+import type { RecentDuplicate } from "@/lib/client/api-types/keys";
 import type { RawSearchParams } from "../search-params";
 import { KeySearchClient } from "./client";
-import { loadKeySearch, loadRecentDuplicates } from "@/lib/views/keys";
-import { paramsOf, prefetchView, tryLoad } from "@/lib/views/view";
+import { loadKeySearch, loadRecentDuplicates } from "@/lib/query/views/keys";
+import { paramsOf, prefetchView, tryLoad } from "@/lib/query/views/view";
 import { apiQuery, hasSearch, parseKeySearchParams } from "./search-params";
 
 export const dynamic = "force-dynamic";

@@ -1,8 +1,8 @@
 // Typed URL state of Key search. The form sends q + match; links and the global box send key or
 // prefix directly. Values go to the API as typed: it validates and explains (400) what is wrong.
-import type { KeySearchQuery } from "@/lib/client-queries/keys";
-import { KEY_STATUSES, type KeyStatus } from "@/lib/api-types/keys";
-import { RANGES, RANGE_SECONDS, type Range } from "@/lib/range";
+import type { KeySearchQuery } from "@/lib/client/queries/keys";
+import { KEY_STATUSES, type KeyStatus } from "@/lib/client/api-types/keys";
+import { RANGES, RANGE_SECONDS, type Range } from "@/lib/client/range";
 import type { RawSearchParams } from "../search-params";
 
 const one = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);

@@ -17,9 +17,9 @@ import { CaptureHealthCard } from "@/components/source/CaptureHealthCard";
 import { CoverageTable } from "@/components/source/CoverageTable";
 import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
-import { STORE_RANGES, type StoreRange, type StoreReport } from "@/lib/api-types/store";
-import { formatBytes, formatCount } from "@/lib/format";
-import { storeQuery } from "@/lib/client-queries/store";
+import { STORE_RANGES, type StoreRange, type StoreReport } from "@/lib/client/api-types/store";
+import { formatBytes, formatCount } from "@/lib/client/format";
+import { storeQuery } from "@/lib/client/queries/store";
 
 export function StoreClient({ range }: { range: StoreRange }) {
   const q = useQuery({

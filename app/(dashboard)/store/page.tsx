@@ -1,12 +1,12 @@
-import { prefetchView, queryOf } from "@/lib/views/view";
-import { loadStoreReport, storeQuerySchema } from "@/lib/views/store";
-import { readContext } from "@/lib/db/context";
+import { prefetchView, queryOf } from "@/lib/query/views/view";
+import { loadStoreReport, storeQuerySchema } from "@/lib/query/views/store";
+import { readContext } from "@/lib/contract/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import { STORE_RANGES, type StoreRange } from "@/lib/api-types/store";
+import { STORE_RANGES, type StoreRange } from "@/lib/client/api-types/store";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { makeQueryClient } from "@/lib/client-queries/query-client";
-import { storeQuery } from "@/lib/client-queries/store";
+import { makeQueryClient } from "@/lib/client/queries/query-client";
+import { storeQuery } from "@/lib/client/queries/store";
 import type { RawSearchParams } from "../search-params";
 import { StoreClient } from "./client";
 

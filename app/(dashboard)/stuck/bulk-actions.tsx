@@ -6,9 +6,9 @@ import { Banner } from "@/components/ui/Banner";
 import { ConfirmDialog } from "@/components/ui/ConfirmDialog";
 import { ReasonField } from "@/components/ui/ReasonField";
 import { SegmentedChoice } from "@/components/ui/SegmentedChoice";
-import type { BulkFilter, BulkResult, KeyAction } from "@/lib/api-types/actions";
-import { formatAge, formatCount } from "@/lib/format";
-import { postBulkAction } from "@/lib/client-queries/actions";
+import type { BulkFilter, BulkResult, KeyAction } from "@/lib/client/api-types/actions";
+import { formatAge, formatCount } from "@/lib/client/format";
+import { postBulkAction } from "@/lib/client/queries/actions";
 import { ACTION_EXPLAINED } from "./key-action-dialog";
 
 const keys = (n: number) => `${formatCount(n)} ${n === 1 ? "key" : "keys"}`;

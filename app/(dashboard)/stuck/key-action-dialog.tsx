@@ -4,10 +4,10 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { ConfirmDialog } from "@/components/ui/ConfirmDialog";
 import { ReasonField } from "@/components/ui/ReasonField";
-import type { KeyAction, KeyActionResult } from "@/lib/api-types/actions";
-import type { StuckKey } from "@/lib/api-types/stuck";
-import { formatAge } from "@/lib/format";
-import { postKeyAction } from "@/lib/client-queries/actions";
+import type { KeyAction, KeyActionResult } from "@/lib/client/api-types/actions";
+import type { StuckKey } from "@/lib/client/api-types/stuck";
+import { formatAge } from "@/lib/client/format";
+import { postKeyAction } from "@/lib/client/queries/actions";
 
 export const ACTION_EXPLAINED: Record<KeyAction, string> = {
   release:

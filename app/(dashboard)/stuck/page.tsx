@@ -1,11 +1,11 @@
-import { prefetchView, queryOf } from "@/lib/views/view";
-import { loadStuckKeys, stuckQuerySchema } from "@/lib/views/stuck";
-import { readContext } from "@/lib/db/context";
+import { prefetchView, queryOf } from "@/lib/query/views/view";
+import { loadStuckKeys, stuckQuerySchema } from "@/lib/query/views/stuck";
+import { readContext } from "@/lib/contract/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { currentViewer, viewerInfo } from "@/lib/auth/request-identity";
-import { makeQueryClient } from "@/lib/client-queries/query-client";
-import { stuckQuery, stuckSearch } from "@/lib/client-queries/stuck";
+import { makeQueryClient } from "@/lib/client/queries/query-client";
+import { stuckQuery, stuckSearch } from "@/lib/client/queries/stuck";
 import type { RawSearchParams } from "../search-params";
 import { StuckKeysClient } from "./client";
 import { parseStuckParams } from "./search-params";

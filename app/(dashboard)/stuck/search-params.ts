@@ -1,5 +1,5 @@
 // Typed URL state of the Stuck keys page (the filter form submits these as a GET).
-import type { StuckQuery } from "@/lib/client-queries/stuck";
+import type { StuckQuery } from "@/lib/client/queries/stuck";
 import type { RawSearchParams } from "../search-params";
 
 function text(v: string | string[] | undefined): string | undefined {

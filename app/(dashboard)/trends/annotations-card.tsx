@@ -6,9 +6,9 @@ import { ComparisonTable } from "@/components/tables/ComparisonTable";
 import { Banner } from "@/components/ui/Banner";
 import { SegmentedChoice } from "@/components/ui/SegmentedChoice";
 import { useClock } from "@/components/ui/use-clock";
-import type { Annotation } from "@/lib/api-types/annotations";
-import { annotationsQuery, comparisonQuery } from "@/lib/client-queries/annotations";
-import { formatDateTime } from "@/lib/format";
+import type { Annotation } from "@/lib/client/api-types/annotations";
+import { annotationsQuery, comparisonQuery } from "@/lib/client/queries/annotations";
+import { formatDateTime } from "@/lib/client/format";
 
 const WINDOWS = [
   { value: "15m", label: "15 min" },

@@ -11,10 +11,16 @@ import { RangePicker } from "@/components/ui/RangePicker";
 import { SourceNote } from "@/components/source/SourceNote";
 import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
-import { TREND_RANGES, type TrendRange, type Trends } from "@/lib/api-types/trends";
-import { formatBytes, formatCount, formatDateTime, formatMoney, formatPercent } from "@/lib/format";
-import { trendsQuery } from "@/lib/client-queries/trends";
-import { foldStatusQuery } from "@/lib/client-queries/fold";
+import { TREND_RANGES, type TrendRange, type Trends } from "@/lib/client/api-types/trends";
+import {
+  formatBytes,
+  formatCount,
+  formatDateTime,
+  formatMoney,
+  formatPercent,
+} from "@/lib/client/format";
+import { trendsQuery } from "@/lib/client/queries/trends";
+import { foldStatusQuery } from "@/lib/client/queries/fold";
 import { AnnotationsCard } from "./annotations-card";
 import { MoneyCard } from "./money-card";
 

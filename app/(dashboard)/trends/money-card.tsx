@@ -3,8 +3,8 @@
 import { DailyCountChart } from "@/components/charts/DailyCountChart";
 import { formatDayTick } from "@/components/charts/time-format";
 import { ExportableCard } from "@/components/ui/ExportableCard";
-import type { MoneyInDuplicates } from "@/lib/api-types/money";
-import { formatCount, formatMoney } from "@/lib/format";
+import type { MoneyInDuplicates } from "@/lib/client/api-types/money";
+import { formatCount, formatMoney } from "@/lib/client/format";
 
 /** The money in duplicate successes: per day for the main currency, totals for every one. */
 export function MoneyCard({ money }: { money: MoneyInDuplicates }) {

@@ -1,12 +1,12 @@
-import { prefetchView, queryOf } from "@/lib/views/view";
-import { loadTrends, trendsQuerySchema } from "@/lib/views/trends";
-import { readContext } from "@/lib/db/context";
+import { prefetchView, queryOf } from "@/lib/query/views/view";
+import { loadTrends, trendsQuerySchema } from "@/lib/query/views/trends";
+import { readContext } from "@/lib/contract/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import { TREND_RANGES, type TrendRange } from "@/lib/api-types/trends";
+import { TREND_RANGES, type TrendRange } from "@/lib/client/api-types/trends";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { makeQueryClient } from "@/lib/client-queries/query-client";
-import { trendsQuery } from "@/lib/client-queries/trends";
+import { makeQueryClient } from "@/lib/client/queries/query-client";
+import { trendsQuery } from "@/lib/client/queries/trends";
 import type { RawSearchParams } from "../search-params";
 import { TrendsClient } from "./client";
 

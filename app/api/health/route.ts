@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
 import type { Pool } from "pg";
 import { getPool, getWritePool, hasReadReplica } from "@/lib/db/pools";
-import { jsonRoute } from "@/lib/http/json-route";
-import { pingDatabase } from "@/lib/store/health";
+import { jsonRoute } from "@/lib/edge/http/json-route";
+import { pingDatabase } from "@/lib/query/store/health";
 
 export const dynamic = "force-dynamic";
 

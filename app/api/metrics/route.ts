@@ -1,8 +1,8 @@
 import { matchToken, secretsEqual } from "@/lib/auth/identity";
-import { config, type Config } from "@/lib/config";
-import { errorResponse } from "@/lib/http/errors";
-import { log } from "@/lib/log";
-import { metricsRegistry } from "@/lib/metrics/registry";
+import { config, type Config } from "@/lib/core/config";
+import { errorResponse } from "@/lib/edge/http/errors";
+import { log } from "@/lib/core/log";
+import { metricsRegistry } from "@/lib/query/metrics/registry";
 
 export const dynamic = "force-dynamic";
 

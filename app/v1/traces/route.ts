@@ -1,4 +1,4 @@
-import { receiveTraces } from "@/lib/spans/receiver";
+import { receiveTraces } from "@/lib/edge/otlp-receiver";
 
 export const dynamic = "force-dynamic";
 

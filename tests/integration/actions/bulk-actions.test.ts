@@ -1,10 +1,10 @@
 // Bulk release/fail by filter on real PostgreSQL: preview, cap, SKIP LOCKED, all-or-nothing.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { actOnStuckKeys } from "../../../lib/actions/stuck-actions";
+import { actOnStuckKeys } from "../../../lib/act/stuck-actions";
 import type { Identity } from "../../../lib/auth/identity";
-import { parseConfig } from "../../../lib/config";
-import { errorResponse } from "../../../lib/http/errors";
-import { listAudit } from "../../../lib/store/audit";
+import { parseConfig } from "../../../lib/core/config";
+import { errorResponse } from "../../../lib/edge/http/errors";
+import { listAudit } from "../../../lib/query/store/audit";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 let store: TestStore;

@@ -1,10 +1,10 @@
 // Release and fail of one key on real PostgreSQL: the conditional update, its event and audit
 // row in one transaction, the roles checked in the data layer, and the races that matter.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actOnKey, FAILED_RESPONSE } from "../../../lib/actions/stuck-actions";
-import { parseConfig } from "../../../lib/config";
-import { errorResponse } from "../../../lib/http/errors";
-import { claimOrAnswer } from "../../../lib/writer/idempotent-handler";
+import { actOnKey, FAILED_RESPONSE } from "../../../lib/act/stuck-actions";
+import { parseConfig } from "../../../lib/core/config";
+import { errorResponse } from "../../../lib/edge/http/errors";
+import { claimOrAnswer } from "../../../lib/ingest/writer/idempotent-handler";
 import { insertKey } from "../../helpers/events";
 import { createTestStore, type TestStore } from "../../helpers/store";
 import type { Identity } from "../../../lib/auth/identity";

@@ -2,9 +2,9 @@
 // and a reference, audited in the same statement; never twice, not by a viewer, and the open
 // count, the oldest's age and the per-month count follow (raw: the events and the audit log).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { getKeyLifecycle } from "../../../lib/store/lifecycle";
-import { listDuplicates, reconciliationsPerMonth } from "../../../lib/store/reconciliation";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { getKeyLifecycle } from "../../../lib/query/store/lifecycle";
+import { listDuplicates, reconciliationsPerMonth } from "../../../lib/query/store/reconciliation";
 import { insertEvents, type RawEvent } from "../../helpers/events";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { postJson, type RouteHandler } from "../../helpers/post-json";

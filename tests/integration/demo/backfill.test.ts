@@ -7,8 +7,8 @@ import {
 } from "../../../scripts/demo/backfill";
 import { DEMO_AMOUNT_PATHS, STORM_CLIENT } from "../../../scripts/demo/catalog";
 import { backfillSizeHistory } from "../../../scripts/demo/size-history";
-import { parseConfig } from "../../../lib/config";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
+import { parseConfig } from "../../../lib/core/config";
+import { collectBatch } from "../../../lib/fold/collect-batch";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 let store: TestStore;

@@ -3,7 +3,7 @@
 // and the collector must fold it exactly.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBulkTraffic } from "../../../scripts/demo/bulk-traffic";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
+import { collectBatch } from "../../../lib/fold/collect-batch";
 import { rollupVersusRaw } from "../../helpers/rollup-totals";
 import { createTestStore, type TestStore } from "../../helpers/store";
 

@@ -4,7 +4,7 @@
 // 5xx; every refusal is a 4xx with an error code and a message.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
+import { collectBatch } from "../../../lib/fold/collect-batch";
 import { insertEvents, insertKey } from "../../helpers/events";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { createTestStore, type TestStore } from "../../helpers/store";

@@ -2,7 +2,7 @@
 // anonymous caller or the log, and must stop `npm start` with a message that names the variable.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { NextRequest } from "next/server";
-import { createLogger, useLogger } from "../../../lib/log";
+import { createLogger, useLogger } from "../../../lib/core/log";
 import { collect, spawnScript } from "../../helpers/run-script";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { createTestStore, type TestStore } from "../../helpers/store";

@@ -2,8 +2,8 @@
 // the real logger writes at trace level into memory; then no line holds any of them.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { NextRequest } from "next/server";
-import { parseConfig } from "../../../lib/config";
-import { createLogger, useLogger } from "../../../lib/log";
+import { parseConfig } from "../../../lib/core/config";
+import { createLogger, useLogger } from "../../../lib/core/log";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
@@ -95,7 +95,7 @@ it("logs no token, proxy secret or scrape token, whatever happens", async () => 
     expect((err as Error).message).not.toContain(SECRETS.wrong);
   }
   // and objects that carry credentials by name are redacted
-  const { log } = await import("../../../lib/log");
+  const { log } = await import("../../../lib/core/log");
   log.info(
     { token: SECRETS.operator, headers: { authorization: `Bearer ${SECRETS.operator}` } },
     "redaction check",

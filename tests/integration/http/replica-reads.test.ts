@@ -4,10 +4,10 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import type { Pool } from "pg";
-import { errorResponse } from "../../../lib/http/errors";
+import { errorResponse } from "../../../lib/edge/http/errors";
 import { createPool } from "../../../lib/db/pool";
-import { allStatements } from "../../../lib/schema/all";
-import { startCollectorFromEnv, localCollector } from "../../../lib/rollups/start";
+import { allStatements } from "../../../lib/contract/schema/all";
+import { startCollectorFromEnv, localCollector } from "../../../lib/fold/start";
 import { insertEvents, insertKey } from "../../helpers/events";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { createTestStore, type TestStore } from "../../helpers/store";

@@ -1,14 +1,14 @@
 // Key search on real PostgreSQL: exact and prefix taken literally, purged intents found through
 // their events, recent mode, keyset pages without gaps or repeats.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeCursor } from "../../../lib/cursor";
-import { keySearchCursor } from "../../../lib/http/key-search-schemas";
+import { decodeCursor } from "../../../lib/core/cursor";
+import { keySearchCursor } from "../../../lib/query/params/key-search-schemas";
 import {
   PURGED_WINDOW,
   searchKeys,
   type KeySearch,
   type KeySearchCursor,
-} from "../../../lib/store/key-search";
+} from "../../../lib/query/store/key-search";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 let store: TestStore;

@@ -2,11 +2,11 @@
 // explanation, a purged key from events alone, and the audited reveal of a stored response.
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { revealResponse } from "../../../lib/actions/reveal-response";
+import { revealResponse } from "../../../lib/act/reveal-response";
 import type { Identity } from "../../../lib/auth/identity";
-import { parseConfig } from "../../../lib/config";
-import { errorResponse } from "../../../lib/http/errors";
-import { getKeyLifecycle } from "../../../lib/store/lifecycle";
+import { parseConfig } from "../../../lib/core/config";
+import { errorResponse } from "../../../lib/edge/http/errors";
+import { getKeyLifecycle } from "../../../lib/query/store/lifecycle";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 let store: TestStore;

@@ -3,9 +3,9 @@
 // counters that survive a restart and retention (they come from the database, not memory).
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../../lib/config";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { applyRetention } from "../../../lib/rollups/retention";
+import { parseConfig } from "../../../lib/core/config";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { applyRetention } from "../../../lib/fold/retention";
 import { insertEvents, insertKey, type RawEvent } from "../../helpers/events";
 import { documentedSeries } from "../../helpers/metrics-doc";
 import { parseExposition, sampleValue, type PromSample } from "../../helpers/prom-text";

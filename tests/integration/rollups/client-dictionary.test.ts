@@ -1,9 +1,9 @@
-// The client dictionary migration (lib/schema/client-dictionary.ts) keeps an existing
+// The client dictionary migration (lib/contract/schema/client-dictionary.ts) keeps an existing
 // installation's per-client rows: every row of the old text-keyed table comes back, by name,
 // from the numbered one, and the collector then folds on top of them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { clientDictionaryStatements } from "../../../lib/schema/client-dictionary";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { clientDictionaryStatements } from "../../../lib/contract/schema/client-dictionary";
 import { insertEvents } from "../../helpers/events";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
@@ -18,7 +18,7 @@ const COUNTERS = [
   "keys",
 ];
 
-/** rollup_clients as it was before the dictionary (lib/schema/rollups.ts + clients.ts). */
+/** rollup_clients as it was before the dictionary (lib/contract/schema/rollups.ts + clients.ts). */
 async function recreateOldTable() {
   const r = store.t.ownTable;
   await store.pool.query(

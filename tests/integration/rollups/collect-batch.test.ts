@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../../lib/config";
-import { contextOf } from "../../../lib/db/context";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
+import { parseConfig } from "../../../lib/core/config";
+import { contextOf } from "../../../lib/contract/context";
+import { collectBatch } from "../../../lib/fold/collect-batch";
 import { createPool } from "../../../lib/db/pool";
-import { handleIdempotent } from "../../../lib/writer/idempotent-handler";
-import { requestFingerprint } from "../../../lib/writer/fingerprint";
+import { handleIdempotent } from "../../../lib/ingest/writer/idempotent-handler";
+import { requestFingerprint } from "../../../lib/ingest/writer/fingerprint";
 import { createTestStore, type TestStore } from "../../helpers/store";
 import { rollupVersusRaw } from "../../helpers/rollup-totals";
 import { inject } from "vitest";

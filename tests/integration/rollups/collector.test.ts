@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { parseConfig } from "../../../lib/config";
-import { startCollector, type Collector } from "../../../lib/rollups/collector";
+import { parseConfig } from "../../../lib/core/config";
+import { startCollector, type Collector } from "../../../lib/fold/collector";
 import { createPool } from "../../../lib/db/pool";
 import { createTestStore, type TestStore } from "../../helpers/store";
 import { rollupVersusRaw } from "../../helpers/rollup-totals";

@@ -3,13 +3,10 @@
 // statement timeout while an old snapshot holds it) leaves no half-built copy, and the collector
 // does it by itself in the background once its history fold ended, unless told not to.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { parseConfig } from "../../../lib/config";
-import { startCollector } from "../../../lib/rollups/collector";
-import {
-  HISTORY_FILLED_INDEXES,
-  rebuildHistoryIndexes,
-} from "../../../lib/rollups/compact-indexes";
-import { beginHistoryIfNew, collectHistoryBatch } from "../../../lib/rollups/history";
+import { parseConfig } from "../../../lib/core/config";
+import { startCollector } from "../../../lib/fold/collector";
+import { HISTORY_FILLED_INDEXES, rebuildHistoryIndexes } from "../../../lib/fold/compact-indexes";
+import { beginHistoryIfNew, collectHistoryBatch } from "../../../lib/fold/history";
 import { resetFold } from "../../helpers/reset-fold";
 import { createTestStore, type TestStore } from "../../helpers/store";
 

@@ -1,8 +1,8 @@
-// A batch is summed at the finest grain each event is kept at (lib/rollups/grains.ts): events of
+// A batch is summed at the finest grain each event is kept at (lib/contract/grains.ts): events of
 // the last minutes, of days ago and of months ago land in exactly the minute, hour and day rows
 // that retention keeps for them, in the same buckets as date_trunc in UTC, and nowhere else.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
+import { collectBatch } from "../../../lib/fold/collect-batch";
 import { insertEvents, type RawEvent } from "../../helpers/events";
 import { createTestStore, type TestStore } from "../../helpers/store";
 

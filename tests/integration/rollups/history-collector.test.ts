@@ -4,10 +4,10 @@
 // numbers are no longer provisional.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { GET as foldRoute } from "../../../app/api/v1/collector/fold/route";
-import type { FoldStatus } from "../../../lib/api-types/fold";
-import { parseConfig } from "../../../lib/config";
-import { startCollector } from "../../../lib/rollups/collector";
-import { getFoldStatus } from "../../../lib/store/fold-status";
+import type { FoldStatus } from "../../../lib/client/api-types/fold";
+import { parseConfig } from "../../../lib/core/config";
+import { startCollector } from "../../../lib/fold/collector";
+import { getFoldStatus } from "../../../lib/query/store/fold-status";
 import { resetFold } from "../../helpers/reset-fold";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { createTestStore, type TestStore } from "../../helpers/store";

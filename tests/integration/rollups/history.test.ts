@@ -3,14 +3,14 @@
 // progress and the time from which everything is folded are known; when it ends, every rollup is
 // exactly what folding the events oldest first gives (and what the raw events define).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
+import { collectBatch } from "../../../lib/fold/collect-batch";
 import {
   beginHistoryIfNew,
   collectHistoryBatch,
   readHistoryProgress,
-} from "../../../lib/rollups/history";
-import { FOLDED_TABLES } from "../../../lib/schema/rollups";
-import { getOverview } from "../../../lib/store/overview";
+} from "../../../lib/fold/history";
+import { FOLDED_TABLES } from "../../../lib/contract/schema/rollups";
+import { getOverview } from "../../../lib/query/store/overview";
 import { insertEvents, type RawEvent } from "../../helpers/events";
 import { rollupVersusRaw } from "../../helpers/rollup-totals";
 import { resetFold } from "../../helpers/reset-fold";

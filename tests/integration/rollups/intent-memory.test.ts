@@ -1,4 +1,4 @@
-// The intent memory is unlogged (lib/rollups/intent-memory.ts): a real server crash empties it,
+// The intent memory is unlogged (lib/fold/intent-memory.ts): a real server crash empties it,
 // no batch folds against the emptied memory, and the rebuild gives back exactly what folding had
 // left, so duplicate successes stay exact across the crash.
 import { readFileSync } from "node:fs";
@@ -7,14 +7,14 @@ import os from "node:os";
 import path from "node:path";
 import type { Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../../lib/config";
-import { writeContextOf } from "../../../lib/db/context";
+import { parseConfig } from "../../../lib/core/config";
+import { writeContextOf } from "../../../lib/contract/context";
 import { createPool } from "../../../lib/db/pool";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { collectHistoryBatch, beginHistoryIfNew } from "../../../lib/rollups/history";
-import { ensureIntentMemory } from "../../../lib/rollups/intent-memory";
-import { allStatements } from "../../../lib/schema/all";
-import { tableNamesFor, type TableNames } from "../../../lib/tables";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { collectHistoryBatch, beginHistoryIfNew } from "../../../lib/fold/history";
+import { ensureIntentMemory } from "../../../lib/fold/intent-memory";
+import { allStatements } from "../../../lib/contract/schema/all";
+import { tableNamesFor, type TableNames } from "../../../lib/contract/tables";
 import {
   startEmbeddedPostgres,
   type EmbeddedPostgresHandle,

@@ -1,7 +1,7 @@
-// What the collector sees of the store's own writes (lib/rollups/store-writes.ts), from the
+// What the collector sees of the store's own writes (lib/fold/store-writes.ts), from the
 // statistics PostgreSQL keeps: the contract's keys table, and a connected preset's own table.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { storeWritesWatcher, writtenTable } from "../../../lib/rollups/store-writes";
+import { storeWritesWatcher, writtenTable } from "../../../lib/fold/store-writes";
 import { postRide } from "../../../scripts/demo/writers/stripe-style";
 import { connectLibraryStore, type ConnectedStore } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { parseConfig } from "../../../lib/config";
-import { sampleStuckKeys } from "../../../lib/rollups/stuck-sampler";
-import { getOverview } from "../../../lib/store/overview";
+import { parseConfig } from "../../../lib/core/config";
+import { sampleStuckKeys } from "../../../lib/fold/stuck-sampler";
+import { getOverview } from "../../../lib/query/store/overview";
 import { insertKey } from "../../helpers/events";
 import { createTestStore, type TestStore } from "../../helpers/store";
 

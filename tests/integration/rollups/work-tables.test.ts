@@ -1,9 +1,9 @@
-// The collector's work tables (lib/rollups/work-tables.ts) are created once per connection and
+// The collector's work tables (lib/fold/work-tables.ts) are created once per connection and
 // emptied by every commit: batches on one connection reuse them, leave nothing in them, add no
 // catalog rows, and still fold exactly, live batches and history batches alike.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { beginHistoryIfNew, collectHistoryBatch } from "../../../lib/rollups/history";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { beginHistoryIfNew, collectHistoryBatch } from "../../../lib/fold/history";
 import { insertEvents, type RawEvent } from "../../helpers/events";
 import { rollupVersusRaw } from "../../helpers/rollup-totals";
 import { createTestStore, type TestStore } from "../../helpers/store";

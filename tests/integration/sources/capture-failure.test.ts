@@ -3,10 +3,10 @@
 // a WARNING, and capture resumes when the table is back. A row image the derivation cannot read
 // is dropped alone by the collector, counted, and never blocks the queue.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../../lib/config";
-import { writeContextOf } from "../../../lib/db/context";
-import { drainCaptureQueue } from "../../../lib/sources/capture-drain";
-import { readCaptureState } from "../../../lib/sources/capture-state";
+import { parseConfig } from "../../../lib/core/config";
+import { writeContextOf } from "../../../lib/contract/context";
+import { drainCaptureQueue } from "../../../lib/ingest/sources/capture-drain";
+import { readCaptureState } from "../../../lib/ingest/sources/capture-state";
 import { postRide } from "../../../scripts/demo/writers/stripe-style";
 import {
   capturedKinds,

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { BUILT_IN_PRESETS } from "../../../lib/sources/presets";
+import { BUILT_IN_PRESETS } from "../../../lib/contract/presets";
 import { runConnect } from "../../helpers/run-script";
 
 const url = inject("databaseUrl");

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pool } from "pg";
 import { createPool } from "../../../lib/db/pool";
-import { applyConnect, planConnect, uninstallSource } from "../../../lib/sources/connect";
-import { BUILT_IN_PRESETS } from "../../../lib/sources/presets";
+import { applyConnect, planConnect, uninstallSource } from "../../../lib/ingest/sources/connect";
+import { BUILT_IN_PRESETS } from "../../../lib/contract/presets";
 import { createServiceRole, timed, type ServiceRole } from "../../helpers/service-role";
 import { createLibraryTable, holdRead, ownNames } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";

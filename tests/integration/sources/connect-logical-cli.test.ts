@@ -12,7 +12,7 @@ import {
   startEmbeddedPostgres,
   type EmbeddedPostgresHandle,
 } from "../../../scripts/support/embedded-postgres";
-import { dropSlot, logicalNames } from "../../../lib/sources/logical-setup";
+import { dropSlot, logicalNames } from "../../../lib/ingest/sources/logical-setup";
 import { runConnect } from "../../helpers/run-script";
 
 const url = inject("databaseUrl");

@@ -4,13 +4,13 @@
 // and the source says why (never a silent zero). Logical decoding gives the same numbers as the
 // triggers wherever the WAL carries the change (every logged table: node-idempotency's is UNLOGGED).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../../lib/config";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { listHotKeys } from "../../../lib/store/hot-keys";
-import { getOverview } from "../../../lib/store/overview";
-import type { Overview } from "../../../lib/api-types/overview";
+import { parseConfig } from "../../../lib/core/config";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { listHotKeys } from "../../../lib/query/store/hot-keys";
+import { getOverview } from "../../../lib/query/store/overview";
+import type { Overview } from "../../../lib/client/api-types/overview";
 import { runFaultScenario, type GroundTruth } from "../../../scripts/demo/fault-scenario";
-import { sourceSees } from "../../../lib/sources/coverage";
+import { sourceSees } from "../../../lib/contract/coverage";
 import {
   connectLibraryStore,
   libraryClientOf,

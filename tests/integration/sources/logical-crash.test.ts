@@ -3,7 +3,7 @@
 // rocket-rides writer keeps writing; a new collector takes over each time. In the end every key
 // has exactly one captured claim and one completion, as many as the writer's requests.
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { dropSlot } from "../../../lib/sources/logical-setup";
+import { dropSlot } from "../../../lib/ingest/sources/logical-setup";
 import { postRide } from "../../../scripts/demo/writers/stripe-style";
 import { startCollectorProcess } from "../../helpers/run-script";
 import {

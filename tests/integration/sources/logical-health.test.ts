@@ -2,17 +2,17 @@
 // it keeps, a reader or none, a slot dropped behind idemscope's back), and an operator's fail
 // under logical decoding: the library's row changes, but only the operator's own event counts.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { actOnKey } from "../../../lib/actions/stuck-actions";
-import { parseConfig } from "../../../lib/config";
-import { readStoreSnapshot } from "../../../lib/metrics/store-snapshot";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { drainCaptureQueue } from "../../../lib/sources/capture-drain";
-import { getOverview } from "../../../lib/store/overview";
+import { actOnKey } from "../../../lib/act/stuck-actions";
+import { parseConfig } from "../../../lib/core/config";
+import { readStoreSnapshot } from "../../../lib/query/metrics/store-snapshot";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { drainCaptureQueue } from "../../../lib/ingest/sources/capture-drain";
+import { getOverview } from "../../../lib/query/store/overview";
 import { postRide } from "../../../scripts/demo/writers/stripe-style";
 import { proxyOperator } from "../../helpers/identities";
-import { writeContextOf } from "../../../lib/db/context";
+import { writeContextOf } from "../../../lib/contract/context";
 import { createPool } from "../../../lib/db/pool";
-import { startLogicalConsumer } from "../../../lib/sources/logical-consumer";
+import { startLogicalConsumer } from "../../../lib/ingest/sources/logical-consumer";
 import {
   connectLibraryStore,
   waitForLogicalCapture,

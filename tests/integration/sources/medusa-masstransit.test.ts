@@ -3,11 +3,11 @@
 // are unavailable instead of doing something unsafe.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actOnKey } from "../../../lib/actions/stuck-actions";
-import { parseConfig } from "../../../lib/config";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { getOverview } from "../../../lib/store/overview";
-import { getStoreReport } from "../../../lib/store/store-report";
+import { actOnKey } from "../../../lib/act/stuck-actions";
+import { parseConfig } from "../../../lib/core/config";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { getOverview } from "../../../lib/query/store/overview";
+import { getStoreReport } from "../../../lib/query/store/store-report";
 import { deliver } from "../../../scripts/demo/writers/masstransit-inbox";
 import { medusaRequest } from "../../../scripts/demo/writers/medusa-v1";
 import {

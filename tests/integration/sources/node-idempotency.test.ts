@@ -1,15 +1,15 @@
 // The node-idempotency preset on the adapter's own UNLOGGED table, written by the library's own
 // statements: the BEFORE INSERT trigger classifies every refused claim (replay, 409, mismatch),
 // the row trigger the rest; headline numbers equal the scenario's ground truth.
-import { markOperatorChange } from "../../../lib/sources/capture-sql";
+import { markOperatorChange } from "../../../lib/ingest/sources/capture-sql";
 import { escapeIdentifier } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actOnKey } from "../../../lib/actions/stuck-actions";
-import { parseConfig } from "../../../lib/config";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { drainCaptureQueue } from "../../../lib/sources/capture-drain";
-import { getOverview } from "../../../lib/store/overview";
-import { listStuckKeys } from "../../../lib/store/stuck";
+import { actOnKey } from "../../../lib/act/stuck-actions";
+import { parseConfig } from "../../../lib/core/config";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { drainCaptureQueue } from "../../../lib/ingest/sources/capture-drain";
+import { getOverview } from "../../../lib/query/store/overview";
+import { listStuckKeys } from "../../../lib/query/store/stuck";
 import {
   nodeIdempotentRequest,
   purgeExpired,

@@ -3,9 +3,9 @@
 // to come; a malformed one is dropped and counted, and the decoder goes on; a WAL message that
 // claims to be an operator's change hides nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../../lib/config";
-import { drainCaptureQueue } from "../../../lib/sources/capture-drain";
-import { readSlotStatus } from "../../../lib/sources/slot-status";
+import { parseConfig } from "../../../lib/core/config";
+import { drainCaptureQueue } from "../../../lib/ingest/sources/capture-drain";
+import { readSlotStatus } from "../../../lib/ingest/sources/slot-status";
 import { postRide } from "../../../scripts/demo/writers/stripe-style";
 import { createServiceRole, type ServiceRole } from "../../helpers/service-role";
 import { connectLibraryStore, type ConnectedStore } from "../../helpers/source-store";

@@ -5,15 +5,15 @@
 // purge opens no subtransaction per row.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escapeIdentifier } from "pg";
-import { parseConfig } from "../../../lib/config";
-import { writeContextOf } from "../../../lib/db/context";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { ensureIntentMemory } from "../../../lib/rollups/intent-memory";
-import { drainCaptureQueue } from "../../../lib/sources/capture-drain";
-import { installStatements } from "../../../lib/sources/capture-sql";
-import { readCaptureState } from "../../../lib/sources/capture-state";
-import { applyConnect, planConnect } from "../../../lib/sources/connect";
-import { tableNamesFor, type TableNames } from "../../../lib/tables";
+import { parseConfig } from "../../../lib/core/config";
+import { writeContextOf } from "../../../lib/contract/context";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { ensureIntentMemory } from "../../../lib/fold/intent-memory";
+import { drainCaptureQueue } from "../../../lib/ingest/sources/capture-drain";
+import { installStatements } from "../../../lib/ingest/sources/capture-sql";
+import { readCaptureState } from "../../../lib/ingest/sources/capture-state";
+import { applyConnect, planConnect } from "../../../lib/ingest/sources/connect";
+import { tableNamesFor, type TableNames } from "../../../lib/contract/tables";
 import { postRide } from "../../../scripts/demo/writers/stripe-style";
 import { createServiceRole, type ServiceRole } from "../../helpers/service-role";
 import { createLibraryTable, ownNames, payloadTextPreset } from "../../helpers/source-store";

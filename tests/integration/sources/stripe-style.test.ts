@@ -3,13 +3,13 @@
 // the events the scenario produced, the headline numbers follow, and release does what the
 // library means (its own change never counted twice).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actOnKey } from "../../../lib/actions/stuck-actions";
-import { parseConfig } from "../../../lib/config";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { drainCaptureQueue } from "../../../lib/sources/capture-drain";
-import { getKeyLifecycle } from "../../../lib/store/lifecycle";
-import { getOverview } from "../../../lib/store/overview";
-import { listStuckKeys } from "../../../lib/store/stuck";
+import { actOnKey } from "../../../lib/act/stuck-actions";
+import { parseConfig } from "../../../lib/core/config";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { drainCaptureQueue } from "../../../lib/ingest/sources/capture-drain";
+import { getKeyLifecycle } from "../../../lib/query/store/lifecycle";
+import { getOverview } from "../../../lib/query/store/overview";
+import { listStuckKeys } from "../../../lib/query/store/stuck";
 import { finishKey, postRide, reap } from "../../../scripts/demo/writers/stripe-style";
 import {
   capturedKinds,

@@ -5,7 +5,7 @@
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "../../../app/v1/traces/route";
-import { setActiveSource } from "../../../lib/sources/active";
+import { setActiveSource } from "../../../lib/contract/source-binding";
 import { useStoreForRoutes } from "../../helpers/route-env";
 import { connectLibraryStore, type ConnectedStore } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";

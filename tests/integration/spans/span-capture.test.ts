@@ -5,15 +5,15 @@
 // page and Trends equals the ground truth the scenario recorded.
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { CLIENT_RANGES } from "../../../lib/api-types/clients";
-import { parseConfig } from "../../../lib/config";
-import { refreshClientRange } from "../../../lib/rollups/client-totals";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { setActiveSource } from "../../../lib/sources/active";
-import { getKeyLifecycle } from "../../../lib/store/lifecycle";
-import { getOverview } from "../../../lib/store/overview";
-import { loadClients } from "../../../lib/views/clients";
-import { loadTrends } from "../../../lib/views/trends";
+import { CLIENT_RANGES } from "../../../lib/client/api-types/clients";
+import { parseConfig } from "../../../lib/core/config";
+import { refreshClientRange } from "../../../lib/fold/client-totals";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { setActiveSource } from "../../../lib/contract/source-binding";
+import { getKeyLifecycle } from "../../../lib/query/store/lifecycle";
+import { getOverview } from "../../../lib/query/store/overview";
+import { loadClients } from "../../../lib/query/views/clients";
+import { loadTrends } from "../../../lib/query/views/trends";
 import { runFaultScenario, type GroundTruth } from "../../../scripts/demo/fault-scenario";
 import { ridesHttpClient } from "../../../scripts/demo/rides-client";
 import { startOtlpReceiver, type Receiver } from "../../helpers/otlp-receiver";
@@ -24,7 +24,7 @@ import {
   libraryClientOf,
   type ConnectedStore,
 } from "../../helpers/source-store";
-import { NO_CLAIM_TIME } from "../../../lib/sources/coverage";
+import { NO_CLAIM_TIME } from "../../../lib/contract/coverage";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 const TOKEN = "span-test-token-0123456789";

@@ -6,8 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "../../../app/v1/traces/route";
-import { setActiveSource } from "../../../lib/sources/active";
-import { spanCounts } from "../../../lib/spans/span-stats";
+import { setActiveSource } from "../../../lib/contract/source-binding";
+import { spanCounts } from "../../../lib/ingest/spans/span-stats";
 import { postRide } from "../../../scripts/demo/writers/stripe-style";
 import { useStoreForRoutes } from "../../helpers/route-env";
 import {

@@ -2,8 +2,8 @@
 // says what is wrong; the before/after comparison equals the raw events' numbers over the two
 // windows and says which got worse.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { compareAroundAnnotation } from "../../../lib/store/annotations";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { compareAroundAnnotation } from "../../../lib/query/store/annotations";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { postJson, type RouteHandler } from "../../helpers/post-json";
 import { createTestStore, type TestStore } from "../../helpers/store";

@@ -2,10 +2,10 @@
 // from raw events (docs/store-contract.md, "How the numbers are computed"), through the real route handlers; plus sorting, keyset pages, retry
 // storms, odd client names and the 400/404 answers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClientDetail, ClientList, ClientRange } from "../../../lib/api-types/clients";
-import { CLIENT_RANGES } from "../../../lib/api-types/clients";
-import { refreshClientRange, refreshStorms } from "../../../lib/rollups/client-totals";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
+import type { ClientDetail, ClientList, ClientRange } from "../../../lib/client/api-types/clients";
+import { CLIENT_RANGES } from "../../../lib/client/api-types/clients";
+import { refreshClientRange, refreshStorms } from "../../../lib/fold/client-totals";
+import { collectBatch } from "../../../lib/fold/collect-batch";
 import { insertEvents, type RawEvent } from "../../helpers/events";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { createTestStore, type TestStore } from "../../helpers/store";

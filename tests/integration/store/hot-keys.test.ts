@@ -2,11 +2,11 @@
 // (among intents with HOT_REQUESTS requests or more), folded oldest first in small batches or
 // newest first as a connected store's history is; the route answers them or a clear 400.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { HOT_REQUESTS } from "../../../lib/rollups/fold-hot-intents";
-import { beginHistoryIfNew, collectHistoryBatch } from "../../../lib/rollups/history";
-import { listHotKeys } from "../../../lib/store/hot-keys";
-import type { Range } from "../../../lib/range";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { HOT_REQUESTS } from "../../../lib/fold/fold-hot-intents";
+import { beginHistoryIfNew, collectHistoryBatch } from "../../../lib/fold/history";
+import { listHotKeys } from "../../../lib/query/store/hot-keys";
+import type { Range } from "../../../lib/client/range";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { resetFold } from "../../helpers/reset-fold";
 import { createTestStore, type TestStore } from "../../helpers/store";

@@ -2,9 +2,9 @@
 // response at the configured paths, once; Trends sums amount × (successes − 1) per day and
 // currency, open or reconciled, equal to the raw rows; endpoints without a path are named.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../../lib/config";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { getMoneyInDuplicates } from "../../../lib/store/money";
+import { parseConfig } from "../../../lib/core/config";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { getMoneyInDuplicates } from "../../../lib/query/store/money";
 import { insertEvents, type RawEvent } from "../../helpers/events";
 import { createTestStore, type TestStore } from "../../helpers/store";
 

@@ -2,9 +2,9 @@
 // comes from the keys table (store size, purger health) still works, and the collector doesn't
 // fail on every tick.
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import type { ClientList } from "../../../lib/api-types/clients";
-import type { StoreReport } from "../../../lib/api-types/store";
-import { sampleStoreSize } from "../../../lib/rollups/size-sampler";
+import type { ClientList } from "../../../lib/client/api-types/clients";
+import type { StoreReport } from "../../../lib/client/api-types/store";
+import { sampleStoreSize } from "../../../lib/fold/size-sampler";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
@@ -61,8 +61,8 @@ it("Store reports sizes and purger health, and says the TTL advisor needs events
 });
 
 it("the collector runs without errors: it samples and counts clients, and folds nothing", async () => {
-  const { parseConfig } = await import("../../../lib/config");
-  const { startCollector } = await import("../../../lib/rollups/collector");
+  const { parseConfig } = await import("../../../lib/core/config");
+  const { startCollector } = await import("../../../lib/fold/collector");
   const cfg = parseConfig({
     IDEMSCOPE_STORE_SCHEMA: store.schema,
     IDEMSCOPE_SCHEMA: store.t.own.replaceAll('"', ""),

@@ -1,9 +1,9 @@
 import type { Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../../lib/config";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { fillBuckets, getOverview, getSharedOverview } from "../../../lib/store/overview";
-import { contextOf } from "../../../lib/db/context";
+import { parseConfig } from "../../../lib/core/config";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { fillBuckets, getOverview, getSharedOverview } from "../../../lib/query/store/overview";
+import { contextOf } from "../../../lib/contract/context";
 import { createTestStore, type TestStore } from "../../helpers/store";
 import { insertEvents, insertKey, type RawEvent } from "../../helpers/events";
 

@@ -2,11 +2,11 @@
 // RECENT_ERRORS_KEPT events of each error kind), whatever the order of its batches, and the route
 // answers the newest first with trace links, or a 400 that says what is wrong.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { beginHistoryIfNew, collectHistoryBatch } from "../../../lib/rollups/history";
-import { ERROR_KINDS, RECENT_ERRORS_KEPT } from "../../../lib/rollups/fold-recent-errors";
-import { listRecentErrors } from "../../../lib/store/recent-errors";
-import { parseConfig } from "../../../lib/config";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { beginHistoryIfNew, collectHistoryBatch } from "../../../lib/fold/history";
+import { ERROR_KINDS, RECENT_ERRORS_KEPT } from "../../../lib/fold/fold-recent-errors";
+import { listRecentErrors } from "../../../lib/query/store/recent-errors";
+import { parseConfig } from "../../../lib/core/config";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { resetFold } from "../../helpers/reset-fold";
 import { createTestStore, type TestStore } from "../../helpers/store";

@@ -2,11 +2,11 @@
 // the budget projection, new and purged keys per day, purger health from the keys table, and
 // the TTL advisor computed here straight from raw events.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StoreReport } from "../../../lib/api-types/store";
-import { parseConfig } from "../../../lib/config";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { RETRY_DELAY_BOUNDS_S } from "../../../lib/rollups/histograms";
-import { getStoreReport } from "../../../lib/store/store-report";
+import type { StoreReport } from "../../../lib/client/api-types/store";
+import { parseConfig } from "../../../lib/core/config";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { RETRY_DELAY_BOUNDS_S } from "../../../lib/contract/histograms";
+import { getStoreReport } from "../../../lib/query/store/store-report";
 import { insertEvents, type RawEvent } from "../../helpers/events";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { createTestStore, type TestStore } from "../../helpers/store";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../../lib/config";
-import { decodeCursor } from "../../../lib/cursor";
-import { listStuckKeys, type StuckCursor } from "../../../lib/store/stuck";
+import { parseConfig } from "../../../lib/core/config";
+import { decodeCursor } from "../../../lib/core/cursor";
+import { listStuckKeys, type StuckCursor } from "../../../lib/query/store/stuck";
 import { createTestStore, type TestStore } from "../../helpers/store";
 import { insertKey } from "../../helpers/events";
 import { z } from "zod";

@@ -1,7 +1,7 @@
 // Trends from the rollups equal the definitions computed straight from raw events (docs/store-contract.md, "How the numbers are computed").
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { collectBatch } from "../../../lib/rollups/collect-batch";
-import { getTrends, verdictOf } from "../../../lib/store/trends";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { getTrends, verdictOf } from "../../../lib/query/store/trends";
 import { insertEvents, type RawEvent } from "../../helpers/events";
 import { createTestStore, type TestStore } from "../../helpers/store";
 

@@ -5,9 +5,9 @@ import {
   claimOrAnswer,
   executeClaimed,
   handleIdempotent,
-} from "../../../lib/writer/idempotent-handler";
-import { requestFingerprint } from "../../../lib/writer/fingerprint";
-import type { IdempotentRequest, WriterPolicy } from "../../../lib/writer/types";
+} from "../../../lib/ingest/writer/idempotent-handler";
+import { requestFingerprint } from "../../../lib/ingest/writer/fingerprint";
+import type { IdempotentRequest, WriterPolicy } from "../../../lib/ingest/writer/types";
 
 let store: TestStore;
 const policy: WriterPolicy = { lockTimeoutSeconds: 300, ttlSeconds: 3600 };

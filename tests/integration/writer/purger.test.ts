@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { purgeExpiredKeys } from "../../../lib/writer/purger";
+import { purgeExpiredKeys } from "../../../lib/ingest/writer/purger";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
 let store: TestStore;

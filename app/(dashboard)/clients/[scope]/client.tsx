@@ -15,10 +15,10 @@ import {
   CLIENT_RANGES,
   type ClientDetail,
   type ClientRange,
-} from "@/lib/api-types/clients";
-import { formatCount, formatDateTime, formatPerKey } from "@/lib/format";
-import { clientDetailQuery } from "@/lib/client-queries/clients";
-import { searchString } from "@/lib/client-queries/search-string";
+} from "@/lib/client/api-types/clients";
+import { formatCount, formatDateTime, formatPerKey } from "@/lib/client/format";
+import { clientDetailQuery } from "@/lib/client/queries/clients";
+import { searchString } from "@/lib/client/queries/search-string";
 
 export function ClientDetailClient({ scope, range }: { scope: string; range: ClientRange }) {
   const q = useQuery({

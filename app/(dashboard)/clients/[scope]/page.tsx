@@ -1,13 +1,16 @@
-import { isNotFound } from "@/lib/errors";
-import { prefetchView, queryOf } from "@/lib/views/view";
-import { clientDetailQuery as clientDetailParams, loadClientDetail } from "@/lib/views/clients";
-import { readContext } from "@/lib/db/context";
+import { isNotFound } from "@/lib/core/errors";
+import { prefetchView, queryOf } from "@/lib/query/views/view";
+import {
+  clientDetailQuery as clientDetailParams,
+  loadClientDetail,
+} from "@/lib/query/views/clients";
+import { readContext } from "@/lib/contract/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { clientDetailQuery } from "@/lib/client-queries/clients";
-import { makeQueryClient } from "@/lib/client-queries/query-client";
+import { clientDetailQuery } from "@/lib/client/queries/clients";
+import { makeQueryClient } from "@/lib/client/queries/query-client";
 import type { RawSearchParams } from "../../search-params";
 import { clientRangeOf } from "../search-params";
 import { ClientDetailClient } from "./client";

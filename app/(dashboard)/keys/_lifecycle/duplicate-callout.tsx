@@ -2,9 +2,9 @@
 
 import Link from "next/link";
 import { OUTCOME_LABELS } from "@/components/tables/DuplicatesTable";
-import type { DuplicateExplanation } from "@/lib/api-types/keys";
-import type { DuplicateSuccess } from "@/lib/api-types/reconciliation";
-import type { ViewerInfo } from "@/lib/api-types/viewer";
+import type { DuplicateExplanation } from "@/lib/client/api-types/keys";
+import type { DuplicateSuccess } from "@/lib/client/api-types/reconciliation";
+import type { ViewerInfo } from "@/lib/client/api-types/viewer";
 import { ReconcileForm } from "../../duplicates/reconcile-form";
 
 /**

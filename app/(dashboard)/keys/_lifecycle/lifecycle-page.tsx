@@ -1,14 +1,14 @@
 // Server side of both lifecycle addresses (/keys/[id] and /keys/lookup): prefetch, then hand
 // over to the polling client.
-import { isNotFound } from "@/lib/errors";
-import { prefetchView } from "@/lib/views/view";
-import { loadKeyLifecycle } from "@/lib/views/keys";
-import { readContext } from "@/lib/db/context";
+import { isNotFound } from "@/lib/core/errors";
+import { prefetchView } from "@/lib/query/views/view";
+import { loadKeyLifecycle } from "@/lib/query/views/keys";
+import { readContext } from "@/lib/contract/context";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import { currentViewer, viewerInfo } from "@/lib/auth/request-identity";
 import { notFound } from "next/navigation";
-import { lifecycleQuery, type IntentAddress } from "@/lib/client-queries/keys";
-import { makeQueryClient } from "@/lib/client-queries/query-client";
+import { lifecycleQuery, type IntentAddress } from "@/lib/client/queries/keys";
+import { makeQueryClient } from "@/lib/client/queries/query-client";
 import { LifecycleClient } from "./lifecycle-client";
 
 export async function LifecyclePage({ address }: { address: IntentAddress }) {

@@ -5,8 +5,8 @@ import { useState } from "react";
 import { Banner } from "@/components/ui/Banner";
 import { ConfirmDialog } from "@/components/ui/ConfirmDialog";
 import { ReasonField } from "@/components/ui/ReasonField";
-import type { ViewerInfo } from "@/lib/api-types/viewer";
-import { postReveal } from "@/lib/client-queries/keys";
+import type { ViewerInfo } from "@/lib/client/api-types/viewer";
+import { postReveal } from "@/lib/client/queries/keys";
 
 /** The stored response stays hidden until an operator asks, with a reason, and is audited. */
 export function RevealResponse({

@@ -1,11 +1,15 @@
 import { NextResponse } from "next/server";
-import { addAnnotation } from "@/lib/actions/annotate";
-import { readContext, writeContext } from "@/lib/db/context";
-import { searchParamsOf } from "@/lib/http/json-route";
-import { mutationRoute } from "@/lib/http/mutation-route";
-import { readRoute } from "@/lib/http/read-route";
-import { forgetShared } from "@/lib/store/shared-cache";
-import { annotationBody, annotationsQuerySchema, loadAnnotations } from "@/lib/views/annotations";
+import { addAnnotation } from "@/lib/act/annotate";
+import { readContext, writeContext } from "@/lib/contract/context";
+import { searchParamsOf } from "@/lib/edge/http/json-route";
+import { mutationRoute } from "@/lib/edge/http/mutation-route";
+import { readRoute } from "@/lib/edge/http/read-route";
+import { forgetShared } from "@/lib/query/store/shared-cache";
+import {
+  annotationBody,
+  annotationsQuerySchema,
+  loadAnnotations,
+} from "@/lib/query/views/annotations";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
-import { readContext } from "@/lib/db/context";
-import { searchParamsOf } from "@/lib/http/json-route";
-import { readRoute } from "@/lib/http/read-route";
-import { loadKeySearch, keySearchQuery } from "@/lib/views/keys";
+import { readContext } from "@/lib/contract/context";
+import { searchParamsOf } from "@/lib/edge/http/json-route";
+import { readRoute } from "@/lib/edge/http/read-route";
+import { loadKeySearch, keySearchQuery } from "@/lib/query/views/keys";
 
 export const dynamic = "force-dynamic";
 

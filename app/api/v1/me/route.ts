@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
 import { writeAccess } from "@/lib/auth/authorize";
 import { identityFromHeaders } from "@/lib/auth/request-identity";
-import { config } from "@/lib/config";
-import { jsonRoute } from "@/lib/http/json-route";
+import { config } from "@/lib/core/config";
+import { jsonRoute } from "@/lib/edge/http/json-route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
-import { readContext } from "@/lib/db/context";
-import { searchParamsOf } from "@/lib/http/json-route";
-import { readRoute } from "@/lib/http/read-route";
-import { loadStuckKeys, stuckQuerySchema } from "@/lib/views/stuck";
+import { readContext } from "@/lib/contract/context";
+import { searchParamsOf } from "@/lib/edge/http/json-route";
+import { readRoute } from "@/lib/edge/http/read-route";
+import { loadStuckKeys, stuckQuerySchema } from "@/lib/query/views/stuck";
 
 export const dynamic = "force-dynamic";
 

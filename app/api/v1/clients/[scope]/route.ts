@@ -1,9 +1,9 @@
 import { NextResponse } from "next/server";
-import { readContext } from "@/lib/db/context";
-import { scopeParam } from "@/lib/http/client-schemas";
-import { searchParamsOf } from "@/lib/http/json-route";
-import { readRoute } from "@/lib/http/read-route";
-import { clientDetailQuery, loadClientDetail } from "@/lib/views/clients";
+import { readContext } from "@/lib/contract/context";
+import { scopeParam } from "@/lib/query/params/client-schemas";
+import { searchParamsOf } from "@/lib/edge/http/json-route";
+import { readRoute } from "@/lib/edge/http/read-route";
+import { clientDetailQuery, loadClientDetail } from "@/lib/query/views/clients";
 
 export const dynamic = "force-dynamic";
 

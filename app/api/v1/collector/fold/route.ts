@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
-import { readContext } from "@/lib/db/context";
-import { readRoute } from "@/lib/http/read-route";
-import { loadFoldStatus } from "@/lib/views/fold";
+import { readContext } from "@/lib/contract/context";
+import { readRoute } from "@/lib/edge/http/read-route";
+import { loadFoldStatus } from "@/lib/query/views/fold";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,9 @@
 import { NextResponse } from "next/server";
-import { reconcileDuplicates } from "@/lib/actions/reconcile";
-import { writeContext } from "@/lib/db/context";
-import { mutationRoute, onlyPost } from "@/lib/http/mutation-route";
-import { forgetShared } from "@/lib/store/shared-cache";
-import { reconcileBody } from "@/lib/views/reconciliation";
+import { reconcileDuplicates } from "@/lib/act/reconcile";
+import { writeContext } from "@/lib/contract/context";
+import { mutationRoute, onlyPost } from "@/lib/edge/http/mutation-route";
+import { forgetShared } from "@/lib/query/store/shared-cache";
+import { reconcileBody } from "@/lib/query/views/reconciliation";
 
 export const dynamic = "force-dynamic";
 

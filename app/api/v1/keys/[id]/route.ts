@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
-import { readContext } from "@/lib/db/context";
-import { parseKeyId } from "@/lib/http/action-schemas";
-import { readRoute } from "@/lib/http/read-route";
-import { loadKeyLifecycle } from "@/lib/views/keys";
+import { readContext } from "@/lib/contract/context";
+import { parseKeyId } from "@/lib/query/params/action-schemas";
+import { readRoute } from "@/lib/edge/http/read-route";
+import { loadKeyLifecycle } from "@/lib/query/views/keys";
 
 export const dynamic = "force-dynamic";
 

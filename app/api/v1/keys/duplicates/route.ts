@@ -1,9 +1,9 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { readContext } from "@/lib/db/context";
-import { searchParamsOf } from "@/lib/http/json-route";
-import { readRoute } from "@/lib/http/read-route";
-import { loadRecentDuplicates } from "@/lib/views/keys";
+import { readContext } from "@/lib/contract/context";
+import { searchParamsOf } from "@/lib/edge/http/json-route";
+import { readRoute } from "@/lib/edge/http/read-route";
+import { loadRecentDuplicates } from "@/lib/query/views/keys";
 
 export const dynamic = "force-dynamic";
 

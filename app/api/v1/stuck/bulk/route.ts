@@ -1,8 +1,8 @@
-import { writeContext } from "@/lib/db/context";
+import { writeContext } from "@/lib/contract/context";
 import { NextResponse } from "next/server";
-import { actOnStuckKeys } from "@/lib/actions/stuck-actions";
-import { bulkBody } from "@/lib/http/action-schemas";
-import { mutationRoute, onlyPost } from "@/lib/http/mutation-route";
+import { actOnStuckKeys } from "@/lib/act/stuck-actions";
+import { bulkBody } from "@/lib/query/params/action-schemas";
+import { mutationRoute, onlyPost } from "@/lib/edge/http/mutation-route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,12 @@
 import { NextResponse } from "next/server";
-import { readContext } from "@/lib/db/context";
-import { searchParamsOf } from "@/lib/http/json-route";
-import { readRoute } from "@/lib/http/read-route";
-import { compareQuerySchema, loadComparison, parseAnnotationId } from "@/lib/views/annotations";
+import { readContext } from "@/lib/contract/context";
+import { searchParamsOf } from "@/lib/edge/http/json-route";
+import { readRoute } from "@/lib/edge/http/read-route";
+import {
+  compareQuerySchema,
+  loadComparison,
+  parseAnnotationId,
+} from "@/lib/query/views/annotations";
 
 export const dynamic = "force-dynamic";
 

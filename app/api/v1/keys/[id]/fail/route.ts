@@ -1,5 +1,5 @@
-import { keyActionRoute } from "@/lib/http/key-action-route";
-import { onlyPost } from "@/lib/http/mutation-route";
+import { keyActionRoute } from "@/lib/edge/http/key-action-route";
+import { onlyPost } from "@/lib/edge/http/mutation-route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,9 @@
-import { writeContext } from "@/lib/db/context";
+import { writeContext } from "@/lib/contract/context";
 import { NextResponse } from "next/server";
 import type { z } from "zod";
-import { revealResponse } from "@/lib/actions/reveal-response";
-import { keyActionBody, parseKeyId } from "@/lib/http/action-schemas";
-import { mutationRoute, onlyPost } from "@/lib/http/mutation-route";
+import { revealResponse } from "@/lib/act/reveal-response";
+import { keyActionBody, parseKeyId } from "@/lib/query/params/action-schemas";
+import { mutationRoute, onlyPost } from "@/lib/edge/http/mutation-route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,0 +1,264 @@
+// The collector: runs in every dashboard replica (or as `npm run collector`); the one holding
+// the advisory lock folds new events into the rollups every second (four times a second while
+// events keep arriving), samples the store size every minute, the stuck-key count every 15 s,
+// the Clients page's snapshots every 15 s (each range when due) and applies retention every ten
+// minutes. The others wait to take over.
+import { hostname } from "node:os";
+import type { Pool } from "pg";
+import type { Config } from "../core/config";
+import type { StoreContext } from "../contract/context";
+import { log } from "../core/log";
+import { createPool } from "../db/pool";
+import { activeSource, type SourceBinding } from "../contract/source-binding";
+import { startLogicalConsumer, type LogicalConsumer } from "../ingest/sources/logical-consumer";
+import { tableNamesFor, type TableNames } from "../contract/tables";
+import { refreshClientSnapshots } from "./client-totals";
+import { historyIndexRebuilder } from "./compact-indexes";
+import { historyFolder } from "./history-folder";
+import { ensureIntentMemory } from "./intent-memory";
+import { beginHistoryIfNew } from "./history";
+import { collectBatch } from "./collect-batch";
+import { tryLead, type Leadership } from "./leader";
+import { applyRetention } from "./retention";
+import { sampleStoreSize, storeSizeNames } from "./size-sampler";
+import { sampleStuckKeys } from "./stuck-sampler";
+
+export type CollectorOptions = {
+  databaseUrl: string;
+  cfg: Config;
+  tickMs?: number;
+  sampleEveryMs?: number;
+  stuckSampleEveryMs?: number;
+  clientsEveryMs?: number;
+  retentionEveryMs?: number;
+  /** batches per tick at most, so that a huge backlog doesn't starve the event loop */
+  maxBatchesPerTick?: number;
+  batchSize?: number;
+  /** how long a history batch may take (default IDEMSCOPE_COLLECTOR_HISTORY_BATCH_MS) */
+  historyBatchMs?: number;
+};
+
+export type Collector = {
+  isLeader: () => boolean;
+  stop: () => Promise<void>;
+  /** resolves once the collector has caught up with what is committed now, history included */
+  drain: () => Promise<void>;
+};
+
+/** The tick while events keep arriving. */
+const BUSY_TICK_MS = 250;
+
+export function startCollector(o: CollectorOptions): Collector {
+  // its statements have a timeout of their own: a fold never holds the store's locks for long
+  const pool: Pool = createPool(o.databaseUrl, {
+    max: 2,
+    applicationName: "idemscope-collector",
+    statementTimeoutMs: o.cfg.collectorLimits.statementTimeoutMs,
+    // a batch's temp tables (tens of MB for a large history batch) stay in memory: with the
+    // default 8 MB every statement over them read and wrote temp files
+    settings: { temp_buffers: "128MB" },
+  });
+  // the connected source can change while running (npm run connect): re-read every tick
+  let t: TableNames = tableNamesFor(o.cfg, activeSource());
+  let ctx: StoreContext<Pool> = { db: pool, tables: t, config: o.cfg };
+  const instance = `${hostname()}:${process.pid}`;
+  const tickMs = o.tickMs ?? 1000;
+  let leadership: Leadership | null = null;
+  let stopped = false;
+  let lastSample = 0;
+  let lastStuckSample = 0;
+  let lastClients = 0;
+  let lastRetention = 0;
+  // drain() waiters, resolved by the first catch-up of a tick that started after they asked
+  let caughtUpWaiters: { after: number; resolve: () => void }[] = [];
+  let ticksStarted = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const history = historyFolder(pool, o.cfg);
+  // the history fold's indexes, rebuilt in the background once it finished
+  const rebuilder = historyIndexRebuilder(pool, o.cfg);
+  let historyLeft = false;
+  // events arrived since the last tick: the next comes sooner (a busy store's lag is then a
+  // quarter of a tick, an idle one costs one batch a tick)
+  let liveBusy = false;
+  // logical capture's stream: the leader reads the slot (lib/ingest/sources/logical-consumer.ts)
+  let consumer: { binding: SourceBinding; stream: LogicalConsumer; pool: Pool } | null = null;
+
+  async function stopConsumer() {
+    const c = consumer;
+    consumer = null;
+    if (!c) return;
+    await c.stream.stop();
+    await c.pool.end().catch(() => undefined);
+  }
+
+  async function keepConsumer() {
+    const want = t.source?.capture === "logical" && t.source.logical ? t.source : null;
+    const same =
+      consumer &&
+      want &&
+      consumer.binding.installedAt === want.installedAt &&
+      consumer.binding.base === want.base;
+    if (consumer && !same) await stopConsumer();
+    if (want && !consumer) {
+      const cpool = createPool(o.databaseUrl, { max: 2, applicationName: "idemscope-logical" });
+      consumer = {
+        binding: want,
+        pool: cpool,
+        stream: startLogicalConsumer({
+          pool: cpool,
+          // the stream alone needs REPLICATION: it may use a login of its own
+          databaseUrl: o.cfg.replicationDatabaseUrl ?? o.databaseUrl,
+          binding: want,
+          own: t,
+        }),
+      };
+      log.info(
+        { slot: want.logical!.slot },
+        "collector: streaming the store's changes (logical decoding)",
+      );
+    }
+  }
+
+  async function lead(): Promise<boolean> {
+    if (leadership?.isHeld()) return true;
+    leadership = await tryLead(o.databaseUrl, o.cfg.idemscopeSchema, t.ownTable);
+    // stopped while electing: a lock won now would be held by nobody, for ever
+    if (stopped && leadership) {
+      await leadership.release();
+      leadership = null;
+    }
+    if (leadership) {
+      log.info({ instance }, "collector: this replica is the leader");
+      await pool
+        .query(`UPDATE ${t.ownTable("collector_state")} SET leader = $1 WHERE id = 1`, [instance])
+        .catch(() => undefined);
+    }
+    return leadership !== null;
+  }
+
+  // A store without the events table has nothing to fold (docs/store-contract.md); checked once a minute.
+  let eventsChecked = { at: 0, exists: true };
+  async function eventsTableExists(): Promise<boolean> {
+    if (Date.now() - eventsChecked.at < 60_000) return eventsChecked.exists;
+    const r = await pool.query<{ ok: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [
+      t.events,
+    ]);
+    const exists = r.rows[0]?.ok ?? false;
+    if (!exists && eventsChecked.exists)
+      log.warn({ table: t.events }, "collector: the store has no events table; nothing to fold");
+    eventsChecked = { at: Date.now(), exists };
+    return exists;
+  }
+
+  async function tick() {
+    const seq = ++ticksStarted;
+    const source = activeSource();
+    if (source !== t.source) {
+      t = tableNamesFor(o.cfg, source);
+      ctx = { db: pool, tables: t, config: o.cfg };
+      eventsChecked = { at: 0, exists: true };
+    }
+    if (!(await lead())) {
+      await stopConsumer();
+      return;
+    }
+    try {
+      await keepConsumer();
+      const events = await eventsTableExists();
+      if (!events) {
+        for (const w of caughtUpWaiters.splice(0)) w.resolve(); // nothing to wait for
+        // the heartbeat /api/metrics reports (collector down or lagging otherwise)
+        await pool.query(
+          `UPDATE ${t.ownTable("collector_state")} SET last_run_at = now(), last_caught_up_at = now() WHERE id = 1`,
+        );
+      }
+      if (events) {
+        // after a crash or a failover (the memory is unlogged), before any batch
+        await ensureIntentMemory(ctx, o.cfg.retentionDays.intents);
+        await beginHistoryIfNew(ctx);
+      }
+      let caughtUp = false;
+      liveBusy = false;
+      for (let i = 0; events && i < (o.maxBatchesPerTick ?? 20) && !stopped; i++) {
+        const r = await collectBatch(ctx, {
+          batchSize: o.batchSize,
+          retentionDays: o.cfg.retentionDays,
+        });
+        if (r.events + r.recovered > 0) liveBusy = true;
+        if (r.caughtUp) {
+          caughtUp = true;
+          break;
+        }
+      }
+      // the store's history, newest first, in what is left of this tick
+      const step =
+        events && caughtUp
+          ? await history.fold(ctx, o.historyBatchMs ?? o.cfg.collectorLimits.historyBatchMs)
+          : "done";
+      historyLeft = step === "more";
+      if (step !== "done") rebuilder.historyActive();
+      else if (events) rebuilder.historyDone(t);
+      if (caughtUp && step === "done") {
+        const ready = caughtUpWaiters.filter((w) => w.after < seq);
+        caughtUpWaiters = caughtUpWaiters.filter((w) => w.after >= seq);
+        for (const w of ready) w.resolve();
+      }
+      const now = Date.now();
+      if (now - lastSample >= (o.sampleEveryMs ?? 60_000)) {
+        lastSample = now;
+        await sampleStoreSize(ctx, storeSizeNames(ctx));
+      }
+      if (now - lastStuckSample >= (o.stuckSampleEveryMs ?? 15_000)) {
+        lastStuckSample = now;
+        await sampleStuckKeys(ctx);
+      }
+      if (now - lastClients >= (o.clientsEveryMs ?? 15_000)) {
+        lastClients = now;
+        await refreshClientSnapshots(ctx);
+      }
+      if (now - lastRetention >= (o.retentionEveryMs ?? 600_000)) {
+        lastRetention = now;
+        await applyRetention(ctx, o.cfg.retentionDays);
+      }
+    } catch (err) {
+      const message = (err as Error).message;
+      log.warn({ err: message }, "collector: batch failed; retrying next tick");
+      await pool
+        .query(
+          `UPDATE ${t.ownTable("collector_state")} SET errors_total = errors_total + 1, last_error = $1 WHERE id = 1`,
+          [message],
+        )
+        .catch(() => undefined);
+    }
+  }
+
+  function schedule() {
+    if (stopped) return;
+    // while history is left, the next tick comes at once: its live batches run between two
+    // history batches, and waiting a whole tick between them would slow the fold
+    let delay = historyLeft ? 20 : liveBusy ? Math.min(tickMs, BUSY_TICK_MS) : tickMs;
+    // a rate-limited history fold goes on when its limit allows, not a whole tick later (it
+    // would otherwise fold well below the configured rate)
+    const ready = history.readyAt() - Date.now();
+    if (ready > 0) delay = Math.max(20, Math.min(delay, ready));
+    timer = setTimeout(() => {
+      tick().finally(schedule);
+    }, delay);
+    timer.unref?.();
+  }
+  void tick().finally(schedule);
+
+  return {
+    isLeader: () => leadership?.isHeld() ?? false,
+    drain: () =>
+      new Promise<void>((resolve) => caughtUpWaiters.push({ after: ticksStarted, resolve })),
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await stopConsumer();
+      await rebuilder.stop();
+      await leadership?.release();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,152 @@
+// The per-intent part of a collector batch (temp table `batch`, lib/fold/collect-batch.ts):
+// the intent memory that makes duplicate successes exact (retry delays and the per-client rows
+// are in lib/fold/fold-requests.ts). The memory keeps, per intent, a 128-bit
+// hash of (client, endpoint, key) and when its first request and first success were — nothing
+// wider (docs/performance.md, "Footprint"); the few intents that succeeded twice keep their names
+// in duplicate_intents, for the pages that list them.
+import type { PoolClient } from "pg";
+import type { TableNames } from "../contract/tables";
+import { foldClientRows, foldRetryDelays } from "./fold-requests";
+import {
+  intentHash,
+  isSuccess,
+  perIntentAggregate,
+  type FoldedSoFar,
+} from "../contract/vocabulary";
+import {
+  bucketAt,
+  binOf,
+  fromMicros,
+  grainOf,
+  RESOLUTION_RANKS,
+  type Keep,
+} from "../contract/grains";
+import { assertIntentMemory } from "./intent-memory";
+import { fillWorkTable } from "./work-tables";
+
+/**
+ * A success that is not its intent's first (ordered by at, then id) is a duplicate; when a
+ * late-arriving event turns out to be earlier than the recorded first success, the recorded one
+ * becomes the duplicate instead. The same holds for the first request (keys per client, retry
+ * delays). So batches may come in any order: history folded newest first ends exact.
+ */
+export async function foldIntents(
+  c: PoolClient,
+  t: TableNames,
+  keep: Keep,
+  folded: FoldedSoFar,
+  /** a history batch: per-client day rows are staged (lib/fold/staged-client-days.ts) */
+  stageClientDays: { from: Date | null } | null = null,
+): Promise<void> {
+  const memory = t.ownTable("intent_memory");
+  // a crash empties the memory (it is unlogged): never fold against it before it is rebuilt
+  await assertIntentMemory(c, t.ownTable("intent_memory_marker"));
+  // The memory is read and written by its primary key, an index probe per intent of the batch:
+  // the planner, blind to the size of the batch's temp tables, hashed the whole memory (millions
+  // of rows) for every batch. Hash joins stay off until the memory is written.
+  await c.query("SET LOCAL enable_hashjoin = off");
+  // per intent of the batch, by hashing (no sort of three text columns): its first request and
+  // first success as [microseconds, id] (the smallest array is the earliest, ties by id)
+  await fillWorkTable(
+    c,
+    "touched",
+    `WITH agg AS (${perIntentAggregate("batch")}),
+     -- materialized: the hash (about 1 µs an intent) is computed once, not again for the probe;
+     -- and sorted, so that neighbouring probes read the same index pages (a fifth to a third
+     -- faster in all, measured on 370 k-event batches: docs/performance.md)
+     per AS MATERIALIZED (
+       SELECT ${intentHash()} AS intent, scope, endpoint, key,
+              ${fromMicros("breq[1]")} AS breq_at, breq[2] AS breq_id,
+              ${fromMicros("bfirst[1]")} AS bfirst_at, bfirst[2] AS bfirst_id, oks, reqs
+         FROM agg ORDER BY intent),
+     joined AS (
+       SELECT per.*, i.intent IS NOT NULL AS known,
+              i.first_request_at AS old_req_at, i.first_request_id AS old_req_id,
+              i.first_success_at AS old_first_at, i.first_success_id AS old_first_id,
+              i.requests AS old_reqs,
+              (i.first_success_id IS NOT NULL AND per.bfirst_id IS NOT NULL
+                AND (per.bfirst_at, per.bfirst_id) < (i.first_success_at, i.first_success_id)) AS displaced,
+              (i.first_request_id IS NOT NULL AND per.breq_id IS NOT NULL
+                AND (per.breq_at, per.breq_id) < (i.first_request_at, i.first_request_id)) AS req_displaced
+         FROM per LEFT JOIN ${memory} i ON i.intent = per.intent)
+     SELECT *,
+            CASE WHEN old_req_id IS NULL OR req_displaced THEN breq_at ELSE old_req_at END AS new_req_at,
+            CASE WHEN old_req_id IS NULL OR req_displaced THEN breq_id ELSE old_req_id END AS new_req_id,
+            CASE WHEN old_first_id IS NULL OR displaced THEN bfirst_id ELSE old_first_id END AS new_first_id
+       FROM joined`,
+  );
+  await c.query("SET LOCAL enable_hashjoin = on");
+  // Deltas of first and duplicate successes, summed per finest kept grain, bucket and endpoint
+  // by the time of the success they concern (read by the rollup below and by the all-time
+  // counters, lib/fold/fold-metric-totals.ts: a few hundred cells, not a row per intent). An
+  // intent with one success in the batch needs nothing but its row; only the rare ones with
+  // several read their successes back from the batch.
+  await fillWorkTable(
+    c,
+    "success_deltas",
+    `SELECT grain, ${binOf("grain", "at")} AS bucket, endpoint, sum(dfirst)::int AS dfirst,
+            sum(ddup)::int AS ddup
+       FROM (SELECT ${grainOf(keep, "at")} AS grain, * FROM (
+              SELECT bfirst_at AS at, endpoint, (bfirst_id = new_first_id)::int AS dfirst,
+                     (bfirst_id <> new_first_id)::int AS ddup
+                FROM touched WHERE oks = 1
+              UNION ALL
+              SELECT b.at, b.endpoint, (b.id = tt.new_first_id)::int, (b.id <> tt.new_first_id)::int
+                FROM batch b JOIN (SELECT scope, endpoint, key, new_first_id FROM touched WHERE oks > 1) tt
+                     USING (scope, endpoint, key)
+               WHERE ${isSuccess("b.kind", "b.response_code")}
+              UNION ALL
+              SELECT old_first_at, endpoint, -1, 1 FROM touched WHERE displaced) d) s
+      GROUP BY 1, 2, 3`,
+  );
+  await c.query(
+    `INSERT INTO ${t.ownTable("rollup_successes")} AS x (resolution, bucket, endpoint, first_successes, duplicate_successes)
+     SELECT r.res, ${bucketAt("d")}, d.endpoint, sum(d.dfirst), sum(d.ddup)
+       FROM success_deltas d JOIN ${RESOLUTION_RANKS} ON r.rank >= d.grain
+      GROUP BY 1, 2, 3
+     ON CONFLICT (resolution, bucket, endpoint) DO UPDATE SET
+       first_successes = x.first_successes + excluded.first_successes,
+       duplicate_successes = x.duplicate_successes + excluded.duplicate_successes`,
+  );
+  await foldRetryDelays(c, t, folded);
+  await foldClientRows(c, t, keep, stageClientDays);
+  // new intents are inserted, known ones updated: no speculative insertion per row. An intent
+  // whose batch holds a success but none of its requests is remembered too: history folds newest
+  // first, so its requests (and maybe an earlier success) can come in an older batch, which must
+  // then find the success already counted to count its own as the duplicate
+  const remembered = `($1::float8 IS NULL OR old_req_id IS NOT NULL
+        OR coalesce(new_req_at, bfirst_at) >= now() - make_interval(secs => $1::float8 * 86400))`;
+  await c.query("SET LOCAL enable_hashjoin = off");
+  await c.query(
+    `WITH inserted AS (
+       INSERT INTO ${memory} (intent, first_request_at, first_request_id, first_success_at, first_success_id, successes, requests)
+       SELECT intent, new_req_at, new_req_id, bfirst_at, bfirst_id, oks, reqs FROM touched
+        -- an intent first seen before the horizon is not remembered (retention would drop it):
+        -- folding a long history keeps the memory at its steady size
+        WHERE NOT known AND ${remembered}
+        ORDER BY intent -- neighbouring keys land on the same index pages
+       RETURNING intent, successes, first_request_at
+     ),
+     updated AS (
+       UPDATE ${memory} i SET
+         first_request_at = tt.new_req_at,
+         first_request_id = tt.new_req_id,
+         first_success_at = CASE WHEN i.first_success_id IS NULL OR tt.displaced
+                                 THEN coalesce(tt.bfirst_at, i.first_success_at) ELSE i.first_success_at END,
+         first_success_id = CASE WHEN i.first_success_id IS NULL OR tt.displaced
+                                 THEN coalesce(tt.bfirst_id, i.first_success_id) ELSE i.first_success_id END,
+         successes = i.successes + tt.oks,
+         requests = i.requests + tt.reqs
+         FROM touched tt
+        WHERE tt.known AND i.intent = tt.intent AND ${remembered}
+       RETURNING i.intent, i.successes, i.first_request_at
+     )
+     INSERT INTO ${t.ownTable("duplicate_intents")} AS d (intent, scope, endpoint, key, successes, first_request_at)
+     SELECT u.intent, tt.scope, tt.endpoint, tt.key, u.successes, u.first_request_at
+       FROM (SELECT * FROM inserted UNION ALL SELECT * FROM updated) u JOIN touched tt USING (intent)
+      WHERE u.successes >= 2
+     ON CONFLICT (intent) DO UPDATE SET successes = excluded.successes, first_request_at = excluded.first_request_at`,
+    [keep.intents ?? null],
+  );
+  await c.query("SET LOCAL enable_hashjoin = on");
+}
