@@ -7,7 +7,7 @@ const BLIND_LABELS = { replays: "replays", conflicts: "409s", mismatches: "misma
 
 /** Where a preset's numbers come from and which requests it cannot count (nothing for the contract). */
 export function SourceNote({ source }: { source: SourceSummary }) {
-  if (source.preset === "contract") return null;
+  if (!source.mapped) return null;
   const blind = (Object.keys(BLIND_LABELS) as (keyof typeof BLIND_LABELS)[])
     .filter((k) => source.notCaptured[k])
     .map((k) => BLIND_LABELS[k]);

@@ -17,9 +17,9 @@ export function KeyActionButtons({
   return (
     <>
       {(["release", "fail"] as const).map((action) => {
-        const layout = viewer.layoutActions?.[action];
-        const enabled = viewer.canWrite && (layout?.available ?? true);
-        const title = !viewer.canWrite ? viewer.reason : layout?.text;
+        const layout = viewer.layoutActions[action];
+        const enabled = viewer.canWrite && layout.available;
+        const title = !viewer.canWrite ? viewer.reason : layout.text;
         return (
           <button
             key={action}

@@ -68,7 +68,7 @@ function changeStatement(
        LIMIT ${target.limit}
        FOR UPDATE OF k${target.lockMode === "skip" ? sql` SKIP LOCKED` : sql``}
     ), changed AS (
-      ${ctx.tables.source ? sourceChange(ctx.tables.source, input.action) : contractChange(ctx, fail)}
+      ${layoutChange(ctx.tables.source, input.action)}
     ), event AS (
       INSERT INTO ${identifier(t.events)} (key_id, scope, endpoint, key, kind, request_hash, response_code, instance)
       SELECT id, scope, endpoint, key,
@@ -88,25 +88,10 @@ function changeStatement(
       FROM changed c JOIN audit a ON a.key_id = c.id`;
 }
 
-// The contract's own columns: status, lock and stored response change in place.
-function contractChange({ tables: t }: StoreContext, fail: SqlFragment): SqlFragment {
-  return sql`UPDATE ${identifier(t.keys)} k
-         SET status = CASE WHEN ${fail} THEN 'failed' ELSE k.status END,
-             locked_at = NULL, lock_owner = NULL, updated_at = now(),
-             response_code = CASE WHEN ${fail} THEN 500 ELSE k.response_code END,
-             response_body = CASE WHEN ${fail} THEN ${JSON.stringify(FAILED_RESPONSE)}::jsonb
-                                  ELSE k.response_body END,
-             completed_at = CASE WHEN ${fail} THEN now() ELSE k.completed_at END
-        FROM target b
-       WHERE k.id = b.id
-      RETURNING k.id, k.scope, k.endpoint, k.key, k.request_hash, k.status, k.locked_at,
-                k.lock_owner, k.recovery_point, k.attempts, k.response_code, k.updated_at,
-                ${stateJson("b")} AS before, ${stateJson("k")} AS after`;
-}
-
-// A preset's layout: its own release/fail statement on its table (lib/contract/presets.ts), the
-// changed rows re-derived in the contract's columns for the event and audit rows.
-function sourceChange(source: SourceBinding, action: KeyAction): SqlFragment {
+// The layout's own release/fail statement on its table (lib/contract/presets.ts: the contract's
+// changes its columns in place), the changed rows derived in the contract's columns for the
+// event and audit rows.
+function layoutChange(source: SourceBinding, action: KeyAction): SqlFragment {
   const a = source.preset.actions[action];
   if (a.kind === "unavailable")
     throw new DomainError(
@@ -175,7 +160,7 @@ async function runChange(
   batchId: string | null,
 ): Promise<ChangedRow[]> {
   // the capture skips this change: the statement writes its own event
-  if (ctx.tables.source)
+  if (ctx.tables.source.capture.mapped)
     await markOperatorChange(ctx.db, ctx.tables.ownTable(OPERATOR_MARKS_TABLE));
   const r = await ctx.db.query<ChangedRow>(toQuery(changeStatement(ctx, input, target, batchId)));
   return r.rows;

@@ -1,6 +1,6 @@
 // The caller's identity as route handlers and server components see it.
 import "server-only";
-import { activeSource } from "../contract/source-binding";
+import { readPreset } from "../contract/source-binding";
 import type { PresetAction } from "../contract/preset";
 import { headers } from "next/headers";
 import { cache } from "react";
@@ -49,15 +49,14 @@ export function viewerInfo(v: Viewer): ViewerInfo {
 }
 
 function layoutActions(): ViewerInfo["layoutActions"] {
-  const source = activeSource();
-  if (!source) return null;
+  const { actions } = readPreset();
   const describe = (a: PresetAction) =>
     a.kind === "unavailable"
       ? { available: false, text: a.reason }
       : { available: true, text: a.explanation };
   return {
-    release: describe(source.preset.actions.release),
-    fail: describe(source.preset.actions.fail),
+    release: describe(actions.release),
+    fail: describe(actions.fail),
   };
 }
 

@@ -3,6 +3,7 @@
 // of a silent zero. What a source sees depends on its preset and on its captures together
 // (docs/store-contract.md, "Capture modes"): logical decoding reads only committed rows, spans add
 // the requests that write nothing.
+import type { CaptureMode } from "./capture-modes";
 import type { Preset, PresetAction, Visibility } from "./preset";
 
 export type CoverageStatus = "available" | "partial" | "unavailable";
@@ -11,7 +12,7 @@ export type CoverageRow = { panel: string; status: CoverageStatus; detail: strin
 /** The parts of a source binding that decide what it sees. */
 export type CaptureSet = {
   preset: Preset;
-  capture: "triggers" | "logical";
+  capture: CaptureMode;
   spans: boolean;
 };
 
@@ -29,17 +30,14 @@ export const NO_RESPONSE_TIME =
   "row changes carry no response time: only the service's own spans know how long it took to answer";
 const FROM_SPANS = "from the service's OpenTelemetry spans";
 
-const captureName = (s: CaptureSet) =>
-  s.capture === "logical" ? "logical decoding" : "trigger capture";
-
 export function sourceSees(s: CaptureSet): SourceSees {
   const sees: SourceSees = {
     ...s.preset.sees,
-    replayLatency: NO_RESPONSE_TIME,
-    claimLatency: NO_CLAIM_TIME,
+    replayLatency: s.capture.carriesDurations || NO_RESPONSE_TIME,
+    claimLatency: s.capture.carriesDurations || NO_CLAIM_TIME,
   };
   // the BEFORE INSERT trigger is what sees refused claims; the WAL has no trace of them
-  if (s.capture === "logical" && s.preset.proposals)
+  if (!s.capture.seesRefusedClaims && s.preset.proposals)
     for (const k of SPAN_KINDS) if (sees[k] === true) sees[k] = LOGICAL_REFUSED_CLAIMS;
   if (s.spans) {
     for (const k of SPAN_KINDS) sees[k] = true;
@@ -67,9 +65,9 @@ function actionRow(panel: string, a: PresetAction): CoverageRow {
     : { panel, status: "available", detail: a.explanation };
 }
 
-/** Coverage of a source (null: the contract's tables, where everything is available). */
-export function coverageOf(s: CaptureSet | null): CoverageRow[] {
-  if (!s)
+/** Coverage of a source (the contract's own tables: everything is available). */
+export function coverageOf(s: CaptureSet): CoverageRow[] {
+  if (!s.capture.mapped)
     return [
       {
         panel: "All panels",
@@ -79,7 +77,7 @@ export function coverageOf(s: CaptureSet | null): CoverageRow[] {
     ];
   const { preset } = s;
   const sees = sourceSees(s);
-  const rows = captureName(s);
+  const rows = s.capture.label;
   const spanned = new Set(kindsFromSpans(s));
   const blind = SPAN_KINDS.map((k) => why(sees[k])).filter((w): w is string => w !== null);
   const from = (what: string, fromRows: string, bySpans = FROM_SPANS) =>

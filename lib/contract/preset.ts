@@ -70,6 +70,10 @@ const deriveShape = Object.fromEntries(
 /** What the layout's capture can see, per kind of request: `true`, or the reason it cannot. */
 const visibility = z.union([z.literal(true), z.string().min(10).max(300)]);
 
+/** Why a library's duplicates are not priced: its stored response has a shape of its own. */
+export const NO_AMOUNTS =
+  "a library's table keeps its stored response in its own shape: amounts are read from idemscope's store contract only";
+
 const action = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("update"),
@@ -131,6 +135,8 @@ export const presetSchema = z.strictObject({
     clients: visibility,
   }),
   actions: z.strictObject({ release: action, fail: action }),
+  /** whether duplicate successes are priced from the stored response: `true`, or why not */
+  amounts: visibility.default(NO_AMOUNTS),
   /** facts about the layout a user should know (shown by `npm run connect` and the Store page) */
   notes: z.array(z.string().min(10).max(400)).max(10).default([]),
 });

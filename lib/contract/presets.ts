@@ -316,7 +316,90 @@ export const BUILT_IN_PRESETS: ReadonlyMap<string, Preset> = new Map(
   ]),
 );
 
-/** The contract layout needs no derivation: idemscope reads its tables directly. */
+/** The contract's name, as `--preset` and the JSON API spell it. */
 export const CONTRACT_PRESET = "contract";
+
+const CONTRACT_COLUMNS = [
+  "id",
+  "scope",
+  "key",
+  "endpoint",
+  "request_hash",
+  "status",
+  "recovery_point",
+  "locked_at",
+  "lock_owner",
+  "response_code",
+  "response_body",
+  "attempts",
+  "created_at",
+  "updated_at",
+  "completed_at",
+  "expires_at",
+] as const;
+
+/**
+ * The store contract itself (docs/store-contract.md; DDL in lib/contract/schema/contract.ts), as
+ * data like any library's layout: every column is its own, its writer appends its own events
+ * (so nothing is captured), and release and fail change the row in place. Its lock timeout is
+ * IDEMSCOPE_LOCK_TIMEOUT_SECONDS' default.
+ */
+export const CONTRACT: Preset = presetSchema.parse({
+  name: CONTRACT_PRESET,
+  title: "idemscope store contract",
+  library: "idemscope (the store contract)",
+  ddlSource: "lib/contract/schema/contract.ts",
+  table: { schema: "public", name: "idempotency_keys" },
+  columns: {
+    id: "bigint",
+    scope: "text",
+    key: "text",
+    endpoint: "text",
+    request_hash: "text",
+    status: "text",
+    recovery_point: "text",
+    locked_at: "timestamp with time zone",
+    lock_owner: "text",
+    response_code: "integer",
+    response_body: "jsonb",
+    attempts: "integer",
+    created_at: "timestamp with time zone",
+    updated_at: "timestamp with time zone",
+    completed_at: "timestamp with time zone",
+    expires_at: "timestamp with time zone",
+  },
+  derive: {
+    ...Object.fromEntries(CONTRACT_COLUMNS.map((c) => [c, `r.${c}`])),
+    attempt_marker: "r.attempts",
+  },
+  lockTimeoutSeconds: 300,
+  sees: {
+    claims: true,
+    completions: true,
+    reclaims: true,
+    replays: true,
+    conflicts: true,
+    mismatches: true,
+    expiries: true,
+    clients: true,
+  },
+  actions: {
+    release: {
+      kind: "update",
+      set: "locked_at = NULL, lock_owner = NULL, updated_at = now()",
+      explanation:
+        "Release unlocks the key: the client's next retry runs the work again (from its recovery point). Use it when the work did not happen or is safe to repeat.",
+    },
+    fail: {
+      kind: "update",
+      set: `status = 'failed', locked_at = NULL, lock_owner = NULL, updated_at = now(),
+        response_code = 500, response_body = {failed_response}, completed_at = now()`,
+      explanation:
+        "Fail stores a terminal error: every retry with this key gets a definitive 500 answer and the work never runs again. Use it when the work must not be repeated.",
+    },
+  },
+  amounts: true,
+  notes: [],
+});
 
 export const PRESET_NAMES = [CONTRACT_PRESET, ...BUILT_IN_PRESETS.keys()];

@@ -3,10 +3,9 @@
 // configuration. Loaded at start and re-read periodically; a process-wide slot on globalThis
 // because Next.js bundles route modules separately.
 import { escapeIdentifier, type Pool, type PoolClient } from "pg";
+import { captureModeNamed, STORE_EVENTS, TRIGGERS, type CaptureMode } from "./capture-modes";
 import { presetSchema, type Preset } from "./preset";
-
-/** How the table's row changes reach idemscope (docs/store-contract.md, "Capture modes"). */
-export type ChangeCapture = "triggers" | "logical";
+import { CONTRACT } from "./presets";
 
 /** The replication slot and publication of logical capture (null with triggers). */
 export type LogicalBinding = {
@@ -21,11 +20,12 @@ export type SourceBinding = {
   table: { schema: string; name: string };
   /** the store's table behind the mapping view, quoted and schema-qualified */
   base: string;
-  capture: ChangeCapture;
+  capture: CaptureMode;
   /** OpenTelemetry spans add the requests that write nothing (POST /v1/traces) */
   spans: boolean;
   logical: LogicalBinding | null;
-  installedAt: string;
+  /** when `npm run connect` installed the capture (null for the contract: it keeps its own history) */
+  installedAt: string | null;
   installedBy: string;
 };
 
@@ -36,9 +36,31 @@ const slot = (): Slot => {
   return (g[SLOT] ??= { source: null });
 };
 
-/** The connected source, or null for a store that follows the contract. */
+/**
+ * The contract's own tables as a source: the store's writer appends the contract's events itself,
+ * so nothing is captured and nothing was installed.
+ */
+export function contractSource(layout: { storeSchema: string; keysTable: string }): SourceBinding {
+  return {
+    preset: CONTRACT,
+    table: { schema: layout.storeSchema, name: layout.keysTable },
+    base: `${escapeIdentifier(layout.storeSchema)}.${escapeIdentifier(layout.keysTable)}`,
+    capture: STORE_EVENTS,
+    spans: false,
+    logical: null,
+    installedAt: null,
+    installedBy: "",
+  };
+}
+
+/** The source `npm run connect` recorded, or null for a store that follows the contract. */
 export function activeSource(): SourceBinding | null {
   return slot().source;
+}
+
+/** The preset of the source this process reads: the connected one's, or the contract. */
+export function readPreset(): Preset {
+  return activeSource()?.preset ?? CONTRACT;
 }
 
 export function setActiveSource(source: SourceBinding | null): void {
@@ -51,7 +73,7 @@ export function bindingOf(
   extra: {
     installedAt?: string;
     installedBy?: string;
-    capture?: ChangeCapture;
+    capture?: CaptureMode;
     spans?: boolean;
     logical?: LogicalBinding | null;
   } = {},
@@ -60,7 +82,7 @@ export function bindingOf(
     preset,
     table,
     base: `${escapeIdentifier(table.schema)}.${escapeIdentifier(table.name)}`,
-    capture: extra.capture ?? "triggers",
+    capture: extra.capture ?? TRIGGERS,
     spans: extra.spans ?? false,
     logical: extra.logical ?? null,
     installedAt: extra.installedAt ?? new Date().toISOString(),
@@ -74,7 +96,7 @@ type SourceRow = {
   table_name: string;
   installed_at: Date;
   installed_by: string;
-  capture: ChangeCapture;
+  capture: string;
   spans: boolean;
   slot_name: string | null;
   publication_name: string | null;
@@ -105,10 +127,10 @@ export async function readConnectedSource(
     {
       installedAt: row.installed_at.toISOString(),
       installedBy: row.installed_by,
-      capture: row.capture,
+      capture: captureModeNamed(row.capture) ?? TRIGGERS,
       spans: row.spans,
       logical:
-        row.capture === "logical" && row.slot_name && row.publication_name
+        row.slot_name && row.publication_name
           ? {
               slot: row.slot_name,
               publication: row.publication_name,

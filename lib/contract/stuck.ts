@@ -24,7 +24,7 @@ export function stuckFrom(ctx: StoreContext): SqlFragment {
 
 /** The lock timeout of the row's endpoint, in seconds (needs stuckFrom's join). */
 export function lockTimeoutOf(ctx: StoreContext): SqlFragment {
-  const seconds = defaultLockTimeout(ctx.config, ctx.tables.source?.preset.lockTimeoutSeconds);
+  const seconds = defaultLockTimeout(ctx.config, ctx.tables.source.preset.lockTimeoutSeconds);
   return sql`coalesce(o.secs, ${seconds}::int)`;
 }
 

@@ -3,19 +3,21 @@
 // mapping view and the events come from the capture table, both in idemscope's own schema.
 import { escapeIdentifier } from "pg";
 import { config, type Config } from "../core/config";
-import { activeSource, type SourceBinding } from "./source-binding";
+import { activeSource, contractSource, type SourceBinding } from "./source-binding";
 
 export type TableNames = {
   /** the keys in the contract's layout: the store's keys table, or the preset's mapping view */
   keys: string;
   /** the contract's events: the store's events table, or the captured events */
   events: string;
+  /** the events table's bare name (size samples name tables by it) */
+  eventsName: string;
   /** idemscope's own schema */
   own: string;
   /** schema-qualify a table of idemscope's own schema */
   ownTable: (name: string) => string;
-  /** the connected preset and its table; null when the store follows the contract */
-  source: SourceBinding | null;
+  /** the store's source: the connected preset and its table, or the contract's own tables */
+  source: SourceBinding;
 };
 
 export type TableLayout = Pick<
@@ -34,20 +36,23 @@ export function tableNamesFor(
   const store = escapeIdentifier(layout.storeSchema);
   const own = escapeIdentifier(layout.idemscopeSchema);
   const ownTable = (name: string) => `${own}.${escapeIdentifier(name)}`;
-  if (source)
+  const read = source ?? contractSource(layout);
+  if (read.capture.mapped)
     return {
       keys: ownTable(SOURCE_KEYS_VIEW),
       events: ownTable(SOURCE_EVENTS_TABLE),
+      eventsName: SOURCE_EVENTS_TABLE,
       own,
       ownTable,
-      source,
+      source: read,
     };
   return {
     keys: `${store}.${escapeIdentifier(layout.keysTable)}`,
     events: `${store}.${escapeIdentifier(layout.eventsTable)}`,
+    eventsName: layout.eventsTable,
     own,
     ownTable,
-    source: null,
+    source: read,
   };
 }
 

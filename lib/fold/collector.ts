@@ -59,7 +59,9 @@ export function startCollector(o: CollectorOptions): Collector {
     settings: { temp_buffers: "128MB" },
   });
   // the connected source can change while running (npm run connect): re-read every tick
-  let t: TableNames = tableNamesFor(o.cfg, activeSource());
+  // the connected source the tables were named for (null: the contract's own tables)
+  let connected = activeSource();
+  let t: TableNames = tableNamesFor(o.cfg, connected);
   let ctx: StoreContext<Pool> = { db: pool, tables: t, config: o.cfg };
   const instance = `${hostname()}:${process.pid}`;
   const tickMs = o.tickMs ?? 1000;
@@ -92,7 +94,7 @@ export function startCollector(o: CollectorOptions): Collector {
   }
 
   async function keepConsumer() {
-    const want = t.source?.capture === "logical" && t.source.logical ? t.source : null;
+    const want = t.source.capture.streamsWal && t.source.logical ? t.source : null;
     const same =
       consumer &&
       want &&
@@ -153,7 +155,8 @@ export function startCollector(o: CollectorOptions): Collector {
   async function tick() {
     const seq = ++ticksStarted;
     const source = activeSource();
-    if (source !== t.source) {
+    if (source !== connected) {
+      connected = source;
       t = tableNamesFor(o.cfg, source);
       ctx = { db: pool, tables: t, config: o.cfg };
       eventsChecked = { at: 0, exists: true };

@@ -26,8 +26,8 @@ const ZERO_DECIMAL = [
 ];
 
 export async function priceDuplicates(c: PoolClient, t: TableNames, cfg: Config): Promise<void> {
-  // a library's table keeps its response elsewhere (or not at all): contract stores only
-  if (t.source || cfg.amountPaths.size === 0) return;
+  // a library's table keeps its response in a shape of its own (or not at all)
+  if (t.source.preset.amounts !== true || cfg.amountPaths.size === 0) return;
   const paths = [...cfg.amountPaths];
   const dups = t.ownTable("duplicate_intents");
   const params = [

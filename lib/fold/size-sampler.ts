@@ -3,7 +3,7 @@
 // minute (the Store page's history); /api/metrics reads it live.
 import type { StoreContext } from "../contract/context";
 import type { Pool } from "pg";
-import { SOURCE_EVENTS_TABLE, type TableNames } from "../contract/tables";
+import type { TableNames } from "../contract/tables";
 
 export type StoreTableNames = { keys: string; events: string };
 
@@ -23,14 +23,12 @@ const STORE_SIZE_SELECT = `
  * The names the size samples carry: the contract's tables, or for a connected preset its own
  * table (measured itself, not the mapping view) and the captured events.
  */
-export function storeSizeNames({ tables: t, config: cfg }: StoreContext): StoreTableNames {
-  return t.source
-    ? { keys: t.source.table.name, events: SOURCE_EVENTS_TABLE }
-    : { keys: cfg.keysTable, events: cfg.eventsTable };
+export function storeSizeNames({ tables: t }: StoreContext): StoreTableNames {
+  return { keys: t.source.table.name, events: t.eventsName };
 }
 
 const storeSizeParams = (t: TableNames, names: StoreTableNames) => [
-  t.source ? t.source.base : t.keys,
+  t.source.base,
   names.keys,
   t.events,
   names.events,

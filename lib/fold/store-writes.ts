@@ -18,7 +18,7 @@ export type StoreWrites = {
 };
 
 /** The table the service writes: the store's keys table, or the connected preset's own table. */
-export const writtenTable = (t: TableNames) => t.source?.base ?? t.keys;
+export const writtenTable = (t: TableNames) => t.source.base;
 
 export function storeWritesWatcher(pool: Pool) {
   let last: { table: string; rows: number; at: number } | null = null;

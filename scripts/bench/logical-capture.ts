@@ -18,6 +18,7 @@ import { tableNamesFor } from "../../lib/contract/tables";
 import { spawnTsx } from "../support/spawn-tsx";
 import type { WritePattern } from "./service-load";
 import { percentile, timingOf, type Timing } from "./timing";
+import { LOGICAL } from "../../lib/contract/capture-modes";
 
 const STORE = "bench_logical";
 const OWN = "bench_logical_own";
@@ -137,7 +138,7 @@ export async function measureLogicalCapture(
     BUILT_IN_PRESETS.get("stripe-style")!,
     { schema: STORE, name: "idempotency_keys" },
     own,
-    { capture: "logical", spans: false },
+    { capture: LOGICAL, spans: false },
   );
   if (plan.problems.length > 0) throw new Error(plan.problems.join("; "));
   await applyConnect(pool, plan, own);

@@ -46,7 +46,7 @@ export async function connectPresetStore(
     await pool.query(ddl.replaceAll("{{schema}}", escapeIdentifier(schema)));
   }
   // the demo owns its table: it does what connect asks a DBA to do for logical decoding
-  if (choice.capture === "logical") await pool.query(`ALTER TABLE ${table} REPLICA IDENTITY FULL`);
+  if (choice.capture.streamsWal) await pool.query(`ALTER TABLE ${table} REPLICA IDENTITY FULL`);
   const own = ownOf(cfg);
   const connected = await readConnectedSource(pool, cfg.idemscopeSchema);
   if (

@@ -24,6 +24,7 @@ import { BUILT_IN_PRESETS } from "../../lib/contract/presets";
 import { tableNamesFor, type TableNames } from "../../lib/contract/tables";
 import { libraryClient, type LibraryClient } from "../../scripts/demo/library-traffic";
 import type { TestStore } from "./store";
+import { TRIGGERS } from "../../lib/contract/capture-modes";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/stores");
 
@@ -62,7 +63,7 @@ export type ConnectedStore = {
 export async function connectLibraryStore(
   store: TestStore,
   presetName: string,
-  choice: CaptureChoice = { capture: "triggers", spans: false },
+  choice: CaptureChoice = { capture: TRIGGERS, spans: false },
   /** logical capture: run its consumer in this process (false: another process will) */
   consume = true,
 ): Promise<ConnectedStore> {
@@ -70,7 +71,7 @@ export async function connectLibraryStore(
   const schema = `${store.schema}_lib`;
   await createLibraryTable(store, presetName, schema);
   const table = { schema, name: preset.table.name };
-  if (choice.capture === "logical")
+  if (choice.capture.streamsWal)
     await store.pool.query(
       `ALTER TABLE ${escapeIdentifier(schema)}.${escapeIdentifier(table.name)} REPLICA IDENTITY FULL`,
     );
@@ -78,8 +79,7 @@ export async function connectLibraryStore(
   if (plan.problems.length > 0) throw new Error(plan.problems.join("\n"));
   await applyConnect(store.pool, plan, ownNames(store));
   const t = tableNamesFor(store.layout, plan.binding);
-  const consumer =
-    choice.capture === "logical" && consume ? startTestConsumer(store, plan, t) : null;
+  const consumer = choice.capture.streamsWal && consume ? startTestConsumer(store, plan, t) : null;
   return {
     preset,
     table: plan.binding.base,
@@ -87,8 +87,7 @@ export async function connectLibraryStore(
     t,
     ctx: (cfg = parseConfig({})) => writeContextOf(store.pool, t, cfg),
     plan,
-    settle: () =>
-      choice.capture === "logical" ? waitForLogicalCapture(store, t) : Promise.resolve(),
+    settle: () => (choice.capture.streamsWal ? waitForLogicalCapture(store, t) : Promise.resolve()),
     stopConsumer: async () => await consumer?.stop(),
     disconnect: async () => {
       await consumer?.stop();
@@ -149,7 +148,7 @@ export async function capturedKinds(
   store: TestStore,
   t: TableNames,
 ): Promise<Record<string, number>> {
-  if (t.source?.capture === "logical") await waitForLogicalCapture(store, t);
+  if (t.source.capture.streamsWal) await waitForLogicalCapture(store, t);
   // as the collector does first: the queued row changes become events
   await drainCaptureQueue(writeContextOf(store.pool, t, parseConfig({})));
   const r = await store.pool.query<{ kind: string; n: number }>(

@@ -10,17 +10,18 @@ import {
   sourceSees,
 } from "../../lib/contract/coverage";
 import { BUILT_IN_PRESETS } from "../../lib/contract/presets";
+import { LOGICAL, TRIGGERS } from "../../lib/contract/capture-modes";
 
 const preset = (name: string) => BUILT_IN_PRESETS.get(name)!;
 
 describe("what a source sees", () => {
   it("stripe-style: rows show no replay, 409 or 422; spans show them all, and replay latency", () => {
-    const rows = sourceSees({ preset: preset("stripe-style"), capture: "logical", spans: false });
+    const rows = sourceSees({ preset: preset("stripe-style"), capture: LOGICAL, spans: false });
     expect(rows.replays).toMatch(/writes nothing/);
     expect(rows.replayLatency).toBe(NO_RESPONSE_TIME);
     const withSpans = sourceSees({
       preset: preset("stripe-style"),
-      capture: "logical",
+      capture: LOGICAL,
       spans: true,
     });
     expect([
@@ -30,18 +31,18 @@ describe("what a source sees", () => {
       withSpans.replayLatency,
     ]).toEqual([true, true, true, true]);
     expect(
-      kindsFromSpans({ preset: preset("stripe-style"), capture: "logical", spans: true }),
+      kindsFromSpans({ preset: preset("stripe-style"), capture: LOGICAL, spans: true }),
     ).toEqual(["replayed", "conflict", "mismatch"]);
   });
 
   it("node-idempotency: triggers see refused claims, logical decoding cannot; spans fill in only then", () => {
     const p = preset("node-idempotency");
-    expect(sourceSees({ preset: p, capture: "triggers", spans: false }).replays).toBe(true);
-    expect(sourceSees({ preset: p, capture: "logical", spans: false }).conflicts).toBe(
+    expect(sourceSees({ preset: p, capture: TRIGGERS, spans: false }).replays).toBe(true);
+    expect(sourceSees({ preset: p, capture: LOGICAL, spans: false }).conflicts).toBe(
       LOGICAL_REFUSED_CLAIMS,
     );
-    expect(kindsFromSpans({ preset: p, capture: "triggers", spans: true })).toEqual([]);
-    expect(kindsFromSpans({ preset: p, capture: "logical", spans: true })).toEqual([
+    expect(kindsFromSpans({ preset: p, capture: TRIGGERS, spans: true })).toEqual([]);
+    expect(kindsFromSpans({ preset: p, capture: LOGICAL, spans: true })).toEqual([
       "replayed",
       "conflict",
       "mismatch",
@@ -50,14 +51,14 @@ describe("what a source sees", () => {
 
   it("masstransit: redeliveries are rows (replays), so spans would add only what it cannot see", () => {
     const p = preset("masstransit-inbox");
-    expect(kindsFromSpans({ preset: p, capture: "logical", spans: true })).toEqual([
+    expect(kindsFromSpans({ preset: p, capture: LOGICAL, spans: true })).toEqual([
       "conflict",
       "mismatch",
     ]);
   });
 
   it("names the capture and the spans in the coverage it prints", () => {
-    const rows = coverageOf({ preset: preset("stripe-style"), capture: "logical", spans: true });
+    const rows = coverageOf({ preset: preset("stripe-style"), capture: LOGICAL, spans: true });
     const by = Object.fromEntries(rows.map((r) => [r.panel, r]));
     expect(by["Requests"]).toMatchObject({ status: "available" });
     expect(by["Requests"]!.detail).toMatch(

@@ -115,9 +115,9 @@ function StoreBody({ data }: { data: StoreReport }) {
       <section className="card" id="source" data-testid="store-source">
         <h2>Source: {data.source.title}</h2>
         <p className="muted">
-          {data.source.preset === "contract"
-            ? `The store follows idemscope's contract: ${data.source.table} and its events table are read directly.`
-            : `Read from ${data.source.table} through a mapping view; events captured by ${captureName(data.source)}${data.source.since ? ` since ${new Date(data.source.since).toLocaleString()}` : ""}. The table keeps no history of its own, so nothing before that is known.`}
+          {data.source.mapped
+            ? `Read from ${data.source.table} through a mapping view; events captured by ${captureName(data.source)}${data.source.since ? ` since ${new Date(data.source.since).toLocaleString()}` : ""}. The table keeps no history of its own, so nothing before that is known.`
+            : `The store follows idemscope's contract: ${data.source.table} and its events table are read directly.`}
         </p>
         <CoverageTable source={data.source} />
       </section>

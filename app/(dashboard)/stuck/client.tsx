@@ -93,7 +93,7 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
         <KeyActionDialog
           target={dialog.key}
           action={dialog.action}
-          explanation={viewer.layoutActions?.[dialog.action].text}
+          explanation={viewer.layoutActions[dialog.action].text}
           onCancel={() => setDialog(null)}
           onDone={(o) => {
             setDialog(null);
@@ -157,9 +157,7 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
       {viewer.canWrite &&
       data &&
       data.total > 0 &&
-      (viewer.layoutActions === null ||
-        viewer.layoutActions.release.available ||
-        viewer.layoutActions.fail.available) ? (
+      (viewer.layoutActions.release.available || viewer.layoutActions.fail.available) ? (
         <BulkActions
           filter={{
             endpoint: query.endpoint,

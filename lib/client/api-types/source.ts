@@ -3,13 +3,17 @@
 export type CoverageStatus = "available" | "partial" | "unavailable";
 
 export type SourceSummary = {
-  /** "contract" or the preset's name */
+  /** the preset's name: "contract" where the store follows the contract */
   preset: string;
   title: string;
   /** the store's table the numbers are read from (the preset's own table, not the mapping view) */
   table: string | null;
   /** how the table's row changes are captured */
   capture: "contract events" | "triggers" | "logical";
+  /** the capture in words ("trigger capture") */
+  captureLabel: string;
+  /** read through a mapping view over a library's table (false: the contract's own tables) */
+  mapped: boolean;
   /** OpenTelemetry spans add the requests that write nothing */
   spans: boolean;
   /** the services' trace sampling ratio when known: span-derived counts are this share of the real ones */

@@ -8,8 +8,8 @@ export type ViewerInfo = {
   reason: string | null;
   readOnly: boolean;
   /**
-   * What release and fail do in the connected store's layout (lib/contract/presets.ts): null for
-   * the contract; `available: false` with the reason where the layout has no safe one.
+   * What release and fail do in the store's layout (lib/contract/presets.ts, the contract's
+   * included); `available: false` with the reason where the layout has no safe one.
    */
-  layoutActions: Record<"release" | "fail", { available: boolean; text: string }> | null;
+  layoutActions: Record<"release" | "fail", { available: boolean; text: string }>;
 };

@@ -165,7 +165,8 @@ export async function drainCaptureQueue(
 ): Promise<DrainResult> {
   const source = ctx.tables.source;
   const result: DrainResult = { changes: 0, events: 0, dropped: 0 };
-  if (!source) return result;
+  // the contract's writer appends its own events: nothing is queued
+  if (!source.capture.mapped) return result;
   const t = ctx.tables;
   const statement = drainStatement(source, t);
   const batchSize = options.batchSize ?? 20_000;

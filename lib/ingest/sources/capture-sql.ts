@@ -119,7 +119,7 @@ export function installStatements(
     `CREATE VIEW ${view} AS
      SELECT ${derivedSelectList(preset)}
        FROM ${base} AS r`,
-    ...(binding.capture === "logical"
+    ...(binding.capture.streamsWal
       ? logicalStatements(binding, t)
       : triggerStatements(binding, t, queueLimitBytes)),
   ];
@@ -128,7 +128,7 @@ export function installStatements(
        (preset, definition, table_schema, table_name, capture, spans, slot_name, publication_name, publication_owned)
      VALUES (${escapeLiteral(preset.name)}, ${escapeLiteral(JSON.stringify(preset))}::jsonb,
              ${escapeLiteral(binding.table.schema)}, ${escapeLiteral(binding.table.name)},
-             ${escapeLiteral(binding.capture)}, ${binding.spans},
+             ${escapeLiteral(binding.capture.name)}, ${binding.spans},
              ${binding.logical ? escapeLiteral(binding.logical.slot) : "NULL"},
              ${binding.logical ? escapeLiteral(binding.logical.publication) : "NULL"},
              ${binding.logical?.publicationOwned ?? false})`,
@@ -257,12 +257,11 @@ export function uninstallStatements(binding: SourceBinding, t: OwnNames): string
     ? [`DROP PUBLICATION IF EXISTS ${escapeIdentifier(binding.logical.publication)}`]
     : [];
   // (even DROP TRIGGER IF EXISTS locks the table: logical capture installed none)
-  const triggers =
-    binding.capture === "triggers"
-      ? [PROPOSAL_TRIGGER, CAPTURE_UPDATE_TRIGGER, CAPTURE_TRIGGER].map(
-          (name) => `DROP TRIGGER IF EXISTS ${name} ON ${binding.base}`,
-        )
-      : [];
+  const triggers = binding.capture.rowTriggers
+    ? [PROPOSAL_TRIGGER, CAPTURE_UPDATE_TRIGGER, CAPTURE_TRIGGER].map(
+        (name) => `DROP TRIGGER IF EXISTS ${name} ON ${binding.base}`,
+      )
+    : [];
   return [
     ...triggers,
     `DROP FUNCTION IF EXISTS ${t.ownTable("capture_proposal")}()`,

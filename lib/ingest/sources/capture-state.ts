@@ -26,7 +26,7 @@ export async function readCaptureState(
   ctx: StoreContext<Pool | PoolClient>,
 ): Promise<CaptureState> {
   const { tables: t } = ctx;
-  if (!t.source) return { preset: "contract", ...NO_CAPTURE };
+  if (!t.source.capture.mapped) return { preset: t.source.preset.name, ...NO_CAPTURE };
   const queue = t.ownTable(CAPTURE_QUEUE_TABLE);
   const errors = t.ownTable("capture_errors");
   const dead = t.ownTable(DEAD_LETTERS_TABLE);

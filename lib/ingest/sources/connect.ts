@@ -4,12 +4,8 @@
 import { readFile } from "node:fs/promises";
 import { escapeIdentifier, type Pool, type PoolClient } from "pg";
 import { config } from "../../core/config";
-import {
-  bindingOf,
-  readConnectedSource,
-  type ChangeCapture,
-  type SourceBinding,
-} from "../../contract/source-binding";
+import { bindingOf, readConnectedSource, type SourceBinding } from "../../contract/source-binding";
+import { captureModeNamed, TRIGGERS, type CaptureMode } from "../../contract/capture-modes";
 import { coverageOf, type CoverageRow } from "../../contract/coverage";
 import { locksServiceTable, withLockRetries, type LockOptions } from "./connect-locks";
 import {
@@ -82,7 +78,7 @@ export type ConnectPlan = {
 type ColumnRow = { name: string; type: string };
 
 /** How the row changes are captured, and whether spans add the requests that write nothing. */
-export type CaptureChoice = { capture: ChangeCapture; spans: boolean };
+export type CaptureChoice = { capture: CaptureMode; spans: boolean };
 
 /** `--capture triggers`, `logical`, `logical,spans`, … (spans need a row capture beside them). */
 export function parseCaptureArg(arg: string | undefined): CaptureChoice {
@@ -95,13 +91,13 @@ export function parseCaptureArg(arg: string | undefined): CaptureChoice {
     throw new ConnectError(
       `--capture "${unknown}" is not one of triggers, logical, spans (e.g. --capture logical,spans)`,
     );
-  const rows = parts.filter((p) => p !== "spans") as ChangeCapture[];
+  const rows = parts.filter((p) => p !== "spans");
   if (rows.length > 1) throw new ConnectError("--capture takes triggers or logical, not both");
   if (rows.length === 0)
     throw new ConnectError(
       "spans see only the requests that write nothing (replays, 409s, 422s): combine them with a row capture, e.g. --capture logical,spans",
     );
-  return { capture: rows[0]!, spans: parts.includes("spans") };
+  return { capture: captureModeNamed(rows[0]!)!, spans: parts.includes("spans") };
 }
 
 /** Inspects the database for this preset and table; never changes anything. */
@@ -110,12 +106,12 @@ export async function planConnect(
   preset: Preset,
   table: { schema: string; name: string },
   own: OwnNames & { schema: string },
-  choice: CaptureChoice = { capture: "triggers", spans: false },
+  choice: CaptureChoice = { capture: TRIGGERS, spans: false },
 ): Promise<ConnectPlan> {
   const names = logicalNames(own.schema);
   let binding = bindingOf(preset, table, {
     ...choice,
-    logical: choice.capture === "logical" ? { ...names, publicationOwned: true } : null,
+    logical: choice.capture.streamsWal ? { ...names, publicationOwned: true } : null,
   });
   const problems: string[] = [];
   const warnings: string[] = [...preset.notes];
@@ -143,7 +139,7 @@ export async function planConnect(
   }
   if (found.kind !== "r" && found.kind !== "p")
     problems.push(`${binding.base} is not a table (triggers need the table itself, not a view)`);
-  if (found.persistence === "u" && choice.capture === "triggers")
+  if (found.persistence === "u" && choice.capture.rowTriggers)
     warnings.push(
       `${binding.base} is UNLOGGED: a crash empties it without firing DELETE triggers, so those keys' expiry is never captured`,
     );
@@ -176,11 +172,11 @@ export async function planConnect(
   );
   const p = priv.rows[0]!;
   if (!p.select) problems.push(`missing privilege: SELECT on ${binding.base}`);
-  if (!p.trigger && choice.capture === "triggers")
+  if (!p.trigger && choice.capture.rowTriggers)
     problems.push(
       `missing privilege: TRIGGER on ${binding.base} (needed to install the capture; --capture logical needs none)`,
     );
-  if (choice.capture === "logical" && (found.kind === "r" || found.kind === "p")) {
+  if (choice.capture.streamsWal && (found.kind === "r" || found.kind === "p")) {
     const logical = await checkLogical(
       db,
       binding.base,
@@ -285,10 +281,7 @@ async function installInTransaction(
 }
 
 export function captureLabel(b: Pick<SourceBinding, "capture" | "spans" | "logical">): string {
-  const rows =
-    b.capture === "logical"
-      ? `logical decoding through slot ${b.logical?.slot}`
-      : "trigger capture";
+  const rows = b.logical ? `${b.capture.label} through slot ${b.logical.slot}` : b.capture.label;
   return b.spans ? `${rows}, with OpenTelemetry spans` : rows;
 }
 

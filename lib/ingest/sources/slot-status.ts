@@ -28,7 +28,7 @@ export async function readSlotStatus(
   ctx: StoreContext<Pool | PoolClient>,
 ): Promise<SlotStatus | null> {
   const source = ctx.tables.source;
-  if (source?.capture !== "logical" || !source.logical) return null;
+  if (!source.capture.streamsWal || !source.logical) return null;
   const r = await ctx.db.query<Row>(
     `SELECT s.slot_name AS slot,
             extract(epoch FROM clock_timestamp() - coalesce(s.caught_up_to, s.applied_commit_at))::float8 AS lag,

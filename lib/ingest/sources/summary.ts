@@ -8,18 +8,6 @@ import { coverageOf, sourceSees } from "../../contract/coverage";
 export function sourceSummary(ctx: { tables: TableNames; config: Config }): SourceSummary {
   const t = ctx.tables;
   const s = t.source;
-  if (!s)
-    return {
-      preset: "contract",
-      title: "idemscope store contract",
-      table: t.keys,
-      capture: "contract events",
-      spans: false,
-      spanSamplingRatio: null,
-      since: null,
-      notCaptured: {},
-      coverage: coverageOf(null),
-    };
   const sees = sourceSees(s);
   const notCaptured: SourceSummary["notCaptured"] = {};
   for (const k of [
@@ -38,7 +26,9 @@ export function sourceSummary(ctx: { tables: TableNames; config: Config }): Sour
     preset: s.preset.name,
     title: s.preset.title,
     table: s.base,
-    capture: s.capture,
+    capture: s.capture.name,
+    captureLabel: s.capture.label,
+    mapped: s.capture.mapped,
     spans: s.spans,
     // configured by the team, else what the spans state; null when unknown (assumed complete)
     spanSamplingRatio: s.spans ? (ctx.config.spans.samplingRatio ?? statedSamplingRatio()) : null,

@@ -21,7 +21,7 @@ export type SpanRecordResult = {
 
 /** 404 (the exporter drops, not retries) while span capture is not connected on this database. */
 export function assertSpansConnected(ctx: StoreContext<Pool>): void {
-  if (!ctx.tables.source?.spans)
+  if (!ctx.tables.source.spans)
     throw new DomainError(
       "not_found",
       "spans_not_connected",
@@ -34,7 +34,7 @@ export async function recordSpanRequests(
   requests: SpanRequest[],
 ): Promise<SpanRecordResult> {
   assertSpansConnected(ctx);
-  const source = ctx.tables.source!;
+  const source = ctx.tables.source;
   const wanted = new Set<string>(kindsFromSpans(source));
   const rows = requests.filter((r) => wanted.has(r.kind));
   if (rows.length === 0) return { recorded: 0, duplicates: 0, coveredByRows: requests.length };

@@ -153,7 +153,7 @@ export async function getKeyLifecycle(ctx: StoreContext, ref: IntentRef): Promis
   }
   return {
     intent,
-    key: row ? toKey(row, cfg, fpKey, ctx.tables.source?.preset.lockTimeoutSeconds) : null,
+    key: row ? toKey(row, cfg, fpKey, ctx.tables.source.preset.lockTimeoutSeconds) : null,
     events,
     eventsTruncated: truncated,
     audit,

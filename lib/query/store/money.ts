@@ -5,9 +5,6 @@ import "server-only";
 import type { MoneyAmount, MoneyInDuplicates } from "../../client/api-types/money";
 import type { StoreContext } from "../../contract/context";
 
-const NOT_FOR_LIBRARIES =
-  "a library's table keeps its stored response in its own shape: amounts are read from idemscope's store contract only";
-
 export async function getMoneyInDuplicates(
   ctx: StoreContext,
   days: number,
@@ -50,7 +47,7 @@ export async function getMoneyInDuplicates(
   return {
     configured,
     notConfigured: endpoints.rows.map((r) => r.endpoint).filter((e) => !config.amountPaths.has(e)),
-    unavailable: t.source ? NOT_FOR_LIBRARIES : null,
+    unavailable: t.source.preset.amounts === true ? null : t.source.preset.amounts,
     unpriced: { count: unpriced.rows[0]?.n ?? 0, reasons: unpriced.rows[0]?.reasons ?? [] },
     days: perDay.rows,
     months: perMonth.rows,

@@ -213,7 +213,7 @@ export async function getStoreReport(ctx: StoreContext, range: StoreRange): Prom
     purgerHealth(ctx, cfg.purgeGraceSeconds),
     eventsTable ? createdExpired(db, t, days) : Promise.resolve(null),
     eventsTable ? ttlAdvisor(ctx, days) : Promise.resolve([]),
-    t.source ? readCaptureState(ctx) : Promise.resolve(null),
+    t.source.capture.mapped ? readCaptureState(ctx) : Promise.resolve(null),
   ]);
   const growthPerDay = growthOf(tables);
   const total = tables.reduce((s, x) => s + x.bytes, 0);

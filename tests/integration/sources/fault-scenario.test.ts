@@ -17,6 +17,7 @@ import {
   type ConnectedStore,
 } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
+import { captureModeNamed } from "../../../lib/contract/capture-modes";
 
 /** the scenario's concurrent double submits: the only requests that race (fault-scenario.ts) */
 const DOUBLE_SUBMITS = 2;
@@ -38,7 +39,10 @@ describe.each([
   let ctx: ReturnType<ConnectedStore["ctx"]>;
   beforeAll(async () => {
     store = await createTestStore();
-    src = await connectLibraryStore(store, presetName, { capture, spans: false });
+    src = await connectLibraryStore(store, presetName, {
+      capture: captureModeNamed(capture)!,
+      spans: false,
+    });
     const client = libraryClientOf(store, src);
     lateRetries = client.expire !== null;
     truth = await runFaultScenario(client, "fs");

@@ -12,18 +12,14 @@ import {
   type ConnectedStore,
 } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
+import { LOGICAL } from "../../../lib/contract/capture-modes";
 
 let store: TestStore;
 let src: ConnectedStore;
 
 beforeAll(async () => {
   store = await createTestStore({ poolMax: 12 });
-  src = await connectLibraryStore(
-    store,
-    "stripe-style",
-    { capture: "logical", spans: false },
-    false,
-  );
+  src = await connectLibraryStore(store, "stripe-style", { capture: LOGICAL, spans: false }, false);
 });
 afterAll(async () => {
   await src?.disconnect();

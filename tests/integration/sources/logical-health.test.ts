@@ -19,6 +19,7 @@ import {
   type ConnectedStore,
 } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
+import { LOGICAL } from "../../../lib/contract/capture-modes";
 
 let store: TestStore;
 let src: ConnectedStore;
@@ -27,7 +28,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   store = await createTestStore();
-  src = await connectLibraryStore(store, "stripe-style", { capture: "logical", spans: false });
+  src = await connectLibraryStore(store, "stripe-style", { capture: LOGICAL, spans: false });
   for (let i = 0; i < 5; i++)
     await postRide(store.pool, src.table, { userId: 1, key: `h-${i}`, params: { i } });
   await postRide(store.pool, src.table, {

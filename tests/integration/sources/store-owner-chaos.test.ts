@@ -28,6 +28,7 @@ import {
   waitForLogicalCapture,
 } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
+import { LOGICAL, TRIGGERS, type CaptureMode } from "../../../lib/contract/capture-modes";
 
 const TOKEN = "chaos-test-otlp-token-0123456789";
 // a derivation that raises on a payload that is not JSON (and reads the library's response else)
@@ -89,7 +90,7 @@ function startWorkload() {
 
 const startCollector = () => startCollectorProcess(inject("databaseUrl"), store.layout);
 
-async function connectWith(capture: "triggers" | "logical", spans: boolean) {
+async function connectWith(capture: CaptureMode, spans: boolean) {
   const plan = await planConnect(
     store.pool,
     payloadPreset,
@@ -117,7 +118,7 @@ it("never fails or stalls the service, and ends with exact numbers", async () =>
   // connect with triggers, then uninstall with a dashboard read on the captured events
   load.setPhase("triggers");
   let collector = startCollector();
-  await connectWith("triggers", false);
+  await connectWith(TRIGGERS, false);
   await sleep(2000);
   const read = await holdRead(store, store.t.ownTable("captured_events"));
   const removing = uninstallSource(store.pool, ownNames(store));
@@ -128,7 +129,7 @@ it("never fails or stalls the service, and ends with exact numbers", async () =>
 
   // the final source: logical decoding with spans; the truth is counted from its install on
   load.setPhase("installing");
-  const binding = await connectWith("logical", true);
+  const binding = await connectWith(LOGICAL, true);
   load.setPhase("final");
   const t: TableNames = tableNamesFor(store.layout, binding);
   setActiveSource(await readConnectedSource(store.pool, store.layout.idemscopeSchema));

@@ -10,6 +10,7 @@ import { postRide } from "../../../scripts/demo/writers/stripe-style";
 import { createServiceRole, type ServiceRole } from "../../helpers/service-role";
 import { connectLibraryStore, type ConnectedStore } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
+import { LOGICAL } from "../../../lib/contract/capture-modes";
 
 let store: TestStore;
 let src: ConnectedStore;
@@ -18,7 +19,7 @@ const cfg = parseConfig({});
 
 beforeAll(async () => {
   store = await createTestStore();
-  src = await connectLibraryStore(store, "stripe-style", { capture: "logical", spans: false });
+  src = await connectLibraryStore(store, "stripe-style", { capture: LOGICAL, spans: false });
   service = await createServiceRole(store, `${store.schema}_lib`, src.table);
   await postRide(service.pool, src.table, { userId: 1, key: "before", params: {} });
   await src.settle();

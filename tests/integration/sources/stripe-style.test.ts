@@ -18,6 +18,7 @@ import {
 } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
 import { proxyOperator } from "../../helpers/identities";
+import { captureModeNamed } from "../../../lib/contract/capture-modes";
 
 let store: TestStore;
 let src: ConnectedStore;
@@ -61,7 +62,10 @@ async function post(
 describe.each(["triggers", "logical"] as const)("stripe-style capture (%s)", (capture) => {
   beforeAll(async () => {
     store = await createTestStore();
-    src = await connectLibraryStore(store, "stripe-style", { capture, spans: false });
+    src = await connectLibraryStore(store, "stripe-style", {
+      capture: captureModeNamed(capture)!,
+      spans: false,
+    });
 
     await post(1, "k-a"); // claimed, completed
     await post(1, "k-a"); // replayed: writes nothing

@@ -9,6 +9,7 @@ import { setActiveSource } from "../../../lib/contract/source-binding";
 import { useStoreForRoutes } from "../../helpers/route-env";
 import { connectLibraryStore, type ConnectedStore } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
+import { TRIGGERS } from "../../../lib/contract/capture-modes";
 
 const TOKEN = "receiver-test-token-0123456789";
 let store: TestStore;
@@ -29,7 +30,7 @@ const empty = JSON.stringify({ resourceSpans: [] });
 beforeAll(async () => {
   store = await createTestStore();
   useStoreForRoutes(store, { IDEMSCOPE_OTLP_TOKEN: TOKEN, IDEMSCOPE_SPAN_MAX_BODY_BYTES: "4096" });
-  src = await connectLibraryStore(store, "stripe-style", { capture: "triggers", spans: true });
+  src = await connectLibraryStore(store, "stripe-style", { capture: TRIGGERS, spans: true });
   setActiveSource(src.binding);
 });
 afterAll(async () => {

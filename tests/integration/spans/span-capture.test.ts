@@ -26,6 +26,7 @@ import {
 } from "../../helpers/source-store";
 import { NO_CLAIM_TIME } from "../../../lib/contract/coverage";
 import { createTestStore, type TestStore } from "../../helpers/store";
+import { LOGICAL } from "../../../lib/contract/capture-modes";
 
 const TOKEN = "span-test-token-0123456789";
 let store: TestStore;
@@ -65,7 +66,7 @@ async function foldEverything() {
 beforeAll(async () => {
   store = await createTestStore();
   useStoreForRoutes(store, { IDEMSCOPE_OTLP_TOKEN: TOKEN, IDEMSCOPE_CACHE_TTL_MS: "0" });
-  src = await connectLibraryStore(store, "stripe-style", { capture: "logical", spans: true });
+  src = await connectLibraryStore(store, "stripe-style", { capture: LOGICAL, spans: true });
   setActiveSource(src.binding); // what the receiver's process reads from the database
   receiver = await startOtlpReceiver();
   const service = await startTracedService("json", "none");

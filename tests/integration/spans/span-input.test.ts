@@ -16,6 +16,7 @@ import {
   type ConnectedStore,
 } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
+import { TRIGGERS } from "../../../lib/contract/capture-modes";
 
 const TOKEN = "span-input-test-token-0123456789";
 let store: TestStore;
@@ -76,7 +77,7 @@ const claimAt = async (key: string) =>
 beforeAll(async () => {
   store = await createTestStore();
   useStoreForRoutes(store, { IDEMSCOPE_OTLP_TOKEN: TOKEN });
-  src = await connectLibraryStore(store, "stripe-style", { capture: "triggers", spans: true });
+  src = await connectLibraryStore(store, "stripe-style", { capture: TRIGGERS, spans: true });
   setActiveSource(src.binding);
   await postRide(store.pool, src.table, { userId: 5, key: "k-1", params: {} });
   await capturedKinds(store, src.t);

@@ -231,7 +231,7 @@ export function LifecycleClient({
             lockTimeoutSeconds: k.lockTimeoutSeconds,
           }}
           action={action}
-          explanation={viewer.layoutActions?.[action].text}
+          explanation={viewer.layoutActions[action].text}
           onCancel={() => setAction(null)}
           onDone={(o) => {
             setAction(null);
