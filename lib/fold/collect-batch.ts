@@ -5,14 +5,8 @@ import type { StoreContext } from "../contract/context";
 import type { Pool, PoolClient } from "pg";
 import { inTransaction } from "../db/pool";
 import { drainCaptureQueue } from "../ingest/sources/capture-drain";
-import { foldHotIntents } from "./fold-hot-intents";
-import { priceDuplicates } from "./price-duplicates";
-import { foldMetricTotals } from "./fold-metric-totals";
-import { foldRecentErrors } from "./fold-recent-errors";
-import { foldEvents, foldLatency, sumBatchCells } from "./fold-cells";
-import { foldIntents } from "./fold-intents";
-import type { FoldedSoFar } from "../contract/vocabulary";
 import { fillWorkTable } from "./work-tables";
+import { runBatchPipeline } from "./pipeline";
 import type { Keep } from "../contract/grains";
 
 export type BatchResult = {
@@ -99,7 +93,12 @@ async function foldNextBatch(
   );
 
   if (fresh + (recovered.rowCount ?? 0) > 0)
-    await foldBatchTable(ctx, keep, { watermark, ...history });
+    await runBatchPipeline({
+      ...ctx,
+      keep,
+      folded: { watermark, ...history },
+      stageClientDays: null,
+    });
 
   const gaps = await c.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM ${own("collector_gaps")}`,
@@ -118,28 +117,6 @@ async function foldNextBatch(
     gapsOpen: gaps.rows[0]?.n ?? 0,
     caughtUp,
   };
-}
-
-/** Folds the transaction's work table `batch` (events, lib/fold/work-tables.ts) into every rollup, in any order of batches. */
-export async function foldBatchTable(
-  ctx: StoreContext<PoolClient>,
-  keep: Keep,
-  folded: FoldedSoFar,
-  /** a history batch: per-client day rows are staged until their day is folded */
-  stageClientDays: { from: Date | null } | null = null,
-): Promise<void> {
-  const { db: c, tables: t } = ctx;
-  // the folds join the batch's events to its intents on three text columns: a merge join sorts
-  // them in the database's collation (slow, and never better here than hashing them)
-  await c.query("SET LOCAL enable_mergejoin = off");
-  await sumBatchCells(c, keep);
-  await foldEvents(c, t);
-  await foldLatency(c, t);
-  await foldIntents(c, t, keep, folded, stageClientDays);
-  await foldHotIntents(c, t, folded);
-  await priceDuplicates(c, t, ctx.config);
-  await foldMetricTotals(ctx);
-  await foldRecentErrors(c, t);
 }
 
 /**

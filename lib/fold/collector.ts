@@ -9,28 +9,21 @@ import type { Config } from "../core/config";
 import type { StoreContext } from "../contract/context";
 import { log } from "../core/log";
 import { createPool } from "../db/pool";
-import { activeSource, type SourceBinding } from "../contract/source-binding";
-import { startLogicalConsumer, type LogicalConsumer } from "../ingest/sources/logical-consumer";
+import { activeSource } from "../contract/source-binding";
 import { tableNamesFor, type TableNames } from "../contract/tables";
-import { refreshClientSnapshots } from "./client-totals";
 import { historyIndexRebuilder } from "./compact-indexes";
 import { historyFolder } from "./history-folder";
 import { ensureIntentMemory } from "./intent-memory";
 import { beginHistoryIfNew } from "./history";
 import { collectBatch } from "./collect-batch";
 import { tryLead, type Leadership } from "./leader";
-import { applyRetention } from "./retention";
-import { sampleStoreSize, storeSizeNames } from "./size-sampler";
-import { sampleStuckKeys } from "./stuck-sampler";
+import { logicalStream } from "./logical-stream";
+import { PERIODIC_JOBS, type JobPeriods } from "./pipeline";
 
-export type CollectorOptions = {
+export type CollectorOptions = JobPeriods & {
   databaseUrl: string;
   cfg: Config;
   tickMs?: number;
-  sampleEveryMs?: number;
-  stuckSampleEveryMs?: number;
-  clientsEveryMs?: number;
-  retentionEveryMs?: number;
   /** batches per tick at most, so that a huge backlog doesn't starve the event loop */
   maxBatchesPerTick?: number;
   batchSize?: number;
@@ -67,10 +60,8 @@ export function startCollector(o: CollectorOptions): Collector {
   const tickMs = o.tickMs ?? 1000;
   let leadership: Leadership | null = null;
   let stopped = false;
-  let lastSample = 0;
-  let lastStuckSample = 0;
-  let lastClients = 0;
-  let lastRetention = 0;
+  // when each periodic job last ran (lib/fold/pipeline.ts, PERIODIC_JOBS)
+  const lastRun = new Map<string, number>();
   // drain() waiters, resolved by the first catch-up of a tick that started after they asked
   let caughtUpWaiters: { after: number; resolve: () => void }[] = [];
   let ticksStarted = 0;
@@ -82,44 +73,8 @@ export function startCollector(o: CollectorOptions): Collector {
   // events arrived since the last tick: the next comes sooner (a busy store's lag is then a
   // quarter of a tick, an idle one costs one batch a tick)
   let liveBusy = false;
-  // logical capture's stream: the leader reads the slot (lib/ingest/sources/logical-consumer.ts)
-  let consumer: { binding: SourceBinding; stream: LogicalConsumer; pool: Pool } | null = null;
-
-  async function stopConsumer() {
-    const c = consumer;
-    consumer = null;
-    if (!c) return;
-    await c.stream.stop();
-    await c.pool.end().catch(() => undefined);
-  }
-
-  async function keepConsumer() {
-    const want = t.source.capture.streamsWal && t.source.logical ? t.source : null;
-    const same =
-      consumer &&
-      want &&
-      consumer.binding.installedAt === want.installedAt &&
-      consumer.binding.base === want.base;
-    if (consumer && !same) await stopConsumer();
-    if (want && !consumer) {
-      const cpool = createPool(o.databaseUrl, { max: 2, applicationName: "idemscope-logical" });
-      consumer = {
-        binding: want,
-        pool: cpool,
-        stream: startLogicalConsumer({
-          pool: cpool,
-          // the stream alone needs REPLICATION: it may use a login of its own
-          databaseUrl: o.cfg.replicationDatabaseUrl ?? o.databaseUrl,
-          binding: want,
-          own: t,
-        }),
-      };
-      log.info(
-        { slot: want.logical!.slot },
-        "collector: streaming the store's changes (logical decoding)",
-      );
-    }
-  }
+  // logical capture's stream: the leader reads the slot (lib/fold/logical-stream.ts)
+  const stream = logicalStream(o.databaseUrl, o.cfg);
 
   async function lead(): Promise<boolean> {
     if (leadership?.isHeld()) return true;
@@ -162,11 +117,11 @@ export function startCollector(o: CollectorOptions): Collector {
       eventsChecked = { at: 0, exists: true };
     }
     if (!(await lead())) {
-      await stopConsumer();
+      await stream.stop();
       return;
     }
     try {
-      await keepConsumer();
+      await stream.keep(t);
       const events = await eventsTableExists();
       if (!events) {
         for (const w of caughtUpWaiters.splice(0)) w.resolve(); // nothing to wait for
@@ -207,22 +162,11 @@ export function startCollector(o: CollectorOptions): Collector {
         for (const w of ready) w.resolve();
       }
       const now = Date.now();
-      if (now - lastSample >= (o.sampleEveryMs ?? 60_000)) {
-        lastSample = now;
-        await sampleStoreSize(ctx, storeSizeNames(ctx));
-      }
-      if (now - lastStuckSample >= (o.stuckSampleEveryMs ?? 15_000)) {
-        lastStuckSample = now;
-        await sampleStuckKeys(ctx);
-      }
-      if (now - lastClients >= (o.clientsEveryMs ?? 15_000)) {
-        lastClients = now;
-        await refreshClientSnapshots(ctx);
-      }
-      if (now - lastRetention >= (o.retentionEveryMs ?? 600_000)) {
-        lastRetention = now;
-        await applyRetention(ctx, o.cfg.retentionDays);
-      }
+      for (const job of PERIODIC_JOBS)
+        if (now - (lastRun.get(job.name) ?? 0) >= job.everyMs(o)) {
+          lastRun.set(job.name, now);
+          await job.run(ctx);
+        }
     } catch (err) {
       const message = (err as Error).message;
       log.warn({ err: message }, "collector: batch failed; retrying next tick");
@@ -258,7 +202,7 @@ export function startCollector(o: CollectorOptions): Collector {
     stop: async () => {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await stopConsumer();
+      await stream.stop();
       await rebuilder.stop();
       await leadership?.release();
       await pool.end().catch(() => undefined);

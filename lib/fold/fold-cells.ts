@@ -2,13 +2,12 @@
 // kept grain, endpoint, kind, response class and latency bucket (lib/contract/grains.ts). The
 // request, latency and all-time counters are summed from the cells, a few hundred rows a minute
 // of traffic, instead of from every event once per resolution.
-import type { PoolClient } from "pg";
-import type { TableNames } from "../contract/tables";
-import { bucketAt, binOf, grainOf, RESOLUTION_RANKS, type Keep } from "../contract/grains";
+import type { BatchContext } from "./batch-context";
+import { bucketAt, binOf, grainOf, RESOLUTION_RANKS } from "../contract/grains";
 import { LATENCY_BOUNDS_MS } from "../contract/histograms";
 import { fillWorkTable } from "./work-tables";
 
-export async function sumBatchCells(c: PoolClient, keep: Keep): Promise<void> {
+export async function sumBatchCells({ db: c, keep }: BatchContext): Promise<void> {
   await fillWorkTable(
     c,
     "batch_cells",
@@ -24,7 +23,7 @@ export async function sumBatchCells(c: PoolClient, keep: Keep): Promise<void> {
 }
 
 /** Request counts per resolution, endpoint, kind and response class. */
-export async function foldEvents(c: PoolClient, t: TableNames): Promise<void> {
+export async function foldEvents({ db: c, tables: t }: BatchContext): Promise<void> {
   await c.query(
     `INSERT INTO ${t.ownTable("rollup_events")} AS x (resolution, bucket, endpoint, kind, response_class, events)
      SELECT r.res, ${bucketAt("b")}, b.endpoint, b.kind, b.response_class, sum(b.events)
@@ -36,7 +35,7 @@ export async function foldEvents(c: PoolClient, t: TableNames): Promise<void> {
 }
 
 /** Latency histograms of replays, claims and completions. */
-export async function foldLatency(c: PoolClient, t: TableNames): Promise<void> {
+export async function foldLatency({ db: c, tables: t }: BatchContext): Promise<void> {
   await c.query(
     `INSERT INTO ${t.ownTable("rollup_latency")} AS x (resolution, bucket, endpoint, kind, le_index, events)
      SELECT r.res, ${bucketAt("b")}, b.endpoint, b.kind, b.le_index, sum(b.events)

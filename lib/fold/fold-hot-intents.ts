@@ -3,7 +3,7 @@
 // requests folded before are read back from the events table once (by the intent index) and
 // from then on every batch adds its own. Exact for a hot intent whatever the order of batches:
 // each request is counted either in that read-back or by the batch that folds it, never both.
-import type { PoolClient } from "pg";
+import type { BatchContext } from "./batch-context";
 import type { Queryable } from "../contract/context";
 import type { TableNames } from "../contract/tables";
 import {
@@ -12,7 +12,6 @@ import {
   foldedBefore,
   foldedParams,
   REQUEST_KINDS,
-  type FoldedSoFar,
 } from "../contract/vocabulary";
 import { since } from "../contract/grains";
 import { fillWorkTable } from "./work-tables";
@@ -22,7 +21,7 @@ export const HOT_REQUESTS = 3;
 /** Minute rows as long as the per-client minute rows, hour rows as long as their hour rows. */
 export const HOT_KEEP_DAYS = { minute: CLIENT_MINUTE_HOURS / 24, hour: CLIENT_HOUR_DAYS };
 
-export async function foldHotIntents(c: PoolClient, t: TableNames, f: FoldedSoFar): Promise<void> {
+export async function foldHotIntents({ db: c, tables: t, folded: f }: BatchContext): Promise<void> {
   const hot = await fillWorkTable(
     c,
     "hot_now",

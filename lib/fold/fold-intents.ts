@@ -4,40 +4,20 @@
 // hash of (client, endpoint, key) and when its first request and first success were — nothing
 // wider (docs/performance.md, "Footprint"); the few intents that succeeded twice keep their names
 // in duplicate_intents, for the pages that list them.
-import type { PoolClient } from "pg";
-import type { TableNames } from "../contract/tables";
-import { foldClientRows, foldRetryDelays } from "./fold-requests";
-import {
-  intentHash,
-  isSuccess,
-  perIntentAggregate,
-  type FoldedSoFar,
-} from "../contract/vocabulary";
-import {
-  bucketAt,
-  binOf,
-  fromMicros,
-  grainOf,
-  RESOLUTION_RANKS,
-  type Keep,
-} from "../contract/grains";
+import type { BatchContext } from "./batch-context";
+import { intentHash, isSuccess, perIntentAggregate } from "../contract/vocabulary";
+import { bucketAt, binOf, fromMicros, grainOf, RESOLUTION_RANKS } from "../contract/grains";
 import { assertIntentMemory } from "./intent-memory";
 import { fillWorkTable } from "./work-tables";
 
 /**
- * A success that is not its intent's first (ordered by at, then id) is a duplicate; when a
- * late-arriving event turns out to be earlier than the recorded first success, the recorded one
- * becomes the duplicate instead. The same holds for the first request (keys per client, retry
- * delays). So batches may come in any order: history folded newest first ends exact.
+ * Each intent of the batch (temp table `touched`) beside what the memory knew of it. A success
+ * that is not its intent's first (ordered by at, then id) is a duplicate; when a late-arriving
+ * event turns out to be earlier than the recorded first success, the recorded one becomes the
+ * duplicate instead. The same holds for the first request (keys per client, retry delays). So
+ * batches may come in any order: history folded newest first ends exact.
  */
-export async function foldIntents(
-  c: PoolClient,
-  t: TableNames,
-  keep: Keep,
-  folded: FoldedSoFar,
-  /** a history batch: per-client day rows are staged (lib/fold/staged-client-days.ts) */
-  stageClientDays: { from: Date | null } | null = null,
-): Promise<void> {
+export async function classifyIntents({ db: c, tables: t }: BatchContext): Promise<void> {
   const memory = t.ownTable("intent_memory");
   // a crash empties the memory (it is unlogged): never fold against it before it is rebuilt
   await assertIntentMemory(c, t.ownTable("intent_memory_marker"));
@@ -76,6 +56,10 @@ export async function foldIntents(
        FROM joined`,
   );
   await c.query("SET LOCAL enable_hashjoin = on");
+}
+
+/** First and duplicate successes per grain, bucket and endpoint, from the classified intents. */
+export async function foldSuccesses({ db: c, tables: t, keep }: BatchContext): Promise<void> {
   // Deltas of first and duplicate successes, summed per finest kept grain, bucket and endpoint
   // by the time of the success they concern (read by the rollup below and by the all-time
   // counters, lib/fold/fold-metric-totals.ts: a few hundred cells, not a row per intent). An
@@ -108,8 +92,11 @@ export async function foldIntents(
        first_successes = x.first_successes + excluded.first_successes,
        duplicate_successes = x.duplicate_successes + excluded.duplicate_successes`,
   );
-  await foldRetryDelays(c, t, folded);
-  await foldClientRows(c, t, keep, stageClientDays);
+}
+
+/** The batch's intents written back to the memory; those that succeeded twice named. */
+export async function rememberIntents({ db: c, tables: t, keep }: BatchContext): Promise<void> {
+  const memory = t.ownTable("intent_memory");
   // new intents are inserted, known ones updated: no speculative insertion per row. An intent
   // whose batch holds a success but none of its requests is remembered too: history folds newest
   // first, so its requests (and maybe an earlier success) can come in an older batch, which must

@@ -1,15 +1,13 @@
 // Adds one batch (its cells: temp tables `batch_cells`, lib/fold/fold-cells.ts, and
 // `success_deltas`, lib/fold/fold-intents.ts) to the all-time counters behind /api/metrics,
 // in the batch's transaction: counted exactly once.
-import type { StoreContext } from "../contract/context";
-import type { PoolClient } from "pg";
+import type { BatchContext } from "./batch-context";
 import { familyOfEvent } from "../contract/schema/metric-totals";
 
 // replays' and claims' latency counters: replay_latency_…, claim_latency_…
 const LATENCY_FAMILY = `CASE kind WHEN 'replayed' THEN 'replay' ELSE 'claim' END`;
 
-export async function foldMetricTotals(ctx: StoreContext<PoolClient>): Promise<void> {
-  const { db: c, tables: t } = ctx;
+export async function foldMetricTotals({ db: c, tables: t }: BatchContext): Promise<void> {
   await c.query(
     `INSERT INTO ${t.ownTable("metric_totals")} AS x (family, endpoint, outcome, value)
      SELECT family, endpoint, outcome, sum(v) FROM (

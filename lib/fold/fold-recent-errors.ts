@@ -1,15 +1,14 @@
 // Keeps the newest RECENT_ERRORS_KEPT errors of each kind (lib/contract/schema/recent-errors.ts) from the
 // batch (temp table `batch`, lib/fold/collect-batch.ts), in the batch's transaction. Batches
 // may come in any order (the history folds newest first): the trim keeps the newest by time.
-import type { PoolClient } from "pg";
-import type { TableNames } from "../contract/tables";
+import type { BatchContext } from "./batch-context";
 
 /** The kinds an on-call engineer looks for: refused, rejected, failed or taken-over requests. */
 export const ERROR_KINDS = ["conflict", "mismatch", "failed", "reclaimed"] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 export const RECENT_ERRORS_KEPT = 200;
 
-export async function foldRecentErrors(c: PoolClient, t: TableNames): Promise<void> {
+export async function foldRecentErrors({ db: c, tables: t }: BatchContext): Promise<void> {
   const r = t.ownTable("recent_errors");
   const added = await c.query<{ kind: string }>(
     `WITH cut AS (

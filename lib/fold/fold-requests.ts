@@ -1,8 +1,7 @@
 // The request side of a collector batch (temp tables `batch` and `touched`,
 // lib/fold/fold-intents.ts): retry delays, and the per-client rows (their request counts and
 // their keys, in one upsert per row).
-import type { PoolClient } from "pg";
-import type { TableNames } from "../contract/tables";
+import type { BatchContext } from "./batch-context";
 import { ADD_CLIENT_COUNTERS, ALL_ENDPOINTS, CLIENT_COUNTERS, nameNewClients } from "./client-rows";
 import {
   CLIENT_HOUR_DAYS,
@@ -10,9 +9,8 @@ import {
   foldedBefore,
   foldedParams,
   REQUEST_KINDS,
-  type FoldedSoFar,
 } from "../contract/vocabulary";
-import { binOf, bucketAt, grainOf, type Keep } from "../contract/grains";
+import { binOf, bucketAt, grainOf } from "../contract/grains";
 import { RETRY_DELAY_BOUNDS_S } from "../contract/histograms";
 
 const CLASS_OF = (kind: string) =>
@@ -25,7 +23,11 @@ const CLASS_OF = (kind: string) =>
  * measured again from it: their old delays come out, their new ones go in, and the old first
  * becomes a retry itself. Exact whatever the order of the batches.
  */
-export async function foldRetryDelays(c: PoolClient, t: TableNames, f: FoldedSoFar): Promise<void> {
+export async function foldRetryDelays({
+  db: c,
+  tables: t,
+  folded: f,
+}: BatchContext): Promise<void> {
   await c.query(
     `WITH displaced AS (SELECT * FROM touched WHERE req_displaced),
      before AS (
@@ -75,17 +77,12 @@ const STAGED = `$1::boolean AND resolution = 'd' AND ($2::timestamptz IS NULL OR
  * Summed first per client, endpoint and finest grain kept (minute rows three hours, hour rows
  * eight days), then into each row, one upsert per row.
  */
-export async function foldClientRows(
-  c: PoolClient,
-  t: TableNames,
-  keep: Keep,
-  /**
-   * A history batch: day rows of days not folded completely yet (their midnight before the
-   * fold's complete-from time, `from`; every day before the first batch) go to
-   * history_client_days (lib/fold/staged-client-days.ts).
-   */
-  stage: { from: Date | null } | null = null,
-): Promise<void> {
+export async function foldClientRows({
+  db: c,
+  tables: t,
+  keep,
+  stageClientDays: stage,
+}: BatchContext): Promise<void> {
   await nameNewClients(c, t);
   const clientKeep = {
     minute: CLIENT_MINUTE_HOURS / 24,

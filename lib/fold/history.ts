@@ -8,7 +8,8 @@
 import type { Pool, PoolClient } from "pg";
 import type { StoreContext } from "../contract/context";
 import { inTransaction } from "../db/pool";
-import { BATCH_COLUMNS, foldBatchTable, registerGaps } from "./collect-batch";
+import { BATCH_COLUMNS, registerGaps } from "./collect-batch";
+import { runBatchPipeline } from "./pipeline";
 import type { Keep } from "../contract/grains";
 import { completedADay, mergeStagedClientDays } from "./staged-client-days";
 import { fillWorkTable } from "./work-tables";
@@ -119,16 +120,16 @@ export async function collectHistoryBatch(
       // (or one rolled back): the live fold re-reads it until it shows or is fenced off
       if (hi - from !== BigInt(events)) await registerGaps(c, String(from), String(hi));
       if (events > 0)
-        await foldBatchTable(
-          c,
-          o.keep,
-          {
+        await runBatchPipeline({
+          ...c,
+          keep: o.keep,
+          folded: {
             watermark: row.watermark,
             historyLo: row.history_lo,
             historyHi: String(from), // this batch's range is in `batch`; below it, not folded yet
           },
-          { from: row.history_complete_from ?? null },
-        );
+          stageClientDays: { from: row.history_complete_from ?? null },
+        });
       const done = from <= lo;
       const r = await client.query<HistoryRow>(
         `UPDATE ${own("collector_state")}

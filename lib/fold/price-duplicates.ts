@@ -1,9 +1,7 @@
 // Prices the batch's new duplicate successes (temp table `touched`, lib/fold/fold-intents.ts)
 // from the stored response of their key, at the paths configured per endpoint
 // (IDEMSCOPE_AMOUNT_PATHS): once per intent, in the batch's transaction.
-import type { PoolClient } from "pg";
-import type { Config } from "../core/config";
-import type { TableNames } from "../contract/tables";
+import type { BatchContext } from "./batch-context";
 
 /** ISO 4217 currencies without minor units: a minor-unit amount is already whole. */
 const ZERO_DECIMAL = [
@@ -25,7 +23,11 @@ const ZERO_DECIMAL = [
   "XPF",
 ];
 
-export async function priceDuplicates(c: PoolClient, t: TableNames, cfg: Config): Promise<void> {
+export async function priceDuplicates({
+  db: c,
+  tables: t,
+  config: cfg,
+}: BatchContext): Promise<void> {
   // a library's table keeps its response in a shape of its own (or not at all)
   if (t.source.preset.amounts !== true || cfg.amountPaths.size === 0) return;
   const paths = [...cfg.amountPaths];

@@ -1,0 +1,17 @@
+// What every step of a batch (lib/fold/pipeline.ts) is handed: the batch's transaction and
+// tables, how long each grain is kept, and which events earlier batches folded.
+import type { PoolClient } from "pg";
+import type { StoreContext } from "../contract/context";
+import type { Keep } from "../contract/grains";
+import type { FoldedSoFar } from "../contract/vocabulary";
+
+export type BatchContext = StoreContext<PoolClient> & {
+  keep: Keep;
+  folded: FoldedSoFar;
+  /**
+   * A history batch: day rows of days not folded completely yet (their midnight before the
+   * fold's complete-from time, `from`; every day before the first batch) are staged in
+   * history_client_days (lib/fold/staged-client-days.ts). Null for a live batch.
+   */
+  stageClientDays: { from: Date | null } | null;
+};
