@@ -13,12 +13,10 @@ import {
   applyConnect,
   captureLabel,
   ConnectError,
-  parseCaptureArg,
-  parseTableArg,
   planConnect,
-  resolvePreset,
   uninstallSource,
 } from "../lib/ingest/sources/connect";
+import { parseCaptureArg, parseTableArg, resolvePreset } from "./connect/args";
 import type { CoverageRow } from "../lib/contract/coverage";
 import { CONTRACT_PRESET } from "../lib/contract/presets";
 import { contractTableNames } from "../lib/contract/tables";

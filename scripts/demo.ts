@@ -28,7 +28,7 @@ import { startPurger } from "../lib/ingest/writer/purger";
 import { ensureNextBuild } from "./support/next-build";
 import { BUILT_IN_PRESETS, CONTRACT_PRESET, PRESET_NAMES } from "../lib/contract/presets";
 import { returnToContract } from "./demo/preset-store";
-import { parseCaptureArg } from "../lib/ingest/sources/connect";
+import { parseCaptureArg } from "./connect/args";
 import { presetDemo } from "./demo/preset-demo";
 import { startDashboard } from "./support/dashboard";
 

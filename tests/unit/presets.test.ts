@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConnectError, resolvePreset } from "../../lib/ingest/sources/connect";
+import { ConnectError } from "../../lib/ingest/sources/connect";
+import { resolvePreset } from "../../scripts/connect/args";
 import { unknownLets } from "../../lib/contract/preset";
 import { BUILT_IN_PRESETS } from "../../lib/contract/presets";
 

@@ -1,11 +1,10 @@
 // `npm run connect` (docs/presets.md): checks a store's table against a preset, says what each
 // panel will show, and installs (or removes) the mapping view and the trigger capture in one
 // transaction, recording the source for every idemscope process on that database.
-import { readFile } from "node:fs/promises";
 import { escapeIdentifier, type Pool, type PoolClient } from "pg";
 import { config } from "../../core/config";
 import { bindingOf, readConnectedSource, type SourceBinding } from "../../contract/source-binding";
-import { captureModeNamed, TRIGGERS, type CaptureMode } from "../../contract/capture-modes";
+import { TRIGGERS, type CaptureMode } from "../../contract/capture-modes";
 import { coverageOf, type CoverageRow } from "../../contract/coverage";
 import { locksServiceTable, withLockRetries, type LockOptions } from "./connect-locks";
 import {
@@ -16,52 +15,10 @@ import {
 } from "./capture-sql";
 import { FOLDED_TABLES } from "../../contract/schema/rollups";
 import { checkLogical, createSlot, dropSlot, logicalNames } from "./logical-setup";
-import { presetSchema, unknownLets, type Preset } from "../../contract/preset";
-import { BUILT_IN_PRESETS, CONTRACT_PRESET, PRESET_NAMES } from "../../contract/presets";
+import type { Preset } from "../../contract/preset";
 
 /** A problem the user fixes (bad preset, table mismatch, missing privilege): one line each. */
 export class ConnectError extends Error {}
-
-/** A built-in preset by name, or a preset file (JSON) by path. */
-export async function resolvePreset(nameOrPath: string): Promise<Preset | typeof CONTRACT_PRESET> {
-  if (nameOrPath === CONTRACT_PRESET) return CONTRACT_PRESET;
-  const builtIn = BUILT_IN_PRESETS.get(nameOrPath);
-  if (builtIn) return builtIn;
-  if (!/[./]/.test(nameOrPath))
-    throw new ConnectError(
-      `unknown preset "${nameOrPath}": built in are ${PRESET_NAMES.join(", ")}; or give the path of a preset file (docs/presets.md)`,
-    );
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(nameOrPath, "utf8"));
-  } catch (err) {
-    throw new ConnectError(`preset file ${nameOrPath}: ${(err as Error).message}`);
-  }
-  const parsed = presetSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConnectError(
-      `preset file ${nameOrPath}: ${issue.path.join(".") || "(top level)"}: ${issue.message}`,
-    );
-  }
-  const missing = unknownLets(parsed.data);
-  if (missing.length > 0)
-    throw new ConnectError(
-      `preset file ${nameOrPath}: {${missing[0]}} is used but not defined in "lets"`,
-    );
-  return parsed.data;
-}
-
-/** "schema.name" or "name" (in the preset's schema). */
-export function parseTableArg(
-  arg: string,
-  fallbackSchema: string,
-): { schema: string; name: string } {
-  const dot = arg.indexOf(".");
-  const [schema, name] = dot > 0 ? [arg.slice(0, dot), arg.slice(dot + 1)] : [fallbackSchema, arg];
-  if (!schema || !name) throw new ConnectError(`--table "${arg}" is not SCHEMA.TABLE`);
-  return { schema, name };
-}
 
 export type ConnectPlan = {
   binding: SourceBinding;
@@ -79,26 +36,6 @@ type ColumnRow = { name: string; type: string };
 
 /** How the row changes are captured, and whether spans add the requests that write nothing. */
 export type CaptureChoice = { capture: CaptureMode; spans: boolean };
-
-/** `--capture triggers`, `logical`, `logical,spans`, … (spans need a row capture beside them). */
-export function parseCaptureArg(arg: string | undefined): CaptureChoice {
-  const parts = (arg ?? "triggers")
-    .split(",")
-    .map((p) => p.trim())
-    .filter(Boolean);
-  const unknown = parts.find((p) => !["triggers", "logical", "spans"].includes(p));
-  if (unknown)
-    throw new ConnectError(
-      `--capture "${unknown}" is not one of triggers, logical, spans (e.g. --capture logical,spans)`,
-    );
-  const rows = parts.filter((p) => p !== "spans");
-  if (rows.length > 1) throw new ConnectError("--capture takes triggers or logical, not both");
-  if (rows.length === 0)
-    throw new ConnectError(
-      "spans see only the requests that write nothing (replays, 409s, 422s): combine them with a row capture, e.g. --capture logical,spans",
-    );
-  return { capture: captureModeNamed(rows[0]!)!, spans: parts.includes("spans") };
-}
 
 /** Inspects the database for this preset and table; never changes anything. */
 export async function planConnect(

@@ -1,0 +1,79 @@
+// The bench's dataset: generated once into the store's tables and folded by the collector (its
+// throughput is measured then), reused by later runs unless --regenerate.
+import { existsSync } from "node:fs";
+import fs from "node:fs/promises";
+import { config } from "../../lib/core/config";
+import { contextOf } from "../../lib/contract/context";
+import { contractStatements } from "../../lib/contract/schema/contract";
+import { FOLDED_TABLES } from "../../lib/contract/schema/rollups";
+import { searchIndexStatements } from "../../lib/contract/schema/search";
+import type { TableNames } from "../../lib/contract/tables";
+import { collectBatch } from "../../lib/fold/collect-batch";
+import { log, type BenchContext } from "./context";
+import { generateDataset } from "./dataset";
+
+export type Meta = {
+  keys: number;
+  events: number;
+  generateSeconds: number;
+  collectSeconds: number;
+  eventsPerSecond: number;
+};
+
+export async function prepareDataset(
+  { pool, args }: BenchContext,
+  t: TableNames,
+  metaFile: string,
+  // --fold-only refolds from nothing anyway: folding the fresh dataset first would be wasted
+  fold = true,
+): Promise<Meta> {
+  if (!args.values.regenerate && existsSync(metaFile)) {
+    const meta = JSON.parse(await fs.readFile(metaFile, "utf8")) as Meta;
+    if (meta.keys === args.keys) {
+      log(
+        `reusing the dataset in ${args.values["data-dir"]} (${meta.keys.toLocaleString("en-US")} keys; --regenerate to redo)`,
+      );
+      return meta;
+    }
+  }
+  const cfg = config();
+  await pool.query(`TRUNCATE ${t.keys}, ${t.events} RESTART IDENTITY`);
+  for (const table of FOLDED_TABLES) {
+    await pool.query(`TRUNCATE ${t.ownTable(table)}`);
+  }
+  await pool.query(
+    `UPDATE ${t.ownTable("collector_state")} SET watermark = 0, events_total = 0, batches_total = 0`,
+  );
+  log(
+    `generating ${args.keys.toLocaleString("en-US")} keys, ${args.clients} clients, ${args.endpoints} endpoints, ${args.days} days …`,
+  );
+  const names = { keys: cfg.keysTable, events: cfg.eventsTable };
+  const indexStatements = [
+    ...contractStatements(t, names).filter((s) => s.startsWith("CREATE INDEX")),
+    ...searchIndexStatements(t, names),
+  ];
+  const g0 = performance.now();
+  const { events } = await generateDataset(pool, t, args, indexStatements, log);
+  const generateSeconds = (performance.now() - g0) / 1000;
+  log(
+    `  ${events.toLocaleString("en-US")} events in ${generateSeconds.toFixed(0)} s; folding them into the rollups …`,
+  );
+  const c0 = performance.now();
+  let folded = 0;
+  for (; fold;) {
+    const r = await collectBatch(contextOf(pool, t, config()), { batchSize: 100_000 });
+    folded += r.events;
+    if (folded % 2_000_000 < 100_000) log(`  collected ${folded.toLocaleString("en-US")}`);
+    if (r.caughtUp) break;
+  }
+  const collectSeconds = (performance.now() - c0) / 1000;
+  const meta: Meta = {
+    keys: args.keys,
+    events,
+    generateSeconds,
+    collectSeconds,
+    eventsPerSecond: folded / collectSeconds,
+  };
+  if (fold) await fs.writeFile(metaFile, JSON.stringify(meta));
+  return meta;
+}
