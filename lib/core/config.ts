@@ -157,72 +157,7 @@ const envSchema = z.object({
   ...spanEnvSchema,
 });
 
-export type Config = {
-  databaseUrl: string | undefined;
-  /** the login logical capture streams the slot with (REPLICATION), when not databaseUrl's */
-  replicationDatabaseUrl: string | undefined;
-  /** a read replica for the dashboard's reads (writes always go to databaseUrl) */
-  readDatabaseUrl: string | undefined;
-  storeSchema: string;
-  keysTable: string;
-  eventsTable: string;
-  idemscopeSchema: string;
-  defaultLockTimeoutSeconds: number;
-  /** IDEMSCOPE_LOCK_TIMEOUT_SECONDS was set: it wins over a connected preset's lock timeout */
-  lockTimeoutConfigured: boolean;
-  lockTimeoutSecondsByEndpoint: Map<string, number>;
-  /** TTLs the store's writer uses, where known (otherwise observed on the newest keys) */
-  ttlSecondsByEndpoint: Map<string, number>;
-  /** total size the store's tables should stay under (projection on the Store page) */
-  storeSizeBudgetBytes: number | null;
-  /** how long an expired key may wait for the purger before it counts as behind */
-  purgeGraceSeconds: number;
-  /** trigger capture stops queueing past this size (set in the triggers at connect) */
-  captureQueueLimitBytes: number;
-  statementTimeoutMs: number;
-  poolMax: number;
-  /** connections of the operators' own pool (release, fail, reveal), apart from the reads' */
-  writePoolMax: number;
-  /** bearer token Prometheus must present on /api/metrics (none: open) */
-  metricsToken: string | undefined;
-  /** HMAC key of the fingerprints viewers see (none: the key idemscope keeps in its schema) */
-  fingerprintKey: string | undefined;
-  /** /api/metrics open to anyone although authentication is configured (an explicit choice) */
-  metricsPublic: boolean;
-  /** statement timeout of the database reads behind one scrape */
-  metricsTimeoutMs: number;
-  demo: boolean;
-  collector: boolean;
-  /** what the collector may take of the store (lib/fold/pressure.ts, lib/fold/history.ts) */
-  collectorLimits: {
-    statementTimeoutMs: number;
-    /** events per second the history fold may read; 0: as fast as it goes */
-    maxEventsPerSecond: number;
-    /** the same while the store's own tables are being written (lib/fold/store-writes.ts); 0: none */
-    busyMaxEventsPerSecond: number;
-    pauseReplicationLagSeconds: number;
-    /** busy connections past which the history fold waits; undefined: 80 % of max_connections */
-    pauseActiveConnections: number | undefined;
-    /** how long a history batch may take: live events wait up to that long while history folds */
-    historyBatchMs: number;
-    /** rebuild the indexes a finished history fold left half full (lib/fold/compact-indexes.ts) */
-    rebuildIndexesAfterHistory: boolean;
-  };
-  retentionDays: { minute: number; hour: number; day: number; intents: number };
-  /** open duplicate successes older than this (since the first request) are overdue */
-  reconcileWithinHours: number;
-  /** per endpoint: where the stored response holds the amount and currency */
-  amountPaths: Map<string, AmountPath>;
-  cacheTtlMs: number;
-  /** bytes of results the shared polling cache keeps at most (lib/query/store/shared-cache.ts) */
-  cacheMaxBytes: number;
-  logLevel: string;
-  /** link template of the tracing system, with {traceId} */
-  traceUrlTemplate: string | undefined;
-  auth: AuthConfig;
-  /** span capture's receiver and attribute mapping (lib/ingest/spans) */
-  spans: SpanConfig;
-};
+export type Config = ReturnType<typeof configOf>;
 
 export class ConfigError extends Error {}
 
@@ -235,46 +170,68 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       `Invalid configuration: ${String(first?.path.join(".") ?? "")} ${first?.message ?? ""}`.trim(),
     );
   }
-  const e = parsed.data;
   let auth: AuthConfig;
   try {
-    auth = parseAuthConfig(env, e.IDEMSCOPE_DEMO);
+    auth = parseAuthConfig(env, parsed.data.IDEMSCOPE_DEMO);
   } catch (err) {
     if (err instanceof AuthConfigError)
       throw new ConfigError(`Invalid configuration: ${err.message}`);
     throw err;
   }
+  return configOf(parsed.data, auth);
+}
+
+/** The validated environment in idemscope's words: the Config type is what this returns. */
+function configOf(e: z.output<typeof envSchema>, auth: AuthConfig) {
   return {
     databaseUrl: e.DATABASE_URL,
+    /** a read replica for the dashboard's reads (writes always go to databaseUrl) */
     readDatabaseUrl: e.IDEMSCOPE_READ_DATABASE_URL,
+    /** the login logical capture streams the slot with (REPLICATION), when not databaseUrl's */
     replicationDatabaseUrl: e.IDEMSCOPE_REPLICATION_DATABASE_URL,
     storeSchema: e.IDEMSCOPE_STORE_SCHEMA,
     keysTable: e.IDEMSCOPE_KEYS_TABLE,
     eventsTable: e.IDEMSCOPE_EVENTS_TABLE,
     idemscopeSchema: e.IDEMSCOPE_SCHEMA,
     defaultLockTimeoutSeconds: e.IDEMSCOPE_LOCK_TIMEOUT_SECONDS ?? 300,
+    /** IDEMSCOPE_LOCK_TIMEOUT_SECONDS was set: it wins over a connected preset's lock timeout */
     lockTimeoutConfigured: e.IDEMSCOPE_LOCK_TIMEOUT_SECONDS !== undefined,
     lockTimeoutSecondsByEndpoint: e.IDEMSCOPE_ENDPOINT_LOCK_TIMEOUTS,
+    /** TTLs the store's writer uses, where known (otherwise observed on the newest keys) */
     ttlSecondsByEndpoint: e.IDEMSCOPE_ENDPOINT_TTLS,
+    /** total size the store's tables should stay under (projection on the Store page) */
     storeSizeBudgetBytes: e.IDEMSCOPE_STORE_SIZE_BUDGET,
+    /** how long an expired key may wait for the purger before it counts as behind */
     purgeGraceSeconds: e.IDEMSCOPE_PURGE_GRACE_SECONDS,
+    /** trigger capture stops queueing past this size (set in the triggers at connect) */
     captureQueueLimitBytes: e.IDEMSCOPE_CAPTURE_QUEUE_LIMIT,
     statementTimeoutMs: e.IDEMSCOPE_STATEMENT_TIMEOUT_MS,
     poolMax: e.IDEMSCOPE_POOL_MAX,
+    /** connections of the operators' own pool (release, fail, reveal), apart from the reads' */
     writePoolMax: e.IDEMSCOPE_WRITE_POOL_MAX,
+    /** bearer token Prometheus must present on /api/metrics (none: open) */
     metricsToken: e.IDEMSCOPE_METRICS_TOKEN,
+    /** HMAC key of the fingerprints viewers see (none: the key idemscope keeps in its schema) */
     fingerprintKey: e.IDEMSCOPE_FINGERPRINT_KEY,
+    /** /api/metrics open to anyone although authentication is configured (an explicit choice) */
     metricsPublic: e.IDEMSCOPE_METRICS_PUBLIC,
+    /** statement timeout of the database reads behind one scrape */
     metricsTimeoutMs: e.IDEMSCOPE_METRICS_TIMEOUT_MS,
     demo: e.IDEMSCOPE_DEMO,
     collector: e.IDEMSCOPE_COLLECTOR === "on",
+    /** what the collector may take of the store (lib/fold/pressure.ts, lib/fold/history.ts) */
     collectorLimits: {
       statementTimeoutMs: e.IDEMSCOPE_COLLECTOR_STATEMENT_TIMEOUT_MS,
+      /** events per second the history fold may read; 0: as fast as it goes */
       maxEventsPerSecond: e.IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND,
+      /** the same while the store's own tables are being written (lib/fold/store-writes.ts); 0: none */
       busyMaxEventsPerSecond: e.IDEMSCOPE_COLLECTOR_BUSY_MAX_EVENTS_PER_SECOND,
       pauseReplicationLagSeconds: e.IDEMSCOPE_COLLECTOR_PAUSE_REPLICATION_LAG_SECONDS,
+      /** busy connections past which the history fold waits; undefined: 80 % of max_connections */
       pauseActiveConnections: e.IDEMSCOPE_COLLECTOR_PAUSE_ACTIVE_CONNECTIONS,
+      /** how long a history batch may take: live events wait up to that long while history folds */
       historyBatchMs: e.IDEMSCOPE_COLLECTOR_HISTORY_BATCH_MS,
+      /** rebuild the indexes a finished history fold left half full (lib/fold/compact-indexes.ts) */
       rebuildIndexesAfterHistory: e.IDEMSCOPE_COLLECTOR_REBUILD_INDEXES_AFTER_HISTORY,
     },
     retentionDays: {
@@ -283,13 +240,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       day: e.IDEMSCOPE_RETENTION_DAY_DAYS,
       intents: e.IDEMSCOPE_INTENT_HORIZON_DAYS,
     },
+    /** open duplicate successes older than this (since the first request) are overdue */
     reconcileWithinHours: e.IDEMSCOPE_RECONCILE_WITHIN_HOURS,
+    /** per endpoint: where the stored response holds the amount and currency */
     amountPaths: e.IDEMSCOPE_AMOUNT_PATHS,
     cacheTtlMs: e.IDEMSCOPE_CACHE_TTL_MS,
+    /** bytes of results the shared polling cache keeps at most (lib/query/store/shared-cache.ts) */
     cacheMaxBytes: e.IDEMSCOPE_CACHE_MAX_BYTES,
     logLevel: e.LOG_LEVEL,
+    /** link template of the tracing system, with {traceId} */
     traceUrlTemplate: e.IDEMSCOPE_TRACE_URL,
     auth,
+    /** span capture's receiver and attribute mapping (lib/ingest/spans) */
     spans: spanConfigOf(e),
   };
 }
