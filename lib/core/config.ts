@@ -1,8 +1,8 @@
 // The one validated configuration of idemscope, read from the environment once.
 import { z } from "zod";
 import { AuthConfigError, parseAuthConfig, type AuthConfig } from "./auth-config";
-import { amountPathsSchema, type AmountPath } from "./amount-paths";
-import { spanConfigOf, spanEnvSchema, type SpanConfig } from "./span-config";
+import { amountPathsSchema } from "./amount-paths";
+import { spanConfigOf, spanEnvSchema } from "./span-config";
 
 const identifier = z
   .string()
