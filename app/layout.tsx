@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/layout/AppShell";
+import { ReadyMark } from "@/components/ui/ReadyMark";
 import { currentViewer, viewerInfo } from "@/lib/auth/request-identity";
 import { config } from "@/lib/core/config";
 import { Providers } from "./providers";
@@ -29,6 +30,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             {children}
           </AppShell>
         </Providers>
+        <ReadyMark />
       </body>
     </html>
   );

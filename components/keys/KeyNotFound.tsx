@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/AppLink";
 
 /** An address that names no key: neither a live row nor any event (purged keys keep theirs). */
 export function KeyNotFound() {

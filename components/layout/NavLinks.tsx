@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/AppLink";
 import { usePathname } from "next/navigation";
 
 export type NavItem = { href: string; label: string; hint: string };

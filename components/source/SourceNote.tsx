@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/AppLink";
 import type { SourceSummary } from "@/lib/client/api-types/source";
 import { formatPercent } from "@/lib/client/format";
 import { captureName } from "./captureName";

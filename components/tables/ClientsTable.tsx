@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/AppLink";
 import { Sparkline } from "@/components/charts/Sparkline";
 import type { SourceSummary } from "@/lib/client/api-types/source";
 import type { ClientItem, ClientSort, SortDir } from "@/lib/client/api-types/clients";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/AppLink";
 import type { HotKey } from "@/lib/client/api-types/hot-keys";
 import { clientHref } from "@/lib/client/queries/clients";
 import { lifecyclePageUrl } from "@/lib/client/queries/keys";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/AppLink";
 import type { KeySearchItem } from "@/lib/client/api-types/keys";
 import { formatCount, formatDateTime } from "@/lib/client/format";
 import { lifecyclePageUrl } from "@/lib/client/queries/keys";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/AppLink";
 import type { ReactNode } from "react";
 import type { StuckKey } from "@/lib/client/api-types/stuck";
 import { formatAge, formatCount } from "@/lib/client/format";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/AppLink";
 
 /** Keyset pagination links: back to the first page, on to the next; either may be absent. */
 export function Pager({

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/AppLink";
 import { usePathname, useSearchParams } from "next/navigation";
 import { RANGES, RANGE_LABELS, type Range } from "@/lib/client/range";
 

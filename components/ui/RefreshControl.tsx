@@ -1,6 +1,7 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useRef } from "react";
 import { REFRESH_CHOICES, type RefreshSeconds } from "@/lib/client/refresh";
 
 /** Auto-refresh interval selector; 0 pauses. Kept in the URL (?refresh=). */
@@ -8,17 +9,29 @@ export function RefreshControl({ current }: { current: RefreshSeconds }) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
+  const select = useRef<HTMLSelectElement>(null);
+  const choose = (value: string) => {
+    const next = new URLSearchParams(params.toString());
+    next.set("refresh", value);
+    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+  };
+  // A choice made before the page hydrated changed the menu but reached no handler (hydration
+  // leaves a select's value as the user set it): apply it now, instead of showing "paused" while
+  // polling every 5 s.
+  useEffect(() => {
+    const chosen = select.current?.value;
+    if (chosen !== undefined && chosen !== String(current)) choose(chosen);
+    // on mount only: later choices go through onChange
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   return (
     <label className="refresh-control">
       <span className="muted">Auto-refresh</span>
       <select
+        ref={select}
         value={current}
         aria-label="Auto-refresh interval"
-        onChange={(e) => {
-          const next = new URLSearchParams(params.toString());
-          next.set("refresh", e.target.value);
-          router.replace(`${pathname}?${next.toString()}`, { scroll: false });
-        }}
+        onChange={(e) => choose(e.target.value)}
       >
         {REFRESH_CHOICES.map((s) => (
           <option key={s} value={s}>

@@ -1,5 +1,6 @@
 // Every status code of the action routes (docs/api.md), against the running demo.
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test } from "../helpers/e2e-test";
 import { E2E_AUTH } from "../../playwright.config";
 
 const operator = { authorization: `Bearer ${E2E_AUTH.operatorToken}` };

@@ -4,7 +4,7 @@
 // rocket-rides' POST /rides, traced by the OpenTelemetry SDK). The on-call engineer sees every
 // headline number, the decoder's lag and the WAL its slot keeps, and follows a replay to its trace.
 import { randomBytes } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../helpers/e2e-test";
 import { startPresetDemo, type PresetDemo } from "../helpers/preset-demo";
 
 const PORT = 3240;

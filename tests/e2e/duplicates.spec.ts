@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../helpers/e2e-test";
 
 test.describe("Duplicate successes", () => {
   test("an operator reconciles one; it shows on Trends, the key page and the audit log", async ({

@@ -1,5 +1,5 @@
 // "I was charged twice": from a request id to the story of its key, on the demo's data.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../helpers/e2e-test";
 import { E2E_AUTH } from "../../playwright.config";
 
 const viewer = { authorization: `Bearer ${E2E_AUTH.viewerToken}` };

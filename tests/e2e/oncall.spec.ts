@@ -1,18 +1,20 @@
 // The 3 a.m. story (issue #4) in the browser, signed in through the (simulated) SSO proxy as an
 // operator and as a viewer.
-import { expect, test, type Browser } from "@playwright/test";
-import { followLink } from "../helpers/follow-link";
+import type { Browser } from "@playwright/test";
+import { expect, pagesWaitForReady, ready, test } from "../helpers/e2e-test";
 import { E2E_AUTH } from "../../playwright.config";
 
-function signedIn(browser: Browser, user: string, groups: string) {
-  return browser.newContext({
-    extraHTTPHeaders: {
-      "x-idemscope-proxy-secret": E2E_AUTH.proxySecret,
-      "x-forwarded-user": user,
-      "x-forwarded-email": `${user}@example.com`,
-      "x-forwarded-groups": groups,
-    },
-  });
+async function signedIn(browser: Browser, user: string, groups: string) {
+  return pagesWaitForReady(
+    await browser.newContext({
+      extraHTTPHeaders: {
+        "x-idemscope-proxy-secret": E2E_AUTH.proxySecret,
+        "x-forwarded-user": user,
+        "x-forwarded-email": `${user}@example.com`,
+        "x-forwarded-groups": groups,
+      },
+    }),
+  );
 }
 
 test.describe("On-call", () => {
@@ -25,10 +27,10 @@ test.describe("On-call", () => {
     await expect(page.getByTestId("whoami")).toContainText("olga");
     await expect(page.getByTestId("whoami")).toContainText("operator");
     await expect(page.getByRole("heading", { name: "Stuck keys over time" })).toBeVisible();
-    await followLink(page, page.getByRole("link", { name: /stuck keys →/ }), {
-      href: "/stuck",
-      url: /\/stuck$/,
-    });
+    const stuckLink = page.getByRole("link", { name: /stuck keys →/ });
+    await expect(stuckLink).toHaveAttribute("href", "/stuck");
+    await stuckLink.click();
+    await page.waitForURL(/\/stuck$/);
 
     // one key: release with a reason
     const table = page.getByRole("table", { name: "Stuck keys" });
@@ -66,12 +68,10 @@ test.describe("On-call", () => {
     await expect(page.getByTestId("stuck-total")).toContainText("matching the filters");
     const bulk = page.getByRole("region", { name: "Bulk action" });
     await expect(bulk).toContainText(`on ${endpoint} older than 10 min`);
-    // the filter form reloaded the page: a fill before hydration would be reset, so fill until
-    // the form has taken it
-    await expect(async () => {
-      await bulk.getByLabel(/Reason/).fill("INC-4242: bulk release after the outage");
-      await expect(bulk.getByRole("button", { name: "Preview" })).toBeEnabled({ timeout: 1000 });
-    }).toPass({ timeout: 20_000 });
+    // the filter form loaded a new page: the reason is typed once it is interactive
+    await ready(page);
+    await bulk.getByLabel(/Reason/).fill("INC-4242: bulk release after the outage");
+    await expect(bulk.getByRole("button", { name: "Preview" })).toBeEnabled();
     await bulk.getByRole("button", { name: "Preview" }).click();
     await expect(bulk.getByTestId("bulk-preview")).toHaveText(/^[\d,]+ stuck keys? match/);
     const go = bulk.getByRole("button", { name: /^Release [\d,]+ keys?…$/ });

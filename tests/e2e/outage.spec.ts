@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, pagesWaitForReady, test } from "../helpers/e2e-test";
 import { DEMO_API_URL } from "../../playwright.config";
 
 // Stops the demo's real embedded PostgreSQL and starts it again.
@@ -44,7 +44,7 @@ test("every open page keeps its data under a stale banner, and a release during 
   request,
 }) => {
   test.setTimeout(300_000);
-  const context = await browser.newContext(); // the demo's loopback operator
+  const context = pagesWaitForReady(await browser.newContext()); // the demo's loopback operator
   const pages = ["/", "/stuck", "/clients", "/trends", "/store", "/audit"];
   const tabs = [];
   for (const url of pages) {

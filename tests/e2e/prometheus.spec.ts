@@ -6,7 +6,8 @@ import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test } from "../helpers/e2e-test";
 import { E2E_AUTH } from "../../playwright.config";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");

@@ -4,7 +4,7 @@
 // the operator. And identity headers a proxy appended to instead of replacing.
 import http from "node:http";
 import net from "node:net";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../helpers/e2e-test";
 import { E2E_AUTH } from "../../playwright.config";
 
 type Answer = { status: number; body: string };

@@ -1,7 +1,7 @@
 // Security headers on real responses of the production build, and a Content-Security-Policy
 // strict enough (no 'unsafe-eval', no framing, forms only to itself) that every page still works
 // under it: the browser reports no violation on any page.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../helpers/e2e-test";
 
 const PAGES = ["/", "/stuck", "/keys", "/clients", "/trends", "/store", "/audit"];
 

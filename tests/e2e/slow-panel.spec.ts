@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../helpers/e2e-test";
 import { DEMO_API_URL } from "../../playwright.config";
 
 // A slow database, seen from the browser: another session holds a lock on the table behind one

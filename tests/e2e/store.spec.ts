@@ -2,7 +2,7 @@
 // and does each endpoint's TTL fit how late its clients retry? On the 30-day demo, whose refunds
 // endpoint has a 2-minute TTL that late retries outlive.
 import fs from "node:fs/promises";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../helpers/e2e-test";
 
 test.describe("Store", () => {
   test("shows growth with its projection, purger health and the TTL advisor", async ({ page }) => {

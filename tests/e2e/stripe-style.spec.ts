@@ -4,7 +4,7 @@
 // happened, then releases a stuck key and sees the library's next retry resume at its recovery
 // point.
 import { randomBytes } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../helpers/e2e-test";
 import pg from "pg";
 import { finishKey, postRide } from "../../scripts/demo/writers/stripe-style";
 import { startPresetDemo, type PresetDemo } from "../helpers/preset-demo";

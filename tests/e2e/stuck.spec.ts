@@ -1,15 +1,14 @@
-import { expect, test } from "@playwright/test";
-import { followLink } from "../helpers/follow-link";
+import { expect, test } from "../helpers/e2e-test";
 
 test.describe("Stuck keys", () => {
   test("lists the demo's stuck keys, oldest first, and filters them through the URL", async ({
     page,
   }) => {
     await page.goto("/");
-    await followLink(page, page.getByRole("link", { name: /stuck keys →/ }), {
-      href: "/stuck",
-      url: /\/stuck$/,
-    });
+    const stuckLink = page.getByRole("link", { name: /stuck keys →/ });
+    await expect(stuckLink).toHaveAttribute("href", "/stuck");
+    await stuckLink.click();
+    await page.waitForURL(/\/stuck$/);
     await expect(page.getByTestId("stuck-total")).toHaveText(/^[1-9]\d* stuck keys?$/);
     const table = page.getByRole("table", { name: "Stuck keys" });
     const rows = table.locator("tbody tr");

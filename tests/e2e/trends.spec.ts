@@ -1,6 +1,6 @@
 // The Monday review: trends over 30 days of demo history, exported and printed.
 import fs from "node:fs/promises";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../helpers/e2e-test";
 
 test.describe("Trends", () => {
   test("shows the verdict and the daily charts, exports CSV, and prints on A4", async ({

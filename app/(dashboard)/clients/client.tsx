@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/AppLink";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { SourceNote } from "@/components/source/SourceNote";
 import { ClientsTable } from "@/components/tables/ClientsTable";

@@ -1,7 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/AppLink";
 import { DailyCountChart } from "@/components/charts/DailyCountChart";
 import { DailyRateChart } from "@/components/charts/DailyRateChart";
 import { formatDayTick, formatMonthTick } from "@/components/charts/time-format";

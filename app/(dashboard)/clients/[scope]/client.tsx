@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/AppLink";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { ClientHistoryChart } from "@/components/charts/ClientHistoryChart";
 import { ClientEndpointsTable } from "@/components/tables/ClientEndpointsTable";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/AppLink";
 import { OUTCOME_LABELS } from "@/components/tables/DuplicatesTable";
 import type { DuplicateExplanation } from "@/lib/client/api-types/keys";
 import type { DuplicateSuccess } from "@/lib/client/api-types/reconciliation";
