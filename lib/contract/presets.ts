@@ -1,6 +1,6 @@
 // The built-in store presets (docs/presets.md). Each derivation follows the library's own source,
 // cited per preset; the same DDL is in tests/fixtures/stores/ for the tests.
-import { presetSchema, type Preset } from "./preset";
+import { DERIVED_COLUMNS, presetSchema, type Preset } from "./preset";
 
 /** Fail in the recovery-point layouts (Stripe-style, Medusa): the key finished with a stored 500. */
 const FINISH_WITH_500 = {
@@ -319,25 +319,6 @@ export const BUILT_IN_PRESETS: ReadonlyMap<string, Preset> = new Map(
 /** The contract's name, as `--preset` and the JSON API spell it. */
 export const CONTRACT_PRESET = "contract";
 
-const CONTRACT_COLUMNS = [
-  "id",
-  "scope",
-  "key",
-  "endpoint",
-  "request_hash",
-  "status",
-  "recovery_point",
-  "locked_at",
-  "lock_owner",
-  "response_code",
-  "response_body",
-  "attempts",
-  "created_at",
-  "updated_at",
-  "completed_at",
-  "expires_at",
-] as const;
-
 /**
  * The store contract itself (docs/store-contract.md; DDL in lib/contract/schema/contract.ts), as
  * data like any library's layout: every column is its own, its writer appends its own events
@@ -369,7 +350,7 @@ export const CONTRACT: Preset = presetSchema.parse({
     expires_at: "timestamp with time zone",
   },
   derive: {
-    ...Object.fromEntries(CONTRACT_COLUMNS.map((c) => [c, `r.${c}`])),
+    ...Object.fromEntries(DERIVED_COLUMNS.map((c) => [c, `r.${c}`])),
     attempt_marker: "r.attempts",
   },
   lockTimeoutSeconds: 300,
