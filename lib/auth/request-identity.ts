@@ -1,6 +1,6 @@
 // The caller's identity as route handlers and server components see it.
 import "server-only";
-import { readPreset } from "../contract/source-binding";
+import { activePreset } from "../contract/source-binding";
 import type { PresetAction } from "../contract/preset";
 import { headers } from "next/headers";
 import { cache } from "react";
@@ -49,7 +49,7 @@ export function viewerInfo(v: Viewer): ViewerInfo {
 }
 
 function layoutActions(): ViewerInfo["layoutActions"] {
-  const { actions } = readPreset();
+  const { actions } = activePreset();
   const describe = (a: PresetAction) =>
     a.kind === "unavailable"
       ? { available: false, text: a.reason }

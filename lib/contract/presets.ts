@@ -1,5 +1,6 @@
 // The built-in store presets (docs/presets.md). Each derivation follows the library's own source,
 // cited per preset; the same DDL is in tests/fixtures/stores/ for the tests.
+import { DEFAULT_LOCK_TIMEOUT_SECONDS } from "../core/config";
 import { DERIVED_COLUMNS, presetSchema, type Preset } from "./preset";
 
 /** Fail in the recovery-point layouts (Stripe-style, Medusa): the key finished with a stored 500. */
@@ -353,7 +354,7 @@ export const CONTRACT: Preset = presetSchema.parse({
     ...Object.fromEntries(DERIVED_COLUMNS.map((c) => [c, `r.${c}`])),
     attempt_marker: "r.attempts",
   },
-  lockTimeoutSeconds: 300,
+  lockTimeoutSeconds: DEFAULT_LOCK_TIMEOUT_SECONDS,
   sees: {
     claims: true,
     completions: true,

@@ -59,7 +59,7 @@ export function activeSource(): SourceBinding | null {
 }
 
 /** The preset of the source this process reads: the connected one's, or the contract. */
-export function readPreset(): Preset {
+export function activePreset(): Preset {
   return activeSource()?.preset ?? CONTRACT;
 }
 

@@ -159,6 +159,9 @@ const envSchema = z.object({
 
 export type Config = ReturnType<typeof configOf>;
 
+/** Seconds after which an unfinished execution counts as stuck, unless configured otherwise. */
+export const DEFAULT_LOCK_TIMEOUT_SECONDS = 300;
+
 export class ConfigError extends Error {}
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -193,7 +196,7 @@ function configOf(e: z.output<typeof envSchema>, auth: AuthConfig) {
     keysTable: e.IDEMSCOPE_KEYS_TABLE,
     eventsTable: e.IDEMSCOPE_EVENTS_TABLE,
     idemscopeSchema: e.IDEMSCOPE_SCHEMA,
-    defaultLockTimeoutSeconds: e.IDEMSCOPE_LOCK_TIMEOUT_SECONDS ?? 300,
+    defaultLockTimeoutSeconds: e.IDEMSCOPE_LOCK_TIMEOUT_SECONDS ?? DEFAULT_LOCK_TIMEOUT_SECONDS,
     /** IDEMSCOPE_LOCK_TIMEOUT_SECONDS was set: it wins over a connected preset's lock timeout */
     lockTimeoutConfigured: e.IDEMSCOPE_LOCK_TIMEOUT_SECONDS !== undefined,
     lockTimeoutSecondsByEndpoint: e.IDEMSCOPE_ENDPOINT_LOCK_TIMEOUTS,

@@ -51,8 +51,8 @@ export function startCollector(o: CollectorOptions): Collector {
     // default 8 MB every statement over them read and wrote temp files
     settings: { temp_buffers: "128MB" },
   });
-  // the connected source can change while running (npm run connect): re-read every tick
-  // the connected source the tables were named for (null: the contract's own tables)
+  // the connected source the tables were named for (null: the contract's own tables); it can
+  // change while running (npm run connect), so every tick compares it with the active one
   let connected = activeSource();
   let t: TableNames = tableNamesFor(o.cfg, connected);
   let ctx: StoreContext<Pool> = { db: pool, tables: t, config: o.cfg };

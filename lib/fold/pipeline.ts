@@ -22,7 +22,7 @@ export type WorkTable = "batch" | "batch_cells" | "touched" | "success_deltas" |
 
 export type BatchStep = {
   name: string;
-  /** the module that holds it (the test reads its SQL) */
+  /** the file of lib/fold that holds it (the test reads its SQL there) */
   module: string;
   reads: WorkTable[];
   writes: WorkTable[];

@@ -3,6 +3,7 @@
 // interacts as a user does once the page has settled, and a click the app would drop is a
 // failure, never a retry.
 import { test as base, type BrowserContext, type Page } from "@playwright/test";
+import { NAVIGATION_FALLBACK_KEY } from "../../lib/client/navigation";
 
 export { expect } from "@playwright/test";
 
@@ -27,8 +28,20 @@ export function pagesWaitForReady(context: BrowserContext): BrowserContext {
   return context;
 }
 
+/** Fails the story when a click needed the browser's fallback (components/ui/AppLink.tsx). */
+export async function assertNoNavigationFallback(context: BrowserContext): Promise<void> {
+  for (const page of context.pages()) {
+    if (page.isClosed() || !page.url().startsWith("http")) continue;
+    const fallback = await page
+      .evaluate((key) => sessionStorage.getItem(key), NAVIGATION_FALLBACK_KEY)
+      .catch(() => null);
+    if (fallback) throw new Error(`a click on ${fallback} did not navigate: the browser took over`);
+  }
+}
+
 export const test = base.extend({
   context: async ({ context }, provide) => {
     await provide(pagesWaitForReady(context));
+    await assertNoNavigationFallback(context);
   },
 });

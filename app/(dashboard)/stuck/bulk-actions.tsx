@@ -9,7 +9,6 @@ import { SegmentedChoice } from "@/components/ui/SegmentedChoice";
 import type { BulkFilter, BulkResult, KeyAction } from "@/lib/client/api-types/actions";
 import { formatAge, formatCount } from "@/lib/client/format";
 import { postBulkAction } from "@/lib/client/queries/actions";
-import { ACTION_EXPLAINED } from "./key-action-dialog";
 
 const keys = (n: number) => `${formatCount(n)} ${n === 1 ? "key" : "keys"}`;
 
@@ -26,9 +25,12 @@ function describe(filter: BulkFilter): string {
 /** Release or fail every stuck key matching the page's filters: preview, then confirm. */
 export function BulkActions({
   filter,
+  explanations,
   onChanged,
 }: {
   filter: BulkFilter;
+  /** what each action does in the store's layout (its preset's words) */
+  explanations: Record<KeyAction, string>;
   /** after a real run: the page reports it (this panel may vanish when no key is left) */
   onChanged: (result: BulkResult) => void;
 }) {
@@ -77,7 +79,7 @@ export function BulkActions({
             reset();
           }}
         />
-        <p className="muted">{ACTION_EXPLAINED[action]}</p>
+        <p className="muted">{explanations[action]}</p>
         <ReasonField value={reason} onChange={setReason} />
         <div className="actions">
           <button

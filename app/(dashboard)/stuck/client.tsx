@@ -165,6 +165,10 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
             lockOwner: query.lockOwner,
             minAgeSeconds: query.minAgeSeconds || undefined,
           }}
+          explanations={{
+            release: viewer.layoutActions.release.text,
+            fail: viewer.layoutActions.fail.text,
+          }}
           onChanged={(result) => {
             setOutcome(null);
             setBulkOutcome(result);

@@ -9,12 +9,6 @@ import type { StuckKey } from "@/lib/client/api-types/stuck";
 import { formatAge } from "@/lib/client/format";
 import { postKeyAction } from "@/lib/client/queries/actions";
 
-export const ACTION_EXPLAINED: Record<KeyAction, string> = {
-  release:
-    "Release unlocks the key: the client's next retry runs the work again (from its recovery point). Use it when the work did not happen or is safe to repeat.",
-  fail: "Fail stores a terminal error: every retry with this key gets a definitive 500 answer and the work never runs again. Use it when the work must not be repeated.",
-};
-
 export type ActionOutcome =
   | { ok: true; action: KeyAction; key: StuckKey; result: KeyActionResult }
   | { ok: false; action: KeyAction; key: StuckKey; message: string; status: number };
@@ -28,8 +22,8 @@ export function KeyActionDialog({
 }: {
   target: StuckKey;
   action: KeyAction;
-  /** what the action does in the connected store's layout, when not the contract */
-  explanation?: string;
+  /** what the action does in the store's layout (its preset's words, the contract's included) */
+  explanation: string;
   onDone: (outcome: ActionOutcome) => void;
   onCancel: () => void;
 }) {
@@ -64,7 +58,7 @@ export function KeyActionDialog({
           recovery point {target.recoveryPoint ?? "–"})
         </dd>
       </dl>
-      <p className="muted">{explanation ?? ACTION_EXPLAINED[action]}</p>
+      <p className="muted">{explanation}</p>
       <p className="muted">
         If the key completes before you confirm, it is left alone and you are told so.
       </p>
