@@ -1,7 +1,7 @@
 // The built-in store presets (docs/presets.md). Each derivation follows the library's own source,
 // cited per preset; the same DDL is in tests/fixtures/stores/ for the tests.
 import { DEFAULT_LOCK_TIMEOUT_SECONDS } from "../core/config";
-import { DERIVED_COLUMNS, presetSchema, type Preset } from "./preset";
+import { DERIVED_COLUMNS, DERIVED_TYPES, presetSchema, type Preset } from "./preset";
 
 /** Fail in the recovery-point layouts (Stripe-style, Medusa): the key finished with a stored 500. */
 const FINISH_WITH_500 = {
@@ -317,6 +317,12 @@ export const BUILT_IN_PRESETS: ReadonlyMap<string, Preset> = new Map(
   ]),
 );
 
+/** format_type()'s spelling of the short type names DERIVED_TYPES uses. */
+const FORMAT_TYPE: Record<string, string> = {
+  timestamptz: "timestamp with time zone",
+  int: "integer",
+};
+
 /** The contract's name, as `--preset` and the JSON API spell it. */
 export const CONTRACT_PRESET = "contract";
 
@@ -332,24 +338,11 @@ export const CONTRACT: Preset = presetSchema.parse({
   library: "idemscope (the store contract)",
   ddlSource: "lib/contract/schema/contract.ts",
   table: { schema: "public", name: "idempotency_keys" },
-  columns: {
-    id: "bigint",
-    scope: "text",
-    key: "text",
-    endpoint: "text",
-    request_hash: "text",
-    status: "text",
-    recovery_point: "text",
-    locked_at: "timestamp with time zone",
-    lock_owner: "text",
-    response_code: "integer",
-    response_body: "jsonb",
-    attempts: "integer",
-    created_at: "timestamp with time zone",
-    updated_at: "timestamp with time zone",
-    completed_at: "timestamp with time zone",
-    expires_at: "timestamp with time zone",
-  },
+  // the contract's columns, as format_type() spells the types derived columns are cast to
+  columns: Object.fromEntries(
+    DERIVED_COLUMNS.map((c) => [c, FORMAT_TYPE[DERIVED_TYPES[c]] ?? DERIVED_TYPES[c]]),
+  ),
+
   derive: {
     ...Object.fromEntries(DERIVED_COLUMNS.map((c) => [c, `r.${c}`])),
     attempt_marker: "r.attempts",

@@ -37,19 +37,14 @@ export function tableNamesFor(
   const own = escapeIdentifier(layout.idemscopeSchema);
   const ownTable = (name: string) => `${own}.${escapeIdentifier(name)}`;
   const read = source ?? contractSource(layout);
-  if (read.capture.mapped)
-    return {
-      keys: ownTable(SOURCE_KEYS_VIEW),
-      events: ownTable(SOURCE_EVENTS_TABLE),
-      eventsName: SOURCE_EVENTS_TABLE,
-      own,
-      ownTable,
-      source: read,
-    };
+  // a library's table is read through idemscope's mapping view and captured events; the
+  // contract's keys table is the source's own table, beside its events table
+  const mapped = read.capture.mapped;
+  const eventsName = mapped ? SOURCE_EVENTS_TABLE : layout.eventsTable;
   return {
-    keys: `${store}.${escapeIdentifier(layout.keysTable)}`,
-    events: `${store}.${escapeIdentifier(layout.eventsTable)}`,
-    eventsName: layout.eventsTable,
+    keys: mapped ? ownTable(SOURCE_KEYS_VIEW) : read.base,
+    events: `${mapped ? own : store}.${escapeIdentifier(eventsName)}`,
+    eventsName,
     own,
     ownTable,
     source: read,
