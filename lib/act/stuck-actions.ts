@@ -19,15 +19,16 @@ import {
 import { DomainError } from "../core/errors";
 import { inTransaction } from "../db/pool";
 import { countStuckKeys } from "../query/store/stuck";
-import { stuckFrom, whereStuck } from "../contract/stuck";
+import { liveStuckFrom, whereStuck } from "../contract/stuck";
 import { FAILED_RESPONSE } from "../contract/failed-response";
 import type { SourceBinding } from "../contract/source-binding";
 import {
   actionSetList,
-  derivedSelectList,
   markOperatorChange,
   OPERATOR_MARKS_TABLE,
 } from "../ingest/sources/capture-sql";
+import { derivedSelectList } from "../ingest/sources/derived-sql";
+import { keptActionCtes } from "../ingest/sources/kept-state";
 import { derivation, type Preset } from "../contract/preset";
 
 export { FAILED_RESPONSE };
@@ -61,7 +62,7 @@ function changeStatement(
     WITH target AS (
       SELECT k.id, k.status, k.locked_at, k.lock_owner, k.recovery_point, k.attempts,
              k.response_code, k.updated_at
-        ${stuckFrom(ctx)}
+        ${liveStuckFrom(ctx)}
        WHERE ${whereStuck(ctx, target.filter)}
          AND (${target.id}::bigint IS NULL OR k.id = ${target.id}::bigint)
        ORDER BY coalesce(k.locked_at, k.updated_at), k.id
@@ -69,7 +70,7 @@ function changeStatement(
        FOR UPDATE OF k${target.lockMode === "skip" ? sql` SKIP LOCKED` : sql``}
     ), changed AS (
       ${layoutChange(ctx.tables.source, input.action)}
-    ), event AS (
+    )${keptFollows(ctx, input.action)}, event AS (
       INSERT INTO ${identifier(t.events)} (key_id, scope, endpoint, key, kind, request_hash, response_code, instance)
       SELECT id, scope, endpoint, key,
              CASE WHEN ${fail} THEN 'failed_manually' ELSE 'released' END,
@@ -86,6 +87,14 @@ function changeStatement(
     SELECT c.id::text AS id, c.scope, c.endpoint, c.key, c.status, c.locked_at, c.lock_owner,
            c.recovery_point, c.attempts, c.response_code, c.updated_at, a.id::text AS audit_id
       FROM changed c JOIN audit a ON a.key_id = c.id`;
+}
+
+// A library's keys in progress are a copy capture keeps, and capture leaves the operator's own
+// changes out: the statement that changes the keys updates the copy too.
+function keptFollows(ctx: StoreContext, action: KeyAction): SqlFragment {
+  const t = ctx.tables;
+  if (t.openKeys === t.keys) return sql``;
+  return sql`${keyword(keptActionCtes(t, t.source.preset.actions[action].kind === "delete"))}`;
 }
 
 // The layout's own release/fail statement on its table (lib/contract/presets.ts: the contract's

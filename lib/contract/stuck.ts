@@ -14,11 +14,30 @@ export type StuckFilter = {
   minAgeSeconds?: number;
 };
 
-/** The keys table joined to the per-endpoint lock timeouts, judged on the database clock. */
+/**
+ * The keys in progress joined to the per-endpoint lock timeouts, judged on the database clock:
+ * what polls reads (for a library's table, the copy capture keeps: never the service's table).
+ */
 export function stuckFrom(ctx: StoreContext): SqlFragment {
+  return sql`FROM ${identifier(ctx.tables.openKeys)} k ${lockTimeoutJoin(ctx)}`;
+}
+
+/**
+ * The same keys as they are at this instant, for an action that changes them: the candidates
+ * capture keeps, each looked up in the store by its id (`k` is the live row, which the stuck
+ * predicate judges again and FOR UPDATE OF k locks), so a key that finished a moment ago, before
+ * capture saw it, is left alone.
+ */
+export function liveStuckFrom(ctx: StoreContext): SqlFragment {
+  const { keys, openKeys } = ctx.tables;
+  if (keys === openKeys) return stuckFrom(ctx);
+  return sql`FROM ${identifier(openKeys)} c JOIN ${identifier(keys)} k ON k.id = c.id
+    ${lockTimeoutJoin(ctx)}`;
+}
+
+function lockTimeoutJoin(ctx: StoreContext): SqlFragment {
   const [endpoints, seconds] = lockTimeoutParams(ctx.config);
-  return sql`FROM ${identifier(ctx.tables.keys)} k
-    LEFT JOIN unnest(${endpoints}::text[], ${seconds}::int[]) AS o(endpoint, secs)
+  return sql`LEFT JOIN unnest(${endpoints}::text[], ${seconds}::int[]) AS o(endpoint, secs)
       ON o.endpoint = k.endpoint`;
 }
 

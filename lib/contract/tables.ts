@@ -8,6 +8,18 @@ import { activeSource, contractSource, type SourceBinding } from "./source-bindi
 export type TableNames = {
   /** the keys in the contract's layout: the store's keys table, or the preset's mapping view */
   keys: string;
+  /**
+   * the keys in progress, for what polls (the stuck list, its counts and samples): the contract's
+   * keys table (its partial index finds them), or, for a library's table, the copy capture keeps
+   * of its unfinished rows, so that no poll reads the service's table
+   */
+  openKeys: string;
+  /**
+   * what else capture keeps of a library's table so that nothing polled reads it: keys per minute
+   * of expiry (the purger's health) and each endpoint's newest TTL (the TTL advisor); null for
+   * the contract, whose own indexes answer
+   */
+  kept: { expiryMinutes: string; endpointTtls: string } | null;
   /** the contract's events: the store's events table, or the captured events */
   events: string;
   /** the events table's bare name (size samples name tables by it) */
@@ -28,6 +40,12 @@ export type TableLayout = Pick<
 /** Where a preset's mapping view and captured events live (idemscope's own schema). */
 export const SOURCE_KEYS_VIEW = "store_keys";
 export const SOURCE_EVENTS_TABLE = "captured_events";
+/** Trigger capture's row changes, waiting for the collector (lib/ingest/sources/capture-sql.ts). */
+export const CAPTURE_QUEUE_TABLE = "capture_queue";
+/** What capture keeps of a library's table for polling (lib/ingest/sources/open-keys.ts). */
+export const OPEN_KEYS_TABLE = "open_keys";
+export const EXPIRY_MINUTES_TABLE = "expiry_minutes";
+export const ENDPOINT_TTLS_TABLE = "endpoint_ttls";
 
 export function tableNamesFor(
   layout: TableLayout,
@@ -43,6 +61,13 @@ export function tableNamesFor(
   const eventsName = mapped ? SOURCE_EVENTS_TABLE : layout.eventsTable;
   return {
     keys: mapped ? ownTable(SOURCE_KEYS_VIEW) : read.base,
+    openKeys: mapped ? ownTable(OPEN_KEYS_TABLE) : read.base,
+    kept: mapped
+      ? {
+          expiryMinutes: ownTable(EXPIRY_MINUTES_TABLE),
+          endpointTtls: ownTable(ENDPOINT_TTLS_TABLE),
+        }
+      : null,
     events: `${mapped ? own : store}.${escapeIdentifier(eventsName)}`,
     eventsName,
     own,

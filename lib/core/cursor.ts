@@ -22,6 +22,7 @@ export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
 export function timeIdCursor<K extends string>(timeField: K) {
   return z.object({
     [timeField]: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/),
-    id: z.string().regex(/^\d{1,19}$/),
+    // a library's key ids are hashes of its own: negative as often as not
+    id: z.string().regex(/^-?\d{1,19}$/),
   } as Record<K | "id", z.ZodString>);
 }

@@ -16,6 +16,7 @@ import { foldHotIntents } from "./fold-hot-intents";
 import { priceDuplicates } from "./price-duplicates";
 import { foldMetricTotals } from "./fold-metric-totals";
 import { foldRecentErrors } from "./fold-recent-errors";
+import { fillKeptState } from "../ingest/sources/kept-state";
 
 /** The batch's work tables; `batch` (its events) is filled before the first step. */
 export type WorkTable = "batch" | "batch_cells" | "touched" | "success_deltas" | "hot_now";
@@ -142,6 +143,12 @@ export type PeriodicJob = {
 
 /** The leader's jobs besides the batches, each when its period has passed, in this order. */
 export const PERIODIC_JOBS: readonly PeriodicJob[] = [
+  {
+    // connect fills it as it installs capture; this finishes a fill that was interrupted
+    name: "kept state fill",
+    everyMs: (p) => p.sampleEveryMs ?? 60_000,
+    run: async (ctx) => (ctx.tables.kept ? fillKeptState(ctx.db, ctx.tables) : undefined),
+  },
   {
     name: "store size sample",
     everyMs: (p) => p.sampleEveryMs ?? 60_000,

@@ -9,7 +9,10 @@ import type { StoreContext } from "../../contract/context";
 import { log } from "../../core/log";
 import { SOURCE_EVENTS_TABLE } from "../../contract/tables";
 import type { SourceBinding } from "../../contract/source-binding";
-import { CAPTURE_QUEUE_TABLE, derivedSelectList, type OwnNames } from "./capture-sql";
+import { CAPTURE_QUEUE_TABLE } from "./capture-sql";
+import { derivedSelectList, type OwnNames } from "./derived-sql";
+import { keptStateCtes, sharedKeptLock } from "./kept-state";
+import { inTransaction } from "../../db/pool";
 import { expandLets, type Preset } from "../../contract/preset";
 
 /** The derived columns the event rules below read (the rest of a row image is left alone). */
@@ -26,6 +29,8 @@ const EVENT_COLUMNS = [
   "response_code",
   "response_body",
   "attempt_marker",
+  "created_at",
+  "expires_at",
 ] as const;
 
 function imageOf(preset: Preset, base: string, image: "old_row" | "new_row", alias: string) {
@@ -46,13 +51,24 @@ export function drainStatement(binding: SourceBinding, t: OwnNames): string {
   );
 }
 
-/** Streamed changes as four parallel arrays: commit times, operations, old and new row images. */
-export type ChangeArrays = [string[], string[], (string | null)[], (string | null)[]];
+/**
+ * Streamed changes as five parallel arrays: commit times, operations, old and new row images, and
+ * their transactions' 32-bit ids (as the stream gives them).
+ */
+export type ChangeArrays = [string[], string[], (string | null)[], (string | null)[], number[]];
 
-/** The changes of ChangeArrays ($1–$4) as the rows of the CTE `q`, in their order. */
-export const STREAMED_CHANGES = `SELECT u.ord AS seq, u.at, u.op, u.old_row, u.new_row
-       FROM unnest($1::timestamptz[], $2::text[], $3::jsonb[], $4::jsonb[])
-            WITH ORDINALITY AS u(at, op, old_row, new_row, ord)`;
+/**
+ * The changes of ChangeArrays ($1–$5) as the rows of the CTE `q`, in their order, with their
+ * transactions' full ids (xid8, as the trigger's queue rows carry them): a streamed change is
+ * older than the transaction applying it, so its epoch is the current one or the one before.
+ */
+export const STREAMED_CHANGES = `SELECT u.ord AS seq, u.at, u.op, u.old_row, u.new_row,
+            (CASE WHEN e.base + u.xid32 > e.now THEN e.base + u.xid32 - 4294967296
+                  ELSE e.base + u.xid32 END)::text::xid8 AS xid
+       FROM unnest($1::timestamptz[], $2::text[], $3::jsonb[], $4::jsonb[], $5::bigint[])
+            WITH ORDINALITY AS u(at, op, old_row, new_row, xid32, ord)
+      CROSS JOIN (SELECT x, x - x % 4294967296 AS base
+                    FROM (SELECT pg_current_xact_id()::text::bigint AS x) c) AS e(now, base)`;
 
 /**
  * The statement that turns streamed changes (ChangeArrays, in commit order) into events directly,
@@ -118,12 +134,14 @@ function deriveEventsStatement(binding: SourceBinding, t: OwnNames, changes: str
                  THEN ARRAY['replayed']
                ELSE '{}'::text[]
              END AS kinds,
-             o.status = 'in_progress' AS was_running
+             o.status = 'in_progress' AS was_running,
+             n.status AS new_status, o.expires_at AS old_expires, n.expires_at AS new_expires,
+             n.created_at AS new_created
         FROM q
         ${imageOf(preset, base, "old_row", "o")}
         ${imageOf(preset, base, "new_row", "n")}
         ${existing}
-    ), ins AS (
+    )${keptStateCtes(binding, t)}, ins AS (
       INSERT INTO ${events} (at, key_id, scope, endpoint, key, kind, request_hash, response_code, latency_ms, instance)
       SELECT k.at + (u.ord - 1) * interval '1 microsecond', k.id, k.scope, k.endpoint, k.key, u.kind,
              k.request_hash,
@@ -167,7 +185,13 @@ export async function drainCaptureQueue(
   const result: DrainResult = { changes: 0, events: 0, dropped: 0 };
   // the contract's writer appends its own events: nothing is queued
   if (!source.capture.mapped) return result;
+  // one transaction, whose lock keeps the kept state's fill out until it ends (kept-state.ts)
+  const db = ctx.db;
+  if (db instanceof pg.Pool)
+    return inTransaction(db, (c) => drainCaptureQueue({ ...ctx, db: c }, options));
   const t = ctx.tables;
+  await db.query(sharedKeptLock(t));
+  if (t.kept) await db.query(`DELETE FROM ${t.kept.expiryMinutes} WHERE keys = 0`);
   const statement = drainStatement(source, t);
   const batchSize = options.batchSize ?? 20_000;
   for (let i = 0; i < (options.maxBatches ?? 50); i++) {

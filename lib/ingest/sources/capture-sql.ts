@@ -9,20 +9,15 @@ import { escapeIdentifier, escapeLiteral } from "pg";
 import { DEFAULT_CAPTURE_QUEUE_LIMIT_BYTES } from "../../core/config";
 import { FAILED_RESPONSE } from "../../contract/failed-response";
 import { eventsTableStatements } from "../../contract/schema/contract";
-import { SOURCE_EVENTS_TABLE, SOURCE_KEYS_VIEW } from "../../contract/tables";
+import { CAPTURE_QUEUE_TABLE, SOURCE_EVENTS_TABLE, SOURCE_KEYS_VIEW } from "../../contract/tables";
 import type { SourceBinding } from "../../contract/source-binding";
 import { createPublicationStatement } from "./logical-setup";
-import {
-  DERIVED_COLUMNS,
-  DERIVED_TYPES,
-  derivation,
-  expandLets,
-  type DerivedColumn,
-  type Preset,
-} from "../../contract/preset";
+import { derivation, expandLets, type Preset } from "../../contract/preset";
+import { derivedSelectList, type OwnNames } from "./derived-sql";
+import { keptStateDropStatements, keptStateStatements } from "./kept-state";
 
 export const CAPTURE_TRIGGER = "idemscope_capture";
-export const CAPTURE_QUEUE_TABLE = "capture_queue";
+export { CAPTURE_QUEUE_TABLE } from "../../contract/tables";
 export const CAPTURE_UPDATE_TRIGGER = "idemscope_capture_update";
 export const PROPOSAL_TRIGGER = "idemscope_capture_proposal";
 /** The transactions of idemscope's own release and fail (lib/contract/schema/store-safety.ts). */
@@ -46,21 +41,6 @@ export async function markOperatorChange(
   );
 }
 
-export type OwnNames = { own: string; ownTable: (name: string) => string };
-
-/** `(expr)::type AS column, …` for every derived column, over the row alias r. */
-export function derivedSelectList(
-  preset: Preset,
-  withMarker = false,
-  only?: readonly (DerivedColumn | "attempt_marker")[],
-): string {
-  const all = withMarker ? [...DERIVED_COLUMNS, "attempt_marker" as const] : DERIVED_COLUMNS;
-  const cols = only ? all.filter((c) => only.includes(c)) : all;
-  return cols
-    .map((c) => `(${derivation(preset, c)})::${DERIVED_TYPES[c]} AS ${c}`)
-    .join(",\n       ");
-}
-
 /** An action's SET list with the stored failure's JSON in place of {failed_response}. */
 export function actionSetList(preset: Preset, set: string): string {
   const failed = `${escapeLiteral(JSON.stringify(FAILED_RESPONSE))}::jsonb`;
@@ -69,16 +49,29 @@ export function actionSetList(preset: Preset, set: string): string {
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+const CAPTURED_DERIVATIONS = [
+  "status",
+  "attempt_marker",
+  "response_code",
+  "response_body",
+  "locked_at",
+  "lock_owner",
+  "updated_at",
+  "recovery_point",
+  "attempts",
+  "expires_at",
+] as const;
+
 /**
- * The table's own columns that the event rules of the drain compare (status, attempt marker,
- * response): an UPDATE that changes none of them cannot produce an event. Raw columns, compared as
- * text in the UPDATE trigger's WHEN: nothing a preset derives is evaluated in the service's
- * statement. A derivation that reads the whole row (`to_jsonb(r)`) makes every column count.
+ * The table's own columns an UPDATE must change to be captured: those the event rules of the
+ * drain compare (status, attempt marker, response) and those the kept state shows (a key's lock,
+ * owner, last change, recovery point and expiry: lib/ingest/sources/kept-state.ts). Any other
+ * UPDATE (a heartbeat) changes nothing idemscope shows. Raw columns, compared as text in the
+ * UPDATE trigger's WHEN: nothing a preset derives is evaluated in the service's statement. A
+ * derivation that reads the whole row (`to_jsonb(r)`) makes every column count.
  */
-export function eventColumns(preset: Preset): string[] {
-  const texts = (["status", "attempt_marker", "response_code", "response_body"] as const).map((c) =>
-    derivation(preset, c),
-  );
+export function capturedColumns(preset: Preset): string[] {
+  const texts = CAPTURED_DERIVATIONS.map((c) => derivation(preset, c));
   const all = Object.keys(preset.columns);
   if (texts.some((t) => /\br\b(?!\s*\.)/.test(t))) return all;
   const reads = (t: string, c: string) =>
@@ -113,12 +106,15 @@ export function installStatements(
       at      timestamptz NOT NULL DEFAULT clock_timestamp(),
       op      text NOT NULL CHECK (op IN ('INSERT', 'UPDATE', 'DELETE', 'REFUSED')),
       old_row jsonb,
-      new_row jsonb
+      new_row jsonb,
+      -- the writing transaction: what the kept state's fill saw is not counted twice
+      xid     xid8 DEFAULT pg_current_xact_id()
     )`,
     `CREATE SEQUENCE ${errors}`,
     `CREATE VIEW ${view} AS
      SELECT ${derivedSelectList(preset)}
        FROM ${base} AS r`,
+    ...keptStateStatements(t),
     ...(binding.capture.streamsWal
       ? logicalStatements(binding, t)
       : triggerStatements(binding, t, queueLimitBytes)),
@@ -174,7 +170,7 @@ function triggerStatements(binding: SourceBinding, t: OwnNames, queueLimitBytes:
     `IF ${present(marks)} THEN
          IF EXISTS (SELECT 1 FROM ${marks} WHERE xid = ${CURRENT_XID32}) THEN RETURN ${result}; END IF;
        END IF;`;
-  const compared = eventColumns(preset);
+  const compared = capturedColumns(preset);
   // raw columns as text: casting any value to text cannot fail (json has no equality operator)
   const changed =
     compared.length === 0
@@ -267,6 +263,7 @@ export function uninstallStatements(binding: SourceBinding, t: OwnNames): string
     `DROP FUNCTION IF EXISTS ${t.ownTable("capture_proposal")}()`,
     `DROP FUNCTION IF EXISTS ${t.ownTable("capture_change")}()`,
     ...publication,
+    ...keptStateDropStatements(t),
     `DROP VIEW IF EXISTS ${t.ownTable(SOURCE_KEYS_VIEW)}`,
     `DROP TABLE IF EXISTS ${t.ownTable(SOURCE_EVENTS_TABLE)}`,
     `DROP TABLE IF EXISTS ${t.ownTable(CAPTURE_QUEUE_TABLE)}`,

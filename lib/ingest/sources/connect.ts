@@ -7,12 +7,9 @@ import { bindingOf, readConnectedSource, type SourceBinding } from "../../contra
 import { TRIGGERS, type CaptureMode } from "../../contract/capture-modes";
 import { coverageOf, type CoverageRow } from "../../contract/coverage";
 import { locksServiceTable, withLockRetries, type LockOptions } from "./connect-locks";
-import {
-  derivedSelectList,
-  installStatements,
-  uninstallStatements,
-  type OwnNames,
-} from "./capture-sql";
+import { installStatements, uninstallStatements } from "./capture-sql";
+import { derivedSelectList, type OwnNames } from "./derived-sql";
+import { fillKeptState } from "./kept-state";
 import { FOLDED_TABLES } from "../../contract/schema/rollups";
 import { checkLogical, createSlot, dropSlot, logicalNames } from "./logical-setup";
 import type { Preset } from "../../contract/preset";
@@ -184,11 +181,27 @@ export async function applyConnect(
   // failed install removes it again (nothing half-applied)
   const slot = plan.binding.logical?.slot;
   if (slot) await createSlot(pool, slot);
+  let outcome: ApplyOutcome;
   try {
-    return await installInTransaction(pool, plan, own, locks);
+    outcome = await installInTransaction(pool, plan, own, locks);
   } catch (err) {
     if (slot) await dropSlot(pool, slot).catch(() => undefined);
     throw err;
+  }
+  if (!outcome.applied) return outcome;
+  // capture runs from here on; the rows already there are read once, for what polls
+  // (kept-state.ts). Should this fail, the collector fills it later: connect is done.
+  try {
+    const fill = await fillKeptState(pool, own);
+    return {
+      ...outcome,
+      message: `${outcome.message}; ${fill.open} keys in progress of ${fill.keys}`,
+    };
+  } catch (err) {
+    return {
+      ...outcome,
+      message: `${outcome.message}; the keys in progress are read later by the collector (${(err as Error).message})`,
+    };
   }
 }
 

@@ -4,7 +4,11 @@
 // slot (tests/integration/sources/logical-apply.test.ts).
 import type { PoolClient } from "pg";
 import { log } from "../../core/log";
-import { STREAMED_CHANGES, type ChangeArrays } from "./capture-drain";
+import type { SourceBinding } from "../../contract/source-binding";
+import { STREAMED_CHANGES, streamedChangesStatement, type ChangeArrays } from "./capture-drain";
+import { CAPTURE_QUEUE_TABLE, OPERATOR_MARKS_TABLE } from "./capture-sql";
+import type { OwnNames } from "./derived-sql";
+import { sharedKeptLock } from "./kept-state";
 import { asArrays, type Txn } from "./logical-decode";
 import { formatLsn, parseLsn } from "./lsn";
 
@@ -15,9 +19,27 @@ export type ApplyTarget = {
   marks: string;
   /** the derivation of streamed changes into events (streamedChangesStatement) */
   derive: string;
+  /** the lock every derivation takes first (kept-state.ts: sharedKeptLock) */
+  keptLock: string;
   /** who applied (logical_state.consumer) */
   instance: string;
 };
+
+/** Where the stream of `binding` is applied, in the schema `own`, by `instance`. */
+export function applyTargetOf(
+  binding: SourceBinding,
+  own: OwnNames,
+  instance: string,
+): ApplyTarget {
+  return {
+    state: own.ownTable("logical_state"),
+    queue: own.ownTable(CAPTURE_QUEUE_TABLE),
+    marks: own.ownTable(OPERATOR_MARKS_TABLE),
+    derive: streamedChangesStatement(binding, own),
+    keptLock: sharedKeptLock(own),
+    instance,
+  };
+}
 
 export type ApplyBatch = {
   txns: Txn[];
@@ -48,7 +70,7 @@ export async function applyTransactions(
   const operator = await operatorTransactions(c, target.marks, unapplied);
   const fresh = unapplied.filter((t) => !operator.has(t.xid));
   const changes = fresh.flatMap((t) => t.changes);
-  if (changes.length > 0) await deriveEvents(c, target, asArrays(changes));
+  if (changes.length > 0) await deriveEvents(c, target, asArrays(fresh));
   const position = end > already ? end : already;
   await c.query(
     `UPDATE ${target.state}
@@ -82,6 +104,7 @@ export async function applyTransactions(
  * just the bad one and counts it, as for triggers; the stream never stalls on a row.
  */
 async function deriveEvents(c: PoolClient, target: ApplyTarget, changes: ChangeArrays) {
+  await c.query(target.keptLock);
   await c.query("SAVEPOINT derive");
   try {
     await c.query(target.derive, changes);
@@ -90,8 +113,8 @@ async function deriveEvents(c: PoolClient, target: ApplyTarget, changes: ChangeA
     await c.query("ROLLBACK TO SAVEPOINT derive");
     log.warn({ err: (err as Error).message }, "logical capture: batch queued for the drain");
     await c.query(
-      `INSERT INTO ${target.queue} (at, op, old_row, new_row)
-       SELECT q.at, q.op, q.old_row, q.new_row FROM (${STREAMED_CHANGES}) q ORDER BY q.seq`,
+      `INSERT INTO ${target.queue} (at, op, old_row, new_row, xid)
+       SELECT q.at, q.op, q.old_row, q.new_row, q.xid FROM (${STREAMED_CHANGES}) q ORDER BY q.seq`,
       changes,
     );
   }

@@ -11,9 +11,8 @@ import { LogicalReplicationService, type Pgoutput } from "pg-logical-replication
 import { inTransaction } from "../../db/pool";
 import { log } from "../../core/log";
 import type { SourceBinding } from "../../contract/source-binding";
-import { streamedChangesStatement } from "./capture-drain";
-import { CAPTURE_QUEUE_TABLE, OPERATOR_MARKS_TABLE, type OwnNames } from "./capture-sql";
-import { applyTransactions, type ApplyTarget } from "./logical-apply";
+import type { OwnNames } from "./derived-sql";
+import { applyTargetOf, applyTransactions, type ApplyTarget } from "./logical-apply";
 import { RawTextPgoutput, TransactionAssembler, type Txn } from "./logical-decode";
 import {
   HEARTBEAT_MESSAGE,
@@ -43,13 +42,7 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
   const { pool, binding } = o;
   const logical = binding.logical!;
   const state = o.own.ownTable("logical_state");
-  const target: ApplyTarget = {
-    state,
-    queue: o.own.ownTable(CAPTURE_QUEUE_TABLE),
-    marks: o.own.ownTable(OPERATOR_MARKS_TABLE),
-    derive: streamedChangesStatement(binding, o.own),
-    instance: `${hostname()}:${process.pid}`,
-  };
+  const target: ApplyTarget = applyTargetOf(binding, o.own, `${hostname()}:${process.pid}`);
   const flushMs = o.flushMs ?? 200;
   const maxBatch = o.maxBatch ?? 5_000;
   const assembler = new TransactionAssembler(binding.table);

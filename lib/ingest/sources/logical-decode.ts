@@ -31,14 +31,19 @@ export type Change = {
  */
 export type Txn = { commitLsn: bigint; endLsn: bigint; at: string; changes: Change[]; xid: number };
 
-/** Parallel arrays are cheaper for PostgreSQL to read than one JSON document of objects. */
-export function asArrays(changes: Change[]): ChangeArrays {
+/**
+ * The transactions' changes, in order, as parallel arrays (cheaper for PostgreSQL to read than
+ * one JSON document of objects), each with its transaction's id.
+ */
+export function asArrays(txns: Txn[]): ChangeArrays {
   const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+  const changes = txns.flatMap((t) => t.changes.map((c) => ({ ...c, xid: t.xid })));
   return [
     changes.map((c) => c.at),
     changes.map((c) => c.op),
     changes.map((c) => json(c.old_row)),
     changes.map((c) => json(c.new_row)),
+    changes.map((c) => c.xid),
   ];
 }
 

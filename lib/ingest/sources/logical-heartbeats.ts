@@ -4,7 +4,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Pool } from "pg";
 import { log } from "../../core/log";
-import type { OwnNames } from "./capture-sql";
+import type { OwnNames } from "./derived-sql";
 
 /** Prefix of the consumer's heartbeat: a WAL message whose arrival says how far behind it is. */
 export const HEARTBEAT_MESSAGE = "idemscope.heartbeat";

@@ -50,6 +50,7 @@ export const keySearchCursor = z.union([
   z.object({
     m: z.literal("r"),
     t: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/),
-    id: z.string().regex(/^\d{1,19}$/),
+    // a library's key ids are hashes of its own: negative as often as not
+    id: z.string().regex(/^-?\d{1,19}$/),
   }),
 ]);

@@ -146,16 +146,28 @@ export function projectBudget(
   };
 }
 
-/** Keys past expires_at still in the table: counted up to `cap`, and the oldest one's age. */
+/**
+ * Keys past expires_at still in the table: counted up to `cap`, and the oldest one's age. For a
+ * library's table, from the keys per minute of expiry that capture keeps (never a scan of the
+ * service's table): keys whose minute of expiry has ended, the oldest at its minute's start.
+ */
 export async function readExpiredKeys(
   ctx: StoreContext,
   cap = EXPIRED_COUNT_CAP,
 ): Promise<{ n: number; oldest: Date | null; lag: number | null }> {
   const { db, tables: t } = ctx;
   const r = await db.query<{ n: number; oldest: Date | null; lag: number | null }>(
-    `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM ${t.keys} WHERE expires_at < now() LIMIT $1) x) AS n,
-            o.oldest, extract(epoch FROM now() - o.oldest)::float8 AS lag
-       FROM (SELECT min(expires_at) AS oldest FROM ${t.keys} WHERE expires_at < now()) o`,
+    t.kept
+      ? `SELECT least(coalesce(sum(keys), 0), $1)::int AS n, o.oldest,
+                extract(epoch FROM now() - o.oldest)::float8 AS lag
+           FROM ${t.kept.expiryMinutes}
+          CROSS JOIN (SELECT min(minute) AS oldest FROM ${t.kept.expiryMinutes}
+                       WHERE keys > 0 AND minute < date_trunc('minute', now())) o
+          WHERE minute < date_trunc('minute', now())
+          GROUP BY o.oldest`
+      : `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM ${t.keys} WHERE expires_at < now() LIMIT $1) x) AS n,
+                o.oldest, extract(epoch FROM now() - o.oldest)::float8 AS lag
+           FROM (SELECT min(expires_at) AS oldest FROM ${t.keys} WHERE expires_at < now()) o`,
     [cap + 1],
   );
   return r.rows[0] ?? { n: 0, oldest: null, lag: null };

@@ -17,13 +17,19 @@ function delayLabel(from: number, to: number | null): string {
   return from === 0 ? `< ${formatAge(to)}` : `${formatAge(from)} – ${formatAge(to)}`;
 }
 
-/** Observed TTLs: the most common expires_at − created_at among the newest keys. */
+/**
+ * Observed TTLs: the most common expires_at − created_at among the newest keys; for a library's
+ * table, the newest keys' TTL per endpoint that capture keeps (its table may have no index on
+ * created_at, and what polls never scans it).
+ */
 async function observedTtls(db: Queryable, t: TableNames): Promise<Map<string, number>> {
   const r = await db.query<{ endpoint: string; ttl: number }>(
-    `SELECT endpoint, mode() WITHIN GROUP (ORDER BY round(extract(epoch FROM expires_at - created_at)))::float8 AS ttl
-       FROM (SELECT endpoint, expires_at, created_at FROM ${t.keys}
-              ORDER BY created_at DESC, id DESC LIMIT ${TTL_SAMPLE}) k
-      GROUP BY endpoint`,
+    t.kept
+      ? `SELECT endpoint, ttl_seconds AS ttl FROM ${t.kept.endpointTtls}`
+      : `SELECT endpoint, mode() WITHIN GROUP (ORDER BY round(extract(epoch FROM expires_at - created_at)))::float8 AS ttl
+           FROM (SELECT endpoint, expires_at, created_at FROM ${t.keys}
+                  ORDER BY created_at DESC, id DESC LIMIT ${TTL_SAMPLE}) k
+          GROUP BY endpoint`,
   );
   return new Map(r.rows.map((x) => [x.endpoint, x.ttl]));
 }

@@ -6,9 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostname } from "node:os";
 import { LOGICAL } from "../../../lib/contract/capture-modes";
 import { inTransaction } from "../../../lib/db/pool";
-import { streamedChangesStatement } from "../../../lib/ingest/sources/capture-drain";
-import { CAPTURE_QUEUE_TABLE, OPERATOR_MARKS_TABLE } from "../../../lib/ingest/sources/capture-sql";
-import { applyTransactions, type ApplyTarget } from "../../../lib/ingest/sources/logical-apply";
+import {
+  applyTargetOf,
+  applyTransactions,
+  type ApplyTarget,
+} from "../../../lib/ingest/sources/logical-apply";
 import type { Txn } from "../../../lib/ingest/sources/logical-decode";
 import { formatLsn, parseLsn } from "../../../lib/ingest/sources/lsn";
 import { connectLibraryStore, ownNames, type ConnectedStore } from "../../helpers/source-store";
@@ -23,13 +25,7 @@ beforeAll(async () => {
   // consume = false: no stream runs; the test hands the transactions over itself
   src = await connectLibraryStore(store, "stripe-style", { capture: LOGICAL, spans: false }, false);
   const own = ownNames(store);
-  target = {
-    state: src.t.ownTable("logical_state"),
-    queue: src.t.ownTable(CAPTURE_QUEUE_TABLE),
-    marks: src.t.ownTable(OPERATOR_MARKS_TABLE),
-    derive: streamedChangesStatement(src.binding, own),
-    instance: `${hostname()}:test`,
-  };
+  target = applyTargetOf(src.binding, own, `${hostname()}:test`);
 });
 afterAll(async () => {
   await src?.disconnect();
