@@ -14,6 +14,7 @@ import { benchDashboard } from "./bench/modes/dashboard";
 import { benchConnectFold } from "./bench/modes/fold";
 import { benchLiveFold } from "./bench/modes/live";
 import { benchLogicalCapture } from "./bench/modes/logical";
+import { benchPreset } from "./bench/modes/preset";
 import { prepareDataset } from "./bench/prepare-dataset";
 import { startEmbeddedPostgres } from "./support/embedded-postgres";
 
@@ -49,6 +50,7 @@ async function main() {
   try {
     for (const [flag, run] of Object.entries(WITHOUT_DATASET))
       if (values[flag as keyof typeof WITHOUT_DATASET]) return await run(bench);
+    if (values.preset) return await benchPreset(bench);
     await migrate({ databaseUrl, includeStore: true });
     const t = tableNames();
     const metaFile = path.join(

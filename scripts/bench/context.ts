@@ -34,6 +34,9 @@ export function parseBenchArgs(argv = process.argv.slice(2)) {
       "fold-nice": { type: "boolean", default: false },
       // with --fold-only: the reference writer's requests/s during the fold (0: an idle store)
       "fold-writer-rate": { type: "string", default: "200" },
+      // a library's own table instead of the contract's (--keys rows shaped like its own):
+      // connect, every route timed, the sequential scans of that table per route
+      preset: { type: "string" },
       // only the live fold: lag at about 20,000 events/s on a scratch store (no dataset)
       "live-only": { type: "boolean", default: false },
       out: { type: "string", default: path.join(ROOT, "test-results", "bench") },
