@@ -3,12 +3,15 @@
 // privileges and the capture's preconditions, prints what each panel will show and the SQL it
 // needs; --apply installs it in one transaction (and records the source for every idemscope
 // process on this database); --uninstall removes all of it, the replication slot included.
+// --search-indexes shows the indexes that would serve key search on the library's table (its own
+// rarely do), --create-search-indexes creates the missing ones, CONCURRENTLY.
 // Exit 0 done, 1 the database does not fit (each reason on one line), 2 bad arguments.
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig } from "../lib/core/config";
 import { createPool } from "../lib/db/pool";
 import { migrate } from "../lib/contract/migrate";
-import { readConnectedSource } from "../lib/contract/source-binding";
+import { readConnectedSource, type SourceBinding } from "../lib/contract/source-binding";
+import { createSearchIndexes, searchIndexReport } from "../lib/ingest/sources/search-indexes";
 import {
   applyConnect,
   captureLabel,
@@ -32,9 +35,11 @@ let values: {
   capture?: string;
   apply: boolean;
   uninstall: boolean;
+  "search-indexes": boolean;
+  "create-search-indexes": boolean;
 };
 const USAGE =
-  "usage: npm run connect -- --preset NAME [--table SCHEMA.TABLE] [--capture triggers|logical[,spans]] [--apply | --uninstall]";
+  "usage: npm run connect -- --preset NAME [--table SCHEMA.TABLE] [--capture triggers|logical[,spans]] [--apply | --uninstall] [--search-indexes | --create-search-indexes]";
 try {
   values = parseArgs({
     options: {
@@ -43,6 +48,8 @@ try {
       capture: { type: "string" },
       apply: { type: "boolean", default: false },
       uninstall: { type: "boolean", default: false },
+      "search-indexes": { type: "boolean", default: false },
+      "create-search-indexes": { type: "boolean", default: false },
     },
   }).values as typeof values;
 } catch (err) {
@@ -72,6 +79,29 @@ const own = { own: t.own, ownTable: t.ownTable, schema: cfg.idemscopeSchema };
 function table(rows: CoverageRow[]): string {
   const w = Math.max(...rows.map((r) => r.panel.length));
   return rows.map((r) => `  ${r.panel.padEnd(w)}  ${r.status.padEnd(11)}  ${r.detail}`).join("\n");
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 24 ? 1 : 0)} MiB`;
+
+/** The key search indexes of the library's table: shown, or the missing ones created. */
+async function searchIndexes(binding: SourceBinding, create: boolean): Promise<void> {
+  const report = await searchIndexReport(pool, binding);
+  console.log("\nKey search on the library's table (its own indexes serve the library's lookups):");
+  for (const x of report)
+    console.log(
+      `  ${x.present ? "present" : "missing"}  ${x.name}: ${x.serves}; about ${mib(x.estimatedBytes)}, one more index entry to write per new key\n    ${x.statement.replace(/\s+/g, " ")};`,
+    );
+  if (!create) {
+    if (report.some((x) => !x.present))
+      console.log("\nnpm run connect -- --create-search-indexes creates the missing ones.");
+    return;
+  }
+  for (const x of await createSearchIndexes(pool, binding))
+    console.log(
+      x.error
+        ? `  ${x.name}: not created (${x.error}); that search stays slow`
+        : `  ${x.name}: created in ${x.seconds.toFixed(1)} s, ${mib(x.bytes ?? 0)}`,
+    );
 }
 
 const pool = createPool(databaseUrl, { max: 2, applicationName: "idemscope-connect" });
@@ -116,6 +146,10 @@ try {
   console.log(table(plan.coverage));
   if (plan.warnings.length > 0)
     console.log(`\nNotes:\n${plan.warnings.map((w) => `  - ${w}`).join("\n")}`);
+  if (values["search-indexes"] || values["create-search-indexes"]) {
+    await searchIndexes(plan.binding, values["create-search-indexes"]);
+    process.exit(0);
+  }
   if (!values.apply) {
     console.log("\nSQL (npm run connect -- --apply runs it in one transaction):\n");
     const slot = plan.binding.logical?.slot;

@@ -126,7 +126,7 @@ export function coverageOf(s: CaptureSet): CoverageRow[] {
     {
       panel: "Stuck keys",
       status: "available",
-      detail: `read from the table through the mapping view (lock timeout ${preset.lockTimeoutSeconds} s unless configured per endpoint)`,
+      detail: `the keys in progress capture keeps, never a read of the table (lock timeout ${preset.lockTimeoutSeconds} s unless configured per endpoint)`,
     },
     sees.clients === true
       ? {

@@ -37,6 +37,8 @@ export function parseBenchArgs(argv = process.argv.slice(2)) {
       // a library's own table instead of the contract's (--keys rows shaped like its own):
       // connect, every route timed, the sequential scans of that table per route
       preset: { type: "string" },
+      // with --preset: the key search indexes connect offers, created before the timings
+      "search-indexes": { type: "boolean", default: false },
       // only the live fold: lag at about 20,000 events/s on a scratch store (no dataset)
       "live-only": { type: "boolean", default: false },
       out: { type: "string", default: path.join(ROOT, "test-results", "bench") },

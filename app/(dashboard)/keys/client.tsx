@@ -101,6 +101,11 @@ export function KeySearchClient({
       {q.isError ? (
         <ListErrorBanner message={q.error.message} hasData={Boolean(data)} what="the keys" />
       ) : null}
+      {searching && data?.slow ? (
+        <Banner tone="info" title="This search reads the whole store table.">
+          {data.slow}
+        </Banner>
+      ) : null}
       {searching && data ? (
         <section className="card">
           <h2 data-testid="key-results">

@@ -21,7 +21,15 @@ export type KeySearchItem = {
   attempts: number;
 };
 
-export type KeySearchPage = { items: KeySearchItem[]; nextCursor: string | null };
+export type KeySearchPage = {
+  items: KeySearchItem[];
+  nextCursor: string | null;
+  /**
+   * why this search reads the whole of a library's table (no index of it serves it), and how to
+   * add one; null when an index serves it (docs/presets.md, "Key search on a library's table")
+   */
+  slow: string | null;
+};
 
 export type LifecycleEvent = {
   id: string;

@@ -248,13 +248,13 @@ async function fillInSnapshot(c: Queryable, t: OwnNames): Promise<Omit<FillResul
   const minutes = t.ownTable(EXPIRY_MINUTES_TABLE);
   // counted from here on only: changes before the fill added nothing (no capture_fill row)
   const keys = await c.query<{ keys: string }>(
-    `WITH counted AS (
+    `WITH per_minute AS (
+       SELECT date_trunc('minute', expires_at) AS minute, count(*) AS n FROM ${view} GROUP BY 1
+     ), counted AS (
        INSERT INTO ${minutes} (minute, keys)
-       SELECT date_trunc('minute', expires_at) AS minute, count(*) FROM ${view}
-        WHERE isfinite(expires_at) GROUP BY 1
-       ON CONFLICT (minute) DO UPDATE SET keys = excluded.keys
-       RETURNING keys)
-     SELECT coalesce(sum(keys), 0)::bigint AS keys FROM counted`,
+       SELECT minute, n FROM per_minute WHERE isfinite(minute)
+       ON CONFLICT (minute) DO UPDATE SET keys = excluded.keys)
+     SELECT coalesce(sum(n), 0)::bigint AS keys FROM per_minute`,
   );
   await c.query(
     `INSERT INTO ${t.ownTable(ENDPOINT_TTLS_TABLE)} (endpoint, ttl_seconds, seen_at)

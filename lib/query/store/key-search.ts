@@ -7,6 +7,7 @@ import { identifier, keyword, sql, toQuery, type SqlFragment } from "../../db/sq
 import type { KeySearchItem, KeySearchPage, KeyStatus } from "../../client/api-types/keys";
 import { encodeCursor } from "../../core/cursor";
 import type { TableNames } from "../../contract/tables";
+import { presentSearchIndexes } from "../../ingest/sources/search-indexes";
 
 export type KeySearch = {
   key?: string;
@@ -51,7 +52,11 @@ function toItem(r: Row): KeySearchItem {
     status: r.status,
     firstSeenAt: r.first_seen.toISOString(),
     lastSeenAt: r.last_seen.toISOString(),
-    expiresAt: r.expires_at?.toISOString() ?? null,
+    // a library that never expires its keys says 'infinity' (Medusa v1): no expiry
+    expiresAt:
+      r.expires_at instanceof Date && Number.isFinite(r.expires_at.getTime())
+        ? r.expires_at.toISOString()
+        : null,
     attempts: r.attempts,
   };
 }
@@ -115,7 +120,10 @@ function keyModeSql(t: TableNames, p: KeyModeParams): SqlFragment {
     ), gone AS (
       -- intents of the window without a row: only these need their events summed up
       SELECT DISTINCT w.key, w.scope, w.endpoint FROM win w
-       WHERE NOT EXISTS (SELECT 1 FROM ${identifier(t.keys)} k WHERE k.scope = w.scope AND k.endpoint = w.endpoint AND k.key = w.key)
+       -- compared in byte order: the search index (a library's, or the contract's) serves it
+       WHERE NOT EXISTS (SELECT 1 FROM ${identifier(t.keys)} k
+                          WHERE k.key ${c} = w.key ${c} AND k.scope ${c} = w.scope ${c}
+                            AND k.endpoint ${c} = w.endpoint ${c})
     ), purged AS (
       SELECT NULL::text AS id, g.scope, g.endpoint, g.key, 'purged' AS status, h.first_seen,
              h.last_seen, NULL::timestamptz AS expires_at, h.attempts
@@ -140,13 +148,15 @@ function keyModeSql(t: TableNames, p: KeyModeParams): SqlFragment {
            (SELECT coalesce(json_agg(p ORDER BY ${by("p")}), '[]'::json) FROM page p) AS rows`;
 }
 
+type FoundKeys = Omit<KeySearchPage, "slow">;
+
 async function searchByKey(
   db: Queryable,
   t: TableNames,
   q: KeySearch,
   limit: number,
   cursor: KeyModeCursor | undefined,
-): Promise<KeySearchPage> {
+): Promise<FoundKeys> {
   const pattern = q.key !== undefined ? likeLiteral(q.key) : `${likeLiteral(q.prefix ?? "")}%`;
   const liveStatus = q.status && q.status !== "purged" ? q.status : null;
   type Json = Omit<Row, "first_seen" | "last_seen" | "expires_at"> & {
@@ -193,7 +203,7 @@ async function searchRecent(
   q: KeySearch,
   limit: number,
   cursor: RecentModeCursor | undefined,
-): Promise<KeySearchPage> {
+): Promise<FoundKeys> {
   const r = await db.query<Row>(
     `SELECT k.id::text AS id, k.scope, k.endpoint, k.key, k.status, k.created_at AS first_seen,
             k.updated_at AS last_seen, k.expires_at, k.attempts,
@@ -239,8 +249,22 @@ export async function searchKeys(
   page: { limit: number; cursor?: KeySearchCursor },
 ): Promise<KeySearchPage> {
   const { db, tables: t } = ctx;
-  if (isKeyMode(q)) {
-    return searchByKey(db, t, q, page.limit, page.cursor?.m === "k" ? page.cursor : undefined);
-  }
-  return searchRecent(db, t, q, page.limit, page.cursor?.m === "r" ? page.cursor : undefined);
+  const slow = await slowSearch(ctx, q);
+  const found = isKeyMode(q)
+    ? await searchByKey(db, t, q, page.limit, page.cursor?.m === "k" ? page.cursor : undefined)
+    : await searchRecent(db, t, q, page.limit, page.cursor?.m === "r" ? page.cursor : undefined);
+  return { ...found, slow };
+}
+
+/**
+ * On a library's table, whether an index serves this search (lib/ingest/sources/search-indexes.ts);
+ * if not, what the user is told. The contract's keys table has its own.
+ */
+async function slowSearch(ctx: StoreContext, q: KeySearch): Promise<string | null> {
+  const t = ctx.tables;
+  if (!t.kept) return null;
+  const kind = isKeyMode(q) ? "key" : q.status === "failed" ? "failed" : "recent";
+  const present = await presentSearchIndexes(ctx.db, t.source);
+  if (present.has(kind) || (kind === "failed" && present.has("recent"))) return null;
+  return `No index of ${t.source.base} serves this search (${t.source.preset.name}'s own indexes serve the library's lookups), so it reads the whole table, within the statement timeout. npm run connect -- --search-indexes shows the index that would, and its size; --create-search-indexes creates it without blocking the service's writes.`;
 }

@@ -15,6 +15,7 @@ import { BUILT_IN_PRESETS } from "../../../lib/contract/presets";
 import { tableNamesFor } from "../../../lib/contract/tables";
 import { collectBatch } from "../../../lib/fold/collect-batch";
 import { applyConnect, planConnect, uninstallSource } from "../../../lib/ingest/sources/connect";
+import { createSearchIndexes } from "../../../lib/ingest/sources/search-indexes";
 import { libraryClient } from "../../demo/library-traffic";
 import { fmt, log, type BenchContext } from "../context";
 import { ROW_SHAPES } from "../preset-rows";
@@ -91,6 +92,12 @@ export async function benchPreset({ pool, databaseUrl, args }: BenchContext): Pr
   const ctx = writeContextOf(pool, t, cfg);
   for (let i = 0; i < 20; i++) if ((await collectBatch(ctx)).caughtUp) break;
   await pool.query(`ANALYZE ${quoted}`);
+  // --search-indexes: the key search indexes connect offers, created as it does (CONCURRENTLY)
+  const indexes = args.values["search-indexes"]
+    ? await createSearchIndexes(pool, plan.binding)
+    : [];
+  for (const x of indexes)
+    log(x.error ? `${x.name}: not created (${x.error})` : `${x.name}: ${x.seconds.toFixed(1)} s`);
 
   const routes = await presetRoutes(pool, t.keys, rows);
   const stop = await startServer(databaseUrl, args.port);
@@ -148,6 +155,11 @@ export async function benchPreset({ pool, databaseUrl, args }: BenchContext): Pr
       `Preset ${name}: ${rows.toLocaleString("en-US")} rows over ${days} days (generated in ${generateSeconds.toFixed(0)} s), trigger capture, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${new Date().toISOString().slice(0, 10)}`,
       `Connect (install, then the table read once into the kept state): ${connectSeconds.toFixed(1)} s = ${Math.round(rows / connectSeconds).toLocaleString("en-US")} rows/s; ${outcome.message}`,
       `Footprint: idemscope's schema ${mib(ownBytes)} = ${((100 * ownBytes) / storeBytes).toFixed(1)} % of the library's table (${mib(storeBytes)})`,
+      ...indexes.map((x) =>
+        x.error
+          ? `Search index ${x.name}: not created (${x.error})`
+          : `Search index ${x.name}: created in ${x.seconds.toFixed(1)} s, ${mib(x.bytes ?? 0)}`,
+      ),
       `Sequential scans of the library's table over the ${routes.filter((r) => r.polled).length} polled routes (each once): ${polledScans}`,
       "",
       "| route | status | p50 | p95 | runs | seq scans |",
@@ -206,7 +218,10 @@ async function presetRoutes(
     onDemand("key search: exact key", `/api/v1/keys?${q({ key: row.key })}`),
     onDemand("key search: prefix", `/api/v1/keys?${q({ prefix: row.key.slice(0, 6) })}`),
     onDemand("key search: one client", `/api/v1/keys?${q({ scope: row.scope })}`),
-    onDemand("key search: failed, last hour", `/api/v1/keys?${q({ status: "failed", from: hourAgo })}`),
+    onDemand(
+      "key search: failed, last hour",
+      `/api/v1/keys?${q({ status: "failed", from: hourAgo })}`,
+    ),
     onDemand("key search: last day", `/api/v1/keys?${q({ from: dayAgo })}`),
   ];
 }

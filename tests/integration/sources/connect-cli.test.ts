@@ -124,6 +124,57 @@ describe("npm run connect", () => {
     expect((await connect(own, ["--uninstall"])).stdout).toMatch(/no source is connected/);
   });
 
+  it("shows the indexes key search would need and creates them, CONCURRENTLY, only when asked", async () => {
+    const own = `c_${id}_s`;
+    const shown = await connect(own, [
+      "--preset",
+      "stripe-style",
+      "--table",
+      T,
+      "--search-indexes",
+    ]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(
+      /missing {2}idemscope_key_search_idempotency_keys: a key or a key prefix/,
+    );
+    expect(shown.stdout).toMatch(/CREATE INDEX CONCURRENTLY IF NOT EXISTS/);
+    expect(shown.stdout).toMatch(/--create-search-indexes creates the missing ones/);
+    const indexes = async () =>
+      (
+        await admin.query<{ indexname: string }>(
+          `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'idemscope%' ORDER BY 1`,
+          [lib],
+        )
+      ).rows.map((r) => r.indexname);
+    expect(await indexes()).toEqual([]);
+
+    const created = await connect(own, [
+      "--preset",
+      "stripe-style",
+      "--table",
+      T,
+      "--create-search-indexes",
+    ]);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(
+      /idemscope_key_search_idempotency_keys: created in [\d.]+ s, [\d.]+ MiB/,
+    );
+    expect(await indexes()).toEqual([
+      "idemscope_failed_search_idempotency_keys",
+      "idemscope_key_search_idempotency_keys",
+      "idemscope_recent_search_idempotency_keys",
+    ]);
+    const again = await connect(own, [
+      "--preset",
+      "stripe-style",
+      "--table",
+      T,
+      "--search-indexes",
+    ]);
+    expect(again.stdout).not.toMatch(/missing/);
+    for (const name of await indexes()) await admin.query(`DROP INDEX ${lib}.${name}`);
+  });
+
   it("names a missing column and a wrong type, one line each, and installs nothing", async () => {
     const schema = `c_${id}_bad`;
     await libraryTable(schema, (ddl) =>
