@@ -10,7 +10,7 @@ import type { Queryable } from "../../contract/context";
 import { DERIVED_TYPES, derivation, type DerivedColumn } from "../../contract/preset";
 import type { SourceBinding } from "../../contract/source-binding";
 
-export type SearchIndexKind = "key" | "recent" | "failed";
+export type SearchIndexKind = "key" | "recent" | "failed" | "id";
 
 export type SearchIndex = {
   kind: SearchIndexKind;
@@ -26,6 +26,7 @@ const SERVES: Record<SearchIndexKind, string> = {
   key: "a key or a key prefix, whoever sent it (the Key search box, in key order)",
   recent: "the newest keys: a time range, one client's or one endpoint's",
   failed: "failed keys, newest first",
+  id: "the key page by id (the preset hashes the library's own key into an id)",
 };
 
 /** The three indexes for `binding`'s table, named after it (PostgreSQL keeps 63 bytes of a name). */
@@ -42,14 +43,19 @@ export function searchIndexesFor(binding: SourceBinding): SearchIndex[] {
     },
     recent: { on: `${expr("created_at")}, ${expr("id")}` },
     failed: { on: `${expr("created_at")}, ${expr("id")}`, where: `${expr("status")} = 'failed'` },
+    id: { on: expr("id") },
   };
+  // an id that is a column of the table is served by its own index (its primary key, as a rule)
+  const kinds: SearchIndexKind[] = /^\s*r\s*\.\s*("[^"]+"|\w+)\s*$/.test(derivation(preset, "id"))
+    ? ["key", "recent", "failed"]
+    : ["key", "recent", "failed", "id"];
   const reads = (kind: SearchIndexKind) => {
     const text = defs[kind].on + (defs[kind].where ?? "");
     return Object.keys(preset.columns).filter((c) =>
       new RegExp(`(^|[^\\w"])("${c}"|${c})\\b`).test(text),
     );
   };
-  return (["key", "recent", "failed"] as const).map((kind) => ({
+  return kinds.map((kind) => ({
     kind,
     name: name(kind),
     serves: SERVES[kind],
