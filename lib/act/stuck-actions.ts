@@ -28,7 +28,7 @@ import {
   OPERATOR_MARKS_TABLE,
 } from "../ingest/sources/capture-sql";
 import { derivedSelectList } from "../ingest/sources/derived-sql";
-import { keptActionCtes } from "../ingest/sources/kept-state";
+import { keptActionCtes, keptShareLock } from "../ingest/sources/kept-state";
 import { derivation, type Preset } from "../contract/preset";
 
 export { FAILED_RESPONSE };
@@ -168,7 +168,9 @@ async function runChange(
   target: ChangeTarget,
   batchId: string | null,
 ): Promise<ChangedRow[]> {
-  // the capture skips this change: the statement writes its own event
+  // the capture skips this change: the statement writes its own event, and follows it into the
+  // kept state, which a fill must not be reading meanwhile
+  if (ctx.tables.kept) await ctx.db.query(keptShareLock(ctx.tables));
   if (ctx.tables.source.capture.mapped)
     await markOperatorChange(ctx.db, ctx.tables.ownTable(OPERATOR_MARKS_TABLE));
   const r = await ctx.db.query<ChangedRow>(toQuery(changeStatement(ctx, input, target, batchId)));

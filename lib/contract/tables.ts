@@ -42,10 +42,16 @@ export const SOURCE_KEYS_VIEW = "store_keys";
 export const SOURCE_EVENTS_TABLE = "captured_events";
 /** Trigger capture's row changes, waiting for the collector (lib/ingest/sources/capture-sql.ts). */
 export const CAPTURE_QUEUE_TABLE = "capture_queue";
-/** What capture keeps of a library's table for polling (lib/ingest/sources/open-keys.ts). */
+/** What capture keeps of a library's table for polling (lib/ingest/sources/kept-state.ts). */
 export const OPEN_KEYS_TABLE = "open_keys";
 export const EXPIRY_MINUTES_TABLE = "expiry_minutes";
 export const ENDPOINT_TTLS_TABLE = "endpoint_ttls";
+/** The snapshot the kept state was read from the library's table in (one row, once filled). */
+export const CAPTURE_FILL_TABLE = "capture_fill";
+/** Row changes the derivation could not read, kept with their error (lib/contract/schema/store-safety.ts). */
+export const DEAD_LETTERS_TABLE = "capture_dead_letters";
+/** The sequence counting the changes capture skipped or could not derive. */
+export const CAPTURE_ERRORS_SEQUENCE = "capture_errors";
 
 export function tableNamesFor(
   layout: TableLayout,

@@ -4,6 +4,7 @@
 import type { StoreContext } from "../contract/context";
 import type { Pool, PoolClient } from "pg";
 import { inTransaction } from "../db/pool";
+import { ensureKeptTables, keptShareLock } from "../ingest/sources/kept-state";
 import { drainCaptureQueue } from "../ingest/sources/capture-drain";
 import { fillWorkTable } from "./work-tables";
 import { runBatchPipeline } from "./pipeline";
@@ -28,12 +29,15 @@ export async function collectBatch(
   ctx: StoreContext<Pool>,
   options: BatchOptions = {},
 ): Promise<BatchResult> {
-  const { db: pool } = ctx;
+  const { db: pool, tables: t } = ctx;
+  if (t.kept) await ensureKeptTables(pool, t);
   // One snapshot for every statement: the gap bookkeeping relies on it.
   return inTransaction(
     pool,
     async (client) => {
       await client.query("SET LOCAL timezone = 'UTC'"); // day buckets are UTC days
+      // before the snapshot: a fill of the kept state is either wholly in it or waits for it
+      if (t.kept) await client.query(keptShareLock(t));
       return foldNextBatch(
         { ...ctx, db: client },
         options.batchSize ?? 50_000,

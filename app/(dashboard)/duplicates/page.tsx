@@ -1,7 +1,7 @@
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { currentViewer, viewerInfo } from "@/lib/auth/request-identity";
-import { duplicatesQuery } from "@/lib/client/queries/duplicates";
+import { duplicatesQuery, duplicatesSearch } from "@/lib/client/queries/duplicates";
 import { makeQueryClient } from "@/lib/client/queries/query-client";
 import { readContext } from "@/lib/contract/context";
 import { duplicatesQuerySchema, loadDuplicates } from "@/lib/query/views/reconciliation";
@@ -18,7 +18,7 @@ export default async function DuplicatesPage() {
   // tiles and table afterwards moved everything under a pointer already on its way
   if (identity.identity)
     await prefetchView(queryClient, duplicatesQuery("open").queryKey, "duplicates", () =>
-      loadDuplicates(readContext(), queryOf(duplicatesQuerySchema, "status=open&limit=200")),
+      loadDuplicates(readContext(), queryOf(duplicatesQuerySchema, duplicatesSearch("open"))),
     );
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>

@@ -7,11 +7,11 @@
 import pg, { type Pool, type PoolClient } from "pg";
 import type { StoreContext } from "../../contract/context";
 import { log } from "../../core/log";
-import { SOURCE_EVENTS_TABLE } from "../../contract/tables";
+import { DEAD_LETTERS_TABLE, SOURCE_EVENTS_TABLE } from "../../contract/tables";
 import type { SourceBinding } from "../../contract/source-binding";
 import { CAPTURE_QUEUE_TABLE } from "./capture-sql";
 import { derivedSelectList, type OwnNames } from "./derived-sql";
-import { keptStateCtes, sharedKeptLock } from "./kept-state";
+import { keptShareLock, keptStateCtes } from "./kept-state";
 import { inTransaction } from "../../db/pool";
 import { expandLets, type Preset } from "../../contract/preset";
 
@@ -185,12 +185,13 @@ export async function drainCaptureQueue(
   const result: DrainResult = { changes: 0, events: 0, dropped: 0 };
   // the contract's writer appends its own events: nothing is queued
   if (!source.capture.mapped) return result;
-  // one transaction, whose lock keeps the kept state's fill out until it ends (kept-state.ts)
+  // one transaction, whose lock keeps the kept state's fill out until it ends (kept-state.ts;
+  // a caller's transaction takes it before its first snapshot)
   const db = ctx.db;
   if (db instanceof pg.Pool)
     return inTransaction(db, (c) => drainCaptureQueue({ ...ctx, db: c }, options));
   const t = ctx.tables;
-  await db.query(sharedKeptLock(t));
+  await db.query(keptShareLock(t));
   if (t.kept) await db.query(`DELETE FROM ${t.kept.expiryMinutes} WHERE keys = 0`);
   const statement = drainStatement(source, t);
   const batchSize = options.batchSize ?? 20_000;
@@ -263,8 +264,7 @@ async function deadLetter(
   await ctx.db.query(`SELECT nextval($1)`, [t.ownTable("capture_errors")]);
 }
 
-/** Row changes the derivation could not read, kept with their error (lib/contract/schema/store-safety.ts). */
-export const DEAD_LETTERS_TABLE = "capture_dead_letters";
+export { DEAD_LETTERS_TABLE } from "../../contract/tables";
 
 /** Runs `fn` under a savepoint when `db` is a transaction's client (a pool has none to protect). */
 async function inSavepoint<T>(db: Pool | PoolClient, fn: () => Promise<T>): Promise<T> {

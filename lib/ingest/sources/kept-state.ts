@@ -9,13 +9,18 @@
 // fill already saw, gives the same table. The expiry counts are sums of changes and must count
 // each row once: the fill records the snapshot it read (capture_fill), and only changes of
 // transactions that snapshot did not see are added afterwards. Fill and derivation exclude each
-// other (an advisory lock per schema), so no change falls between the two.
-import { escapeIdentifier, escapeLiteral, type Pool } from "pg";
+// other with a lock on capture_fill that each takes before its first snapshot (only idemscope's
+// role may lock its tables: no other login can stall capture with it), so no change falls
+// between the two.
+import { escapeIdentifier, type Pool } from "pg";
 import { inTransaction } from "../../db/pool";
 import { DERIVED_COLUMNS } from "../../contract/preset";
 import type { SourceBinding } from "../../contract/source-binding";
 import {
+  CAPTURE_ERRORS_SEQUENCE,
+  CAPTURE_FILL_TABLE,
   CAPTURE_QUEUE_TABLE,
+  DEAD_LETTERS_TABLE,
   ENDPOINT_TTLS_TABLE,
   EXPIRY_MINUTES_TABLE,
   OPEN_KEYS_TABLE,
@@ -23,8 +28,6 @@ import {
 } from "../../contract/tables";
 import type { Queryable } from "../../contract/context";
 import { derivedSelectList, type OwnNames } from "./derived-sql";
-
-export const CAPTURE_FILL_TABLE = "capture_fill";
 
 // every column of the mapping view but the stored response: polling never shows it, and a
 // response the derivation cannot read must not cost a key in progress its place
@@ -69,12 +72,18 @@ export function keptStateStatements(t: OwnNames): string[] {
  * most a second for it). Its capture triggers still skip the UPDATEs that change only a key's
  * lock: `npm run connect -- --uninstall` and `--apply` again install the current ones.
  */
-async function ensureKeptTables(pool: Pool, t: OwnNames): Promise<void> {
+const ensured = new Set<string>();
+
+export async function ensureKeptTables(pool: Pool, t: OwnNames): Promise<void> {
+  if (ensured.has(t.own)) return;
   const r = await pool.query<{ present: boolean }>(
     `SELECT to_regclass($1) IS NOT NULL AS present`,
     [t.ownTable(CAPTURE_FILL_TABLE)],
   );
-  if (r.rows[0]?.present) return;
+  if (r.rows[0]?.present) {
+    ensured.add(t.own);
+    return;
+  }
   const queue = t.ownTable(CAPTURE_QUEUE_TABLE);
   await inTransaction(pool, async (c) => {
     await c.query(`SET LOCAL lock_timeout = '1s'`);
@@ -82,6 +91,7 @@ async function ensureKeptTables(pool: Pool, t: OwnNames): Promise<void> {
     await c.query(`ALTER TABLE ${queue} ALTER COLUMN xid SET DEFAULT pg_current_xact_id()`);
     for (const statement of keptStateStatements(t)) await c.query(statement);
   });
+  ensured.add(t.own);
 }
 
 export function keptStateDropStatements(t: OwnNames): string[] {
@@ -90,11 +100,12 @@ export function keptStateDropStatements(t: OwnNames): string[] {
   );
 }
 
-/** The advisory lock that keeps the fill and the derivation of changes apart (one per schema). */
-const lockKey = (t: OwnNames) => `hashtext(${escapeLiteral(`idemscope.kept:${t.own}`)})`;
-
-/** Taken by every transaction that derives changes, before it does (released at its end). */
-export const sharedKeptLock = (t: OwnNames) => `SELECT pg_advisory_xact_lock_shared(${lockKey(t)})`;
+/**
+ * Taken by every transaction that derives changes (or changes keys, as an action does) before its
+ * first snapshot, held to its end: a fill waits for it, and it for a fill. LOCK takes no snapshot.
+ */
+export const keptShareLock = (t: OwnNames) =>
+  `LOCK TABLE ${t.ownTable(CAPTURE_FILL_TABLE)} IN ROW SHARE MODE`;
 
 /**
  * CTEs that follow a batch of changes into the kept tables, for the derivation statement of
@@ -126,7 +137,8 @@ export function keptStateCtes(binding: SourceBinding, t: OwnNames): string {
     ), unseen AS (
       -- the changes the fill's snapshot did not see (none before the fill: it counts them all)
       SELECT k.* FROM k JOIN q ON q.seq = k.seq CROSS JOIN ${fill} f
-       WHERE q.xid IS NULL OR NOT pg_visible_in_snapshot(q.xid, f.snapshot)
+       -- (a change queued before its queue had the column predates any fill: seen)
+       WHERE q.xid IS NOT NULL AND NOT pg_visible_in_snapshot(q.xid, f.snapshot)
     ), expiries AS (
       INSERT INTO ${minutes} (minute, keys)
       SELECT minute, sum(change) FROM (
@@ -181,9 +193,14 @@ export function keptActionCtes(t: OwnNames, deleted: boolean): string {
     )${uncounted}`;
 }
 
-/** How many changes capture has lost so far (lib/ingest/sources/capture-state.ts), in SQL. */
-const LOST_CHANGES = (t: OwnNames) =>
-  `(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM ${t.ownTable("capture_errors")})`;
+/**
+ * How many changes capture has skipped so far (a queue missing or full: capture_errors, less the
+ * dead letters it also counts), in SQL. A dead letter is one row the derivation cannot read: the
+ * fill could not read it either, and one row is no reason to read the table again.
+ */
+const lostChangesSql = (t: OwnNames) =>
+  `(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM ${t.ownTable(CAPTURE_ERRORS_SEQUENCE)})
+   - (SELECT count(*) FROM ${t.ownTable(DEAD_LETTERS_TABLE)})`;
 
 /** The fill's one read may take this long (10 M rows take seconds); then it is tried again. */
 const FILL_TIMEOUT = "15min";
@@ -193,41 +210,44 @@ export type FillResult = { filled: boolean; keys: number; open: number };
 /**
  * Reads the library's table once, in one snapshot, into the kept tables; does nothing when done
  * before. Run by `npm run connect -- --apply` right after capture is installed, and by the
- * collector should that have been interrupted. Waits for derivations under way, and they for it.
+ * collector should that have been interrupted or capture have skipped changes since. Waits for
+ * derivations under way, and they for it.
  */
 export async function fillKeptState(pool: Pool, t: OwnNames): Promise<FillResult> {
   await ensureKeptTables(pool, t);
   const fill = t.ownTable(CAPTURE_FILL_TABLE);
   const none = { filled: false, keys: 0, open: 0 };
   // the collector asks every minute: a sound fill answers without waiting for any lock
-  if ((await pool.query(`SELECT 1 FROM ${fill} WHERE lost >= ${LOST_CHANGES(t)}`)).rows.length > 0)
+  if (
+    (await pool.query(`SELECT 1 FROM ${fill} WHERE lost >= ${lostChangesSql(t)}`)).rows.length > 0
+  )
     return none;
   const c = await pool.connect();
   try {
-    // a session lock, taken before the transaction: its snapshot must follow every derivation
-    // that finished before the lock was granted
-    await c.query(`SELECT pg_advisory_lock(${lockKey(t)})`);
-    try {
-      await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
-      // one read of the whole table, once: longer than a dashboard's statement may take
-      await c.query(`SET LOCAL statement_timeout = '${FILL_TIMEOUT}'`);
-      const done = await c.query(`SELECT 1 FROM ${fill} WHERE lost >= ${LOST_CHANGES(t)}`);
-      if (done.rows.length > 0) {
-        await c.query("ROLLBACK");
-        return none;
-      }
-      // a first fill, or capture lost changes since the last one: read the table again
-      for (const table of [CAPTURE_FILL_TABLE, EXPIRY_MINUTES_TABLE, OPEN_KEYS_TABLE])
-        await c.query(`DELETE FROM ${t.ownTable(table)}`);
-      const result = await fillInSnapshot(c, t);
-      await c.query("COMMIT");
-      return { filled: true, ...result };
-    } catch (err) {
-      await c.query("ROLLBACK").catch(() => undefined);
-      throw err;
-    } finally {
-      await c.query(`SELECT pg_advisory_unlock(${lockKey(t)})`);
+    await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+    // before the snapshot: every derivation that holds the share lock has committed, none starts
+    await c.query(`LOCK TABLE ${fill} IN EXCLUSIVE MODE`);
+    // one read of the whole table, once: longer than a dashboard's statement may take
+    await c.query(`SET LOCAL statement_timeout = '${FILL_TIMEOUT}'`);
+    const done = await c.query(`SELECT 1 FROM ${fill} WHERE lost >= ${lostChangesSql(t)}`);
+    if (done.rows.length > 0) {
+      await c.query("ROLLBACK");
+      return none;
     }
+    // a first fill, or capture lost changes since the last one: read the table again
+    for (const table of [
+      CAPTURE_FILL_TABLE,
+      EXPIRY_MINUTES_TABLE,
+      OPEN_KEYS_TABLE,
+      ENDPOINT_TTLS_TABLE,
+    ])
+      await c.query(`DELETE FROM ${t.ownTable(table)}`);
+    const result = await fillInSnapshot(c, t);
+    await c.query("COMMIT");
+    return { filled: true, ...result };
+  } catch (err) {
+    await c.query("ROLLBACK").catch(() => undefined);
+    throw err;
   } finally {
     c.release();
   }
@@ -238,7 +258,7 @@ async function fillInSnapshot(c: Queryable, t: OwnNames): Promise<Omit<FillResul
   // the snapshot every statement below reads (REPEATABLE READ), recorded for the derivation
   await c.query(
     `INSERT INTO ${t.ownTable(CAPTURE_FILL_TABLE)} (id, snapshot, filled_at, keys, open, lost)
-     VALUES (1, pg_current_snapshot(), now(), 0, 0, ${LOST_CHANGES(t)})`,
+     VALUES (1, pg_current_snapshot(), now(), 0, 0, ${lostChangesSql(t)})`,
   );
   const open = await c.query(
     `INSERT INTO ${t.ownTable(OPEN_KEYS_TABLE)} (${COLUMNS})
@@ -262,7 +282,7 @@ async function fillInSnapshot(c: Queryable, t: OwnNames): Promise<Omit<FillResul
             created_at
        FROM ${view} WHERE isfinite(expires_at) AND created_at IS NOT NULL AND endpoint IS NOT NULL
       ORDER BY endpoint, created_at DESC
-     ON CONFLICT (endpoint) DO NOTHING`,
+     ON CONFLICT (endpoint) DO UPDATE SET ttl_seconds = excluded.ttl_seconds, seen_at = excluded.seen_at`,
   );
   const result = { keys: Number(keys.rows[0]?.keys ?? 0), open: open.rowCount ?? 0 };
   await c.query(`UPDATE ${t.ownTable(CAPTURE_FILL_TABLE)} SET keys = $1, open = $2`, [

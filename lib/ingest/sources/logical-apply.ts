@@ -8,7 +8,7 @@ import type { SourceBinding } from "../../contract/source-binding";
 import { STREAMED_CHANGES, streamedChangesStatement, type ChangeArrays } from "./capture-drain";
 import { CAPTURE_QUEUE_TABLE, OPERATOR_MARKS_TABLE } from "./capture-sql";
 import type { OwnNames } from "./derived-sql";
-import { sharedKeptLock } from "./kept-state";
+import { keptShareLock } from "./kept-state";
 import { asArrays, type Txn } from "./logical-decode";
 import { formatLsn, parseLsn } from "./lsn";
 
@@ -19,7 +19,7 @@ export type ApplyTarget = {
   marks: string;
   /** the derivation of streamed changes into events (streamedChangesStatement) */
   derive: string;
-  /** the lock every derivation takes first (kept-state.ts: sharedKeptLock) */
+  /** the lock every derivation takes first (kept-state.ts: keptShareLock) */
   keptLock: string;
   /** who applied (logical_state.consumer) */
   instance: string;
@@ -36,7 +36,7 @@ export function applyTargetOf(
     queue: own.ownTable(CAPTURE_QUEUE_TABLE),
     marks: own.ownTable(OPERATOR_MARKS_TABLE),
     derive: streamedChangesStatement(binding, own),
-    keptLock: sharedKeptLock(own),
+    keptLock: keptShareLock(own),
     instance,
   };
 }

@@ -12,6 +12,7 @@ import { inTransaction } from "../../db/pool";
 import { log } from "../../core/log";
 import type { SourceBinding } from "../../contract/source-binding";
 import type { OwnNames } from "./derived-sql";
+import { ensureKeptTables } from "./kept-state";
 import { applyTargetOf, applyTransactions, type ApplyTarget } from "./logical-apply";
 import { RawTextPgoutput, TransactionAssembler, type Txn } from "./logical-decode";
 import {
@@ -89,6 +90,7 @@ export function startLogicalConsumer(o: LogicalConsumerOptions): LogicalConsumer
         pending = [];
         pendingChanges = 0;
         caughtUp = null;
+        await ensureKeptTables(pool, o.own);
         const reached = await inTransaction(pool, (c) =>
           applyTransactions(c, target, {
             txns,

@@ -29,7 +29,7 @@ const SERVES: Record<SearchIndexKind, string> = {
   id: "the key page by id (the preset hashes the library's own key into an id)",
 };
 
-/** The three indexes for `binding`'s table, named after it (PostgreSQL keeps 63 bytes of a name). */
+/** The search indexes for `binding`'s table, named after it (PostgreSQL keeps 63 bytes of a name). */
 export function searchIndexesFor(binding: SourceBinding): SearchIndex[] {
   const { preset } = binding;
   // a derivation over the row alias r, as an index expression over the table's own columns
@@ -157,8 +157,12 @@ export async function createSearchIndexes(
         error: (err as Error).message,
       });
     } finally {
-      await c.query("RESET statement_timeout").catch(() => undefined);
-      c.release();
+      // a connection whose timeout could not be restored is closed, not handed back
+      const reset = await c.query("RESET statement_timeout").then(
+        () => true,
+        () => false,
+      );
+      c.release(!reset);
     }
   }
   return created;

@@ -249,10 +249,12 @@ export async function searchKeys(
   page: { limit: number; cursor?: KeySearchCursor },
 ): Promise<KeySearchPage> {
   const { db, tables: t } = ctx;
-  const slow = await slowSearch(ctx, q);
-  const found = isKeyMode(q)
-    ? await searchByKey(db, t, q, page.limit, page.cursor?.m === "k" ? page.cursor : undefined)
-    : await searchRecent(db, t, q, page.limit, page.cursor?.m === "r" ? page.cursor : undefined);
+  const [slow, found] = await Promise.all([
+    slowSearch(ctx, q),
+    isKeyMode(q)
+      ? searchByKey(db, t, q, page.limit, page.cursor?.m === "k" ? page.cursor : undefined)
+      : searchRecent(db, t, q, page.limit, page.cursor?.m === "r" ? page.cursor : undefined),
+  ]);
   return { ...found, slow };
 }
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../lib/core/config";
 import { captureModeNamed } from "../../../lib/contract/capture-modes";
 import { drainCaptureQueue } from "../../../lib/ingest/sources/capture-drain";
-import { refillKeptState } from "../../../lib/ingest/sources/kept-state";
+import { keptShareLock, refillKeptState } from "../../../lib/ingest/sources/kept-state";
 import { readExpiredKeys } from "../../../lib/query/store/store-report";
 import { connectLibraryStore, type ConnectedStore } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
@@ -111,13 +111,38 @@ describe.each(["triggers", "logical"] as const)(
       await late.query("BEGIN");
       await insert(7, 80, false, late as unknown as typeof store.pool);
       await insert(2, 1, true, late as unknown as typeof store.pool);
-      const fill = refillKeptState(store.pool, src.t);
-      await new Promise((r) => setTimeout(r, 300));
+      const lateXid = (await late.query<{ x: string }>(`SELECT pg_current_xact_id()::text AS x`))
+        .rows[0]!.x;
+      await refillKeptState(store.pool, src.t);
       await late.query("COMMIT");
       late.release();
+      // the case this is about: the fill's snapshot did not see the late rows
+      const seen = await store.pool.query<{ seen: boolean }>(
+        `SELECT pg_visible_in_snapshot($1::xid8, snapshot) AS seen FROM ${src.t.ownTable("capture_fill")}`,
+        [lateXid],
+      );
+      expect(seen.rows[0]!.seen).toBe(false);
+      await caughtUp();
+      expect(await expectExact()).toBe(41);
+    });
+
+    it("is exact when a fill waits for a collector batch that read before it", async () => {
+      await insert(6, 85, false);
+      await insert(1, 1, true);
+      await src.settle();
+      // a batch as the collector runs it: its lock, then its one snapshot, then the drain
+      const batch = await store.pool.connect();
+      await batch.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+      await batch.query(keptShareLock(src.t));
+      await batch.query("SELECT 1");
+      const fill = refillKeptState(store.pool, src.t);
+      await insert(4, 70, false); // committed after the batch's snapshot, before the fill's
+      await drainCaptureQueue({ ...ctx, db: batch });
+      await batch.query("COMMIT");
+      batch.release();
       await fill;
       await caughtUp();
-      expect(await expectExact()).toBeGreaterThan(25);
+      expect(await expectExact()).toBe(47);
     });
   },
 );
