@@ -39,8 +39,8 @@ test("no page moves while its scripts arrive and hydrate it", async ({ page }) =
   await page.route("**/_next/static/chunks/**/*.js", slowScripts);
   for (const path of PAGES) {
     await page.goto(path);
-    // the panels that poll have had their first answer
-    await page.waitForTimeout(1_500);
+    // the panels that load after the first paint have had their first answer
+    await page.waitForLoadState("networkidle");
     const shifts = await page.evaluate(() => window.layoutShifts);
     expect(shifts, `${path} moved`).toEqual([]);
   }
