@@ -63,7 +63,10 @@ async function findKey(db: Queryable, t: TableNames, ref: IntentRef): Promise<Ke
     "id" in ref
       ? await db.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM ${t.keys} k WHERE k.id = $1`, [ref.id])
       : await db.query<KeyRow>(
-          `SELECT ${KEY_COLUMNS} FROM ${t.keys} k WHERE k.scope = $1 AND k.endpoint = $2 AND k.key = $3`,
+          // in byte order: the search index serves it (the contract's, or a library's)
+          `SELECT ${KEY_COLUMNS} FROM ${t.keys} k
+            WHERE k.key COLLATE "C" = $3 COLLATE "C" AND k.scope COLLATE "C" = $1 COLLATE "C"
+              AND k.endpoint COLLATE "C" = $2 COLLATE "C"`,
           [ref.scope, ref.endpoint, ref.key],
         );
   return r.rows[0] ?? null;
