@@ -40,7 +40,13 @@ test.describe("POST /api/v1/keys/{id}/release and /fail", () => {
     });
     expect(missing.status()).toBe(404);
     expect((await missing.json()).message).toContain("999999999999");
-    for (const bad of ["abc", "0", "-1", "99999999999999999999"]) {
+    // a library's key ids are hashes, negative as often as not: -1 is an id, just not a key here
+    const negative = await request.post(`/api/v1/keys/-1/release`, {
+      headers: operator,
+      data: { reason: "e2e" },
+    });
+    expect(negative.status()).toBe(404);
+    for (const bad of ["abc", "1.5", "-0", "007", "99999999999999999999"]) {
       const res = await request.post(`/api/v1/keys/${bad}/release`, {
         headers: operator,
         data: { reason: "e2e" },
