@@ -10,7 +10,7 @@ import type { Queryable } from "../../contract/context";
 import { DERIVED_TYPES, derivation, type DerivedColumn } from "../../contract/preset";
 import type { SourceBinding } from "../../contract/source-binding";
 
-export type SearchIndexKind = "key" | "recent" | "failed" | "id";
+export type SearchIndexKind = "key" | "recent" | "client" | "failed" | "id";
 
 export type SearchIndex = {
   kind: SearchIndexKind;
@@ -24,7 +24,8 @@ export type SearchIndex = {
 
 const SERVES: Record<SearchIndexKind, string> = {
   key: "a key or a key prefix, whoever sent it (the Key search box, in key order)",
-  recent: "the newest keys: a time range, one client's or one endpoint's",
+  recent: "the newest keys: a time range, or one endpoint's",
+  client: "one client's newest keys",
   failed: "failed keys, newest first",
   id: "the key page by id (the preset hashes the library's own key into an id)",
 };
@@ -42,13 +43,14 @@ export function searchIndexesFor(binding: SourceBinding): SearchIndex[] {
       on: `${expr("key")} COLLATE "C", ${expr("scope")} COLLATE "C", ${expr("endpoint")} COLLATE "C"`,
     },
     recent: { on: `${expr("created_at")}, ${expr("id")}` },
+    client: { on: `${expr("scope")}, ${expr("created_at")}, ${expr("id")}` },
     failed: { on: `${expr("created_at")}, ${expr("id")}`, where: `${expr("status")} = 'failed'` },
     id: { on: expr("id") },
   };
   // an id that is a column of the table is served by its own index (its primary key, as a rule)
   const kinds: SearchIndexKind[] = /^\s*r\s*\.\s*("[^"]+"|\w+)\s*$/.test(derivation(preset, "id"))
-    ? ["key", "recent", "failed"]
-    : ["key", "recent", "failed", "id"];
+    ? ["key", "recent", "client", "failed"]
+    : ["key", "recent", "client", "failed", "id"];
   const reads = (kind: SearchIndexKind) => {
     const text = defs[kind].on + (defs[kind].where ?? "");
     return Object.keys(preset.columns).filter((c) =>

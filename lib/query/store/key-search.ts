@@ -265,7 +265,13 @@ export async function searchKeys(
 async function slowSearch(ctx: StoreContext, q: KeySearch): Promise<string | null> {
   const t = ctx.tables;
   if (!t.kept) return null;
-  const kind = isKeyMode(q) ? "key" : q.status === "failed" ? "failed" : "recent";
+  const kind = isKeyMode(q)
+    ? "key"
+    : q.scope !== undefined
+      ? "client"
+      : q.status === "failed"
+        ? "failed"
+        : "recent";
   const present = await presentSearchIndexes(ctx.db, t.source);
   if (present.has(kind) || (kind === "failed" && present.has("recent"))) return null;
   return `No index of ${t.source.base} serves this search (${t.source.preset.name}'s own indexes serve the library's lookups), so it reads the whole table, within the statement timeout. npm run connect -- --search-indexes shows the index that would, and its size; --create-search-indexes creates it without blocking the service's writes.`;

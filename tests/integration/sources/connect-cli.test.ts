@@ -160,6 +160,7 @@ describe("npm run connect", () => {
       /idemscope_key_search_idempotency_keys: created in [\d.]+ s, [\d.]+ MiB/,
     );
     expect(await indexes()).toEqual([
+      "idemscope_client_search_idempotency_keys",
       "idemscope_failed_search_idempotency_keys",
       "idemscope_key_search_idempotency_keys",
       "idemscope_recent_search_idempotency_keys",

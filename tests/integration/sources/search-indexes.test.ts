@@ -102,7 +102,13 @@ describe.each(["stripe-style", "medusa-v1", "node-idempotency", "masstransit-inb
       for (const [i, r] of after.entries()) {
         expect(r.keys).toEqual(before[i]!.keys);
         const kind =
-          "key" in r.q || "prefix" in r.q ? "key" : r.q.status === "failed" ? "failed" : "recent";
+          "key" in r.q || "prefix" in r.q
+            ? "key"
+            : "scope" in r.q
+              ? "client"
+              : r.q.status === "failed"
+                ? "failed"
+                : "recent";
         const served = present.some(
           (x) => x.present && (x.kind === kind || (kind === "failed" && x.kind === "recent")),
         );
