@@ -4,6 +4,7 @@
 // no sequential scan of the table, even on a table small enough that the planner would rather
 // scan (enable_seqscan off only makes it take an index when one can serve).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PoolClient } from "pg";
 import { parseConfig } from "../../../lib/core/config";
 import { collectBatch } from "../../../lib/fold/collect-batch";
 import { createSearchIndexes, searchIndexReport } from "../../../lib/ingest/sources/search-indexes";
@@ -16,6 +17,18 @@ import {
   type ConnectedStore,
 } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
+
+/**
+ * Sequential scans of `table` this backend has not reported yet (this transaction's among them):
+ * a statement's own are the difference before and after it.
+ */
+async function seqScansOf(c: PoolClient, table: string): Promise<number> {
+  const r = await c.query<{ n: string }>(
+    `SELECT coalesce((SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relid = $1::regclass), 0) AS n`,
+    [table],
+  );
+  return Number(r.rows[0]!.n);
+}
 
 describe.each(["stripe-style", "medusa-v1", "node-idempotency", "masstransit-inbox"])(
   "key search on a %s table",
@@ -55,16 +68,7 @@ describe.each(["stripe-style", "medusa-v1", "node-idempotency", "masstransit-inb
       try {
         const out = [];
         for (const q of searches) {
-          // the backend's counters not yet reported count here too: the search's own are the difference
-          const seqScans = async () =>
-            Number(
-              (
-                await c.query<{ n: string }>(
-                  `SELECT coalesce((SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relid = $1::regclass), 0) AS n`,
-                  [src.table],
-                )
-              ).rows[0]!.n,
-            );
+          const seqScans = () => seqScansOf(c, src.table);
           await c.query("BEGIN");
           await c.query("SET LOCAL enable_seqscan = off");
           const start = await seqScans();
@@ -125,15 +129,7 @@ describe.each(["stripe-style", "medusa-v1", "node-idempotency", "masstransit-inb
       try {
         await c.query("BEGIN");
         await c.query("SET LOCAL enable_seqscan = off");
-        const scans = async () =>
-          Number(
-            (
-              await c.query<{ n: string }>(
-                `SELECT coalesce((SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relid = $1::regclass), 0) AS n`,
-                [src.table],
-              )
-            ).rows[0]!.n,
-          );
+        const scans = () => seqScansOf(c, src.table);
         const start = await scans();
         const page = await getKeyLifecycle(
           { db: c, tables: src.t, config: parseConfig({}) },
