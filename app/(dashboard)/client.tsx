@@ -57,7 +57,7 @@ export function OverviewClient({
       {query.isError && data ? (
         <Banner tone="bad" title="Data is stale: the database is not answering.">
           Showing the last good data, from{" "}
-          {new Date(query.dataUpdatedAt).toLocaleTimeString(undefined, { hour12: false })}.{" "}
+          {new Date(query.dataUpdatedAt).toLocaleTimeString(undefined, { hourCycle: "h23" })}.{" "}
           {query.error.message} Retrying{" "}
           {refresh ? `every ${refresh} s` : "when you resume auto-refresh"}.
         </Banner>
@@ -125,7 +125,7 @@ function foldCaveats(data: Overview, fold: FoldStatus | null) {
   if (!h || h.finishedAt) return { incomplete: null, provisional: false };
   const incomplete =
     !h.completeFrom || Date.parse(h.completeFrom) > Date.parse(data.from)
-      ? ` · incomplete: history before ${h.completeFrom ? new Date(h.completeFrom).toLocaleTimeString(undefined, { hour12: false }) : "now"} still folding`
+      ? ` · incomplete: history before ${h.completeFrom ? new Date(h.completeFrom).toLocaleTimeString(undefined, { hourCycle: "h23" }) : "now"} still folding`
       : null;
   return { incomplete, provisional: true };
 }

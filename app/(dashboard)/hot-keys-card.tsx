@@ -55,7 +55,7 @@ export function HotKeysCard({ range, refresh }: { range: Range; refresh: Refresh
           <p className="muted">
             Keys with at least {list.threshold} requests; counted by the{" "}
             {list.resolution === "minute" ? "minute" : "hour"} from{" "}
-            {new Date(list.from).toLocaleTimeString(undefined, { hour12: false })}.
+            {new Date(list.from).toLocaleTimeString(undefined, { hourCycle: "h23" })}.
           </p>
           {partial}
         </>

@@ -9,10 +9,10 @@ export function formatBucketTick(iso: string, bucketSeconds: number): string {
       day: "numeric",
       hour: "2-digit",
       minute: "2-digit",
-      hour12: false,
+      hourCycle: "h23",
     });
   }
-  return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
+  return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 }
 
 export function formatBucketLabel(iso: string, bucketSeconds: number): string {
@@ -22,7 +22,7 @@ export function formatBucketLabel(iso: string, bucketSeconds: number): string {
     day: "numeric",
     hour: "2-digit",
     minute: "2-digit",
-    hour12: false,
+    hourCycle: "h23",
   });
   return `${start} (${bucketName(bucketSeconds)} bucket)`;
 }

@@ -35,7 +35,12 @@ export function formatAge(seconds: number): string {
   return `${Math.floor(s / 86_400)} d${Math.floor((s % 86_400) / 3600) ? ` ${Math.floor((s % 86_400) / 3600)} h` : ""}`;
 }
 
-/** "Nov 23, 03:15:18" in the viewer's time zone, 24-hour clock; withYear for the audit trail. */
+/**
+ * "Nov 23, 03:15:18" in the viewer's time zone, 24-hour clock; withYear for the audit trail.
+ * hourCycle h23, not hour12: false: with the latter Node's ICU writes the hour after midnight as
+ * "24" where Chromium writes "00", and a page rendered on the server in that hour failed to
+ * hydrate, was rendered again and lost the click in flight (docs/reliability.md).
+ */
 export function formatDateTime(iso: string, withYear = false): string {
   return new Date(iso).toLocaleString(undefined, {
     ...(withYear ? { year: "numeric" } : {}),
@@ -44,7 +49,7 @@ export function formatDateTime(iso: string, withYear = false): string {
     hour: "2-digit",
     minute: "2-digit",
     second: "2-digit",
-    hour12: false,
+    hourCycle: "h23",
   });
 }
 

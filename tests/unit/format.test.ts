@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatMs, formatPercent, formatRate } from "../../lib/client/format";
+import {
+  formatCount,
+  formatDateTime,
+  formatMs,
+  formatPercent,
+  formatRate,
+} from "../../lib/client/format";
 import { rangeFromSearchParam, rangeSchema } from "../../lib/client/range";
 import { refreshFromSearchParam } from "../../lib/client/refresh";
 
@@ -33,5 +39,21 @@ describe("URL state", () => {
     expect(refreshFromSearchParam("30")).toBe(30);
     expect(refreshFromSearchParam("1")).toBe(5);
     expect(refreshFromSearchParam(undefined)).toBe(5);
+  });
+});
+
+describe("formatDateTime", () => {
+  it("writes the hour after midnight as 00, as browsers do (a server's 24 failed hydration)", () => {
+    // the server formats in its own zone: pin it to the one that showed "24:14:40"
+    const previous = process.env.TZ;
+    process.env.TZ = "UTC";
+    try {
+      const text = formatDateTime("2026-12-07T00:14:40Z");
+      expect(text).toContain("00:14:40");
+      expect(text).not.toContain("24:");
+    } finally {
+      if (previous === undefined) delete process.env.TZ;
+      else process.env.TZ = previous;
+    }
   });
 });

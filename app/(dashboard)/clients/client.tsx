@@ -9,6 +9,7 @@ import { CsvButton } from "@/components/ui/CsvButton";
 import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { Pager } from "@/components/ui/Pager";
 import { RangePicker } from "@/components/ui/RangePicker";
+import { StormStrip } from "@/components/ui/StormStrip";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import {
   CLIENT_COUNT_COLUMNS,
@@ -86,11 +87,19 @@ function ClientsBody({ data, query }: { data: ClientList; query: ClientsQuery })
         </Banner>
       ) : null}
       <SourceNote source={data.source} />
-      {data.storms.map((s) => (
-        <Banner key={s.scope} tone="bad" title={`${s.scope} is in a retry storm:`}>
-          {s.explanation}. <Link href={clientHref(s.scope, query.range)}>Open {s.scope}</Link>
-        </Banner>
-      ))}
+      <StormStrip
+        calm="No retry storm: every client retries at about its own 7-day baseline."
+        storms={data.storms.map((s) => ({
+          key: s.scope,
+          title: `${s.scope} is in a retry storm:`,
+          text: `${s.explanation}.`,
+          body: (
+            <>
+              {s.explanation}. <Link href={clientHref(s.scope, query.range)}>Open {s.scope}</Link>
+            </>
+          ),
+        }))}
+      />
       <section className="card">
         <div className="card-header">
           <h2>

@@ -140,7 +140,7 @@ export function KeySearchClient({
                   </Link>{" "}
                   <span className="muted">
                     {d.endpoint} · {d.scope} · {d.successes} successes · first request{" "}
-                    {new Date(d.firstRequestAt).toLocaleString(undefined, { hour12: false })}
+                    {new Date(d.firstRequestAt).toLocaleString(undefined, { hourCycle: "h23" })}
                   </span>
                 </li>
               ))}

@@ -4,7 +4,7 @@ import { AppLink as Link } from "@/components/ui/AppLink";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { ClientHistoryChart } from "@/components/charts/ClientHistoryChart";
 import { ClientEndpointsTable } from "@/components/tables/ClientEndpointsTable";
-import { Banner } from "@/components/ui/Banner";
+import { StormStrip } from "@/components/ui/StormStrip";
 import { ExportableCard } from "@/components/ui/ExportableCard";
 import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { RangePicker } from "@/components/ui/RangePicker";
@@ -67,11 +67,21 @@ function ClientBody({ data }: { data: ClientDetail }) {
   const t = data.totals;
   return (
     <>
-      {data.storm ? (
-        <Banner tone="bad" title="Retry storm:">
-          {data.storm.explanation}.
-        </Banner>
-      ) : null}
+      <StormStrip
+        calm="No retry storm: this client retries at about its own 7-day baseline."
+        storms={
+          data.storm
+            ? [
+                {
+                  key: "storm",
+                  title: "Retry storm:",
+                  text: `${data.storm.explanation}.`,
+                  body: `${data.storm.explanation}.`,
+                },
+              ]
+            : []
+        }
+      />
       <div className="tiles">
         <StatTile
           label="Requests"

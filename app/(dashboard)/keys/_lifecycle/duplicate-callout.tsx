@@ -36,7 +36,7 @@ export function DuplicateCallout({
           ) : r ? (
             <>
               <strong>Reconciled: {OUTCOME_LABELS[r.outcome]}</strong> by {r.actor} on{" "}
-              {new Date(r.at).toLocaleString(undefined, { hour12: false })}
+              {new Date(r.at).toLocaleString(undefined, { hourCycle: "h23" })}
               {r.externalRef ? ` (${r.externalRef})` : ""}: {r.reason}
             </>
           ) : (

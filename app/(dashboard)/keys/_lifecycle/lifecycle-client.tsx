@@ -158,12 +158,12 @@ export function LifecycleClient({
             <dd className="mono">{k.endpoint}</dd>
             <dt>Created</dt>
             <dd>
-              {new Date(k.createdAt).toLocaleString(undefined, { hour12: false })} (
+              {new Date(k.createdAt).toLocaleString(undefined, { hourCycle: "h23" })} (
               {formatAge((q.dataUpdatedAt - Date.parse(k.createdAt)) / 1000)} ago)
             </dd>
             <dt>Expires</dt>
             <dd>
-              {new Date(k.expiresAt).toLocaleString(undefined, { hour12: false })}{" "}
+              {new Date(k.expiresAt).toLocaleString(undefined, { hourCycle: "h23" })}{" "}
               {k.ttlLeftSeconds > 0
                 ? `(TTL left ${formatAge(k.ttlLeftSeconds)})`
                 : "(past its expiry: the purger has not removed it yet)"}
