@@ -16,7 +16,7 @@ import { foldHotIntents } from "./fold-hot-intents";
 import { priceDuplicates } from "./price-duplicates";
 import { foldMetricTotals } from "./fold-metric-totals";
 import { foldRecentErrors } from "./fold-recent-errors";
-import { fillKeptState } from "../ingest/sources/kept-state";
+import { fillKeptState, pruneExpiryMinutes } from "../ingest/sources/kept-state";
 
 /** The batch's work tables; `batch` (its events) is filled before the first step. */
 export type WorkTable = "batch" | "batch_cells" | "touched" | "success_deltas" | "hot_now";
@@ -145,9 +145,13 @@ export type PeriodicJob = {
 export const PERIODIC_JOBS: readonly PeriodicJob[] = [
   {
     // connect fills it as it installs capture; this finishes a fill that was interrupted
-    name: "kept state fill",
+    name: "kept state upkeep",
     everyMs: (p) => p.sampleEveryMs ?? 60_000,
-    run: async (ctx) => (ctx.tables.kept ? fillKeptState(ctx.db, ctx.tables) : undefined),
+    run: async (ctx) => {
+      if (!ctx.tables.kept) return;
+      await fillKeptState(ctx.db, ctx.tables);
+      await pruneExpiryMinutes(ctx.db, ctx.tables);
+    },
   },
   {
     name: "store size sample",

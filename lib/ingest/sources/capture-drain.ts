@@ -192,7 +192,6 @@ export async function drainCaptureQueue(
     return inTransaction(db, (c) => drainCaptureQueue({ ...ctx, db: c }, options));
   const t = ctx.tables;
   await db.query(keptShareLock(t));
-  if (t.kept) await db.query(`DELETE FROM ${t.kept.expiryMinutes} WHERE keys = 0`);
   const statement = drainStatement(source, t);
   const batchSize = options.batchSize ?? 20_000;
   for (let i = 0; i < (options.maxBatches ?? 50); i++) {

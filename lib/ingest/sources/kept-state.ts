@@ -213,15 +213,17 @@ export type FillResult = { filled: boolean; keys: number; open: number };
  * collector should that have been interrupted or capture have skipped changes since. Waits for
  * derivations under way, and they for it.
  */
-export async function fillKeptState(pool: Pool, t: OwnNames): Promise<FillResult> {
+export async function fillKeptState(
+  pool: Pool,
+  t: OwnNames,
+  { force = false }: { force?: boolean } = {},
+): Promise<FillResult> {
   await ensureKeptTables(pool, t);
   const fill = t.ownTable(CAPTURE_FILL_TABLE);
   const none = { filled: false, keys: 0, open: 0 };
+  const sound = `SELECT 1 FROM ${fill} WHERE lost >= ${lostChangesSql(t)} AND NOT ${force}`;
   // the collector asks every minute: a sound fill answers without waiting for any lock
-  if (
-    (await pool.query(`SELECT 1 FROM ${fill} WHERE lost >= ${lostChangesSql(t)}`)).rows.length > 0
-  )
-    return none;
+  if ((await pool.query(sound)).rows.length > 0) return none;
   const c = await pool.connect();
   try {
     await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
@@ -229,8 +231,7 @@ export async function fillKeptState(pool: Pool, t: OwnNames): Promise<FillResult
     await c.query(`LOCK TABLE ${fill} IN EXCLUSIVE MODE`);
     // one read of the whole table, once: longer than a dashboard's statement may take
     await c.query(`SET LOCAL statement_timeout = '${FILL_TIMEOUT}'`);
-    const done = await c.query(`SELECT 1 FROM ${fill} WHERE lost >= ${lostChangesSql(t)}`);
-    if (done.rows.length > 0) {
+    if ((await c.query(sound)).rows.length > 0) {
       await c.query("ROLLBACK");
       return none;
     }
@@ -255,11 +256,6 @@ export async function fillKeptState(pool: Pool, t: OwnNames): Promise<FillResult
 
 async function fillInSnapshot(c: Queryable, t: OwnNames): Promise<Omit<FillResult, "filled">> {
   const view = t.ownTable(SOURCE_KEYS_VIEW);
-  // the snapshot every statement below reads (REPEATABLE READ), recorded for the derivation
-  await c.query(
-    `INSERT INTO ${t.ownTable(CAPTURE_FILL_TABLE)} (id, snapshot, filled_at, keys, open, lost)
-     VALUES (1, pg_current_snapshot(), now(), 0, 0, ${lostChangesSql(t)})`,
-  );
   const open = await c.query(
     `INSERT INTO ${t.ownTable(OPEN_KEYS_TABLE)} (${COLUMNS})
      SELECT ${COLUMNS} FROM ${view} WHERE status = 'in_progress'
@@ -285,10 +281,12 @@ async function fillInSnapshot(c: Queryable, t: OwnNames): Promise<Omit<FillResul
      ON CONFLICT (endpoint) DO UPDATE SET ttl_seconds = excluded.ttl_seconds, seen_at = excluded.seen_at`,
   );
   const result = { keys: Number(keys.rows[0]?.keys ?? 0), open: open.rowCount ?? 0 };
-  await c.query(`UPDATE ${t.ownTable(CAPTURE_FILL_TABLE)} SET keys = $1, open = $2`, [
-    result.keys,
-    result.open,
-  ]);
+  // the snapshot every statement above read (REPEATABLE READ: the transaction's), for the derivation
+  await c.query(
+    `INSERT INTO ${t.ownTable(CAPTURE_FILL_TABLE)} (id, snapshot, filled_at, keys, open, lost)
+     VALUES (1, pg_current_snapshot(), now(), $1, $2, ${lostChangesSql(t)})`,
+    [result.keys, result.open],
+  );
   return result;
 }
 
@@ -297,7 +295,13 @@ async function fillInSnapshot(c: Queryable, t: OwnNames): Promise<Omit<FillResul
  * could not see (a restored backup, rows written with capture switched off).
  */
 export async function refillKeptState(pool: Pool, t: OwnNames): Promise<FillResult> {
-  await ensureKeptTables(pool, t);
-  await pool.query(`DELETE FROM ${t.ownTable(CAPTURE_FILL_TABLE)}`);
-  return fillKeptState(pool, t);
+  return fillKeptState(pool, t, { force: true });
+}
+
+/**
+ * Drops the minutes whose keys are all gone (purged, or expiring elsewhere after an update): the
+ * collector's minute job, off the drain's path.
+ */
+export async function pruneExpiryMinutes(pool: Pool, t: OwnNames): Promise<void> {
+  await pool.query(`DELETE FROM ${t.ownTable(EXPIRY_MINUTES_TABLE)} WHERE keys = 0`);
 }
