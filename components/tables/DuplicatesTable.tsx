@@ -1,8 +1,8 @@
+import { LocalDateTime } from "@/components/ui/LocalDateTime";
 import { AppLink as Link } from "@/components/ui/AppLink";
 import type { DuplicateSuccess } from "@/lib/client/api-types/reconciliation";
 import { clientHref } from "@/lib/client/queries/clients";
 import { lifecyclePageUrl } from "@/lib/client/queries/keys";
-import { formatDateTime } from "@/lib/client/format";
 
 export const OUTCOME_LABELS = {
   refunded: "refunded",
@@ -55,7 +55,9 @@ export function DuplicatesTable({
                   )}
                 </td>
               ) : null}
-              <td title={d.firstRequestAt}>{formatDateTime(d.firstRequestAt, true)}</td>
+              <td>
+                <LocalDateTime iso={d.firstRequestAt} withYear />
+              </td>
               <td>
                 <Link href={clientHref(d.scope)} prefetch={false}>
                   {d.scope}

@@ -41,8 +41,14 @@ export function formatAge(seconds: number): string {
  * "24" where Chromium writes "00", and a page rendered on the server in that hour failed to
  * hydrate, was rendered again and lost the click in flight (docs/reliability.md).
  */
-export function formatDateTime(iso: string, withYear = false): string {
-  return new Date(iso).toLocaleString(undefined, {
+export function formatDateTime(
+  iso: string,
+  withYear = false,
+  /** a fixed locale and zone instead of the viewer's (what server and browser both render) */
+  fixed?: { locale: string; timeZone: string },
+): string {
+  return new Date(iso).toLocaleString(fixed?.locale, {
+    ...(fixed ? { timeZone: fixed.timeZone } : {}),
     ...(withYear ? { year: "numeric" } : {}),
     month: "short",
     day: "numeric",
