@@ -31,8 +31,12 @@ export function FoldStatusView({ status }: { status: FoldStatus }) {
       {folding && h ? (
         <>
           <div className="fold-line">
-            <strong>Folding this store&apos;s history, newest first:</strong> {formatCount(h.done)}{" "}
-            of {formatCount(h.total)} events ({Math.floor(share * 100)} %)
+            <strong>
+              {h.unit === "rows"
+                ? "Importing the rows the table held before capture, newest first:"
+                : "Folding this store\u2019s history, newest first:"}
+            </strong>{" "}
+            {formatCount(h.done)} of {formatCount(h.total)} {h.unit} ({Math.floor(share * 100)} %)
             {h.etaSeconds !== null && !status.paused
               ? ` · about ${formatAge(h.etaSeconds)} left`
               : ""}
@@ -47,8 +51,9 @@ export function FoldStatusView({ status }: { status: FoldStatus }) {
             {h.completeFrom
               ? `Numbers from ${formatDateTime(h.completeFrom)} on are complete; earlier ranges are incomplete. `
               : "No range is complete yet. "}
-            Duplicate successes, keys per client and retry delays are provisional until the fold
-            ends.
+            {h.unit === "rows"
+              ? "Duplicate successes are provisional until the import ends: a key completed before capture may succeed again after it."
+              : "Duplicate successes, keys per client and retry delays are provisional until the fold ends."}
           </div>
         </>
       ) : null}

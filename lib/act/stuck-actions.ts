@@ -29,6 +29,7 @@ import {
 } from "../ingest/sources/capture-sql";
 import { derivedSelectList } from "../ingest/sources/derived-sql";
 import { keptActionCtes, keptShareLock } from "../ingest/sources/kept-state";
+import { preimageActionCte } from "../ingest/sources/history-preimages";
 import { derivation, type Preset } from "../contract/preset";
 
 export { FAILED_RESPONSE };
@@ -61,7 +62,8 @@ function changeStatement(
   return sql`
     WITH target AS (
       SELECT k.id, k.status, k.locked_at, k.lock_owner, k.recovery_point, k.attempts,
-             k.response_code, k.updated_at
+             k.response_code, k.updated_at, k.scope, k.endpoint, k.key, k.request_hash,
+             k.created_at, k.completed_at
         ${liveStuckFrom(ctx)}
        WHERE ${whereStuck(ctx, target.filter)}
          AND (${target.id}::bigint IS NULL OR k.id = ${target.id}::bigint)
@@ -90,11 +92,13 @@ function changeStatement(
 }
 
 // A library's keys in progress are a copy capture keeps, and capture leaves the operator's own
-// changes out: the statement that changes the keys updates the copy too.
+// changes out: the statement that changes the keys updates the copy too, and records the keys'
+// state before it for the import of the table's history.
 function keptFollows(ctx: StoreContext, action: KeyAction): SqlFragment {
   const t = ctx.tables;
   if (t.openKeys === t.keys) return sql``;
-  return sql`${keyword(keptActionCtes(t, t.source.preset.actions[action].kind === "delete"))}`;
+  const deleted = t.source.preset.actions[action].kind === "delete";
+  return sql`${keyword(keptActionCtes(t, deleted) + preimageActionCte(t.source, t))}`;
 }
 
 // The layout's own release/fail statement on its table (lib/contract/presets.ts: the contract's

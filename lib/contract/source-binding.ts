@@ -2,7 +2,7 @@
 // schema, so every process on that database (server, collector, scripts) uses it with no
 // configuration. Loaded at start and re-read periodically; a process-wide slot on globalThis
 // because Next.js bundles route modules separately.
-import { escapeIdentifier, type Pool, type PoolClient } from "pg";
+import { escapeIdentifier, escapeLiteral, type Pool, type PoolClient } from "pg";
 import { captureModeNamed, STORE_EVENTS, TRIGGERS, type CaptureMode } from "./capture-modes";
 import { presetSchema, type Preset } from "./preset";
 import { CONTRACT } from "./presets";
@@ -27,7 +27,15 @@ export type SourceBinding = {
   /** when `npm run connect` installed the capture (null for the contract: it keeps its own history) */
   installedAt: string | null;
   installedBy: string;
+  /**
+   * whether the rows the table held before capture are imported (lib/ingest/sources/history-import.ts):
+   * false for the contract and for a source connected before the import existed
+   */
+  importsHistory: boolean;
 };
+
+/** The import's state (lib/ingest/sources/history-import.ts): present when a source imports. */
+export const HISTORY_IMPORT_TABLE = "history_import";
 
 type Slot = { source: SourceBinding | null };
 const SLOT = Symbol.for("idemscope.activeSource");
@@ -49,6 +57,7 @@ export function contractSource(layout: { storeSchema: string; keysTable: string 
     spans: false,
     logical: null,
     installedAt: null,
+    importsHistory: false,
     installedBy: "",
   };
 }
@@ -76,6 +85,7 @@ export function bindingOf(
     capture?: CaptureMode;
     spans?: boolean;
     logical?: LogicalBinding | null;
+    importsHistory?: boolean;
   } = {},
 ): SourceBinding {
   return {
@@ -87,6 +97,7 @@ export function bindingOf(
     logical: extra.logical ?? null,
     installedAt: extra.installedAt ?? new Date().toISOString(),
     installedBy: extra.installedBy ?? "",
+    importsHistory: extra.importsHistory ?? true,
   };
 }
 
@@ -101,6 +112,7 @@ type SourceRow = {
   slot_name: string | null;
   publication_name: string | null;
   publication_owned: boolean;
+  imports_history: boolean;
 };
 
 /** The recorded source of the database behind `db`; null when none is (or the table is absent). */
@@ -112,7 +124,9 @@ export async function readConnectedSource(
   const r = await db
     .query<SourceRow>(
       `SELECT definition, table_schema, table_name, installed_at, installed_by, capture, spans,
-              slot_name, publication_name, publication_owned
+              slot_name, publication_name, publication_owned,
+              to_regclass(${escapeLiteral(`${escapeIdentifier(ownSchema)}.${escapeIdentifier(HISTORY_IMPORT_TABLE)}`)}) IS NOT NULL
+                AS imports_history
          FROM ${table} WHERE id = 1`,
     )
     .catch((err: Error & { code?: string }) => {
@@ -129,6 +143,7 @@ export async function readConnectedSource(
       installedBy: row.installed_by,
       capture: captureModeNamed(row.capture) ?? TRIGGERS,
       spans: row.spans,
+      importsHistory: row.imports_history,
       logical:
         row.slot_name && row.publication_name
           ? {

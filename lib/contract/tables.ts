@@ -48,6 +48,9 @@ export const EXPIRY_MINUTES_TABLE = "expiry_minutes";
 export const ENDPOINT_TTLS_TABLE = "endpoint_ttls";
 /** The snapshot the kept state was read from the library's table in (one row, once filled). */
 export const CAPTURE_FILL_TABLE = "capture_fill";
+/** The rows a library's table held before capture, read once (lib/ingest/sources/history-import.ts). */
+export { HISTORY_IMPORT_TABLE } from "./source-binding";
+export const HISTORY_PREIMAGES_TABLE = "history_preimages";
 /** Row changes the derivation could not read, kept with their error (lib/contract/schema/store-safety.ts). */
 export const DEAD_LETTERS_TABLE = "capture_dead_letters";
 /** The sequence counting the changes capture skipped or could not derive. */

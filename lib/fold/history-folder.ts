@@ -13,6 +13,7 @@ import type { StoreContext } from "../contract/context";
 import { cancelledQueryError } from "../db/cancelled-query";
 import { log } from "../core/log";
 import { collectHistoryBatch } from "./history";
+import { importHistoryBatch } from "../ingest/sources/history-import";
 import { storePressure } from "./pressure";
 import { storeWritesWatcher, writtenTable } from "./store-writes";
 
@@ -62,18 +63,21 @@ export function historyFolder(pool: Pool, cfg: Config) {
   }
 
   /** The history fold's rate limit now (0: none) and why, for the pages. */
-  function currentLimit(ctx: StoreContext<Pool>): { limit: number; reason: string | null } {
+  function currentLimit(
+    ctx: StoreContext<Pool>,
+    unit = "events",
+  ): { limit: number; reason: string | null } {
     const { maxEventsPerSecond: always, busyMaxEventsPerSecond: busy } = cfg.collectorLimits;
     const whileBusy = storeBusy && busy > 0 && (always === 0 || busy < always);
     if (whileBusy)
       return {
         limit: busy,
-        reason: `at most ${busy.toLocaleString("en-US")} events/s while ${writtenTable(ctx.tables).replaceAll('"', "")} is being written, so that its commits do not wait for the fold's WAL (IDEMSCOPE_COLLECTOR_BUSY_MAX_EVENTS_PER_SECOND)`,
+        reason: `at most ${busy.toLocaleString("en-US")} ${unit}/s while ${writtenTable(ctx.tables).replaceAll('"', "")} is being written, so that its commits do not wait for the fold's WAL (IDEMSCOPE_COLLECTOR_BUSY_MAX_EVENTS_PER_SECOND)`,
       };
     if (always > 0)
       return {
         limit: always,
-        reason: `at most ${always.toLocaleString("en-US")} events/s (IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND)`,
+        reason: `at most ${always.toLocaleString("en-US")} ${unit}/s (IDEMSCOPE_COLLECTOR_MAX_EVENTS_PER_SECOND)`,
       };
     return { limit: 0, reason: null };
   }
@@ -93,7 +97,7 @@ export function historyFolder(pool: Pool, cfg: Config) {
       storeBusy = (await storeWrites(ctx.tables)).busy;
     }
     if (pressure) return "wait";
-    const { limit, reason } = currentLimit(ctx);
+    const { limit } = currentLimit(ctx);
     const t0 = Date.now();
     // with a rate limit, at most LIMITED_BATCH_SECONDS' worth of events a batch: a batch writes
     // each client's rows of the hours it covers whatever its size, so small batches write far
@@ -103,8 +107,15 @@ export function historyFolder(pool: Pool, cfg: Config) {
         ? Math.min(batchSize, Math.max(MIN_BATCH, Math.floor(limit * LIMITED_BATCH_SECONDS)))
         : batchSize;
     let progress;
+    let unit = "events";
     try {
       progress = await collectHistoryBatch(ctx, { batchSize: width, keep: cfg.retentionDays });
+      // a library's table: once captured events are folded, the rows it held before capture
+      // (lib/ingest/sources/history-import.ts), under the same limits
+      if (progress === null) {
+        unit = "rows";
+        progress = await importHistoryBatch(ctx, { rows: width });
+      }
     } catch (err) {
       // a batch too large for the collector's statement timeout: smaller ones from now on
       if (cancelledQueryError(err) && batchSize > MIN_BATCH) {
@@ -115,6 +126,7 @@ export function historyFolder(pool: Pool, cfg: Config) {
       throw err;
     }
     // recorded once a batch found history to fold: a finished fold says nothing of limits
+    const { reason } = currentLimit(ctx, unit);
     await recordLimit(ctx, progress && !progress.finishedAt ? reason : null);
     if (!progress || progress.finishedAt) return "done";
     const took = Math.max(1, Date.now() - t0);

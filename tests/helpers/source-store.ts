@@ -66,11 +66,14 @@ export async function connectLibraryStore(
   choice: CaptureChoice = { capture: TRIGGERS, spans: false },
   /** logical capture: run its consumer in this process (false: another process will) */
   consume = true,
+  /** writes the rows the table holds before it is connected (its quoted name) */
+  beforeConnect?: (table: string) => Promise<void>,
 ): Promise<ConnectedStore> {
   const preset = BUILT_IN_PRESETS.get(presetName)!;
   const schema = `${store.schema}_lib`;
   await createLibraryTable(store, presetName, schema);
   const table = { schema, name: preset.table.name };
+  await beforeConnect?.(`${escapeIdentifier(schema)}.${escapeIdentifier(table.name)}`);
   if (choice.capture.streamsWal)
     await store.pool.query(
       `ALTER TABLE ${escapeIdentifier(schema)}.${escapeIdentifier(table.name)} REPLICA IDENTITY FULL`,

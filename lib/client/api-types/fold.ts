@@ -3,9 +3,17 @@
 export type FoldStatus = {
   /** null when there is no history to fold (a store connected while empty) */
   history: {
+    /**
+     * what is folded: the store's events, or (a library's table) the rows it held before capture
+     * was installed, imported as what each can say (docs/capture.md)
+     */
+    unit: "events" | "rows";
     done: number;
     total: number;
-    /** every event at or after this time is folded; null before the first batch and once finished */
+    /**
+     * every event at or after this time is folded (for rows: captured); null before the first
+     * batch and once finished
+     */
     completeFrom: string | null;
     startedAt: string;
     finishedAt: string | null;

@@ -12,6 +12,7 @@ import type { SourceBinding } from "../../contract/source-binding";
 import { CAPTURE_QUEUE_TABLE } from "./capture-sql";
 import { derivedSelectList, type OwnNames } from "./derived-sql";
 import { keptShareLock, keptStateCtes } from "./kept-state";
+import { preimageCte } from "./history-preimages";
 import { inTransaction } from "../../db/pool";
 import { expandLets, type Preset } from "../../contract/preset";
 
@@ -30,6 +31,7 @@ const EVENT_COLUMNS = [
   "response_body",
   "attempt_marker",
   "created_at",
+  "completed_at",
   "expires_at",
 ] as const;
 
@@ -136,12 +138,15 @@ function deriveEventsStatement(binding: SourceBinding, t: OwnNames, changes: str
              END AS kinds,
              o.status = 'in_progress' AS was_running,
              n.status AS new_status, o.expires_at AS old_expires, n.expires_at AS new_expires,
-             n.created_at AS new_created
+             n.created_at AS new_created,
+             -- the row before the change, for the history import's preimages
+             o.request_hash AS old_hash, o.status AS old_status, o.created_at AS old_created,
+             o.completed_at AS old_completed, o.updated_at AS old_updated
         FROM q
         ${imageOf(preset, base, "old_row", "o")}
         ${imageOf(preset, base, "new_row", "n")}
         ${existing}
-    )${keptStateCtes(binding, t)}, ins AS (
+    )${keptStateCtes(binding, t)}${preimageCte(binding, t)}, ins AS (
       INSERT INTO ${events} (at, key_id, scope, endpoint, key, kind, request_hash, response_code, latency_ms, instance)
       SELECT k.at + (u.ord - 1) * interval '1 microsecond', k.id, k.scope, k.endpoint, k.key, u.kind,
              k.request_hash,

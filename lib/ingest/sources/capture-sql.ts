@@ -15,6 +15,7 @@ import { createPublicationStatement } from "./logical-setup";
 import { derivation, expandLets, type Preset } from "../../contract/preset";
 import { derivedSelectList, type OwnNames } from "./derived-sql";
 import { keptStateDropStatements, keptStateStatements } from "./kept-state";
+import { historyImportDropStatements, historyImportStatements } from "./history-preimages";
 
 export const CAPTURE_TRIGGER = "idemscope_capture";
 export { CAPTURE_QUEUE_TABLE } from "../../contract/tables";
@@ -115,6 +116,7 @@ export function installStatements(
      SELECT ${derivedSelectList(preset)}
        FROM ${base} AS r`,
     ...keptStateStatements(t),
+    ...(binding.importsHistory ? historyImportStatements(t, events) : []),
     ...(binding.capture.streamsWal
       ? logicalStatements(binding, t)
       : triggerStatements(binding, t, queueLimitBytes)),
@@ -264,6 +266,7 @@ export function uninstallStatements(binding: SourceBinding, t: OwnNames): string
     `DROP FUNCTION IF EXISTS ${t.ownTable("capture_change")}()`,
     ...publication,
     ...keptStateDropStatements(t),
+    ...historyImportDropStatements(t),
     `DROP VIEW IF EXISTS ${t.ownTable(SOURCE_KEYS_VIEW)}`,
     `DROP TABLE IF EXISTS ${t.ownTable(SOURCE_EVENTS_TABLE)}`,
     `DROP TABLE IF EXISTS ${t.ownTable(CAPTURE_QUEUE_TABLE)}`,

@@ -4,10 +4,12 @@ import "server-only";
 import type { FoldStatus } from "../../client/api-types/fold";
 import type { StoreContext } from "../../contract/context";
 import { readHistoryProgress } from "../../fold/history";
+import { readImportProgress } from "../../ingest/sources/history-import";
 
 export async function getFoldStatus(ctx: StoreContext): Promise<FoldStatus> {
-  const [history, paused] = await Promise.all([
+  const [events, rows, paused] = await Promise.all([
     readHistoryProgress(ctx),
+    readImportProgress(ctx),
     ctx.db.query<{
       reason: string | null;
       since: Date | null;
@@ -21,6 +23,13 @@ export async function getFoldStatus(ctx: StoreContext): Promise<FoldStatus> {
     ),
   ]);
   const p = paused.rows[0];
+  // captured events folded first, then the rows the library's table held before capture
+  const history: FoldStatus["history"] =
+    events && (!events.finishedAt || !rows)
+      ? { ...events, unit: "events" }
+      : rows
+        ? { ...rows, unit: "rows" }
+        : null;
   return {
     history,
     provisional: history !== null && history.finishedAt === null,

@@ -1,0 +1,324 @@
+// The rows a library's table already holds when capture is installed, read once (issue #33;
+// docs/capture.md, "The history already in the table"). Each row says what it honestly can: a
+// first request at its creation, its outcome at its completion, an open key; events marked
+// `imported`. Retries, replays and duplicates before capture were never recorded anywhere.
+//
+// What a row says is its state when capture began (T0): every change after T0 is captured and
+// counted once, by the drain. A row read later may have changed since T0, so the drain (and
+// idemscope's own actions) record each row's state before its first captured change, while the
+// import runs (history_preimages; `born` for a row inserted after T0, which has nothing to
+// import). A row read with no preimage, once capture has applied every change committed before the
+// read, is unchanged since T0. The table is read by block ranges, from its end (the newest rows)
+// to its start, with a TID range scan: no index, no scan of the whole table at once, and the
+// collector's busy limit between batches. A row imported once is never imported again (a row
+// an update moved is met twice; a row deleted since T0 is imported from its preimage at the end).
+import type { Pool, PoolClient } from "pg";
+import type { StoreContext } from "../../contract/context";
+import {
+  CAPTURE_QUEUE_TABLE,
+  HISTORY_IMPORT_TABLE,
+  HISTORY_PREIMAGES_TABLE,
+} from "../../contract/tables";
+import type { SourceBinding } from "../../contract/source-binding";
+import { drainCaptureQueue, isRowFault } from "./capture-drain";
+import { STATE, STATE_LIST } from "./history-preimages";
+
+/** the staged rows of the batch under way: a temp table of the collector's connection */
+const STAGED = "history_rows";
+
+import { derivedSelectList, type OwnNames } from "./derived-sql";
+
+export type ImportProgress = {
+  done: number;
+  total: number;
+  /** every event from here on was captured: only the time before it is being imported */
+  completeFrom: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  etaSeconds: number | null;
+};
+
+type StateRow = {
+  next_block: string | null;
+  blocks: string | null;
+  rows_total: string | null;
+  rows_read: string;
+  started_at: Date;
+  finished_at: Date | null;
+  elapsed: number;
+};
+
+async function readState(db: Pool | PoolClient, t: OwnNames): Promise<StateRow | null> {
+  const r = await db.query<StateRow>(
+    `SELECT next_block::text, blocks::text, rows_total::text, rows_read::text, started_at,
+            finished_at, extract(epoch FROM coalesce(finished_at, now()) - started_at)::float8 AS elapsed
+       FROM ${t.ownTable(HISTORY_IMPORT_TABLE)} WHERE id = 1`,
+  );
+  return r.rows[0] ?? null;
+}
+
+function progressOf(s: StateRow, since: string | null): ImportProgress {
+  const done = Number(s.rows_read);
+  const finished = s.finished_at !== null;
+  const total = finished ? done : Math.max(Number(s.rows_total ?? 0), done);
+  const rate = s.elapsed > 0 ? done / s.elapsed : 0;
+  return {
+    done,
+    total,
+    completeFrom: since,
+    startedAt: s.started_at.toISOString(),
+    finishedAt: s.finished_at?.toISOString() ?? null,
+    etaSeconds: finished ? 0 : rate > 0 ? (total - done) / rate : null,
+  };
+}
+
+/** Where the import stands; null when the source imports nothing (the contract, an old source). */
+export async function readImportProgress(
+  ctx: StoreContext<Pool | PoolClient>,
+): Promise<ImportProgress | null> {
+  const b = ctx.tables.source;
+  if (!b.capture.mapped || !b.importsHistory) return null;
+  const s = await readState(ctx.db, ctx.tables);
+  return s ? progressOf(s, b.installedAt) : null;
+}
+
+/**
+ * Imports about `rows` rows (a range of the table's blocks, the newest not read yet) and returns
+ * the progress; null when there is nothing (left) to import. Waits at most `waitMs` for capture to
+ * apply the changes committed before the read; if it has not, the batch is read again later.
+ */
+export async function importHistoryBatch(
+  ctx: StoreContext<Pool>,
+  o: { rows: number; waitMs?: number },
+): Promise<ImportProgress | null> {
+  const t = ctx.tables;
+  const b = t.source;
+  if (!b.capture.mapped || !b.importsHistory) return null;
+  let s = await readState(ctx.db, t);
+  if (!s || s.finished_at) return null;
+  if (s.next_block === null) s = await sizeTable(ctx.db, t, b.base);
+  const c = await ctx.db.connect();
+  try {
+    const next = Number(s.next_block);
+    const perBlock = Math.max(1, Number(s.rows_total ?? 0) / Math.max(1, Number(s.blocks ?? 1)));
+    const lo = Math.max(0, next - Math.max(1, Math.ceil(o.rows / perBlock)));
+    const staged = next > 0 ? await stageBlocks(c, b, t, lo, next) : null;
+    if (!(await captureCaughtUp(ctx, staged ?? (await readPosition(c, t)), o.waitMs ?? 1500))) {
+      if (staged) await c.query(`TRUNCATE ${STAGED}`);
+      return progressOf(s, b.installedAt);
+    }
+    await c.query("BEGIN");
+    try {
+      const done = staged
+        ? await importStaged(c, t, { lo, rows: staged.rows, unreadable: staged.unreadable })
+        : await importGone(c, t);
+      await c.query("COMMIT");
+      if (staged) await c.query(`TRUNCATE ${STAGED}`);
+      return progressOf(done, b.installedAt);
+    } catch (err) {
+      await c.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    c.release();
+  }
+}
+
+/** The table's size in blocks and rows, from the catalog, at the first batch. */
+async function sizeTable(pool: Pool, t: OwnNames, base: string): Promise<StateRow> {
+  await pool.query(
+    `UPDATE ${t.ownTable(HISTORY_IMPORT_TABLE)}
+        SET next_block = s.blocks, blocks = s.blocks,
+            rows_total = CASE WHEN s.tuples >= 0 THEN s.tuples ELSE s.blocks * 50 END
+       FROM (SELECT pg_relation_size(c.oid) / current_setting('block_size')::bigint AS blocks,
+                    c.reltuples::bigint AS tuples
+               FROM pg_class c WHERE c.oid = $1::regclass) s
+      WHERE id = 1`,
+    [base],
+  );
+  return (await readState(pool, t))!;
+}
+
+type Position = { lsn: string; at: Date; queued: string | null };
+type Staged = Position & { rows: number; unreadable: number };
+
+/** Where capture must have got to: the WAL position and time now, and the newest queued change. */
+async function readPosition(c: PoolClient, t: OwnNames): Promise<Position> {
+  const r = await c.query<Position>(
+    `SELECT pg_current_wal_lsn()::text AS lsn, clock_timestamp() AS at,
+            (SELECT max(seq) FROM ${t.ownTable(CAPTURE_QUEUE_TABLE)})::text AS queued`,
+  );
+  return r.rows[0]!;
+}
+
+/**
+ * Reads the blocks [lo, hi) of the table, derived into STATE's columns, into this connection's
+ * temp table, and commits: the table's lock is not held while capture catches up.
+ */
+async function stageBlocks(
+  c: PoolClient,
+  b: SourceBinding,
+  t: OwnNames,
+  lo: number,
+  hi: number,
+): Promise<Staged> {
+  const derived = derivedSelectList(b.preset, false, STATE);
+  await c.query(
+    `CREATE TEMP TABLE IF NOT EXISTS ${STAGED} ON COMMIT PRESERVE ROWS AS
+       SELECT ${derived} FROM ${b.base} AS r WITH NO DATA`,
+  );
+  // (a batch that failed on this connection may have left its rows)
+  await c.query(`TRUNCATE ${STAGED}`);
+  const range = (from: string, to: string) =>
+    `SELECT ${derived} FROM ${b.base} AS r WHERE r.ctid >= ${from}::tid AND r.ctid < ${to}::tid`;
+  let unreadable = 0;
+  try {
+    await c.query(`INSERT INTO ${STAGED} ${range("$1", "$2")}`, [`(${lo},0)`, `(${hi},0)`]);
+  } catch (err) {
+    if (!isRowFault(err)) throw err;
+    // a row the preset cannot derive: the range row by row, that row left out and counted
+    await c.query(`TRUNCATE ${STAGED}`);
+    unreadable = await stageRowByRow(c, b, `(${lo},0)`, `(${hi},0)`, range);
+  }
+  const n = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${STAGED}`);
+  return { ...(await readPosition(c, t)), rows: n.rows[0]!.n + unreadable, unreadable };
+}
+
+async function stageRowByRow(
+  c: PoolClient,
+  b: SourceBinding,
+  from: string,
+  to: string,
+  range: (from: string, to: string) => string,
+): Promise<number> {
+  const tids = await c.query<{ tid: string }>(
+    `SELECT r.ctid::text AS tid FROM ${b.base} AS r WHERE r.ctid >= $1::tid AND r.ctid < $2::tid`,
+    [from, to],
+  );
+  let unreadable = 0;
+  await c.query("BEGIN");
+  for (const { tid } of tids.rows) {
+    await c.query("SAVEPOINT history_row");
+    try {
+      await c.query(`INSERT INTO ${STAGED} ${range("$1", "$2")}`, [tid, nextTid(tid)]);
+      await c.query("RELEASE SAVEPOINT history_row");
+    } catch (err) {
+      if (!isRowFault(err)) throw err;
+      await c.query("ROLLBACK TO SAVEPOINT history_row");
+      unreadable++;
+    }
+  }
+  await c.query("COMMIT");
+  return unreadable;
+}
+
+const nextTid = (tid: string) => {
+  const [block, item] = tid.slice(1, -1).split(",").map(Number);
+  return `(${block},${item! + 1})`;
+};
+
+/**
+ * Whether capture has applied every change committed before `p` was read: then a row read with no
+ * preimage was unchanged since capture began. Trigger capture's queue is drained here; logical
+ * capture's consumer is waited for (its heartbeats come every second).
+ */
+async function captureCaughtUp(
+  ctx: StoreContext<Pool>,
+  p: Position,
+  waitMs: number,
+): Promise<boolean> {
+  const t = ctx.tables;
+  if (!t.source.capture.streamsWal) {
+    await drainCaptureQueue(ctx);
+    const left = await ctx.db.query(
+      `SELECT 1 FROM ${t.ownTable(CAPTURE_QUEUE_TABLE)} WHERE seq <= $1 LIMIT 1`,
+      [p.queued ?? "0"],
+    );
+    return left.rows.length === 0;
+  }
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const r = await ctx.db.query<{ ok: boolean }>(
+      `SELECT applied_lsn >= $1::pg_lsn OR coalesce(caught_up_to >= $2, false) AS ok
+         FROM ${t.ownTable("logical_state")} WHERE id = 1`,
+      [p.lsn, p.at],
+    );
+    if (r.rows[0]?.ok) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * The events a row's state at T0 says (`s`: STATE's columns): its first request at its creation,
+ * its outcome at its completion (the layout's last run where it keeps no completion time).
+ */
+function eventsOf(t: OwnNames & { events: string }, states: string): string {
+  return `
+    fresh AS (
+      SELECT s.* FROM (${states}) s
+       WHERE s.id IS NOT NULL AND s.scope IS NOT NULL AND s.endpoint IS NOT NULL AND s.key IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM ${t.events} e WHERE e.key_id = s.id AND e.imported)
+    ), ins AS (
+      INSERT INTO ${t.events} (at, key_id, scope, endpoint, key, kind, request_hash, response_code, imported)
+      SELECT v.at, f.id, f.scope, f.endpoint, f.key, v.kind, f.request_hash, v.code, true
+        FROM fresh f
+       CROSS JOIN LATERAL (VALUES
+               (1, 'claimed', f.created_at, NULL::int),
+               (2, CASE f.status WHEN 'completed' THEN 'completed' WHEN 'failed' THEN 'failed' END,
+                   coalesce(f.completed_at, f.updated_at, f.created_at), f.response_code)
+             ) AS v(ord, kind, at, code)
+       WHERE v.kind IS NOT NULL AND v.at IS NOT NULL
+       ORDER BY v.at, f.id, v.ord
+      RETURNING 1
+    )`;
+}
+
+/** The staged rows, each as it was at T0 (its preimage where it changed since), into events. */
+async function importStaged(
+  c: PoolClient,
+  t: StoreContext["tables"],
+  batch: { lo: number; rows: number; unreadable: number },
+): Promise<StateRow> {
+  const pre = t.ownTable(HISTORY_PREIMAGES_TABLE);
+  const r = await c.query<{ events: number }>(
+    `WITH ${eventsOf(
+      t,
+      `SELECT ${STATE.map((col) => `h.${col}`).join(", ")}
+         FROM ${STAGED} h WHERE NOT EXISTS (SELECT 1 FROM ${pre} p WHERE p.id = h.id)
+       UNION ALL
+       SELECT ${STATE.map((col) => `p.${col}`).join(", ")}
+         FROM ${pre} p JOIN ${STAGED} h ON h.id = p.id WHERE NOT p.born`,
+    )}
+     SELECT (SELECT count(*) FROM ins)::int AS events`,
+  );
+  const { events } = r.rows[0]!;
+  await c.query(
+    `UPDATE ${t.ownTable(HISTORY_IMPORT_TABLE)}
+        SET next_block = $1, rows_read = rows_read + $2, events = events + $3, skipped = skipped + $4
+      WHERE id = 1`,
+    [batch.lo, batch.rows, events, batch.unreadable],
+  );
+  return (await readState(c, t))!;
+}
+
+/**
+ * Every block read: the rows that existed at T0 and were never met (deleted since, or moved by an
+ * update into blocks already read), from their preimages; then the import ends and the drain
+ * stops recording preimages.
+ */
+async function importGone(c: PoolClient, t: StoreContext["tables"]): Promise<StateRow> {
+  const pre = t.ownTable(HISTORY_PREIMAGES_TABLE);
+  const r = await c.query<{ events: number }>(
+    `WITH ${eventsOf(t, `SELECT ${STATE_LIST} FROM ${pre} WHERE NOT born`)}
+     SELECT (SELECT count(*) FROM ins)::int AS events`,
+  );
+  await c.query(
+    `UPDATE ${t.ownTable(HISTORY_IMPORT_TABLE)}
+        SET events = events + $1, finished_at = now() WHERE id = 1`,
+    [r.rows[0]!.events],
+  );
+  await c.query(`DELETE FROM ${pre}`);
+  return (await readState(c, t))!;
+}
+

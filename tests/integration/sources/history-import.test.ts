@@ -1,0 +1,204 @@
+// The rows a library's table held before it was connected are imported once, exact against the
+// raw rows as they were when capture began (lib/ingest/sources/history-import.ts): a first
+// request at each row's creation and its outcome at its last run, marked imported; a row changed
+// or deleted since (before or while the import reads it) is imported as it was, never twice, and
+// its captured changes are counted once. A key that succeeded before capture and again after it
+// is a duplicate success.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actOnKey } from "../../../lib/act/stuck-actions";
+import { parseConfig } from "../../../lib/core/config";
+import { captureModeNamed } from "../../../lib/contract/capture-modes";
+import { collectBatch } from "../../../lib/fold/collect-batch";
+import { drainCaptureQueue } from "../../../lib/ingest/sources/capture-drain";
+import { importHistoryBatch, readImportProgress } from "../../../lib/ingest/sources/history-import";
+import { proxyOperator } from "../../helpers/identities";
+import { connectLibraryStore, type ConnectedStore } from "../../helpers/source-store";
+import { createTestStore, type TestStore } from "../../helpers/store";
+
+type EventRow = { key_id: string; intent: string; kind: string; at: Date; code: number | null };
+
+describe.each(["triggers", "logical"] as const)(
+  "the history of a Stripe-style table, imported (%s)",
+  (capture) => {
+    let store: TestStore;
+    let src: ConnectedStore;
+    let ctx: ReturnType<ConnectedStore["ctx"]>;
+    /** each row of the table as it was when capture began, in the mapping view's columns */
+    let atConnect: {
+      id: string;
+      intent: string;
+      status: string;
+      code: number | null;
+      created: Date;
+      ran: Date;
+    }[];
+
+    // rows: in progress (the first blocks), finished with 201 and with 500, over ten days
+    const before = async (table: string) => {
+      const rows = (n: number, from: number, point: string, code: string) =>
+        store.pool.query(
+          `INSERT INTO ${table} (created_at, idempotency_key, last_run_at, locked_at, request_method,
+                                 request_params, request_path, response_code, recovery_point, user_id)
+           SELECT now() - make_interval(hours => 240 - g % 230) , 'old-' || ($2 + g),
+                  now() - make_interval(hours => 240 - g % 230) + interval '2 seconds',
+                  CASE WHEN $3 = 'started' THEN now() - make_interval(hours => 240 - g % 230) END, 'POST',
+                  jsonb_build_object('amount', g), '/rides', ${code}, $3, 1 + g % 7
+             FROM generate_series(1, $1) g`,
+          [n, from, point],
+        );
+      await rows(8, 0, "started", "NULL");
+      await rows(400, 100, "finished", "201");
+      await rows(30, 1000, "finished", "500");
+    };
+
+    beforeAll(async () => {
+      store = await createTestStore();
+      src = await connectLibraryStore(
+        store,
+        "stripe-style",
+        { capture: captureModeNamed(capture)!, spans: false },
+        true,
+        before,
+      );
+      ctx = src.ctx(parseConfig({}));
+      const r = await store.pool.query<(typeof atConnect)[number]>(
+        `SELECT id::text, concat_ws(' ', scope, endpoint, key) AS intent, status,
+                response_code AS code, created_at AS created, updated_at AS ran
+           FROM ${src.t.keys} k ORDER BY k.id`,
+      );
+      atConnect = r.rows;
+    });
+    afterAll(async () => {
+      await src?.disconnect();
+      await store.drop();
+    });
+
+    const keyOf = async (id: string) =>
+      (
+        await store.pool.query<{ key: string; user_id: string }>(
+          `SELECT idempotency_key AS key, user_id::text FROM ${src.table} WHERE id = $1`,
+          [id],
+        )
+      ).rows[0]!;
+
+    const caughtUp = async () => {
+      await src.settle();
+      await drainCaptureQueue(ctx);
+    };
+
+    it("imports every row as it was at connect, once, whatever changed since", async () => {
+      const open = atConnect.filter((r) => r.status === "in_progress");
+      const done = atConnect.filter((r) => r.status === "completed");
+      expect(open.length).toBe(8);
+      // after connect, before the import reads them: two keys in progress complete, a finished
+      // key runs again and succeeds, one is purged and its client's late retry succeeds anew
+      const finish = (id: string) =>
+        store.pool.query(
+          `UPDATE ${src.table} SET recovery_point = 'finished', response_code = 201,
+                  last_run_at = now() WHERE id = $1`,
+          [id],
+        );
+      await finish(open[6]!.id);
+      await finish(open[7]!.id);
+      const rerun = done[10]!;
+      await store.pool.query(
+        `UPDATE ${src.table} SET recovery_point = 'started', response_code = NULL, last_run_at = now() WHERE id = $1`,
+        [rerun.id],
+      );
+      await finish(rerun.id);
+      const purged = done[20]!;
+      const { key, user_id } = await keyOf(purged.id);
+      await store.pool.query(`DELETE FROM ${src.table} WHERE id = $1`, [purged.id]);
+      await store.pool.query(
+        `INSERT INTO ${src.table} (idempotency_key, request_method, request_params, request_path,
+                                   response_code, recovery_point, user_id, locked_at)
+         VALUES ($1, 'POST', '{}', '/rides', 201, 'finished', $2, NULL)`,
+        [key, user_id],
+      );
+      await store.pool.query(`DELETE FROM ${src.table} WHERE id = $1`, [done[30]!.id]);
+      // an operator fails a key stuck since before connect: idemscope's own change, which capture
+      // leaves out, records its preimage too (the key was in progress at connect)
+      await actOnKey(ctx, {
+        id: open[5]!.id,
+        action: "fail",
+        reason: "worker died",
+        actor: proxyOperator,
+      });
+      // new keys after connect: captured, nothing to import
+      await store.pool.query(
+        `INSERT INTO ${src.table} (idempotency_key, request_method, request_params, request_path,
+                                   response_code, recovery_point, user_id, locked_at)
+         SELECT 'new-' || g, 'POST', '{}', '/rides', 201, 'finished', 3, NULL FROM generate_series(1, 5) g`,
+      );
+      await caughtUp();
+
+      // the import, a few blocks a batch from the end; while it runs, a key in progress in the
+      // first block (read last) completes
+      let batches = 0;
+      let progress = await importHistoryBatch(ctx, { rows: 60, waitMs: 20_000 });
+      while (progress && !progress.finishedAt) {
+        if (++batches === 2) await finish(open[0]!.id);
+        progress = await importHistoryBatch(ctx, { rows: 60, waitMs: 20_000 });
+      }
+      expect(batches).toBeGreaterThan(3);
+      expect(await importHistoryBatch(ctx, { rows: 60 })).toBeNull();
+      const final = (await readImportProgress(ctx))!;
+      expect(final.finishedAt).not.toBeNull();
+      expect(final.done).toBe(atConnect.length - 1 + 5); // the rows present when read (one purged, its retry and five new)
+      expect(final.completeFrom).toBe(src.binding.installedAt);
+
+      // exactly what each row said at connect
+      const expected: EventRow[] = atConnect.flatMap((r) => [
+        { key_id: r.id, intent: r.intent, kind: "claimed", at: r.created, code: null },
+        ...(r.status === "in_progress"
+          ? []
+          : [{ key_id: r.id, intent: r.intent, kind: r.status, at: r.ran, code: r.code }]),
+      ]);
+      const sort = (rows: EventRow[]) =>
+        [...rows].sort((a, b) =>
+          `${a.key_id.padStart(8)}${a.kind}`.localeCompare(`${b.key_id.padStart(8)}${b.kind}`),
+        );
+      const imported = await store.pool.query<EventRow>(
+        `SELECT key_id::text, concat_ws(' ', scope, endpoint, key) AS intent, kind, at,
+                response_code AS code
+           FROM ${src.t.events} WHERE imported`,
+      );
+      expect(sort(imported.rows)).toEqual(sort(expected));
+
+      // each execution's outcome once: imported before connect, captured after
+      await caughtUp();
+      const outcomes = await store.pool.query<{ key_id: string; n: number }>(
+        `SELECT key_id::text, count(*)::int AS n FROM ${src.t.events}
+          WHERE kind IN ('completed', 'failed') GROUP BY key_id`,
+      );
+      const per = new Map(outcomes.rows.map((o) => [o.key_id, o.n]));
+      for (const k of [open[0]!, open[6]!, open[7]!]) expect(per.get(k.id)).toBe(1);
+      expect(per.get(rerun.id)).toBe(2);
+      expect(per.get(purged.id)).toBe(1);
+      for (const k of open.slice(1, 5)) expect(per.get(k.id)).toBeUndefined();
+      // the operator's fail is its own event, not an imported outcome
+      expect(per.get(open[5]!.id)).toBeUndefined();
+    });
+
+    it("folds the imported history: a key that succeeded before connect and again after it is a duplicate success", async () => {
+      for (let i = 0; i < 50; i++) {
+        const r = await collectBatch(ctx, { batchSize: 500 });
+        if (r.caughtUp) break;
+      }
+      const r = await store.pool.query<{ dup: number; first: number; claimed: number }>(
+        `SELECT (SELECT sum(duplicate_successes)::int FROM ${store.t.ownTable("rollup_successes")} WHERE resolution = 'day') AS dup,
+                (SELECT sum(first_successes)::int FROM ${store.t.ownTable("rollup_successes")} WHERE resolution = 'day') AS first,
+                (SELECT sum(events)::int FROM ${store.t.ownTable("rollup_events")}
+                  WHERE resolution = 'day' AND kind = 'claimed') AS claimed`,
+      );
+      // the key run again after connect, and the purged key's late retry
+      expect(r.rows[0]!.dup).toBe(2);
+      const succeeded = new Set(atConnect.filter((k) => k.status === "completed").map((k) => k.id))
+        .size;
+      // intents that succeeded: those before connect, the three completed since, five new ones
+      expect(r.rows[0]!.first).toBe(succeeded + 3 + 5);
+      // a first request per row at connect, then the claims captured since (re-run, retry, new)
+      expect(r.rows[0]!.claimed).toBe(atConnect.length + 1 + 1 + 5);
+    });
+  },
+);
