@@ -14,7 +14,13 @@ import { captureSlotTile } from "@/components/source/captureSlotTile";
 import { StatTile, type Tone } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { DUPLICATE_SUCCESS_TARGET, type Overview } from "@/lib/client/api-types/overview";
-import { formatCount, formatMs, formatPercent, formatRate } from "@/lib/client/format";
+import {
+  formatCount,
+  formatDateTime,
+  formatMs,
+  formatPercent,
+  formatRate,
+} from "@/lib/client/format";
 import { overviewQuery } from "@/lib/client/queries/overview";
 import { foldStatusQuery } from "@/lib/client/queries/fold";
 import type { FoldStatus } from "@/lib/client/api-types/fold";
@@ -122,12 +128,20 @@ function countTile(data: Overview, n: number | null, why: string | undefined, wa
 /** What the history fold leaves unsure in this range: its start not folded yet, duplicates provisional. */
 function foldCaveats(data: Overview, fold: FoldStatus | null) {
   const h = fold?.history;
-  if (!h || h.finishedAt) return { incomplete: null, provisional: false };
+  // a library's rows from before capture: they say what each key did, not how often it was asked
+  const before = data.source.importedBefore;
+  const importedInRange = before !== null && Date.parse(before) > Date.parse(data.from);
+  const duplicatesFrom = importedInRange ? before : null;
+  const imported = importedInRange
+    ? ` · before ${formatDateTime(before)}: first requests and outcomes imported from the table's rows; retries, replays and duplicates were not recorded`
+    : "";
+  if (!h || h.finishedAt)
+    return { incomplete: imported || null, provisional: false, duplicatesFrom };
   const incomplete =
     !h.completeFrom || Date.parse(h.completeFrom) > Date.parse(data.from)
-      ? ` · incomplete: history before ${h.completeFrom ? new Date(h.completeFrom).toLocaleTimeString(undefined, { hourCycle: "h23" }) : "now"} still folding`
-      : null;
-  return { incomplete, provisional: true };
+      ? ` · incomplete: ${h.unit === "rows" ? "rows" : "history"} before ${h.completeFrom ? new Date(h.completeFrom).toLocaleTimeString(undefined, { hourCycle: "h23" }) : "now"} still ${h.unit === "rows" ? "importing" : "folding"}${imported}`
+      : imported || null;
+  return { incomplete, provisional: true, duplicatesFrom };
 }
 
 function OverviewBody({
@@ -169,7 +183,7 @@ function OverviewBody({
           {...toneAndDetail(
             missing.successes,
             duplicateTone(dupRate),
-            `${formatPercent(dupRate)} of ${formatCount(data.succeededIntents)} succeeded intents · target < ${formatPercent(DUPLICATE_SUCCESS_TARGET)}${caveat.provisional ? " · provisional: history still folding" : ""}`,
+            `${formatPercent(dupRate)} of ${formatCount(data.succeededIntents)} succeeded intents · target < ${formatPercent(DUPLICATE_SUCCESS_TARGET)}${caveat.provisional ? " · provisional: history still folding" : ""}${caveat.duplicatesFrom ? ` · duplicates only from ${formatDateTime(caveat.duplicatesFrom)}` : ""}`,
           )}
         />
         <StatTile

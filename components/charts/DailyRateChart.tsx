@@ -5,6 +5,7 @@ import {
   CartesianGrid,
   Cell,
   ComposedChart,
+  ReferenceArea,
   ReferenceLine,
   ResponsiveContainer,
   Tooltip,
@@ -19,6 +20,7 @@ import { useAnnotationLines } from "./annotation-markers";
 
 const OK = "#16a34a";
 const BAD = "#dc2626";
+const IMPORTED = "#94a3b8";
 
 /** Daily duplicate success rate against its target line; days over target in red. */
 export function DailyRateChart({ days, target }: { days: TrendDay[]; target: number }) {
@@ -30,6 +32,8 @@ export function DailyRateChart({ days, target }: { days: TrendDay[]; target: num
     ...d,
     ratePct: d.duplicateSuccessRate === null ? null : d.duplicateSuccessRate * 100,
   }));
+  // days before capture began: imported rows say nothing of duplicates, so no bar, and say so
+  const imported = days.filter((d) => d.imported !== null);
   return (
     <div
       className="chart"
@@ -87,6 +91,21 @@ export function DailyRateChart({ days, target }: { days: TrendDay[]; target: num
               fontSize: 12,
             }}
           />
+          {imported.length > 0 ? (
+            <ReferenceArea
+              x1={imported[0]!.day}
+              x2={imported.at(-1)!.day}
+              fill={IMPORTED}
+              fillOpacity={0.15}
+              ifOverflow="extendDomain"
+              label={{
+                value: "imported: no duplicates recorded",
+                position: "insideTopLeft",
+                fill: AXIS_COLOR,
+                fontSize: 12,
+              }}
+            />
+          ) : null}
           {annotations}
         </ComposedChart>
       </ResponsiveContainer>
@@ -94,6 +113,13 @@ export function DailyRateChart({ days, target }: { days: TrendDay[]; target: num
         <span style={{ color: OK }}>■</span> within target <span style={{ color: BAD }}>■</span>{" "}
         over target <span className="dash">╌╌</span> target {formatPercent(target)} (days without
         successes have no bar)
+        {imported.length > 0 ? (
+          <>
+            {" "}
+            <span style={{ color: IMPORTED }}>■</span> before capture began: first requests and
+            outcomes imported from the table&apos;s rows; duplicates were not recorded
+          </>
+        ) : null}
       </p>
     </div>
   );

@@ -25,6 +25,9 @@ export function SourceNote({ source }: { source: SourceSummary }) {
       {blind.length > 0
         ? `: claims, reclaims and completions; ${blind.join(", ")} write nothing in this layout and are not counted.`
         : "."}
+      {source.importedBefore
+        ? " Before that, each row the table held was imported as its first request and its outcome: retries, replays and duplicates before it were not recorded."
+        : ""}
       {sampled} <Link href="/store#source">What each panel can see →</Link>
     </p>
   );

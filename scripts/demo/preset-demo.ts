@@ -66,12 +66,19 @@ export type PresetDemoOptions = {
   port: number;
   prod: boolean;
   "no-dashboard": boolean;
+  /** days of keys a new table holds before it is connected, and how many a day */
+  historyDays: number;
+  intentsPerDay: number;
 };
+
+/** The history a preset's new table is given: at most this many rows, however long. */
+const MAX_HISTORY_ROWS = 200_000;
 
 /**
  * `--preset NAME`: the library's own table with trigger capture, written by that library's
- * statements under the simulator's faults. No backfill: such tables keep no history, so the
- * dashboard shows what was captured since the demo connected.
+ * statements under the simulator's faults. A new table first gets `--history` days of rows
+ * shaped like the library's own, which the collector imports after connect: such tables keep no
+ * history of their own, so before connect the pages show first requests and outcomes only.
  */
 export async function presetDemo(
   o: PresetDemoOptions,
@@ -90,7 +97,10 @@ export async function presetDemo(
     throw new Error(
       "the demo's traced HTTP service is rocket-rides' (stripe-style): --capture …,spans needs --preset stripe-style",
     );
-  const store = await connectPresetStore(pool, preset, cfg, o.capture);
+  const store = await connectPresetStore(pool, preset, cfg, o.capture, {
+    rows: Math.min(MAX_HISTORY_ROWS, Math.round(o.historyDays * o.intentsPerDay)),
+    days: o.historyDays,
+  });
   const otlpToken = process.env.IDEMSCOPE_OTLP_TOKEN || `demo-${randomBytes(12).toString("hex")}`;
   // spans: the requests go through the traced rides service, which exports to the dashboard
   const service = o.capture.spans
@@ -127,6 +137,10 @@ export async function presetDemo(
   console.log(
     `store:        ${store.table} (${o.preset.title}), ${captureLabel(source!)}; ${o.rate} intents/s through the library's own statements`,
   );
+  if (store.historyRows > 0)
+    console.log(
+      `history:      ${store.historyRows.toLocaleString("en-US")} rows written before connect; the collector imports them (the banner shows how far)`,
+    );
   if (service)
     console.log(
       `rides API:    ${service.url}  (traced by OpenTelemetry, spans to http://127.0.0.1:${o.port}/v1/traces)`,

@@ -15,10 +15,20 @@ import {
 } from "../../lib/ingest/sources/connect";
 import type { Preset } from "../../lib/contract/preset";
 import { contractTableNames } from "../../lib/contract/tables";
+import { ROW_SHAPES } from "../support/preset-rows";
 
 const fixtures = path.resolve(import.meta.dirname, "../../tests/fixtures/stores");
 
-export type PresetStore = { preset: Preset; schema: string; table: string };
+export type PresetStore = {
+  preset: Preset;
+  schema: string;
+  table: string;
+  /** rows written before connect (a new table with a history to import), 0 otherwise */
+  historyRows: number;
+};
+
+/** What a new table holds before it is connected: `rows` keys over the last `days`. */
+export type PresetHistory = { rows: number; days: number };
 
 function ownOf(cfg: Config) {
   const t = contractTableNames(cfg);
@@ -31,6 +41,7 @@ export async function connectPresetStore(
   preset: Preset,
   cfg: Config,
   choice: CaptureChoice,
+  history: PresetHistory = { rows: 0, days: 0 },
 ): Promise<PresetStore> {
   const schema =
     preset.name === "node-idempotency"
@@ -40,10 +51,12 @@ export async function connectPresetStore(
   const exists = await pool.query<{ ok: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [
     table,
   ]);
+  let historyRows = 0;
   if (!exists.rows[0]?.ok) {
     const ddl = await readFile(path.join(fixtures, `${preset.name}.sql`), "utf8");
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${escapeIdentifier(schema)}`);
     await pool.query(ddl.replaceAll("{{schema}}", escapeIdentifier(schema)));
+    historyRows = await writeHistory(pool, preset, table, history);
   }
   // the demo owns its table: it does what connect asks a DBA to do for logical decoding
   if (choice.capture.streamsWal) await pool.query(`ALTER TABLE ${table} REPLICA IDENTITY FULL`);
@@ -60,8 +73,33 @@ export async function connectPresetStore(
   const plan = await planConnect(pool, preset, { schema, name: preset.table.name }, own, choice);
   if (plan.problems.length > 0) throw new Error(plan.problems.join("; "));
   await applyConnect(pool, plan, own);
-  return { preset, schema: escapeIdentifier(schema), table };
+  return { preset, schema: escapeIdentifier(schema), table, historyRows };
 }
+
+/**
+ * The keys a team's table already holds when it connects idemscope, shaped like the library's
+ * own (scripts/support/preset-rows.ts); the collector imports them (docs/capture.md).
+ */
+async function writeHistory(
+  pool: Pool,
+  preset: Preset,
+  table: string,
+  history: PresetHistory,
+): Promise<number> {
+  const shape = ROW_SHAPES[preset.name];
+  if (!shape || history.rows <= 0 || history.days <= 0) return 0;
+  const chunk = 50_000;
+  for (let from = 1; from <= history.rows; from += chunk)
+    await pool.query(shape.insert(table, DEMO_HISTORY_CLIENTS, shape.days(history.days)), [
+      from,
+      Math.min(history.rows, from + chunk - 1),
+      history.rows,
+    ]);
+  await pool.query(`ANALYZE ${table}`);
+  return history.rows;
+}
+
+const DEMO_HISTORY_CLIENTS = 40;
 
 /** The contract demo: a source left connected by an earlier `--preset` run is removed. */
 export async function returnToContract(pool: Pool, cfg: Config): Promise<void> {

@@ -97,7 +97,7 @@ function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string |
                 ? "bad"
                 : "ok"
           }
-          detail={`${formatCount(t.duplicateSuccesses)} of ${formatCount(t.succeededIntents)} intents · target < ${formatPercent(data.target)}`}
+          detail={`${formatCount(t.duplicateSuccesses)} of ${formatCount(t.succeededIntents)} intents · target < ${formatPercent(data.target)}${data.days.some((d) => d.imported === "all") ? " · days before capture began are not counted: imported rows record no duplicates" : ""}`}
         />
         <StatTile
           label="Duplicates prevented"

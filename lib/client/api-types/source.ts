@@ -20,6 +20,11 @@ export type SourceSummary = {
   spanSamplingRatio: number | null;
   /** when the capture was installed: nothing before it is known */
   since: string | null;
+  /**
+   * set when the rows the table held before `since` were imported (docs/capture.md): before it,
+   * first requests and outcomes only; retries, replays and duplicates were not recorded
+   */
+  importedBefore: string | null;
   /** what the layout's capture cannot see, with the reason (absent: it can) */
   notCaptured: Partial<
     Record<

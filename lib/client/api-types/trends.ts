@@ -16,8 +16,16 @@ export type TrendDay = {
   duplicateSuccesses: number;
   /** intents whose first success fell on this day */
   succeededIntents: number;
-  /** null on a day without any success */
+  /**
+   * null on a day without any success, and on a day wholly before capture began (imported rows say
+   * nothing of duplicates)
+   */
   duplicateSuccessRate: number | null;
+  /**
+   * the day is wholly (`all`) or partly (`part`) before capture began: its numbers are imported
+   * from the rows the table held (first requests and outcomes only); null: captured
+   */
+  imported: "all" | "part" | null;
   /** releases and fails by operators */
   interventions: number;
 };

@@ -33,6 +33,7 @@ export function sourceSummary(ctx: { tables: TableNames; config: Config }): Sour
     // configured by the team, else what the spans state; null when unknown (assumed complete)
     spanSamplingRatio: s.spans ? (ctx.config.spans.samplingRatio ?? statedSamplingRatio()) : null,
     since: s.installedAt,
+    importedBefore: s.importsHistory ? s.installedAt : null,
     notCaptured,
     coverage: coverageOf(s),
   };

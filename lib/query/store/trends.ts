@@ -25,9 +25,14 @@ export const RECONCILIATION_TARGET = { min: 0, max: 5 };
 
 const REQUEST_KINDS = ["claimed", "reclaimed", "replayed", "conflict", "mismatch"];
 
-async function listDays(db: Queryable, t: TableNames, days: number): Promise<TrendDay[]> {
+async function listDays(
+  db: Queryable,
+  t: TableNames,
+  days: number,
+  importedBefore: string | null,
+): Promise<TrendDay[]> {
   const r = t.ownTable;
-  const rows = await db.query<Omit<TrendDay, "duplicateSuccessRate">>(
+  const rows = await db.query<Omit<TrendDay, "duplicateSuccessRate" | "imported">>(
     `WITH d AS (
        SELECT generate_series(date_trunc('day', now()) - make_interval(days => $1 - 1),
                               date_trunc('day', now()), interval '1 day') AS day
@@ -56,10 +61,19 @@ async function listDays(db: Queryable, t: TableNames, days: number): Promise<Tre
       ORDER BY d.day`,
     [days, REQUEST_KINDS],
   );
-  return rows.rows.map((d) => ({
-    ...d,
-    duplicateSuccessRate: d.succeededIntents ? d.duplicateSuccesses / d.succeededIntents : null,
-  }));
+  const before = importedBefore === null ? null : Date.parse(importedBefore);
+  return rows.rows.map((d) => {
+    const start = Date.parse(`${d.day}T00:00:00Z`);
+    const imported =
+      before === null ? null : start + 86_400_000 <= before ? "all" : start < before ? "part" : null;
+    return {
+      ...d,
+      imported,
+      // imported rows say nothing of duplicates: no rate rather than a zero that looks perfect
+      duplicateSuccessRate:
+        d.succeededIntents && imported !== "all" ? d.duplicateSuccesses / d.succeededIntents : null,
+    };
+  });
 }
 
 async function worstEndpoint(
@@ -150,8 +164,9 @@ export async function getTrends(
 ): Promise<Trends> {
   const { db, tables: t } = ctx;
   const n = TREND_DAYS[range];
+  const source = sourceSummary(ctx);
   const [days, months, store, reconciled, open, money] = await Promise.all([
-    listDays(db, t, n),
+    listDays(db, t, n, source.importedBefore),
     listMonths(db, t),
     storeGrowthSummary(ctx, sampledTables, n),
     reconciliationsPerMonth(db, t),
@@ -161,9 +176,11 @@ export async function getTrends(
   const target = DUPLICATE_SUCCESS_TARGET;
   const worstDay = worstDayOf(days);
   const worstEp = worstDay ? await worstEndpoint(db, t, worstDay.day) : null;
-  const sum = (pick: (d: TrendDay) => number) => days.reduce((s, d) => s + pick(d), 0);
-  const succeeded = sum((d) => d.succeededIntents);
-  const dups = sum((d) => d.duplicateSuccesses);
+  const sum = (pick: (d: TrendDay) => number, of = days) => of.reduce((s, d) => s + pick(d), 0);
+  // the rate over the days that could record a duplicate (not those wholly imported)
+  const measurable = days.filter((d) => d.imported !== "all");
+  const succeeded = sum((d) => d.succeededIntents, measurable);
+  const dups = sum((d) => d.duplicateSuccesses, measurable);
   return {
     range,
     target,
@@ -186,6 +203,6 @@ export async function getTrends(
       oldestOpenFirstRequestAt: open.oldestFirstRequestAt,
     },
     money,
-    source: sourceSummary(ctx),
+    source,
   };
 }

@@ -1,5 +1,5 @@
 // `npm run bench -- --preset NAME [--keys 10000000]`: a library's own table at production size,
-// with the history it holds before idemscope connects (scripts/bench/preset-rows.ts), connected
+// with the history it holds before idemscope connects (scripts/support/preset-rows.ts), connected
 // with trigger capture as `npm run connect -- --apply` does (the fill reads it once), a little
 // traffic through the library's own statements, then every route timed over HTTP (warm, shared
 // cache off) with the sequential scans of the library's table each one causes.
@@ -18,7 +18,7 @@ import { applyConnect, planConnect, uninstallSource } from "../../../lib/ingest/
 import { createSearchIndexes } from "../../../lib/ingest/sources/search-indexes";
 import { libraryClient } from "../../demo/library-traffic";
 import { fmt, log, type BenchContext } from "../context";
-import { ROW_SHAPES } from "../preset-rows";
+import { ROW_SHAPES } from "../../support/preset-rows";
 import { startServer } from "../server";
 import { timeRuns, type Timing } from "../timing";
 

@@ -137,6 +137,7 @@ it("the verdict names the worst day and its endpoint", () => {
     succeededIntents: first,
     duplicateSuccessRate: first ? dup / first : null,
     interventions: 0,
+    imported: null,
   });
   const v = verdictOf(
     [
