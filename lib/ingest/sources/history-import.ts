@@ -321,4 +321,3 @@ async function importGone(c: PoolClient, t: StoreContext["tables"]): Promise<Sta
   await c.query(`DELETE FROM ${pre}`);
   return (await readState(c, t))!;
 }
-

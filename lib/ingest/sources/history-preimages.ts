@@ -1,10 +1,7 @@
 // The import's own tables and the preimages it relies on (./history-import.ts): each row's state
 // before its first captured change, recorded by the drain (./capture-drain.ts) and by idemscope's
 // own release and fail while the import runs.
-import {
-  HISTORY_IMPORT_TABLE,
-  HISTORY_PREIMAGES_TABLE,
-} from "../../contract/tables";
+import { HISTORY_IMPORT_TABLE, HISTORY_PREIMAGES_TABLE } from "../../contract/tables";
 import type { SourceBinding } from "../../contract/source-binding";
 import type { OwnNames } from "./derived-sql";
 

@@ -65,7 +65,13 @@ async function listDays(
   return rows.rows.map((d) => {
     const start = Date.parse(`${d.day}T00:00:00Z`);
     const imported =
-      before === null ? null : start + 86_400_000 <= before ? "all" : start < before ? "part" : null;
+      before === null
+        ? null
+        : start + 86_400_000 <= before
+          ? "all"
+          : start < before
+            ? "part"
+            : null;
     return {
       ...d,
       imported,
