@@ -13,10 +13,10 @@ import { SourceNote } from "@/components/source/SourceNote";
 import { captureSlotTile } from "@/components/source/captureSlotTile";
 import { StatTile, type Tone } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
+import { useDateTimeFormat } from "@/components/ui/LocalDateTime";
 import { DUPLICATE_SUCCESS_TARGET, type Overview } from "@/lib/client/api-types/overview";
 import {
   formatCount,
-  formatDateTime,
   formatMs,
   formatPercent,
   formatRate,
@@ -126,7 +126,11 @@ function countTile(data: Overview, n: number | null, why: string | undefined, wa
 }
 
 /** What the history fold leaves unsure in this range: its start not folded yet, duplicates provisional. */
-function foldCaveats(data: Overview, fold: FoldStatus | null) {
+function foldCaveats(
+  data: Overview,
+  fold: FoldStatus | null,
+  formatDateTime: (iso: string) => string,
+) {
   const h = fold?.history;
   // a library's rows from before capture: they say what each key did, not how often it was asked
   const before = data.source.importedBefore;
@@ -139,7 +143,7 @@ function foldCaveats(data: Overview, fold: FoldStatus | null) {
     return { incomplete: imported || null, provisional: false, duplicatesFrom };
   const incomplete =
     !h.completeFrom || Date.parse(h.completeFrom) > Date.parse(data.from)
-      ? ` · incomplete: ${h.unit === "rows" ? "rows" : "history"} before ${h.completeFrom ? new Date(h.completeFrom).toLocaleTimeString(undefined, { hourCycle: "h23" }) : "now"} still ${h.unit === "rows" ? "importing" : "folding"}${imported}`
+      ? ` · incomplete: ${h.unit === "rows" ? "rows" : "history"} before ${h.completeFrom ? formatDateTime(h.completeFrom) : "now"} still ${h.unit === "rows" ? "importing" : "folding"}${imported}`
       : imported || null;
   return { incomplete, provisional: true, duplicatesFrom };
 }
@@ -153,7 +157,8 @@ function OverviewBody({
   stuckChart: ReactNode;
   fold: FoldStatus | null;
 }) {
-  const caveat = foldCaveats(data, fold);
+  const formatDateTime = useDateTimeFormat();
+  const caveat = foldCaveats(data, fold, formatDateTime);
   const dupRate = data.duplicateSuccessRate;
   const missing = data.unavailable;
   const blind = data.source.notCaptured;

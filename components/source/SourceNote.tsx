@@ -2,6 +2,7 @@ import { AppLink as Link } from "@/components/ui/AppLink";
 import type { SourceSummary } from "@/lib/client/api-types/source";
 import { formatPercent } from "@/lib/client/format";
 import { captureName } from "./captureName";
+import { LocalDateTime } from "@/components/ui/LocalDateTime";
 
 const BLIND_LABELS = { replays: "replays", conflicts: "409s", mismatches: "mismatches" } as const;
 
@@ -11,7 +12,7 @@ export function SourceNote({ source }: { source: SourceSummary }) {
   const blind = (Object.keys(BLIND_LABELS) as (keyof typeof BLIND_LABELS)[])
     .filter((k) => source.notCaptured[k])
     .map((k) => BLIND_LABELS[k]);
-  const since = source.since ? ` since ${new Date(source.since).toLocaleString()}` : "";
+
   const through = captureName(source);
   const ratio = source.spanSamplingRatio;
   const sampled =
@@ -21,7 +22,12 @@ export function SourceNote({ source }: { source: SourceSummary }) {
   return (
     <p className="muted" data-testid="source-note">
       From {source.table} ({source.preset}) through {through}
-      {since}
+      {source.since ? (
+        <>
+          {" since "}
+          <LocalDateTime iso={source.since} />
+        </>
+      ) : null}
       {blind.length > 0
         ? `: claims, reclaims and completions; ${blind.join(", ")} write nothing in this layout and are not counted.`
         : "."}

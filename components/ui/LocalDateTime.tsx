@@ -13,14 +13,20 @@ const SHARED = { locale: "en-US", timeZone: "UTC" };
  * rendered the whole page again, losing a click in flight (docs/reliability.md).
  */
 export function LocalDateTime({ iso, withYear = false }: { iso: string; withYear?: boolean }) {
+  const format = useDateTimeFormat();
+  return (
+    <time dateTime={iso} title={iso}>
+      {format(iso, withYear)}
+    </time>
+  );
+}
+
+/** The same, as a function, for a time inside a sentence that is passed around as text. */
+export function useDateTimeFormat(): (iso: string, withYear?: boolean) => string {
   const hydrated = useSyncExternalStore(
     noSubscription,
     () => true,
     () => false,
   );
-  return (
-    <time dateTime={iso} title={iso}>
-      {formatDateTime(iso, withYear, hydrated ? undefined : SHARED)}
-    </time>
-  );
+  return (iso, withYear = false) => formatDateTime(iso, withYear, hydrated ? undefined : SHARED);
 }

@@ -9,13 +9,13 @@ import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { ExportableCard } from "@/components/ui/ExportableCard";
 import { RangePicker } from "@/components/ui/RangePicker";
 import { SourceNote } from "@/components/source/SourceNote";
+import { useDateTimeFormat } from "@/components/ui/LocalDateTime";
 import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { TREND_RANGES, type TrendRange, type Trends } from "@/lib/client/api-types/trends";
 import {
   formatBytes,
   formatCount,
-  formatDateTime,
   formatMoney,
   formatPercent,
 } from "@/lib/client/format";
@@ -70,6 +70,7 @@ export function TrendsClient({ range }: { range: TrendRange }) {
  * none is yet); the verdict then says it is provisional instead of looking final.
  */
 function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string | null }) {
+  const formatDateTime = useDateTimeFormat();
   const v = data.verdict;
   const ok = v.daysMeasured > 0 && v.daysWithinTarget === v.daysMeasured;
   const t = data.totals;

@@ -147,11 +147,22 @@ export function verdictOf(
       }
     : null;
   let summary: string;
-  if (measured.length === 0) summary = "No successful request in this range: nothing to judge yet.";
+  // days wholly before capture: imported rows cannot tell a duplicate, they are not judged
+  const imported = days.filter((d) => d.imported === "all").length;
+  const unjudged = (n: number) =>
+    [
+      imported ? `${imported} before capture began, which recorded no duplicates` : "",
+      n - imported ? `${n - imported} without traffic` : "",
+    ]
+      .filter(Boolean)
+      .join(", ");
+  if (measured.length === 0)
+    summary = imported
+      ? `Nothing to judge yet: ${unjudged(days.length)}.`
+      : "No successful request in this range: nothing to judge yet.";
   else {
     summary = `Within target on ${within.length} of ${measured.length} days`;
-    if (measured.length < days.length)
-      summary += ` (${days.length - measured.length} without traffic)`;
+    if (measured.length < days.length) summary += ` (${unjudged(days.length - measured.length)})`;
     if (worst) {
       summary += `; worst day ${formatDay(worst.day)}: ${formatPercent(worst.rate)}, ${formatCount(worst.duplicateSuccesses)} duplicate ${worst.duplicateSuccesses === 1 ? "success" : "successes"}`;
       if (worst.endpoint)

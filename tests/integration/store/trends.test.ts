@@ -153,3 +153,28 @@ it("the verdict names the worst day and its endpoint", () => {
     "Within target on 2 of 3 days (1 without traffic); worst day 14 Nov: 0.24 %, 38 duplicate successes (38 on POST /v1/refunds).",
   );
 });
+
+it("the verdict leaves out the days before capture began instead of calling them quiet", () => {
+  const day = (d: string, imported: "all" | "part" | null, first: number) => ({
+    day: d,
+    requests: first,
+    replayed: 0,
+    duplicateSuccesses: 0,
+    succeededIntents: first,
+    duplicateSuccessRate: first && imported !== "all" ? 0 : null,
+    interventions: 0,
+    imported,
+  });
+  const days = [
+    day("2026-12-04", "all", 1900),
+    day("2026-12-05", "all", 2100),
+    day("2026-12-06", "part", 800),
+    day("2026-12-07", null, 0),
+  ];
+  expect(verdictOf(days, 0.001, null).summary).toBe(
+    "Within target on 1 of 1 days (2 before capture began, which recorded no duplicates, 1 without traffic); no duplicate success at all.",
+  );
+  expect(verdictOf(days.slice(0, 2), 0.001, null).summary).toBe(
+    "Nothing to judge yet: 2 before capture began, which recorded no duplicates.",
+  );
+});
