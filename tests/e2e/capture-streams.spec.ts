@@ -48,7 +48,19 @@ test.describe("Logical decoding and spans on a Stripe-style store", () => {
     demo = await startPresetDemo({
       port: PORT,
       dataDir: ".data/e2e/pg-streams",
-      args: ["--preset", "stripe-style", "--capture", "logical,spans", "--rate", "4"],
+      // with a week of keys from before connect, imported through logical capture's path
+      args: [
+        "--preset",
+        "stripe-style",
+        "--capture",
+        "logical,spans",
+        "--rate",
+        "4",
+        "--history",
+        "7d",
+        "--intents-per-day",
+        "1000",
+      ],
       waitFor: [/rides API:\s+(http:\/\/\S+)/],
       env: { IDEMSCOPE_TRACE_URL: "https://tempo.example/trace/{traceId}" },
     });

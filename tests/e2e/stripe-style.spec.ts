@@ -48,7 +48,17 @@ test.describe("A Stripe-style store", () => {
     demo = await startPresetDemo({
       port: PORT,
       dataDir: ".data/e2e/pg-stripe",
-      args: ["--preset", "stripe-style", "--rate", "2"],
+      // the table holds 30 days of keys before it is connected: the collector imports them
+      args: [
+        "--preset",
+        "stripe-style",
+        "--rate",
+        "2",
+        "--history",
+        "30d",
+        "--intents-per-day",
+        "1000",
+      ],
       waitFor: [/PostgreSQL:\s+(postgres:\/\/\S+)/],
       timeoutMs: 120_000,
     });
@@ -114,6 +124,42 @@ test.describe("A Stripe-style store", () => {
     await expect(row.locator('td[title^="Not captured: a 409 for a key still locked"]')).toHaveText(
       "—",
     );
+  });
+
+  test("30-day Trends show the rows from before connect, labelled as imported", async ({
+    page,
+  }) => {
+    // the import runs in the collector after connect; the banner counts its rows meanwhile
+    await expect
+      .poll(
+        async () => {
+          const r = await fetch(`${BASE}/api/v1/collector/fold`);
+          const fold = (await r.json()) as { history: { unit: string; finishedAt: string | null } };
+          return fold.history?.unit === "rows" ? fold.history.finishedAt !== null : false;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+    await page.goto(`${BASE}/trends?range=30d`);
+    // the rows' first requests fill the days before connect (30,000 keys over 30 days)
+    const requests = page.getByRole("region", { name: "Requests", exact: true });
+    await expect
+      .poll(async () =>
+        Number((await requests.locator(".tile-value").innerText()).replace(/\D/g, "")),
+      )
+      .toBeGreaterThan(25_000);
+    await expect(page.getByTestId("verdict")).toContainText(
+      "before capture began, which recorded no duplicates",
+    );
+    await expect(page.getByTestId("source-note")).toContainText(
+      "Before that, each row the table held was imported as its first request and its outcome: retries, replays and duplicates before it were not recorded.",
+    );
+    const chart = page.getByRole("img", { name: /Daily duplicate success rate/ });
+    await expect(chart.getByText("imported: no duplicates recorded")).toBeVisible();
+    await expect(
+      page.getByText("before capture began: first requests and outcomes imported"),
+    ).toBeVisible();
+    await page.screenshot({ path: "test-results/e2e/stripe-trends-imported.png", fullPage: true });
   });
 
   test("a duplicate success is found and explained on its key page", async ({ page }) => {
