@@ -51,6 +51,7 @@ export const CAPTURE_FILL_TABLE = "capture_fill";
 /** The rows a library's table held before capture, read once (lib/ingest/sources/history-import.ts). */
 export { HISTORY_IMPORT_TABLE } from "./source-binding";
 export const HISTORY_PREIMAGES_TABLE = "history_preimages";
+export const HISTORY_IMPORTED_TABLE = "history_imported";
 /** Row changes the derivation could not read, kept with their error (lib/contract/schema/store-safety.ts). */
 export const DEAD_LETTERS_TABLE = "capture_dead_letters";
 /** The sequence counting the changes capture skipped or could not derive. */

@@ -13,7 +13,7 @@ import type { StoreContext } from "../contract/context";
 import { cancelledQueryError } from "../db/cancelled-query";
 import { log } from "../core/log";
 import { collectHistoryBatch } from "./history";
-import { importHistoryBatch } from "../ingest/sources/history-import";
+import { importHistoryBatch } from "./history-import";
 import { storePressure } from "./pressure";
 import { storeWritesWatcher, writtenTable } from "./store-writes";
 
@@ -114,7 +114,7 @@ export function historyFolder(pool: Pool, cfg: Config) {
       // (lib/ingest/sources/history-import.ts), under the same limits
       if (progress === null) {
         unit = "rows";
-        progress = await importHistoryBatch(ctx, { rows: width });
+        progress = await importHistoryBatch(ctx, { rows: width, keep: cfg.retentionDays });
       }
     } catch (err) {
       // a batch too large for the collector's statement timeout: smaller ones from now on

@@ -116,7 +116,7 @@ export function installStatements(
      SELECT ${derivedSelectList(preset)}
        FROM ${base} AS r`,
     ...keptStateStatements(t),
-    ...(binding.importsHistory ? historyImportStatements(t, events) : []),
+    ...(binding.importsHistory ? historyImportStatements(t) : []),
     ...(binding.capture.streamsWal
       ? logicalStatements(binding, t)
       : triggerStatements(binding, t, queueLimitBytes)),

@@ -1,22 +1,26 @@
 // The rows a library's table already holds when capture is installed, read once (issue #33;
 // docs/capture.md, "The history already in the table"). Each row says what it honestly can: a
-// first request at its creation, its outcome at its completion, an open key; events marked
-// `imported`. Retries, replays and duplicates before capture were never recorded anywhere.
+// first request at its creation, its outcome at its completion. Retries, replays and duplicates
+// before capture were never recorded anywhere. The collector folds what the rows say straight into
+// its rollups (lib/fold/history-import.ts): no event is stored for them, so the import costs the
+// store's primary no more than the rollups it writes.
 //
 // What a row says is its state when capture began (T0): every change after T0 is captured and
 // counted once, by the drain. A row read later may have changed since T0, so the drain (and
 // idemscope's own actions) record each row's state before its first captured change, while the
-// import runs (history_preimages; `born` for a row inserted after T0, which has nothing to
+// import runs (./history-preimages.ts; `born` for a row inserted after T0, which has nothing to
 // import). A row read with no preimage, once capture has applied every change committed before the
 // read, is unchanged since T0. The table is read by block ranges, from its end (the newest rows)
 // to its start, with a TID range scan: no index, no scan of the whole table at once, and the
-// collector's busy limit between batches. A row imported once is never imported again (a row
-// an update moved is met twice; a row deleted since T0 is imported from its preimage at the end).
+// collector's busy limit between batches. A row imported once is never imported again (an update
+// may move a row into blocks not read yet), and a row deleted since T0, or moved into blocks
+// already read, is imported from its preimage at the end.
 import type { Pool, PoolClient } from "pg";
 import type { StoreContext } from "../../contract/context";
 import {
   CAPTURE_QUEUE_TABLE,
   HISTORY_IMPORT_TABLE,
+  HISTORY_IMPORTED_TABLE,
   HISTORY_PREIMAGES_TABLE,
 } from "../../contract/tables";
 import type { SourceBinding } from "../../contract/source-binding";
@@ -82,46 +86,124 @@ export async function readImportProgress(
   return s ? progressOf(s, b.installedAt) : null;
 }
 
+export type ImportBatch =
+  /** blocks [lo, …) staged in this connection's temp table, waiting for capture to catch up */
+  | { kind: "blocks"; lo: number; staged: Staged }
+  /** every block read: the rows gone since T0 are left (importGoneStates) */
+  | { kind: "gone"; position: Position };
+
 /**
- * Imports about `rows` rows (a range of the table's blocks, the newest not read yet) and returns
- * the progress; null when there is nothing (left) to import. Waits at most `waitMs` for capture to
- * apply the changes committed before the read; if it has not, the batch is read again later.
+ * Stages the next blocks of the table (about `rows` rows, the newest not read yet) on `c`, or
+ * says that every block is read; null when the import is done or the source imports nothing.
  */
-export async function importHistoryBatch(
+export async function stageNextBatch(
   ctx: StoreContext<Pool>,
-  o: { rows: number; waitMs?: number },
-): Promise<ImportProgress | null> {
+  c: PoolClient,
+  rows: number,
+): Promise<ImportBatch | null> {
   const t = ctx.tables;
   const b = t.source;
   if (!b.capture.mapped || !b.importsHistory) return null;
   let s = await readState(ctx.db, t);
   if (!s || s.finished_at) return null;
   if (s.next_block === null) s = await sizeTable(ctx.db, t, b.base);
-  const c = await ctx.db.connect();
-  try {
-    const next = Number(s.next_block);
-    const perBlock = Math.max(1, Number(s.rows_total ?? 0) / Math.max(1, Number(s.blocks ?? 1)));
-    const lo = Math.max(0, next - Math.max(1, Math.ceil(o.rows / perBlock)));
-    const staged = next > 0 ? await stageBlocks(c, b, t, lo, next) : null;
-    if (!(await captureCaughtUp(ctx, staged ?? (await readPosition(c, t)), o.waitMs ?? 1500))) {
-      if (staged) await c.query(`TRUNCATE ${STAGED}`);
-      return progressOf(s, b.installedAt);
-    }
-    await c.query("BEGIN");
-    try {
-      const done = staged
-        ? await importStaged(c, t, { lo, rows: staged.rows, unreadable: staged.unreadable })
-        : await importGone(c, t);
-      await c.query("COMMIT");
-      if (staged) await c.query(`TRUNCATE ${STAGED}`);
-      return progressOf(done, b.installedAt);
-    } catch (err) {
-      await c.query("ROLLBACK").catch(() => undefined);
-      throw err;
-    }
-  } finally {
-    c.release();
+  const next = Number(s.next_block);
+  if (next <= 0) return { kind: "gone", position: await readPosition(c, t) };
+  const perBlock = Math.max(1, Number(s.rows_total ?? 0) / Math.max(1, Number(s.blocks ?? 1)));
+  const lo = Math.max(0, next - Math.max(1, Math.ceil(rows / perBlock)));
+  return { kind: "blocks", lo, staged: await stageBlocks(c, b, t, lo, next) };
+}
+
+/** Empties the staged rows of `c` (after their batch, or when capture has not caught up). */
+export async function dropStaged(c: PoolClient): Promise<void> {
+  await c.query(`TRUNCATE ${STAGED}`);
+}
+
+/**
+ * The T0 states of the batch not imported before, into this connection's temp table
+ * `history_states` (STATE's columns; emptied at commit), recorded as imported. Run in the
+ * transaction that folds them. Returns how many.
+ */
+export async function collectStates(
+  c: PoolClient,
+  t: OwnNames,
+  batch: ImportBatch,
+): Promise<number> {
+  const pre = t.ownTable(HISTORY_PREIMAGES_TABLE);
+  const imported = t.ownTable(HISTORY_IMPORTED_TABLE);
+  const states =
+    batch.kind === "blocks"
+      ? `SELECT ${STATE.map((col) => `h.${col}`).join(", ")}
+           FROM ${STAGED} h WHERE NOT EXISTS (SELECT 1 FROM ${pre} p WHERE p.id = h.id)
+         UNION ALL
+         SELECT ${STATE.map((col) => `p.${col}`).join(", ")}
+           FROM ${pre} p JOIN ${STAGED} h ON h.id = p.id WHERE NOT p.born`
+      : `SELECT ${STATE_LIST} FROM ${pre} WHERE NOT born`;
+  await c.query(
+    `CREATE TEMP TABLE IF NOT EXISTS history_states ON COMMIT DELETE ROWS AS
+       SELECT ${STATE_LIST} FROM ${pre} WITH NO DATA`,
+  );
+  const r = await c.query(
+    `WITH fresh AS (
+       INSERT INTO ${imported} (id)
+       SELECT s.id FROM (${states}) s
+        WHERE s.id IS NOT NULL AND s.scope IS NOT NULL AND s.endpoint IS NOT NULL AND s.key IS NOT NULL
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id)
+     INSERT INTO history_states
+     SELECT s.* FROM (${states}) s JOIN fresh USING (id)`,
+  );
+  return r.rowCount ?? 0;
+}
+
+/**
+ * The contract events `history_states` says, in the collector's batch columns (id, at, scope,
+ * endpoint, key, kind, response_code, latency_ms): a first request at each row's creation and its
+ * outcome at its completion (at its last run where the layout keeps no completion time). Their
+ * ids are negative, below $1 (the events imported so far): no event of the store has them.
+ */
+export const STATE_EVENTS = `
+  SELECT -($1::bigint + row_number() OVER (ORDER BY v.at, s.id, v.ord)) AS id, v.at, s.scope,
+         s.endpoint, s.key, v.kind, v.code AS response_code, NULL::float8 AS latency_ms
+    FROM history_states s
+   CROSS JOIN LATERAL (VALUES
+           (1, 'claimed', s.created_at, NULL::int),
+           (2, CASE s.status WHEN 'completed' THEN 'completed' WHEN 'failed' THEN 'failed' END,
+               coalesce(s.completed_at, s.updated_at, s.created_at), s.response_code)
+         ) AS v(ord, kind, at, code)
+   WHERE v.kind IS NOT NULL AND v.at IS NOT NULL`;
+
+/** Where the import stands after a batch: its blocks read, its rows and events counted. */
+export async function recordBatch(
+  c: PoolClient,
+  t: OwnNames,
+  batch: ImportBatch,
+  events: number,
+): Promise<void> {
+  const state = t.ownTable(HISTORY_IMPORT_TABLE);
+  if (batch.kind === "blocks")
+    await c.query(
+      `UPDATE ${state} SET next_block = $1, rows_read = rows_read + $2, events = events + $3,
+              skipped = skipped + $4
+        WHERE id = 1`,
+      [batch.lo, batch.staged.rows, events, batch.staged.unreadable],
+    );
+  else {
+    // done: the drain stops recording preimages, and what the import kept goes
+    await c.query(`UPDATE ${state} SET events = events + $1, finished_at = now() WHERE id = 1`, [
+      events,
+    ]);
+    await c.query(`DELETE FROM ${t.ownTable(HISTORY_PREIMAGES_TABLE)}`);
+    await c.query(`DELETE FROM ${t.ownTable(HISTORY_IMPORTED_TABLE)}`);
   }
+}
+
+/** The events imported so far: the next batch's synthetic ids start below it. */
+export async function importedEvents(c: PoolClient, t: OwnNames): Promise<string> {
+  const r = await c.query<{ n: string }>(
+    `SELECT events::text AS n FROM ${t.ownTable(HISTORY_IMPORT_TABLE)} WHERE id = 1`,
+  );
+  return r.rows[0]?.n ?? "0";
 }
 
 /** The table's size in blocks and rows, from the catalog, at the first batch. */
@@ -139,7 +221,7 @@ async function sizeTable(pool: Pool, t: OwnNames, base: string): Promise<StateRo
   return (await readState(pool, t))!;
 }
 
-type Position = { lsn: string; at: Date; queued: string | null };
+export type Position = { lsn: string; at: Date; queued: string | null };
 type Staged = Position & { rows: number; unreadable: number };
 
 /** Where capture must have got to: the WAL position and time now, and the newest queued change. */
@@ -222,7 +304,7 @@ const nextTid = (tid: string) => {
  * preimage was unchanged since capture began. Trigger capture's queue is drained here; logical
  * capture's consumer is waited for (its heartbeats come every second).
  */
-async function captureCaughtUp(
+export async function captureCaughtUp(
   ctx: StoreContext<Pool>,
   p: Position,
   waitMs: number,
@@ -247,77 +329,4 @@ async function captureCaughtUp(
     if (Date.now() >= until) return false;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-/**
- * The events a row's state at T0 says (`s`: STATE's columns): its first request at its creation,
- * its outcome at its completion (the layout's last run where it keeps no completion time).
- */
-function eventsOf(t: OwnNames & { events: string }, states: string): string {
-  return `
-    fresh AS (
-      SELECT s.* FROM (${states}) s
-       WHERE s.id IS NOT NULL AND s.scope IS NOT NULL AND s.endpoint IS NOT NULL AND s.key IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM ${t.events} e WHERE e.key_id = s.id AND e.imported)
-    ), ins AS (
-      INSERT INTO ${t.events} (at, key_id, scope, endpoint, key, kind, request_hash, response_code, imported)
-      SELECT v.at, f.id, f.scope, f.endpoint, f.key, v.kind, f.request_hash, v.code, true
-        FROM fresh f
-       CROSS JOIN LATERAL (VALUES
-               (1, 'claimed', f.created_at, NULL::int),
-               (2, CASE f.status WHEN 'completed' THEN 'completed' WHEN 'failed' THEN 'failed' END,
-                   coalesce(f.completed_at, f.updated_at, f.created_at), f.response_code)
-             ) AS v(ord, kind, at, code)
-       WHERE v.kind IS NOT NULL AND v.at IS NOT NULL
-       ORDER BY v.at, f.id, v.ord
-      RETURNING 1
-    )`;
-}
-
-/** The staged rows, each as it was at T0 (its preimage where it changed since), into events. */
-async function importStaged(
-  c: PoolClient,
-  t: StoreContext["tables"],
-  batch: { lo: number; rows: number; unreadable: number },
-): Promise<StateRow> {
-  const pre = t.ownTable(HISTORY_PREIMAGES_TABLE);
-  const r = await c.query<{ events: number }>(
-    `WITH ${eventsOf(
-      t,
-      `SELECT ${STATE.map((col) => `h.${col}`).join(", ")}
-         FROM ${STAGED} h WHERE NOT EXISTS (SELECT 1 FROM ${pre} p WHERE p.id = h.id)
-       UNION ALL
-       SELECT ${STATE.map((col) => `p.${col}`).join(", ")}
-         FROM ${pre} p JOIN ${STAGED} h ON h.id = p.id WHERE NOT p.born`,
-    )}
-     SELECT (SELECT count(*) FROM ins)::int AS events`,
-  );
-  const { events } = r.rows[0]!;
-  await c.query(
-    `UPDATE ${t.ownTable(HISTORY_IMPORT_TABLE)}
-        SET next_block = $1, rows_read = rows_read + $2, events = events + $3, skipped = skipped + $4
-      WHERE id = 1`,
-    [batch.lo, batch.rows, events, batch.unreadable],
-  );
-  return (await readState(c, t))!;
-}
-
-/**
- * Every block read: the rows that existed at T0 and were never met (deleted since, or moved by an
- * update into blocks already read), from their preimages; then the import ends and the drain
- * stops recording preimages.
- */
-async function importGone(c: PoolClient, t: StoreContext["tables"]): Promise<StateRow> {
-  const pre = t.ownTable(HISTORY_PREIMAGES_TABLE);
-  const r = await c.query<{ events: number }>(
-    `WITH ${eventsOf(t, `SELECT ${STATE_LIST} FROM ${pre} WHERE NOT born`)}
-     SELECT (SELECT count(*) FROM ins)::int AS events`,
-  );
-  await c.query(
-    `UPDATE ${t.ownTable(HISTORY_IMPORT_TABLE)}
-        SET events = events + $1, finished_at = now() WHERE id = 1`,
-    [r.rows[0]!.events],
-  );
-  await c.query(`DELETE FROM ${pre}`);
-  return (await readState(c, t))!;
 }

@@ -1,7 +1,11 @@
 // The import's own tables and the preimages it relies on (./history-import.ts): each row's state
 // before its first captured change, recorded by the drain (./capture-drain.ts) and by idemscope's
 // own release and fail while the import runs.
-import { HISTORY_IMPORT_TABLE, HISTORY_PREIMAGES_TABLE } from "../../contract/tables";
+import {
+  HISTORY_IMPORT_TABLE,
+  HISTORY_IMPORTED_TABLE,
+  HISTORY_PREIMAGES_TABLE,
+} from "../../contract/tables";
 import type { SourceBinding } from "../../contract/source-binding";
 import type { OwnNames } from "./derived-sql";
 
@@ -20,8 +24,8 @@ export const STATE = [
 ] as const;
 export const STATE_LIST = STATE.join(", ");
 
-/** The import's tables, created with the source (after its captured events table). */
-export function historyImportStatements(t: OwnNames, events: string): string[] {
+/** The import's tables, created with the source. */
+export function historyImportStatements(t: OwnNames): string[] {
   return [
     `CREATE TABLE ${t.ownTable(HISTORY_IMPORT_TABLE)} (
        id          int PRIMARY KEY DEFAULT 1 CHECK (id = 1),
@@ -51,12 +55,13 @@ export function historyImportStatements(t: OwnNames, events: string): string[] {
        completed_at  timestamptz,
        updated_at    timestamptz
      )`,
-    `ALTER TABLE ${events} ADD COLUMN imported boolean NOT NULL DEFAULT false`,
+    // the rows imported so far, while the import runs: a row an update moved is met twice
+    `CREATE TABLE ${t.ownTable(HISTORY_IMPORTED_TABLE)} (id bigint PRIMARY KEY)`,
   ];
 }
 
 export function historyImportDropStatements(t: OwnNames): string[] {
-  return [HISTORY_IMPORT_TABLE, HISTORY_PREIMAGES_TABLE].map(
+  return [HISTORY_IMPORT_TABLE, HISTORY_PREIMAGES_TABLE, HISTORY_IMPORTED_TABLE].map(
     (name) => `DROP TABLE IF EXISTS ${t.ownTable(name)}`,
   );
 }

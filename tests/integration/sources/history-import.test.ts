@@ -1,21 +1,23 @@
 // The rows a library's table held before it was connected are imported once, exact against the
-// raw rows as they were when capture began (lib/ingest/sources/history-import.ts): a first
-// request at each row's creation and its outcome at its last run, marked imported; a row changed
-// or deleted since (before or while the import reads it) is imported as it was, never twice, and
-// its captured changes are counted once. A key that succeeded before capture and again after it
-// is a duplicate success.
+// raw rows as they were when capture began (lib/ingest/sources/history-import.ts,
+// lib/fold/history-import.ts): a first request at each row's creation and its outcome at its last
+// run, folded into the rollups; a row changed or deleted since (before or while the import reads
+// it) is imported as it was, never twice, and its captured changes are counted once. A key that
+// succeeded before capture and again after it is a duplicate success.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actOnKey } from "../../../lib/act/stuck-actions";
 import { parseConfig } from "../../../lib/core/config";
 import { captureModeNamed } from "../../../lib/contract/capture-modes";
 import { collectBatch } from "../../../lib/fold/collect-batch";
 import { drainCaptureQueue } from "../../../lib/ingest/sources/capture-drain";
-import { importHistoryBatch, readImportProgress } from "../../../lib/ingest/sources/history-import";
+import { importHistoryBatch } from "../../../lib/fold/history-import";
+import { readImportProgress } from "../../../lib/ingest/sources/history-import";
 import { proxyOperator } from "../../helpers/identities";
 import { connectLibraryStore, type ConnectedStore } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
-type EventRow = { key_id: string; intent: string; kind: string; at: Date; code: number | null };
+const keep = parseConfig({}).retentionDays;
+const hourOf = (d: Date) => `${d.toISOString().slice(0, 13)}:00`;
 
 describe.each(["triggers", "logical"] as const)(
   "the history of a Stripe-style table, imported (%s)",
@@ -135,49 +137,41 @@ describe.each(["triggers", "logical"] as const)(
       // the import, a few blocks a batch from the end; while it runs, a key in progress in the
       // first block (read last) completes
       let batches = 0;
-      let progress = await importHistoryBatch(ctx, { rows: 60, waitMs: 20_000 });
+      let progress = await importHistoryBatch(ctx, { rows: 60, keep, waitMs: 20_000 });
       while (progress && !progress.finishedAt) {
         if (++batches === 2) await finish(open[0]!.id);
-        progress = await importHistoryBatch(ctx, { rows: 60, waitMs: 20_000 });
+        progress = await importHistoryBatch(ctx, { rows: 60, keep, waitMs: 20_000 });
       }
       expect(batches).toBeGreaterThan(3);
-      expect(await importHistoryBatch(ctx, { rows: 60 })).toBeNull();
+      expect(await importHistoryBatch(ctx, { rows: 60, keep })).toBeNull();
       const final = (await readImportProgress(ctx))!;
       expect(final.finishedAt).not.toBeNull();
       expect(final.done).toBe(atConnect.length - 1 + 5); // the rows present when read (one purged, its retry and five new)
       expect(final.completeFrom).toBe(src.binding.installedAt);
 
-      // exactly what each row said at connect
-      const expected: EventRow[] = atConnect.flatMap((r) => [
-        { key_id: r.id, intent: r.intent, kind: "claimed", at: r.created, code: null },
-        ...(r.status === "in_progress"
-          ? []
-          : [{ key_id: r.id, intent: r.intent, kind: r.status, at: r.ran, code: r.code }]),
-      ]);
-      const sort = (rows: EventRow[]) =>
-        [...rows].sort((a, b) =>
-          `${a.key_id.padStart(8)}${a.kind}`.localeCompare(`${b.key_id.padStart(8)}${b.kind}`),
-        );
-      const imported = await store.pool.query<EventRow>(
-        `SELECT key_id::text, concat_ws(' ', scope, endpoint, key) AS intent, kind, at,
-                response_code AS code
-           FROM ${src.t.events} WHERE imported`,
+      // exactly what each row said at connect, per hour and kind (captured changes are not
+      // folded yet: the rollups hold the import alone)
+      const expected = new Map<string, number>();
+      const add = (at: Date, kind: string) =>
+        expected.set(`${hourOf(at)} ${kind}`, (expected.get(`${hourOf(at)} ${kind}`) ?? 0) + 1);
+      for (const r of atConnect) {
+        add(r.created, "claimed");
+        if (r.status !== "in_progress") add(r.ran, r.status);
+      }
+      const folded = await store.pool.query<{ hour: string; kind: string; n: number }>(
+        `SELECT to_char(bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:00') AS hour, kind,
+                sum(events)::int AS n
+           FROM ${store.t.ownTable("rollup_events")} WHERE resolution = 'hour' GROUP BY 1, 2`,
       );
-      expect(sort(imported.rows)).toEqual(sort(expected));
-
-      // each execution's outcome once: imported before connect, captured after
-      await caughtUp();
-      const outcomes = await store.pool.query<{ key_id: string; n: number }>(
-        `SELECT key_id::text, count(*)::int AS n FROM ${src.t.events}
-          WHERE kind IN ('completed', 'failed') GROUP BY key_id`,
+      expect(new Map(folded.rows.map((r) => [`${r.hour} ${r.kind}`, r.n]))).toEqual(expected);
+      // nothing stored per imported row but the rollups: no event, no id kept once it ended
+      const kept = await store.pool.query<{ events: number; ids: number; pre: number }>(
+        `SELECT (SELECT count(*)::int FROM ${src.t.events} WHERE at < $1) AS events,
+                (SELECT count(*)::int FROM ${store.t.ownTable("history_imported")}) AS ids,
+                (SELECT count(*)::int FROM ${store.t.ownTable("history_preimages")}) AS pre`,
+        [src.binding.installedAt],
       );
-      const per = new Map(outcomes.rows.map((o) => [o.key_id, o.n]));
-      for (const k of [open[0]!, open[6]!, open[7]!]) expect(per.get(k.id)).toBe(1);
-      expect(per.get(rerun.id)).toBe(2);
-      expect(per.get(purged.id)).toBe(1);
-      for (const k of open.slice(1, 5)) expect(per.get(k.id)).toBeUndefined();
-      // the operator's fail is its own event, not an imported outcome
-      expect(per.get(open[5]!.id)).toBeUndefined();
+      expect(kept.rows[0]).toEqual({ events: 0, ids: 0, pre: 0 });
     });
 
     it("folds the imported history: a key that succeeded before connect and again after it is a duplicate success", async () => {
