@@ -15,12 +15,7 @@ import { StatTile, type Tone } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { useDateTimeFormat } from "@/components/ui/LocalDateTime";
 import { DUPLICATE_SUCCESS_TARGET, type Overview } from "@/lib/client/api-types/overview";
-import {
-  formatCount,
-  formatMs,
-  formatPercent,
-  formatRate,
-} from "@/lib/client/format";
+import { formatCount, formatMs, formatPercent, formatRate } from "@/lib/client/format";
 import { overviewQuery } from "@/lib/client/queries/overview";
 import { foldStatusQuery } from "@/lib/client/queries/fold";
 import type { FoldStatus } from "@/lib/client/api-types/fold";

@@ -87,7 +87,9 @@ function StoreBody({ data }: { data: StoreReport }) {
           value={g ? `${g.bytes >= 0 ? "+" : ""}${formatBytes(g.bytes)}` : "–"}
           detail={
             g
-              ? `${g.rows >= 0 ? "+" : ""}${formatCount(g.rows)} rows a day`
+              ? data.growthBasis === "creation times"
+                ? `≈ ${formatCount(Math.round(g.rows))} keys created a day, from their creation times (purges before capture were not recorded; size samples take over after an hour)`
+                : `${g.rows >= 0 ? "+" : ""}${formatCount(g.rows)} rows a day`
               : "needs samples an hour apart"
           }
         />

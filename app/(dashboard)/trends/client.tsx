@@ -13,12 +13,7 @@ import { useDateTimeFormat } from "@/components/ui/LocalDateTime";
 import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { TREND_RANGES, type TrendRange, type Trends } from "@/lib/client/api-types/trends";
-import {
-  formatBytes,
-  formatCount,
-  formatMoney,
-  formatPercent,
-} from "@/lib/client/format";
+import { formatBytes, formatCount, formatMoney, formatPercent } from "@/lib/client/format";
 import { trendsQuery } from "@/lib/client/queries/trends";
 import { foldStatusQuery } from "@/lib/client/queries/fold";
 import { AnnotationsCard } from "./annotations-card";
@@ -154,7 +149,7 @@ function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string |
           value={
             data.store.bytesPerDay === null ? "–" : `${formatBytes(data.store.bytesPerDay)}/day`
           }
-          detail={`${formatBytes(data.store.tables.reduce((s, x) => s + x.bytes, 0))} now · ${data.store.rowsPerDay === null ? "growth needs two size samples" : `${formatCount(Math.round(data.store.rowsPerDay))} rows/day`}`}
+          detail={`${formatBytes(data.store.tables.reduce((s, x) => s + x.bytes, 0))} now · ${data.store.rowsPerDay === null ? "growth needs two size samples" : data.store.growthBasis === "creation times" ? `≈ ${formatCount(Math.round(data.store.rowsPerDay))} keys created a day, from their creation times (purges before capture were not recorded)` : `${formatCount(Math.round(data.store.rowsPerDay))} rows/day`}`}
         />
       </div>
       <ExportableCard

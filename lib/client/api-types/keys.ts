@@ -91,6 +91,10 @@ export type KeyLifecycle = {
   /** the collector's record of the duplicate success, open or reconciled (null: none folded yet) */
   duplicateRecord: DuplicateSuccess | null;
   traceUrlConfigured: boolean;
+  /** a library's table: when capture began (the timeline starts there); null for the contract */
+  capturedSince: string | null;
+  /** set when the rows held before capture were imported (their first request and outcome) */
+  importedBefore: string | null;
 };
 
 /** An intent that succeeded more than once, from the collector's per-intent memory. */

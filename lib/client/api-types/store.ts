@@ -74,6 +74,11 @@ export type StoreReport = {
   tables: StoreTable[];
   /** over the range, summed over the tables; null without two samples a day apart */
   growthPerDay: { rows: number; bytes: number } | null;
+  /**
+   * what growthPerDay is from: the size samples, or (a library's table connected before the
+   * samples span an hour) the imported keys' creation times, purges before capture unknown
+   */
+  growthBasis: "samples" | "creation times" | null;
   budgetBytes: number | null;
   projectedBudgetDate: string | null;
   projection: Projection;

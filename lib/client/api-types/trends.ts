@@ -52,6 +52,8 @@ export type StoreGrowthSummary = {
   /** change over the range, per day; null without two samples */
   bytesPerDay: number | null;
   rowsPerDay: number | null;
+  /** as StoreReport's growthBasis */
+  growthBasis: "samples" | "creation times" | null;
 };
 
 export type Trends = {

@@ -163,5 +163,7 @@ export async function getKeyLifecycle(ctx: StoreContext, ref: IntentRef): Promis
     duplicate: explainDuplicate(events, audit),
     duplicateRecord,
     traceUrlConfigured: Boolean(cfg.traceUrlTemplate),
+    capturedSince: t.source.capture.mapped ? t.source.installedAt : null,
+    importedBefore: t.source.importsHistory ? t.source.installedAt : null,
   };
 }

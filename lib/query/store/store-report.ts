@@ -20,6 +20,7 @@ import { formatAge, formatBytes, formatCount } from "../../client/format";
 import type { TableNames } from "../../contract/tables";
 import { noEventsTableMessage, storeCapabilities } from "./capabilities";
 import { ttlAdvisor } from "./ttl-advisor";
+import { growthFromCreation, type Growth } from "./growth-from-creation";
 
 /** Chart points per range: hourly for a week, 6-hourly for a month, daily beyond. */
 const SAMPLE_SECONDS: Record<StoreRange, number> = { "7d": 3600, "30d": 6 * 3600, "90d": 86_400 };
@@ -97,12 +98,30 @@ export async function storeGrowthSummary(
 ): Promise<StoreGrowthSummary> {
   const { db, tables: t } = ctx;
   const tables = await sizeHistory(db, t, names, days, sampleSecondsFor(days));
-  const growth = growthOf(tables);
+  const { growth, basis } = await growthWithBasis(ctx, tables, () => createdExpired(db, t, days));
   return {
     tables: tables.map(({ name, rows, bytes }) => ({ name, rows, bytes })),
     bytesPerDay: growth?.bytes ?? null,
     rowsPerDay: growth?.rows ?? null,
+    growthBasis: basis,
   };
+}
+
+/**
+ * Growth from the size samples; before they span an hour, on a library's table whose rows were
+ * imported, from the keys' creation times (./growth-from-creation.ts).
+ */
+async function growthWithBasis(
+  ctx: StoreContext,
+  tables: StoreTable[],
+  perDay: () => Promise<CreatedExpiredDay[] | null>,
+): Promise<{ growth: Growth | null; basis: "samples" | "creation times" | null }> {
+  const sampled = growthOf(tables);
+  if (sampled) return { growth: sampled, basis: "samples" };
+  if (!ctx.tables.source.importsHistory) return { growth: null, basis: null };
+  const keys = tables.find((x) => x.name === storeSizeNames(ctx).keys);
+  const created = growthFromCreation(await perDay(), keys);
+  return { growth: created, basis: created ? "creation times" : null };
 }
 
 export function projectBudget(
@@ -227,7 +246,11 @@ export async function getStoreReport(ctx: StoreContext, range: StoreRange): Prom
     eventsTable ? ttlAdvisor(ctx, days) : Promise.resolve([]),
     t.source.capture.mapped ? readCaptureState(ctx) : Promise.resolve(null),
   ]);
-  const growthPerDay = growthOf(tables);
+  const { growth: growthPerDay, basis: growthBasis } = await growthWithBasis(
+    ctx,
+    tables,
+    async () => perDay,
+  );
   const total = tables.reduce((s, x) => s + x.bytes, 0);
   const { date, projection } = projectBudget(
     total,
@@ -240,6 +263,7 @@ export async function getStoreReport(ctx: StoreContext, range: StoreRange): Prom
     sampleSeconds: step,
     tables,
     growthPerDay,
+    growthBasis,
     budgetBytes: cfg.storeSizeBudgetBytes,
     projectedBudgetDate: date,
     projection,

@@ -9,6 +9,8 @@ import { actOnKey } from "../../../lib/act/stuck-actions";
 import { parseConfig } from "../../../lib/core/config";
 import { captureModeNamed } from "../../../lib/contract/capture-modes";
 import { collectBatch } from "../../../lib/fold/collect-batch";
+import { sampleStoreSize, storeSizeNames } from "../../../lib/fold/size-sampler";
+import { getStoreReport } from "../../../lib/query/store/store-report";
 import { drainCaptureQueue } from "../../../lib/ingest/sources/capture-drain";
 import { importHistoryBatch } from "../../../lib/fold/history-import";
 import { readImportProgress } from "../../../lib/ingest/sources/history-import";
@@ -184,6 +186,16 @@ describe.each(["triggers", "logical"] as const)(
                 (SELECT sum(first_successes)::int FROM ${store.t.ownTable("rollup_successes")} WHERE resolution = 'day') AS first,
                 (SELECT sum(events)::int FROM ${store.t.ownTable("rollup_events")}
                   WHERE resolution = 'day' AND kind = 'claimed') AS claimed`,
+      );
+      // store growth from the keys' creation times, before the size samples span an hour
+      await store.pool.query(`ANALYZE ${src.table}`); // (autovacuum's job: the sample reads it)
+      await sampleStoreSize(ctx, storeSizeNames(ctx));
+      const report = await getStoreReport(ctx, "30d");
+      expect(report.growthBasis).toBe("creation times");
+      const whole = report.createdExpired!.slice(0, -1);
+      const from = whole.findIndex((d) => d.created > 0);
+      expect(report.growthPerDay!.rows).toBeCloseTo(
+        whole.slice(from).reduce((s, d) => s + d.created - d.expired, 0) / (whole.length - from),
       );
       // the key run again after connect, and the purged key's late retry
       expect(r.rows[0]!.dup).toBe(2);

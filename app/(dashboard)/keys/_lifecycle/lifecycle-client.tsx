@@ -6,6 +6,7 @@ import { useState } from "react";
 import { AttemptWaterfall, type WaterfallRow } from "@/components/charts/AttemptWaterfall";
 import { FingerprintCompare } from "@/components/keys/FingerprintCompare";
 import { KeyTimeline } from "@/components/keys/KeyTimeline";
+import { LocalDateTime } from "@/components/ui/LocalDateTime";
 import { AuditTable } from "@/components/tables/AuditTable";
 import { Banner } from "@/components/ui/Banner";
 import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
@@ -265,6 +266,16 @@ export function LifecycleClient({
       ) : null}
       <section className="card">
         <h2>Timeline</h2>
+        {data.capturedSince && data.key && data.key.createdAt < data.capturedSince ? (
+          <p className="muted" data-testid="timeline-before-capture">
+            This key was created <LocalDateTime iso={data.key.createdAt} />, before capture began (
+            <LocalDateTime iso={data.capturedSince} />
+            ): its timeline starts there.{" "}
+            {data.importedBefore
+              ? "Its first request and its outcome before then were imported from its row into the totals; retries and replays before then were never recorded."
+              : "Nothing before then was recorded."}
+          </p>
+        ) : null}
         <KeyTimeline events={data.events} storedHash={storedHash} duplicateAt={duplicateAt} />
         {!data.traceUrlConfigured ? (
           <p className="muted">
