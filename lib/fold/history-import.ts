@@ -9,18 +9,19 @@ import type { StoreContext } from "../contract/context";
 import type { Keep } from "../contract/grains";
 import {
   captureCaughtUp,
-  collectStates,
   dropStaged,
   importedEvents,
   readImportProgress,
   recordBatch,
   stageNextBatch,
-  STATE_EVENTS,
+  importEventsStatement,
   type ImportBatch,
   type ImportProgress,
 } from "../ingest/sources/history-import";
 import { runBatchPipeline } from "./pipeline";
+import { mergeStagedClientDays } from "./staged-client-days";
 import { fillWorkTable } from "./work-tables";
+import { BATCH_COLUMNS } from "./collect-batch";
 
 /**
  * Imports about `rows` rows and returns the progress; null when there is nothing (left) to
@@ -69,9 +70,10 @@ async function foldBatch(
        FROM ${t.ownTable("collector_state")} WHERE id = 1 FOR UPDATE`,
   );
   const s = state.rows[0];
-  const states = await collectStates(c, t, batch);
-  const events =
-    states > 0 ? await fillWorkTable(c, "batch", STATE_EVENTS, [await importedEvents(c, t)]) : 0;
+  // the collector's work table of a batch's events, empty (this connection may not have it yet)
+  await fillWorkTable(c, "batch", `SELECT ${BATCH_COLUMNS} FROM ${t.events} LIMIT 0`);
+  const filled = await c.query(importEventsStatement(t, batch), [await importedEvents(c, t)]);
+  const events = filled.rowCount ?? 0;
   if (events > 0)
     await runBatchPipeline({
       ...ctx,
@@ -81,7 +83,11 @@ async function foldBatch(
         historyLo: s?.lo ?? null,
         historyHi: s?.hi ?? null,
       },
-      stageClientDays: null,
+      // the per-client day rows wait in history_client_days (the import reads by block, not by
+      // time: no day is complete before it ends), one append a batch instead of an upsert a row
+      stageClientDays: { from: null },
     });
+  // done: the staged day rows summed into rollup_clients, once
+  if (batch.kind === "gone") await mergeStagedClientDays(c, t, null);
   await recordBatch(c, t, batch, events);
 }
