@@ -13,7 +13,7 @@ import { SourceNote } from "@/components/source/SourceNote";
 import { captureSlotTile } from "@/components/source/captureSlotTile";
 import { StatTile, type Tone } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
-import { useDateTimeFormat } from "@/components/ui/LocalDateTime";
+import { Instant, useTimeFormat } from "@/components/ui/TimeZone";
 import { DUPLICATE_SUCCESS_TARGET, type Overview } from "@/lib/client/api-types/overview";
 import { formatCount, formatMs, formatPercent, formatRate } from "@/lib/client/format";
 import { overviewQuery } from "@/lib/client/queries/overview";
@@ -58,9 +58,8 @@ export function OverviewClient({
       {query.isError && data ? (
         <Banner tone="bad" title="Data is stale: the database is not answering.">
           Showing the last good data, from{" "}
-          {new Date(query.dataUpdatedAt).toLocaleTimeString(undefined, { hourCycle: "h23" })}.{" "}
-          {query.error.message} Retrying{" "}
-          {refresh ? `every ${refresh} s` : "when you resume auto-refresh"}.
+          <Instant iso={new Date(query.dataUpdatedAt).toISOString()} />. {query.error.message}{" "}
+          Retrying {refresh ? `every ${refresh} s` : "when you resume auto-refresh"}.
         </Banner>
       ) : null}
       {query.isError && !data ? (
@@ -152,7 +151,7 @@ function OverviewBody({
   stuckChart: ReactNode;
   fold: FoldStatus | null;
 }) {
-  const formatDateTime = useDateTimeFormat();
+  const formatDateTime = useTimeFormat().instant;
   const caveat = foldCaveats(data, fold, formatDateTime);
   const dupRate = data.duplicateSuccessRate;
   const missing = data.unavailable;
@@ -180,6 +179,7 @@ function OverviewBody({
           testId="tile-duplicate-successes"
           label="Duplicate successes"
           value={formatCount(data.duplicateSuccesses)}
+          href={data.duplicateSuccesses ? "/duplicates" : undefined}
           {...toneAndDetail(
             missing.successes,
             duplicateTone(dupRate),
@@ -200,6 +200,7 @@ function OverviewBody({
           testId="tile-stuck"
           label="Stuck keys (now)"
           value={formatCount(data.stuckKeys)}
+          href={data.stuckKeys ? "/stuck" : undefined}
           {...toneAndDetail(
             missing.stuckKeys,
             stuckTone(data.stuckKeys ?? 0),

@@ -1,5 +1,6 @@
 "use client";
 
+import { Instant } from "@/components/ui/TimeZone";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { HotKeysTable } from "@/components/tables/HotKeysTable";
 import { PanelPending } from "@/components/ui/PanelPending";
@@ -55,7 +56,7 @@ export function HotKeysCard({ range, refresh }: { range: Range; refresh: Refresh
           <p className="muted">
             Keys with at least {list.threshold} requests; counted by the{" "}
             {list.resolution === "minute" ? "minute" : "hour"} from{" "}
-            {new Date(list.from).toLocaleTimeString(undefined, { hourCycle: "h23" })}.
+            <Instant iso={list.from} noSeconds />.
           </p>
           {partial}
         </>

@@ -17,6 +17,7 @@ import { formatCount } from "@/lib/client/format";
 import { countAxis, timeAxis } from "./axes";
 import { AXIS_COLOR, GRID_COLOR, OUTCOME_COLORS } from "./palette";
 import { bucketName, formatBucketLabel, formatBucketTick } from "./time-format";
+import { useTimeZone } from "@/components/ui/TimeZone";
 import { useAnnotationLines } from "./annotation-markers";
 
 const RATE_COLOR = "#dc2626";
@@ -31,8 +32,9 @@ export function ClientHistoryChart({
   bucketSeconds: number;
   baseline: number | null;
 }) {
+  const { zone } = useTimeZone();
   const per = bucketName(bucketSeconds);
-  const tick = (v: string) => formatBucketTick(v, bucketSeconds);
+  const tick = (v: string) => formatBucketTick(v, bucketSeconds, zone);
   const annotations = useAnnotationLines(
     series.map((p) => p.t),
     bucketSeconds * 1000,
@@ -65,7 +67,7 @@ export function ClientHistoryChart({
             }}
           />
           <Tooltip
-            labelFormatter={(v) => formatBucketLabel(String(v), bucketSeconds)}
+            labelFormatter={(v) => formatBucketLabel(String(v), bucketSeconds, zone)}
             formatter={(v, name) => [
               name === "Retries per key"
                 ? v === null || v === undefined

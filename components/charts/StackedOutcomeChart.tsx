@@ -16,6 +16,7 @@ import { useAnnotationLines } from "./annotation-markers";
 import { countAxis, timeAxis } from "./axes";
 import { GRID_COLOR, OUTCOME_COLORS, OUTCOME_LABELS } from "./palette";
 import { bucketName, formatBucketLabel, formatBucketTick } from "./time-format";
+import { useTimeZone } from "@/components/ui/TimeZone";
 
 const SERIES = ["claimed", "reclaimed", "replayed", "conflict", "mismatch"] as const;
 
@@ -29,6 +30,7 @@ export function StackedOutcomeChart({
   bucketSeconds: number;
   hidden?: readonly (typeof SERIES)[number][];
 }) {
+  const { zone } = useTimeZone();
   const unit = `requests / ${bucketName(bucketSeconds)}`;
   const annotations = useAnnotationLines(
     data.map((p) => p.t),
@@ -39,10 +41,10 @@ export function StackedOutcomeChart({
       <ResponsiveContainer width="100%" height={280}>
         <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-          <XAxis {...timeAxis("t", (v) => formatBucketTick(v, bucketSeconds))} />
+          <XAxis {...timeAxis("t", (v) => formatBucketTick(v, bucketSeconds, zone))} />
           <YAxis {...countAxis(unit)} />
           <Tooltip
-            labelFormatter={(v) => formatBucketLabel(String(v), bucketSeconds)}
+            labelFormatter={(v) => formatBucketLabel(String(v), bucketSeconds, zone)}
             formatter={(value, name) => [formatCount(Number(value)), String(name)]}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />

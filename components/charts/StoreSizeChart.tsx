@@ -16,6 +16,7 @@ import { formatBytes, formatCount } from "@/lib/client/format";
 import { countAxis, timeAxis } from "./axes";
 import { AXIS_COLOR, GRID_COLOR } from "./palette";
 import { formatBucketLabel, formatBucketTick } from "./time-format";
+import { useTimeZone } from "@/components/ui/TimeZone";
 import { useAnnotationLines } from "./annotation-markers";
 
 const TABLE_COLORS = ["#2563eb", "#9333ea", "#0d9488", "#d97706"];
@@ -50,6 +51,7 @@ export function StoreSizeChart({
   budgetBytes: number | null;
   metric: "bytes" | "rows";
 }) {
+  const { zone } = useTimeZone();
   const rows = metric === "rows";
   // one row per sample time, a column per table
   const byTime = new Map<string, Record<string, number | string>>();
@@ -60,7 +62,7 @@ export function StoreSizeChart({
       byTime.set(s.t, row);
     }
   const data = [...byTime.values()].sort((a, b) => String(a.t).localeCompare(String(b.t)));
-  const tick = (v: string) => formatBucketTick(v, sampleSeconds >= 86_400 ? 86_400 : 3_600);
+  const tick = (v: string) => formatBucketTick(v, sampleSeconds >= 86_400 ? 86_400 : 3_600, zone);
   const annotations = useAnnotationLines(
     data.map((d) => String(d.t)),
     sampleSeconds * 1000,
@@ -101,7 +103,7 @@ export function StoreSizeChart({
             />
           )}
           <Tooltip
-            labelFormatter={(v) => formatBucketLabel(String(v), sampleSeconds)}
+            labelFormatter={(v) => formatBucketLabel(String(v), sampleSeconds, zone)}
             formatter={(v, name) => [
               rows ? formatCount(Number(v)) : formatBytes(Number(v)),
               String(name),

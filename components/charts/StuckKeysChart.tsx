@@ -15,6 +15,7 @@ import { countAxis, timeAxis } from "./axes";
 import { useAnnotationLines } from "./annotation-markers";
 import { GRID_COLOR, STUCK_COLOR } from "./palette";
 import { bucketName, formatBucketLabel, formatBucketTick } from "./time-format";
+import { useTimeZone } from "@/components/ui/TimeZone";
 
 /** Stuck keys over time: the highest count sampled in each bucket (gaps: no sample taken). */
 export function StuckKeysChart({
@@ -24,6 +25,7 @@ export function StuckKeysChart({
   data: StuckPoint[];
   bucketSeconds: number;
 }) {
+  const { zone } = useTimeZone();
   const unit = `stuck keys (max per ${bucketName(bucketSeconds)})`;
   const annotations = useAnnotationLines(
     data.map((p) => p.t),
@@ -34,10 +36,10 @@ export function StuckKeysChart({
       <ResponsiveContainer width="100%" height={200}>
         <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-          <XAxis {...timeAxis("t", (v) => formatBucketTick(v, bucketSeconds))} />
+          <XAxis {...timeAxis("t", (v) => formatBucketTick(v, bucketSeconds, zone))} />
           <YAxis {...countAxis("stuck keys", 40)} />
           <Tooltip
-            labelFormatter={(v) => formatBucketLabel(String(v), bucketSeconds)}
+            labelFormatter={(v) => formatBucketLabel(String(v), bucketSeconds, zone)}
             formatter={(value) => [
               value === null || value === undefined ? "no sample" : formatCount(Number(value)),
               "Stuck keys (max)",

@@ -1,30 +1,22 @@
-// Axis and tooltip time labels that fit the bucket size.
-export function formatBucketTick(iso: string, bucketSeconds: number): string {
+// Axis and tooltip time labels that fit the bucket size, in the viewer's chosen zone
+// (components/ui/TimeZone.tsx): day and month, 24-hour time, as every other time on the pages.
+import { formatInstant } from "@/lib/client/time-zone";
+
+export function formatBucketTick(iso: string, bucketSeconds: number, zone: string): string {
   const d = new Date(iso);
   if (bucketSeconds >= 86_400)
-    return d.toLocaleDateString(undefined, { month: "short", day: "numeric" });
-  if (bucketSeconds >= 3_600) {
-    return d.toLocaleString(undefined, {
-      month: "short",
-      day: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-  }
-  return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-}
-
-export function formatBucketLabel(iso: string, bucketSeconds: number): string {
-  const d = new Date(iso);
-  const start = d.toLocaleString(undefined, {
-    month: "short",
-    day: "numeric",
+    return d.toLocaleDateString("en-GB", { timeZone: zone, day: "numeric", month: "short" });
+  if (bucketSeconds >= 3_600) return formatInstant(iso, zone, { noSeconds: true, noZone: true });
+  return d.toLocaleTimeString("en-GB", {
+    timeZone: zone,
     hour: "2-digit",
     minute: "2-digit",
     hourCycle: "h23",
   });
-  return `${start} (${bucketName(bucketSeconds)} bucket)`;
+}
+
+export function formatBucketLabel(iso: string, bucketSeconds: number, zone: string): string {
+  return `${formatInstant(iso, zone, { noSeconds: true })} (${bucketName(bucketSeconds)} bucket)`;
 }
 
 export function bucketName(bucketSeconds: number): string {

@@ -1,5 +1,8 @@
+"use client";
+
 import type { LifecycleEvent } from "@/lib/client/api-types/keys";
 import { formatMs } from "@/lib/client/format";
+import { useTimeFormat } from "@/components/ui/TimeZone";
 import { executionsOf, relativeTime } from "@/lib/client/executions";
 
 // What each kind of event means, in the words of someone reading the story at 3 a.m.
@@ -16,11 +19,6 @@ const KINDS: Record<string, { icon: string; label: string; tone: string }> = {
   expired: { icon: "⌛", label: "Expired: removed after its TTL", tone: "muted" },
 };
 
-function clock(iso: string): string {
-  const d = new Date(iso);
-  return `${d.toLocaleDateString(undefined, { month: "short", day: "numeric" })} ${iso.slice(11, 23)}`;
-}
-
 export function KeyTimeline({
   events,
   storedHash,
@@ -32,6 +30,7 @@ export function KeyTimeline({
   /** the second successful completion, marked in the timeline */
   duplicateAt: string | null;
 }) {
+  const f = useTimeFormat();
   const first = events[0];
   if (!first) return <p className="empty-state">No event recorded for this key.</p>;
   const { byEvent } = executionsOf(events);
@@ -51,7 +50,9 @@ export function KeyTimeline({
               {k.icon}
             </span>
             <span className="tl-when">
-              <span className="mono">{clock(e.at)} UTC</span>
+              <time className="mono" dateTime={e.at} title={e.at}>
+                {f.instant(e.at, { ms: true })}
+              </time>
               <span className="muted">{relativeTime(first.at, e.at)}</span>
             </span>
             <span className="tl-what">

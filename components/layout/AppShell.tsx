@@ -2,6 +2,8 @@ import type { ReactNode } from "react";
 import type { ViewerInfo } from "@/lib/client/api-types/viewer";
 import { FoldBanner } from "./FoldBanner";
 import { NavLinks, type NavItem } from "./NavLinks";
+import { TimeZoneSwitch } from "@/components/ui/TimeZone";
+import { CollapsibleNav } from "./CollapsibleNav";
 
 const NAV: NavItem[] = [
   { href: "/", label: "Overview", hint: "Live health of the store" },
@@ -51,21 +53,24 @@ export function AppShell({
           </span>
           idemscope
         </div>
-        {/* a plain GET form: works before (and without) JavaScript */}
-        <form className="global-search" role="search" action="/keys" method="get">
-          <input
-            name="key"
-            type="search"
-            placeholder="Find a key…"
-            aria-label="Find an idempotency key"
-            maxLength={255}
-          />
-        </form>
-        <NavLinks items={NAV} />
-        <WhoAmI viewer={viewer} />
-        {demo ? (
-          <p className="sidebar-note">Demo mode: simulated traffic on an embedded PostgreSQL.</p>
-        ) : null}
+        <CollapsibleNav>
+          {/* a plain GET form: works before (and without) JavaScript */}
+          <form className="global-search" role="search" action="/keys" method="get">
+            <input
+              name="key"
+              type="search"
+              placeholder="Find a key…"
+              aria-label="Find an idempotency key"
+              maxLength={255}
+            />
+          </form>
+          <NavLinks items={NAV} />
+          <WhoAmI viewer={viewer} />
+          <TimeZoneSwitch />
+          {demo ? (
+            <p className="sidebar-note">Demo mode: simulated traffic on an embedded PostgreSQL.</p>
+          ) : null}
+        </CollapsibleNav>
       </aside>
       <main className="content">
         <FoldBanner />

@@ -3,7 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import type { FoldStatus } from "@/lib/client/api-types/fold";
 import { foldStatusQuery } from "@/lib/client/queries/fold";
-import { formatAge, formatCount, formatDateTime } from "@/lib/client/format";
+import { formatAge, formatCount } from "@/lib/client/format";
+import { useTimeFormat } from "@/components/ui/TimeZone";
 
 /**
  * On every page while the collector folds the store's history (docs/performance.md,
@@ -17,6 +18,7 @@ export function FoldBanner() {
 }
 
 export function FoldStatusView({ status }: { status: FoldStatus }) {
+  const formatDateTime = useTimeFormat().instant;
   const h = status.history;
   const folding = h !== null && h.finishedAt === null;
   if (!folding && !status.paused) return null;

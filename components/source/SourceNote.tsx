@@ -2,7 +2,7 @@ import { AppLink as Link } from "@/components/ui/AppLink";
 import type { SourceSummary } from "@/lib/client/api-types/source";
 import { formatPercent } from "@/lib/client/format";
 import { captureName } from "./captureName";
-import { LocalDateTime } from "@/components/ui/LocalDateTime";
+import { Instant } from "@/components/ui/TimeZone";
 
 const BLIND_LABELS = { replays: "replays", conflicts: "409s", mismatches: "mismatches" } as const;
 
@@ -25,7 +25,7 @@ export function SourceNote({ source }: { source: SourceSummary }) {
       {source.since ? (
         <>
           {" since "}
-          <LocalDateTime iso={source.since} />
+          <Instant iso={source.since} noSeconds />
         </>
       ) : null}
       {blind.length > 0

@@ -1,4 +1,6 @@
-import { formatDateTime } from "@/lib/client/format";
+import { Instant } from "@/components/ui/TimeZone";
+import { AppLink as Link } from "@/components/ui/AppLink";
+import { lifecyclePageUrl } from "@/lib/client/queries/keys";
 import type { AuditEntry, KeyState } from "@/lib/client/api-types/actions";
 
 const ACTION_LABELS = {
@@ -33,7 +35,7 @@ export function AuditTable({ rows }: { rows: AuditEntry[] }) {
         {rows.map((a) => (
           <tr key={a.id}>
             <td className="nowrap" title={a.at}>
-              {formatDateTime(a.at, true)}
+              <Instant iso={a.at} year />
             </td>
             <td>
               <span>{a.actor}</span>
@@ -47,7 +49,16 @@ export function AuditTable({ rows }: { rows: AuditEntry[] }) {
             </td>
             <td>
               <span className="mono key-cell block" title={a.key ?? undefined}>
-                {a.key ?? "–"}
+                {a.key && a.scope && a.endpoint ? (
+                  <Link
+                    href={lifecyclePageUrl({ scope: a.scope, endpoint: a.endpoint, key: a.key })}
+                    prefetch={false}
+                  >
+                    {a.key}
+                  </Link>
+                ) : (
+                  (a.key ?? "–")
+                )}
               </span>
               <span className="muted block">
                 {a.endpoint} · {a.scope}

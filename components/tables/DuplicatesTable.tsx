@@ -1,4 +1,4 @@
-import { LocalDateTime } from "@/components/ui/LocalDateTime";
+import { Instant } from "@/components/ui/TimeZone";
 import { AppLink as Link } from "@/components/ui/AppLink";
 import type { DuplicateSuccess } from "@/lib/client/api-types/reconciliation";
 import { clientHref } from "@/lib/client/queries/clients";
@@ -56,7 +56,7 @@ export function DuplicatesTable({
                 </td>
               ) : null}
               <td>
-                <LocalDateTime iso={d.firstRequestAt} withYear />
+                <Instant iso={d.firstRequestAt} year />
               </td>
               <td>
                 <Link href={clientHref(d.scope)} prefetch={false}>

@@ -1,6 +1,7 @@
 import { AppLink as Link } from "@/components/ui/AppLink";
 import type { KeySearchItem } from "@/lib/client/api-types/keys";
-import { formatCount, formatDateTime } from "@/lib/client/format";
+import { formatCount } from "@/lib/client/format";
+import { Instant } from "@/components/ui/TimeZone";
 import { lifecyclePageUrl } from "@/lib/client/queries/keys";
 import { StatusBadge } from "@/components/ui/StatusBadge";
 
@@ -35,8 +36,12 @@ export function KeySearchTable({ rows }: { rows: KeySearchItem[] }) {
             <td>
               <StatusBadge status={k.status} />
             </td>
-            <td className="nowrap">{formatDateTime(k.firstSeenAt)}</td>
-            <td className="nowrap">{formatDateTime(k.lastSeenAt)}</td>
+            <td className="nowrap">
+              <Instant iso={k.firstSeenAt} />
+            </td>
+            <td className="nowrap">
+              <Instant iso={k.lastSeenAt} />
+            </td>
             <td className="num">{formatCount(k.attempts)}</td>
           </tr>
         ))}

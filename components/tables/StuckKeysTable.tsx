@@ -1,4 +1,5 @@
 import { AppLink as Link } from "@/components/ui/AppLink";
+import { clientHref } from "@/lib/client/queries/clients";
 import type { ReactNode } from "react";
 import type { StuckKey } from "@/lib/client/api-types/stuck";
 import { formatAge, formatCount } from "@/lib/client/format";
@@ -48,9 +49,15 @@ export function StuckKeysTable({
         {rows.map((k) => (
           <tr key={k.id}>
             <td className="mono">{k.endpoint}</td>
-            <td>{k.scope}</td>
+            <td>
+              <Link href={clientHref(k.scope)} prefetch={false}>
+                {k.scope}
+              </Link>
+            </td>
             <td className="mono key-cell" title={k.key}>
-              {k.key}
+              <Link href={`/keys/${encodeURIComponent(k.id)}`} prefetch={false}>
+                {k.key}
+              </Link>
             </td>
             <td className="num" title={`lock timeout ${formatAge(k.lockTimeoutSeconds)}`}>
               {formatAge(k.ageSeconds)}

@@ -1,6 +1,7 @@
 "use client";
 
 import { useClock } from "./use-clock";
+import { useTimeFormat } from "./TimeZone";
 
 /**
  * "updated 4 s ago", ticking every second. Before the clock runs (on the server, while
@@ -10,6 +11,7 @@ import { useClock } from "./use-clock";
  */
 export function UpdatedAgo({ at }: { at: number }) {
   const now = useClock();
+  const f = useTimeFormat();
   if (!at || now === null)
     return (
       <span className="muted updated-ago" aria-hidden="true" style={{ visibility: "hidden" }}>
@@ -22,7 +24,7 @@ export function UpdatedAgo({ at }: { at: number }) {
     <span
       className="muted updated-ago"
       data-testid="updated-ago"
-      title={new Date(at).toLocaleString()}
+      title={f.instant(new Date(at).toISOString())}
     >
       updated {text} ago
     </span>

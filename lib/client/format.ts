@@ -35,30 +35,6 @@ export function formatAge(seconds: number): string {
   return `${Math.floor(s / 86_400)} d${Math.floor((s % 86_400) / 3600) ? ` ${Math.floor((s % 86_400) / 3600)} h` : ""}`;
 }
 
-/**
- * "Nov 23, 03:15:18" in the viewer's time zone, 24-hour clock; withYear for the audit trail.
- * hourCycle h23, not hour12: false: with the latter Node's ICU writes the hour after midnight as
- * "24" where Chromium writes "00", and a page rendered on the server in that hour failed to
- * hydrate, was rendered again and lost the click in flight (docs/reliability.md).
- */
-export function formatDateTime(
-  iso: string,
-  withYear = false,
-  /** a fixed locale and zone instead of the viewer's (what server and browser both render) */
-  fixed?: { locale: string; timeZone: string },
-): string {
-  return new Date(iso).toLocaleString(fixed?.locale, {
-    ...(fixed ? { timeZone: fixed.timeZone } : {}),
-    ...(withYear ? { year: "numeric" } : {}),
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  });
-}
-
 /** 1536 → "1.5 KiB"; binary units, as PostgreSQL's pg_size_pretty. */
 export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return "–";
@@ -80,8 +56,24 @@ export function formatPerKey(n: number | null | undefined): string {
 /** 1234.5, "EUR" → "€1,234.50" (the viewer's locale); an unknown code falls back to "1,234.50 XYZ". */
 export function formatMoney(amount: number, currency: string): string {
   try {
-    return new Intl.NumberFormat(undefined, { style: "currency", currency }).format(amount);
+    // one locale, as every number on the pages (the server knows no viewer's locale)
+    return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount);
   } catch {
     return `${amount.toFixed(2)} ${currency}`;
+  }
+}
+
+/** 50765.3, "EUR" → "€50.8K": a tile's figure that fits any width; the exact one goes on hover. */
+export function formatMoneyCompact(amount: number, currency: string): string {
+  if (Math.abs(amount) < 10_000) return formatMoney(amount, currency);
+  try {
+    return new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency,
+      notation: "compact",
+      maximumFractionDigits: 1,
+    }).format(amount);
+  } catch {
+    return formatMoney(amount, currency);
   }
 }

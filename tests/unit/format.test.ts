@@ -1,7 +1,9 @@
+import { formatInstant, zoneOfCookie } from "../../lib/client/time-zone";
 import { describe, expect, it } from "vitest";
 import {
+  formatMoney,
+  formatMoneyCompact,
   formatCount,
-  formatDateTime,
   formatMs,
   formatPercent,
   formatRate,
@@ -42,18 +44,38 @@ describe("URL state", () => {
   });
 });
 
-describe("formatDateTime", () => {
+describe("formatInstant", () => {
   it("writes the hour after midnight as 00, as browsers do (a server's 24 failed hydration)", () => {
-    // the server formats in its own zone: pin it to the one that showed "24:14:40"
-    const previous = process.env.TZ;
-    process.env.TZ = "UTC";
-    try {
-      const text = formatDateTime("2026-12-07T00:14:40Z");
-      expect(text).toContain("00:14:40");
-      expect(text).not.toContain("24:");
-    } finally {
-      if (previous === undefined) delete process.env.TZ;
-      else process.env.TZ = previous;
-    }
+    const text = formatInstant("2026-12-07T00:14:40Z", "UTC");
+    expect(text).toBe("7 Dec, 00:14:40 UTC");
+  });
+
+  it("writes the day of the viewer's zone with that zone's name, never a UTC time on a local day", () => {
+    // 6 Dec 05:05:46 UTC is the evening before in Los Angeles (the key timeline once wrote
+    // "5 Dec 05:05:46 UTC": the local day beside the UTC time)
+    expect(formatInstant("2026-12-06T05:05:46Z", "America/Los_Angeles")).toBe(
+      "5 Dec, 21:05:46 PST",
+    );
+    expect(formatInstant("2026-12-06T05:05:46.123Z", "UTC", { ms: true, year: true })).toBe(
+      "6 Dec 2026, 05:05:46.123 UTC",
+    );
+    expect(formatInstant("2026-07-01T12:00:00Z", "Europe/Berlin", { noSeconds: true })).toBe(
+      "1 Jul, 14:00 GMT+2",
+    );
+  });
+
+  it("takes a zone from the cookie only when it is one", () => {
+    expect(zoneOfCookie("America/Los_Angeles")).toBe("America/Los_Angeles");
+    expect(zoneOfCookie("Mars/Olympus")).toBe("UTC");
+    expect(zoneOfCookie(undefined)).toBe("UTC");
+  });
+});
+
+describe("formatMoneyCompact", () => {
+  it("writes a tile's money so that it fits, the exact figure left for the hover", () => {
+    expect(formatMoneyCompact(50_765.3, "EUR")).toBe("€50.8K");
+    expect(formatMoneyCompact(1_234_567, "USD")).toBe("$1.2M");
+    expect(formatMoneyCompact(950.5, "EUR")).toBe("€950.50");
+    expect(formatMoney(50_765.3, "EUR")).toBe("€50,765.30");
   });
 });

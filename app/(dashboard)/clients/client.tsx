@@ -16,7 +16,8 @@ import {
   CLIENT_RANGES,
   type ClientList,
 } from "@/lib/client/api-types/clients";
-import { formatCount, formatDateTime } from "@/lib/client/format";
+import { formatCount } from "@/lib/client/format";
+import { Instant } from "@/components/ui/TimeZone";
 import {
   clientHref,
   clientsQuery,
@@ -107,7 +108,8 @@ function ClientsBody({ data, query }: { data: ClientList; query: ClientsQuery })
           </h2>
           <p className="muted card-note">
             Whole {query.range === "24h" ? "hours" : "UTC days"} since{" "}
-            {data.from ? formatDateTime(data.from) : "–"} · counted {formatDateTime(data.asOf)}
+            {data.from ? <Instant iso={data.from} noSeconds /> : "–"} · counted{" "}
+            <Instant iso={data.asOf} />
           </p>
           <CsvButton
             rows={data.items.map(({ sparkline: _s, storm, ...rest }) => ({

@@ -11,6 +11,7 @@ import { formatCount } from "@/lib/client/format";
 import { keySearchQuery, keySearchString, lifecyclePageUrl } from "@/lib/client/queries/keys";
 import { RANGES, RANGE_LABELS } from "@/lib/client/range";
 import { apiQuery, hasSearch, type KeySearchParams } from "./search-params";
+import { Instant } from "@/components/ui/TimeZone";
 
 function pageHref(p: KeySearchParams, cursor: string | undefined): string {
   const { from: _from, ...urlState } = p;
@@ -140,7 +141,7 @@ export function KeySearchClient({
                   </Link>{" "}
                   <span className="muted">
                     {d.endpoint} · {d.scope} · {d.successes} successes · first request{" "}
-                    {new Date(d.firstRequestAt).toLocaleString(undefined, { hourCycle: "h23" })}
+                    <Instant iso={d.firstRequestAt} />
                   </span>
                 </li>
               ))}

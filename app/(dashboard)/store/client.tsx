@@ -20,6 +20,7 @@ import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { STORE_RANGES, type StoreRange, type StoreReport } from "@/lib/client/api-types/store";
 import { formatBytes, formatCount } from "@/lib/client/format";
 import { storeQuery } from "@/lib/client/queries/store";
+import { useTimeFormat } from "@/components/ui/TimeZone";
 
 export function StoreClient({ range }: { range: StoreRange }) {
   const q = useQuery({
@@ -59,6 +60,7 @@ export function StoreClient({ range }: { range: StoreRange }) {
 }
 
 function StoreBody({ data }: { data: StoreReport }) {
+  const formatInstant = useTimeFormat().instant;
   const [metric, setMetric] = useState<"bytes" | "rows">("bytes");
   const total = data.tables.reduce((s, x) => s + x.bytes, 0);
   const rows = data.tables.reduce((s, x) => s + x.rows, 0);
@@ -118,7 +120,7 @@ function StoreBody({ data }: { data: StoreReport }) {
         <h2>Source: {data.source.title}</h2>
         <p className="muted">
           {data.source.mapped
-            ? `Read from ${data.source.table} through a mapping view; events captured by ${captureName(data.source)}${data.source.since ? ` since ${new Date(data.source.since).toLocaleString()}` : ""}. The table keeps no history of its own, so nothing before that is known.`
+            ? `Read from ${data.source.table} through a mapping view; events captured by ${captureName(data.source)}${data.source.since ? ` since ${formatInstant(data.source.since)}` : ""}. ${data.source.importedBefore ? "The rows it held before then were imported as their first requests and outcomes." : "The table keeps no history of its own, so nothing before that is known."}`
             : `The store follows idemscope's contract: ${data.source.table} and its events table are read directly.`}
         </p>
         <CoverageTable source={data.source} />

@@ -8,7 +8,7 @@ import { SegmentedChoice } from "@/components/ui/SegmentedChoice";
 import { useClock } from "@/components/ui/use-clock";
 import type { Annotation } from "@/lib/client/api-types/annotations";
 import { annotationsQuery, comparisonQuery } from "@/lib/client/queries/annotations";
-import { formatDateTime } from "@/lib/client/format";
+import { Instant } from "@/components/ui/TimeZone";
 
 const WINDOWS = [
   { value: "15m", label: "15 min" },
@@ -82,7 +82,9 @@ function AnnotationRow(props: {
   return (
     <>
       <tr>
-        <td title={a.at}>{formatDateTime(a.at, true)}</td>
+        <td>
+          <Instant iso={a.at} year noSeconds />
+        </td>
         <td>{a.text}</td>
         <td className="mono">{a.version ?? "–"}</td>
         <td className="mono">{a.endpoint ?? "all"}</td>

@@ -9,11 +9,17 @@ import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
 import { ExportableCard } from "@/components/ui/ExportableCard";
 import { RangePicker } from "@/components/ui/RangePicker";
 import { SourceNote } from "@/components/source/SourceNote";
-import { useDateTimeFormat } from "@/components/ui/LocalDateTime";
+import { useTimeFormat } from "@/components/ui/TimeZone";
 import { StatTile } from "@/components/ui/StatTile";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { TREND_RANGES, type TrendRange, type Trends } from "@/lib/client/api-types/trends";
-import { formatBytes, formatCount, formatMoney, formatPercent } from "@/lib/client/format";
+import {
+  formatBytes,
+  formatCount,
+  formatMoney,
+  formatMoneyCompact,
+  formatPercent,
+} from "@/lib/client/format";
 import { trendsQuery } from "@/lib/client/queries/trends";
 import { foldStatusQuery } from "@/lib/client/queries/fold";
 import { AnnotationsCard } from "./annotations-card";
@@ -65,7 +71,7 @@ export function TrendsClient({ range }: { range: TrendRange }) {
  * none is yet); the verdict then says it is provisional instead of looking final.
  */
 function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string | null }) {
-  const formatDateTime = useDateTimeFormat();
+  const formatDateTime = useTimeFormat().instant;
   const v = data.verdict;
   const ok = v.daysMeasured > 0 && v.daysWithinTarget === v.daysMeasured;
   const t = data.totals;
@@ -123,8 +129,13 @@ function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string |
           label="Money in open duplicates"
           value={
             data.money.totals[0]
-              ? formatMoney(data.money.totals[0].open, data.money.totals[0].currency)
+              ? formatMoneyCompact(data.money.totals[0].open, data.money.totals[0].currency)
               : "–"
+          }
+          exact={
+            data.money.totals[0]
+              ? formatMoney(data.money.totals[0].open, data.money.totals[0].currency)
+              : undefined
           }
           tone={data.money.totals.some((m) => m.open > 0) ? "bad" : "neutral"}
           detail={

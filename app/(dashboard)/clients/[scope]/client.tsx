@@ -16,7 +16,8 @@ import {
   type ClientDetail,
   type ClientRange,
 } from "@/lib/client/api-types/clients";
-import { formatCount, formatDateTime, formatPerKey } from "@/lib/client/format";
+import { formatCount, formatPerKey } from "@/lib/client/format";
+import { useTimeFormat } from "@/components/ui/TimeZone";
 import { clientDetailQuery } from "@/lib/client/queries/clients";
 import { searchString } from "@/lib/client/queries/search-string";
 
@@ -64,6 +65,7 @@ export function ClientDetailClient({ scope, range }: { scope: string; range: Cli
 }
 
 function ClientBody({ data }: { data: ClientDetail }) {
+  const formatDateTime = useTimeFormat().instant;
   const t = data.totals;
   return (
     <>

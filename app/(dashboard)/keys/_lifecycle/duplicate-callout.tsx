@@ -6,6 +6,7 @@ import type { DuplicateExplanation } from "@/lib/client/api-types/keys";
 import type { DuplicateSuccess } from "@/lib/client/api-types/reconciliation";
 import type { ViewerInfo } from "@/lib/client/api-types/viewer";
 import { ReconcileForm } from "../../duplicates/reconcile-form";
+import { Instant } from "@/components/ui/TimeZone";
 
 /**
  * Why this intent succeeded more than once, and whether someone has reconciled it (refunded the
@@ -36,7 +37,7 @@ export function DuplicateCallout({
           ) : r ? (
             <>
               <strong>Reconciled: {OUTCOME_LABELS[r.outcome]}</strong> by {r.actor} on{" "}
-              {new Date(r.at).toLocaleString(undefined, { hourCycle: "h23" })}
+              <Instant iso={r.at} />
               {r.externalRef ? ` (${r.externalRef})` : ""}: {r.reason}
             </>
           ) : (

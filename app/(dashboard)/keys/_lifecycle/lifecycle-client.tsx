@@ -6,7 +6,7 @@ import { useState } from "react";
 import { AttemptWaterfall, type WaterfallRow } from "@/components/charts/AttemptWaterfall";
 import { FingerprintCompare } from "@/components/keys/FingerprintCompare";
 import { KeyTimeline } from "@/components/keys/KeyTimeline";
-import { LocalDateTime } from "@/components/ui/LocalDateTime";
+import { Instant } from "@/components/ui/TimeZone";
 import { AuditTable } from "@/components/tables/AuditTable";
 import { Banner } from "@/components/ui/Banner";
 import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
@@ -159,12 +159,12 @@ export function LifecycleClient({
             <dd className="mono">{k.endpoint}</dd>
             <dt>Created</dt>
             <dd>
-              {new Date(k.createdAt).toLocaleString(undefined, { hourCycle: "h23" })} (
+              <Instant iso={k.createdAt} /> (
               {formatAge((q.dataUpdatedAt - Date.parse(k.createdAt)) / 1000)} ago)
             </dd>
             <dt>Expires</dt>
             <dd>
-              {new Date(k.expiresAt).toLocaleString(undefined, { hourCycle: "h23" })}{" "}
+              <Instant iso={k.expiresAt} />{" "}
               {k.ttlLeftSeconds > 0
                 ? `(TTL left ${formatAge(k.ttlLeftSeconds)})`
                 : "(past its expiry: the purger has not removed it yet)"}
@@ -268,8 +268,8 @@ export function LifecycleClient({
         <h2>Timeline</h2>
         {data.capturedSince && data.key && data.key.createdAt < data.capturedSince ? (
           <p className="muted" data-testid="timeline-before-capture">
-            This key was created <LocalDateTime iso={data.key.createdAt} />, before capture began (
-            <LocalDateTime iso={data.capturedSince} />
+            This key was created <Instant iso={data.key.createdAt} />, before capture began (
+            <Instant iso={data.capturedSince} />
             ): its timeline starts there.{" "}
             {data.importedBefore
               ? "Its first request and its outcome before then were imported from its row into the totals; retries and replays before then were never recorded."
