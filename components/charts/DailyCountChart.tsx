@@ -4,7 +4,9 @@ import {
   Bar,
   BarChart,
   CartesianGrid,
+  Cell,
   Legend,
+  ReferenceLine,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -12,7 +14,9 @@ import {
 } from "recharts";
 import { formatCount } from "@/lib/client/format";
 import { countAxis, timeAxis } from "./axes";
-import { GRID_COLOR } from "./palette";
+import { AXIS_COLOR, GRID_COLOR } from "./palette";
+
+const OVER_TARGET = "#dc2626";
 import { useAnnotationLines } from "./annotation-markers";
 
 export type CountSeries = { key: string; name: string; color: string };
@@ -27,6 +31,7 @@ export function DailyCountChart({
   label,
   stacked = true,
   bucketMs,
+  target,
 }: {
   data: object[];
   xKey: string;
@@ -38,6 +43,8 @@ export function DailyCountChart({
   stacked?: boolean;
   /** each category's span (ms), to place annotations on it; none: no annotations (months) */
   bucketMs?: number;
+  /** a ceiling the counts should stay under: drawn as a line, bars above it in red (one series) */
+  target?: { max: number; label: string };
 }) {
   const lines = useAnnotationLines(
     bucketMs ? data.map((d) => String((d as Record<string, unknown>)[xKey])) : [],
@@ -63,8 +70,35 @@ export function DailyCountChart({
               stackId={stacked ? "c" : undefined}
               fill={s.color}
               isAnimationActive={false}
-            />
+            >
+              {target && series.length === 1
+                ? data.map((d, i) => (
+                    <Cell
+                      key={i}
+                      fill={
+                        Number((d as Record<string, unknown>)[s.key] ?? 0) > target.max
+                          ? OVER_TARGET
+                          : s.color
+                      }
+                    />
+                  ))
+                : null}
+            </Bar>
           ))}
+          {target ? (
+            <ReferenceLine
+              y={target.max}
+              stroke={AXIS_COLOR}
+              strokeDasharray="6 4"
+              ifOverflow="extendDomain"
+              label={{
+                value: target.label,
+                position: "insideTopLeft",
+                fill: AXIS_COLOR,
+                fontSize: 12,
+              }}
+            />
+          ) : null}
           {lines}
         </BarChart>
       </ResponsiveContainer>

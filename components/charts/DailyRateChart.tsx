@@ -77,7 +77,12 @@ export function DailyRateChart({ days, target }: { days: TrendDay[]; target: num
 
           <Bar dataKey="ratePct" name="duplicate success rate" isAnimationActive={false}>
             {data.map((d) => (
-              <Cell key={d.day} fill={(d.duplicateSuccessRate ?? 0) > target ? BAD : OK} />
+              <Cell
+                key={d.day}
+                fill={(d.duplicateSuccessRate ?? 0) > target ? BAD : OK}
+                // today, not over yet: paler, and not judged by the verdict
+                fillOpacity={d.partial ? 0.4 : 1}
+              />
             ))}
           </Bar>
           <ReferenceLine
@@ -112,7 +117,7 @@ export function DailyRateChart({ days, target }: { days: TrendDay[]; target: num
       <p className="chart-legend" aria-hidden>
         <span style={{ color: OK }}>■</span> within target <span style={{ color: BAD }}>■</span>{" "}
         over target <span className="dash">╌╌</span> target {formatPercent(target)} (days without
-        successes have no bar)
+        successes have no bar; today&apos;s, paler, is not over yet)
         {imported.length > 0 ? (
           <>
             {" "}

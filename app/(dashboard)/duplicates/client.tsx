@@ -66,10 +66,21 @@ export function DuplicatesClient({ viewer }: { viewer: ViewerInfo }) {
             detail="succeeded twice, not reconciled yet"
           />
           <StatTile
+            testId="tile-overdue"
+            label="Overdue"
+            value={formatCount(list.open.overdue)}
+            tone={list.open.overdue ? "bad" : "ok"}
+            detail={`open longer than ${list.open.withinHours} h since the first request (the alert's threshold)`}
+          />
+          <StatTile
             testId="tile-oldest-open"
             label="Oldest open"
             value={oldest && now ? formatAge((now - Date.parse(oldest)) / 1000) : "–"}
-            tone="neutral"
+            tone={
+              oldest && now && now - Date.parse(oldest) > list.open.withinHours * 3_600_000
+                ? "bad"
+                : "neutral"
+            }
             detail="since its first request"
           />
         </div>

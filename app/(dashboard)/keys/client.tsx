@@ -50,7 +50,13 @@ export function KeySearchClient({
       <form className="card filters" method="get" action="/keys" aria-label="Search keys">
         <label>
           Key
-          <input name="q" defaultValue={text} placeholder="ord-7781" maxLength={255} autoFocus />
+          <input
+            name="q"
+            defaultValue={text}
+            placeholder="a key, or its first characters"
+            maxLength={255}
+            autoFocus
+          />
         </label>
         <label>
           Match

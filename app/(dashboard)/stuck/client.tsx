@@ -51,7 +51,7 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
           <input
             name="endpoint"
             defaultValue={query.endpoint}
-            placeholder="POST /v1/payments"
+            placeholder="any endpoint"
             maxLength={255}
           />
         </label>

@@ -26,7 +26,13 @@ export type DuplicateSuccess = {
 export type DuplicateList = {
   status: "open" | "reconciled" | "all";
   items: DuplicateSuccess[];
-  open: { count: number; oldestFirstRequestAt: string | null };
+  /** `overdue`: open longer than IDEMSCOPE_RECONCILE_WITHIN_HOURS since the first request (as in /api/metrics) */
+  open: {
+    count: number;
+    oldestFirstRequestAt: string | null;
+    overdue: number;
+    withinHours: number;
+  };
 };
 
 export type ReconcileResult = {

@@ -26,6 +26,8 @@ export type TrendDay = {
    * from the rows the table held (first requests and outcomes only); null: captured
    */
   imported: "all" | "part" | null;
+  /** today: not over yet, so not judged against the target (its rate moves for hours) */
+  partial: boolean;
   /** releases and fails by operators */
   interventions: number;
 };

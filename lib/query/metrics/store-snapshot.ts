@@ -11,7 +11,7 @@ import { EXPIRED_COUNT_CAP, readExpiredKeys } from "../store/store-report";
 import { stuckKeysByEndpoint } from "../store/stuck";
 import { readCaptureState, type CaptureState } from "../../ingest/sources/capture-state";
 import { readSlotStatus } from "../../ingest/sources/slot-status";
-import { openDuplicates } from "../store/reconciliation";
+import { openDuplicates, overdueBefore } from "../store/reconciliation";
 import type { SlotStatus } from "../../client/api-types/source";
 
 export type CounterRow = { family: string; endpoint: string; outcome: string; value: number };
@@ -65,11 +65,7 @@ export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreS
         `SELECT count(*)::float8 AS total, coalesce(extract(epoch FROM max(at)), 0)::float8 AS "lastAt"
            FROM ${t.ownTable("annotations")}`,
       );
-      const open = await openDuplicates(
-        c,
-        t,
-        new Date(Date.now() - cfg.reconcileWithinHours * 3_600_000),
-      );
+      const open = await openDuplicates(c, t, overdueBefore(cfg));
       const outcomes = await c.query<{ outcome: string; n: number }>(
         `SELECT outcome, count(*)::float8 AS n FROM ${t.ownTable("reconciliations")} GROUP BY 1`,
       );

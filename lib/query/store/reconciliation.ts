@@ -9,6 +9,7 @@ import type {
 } from "../../client/api-types/reconciliation";
 import type { Queryable, StoreContext } from "../../contract/context";
 import type { TableNames } from "../../contract/tables";
+import type { Config } from "../../core/config";
 
 type Row = Omit<DuplicateSuccess, "firstRequestAt" | "reconciliation"> & {
   firstRequestAt: Date | null;
@@ -41,7 +42,14 @@ export async function listDuplicates(
       LIMIT $2`,
     [q.status, q.limit],
   );
-  return { status: q.status, items: r.rows.map(toDuplicate), open: await openDuplicates(db, t) };
+  return {
+    status: q.status,
+    items: r.rows.map(toDuplicate),
+    open: {
+      ...(await openDuplicates(db, t, overdueBefore(ctx.config))),
+      withinHours: ctx.config.reconcileWithinHours,
+    },
+  };
 }
 
 /** One intent's duplicate success and its reconciliation, by its id; null: it succeeded once. */
@@ -83,18 +91,25 @@ function toDuplicate(row: Row): DuplicateSuccess {
   };
 }
 
-/** Open duplicate successes: how many, and the first request of the oldest. */
+/** When an open duplicate success becomes overdue: its first request this long ago. */
+export const overdueBefore = (cfg: Pick<Config, "reconcileWithinHours">, now = Date.now()) =>
+  new Date(now - cfg.reconcileWithinHours * 3_600_000);
+
+/**
+ * Open duplicate successes: how many, the first request of the oldest, and how many are overdue
+ * (first requested before `overdueBefore`; the page, the API and /api/metrics count them alike).
+ */
 export async function openDuplicates(
   db: Queryable,
   t: TableNames,
-  overdueBefore?: Date,
+  overdueBefore: Date,
 ): Promise<{ count: number; oldestFirstRequestAt: string | null; overdue: number }> {
   const r = await db.query<{ count: number; oldest: Date | null; overdue: number }>(
     `SELECT count(*)::int AS count, min(d.first_request_at) AS oldest,
             count(*) FILTER (WHERE d.first_request_at < $1)::int AS overdue
        FROM ${t.ownTable("duplicate_intents")} d
       WHERE NOT EXISTS (SELECT 1 FROM ${t.ownTable("reconciliations")} r WHERE r.intent = d.intent)`,
-    [overdueBefore ?? new Date(0)],
+    [overdueBefore],
   );
   const row = r.rows[0]!;
   return {

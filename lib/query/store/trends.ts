@@ -17,7 +17,7 @@ import {
 import { formatCount, formatPercent } from "../../client/format";
 import type { TableNames } from "../../contract/tables";
 import { getMoneyInDuplicates } from "./money";
-import { openDuplicates, reconciliationsPerMonth } from "./reconciliation";
+import { openDuplicates, overdueBefore, reconciliationsPerMonth } from "./reconciliation";
 import { storeGrowthSummary } from "./store-report";
 
 /** Metric M5: reconciliation fixes per month, 0–5 (the idempotency guidance). */
@@ -32,7 +32,7 @@ async function listDays(
   importedBefore: string | null,
 ): Promise<TrendDay[]> {
   const r = t.ownTable;
-  const rows = await db.query<Omit<TrendDay, "duplicateSuccessRate" | "imported">>(
+  const rows = await db.query<Omit<TrendDay, "duplicateSuccessRate" | "imported" | "partial">>(
     `WITH d AS (
        SELECT generate_series(date_trunc('day', now()) - make_interval(days => $1 - 1),
                               date_trunc('day', now()), interval '1 day') AS day
@@ -75,6 +75,7 @@ async function listDays(
     return {
       ...d,
       imported,
+      partial: start + 86_400_000 > Date.now(),
       // imported rows say nothing of duplicates: no rate rather than a zero that looks perfect
       duplicateSuccessRate:
         d.succeededIntents && imported !== "all" ? d.duplicateSuccesses / d.succeededIntents : null,
@@ -121,7 +122,7 @@ function formatDay(day: string): string {
 /** The day with the highest rate (then the most duplicates) among days with duplicates. */
 export function worstDayOf(days: TrendDay[]): TrendDay | undefined {
   return days
-    .filter((d) => d.duplicateSuccessRate !== null && d.duplicateSuccesses > 0)
+    .filter((d) => d.duplicateSuccessRate !== null && d.duplicateSuccesses > 0 && !d.partial)
     .sort(
       (a, b) =>
         (b.duplicateSuccessRate as number) - (a.duplicateSuccessRate as number) ||
@@ -134,7 +135,8 @@ export function verdictOf(
   target: number,
   worstEndpointOfDay: { endpoint: string; n: number } | null,
 ): TrendVerdict {
-  const measured = days.filter((d) => d.duplicateSuccessRate !== null);
+  // whole days only: today's rate moves until midnight (UTC), and a verdict must not flip with it
+  const measured = days.filter((d) => d.duplicateSuccessRate !== null && !d.partial);
   const within = measured.filter((d) => (d.duplicateSuccessRate as number) <= target);
   const worstDay = worstDayOf(days);
   const worst = worstDay
@@ -149,6 +151,8 @@ export function verdictOf(
   let summary: string;
   // days wholly before capture: imported rows cannot tell a duplicate, they are not judged
   const imported = days.filter((d) => d.imported === "all").length;
+  const today = days.find((d) => d.partial);
+  const whole = days.filter((d) => !d.partial).length;
   const unjudged = (n: number) =>
     [
       imported ? `${imported} before capture began, which recorded no duplicates` : "",
@@ -158,11 +162,11 @@ export function verdictOf(
       .join(", ");
   if (measured.length === 0)
     summary = imported
-      ? `Nothing to judge yet: ${unjudged(days.length)}.`
+      ? `Nothing to judge yet: ${unjudged(whole)}.`
       : "No successful request in this range: nothing to judge yet.";
   else {
     summary = `Within target on ${within.length} of ${measured.length} days`;
-    if (measured.length < days.length) summary += ` (${unjudged(days.length - measured.length)})`;
+    if (measured.length < whole) summary += ` (${unjudged(whole - measured.length)})`;
     if (worst) {
       summary += `; worst day ${formatDay(worst.day)}: ${formatPercent(worst.rate)}, ${formatCount(worst.duplicateSuccesses)} duplicate ${worst.duplicateSuccesses === 1 ? "success" : "successes"}`;
       if (worst.endpoint)
@@ -170,6 +174,8 @@ export function verdictOf(
     } else summary += "; no duplicate success at all";
     summary += ".";
   }
+  if (today?.duplicateSuccessRate != null)
+    summary += ` Today so far: ${formatPercent(today.duplicateSuccessRate)}.`;
   return { daysWithinTarget: within.length, daysMeasured: measured.length, worst, summary };
 }
 
@@ -187,7 +193,7 @@ export async function getTrends(
     listMonths(db, t),
     storeGrowthSummary(ctx, sampledTables, n),
     reconciliationsPerMonth(db, t),
-    openDuplicates(db, t),
+    openDuplicates(db, t, overdueBefore(ctx.config)),
     getMoneyInDuplicates(ctx, n),
   ]);
   const target = DUPLICATE_SUCCESS_TARGET;

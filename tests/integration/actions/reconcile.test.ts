@@ -3,6 +3,8 @@
 // count, the oldest's age and the per-month count follow (raw: the events and the audit log).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectBatch } from "../../../lib/fold/collect-batch";
+import { parseConfig } from "../../../lib/core/config";
+import { readStoreSnapshot } from "../../../lib/query/metrics/store-snapshot";
 import { getKeyLifecycle } from "../../../lib/query/store/lifecycle";
 import { listDuplicates, reconciliationsPerMonth } from "../../../lib/query/store/reconciliation";
 import { insertEvents, type RawEvent } from "../../helpers/events";
@@ -53,6 +55,15 @@ beforeAll(async () => {
   for (let i = 0; i < 10; i++) if ((await collectBatch(store.ctx())).caughtUp) break;
 });
 afterAll(() => store.drop());
+
+it("counts the overdue open duplicates as /api/metrics does (it once said 0 where metrics said 182)", async () => {
+  // overdue after an hour: dup-1 and dup-2 were first requested 5,000 and 4,000 s ago
+  const cfg = parseConfig({ IDEMSCOPE_RECONCILE_WITHIN_HOURS: "1" });
+  const list = await listDuplicates({ ...store.ctx(), config: cfg }, { status: "open", limit: 10 });
+  expect(list.open).toMatchObject({ count: 3, overdue: 2, withinHours: 1 });
+  const snapshot = await readStoreSnapshot({ ...store.ctx(), config: cfg });
+  expect(snapshot.reconciliation.overdue).toBe(2);
+});
 
 async function openIntents(): Promise<Map<string, string>> {
   const list = await listDuplicates(store.ctx(), { status: "open", limit: 100 });

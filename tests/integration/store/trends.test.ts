@@ -138,6 +138,7 @@ it("the verdict names the worst day and its endpoint", () => {
     duplicateSuccessRate: first ? dup / first : null,
     interventions: 0,
     imported: null,
+    partial: false,
   });
   const v = verdictOf(
     [
@@ -164,6 +165,7 @@ it("the verdict leaves out the days before capture began instead of calling them
     duplicateSuccessRate: first && imported !== "all" ? 0 : null,
     interventions: 0,
     imported,
+    partial: false,
   });
   const days = [
     day("2026-12-04", "all", 1900),
@@ -176,5 +178,28 @@ it("the verdict leaves out the days before capture began instead of calling them
   );
   expect(verdictOf(days.slice(0, 2), 0.001, null).summary).toBe(
     "Nothing to judge yet: 2 before capture began, which recorded no duplicates.",
+  );
+});
+
+it("judges whole days only: today's rate, still moving, is said apart", () => {
+  const day = (d: string, first: number, dup: number, partial = false) => ({
+    day: d,
+    requests: first + dup,
+    replayed: 0,
+    duplicateSuccesses: dup,
+    succeededIntents: first,
+    duplicateSuccessRate: first ? dup / first : null,
+    interventions: 0,
+    imported: null,
+    partial,
+  });
+  const v = verdictOf(
+    [day("2026-12-05", 1000, 0), day("2026-12-06", 2000, 0), day("2026-12-07", 400, 2, true)],
+    0.001,
+    null,
+  );
+  expect(v.daysMeasured).toBe(2);
+  expect(v.summary).toBe(
+    "Within target on 2 of 2 days; no duplicate success at all. Today so far: 0.5 %.",
   );
 });
