@@ -16,7 +16,8 @@ export function StuckKeysTable({
   actions?: (key: StuckKey) => ReactNode;
 }) {
   return (
-    <table className="table" aria-label="Stuck keys">
+    // on a phone each row is a card, every cell with its column's name (app/globals.css)
+    <table className="table cards-on-phone" aria-label="Stuck keys">
       <thead>
         <tr>
           <th scope="col">Endpoint</th>
@@ -48,29 +49,39 @@ export function StuckKeysTable({
       <tbody>
         {rows.map((k) => (
           <tr key={k.id}>
-            <td className="mono">{k.endpoint}</td>
-            <td>
+            <td className="mono" data-label="Endpoint">
+              {k.endpoint}
+            </td>
+            <td data-label="Client">
               <Link href={clientHref(k.scope)} prefetch={false}>
                 {k.scope}
               </Link>
             </td>
-            <td className="mono key-cell" title={k.key}>
+            <td className="mono key-cell" title={k.key} data-label="Key">
               <Link href={`/keys/${encodeURIComponent(k.id)}`} prefetch={false}>
                 {k.key}
               </Link>
             </td>
-            <td className="num" title={`lock timeout ${formatAge(k.lockTimeoutSeconds)}`}>
+            <td
+              className="num"
+              title={`lock timeout ${formatAge(k.lockTimeoutSeconds)}`}
+              data-label="Age"
+            >
               {formatAge(k.ageSeconds)}
             </td>
-            <td>
+            <td data-label="Lock owner">
               {k.lockOwner ?? (
                 <span className="muted">
                   {k.lockedAt ? "not recorded by this store" : "orphaned (unlocked)"}
                 </span>
               )}
             </td>
-            <td className="num">{formatCount(k.attempts)}</td>
-            <td className="mono">{k.recoveryPoint ?? "–"}</td>
+            <td className="num" data-label="Attempts">
+              {formatCount(k.attempts)}
+            </td>
+            <td className="mono" data-label="Recovery point">
+              {k.recoveryPoint ?? "–"}
+            </td>
             {actions ? <td className="row-actions">{actions(k)}</td> : null}
           </tr>
         ))}

@@ -72,9 +72,12 @@ export function TimeZoneProvider({
     initialZone === "UTC" ? "utc|UTC" : `local|${initialZone}`,
   );
   const [choice, zone] = snapshot.split("|") as [TimeZoneChoice, string];
+  // (read from the cookie, not from `zone`: while hydrating, that is still the server's)
   useEffect(() => {
-    if (cookieZone() !== zone) remember(zone);
-  }, [zone]);
+    const saved = cookieZone();
+    // a first visit, or a local viewer whose browser is elsewhere now: their own zone
+    if (saved === null || (saved !== "UTC" && saved !== browserZone())) remember(browserZone());
+  }, []);
   const choose = useCallback((next: TimeZoneChoice) => {
     remember(next === "utc" ? "UTC" : browserZone());
   }, []);
