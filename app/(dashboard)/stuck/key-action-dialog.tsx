@@ -8,6 +8,7 @@ import type { KeyAction, KeyActionResult } from "@/lib/client/api-types/actions"
 import type { StuckKey } from "@/lib/client/api-types/stuck";
 import { formatAge } from "@/lib/client/format";
 import { postKeyAction } from "@/lib/client/queries/actions";
+import { adviseAction } from "@/lib/client/action-advice";
 
 export type ActionOutcome =
   | { ok: true; action: KeyAction; key: StuckKey; result: KeyActionResult }
@@ -35,6 +36,7 @@ export function KeyActionDialog({
       onDone({ ok: false, action, key: target, message: err.message, status: err.status ?? 0 }),
   });
   const verb = action === "release" ? "Release" : "Fail";
+  const advice = adviseAction(target, action);
   return (
     <ConfirmDialog
       title={`${verb} this key?`}
@@ -59,6 +61,16 @@ export function KeyActionDialog({
         </dd>
       </dl>
       <p className="muted">{explanation}</p>
+      {advice.warnings.map((w) => (
+        <p key={w} className="action-warning" role="note">
+          {w}
+        </p>
+      ))}
+      {advice.recommended !== action ? (
+        <p className="muted" data-testid="action-recommendation">
+          Recommended for this key: {advice.recommended === "fail" ? "Fail" : "Release"}.
+        </p>
+      ) : null}
       <p className="muted">
         If the key completes before you confirm, it is left alone and you are told so.
       </p>
