@@ -6,6 +6,7 @@ import { currentViewer, viewerInfo } from "@/lib/auth/request-identity";
 import { config } from "@/lib/core/config";
 import { cookies } from "next/headers";
 import { TIME_ZONE_COOKIE, zoneOfCookie } from "@/lib/client/time-zone";
+import { THEME_COOKIE } from "@/lib/client/theme";
 import { Providers } from "./providers";
 import "./globals.css";
 
@@ -25,12 +26,15 @@ function isDemo(): boolean {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const viewer = viewerInfo(await currentViewer());
   // the viewer's zone as their last page remembered it: this page renders in it at once
-  const zone = zoneOfCookie((await cookies()).get(TIME_ZONE_COOKIE)?.value);
+  const jar = await cookies();
+  const zone = zoneOfCookie(jar.get(TIME_ZONE_COOKIE)?.value);
+  const chosen = jar.get(THEME_COOKIE)?.value;
+  const theme = chosen === "light" || chosen === "dark" ? chosen : undefined;
   return (
-    <html lang="en">
+    <html lang="en" data-theme={theme}>
       <body>
         <Providers zone={zone}>
-          <AppShell demo={isDemo()} viewer={viewer}>
+          <AppShell demo={isDemo()} viewer={viewer} theme={theme ?? "system"}>
             {children}
           </AppShell>
         </Providers>

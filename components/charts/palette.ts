@@ -15,6 +15,7 @@ export const OUTCOME_LABELS = {
   mismatch: "Mismatch 422",
 } as const;
 
-export const AXIS_COLOR = "#64748b";
-export const GRID_COLOR = "#e2e8f0";
+// CSS variables (app/globals.css): the charts follow the light or dark theme
+export const AXIS_COLOR = "var(--chart-axis)";
+export const GRID_COLOR = "var(--chart-grid)";
 export const STUCK_COLOR = "#d97706";

@@ -4,6 +4,8 @@ import { FoldBanner } from "./FoldBanner";
 import { NavLinks, type NavItem } from "./NavLinks";
 import { TimeZoneSwitch } from "@/components/ui/TimeZone";
 import { CollapsibleNav } from "./CollapsibleNav";
+import { ThemeSwitch } from "@/components/ui/ThemeSwitch";
+import type { Theme } from "@/lib/client/theme";
 
 const NAV: NavItem[] = [
   { href: "/", label: "Overview", hint: "Live health of the store" },
@@ -39,10 +41,12 @@ export function AppShell({
   children,
   demo,
   viewer,
+  theme,
 }: {
   children: ReactNode;
   demo: boolean;
   viewer: ViewerInfo;
+  theme: Theme;
 }) {
   return (
     <div className="shell">
@@ -67,6 +71,7 @@ export function AppShell({
           <NavLinks items={NAV} />
           <WhoAmI viewer={viewer} />
           <TimeZoneSwitch />
+          <ThemeSwitch initial={theme} />
           {demo ? (
             <p className="sidebar-note">Demo mode: simulated traffic on an embedded PostgreSQL.</p>
           ) : null}
