@@ -3,6 +3,7 @@ import { AppLink as Link } from "@/components/ui/AppLink";
 import type { DuplicateSuccess } from "@/lib/client/api-types/reconciliation";
 import { clientHref } from "@/lib/client/queries/clients";
 import { lifecyclePageUrl } from "@/lib/client/queries/keys";
+import { formatMoney } from "@/lib/client/format";
 
 export const OUTCOME_LABELS = {
   refunded: "refunded",
@@ -11,7 +12,7 @@ export const OUTCOME_LABELS = {
   false_positive: "false positive",
 } as const;
 
-/** Duplicate successes, newest first; `selected` and `onToggle` only where the viewer may act. */
+/** Duplicate successes, in the list's order; `selected` and `onToggle` only where the viewer may act. */
 // Row links do not prefetch: in production each would render its page on the server as soon as
 // the row scrolls into view (dozens of key and client pages per poll of the list).
 export function DuplicatesTable({
@@ -34,6 +35,9 @@ export function DuplicatesTable({
           <th scope="col">Key</th>
           <th scope="col" className="num">
             Successes
+          </th>
+          <th scope="col" className="num">
+            Amount
           </th>
           <th scope="col">Status</th>
         </tr>
@@ -70,6 +74,12 @@ export function DuplicatesTable({
                 </Link>
               </td>
               <td className="num">{d.successes}</td>
+              <td
+                className="num"
+                title={d.amount ? undefined : "not priced (IDEMSCOPE_AMOUNT_PATHS)"}
+              >
+                {d.amount ? formatMoney(d.amount.value, d.amount.currency) : "–"}
+              </td>
               <td>
                 {r ? (
                   <span title={`${r.reason} (${r.actor}, ${r.at})`}>

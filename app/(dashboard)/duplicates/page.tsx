@@ -1,7 +1,11 @@
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { currentViewer, viewerInfo } from "@/lib/auth/request-identity";
-import { duplicatesQuery, duplicatesSearch } from "@/lib/client/queries/duplicates";
+import {
+  DEFAULT_DUPLICATES_VIEW,
+  duplicatesQuery,
+  duplicatesSearch,
+} from "@/lib/client/queries/duplicates";
 import { makeQueryClient } from "@/lib/client/queries/query-client";
 import { readContext } from "@/lib/contract/context";
 import { duplicatesQuerySchema, loadDuplicates } from "@/lib/query/views/reconciliation";
@@ -17,8 +21,15 @@ export default async function DuplicatesPage() {
   // rendered with its list, like the other pages: a page that arrived as "Loading…" and grew its
   // tiles and table afterwards moved everything under a pointer already on its way
   if (identity.identity)
-    await prefetchView(queryClient, duplicatesQuery("open").queryKey, "duplicates", () =>
-      loadDuplicates(readContext(), queryOf(duplicatesQuerySchema, duplicatesSearch("open"))),
+    await prefetchView(
+      queryClient,
+      duplicatesQuery(DEFAULT_DUPLICATES_VIEW).queryKey,
+      "duplicates",
+      () =>
+        loadDuplicates(
+          readContext(),
+          queryOf(duplicatesQuerySchema, duplicatesSearch(DEFAULT_DUPLICATES_VIEW)),
+        ),
     );
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>

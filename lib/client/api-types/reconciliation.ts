@@ -18,14 +18,23 @@ export type DuplicateSuccess = {
   endpoint: string;
   key: string;
   successes: number;
+  /** what the extra success moved (IDEMSCOPE_AMOUNT_PATHS), in major units; null: not priced */
+  amount: { value: number; currency: string } | null;
   firstRequestAt: string;
   /** null: open */
   reconciliation: Reconciliation | null;
 };
 
+export type DuplicateOrder = "oldest" | "newest" | "amount";
+
 export type DuplicateList = {
   status: "open" | "reconciled" | "all";
+  order: DuplicateOrder;
   items: DuplicateSuccess[];
+  /** how many match the status and filters, on every page */
+  matching: number;
+  /** the next page (keyset); null: this is the last */
+  nextCursor: string | null;
   /** `overdue`: open longer than IDEMSCOPE_RECONCILE_WITHIN_HOURS since the first request (as in /api/metrics) */
   open: {
     count: number;
@@ -44,3 +53,6 @@ export type ReconcileResult = {
 };
 
 export type ReconciliationMonth = { month: string; reconciliations: number };
+
+/** Intents one reconciliation may mark at once (POST /api/v1/duplicates/reconcile). */
+export const RECONCILE_CAP = 500;

@@ -17,13 +17,18 @@ export const duplicatesQuerySchema = z.strictObject({
     .min(1, "limit must be at least 1")
     .max(500, "limit must be at most 500")
     .default(100),
+  order: z
+    .enum(["oldest", "newest", "amount"], { error: "order must be one of oldest, newest, amount" })
+    .default("oldest"),
+  client: z.string().trim().min(1).max(255).optional(),
+  endpoint: z.string().trim().min(1).max(255).optional(),
+  cursor: z.string().max(300).optional(),
 });
 export type DuplicatesViewQuery = z.infer<typeof duplicatesQuerySchema>;
 
 export function loadDuplicates(ctx: StoreContext, q: DuplicatesViewQuery): Promise<DuplicateList> {
-  return sharedQuery(`duplicates:${q.status}:${q.limit}`, ctx.config.cacheTtlMs, () =>
-    listDuplicates(ctx, q),
-  );
+  const key = JSON.stringify([q.status, q.limit, q.order, q.client, q.endpoint, q.cursor]);
+  return sharedQuery(`duplicates:${key}`, ctx.config.cacheTtlMs, () => listDuplicates(ctx, q));
 }
 
 const noNul = (v: string) => !v.includes("\u0000");

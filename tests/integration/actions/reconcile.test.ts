@@ -65,6 +65,38 @@ it("counts the overdue open duplicates as /api/metrics does (it once said 0 wher
   expect(snapshot.reconciliation.overdue).toBe(2);
 });
 
+it("pages the open duplicates as a work queue: oldest first, newest first, by client and endpoint", async () => {
+  const keys = (l: { items: { key: string }[] }) => l.items.map((d) => d.key);
+  const first = await listDuplicates(store.ctx(), { status: "open", limit: 2, order: "oldest" });
+  expect(keys(first)).toEqual(["dup-1", "dup-2"]);
+  expect(first.matching).toBe(3);
+  const second = await listDuplicates(store.ctx(), {
+    status: "open",
+    limit: 2,
+    order: "oldest",
+    cursor: first.nextCursor!,
+  });
+  expect(keys(second)).toEqual(["dup-3"]);
+  expect(second.nextCursor).toBeNull();
+  const newest = await listDuplicates(store.ctx(), { status: "open", limit: 2, order: "newest" });
+  expect(keys(newest)).toEqual(["dup-3", "dup-2"]);
+  // unpriced amounts sort last, by intent: every duplicate once across pages
+  const byAmount = await listDuplicates(store.ctx(), { status: "open", limit: 2, order: "amount" });
+  const rest = await listDuplicates(store.ctx(), {
+    status: "open",
+    limit: 2,
+    order: "amount",
+    cursor: byAmount.nextCursor!,
+  });
+  expect([...keys(byAmount), ...keys(rest)].sort()).toEqual(["dup-1", "dup-2", "dup-3"]);
+  const nobody = await listDuplicates(store.ctx(), { status: "open", limit: 2, client: "nobody" });
+  expect(nobody).toMatchObject({ matching: 0, items: [], nextCursor: null });
+  const auth = { authorization: `Bearer ${VIEWER}` };
+  const bad = await GET(getRequest("/api/v1/duplicates?order=cheapest", auth), {});
+  expect(bad.status).toBe(400);
+  expect(JSON.stringify(await bad.json())).toContain("order must be one of");
+});
+
 async function openIntents(): Promise<Map<string, string>> {
   const list = await listDuplicates(store.ctx(), { status: "open", limit: 100 });
   return new Map(list.items.map((d) => [d.key, d.intent]));
