@@ -4,7 +4,8 @@
 // needs; --apply installs it in one transaction (and records the source for every idemscope
 // process on this database); --uninstall removes all of it, the replication slot included.
 // --search-indexes shows the indexes that would serve key search on the library's table (its own
-// rarely do), --create-search-indexes creates the missing ones, CONCURRENTLY.
+// rarely do), --create-search-indexes creates the missing ones, CONCURRENTLY. --no-import leaves the
+// rows the table already holds out (by default the collector imports them after --apply).
 // Exit 0 done, 1 the database does not fit (each reason on one line), 2 bad arguments.
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig } from "../lib/core/config";
@@ -37,9 +38,10 @@ let values: {
   uninstall: boolean;
   "search-indexes": boolean;
   "create-search-indexes": boolean;
+  "no-import": boolean;
 };
 const USAGE =
-  "usage: npm run connect -- --preset NAME [--table SCHEMA.TABLE] [--capture triggers|logical[,spans]] [--apply | --uninstall] [--search-indexes | --create-search-indexes]";
+  "usage: npm run connect -- --preset NAME [--table SCHEMA.TABLE] [--capture triggers|logical[,spans]] [--apply [--no-import] | --uninstall] [--search-indexes | --create-search-indexes]";
 try {
   values = parseArgs({
     options: {
@@ -50,6 +52,7 @@ try {
       uninstall: { type: "boolean", default: false },
       "search-indexes": { type: "boolean", default: false },
       "create-search-indexes": { type: "boolean", default: false },
+      "no-import": { type: "boolean", default: false },
     },
   }).values as typeof values;
 } catch (err) {
@@ -59,7 +62,7 @@ if (!values.preset && !values.uninstall) fail(2, "--preset NAME is required (or 
 if (values.apply && values.uninstall) fail(2, "--apply and --uninstall exclude each other");
 let choice;
 try {
-  choice = parseCaptureArg(values.capture);
+  choice = { ...parseCaptureArg(values.capture), importsHistory: !values["no-import"] };
 } catch (err) {
   fail(2, (err as Error).message);
 }

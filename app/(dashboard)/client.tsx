@@ -23,6 +23,7 @@ import { RANGE_LABELS } from "@/lib/client/range";
 import { refetchIntervalOf } from "@/lib/client/refresh";
 import { HotKeysCard } from "./hot-keys-card";
 import { RecentErrorsCard } from "./recent-errors-card";
+import { RightNowStrip } from "./right-now-strip";
 import type { OverviewParams } from "./search-params";
 
 /**
@@ -55,6 +56,7 @@ export function OverviewClient({
           <RangePicker current={range} />
         </div>
       </header>
+      <RightNowStrip refetchInterval={refetchIntervalOf(refresh)} />
       {query.isError && data ? (
         <Banner tone="bad" title="Data is stale: the database is not answering.">
           Showing the last good data, from{" "}

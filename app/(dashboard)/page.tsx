@@ -2,10 +2,10 @@ import { Suspense } from "react";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { currentViewer } from "@/lib/auth/request-identity";
-import { overviewQuery, overviewSearch } from "@/lib/client/queries/overview";
+import { overviewQuery, overviewSearch, rightNowQuery } from "@/lib/client/queries/overview";
 import { makeQueryClient } from "@/lib/client/queries/query-client";
 import { readContext } from "@/lib/contract/context";
-import { loadOverview, overviewQuerySchema } from "@/lib/query/views/overview";
+import { loadOverview, loadRightNow, overviewQuerySchema } from "@/lib/query/views/overview";
 import { prefetchView, queryOf } from "@/lib/query/views/view";
 import { OverviewClient } from "./client";
 import { parseOverviewParams, type RawSearchParams } from "./search-params";
@@ -26,9 +26,15 @@ export default async function OverviewPage({
   // Without an identity (auth configured, none presented) nothing is prefetched; the API says why.
   // The page still renders when this fails: the client retries and shows the database banner.
   if (viewer.identity)
-    await prefetchView(queryClient, overviewQuery(params.range).queryKey, "overview", () =>
-      loadOverview(readContext(), queryOf(overviewQuerySchema, overviewSearch(params.range))),
-    );
+    await Promise.all([
+      prefetchView(queryClient, overviewQuery(params.range).queryKey, "overview", () =>
+        loadOverview(readContext(), queryOf(overviewQuerySchema, overviewSearch(params.range))),
+      ),
+      // the strip is rendered with the page: one that arrived later would push everything down
+      prefetchView(queryClient, rightNowQuery().queryKey, "right now", () =>
+        loadRightNow(readContext()),
+      ),
+    ]);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <OverviewClient

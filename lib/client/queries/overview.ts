@@ -6,6 +6,7 @@ import type { Overview, StuckSeriesPanel } from "../api-types/overview";
 import type { HotKeys } from "../api-types/hot-keys";
 import type { RecentErrorKind, RecentErrors } from "../api-types/recent-errors";
 import type { Range } from "../range";
+import type { RightNow } from "../api-types/right-now";
 import { fetchJson } from "./fetch-json";
 
 export const overviewKeys = {
@@ -14,6 +15,7 @@ export const overviewKeys = {
   stuckSeries: (range: Range) => ["overview", range, "stuck-series"] as const,
   recentErrors: (kind: RecentErrorKind | "all") => ["overview", "errors", kind] as const,
   hotKeys: (range: Range) => ["overview", range, "hot-keys"] as const,
+  now: ["overview", "now"] as const,
 };
 
 /** The query string the Overview's numbers are fetched with. */
@@ -48,5 +50,13 @@ export function hotKeysQuery(range: Range) {
     queryKey: overviewKeys.hotKeys(range),
     queryFn: ({ signal }) =>
       fetchJson<HotKeys>(`/api/v1/overview/hot-keys?range=${range}&limit=10`, { signal }),
+  });
+}
+
+/** The "right now" strip: whatever the range, the last 15 minutes and this instant. */
+export function rightNowQuery() {
+  return queryOptions({
+    queryKey: overviewKeys.now,
+    queryFn: ({ signal }) => fetchJson<RightNow>("/api/v1/overview/now", { signal }),
   });
 }

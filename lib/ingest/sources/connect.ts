@@ -32,7 +32,12 @@ export type ConnectPlan = {
 type ColumnRow = { name: string; type: string };
 
 /** How the row changes are captured, and whether spans add the requests that write nothing. */
-export type CaptureChoice = { capture: CaptureMode; spans: boolean };
+export type CaptureChoice = {
+  capture: CaptureMode;
+  spans: boolean;
+  /** false: the rows the table holds are not imported (docs/capture.md); the default imports them */
+  importsHistory?: boolean;
+};
 
 /** Inspects the database for this preset and table; never changes anything. */
 export async function planConnect(

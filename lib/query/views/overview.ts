@@ -1,6 +1,8 @@
 // The Overview view: its API parameters and its loaders. The stuck-keys chart has a loader of its
 // own: the page streams it under its own Suspense boundary, and the client polls it apart.
 import "server-only";
+import type { RightNow } from "../../client/api-types/right-now";
+import { getRightNow } from "../store/right-now";
 import { z } from "zod";
 import type { Overview, StuckSeriesPanel } from "../../client/api-types/overview";
 import type { RecentErrors } from "../../client/api-types/recent-errors";
@@ -75,4 +77,9 @@ export function loadHotKeys(ctx: StoreContext, q: HotKeysViewQuery): Promise<Hot
   return sharedQuery(`overview-hot:${q.range}:${q.limit}`, ctx.config.cacheTtlMs, () =>
     listHotKeys(ctx, q),
   );
+}
+
+/** The "right now" strip, shared by every viewer within the cache TTL. */
+export function loadRightNow(ctx: StoreContext): Promise<RightNow> {
+  return sharedQuery("overview-now", ctx.config.cacheTtlMs, () => getRightNow(ctx));
 }
