@@ -1,4 +1,6 @@
 import { Suspense } from "react";
+import { IgnoredParam } from "@/components/ui/IgnoredParam";
+import { RANGES } from "@/lib/client/range";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { currentViewer } from "@/lib/auth/request-identity";
@@ -20,7 +22,8 @@ export default async function OverviewPage({
 }: {
   searchParams: Promise<RawSearchParams>;
 }) {
-  const params = parseOverviewParams(await searchParams);
+  const sp = await searchParams;
+  const params = parseOverviewParams(sp);
   const queryClient = makeQueryClient();
   const viewer = await currentViewer();
   // Without an identity (auth configured, none presented) nothing is prefetched; the API says why.
@@ -37,6 +40,7 @@ export default async function OverviewPage({
     ]);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
+      <IgnoredParam name="range" given={sp.range} using={params.range} allowed={RANGES} />
       <OverviewClient
         {...params}
         stuckChart={

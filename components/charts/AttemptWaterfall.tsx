@@ -1,5 +1,6 @@
 "use client";
 
+import { formatAge } from "@/lib/client/format";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { AXIS_COLOR, GRID_COLOR, OUTCOME_COLORS } from "./palette";
 
@@ -13,9 +14,13 @@ export type WaterfallRow = {
   finished: boolean;
 };
 
-/** 0.032 → "32 ms", 1.5 → "1.5 s", 75 → "75 s": a key answered within a second still reads. */
+/**
+ * 0.032 → "32 ms", 1.5 → "1.5 s", 75 → "75 s", 12000 → "3 h 20 min": a key answered within a
+ * second still reads, and one retried over hours reads in hours.
+ */
 function secondsTick(v: number): string {
   if (v > 0 && v < 1) return `${Math.round(v * 1000)} ms`;
+  if (v >= 120) return formatAge(v);
   return `${v < 10 ? Number(v.toFixed(1)) : Math.round(v)} s`;
 }
 

@@ -50,6 +50,9 @@ export function AppShell({
 }) {
   return (
     <div className="shell">
+      <a className="skip-link" href="#content">
+        Skip to content
+      </a>
       <aside className="sidebar">
         <div className="brand">
           <span className="brand-mark" aria-hidden>
@@ -77,7 +80,7 @@ export function AppShell({
           ) : null}
         </CollapsibleNav>
       </aside>
-      <main className="content">
+      <main className="content" id="content" tabIndex={-1}>
         <FoldBanner />
         {children}
       </main>

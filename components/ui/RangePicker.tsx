@@ -25,7 +25,7 @@ export function RangePicker({
             key={range}
             href={`${pathname}?${next.toString()}`}
             className={range === current ? "segment active" : "segment"}
-            aria-pressed={range === current}
+            aria-current={range === current ? "page" : undefined}
             title={RANGE_LABELS[range]}
             scroll={false}
           >

@@ -52,8 +52,8 @@ test.describe("Overview", () => {
     await page.goto("/?range=7d");
     await expect(page.getByText("Last 7 days")).toBeVisible();
     await expect(page.getByRole("link", { name: "7d", exact: true })).toHaveAttribute(
-      "aria-pressed",
-      "true",
+      "aria-current",
+      "page",
     );
   });
 

@@ -1,5 +1,7 @@
 import { prefetchView, queryOf } from "@/lib/query/views/view";
 import { clientListQuery, loadClients } from "@/lib/query/views/clients";
+import { IgnoredParam } from "@/components/ui/IgnoredParam";
+import { CLIENT_RANGES, CLIENT_SORTS } from "@/lib/client/api-types/clients";
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { currentViewer } from "@/lib/auth/request-identity";
@@ -18,7 +20,8 @@ export default async function ClientsPage({
 }: {
   searchParams: Promise<RawSearchParams>;
 }) {
-  const q = parseClientsParams(await searchParams);
+  const sp = await searchParams;
+  const q = parseClientsParams(sp);
   const queryClient = makeQueryClient();
   // a bad cursor or an unreachable database: the client fetch shows the message
   if ((await currentViewer()).identity)
@@ -27,6 +30,8 @@ export default async function ClientsPage({
     );
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
+      <IgnoredParam name="range" given={sp.range} using={q.range} allowed={CLIENT_RANGES} />
+      <IgnoredParam name="sort" given={sp.sort} using={q.sort} allowed={CLIENT_SORTS} />
       <ClientsClient query={q} />
     </HydrationBoundary>
   );

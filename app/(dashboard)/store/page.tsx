@@ -9,6 +9,7 @@ import { makeQueryClient } from "@/lib/client/queries/query-client";
 import { storeQuery } from "@/lib/client/queries/store";
 import type { RawSearchParams } from "../search-params";
 import { StoreClient } from "./client";
+import { IgnoredParam } from "@/components/ui/IgnoredParam";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Store" };
@@ -29,6 +30,7 @@ export default async function StorePage({
     );
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
+      <IgnoredParam name="range" given={raw} using={range} allowed={STORE_RANGES} />
       <StoreClient range={range} />
     </HydrationBoundary>
   );

@@ -9,6 +9,7 @@ import { makeQueryClient } from "@/lib/client/queries/query-client";
 import { trendsQuery } from "@/lib/client/queries/trends";
 import type { RawSearchParams } from "../search-params";
 import { TrendsClient } from "./client";
+import { IgnoredParam } from "@/components/ui/IgnoredParam";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Trends" };
@@ -29,6 +30,7 @@ export default async function TrendsPage({
     );
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
+      <IgnoredParam name="range" given={raw} using={range} allowed={TREND_RANGES} />
       <TrendsClient range={range} />
     </HydrationBoundary>
   );
