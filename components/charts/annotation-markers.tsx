@@ -64,7 +64,8 @@ export function useAnnotationLines(
 ) {
   const { data } = useQuery(annotationsQuery());
   if (!data?.items.length) return null;
-  return markersOn(categories, bucketMs, data.items).map((m) => (
+  // neighbouring labels on three staggered rows: side by side they overprinted each other
+  return markersOn(categories, bucketMs, data.items).map((m, i) => (
     <ReferenceLine
       key={`annotation-${m.x}`}
       x={m.x}
@@ -76,6 +77,7 @@ export function useAnnotationLines(
         position: "insideTopLeft",
         fill: ANNOTATION_COLOR,
         fontSize: 11,
+        dy: (i % 3) * 14,
       }}
     />
   ));
