@@ -107,6 +107,13 @@ export function ClientsTable({
                 <span className="badge badge-bad" title={r.storm.explanation}>
                   retry storm {r.storm.factor.toFixed(1)}×
                 </span>
+              ) : r.pastStorm ? (
+                <span
+                  className="badge badge-warn"
+                  title={`${r.pastStorm.hours} h in this range at up to ${r.pastStorm.peakFactor.toFixed(1)}× its own baseline; the latest from ${r.pastStorm.lastHour}`}
+                >
+                  storm earlier, {r.pastStorm.peakFactor.toFixed(1)}×
+                </span>
               ) : null}
             </td>
             <td className="num">{formatCount(r.requests)}</td>

@@ -6,6 +6,7 @@ import type { Pool } from "pg";
 import type { StoreContext } from "../contract/context";
 import type { BatchContext } from "./batch-context";
 import { refreshClientSnapshots } from "./client-totals";
+import { refreshStormHistory } from "./storm-history";
 import { applyRetention } from "./retention";
 import { sampleStoreSize, storeSizeNames } from "./size-sampler";
 import { sampleStuckKeys } from "./stuck-sampler";
@@ -167,6 +168,12 @@ export const PERIODIC_JOBS: readonly PeriodicJob[] = [
     name: "Clients page snapshots",
     everyMs: (p) => p.clientsEveryMs ?? 15_000,
     run: refreshClientSnapshots,
+  },
+  {
+    // past retry storms from the hour rows (the live one is in the snapshots above)
+    name: "storm history",
+    everyMs: (p) => p.clientsEveryMs ?? 300_000,
+    run: refreshStormHistory,
   },
   {
     name: "retention",

@@ -101,7 +101,9 @@ export function startSimulator(options: SimulatorOptions): Simulator {
 
   async function runIntent() {
     const endpoint = pickWeighted(DEMO_ENDPOINTS, Math.random());
-    const client = pickClient(Math.random());
+    // while a storm is on, its client gets a fixed share of the traffic: at any hour, not only
+    // when its own time zone is awake (the Clients page then flags it within minutes)
+    const client = stormActive() && Math.random() < 0.15 ? STORM_CLIENT : pickClient(Math.random());
     const amount = 100 + Math.floor(Math.random() * 50_000);
     const s: Send = {
       endpoint,

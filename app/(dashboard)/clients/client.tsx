@@ -101,6 +101,20 @@ function ClientsBody({ data, query }: { data: ClientList; query: ClientsQuery })
           ),
         }))}
       />
+      {data.pastStorms.length > 0 ? (
+        <p className="muted" data-testid="past-storms">
+          Retry storms earlier in this range:{" "}
+          {data.pastStorms.slice(0, 5).map((p, i) => (
+            <span key={p.scope}>
+              {i > 0 ? ", " : ""}
+              <Link href={clientHref(p.scope, query.range)}>{p.scope}</Link> (
+              {p.hours === 1 ? "1 hour" : `${p.hours} hours`}, up to {p.peakFactor.toFixed(1)}×, the
+              latest <Instant iso={p.lastHour} noSeconds />)
+            </span>
+          ))}
+          {data.pastStorms.length > 5 ? ` and ${data.pastStorms.length - 5} more` : ""}.
+        </p>
+      ) : null}
       <section className="card">
         <div className="card-header">
           <h2>
@@ -112,11 +126,12 @@ function ClientsBody({ data, query }: { data: ClientList; query: ClientsQuery })
             <Instant iso={data.asOf} />
           </p>
           <CsvButton
-            rows={data.items.map(({ sparkline: _s, storm, ...rest }) => ({
+            rows={data.items.map(({ sparkline: _s, storm, pastStorm, ...rest }) => ({
               ...rest,
               storm: storm?.explanation ?? "",
+              stormHoursInRange: pastStorm?.hours ?? 0,
             }))}
-            columns={["scope", ...CLIENT_COUNT_COLUMNS, "storm"]}
+            columns={["scope", ...CLIENT_COUNT_COLUMNS, "storm", "stormHoursInRange"]}
             filename={`idemscope-clients-${query.range}.csv`}
           />
         </div>

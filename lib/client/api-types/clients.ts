@@ -31,6 +31,17 @@ export type ClientStorm = {
   explanation: string;
 };
 
+/** A client's retry storms within the range: the hours that held one (lib/fold/storm-history.ts). */
+export type PastStorm = {
+  scope: string;
+  /** whole hours far above the client's own baseline */
+  hours: number;
+  /** the worst hour's requests per key ÷ the baseline */
+  peakFactor: number;
+  /** start of the latest such hour */
+  lastHour: string;
+};
+
 export type ClientCounts = {
   requests: number;
   /** intents whose first request fell in the range */
@@ -57,6 +68,8 @@ export const CLIENT_COUNT_COLUMNS = [
 export type ClientItem = ClientCounts & {
   scope: string;
   storm: ClientStorm | null;
+  /** storms earlier in the range (hours), whether or not one goes on now */
+  pastStorm: PastStorm | null;
   /** retries per key per bucket (see `sparkline` of the list), null where no key started */
   sparkline: (number | null)[];
 };
@@ -75,6 +88,8 @@ export type ClientList = {
   nextCursor: string | null;
   /** every client in a storm now, wherever it sorts */
   storms: ClientStorm[];
+  /** every client that had a storm within the range, worst first */
+  pastStorms: PastStorm[];
   sparkline: { bucketSeconds: number; buckets: string[] };
   /** set when the store cannot tell (no events table): the page says so */
   unavailable: string | null;

@@ -2,7 +2,7 @@
 // per-suite schemas, the benchmark's collector-lag store). A new schema file goes here too, or
 // those stores miss it: the collector would then fail on every batch.
 import type { TableNames } from "../tables";
-import { clientTotalsStatements } from "./clients";
+import { clientTotalsStatements, stormHistoryStatements } from "./clients";
 import { contractStatements, ownSchemaStatements } from "./contract";
 import { metricTotalsStatements } from "./metric-totals";
 import { operationsStatements } from "./operations";
@@ -56,5 +56,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...unloggedMemoryStatements(t),
     ...historyLimitStatements(t),
     ...storeSafetyStatements(t),
+    ...stormHistoryStatements(t),
   ];
 }

@@ -65,3 +65,23 @@ export function clientTotalsStatements(t: TableNames): string[] {
     )`,
   ];
 }
+
+/**
+ * The hours in which a client retried far above its own baseline (lib/fold/storm-history.ts): the
+ * retry storms of the past, so that a range shows the storms it held, not only one going on now.
+ */
+export function stormHistoryStatements(t: TableNames): string[] {
+  return [
+    `CREATE TABLE ${t.ownTable("client_storm_hours")} (
+       scope    text NOT NULL,
+       hour     timestamptz NOT NULL,
+       -- requests per key in the hour, its client's baseline, and their ratio
+       rate     double precision NOT NULL,
+       baseline double precision NOT NULL,
+       factor   double precision NOT NULL,
+       requests bigint NOT NULL,
+       PRIMARY KEY (scope, hour)
+     )`,
+    `CREATE INDEX client_storm_hours_hour_idx ON ${t.ownTable("client_storm_hours")} (hour)`,
+  ];
+}

@@ -1,7 +1,8 @@
-// Clients in a retry storm now, from the collector's storm table, with their explanation.
+// Clients in a retry storm now, from the collector's storm table, with their explanation; and
+// the storms earlier in a range, from the hours that held one.
 import "server-only";
 import type { StoreContext } from "../../contract/context";
-import type { ClientStorm } from "../../client/api-types/clients";
+import type { ClientStorm, PastStorm } from "../../client/api-types/clients";
 
 type StormRow = {
   scope: string;
@@ -41,4 +42,21 @@ export async function listStorms(ctx: StoreContext, scopes?: string[]): Promise<
     [scopes ?? null],
   );
   return r.rows.map(stormOf);
+}
+
+/** Clients with storm hours since `from` (lib/fold/storm-history.ts), worst first: an index range. */
+export async function listPastStorms(ctx: StoreContext, from: Date): Promise<PastStorm[]> {
+  const r = await ctx.db.query<{ scope: string; hours: number; peak: number; last: Date }>(
+    `SELECT scope, count(*)::int AS hours, max(factor) AS peak, max(hour) AS last
+       FROM ${ctx.tables.ownTable("client_storm_hours")}
+      WHERE hour >= $1
+      GROUP BY scope ORDER BY max(factor) DESC, scope LIMIT 100`,
+    [from],
+  );
+  return r.rows.map((x) => ({
+    scope: x.scope,
+    hours: x.hours,
+    peakFactor: x.peak,
+    lastHour: x.last.toISOString(),
+  }));
 }

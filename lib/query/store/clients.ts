@@ -18,7 +18,7 @@ import { decodeCursor, encodeCursor } from "../../core/cursor";
 import { ALL_ENDPOINTS, CLIENT_RES } from "../../fold/client-rows";
 import { CLIENT_RANGE_SQL } from "../../fold/client-totals";
 import { SPARK, sparklines } from "./client-sparklines";
-import { listStorms } from "./client-storms";
+import { listPastStorms, listStorms } from "./client-storms";
 import type { TableNames } from "../../contract/tables";
 
 /** Sparkline and chart buckets per range: hourly up to a week, daily beyond. */
@@ -130,6 +130,8 @@ export async function listClients(
     listStorms(ctx),
   ]);
   const s = state.rows[0];
+  const pastStorms = s ? await listPastStorms(ctx, s.from) : [];
+  const pastOfScope = new Map(pastStorms.map((x) => [x.scope, x]));
   const rows = page.rows.slice(0, q.limit);
   const last = rows[rows.length - 1];
   const from = s?.from.toISOString() ?? null;
@@ -150,6 +152,7 @@ export async function listClients(
     scope,
     ...countsOf(counts),
     storm: stormOfScope.get(scope) ?? null,
+    pastStorm: pastOfScope.get(scope) ?? null,
     sparkline: sparklineOf.get(scope) ?? buckets.map(() => null),
   }));
   return {
@@ -163,6 +166,7 @@ export async function listClients(
     nextCursor:
       page.rows.length > q.limit && last ? encodeCursor([last.sortValue, last.scope]) : null,
     storms,
+    pastStorms,
     sparkline: { bucketSeconds: SPARK[q.range].step, buckets },
   };
 }

@@ -25,6 +25,7 @@ export async function loadClients(ctx: StoreContext, q: ClientListViewQuery): Pr
       items: [],
       nextCursor: null,
       storms: [],
+      pastStorms: [],
       sparkline: { bucketSeconds: 0, buckets: [] },
       unavailable: noEventsTableMessage(ctx.tables, "requests and retries per client"),
       source: sourceSummary(ctx),

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientDetail, ClientList, ClientRange } from "../../../lib/client/api-types/clients";
 import { CLIENT_RANGES } from "../../../lib/client/api-types/clients";
+import { refreshStormHistory } from "../../../lib/fold/storm-history";
 import { refreshClientRange, refreshStorms } from "../../../lib/fold/client-totals";
 import { collectBatch } from "../../../lib/fold/collect-batch";
 import { insertEvents, type RawEvent } from "../../helpers/events";
@@ -74,6 +75,11 @@ beforeAll(async () => {
     push(200 - i * 15, "storm-co", P, `x${i}`, "claimed");
     for (let j = 1; j < 10; j++) push(200 - i * 15 - j, "storm-co", P, `x${i}`, "replayed");
   }
+  // past-co: a quiet week, and three days ago an hour of eight keys sent ten times each
+  for (let i = 0; i < 40; i++) push(5 * HOUR + i * 4 * HOUR, "past-co", O, `p${i}`, "claimed");
+  for (let i = 0; i < 8; i++)
+    for (let j = 0; j < 10; j++)
+      push(3 * DAY - 600 - i * 60 - j, "past-co", O, `z${i}`, j ? "replayed" : "claimed");
   // calm-co: a quiet week, then three requests per key 6 to 14 minutes ago, nothing since:
   // not a storm by itself (the last 5 minutes are quiet), but one that goes on (hysteresis)
   for (let i = 0; i < 30; i++) push(2 * HOUR + i * 4 * HOUR, "calm-co", O, `c${i}`, "claimed");
@@ -86,6 +92,7 @@ beforeAll(async () => {
   for (;;) if ((await collectBatch(store.ctx())).caughtUp) break;
   for (const range of CLIENT_RANGES) await refreshClientRange(store.ctx(), range);
   await refreshStorms(store.ctx());
+  await refreshStormHistory(store.ctx());
 });
 afterAll(() => store.drop());
 
@@ -225,6 +232,19 @@ describe("GET /api/v1/clients", () => {
     else expect(line.at(-1)).toBeNull(); // just past the hour: no key started in it yet
   });
 
+  it("flags a storm earlier in the range, which is over now, and not in a range after it", async () => {
+    const week = (await list("range=7d&limit=100")).body;
+    const past = week.items.find((c) => c.scope === "past-co")!;
+    expect(past.storm).toBeNull();
+    expect(past.pastStorm).toMatchObject({ scope: "past-co", hours: 1 });
+    expect(past.pastStorm!.peakFactor).toBeGreaterThanOrEqual(3);
+    expect(week.pastStorms.map((p) => p.scope)).toContain("past-co");
+    // a client that never retried far above its own rate has none
+    expect(week.pastStorms.map((p) => p.scope)).not.toContain("acme");
+    const day = (await list("range=24h&limit=100")).body;
+    expect(day.pastStorms.map((p) => p.scope)).not.toContain("past-co");
+  });
+
   it("keeps a storm that goes on while the last 15 minutes stay at twice the baseline", async () => {
     // calm-co alone is no storm: its last 5 minutes are quiet
     expect((await list("range=24h")).body.storms.map((s) => s.scope)).not.toContain("calm-co");
@@ -294,6 +314,7 @@ describe("GET /api/v1/clients/{scope}", () => {
       const {
         scope: _s,
         storm: _st,
+        pastStorm: _ps,
         sparkline: _sp,
         ...counts
       } = item as ClientList["items"][number];
