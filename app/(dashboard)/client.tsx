@@ -174,7 +174,7 @@ function OverviewBody({
           detail={
             blind.replays
               ? notCapturedText(data, blind.replays)
-              : `${formatCount(data.replayed)} duplicates answered from the store`
+              : `${formatCount(data.replayed)} retries answered from the store (duplicates prevented)`
           }
         />
         <StatTile

@@ -36,11 +36,11 @@ export function formatDayTick(day: string): string {
   });
 }
 
-/** "Nov 26" for a month "2026-11". */
+/** "Nov 2026" for a month "2026-11" ("Nov 26" read as a day). */
 export function formatMonthTick(month: string): string {
   return new Date(`${month}-01T00:00:00Z`).toLocaleDateString("en-GB", {
     month: "short",
-    year: "2-digit",
+    year: "numeric",
     timeZone: "UTC",
   });
 }

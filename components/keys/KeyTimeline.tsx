@@ -14,8 +14,9 @@ const KINDS: Record<string, { icon: string; label: string; tone: string }> = {
   replayed: { icon: "⟲", label: "Replayed the stored response", tone: "replay" },
   conflict: { icon: "⏸", label: "Conflict 409: still in progress", tone: "warn" },
   mismatch: { icon: "≠", label: "Mismatch 422: same key, different payload", tone: "bad" },
-  released: { icon: "🔓", label: "Released by an operator", tone: "op" },
-  failed_manually: { icon: "⛔", label: "Failed by an operator", tone: "op" },
+  // plain symbols: emoji render as an empty box where the system has no emoji font
+  released: { icon: "↺", label: "Released by an operator", tone: "op" },
+  failed_manually: { icon: "■", label: "Failed by an operator", tone: "op" },
   expired: { icon: "⌛", label: "Expired: removed after its TTL", tone: "muted" },
 };
 

@@ -5,10 +5,13 @@ export function ReasonField({
   value,
   onChange,
   autoFocus,
+  example = "INC-2291: payments worker OOM-killed at 02:10; clients will retry",
 }: {
   value: string;
   onChange: (v: string) => void;
   autoFocus?: boolean;
+  /** a reason of the kind this action asks for (a stuck key's, a reconciliation's) */
+  example?: string;
 }) {
   const length = value.trim().length;
   return (
@@ -22,7 +25,7 @@ export function ReasonField({
         rows={3}
         required
         autoFocus={autoFocus}
-        placeholder="e.g. INC-2291: payments worker OOM-killed at 02:10; clients will retry"
+        placeholder={`e.g. ${example}`}
       />
       <span className={length > REASON_MAX ? "tone-text-bad" : "muted"}>
         {length}/{REASON_MAX}

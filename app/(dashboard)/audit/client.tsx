@@ -25,8 +25,8 @@ export function AuditClient({ query }: { query: AuditQuery }) {
         <div>
           <h1>Audit log</h1>
           <p className="muted">
-            Every release, fail and response reveal: who (from their verified sign-in), when, why,
-            and the key before and after. Newest first.
+            Every release, fail, response reveal and reconciliation: who (from their verified
+            sign-in), when, why, and the key before and after. Newest first.
           </p>
         </div>
         <div className="toolbar">

@@ -72,7 +72,11 @@ export function ReconcileForm({
           />
         </label>
       </div>
-      <ReasonField value={reason} onChange={setReason} />
+      <ReasonField
+        value={reason}
+        onChange={setReason}
+        example="refunded the second charge (re_3Nx…); the customer was told"
+      />
       <button
         type="button"
         disabled={intents.length === 0 || !reason.trim() || reconcile.isPending}

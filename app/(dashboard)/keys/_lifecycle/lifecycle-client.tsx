@@ -111,7 +111,7 @@ export function LifecycleClient({
           <p className="lifecycle-status">
             <StatusBadge status={k ? (k.stuck ? "stuck" : k.status) : "purged"} />
             <span className="muted">
-              {formatCount(data.events.length)} events
+              {formatCount(data.events.length)} {data.events.length === 1 ? "event" : "events"}
               {data.eventsTruncated ? " (the first 1,000 shown)" : ""}
             </span>
           </p>

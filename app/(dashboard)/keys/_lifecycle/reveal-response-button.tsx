@@ -64,7 +64,12 @@ export function RevealResponse({
             Stored responses can hold customer data. Revealing this one is recorded in the audit log
             under your name, with your reason.
           </p>
-          <ReasonField value={reason} onChange={setReason} autoFocus />
+          <ReasonField
+            value={reason}
+            onChange={setReason}
+            autoFocus
+            example="INC-2291: checking which amount the customer was charged"
+          />
         </ConfirmDialog>
       ) : null}
     </>
