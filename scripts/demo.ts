@@ -184,6 +184,10 @@ async function main() {
   await markLiveDeploy(pool, t, config());
   if (backfilled) {
     const started = Date.now();
+    // a minute or more of work before anything else prints: say so, not silence
+    console.log(
+      `backfilling ${o.historyDays} days of history (${o.intentsPerDay.toLocaleString("en-US")} intents a day), then folding it: about a minute…`,
+    );
     const r = await backfillHistory(pool, t, {
       days: o.historyDays,
       intentsPerDay: o.intentsPerDay,
@@ -203,10 +207,15 @@ async function main() {
   let folded = 0;
   // a demo whose PostgreSQL was killed lost the (unlogged) intent memory: rebuilt first
   await ensureIntentMemory(contextOf(pool, t, config()), config().retentionDays.intents);
+  let said = Date.now();
   for (;;) {
     const r = await collectBatch(contextOf(pool, t, config()));
     folded += r.events;
     if (r.caughtUp) break;
+    if (Date.now() - said > 10_000) {
+      said = Date.now();
+      console.log(`rollups: ${folded.toLocaleString("en-US")} events folded so far…`);
+    }
   }
   if (folded > 0)
     console.log(
