@@ -4,7 +4,14 @@
 import type { Pool } from "pg";
 import type { TableNames } from "../../lib/contract/tables";
 
-export type DatasetOptions = { keys: number; clients: number; endpoints: number; days: number };
+export type DatasetOptions = {
+  keys: number;
+  clients: number;
+  endpoints: number;
+  days: number;
+  /** the share of intents retried three to seven times in their first minute (hot intents) */
+  hotShare: number;
+};
 
 const ENDPOINT_NAMES = [
   "payments",
@@ -67,6 +74,18 @@ export async function generateDataset(
         ORDER BY e.at`,
       [lo, hi],
     );
+    // hot intents: a share of the keys retried two to six more times, a few seconds apart
+    if (o.hotShare > 0)
+      await pool.query(
+        `INSERT INTO ${t.events} (at, key_id, scope, endpoint, key, kind, request_hash, response_code, latency_ms, instance)
+         SELECT k.created_at + make_interval(secs => 9 + 5 * n), k.id, k.scope, k.endpoint, k.key,
+                'replayed', k.request_hash, k.response_code, 2 + (k.id % 30)::float8, k.lock_owner
+           FROM ${t.keys} k CROSS JOIN LATERAL generate_series(1, 2 + (k.id % 5)::int) AS n
+          WHERE k.id BETWEEN $1 AND $2 AND k.status <> 'in_progress'
+            AND abs(hashint8(k.id)) % 10000 < $3
+          ORDER BY 1`,
+        [lo, hi, Math.round(o.hotShare * 10_000)],
+      );
     progress(`  generated ${hi.toLocaleString("en-US")} keys`);
   }
   progress("  building indexes …");

@@ -14,6 +14,8 @@ import { generateDataset } from "./dataset";
 
 export type Meta = {
   keys: number;
+  /** the share of hot intents it was generated with (absent: 0, an older dataset) */
+  hotShare?: number;
   events: number;
   generateSeconds: number;
   collectSeconds: number;
@@ -29,7 +31,7 @@ export async function prepareDataset(
 ): Promise<Meta> {
   if (!args.values.regenerate && existsSync(metaFile)) {
     const meta = JSON.parse(await fs.readFile(metaFile, "utf8")) as Meta;
-    if (meta.keys === args.keys) {
+    if (meta.keys === args.keys && (meta.hotShare ?? 0) === args.hotShare) {
       log(
         `reusing the dataset in ${args.values["data-dir"]} (${meta.keys.toLocaleString("en-US")} keys; --regenerate to redo)`,
       );
@@ -45,7 +47,7 @@ export async function prepareDataset(
     `UPDATE ${t.ownTable("collector_state")} SET watermark = 0, events_total = 0, batches_total = 0`,
   );
   log(
-    `generating ${args.keys.toLocaleString("en-US")} keys, ${args.clients} clients, ${args.endpoints} endpoints, ${args.days} days …`,
+    `generating ${args.keys.toLocaleString("en-US")} keys, ${args.clients} clients, ${args.endpoints} endpoints, ${args.days} days, ${Math.round(args.hotShare * 100)} % hot intents …`,
   );
   const names = { keys: cfg.keysTable, events: cfg.eventsTable };
   const indexStatements = [
@@ -69,6 +71,7 @@ export async function prepareDataset(
   const collectSeconds = (performance.now() - c0) / 1000;
   const meta: Meta = {
     keys: args.keys,
+    hotShare: args.hotShare,
     events,
     generateSeconds,
     collectSeconds,
