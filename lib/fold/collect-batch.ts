@@ -81,7 +81,6 @@ async function foldNextBatch(
        SELECT e.id, e.at, e.scope, e.endpoint, e.key, e.kind, e.response_code, e.latency_ms
          FROM ${t.events} e JOIN ${own("collector_gaps")} g ON g.id = e.id`,
   );
-  await c.query(`DELETE FROM ${own("collector_gaps")} g USING batch b WHERE g.id = b.id`);
   // ids (watermark, newWatermark] all present: no gap to look for (the usual case)
   if (BigInt(newWatermark) - BigInt(watermark) !== BigInt(fresh))
     await registerGaps(ctx, watermark, newWatermark);
@@ -92,8 +91,10 @@ async function foldNextBatch(
   );
   // Every transaction that could have held these ids has ended, and this snapshot does not see
   // their rows: they were rolled back (or never used). Safe to forget.
+  // (a gap that shows now is in the batch: it stays until the batch is folded, below)
   await c.query(
-    `DELETE FROM ${own("collector_gaps")} WHERE fence < pg_snapshot_xmin(pg_current_snapshot())`,
+    `DELETE FROM ${own("collector_gaps")} g WHERE fence < pg_snapshot_xmin(pg_current_snapshot())
+        AND NOT EXISTS (SELECT FROM batch b WHERE b.id = g.id)`,
   );
 
   if (fresh + (recovered.rowCount ?? 0) > 0)
@@ -103,6 +104,9 @@ async function foldNextBatch(
       folded: { watermark, ...history },
       stageClientDays: null,
     });
+  // the gaps that showed are folded now; until here they stood for "not folded before this
+  // batch" (lib/contract/vocabulary.ts, foldedBefore)
+  await c.query(`DELETE FROM ${own("collector_gaps")} g USING batch b WHERE g.id = b.id`);
 
   const gaps = await c.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM ${own("collector_gaps")}`,

@@ -126,7 +126,8 @@ export async function collectHistoryBatch(
           folded: {
             watermark: row.watermark,
             historyLo: row.history_lo,
-            historyHi: String(from), // this batch's range is in `batch`; below it, not folded yet
+            // this batch's range (from, hi] and the history below it: not folded before it
+            historyHi: row.history_hi,
           },
           stageClientDays: { from: row.history_complete_from ?? null },
         });

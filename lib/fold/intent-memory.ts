@@ -118,7 +118,7 @@ function rebuildSql(
 ): string {
   const gaps = own("collector_gaps");
   const cutoff = horizonDays === null ? null : `(SELECT ${since(horizonDays)})`;
-  const folded = (e: string) => foldedBefore(e, gaps, 1, { batch: false });
+  const folded = (e: string) => foldedBefore(e, gaps, 1);
   return `WITH per AS (
        ${perIntentAggregate(`${events} e WHERE ${folded("e")} ${cutoff ? `AND e.at >= ${cutoff}` : ""}`)}),
      kept AS (
