@@ -6,6 +6,7 @@
 // (duplicate successes, keys per client) are provisional and older ranges incomplete, and the
 // pages say so. Every history batch runs in its own transaction, like a live one.
 import type { Pool, PoolClient } from "pg";
+import type { FoldProgress } from "../client/api-types/fold";
 import type { StoreContext } from "../contract/context";
 import { inTransaction } from "../db/pool";
 import { BATCH_COLUMNS, registerGaps } from "./collect-batch";
@@ -14,17 +15,7 @@ import type { Keep } from "../contract/grains";
 import { completedADay, mergeStagedClientDays } from "./staged-client-days";
 import { fillWorkTable } from "./work-tables";
 
-export type HistoryProgress = {
-  /** events folded from the history so far, and how many it holds (an estimate) */
-  done: number;
-  total: number;
-  /** every event at or after this time is folded; null before the first batch and once finished */
-  completeFrom: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  /** seconds left at the rate so far; null until it is known */
-  etaSeconds: number | null;
-};
+export type HistoryProgress = FoldProgress;
 
 type StateRow = {
   watermark: string;

@@ -26,21 +26,14 @@ import {
 import type { SourceBinding } from "../../contract/source-binding";
 import { drainCaptureQueue, isRowFault } from "./capture-drain";
 import { STATE, STATE_LIST } from "./history-preimages";
+import { derivedSelectList, type OwnNames } from "./derived-sql";
+import type { FoldProgress } from "../../client/api-types/fold";
 
 /** the staged rows of the batch under way: a temp table of the collector's connection */
 const STAGED = "history_rows";
 
-import { derivedSelectList, type OwnNames } from "./derived-sql";
-
-export type ImportProgress = {
-  done: number;
-  total: number;
-  /** every event from here on was captured: only the time before it is being imported */
-  completeFrom: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  etaSeconds: number | null;
-};
+/** `completeFrom`: when capture began, every event from then on captured. */
+export type ImportProgress = FoldProgress;
 
 type StateRow = {
   next_block: string | null;
