@@ -7,6 +7,7 @@ import type { StoreContext } from "../contract/context";
 import type { BatchContext } from "./batch-context";
 import { refreshClientSnapshots } from "./client-totals";
 import { refreshStormHistory } from "./storm-history";
+import { refreshHotKeyTops } from "./hot-keys-top";
 import { applyRetention } from "./retention";
 import { sampleStoreSize, storeSizeNames } from "./size-sampler";
 import { sampleStuckKeys } from "./stuck-sampler";
@@ -168,6 +169,12 @@ export const PERIODIC_JOBS: readonly PeriodicJob[] = [
     name: "Clients page snapshots",
     everyMs: (p) => p.clientsEveryMs ?? 15_000,
     run: refreshClientSnapshots,
+  },
+  {
+    // the Overview's hot keys over hours and a week, ranked (lib/fold/hot-keys-top.ts)
+    name: "hot keys rankings",
+    everyMs: (p) => p.clientsEveryMs ?? 15_000,
+    run: refreshHotKeyTops,
   },
   {
     // past retry storms from the hour rows (the live one is in the snapshots above)

@@ -16,6 +16,8 @@ export type HotKeys = {
   /** the first minute or hour counted */
   from: string;
   resolution: "minute" | "hour";
+  /** when the collector ranked these (ranges read from hour rows); null: summed for this answer */
+  asOf: string | null;
   /** an intent is tracked once it has this many requests: fewer are not listed */
   threshold: number;
   /** request kinds the connected layout cannot see, with the reason: they are not in the counts */

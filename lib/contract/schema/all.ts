@@ -18,7 +18,7 @@ import {
 } from "./history";
 import { recentErrorStatements } from "./recent-errors";
 import { storeSafetyStatements } from "./store-safety";
-import { hotKeyStatements } from "./hot-keys";
+import { hotKeyStatements, hotKeyTopStatements } from "./hot-keys";
 import { annotationStatements } from "./annotations";
 import { reconciliationStatements } from "./reconciliation";
 import { moneyStatements } from "./money";
@@ -57,5 +57,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...historyLimitStatements(t),
     ...storeSafetyStatements(t),
     ...stormHistoryStatements(t),
+    ...hotKeyTopStatements(t),
   ];
 }

@@ -24,3 +24,26 @@ export function hotKeyStatements(t: TableNames): string[] {
     `CREATE INDEX hot_intent_buckets_intent_idx ON ${r("hot_intent_buckets")} (intent)`,
   ];
 }
+
+/**
+ * The hot keys of the ranges read from hour rows, as the collector last ranked them
+ * (lib/fold/hot-keys-top.ts): a week's hour rows of every hot intent are too many to sum for each
+ * poll of the Overview when many intents are hot.
+ */
+export function hotKeyTopStatements(t: TableNames): string[] {
+  const r = t.ownTable;
+  return [
+    `CREATE TABLE ${r("hot_intent_top")} (
+      range    text NOT NULL,
+      rank     int NOT NULL,
+      intent   uuid NOT NULL,
+      requests double precision NOT NULL,
+      PRIMARY KEY (range, rank)
+    )`,
+    `CREATE TABLE ${r("hot_intent_top_state")} (
+      range       text PRIMARY KEY,
+      range_from  timestamptz NOT NULL,
+      computed_at timestamptz NOT NULL
+    )`,
+  ];
+}

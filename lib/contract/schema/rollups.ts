@@ -22,6 +22,9 @@ export const FOLDED_TABLES = [
   "client_storms",
   "metric_totals",
   "history_client_days",
+  "client_storm_hours",
+  "hot_intent_top",
+  "hot_intent_top_state",
 ] as const;
 
 export function rollupStatements(t: TableNames): string[] {

@@ -6,6 +6,7 @@ import { collectBatch } from "../../../lib/fold/collect-batch";
 import { HOT_REQUESTS } from "../../../lib/fold/fold-hot-intents";
 import { beginHistoryIfNew, collectHistoryBatch } from "../../../lib/fold/history";
 import { listHotKeys } from "../../../lib/query/store/hot-keys";
+import { refreshHotKeyTops } from "../../../lib/fold/hot-keys-top";
 import type { Range } from "../../../lib/client/range";
 import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
 import { resetFold } from "../../helpers/reset-fold";
@@ -75,6 +76,18 @@ describe("hot keys", () => {
     expect(day.notCounted).toEqual({});
     // 30 and 90 days read what hour rows keep
     expect((await listHotKeys(store.ctx(), { range: "30d", limit: 5 })).coveredRange).toBe("7d");
+  });
+
+  it("read the collector's ranking over hours and a week, equal to the raw events", async () => {
+    expect((await listHotKeys(store.ctx(), { range: "7d", limit: 5 })).asOf).toBeNull();
+    await refreshHotKeyTops(store.ctx());
+    for (const range of ["6h", "24h", "7d"] as const) {
+      const list = await listHotKeys(store.ctx(), { range, limit: 100 });
+      expect(list.asOf, range).not.toBeNull();
+      expect(list.keys, range).toEqual(await raw(list.from, 100));
+    }
+    // up to an hour, summed for the answer
+    expect((await listHotKeys(store.ctx(), { range: "1h", limit: 5 })).asOf).toBeNull();
   });
 
   it("equal the raw events when the history folds newest first", async () => {
