@@ -63,7 +63,7 @@ test.describe("Clients", () => {
     ]);
     const csv = await fs.readFile((await download.path())!, "utf8");
     expect(csv.split("\r\n")[0]).toBe(
-      "scope,requests,keys,retriesPerKey,replayed,reclaimed,conflicts,mismatches,storm",
+      "scope,requests,keys,retriesPerKey,replayed,reclaimed,conflicts,mismatches,storm,stormHoursInRange",
     );
 
     await page.getByRole("link", { name: STORM_CLIENT, exact: true }).click();
