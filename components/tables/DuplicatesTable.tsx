@@ -25,7 +25,8 @@ export function DuplicatesTable({
   onToggle?: (intent: string) => void;
 }) {
   return (
-    <table className="table" aria-label="Duplicate successes">
+    // on a phone each row is a card (app/globals.css)
+    <table className="table cards-on-phone" aria-label="Duplicate successes">
       <thead>
         <tr>
           {onToggle ? <th scope="col">Select</th> : null}
@@ -48,7 +49,7 @@ export function DuplicatesTable({
           return (
             <tr key={d.intent}>
               {onToggle ? (
-                <td>
+                <td data-label="Select">
                   {r ? null : (
                     <input
                       type="checkbox"
@@ -59,28 +60,33 @@ export function DuplicatesTable({
                   )}
                 </td>
               ) : null}
-              <td>
+              <td data-label="First request">
                 <Instant iso={d.firstRequestAt} year />
               </td>
-              <td>
+              <td data-label="Client">
                 <Link href={clientHref(d.scope)} prefetch={false}>
                   {d.scope}
                 </Link>
               </td>
-              <td className="mono">{d.endpoint}</td>
-              <td className="mono key-cell" title={d.key}>
+              <td className="mono" data-label="Endpoint">
+                {d.endpoint}
+              </td>
+              <td className="mono key-cell" title={d.key} data-label="Key">
                 <Link href={lifecyclePageUrl(d)} prefetch={false}>
                   {d.key}
                 </Link>
               </td>
-              <td className="num">{d.successes}</td>
+              <td className="num" data-label="Successes">
+                {d.successes}
+              </td>
               <td
                 className="num"
+                data-label="Amount"
                 title={d.amount ? undefined : "not priced (IDEMSCOPE_AMOUNT_PATHS)"}
               >
                 {d.amount ? formatMoney(d.amount.value, d.amount.currency) : "–"}
               </td>
-              <td>
+              <td data-label="Status">
                 {r ? (
                   <span title={`${r.reason} (${r.actor}, ${r.at})`}>
                     <span className="status status-completed">{OUTCOME_LABELS[r.outcome]}</span>{" "}
