@@ -1,12 +1,14 @@
 // The dashboard timed over HTTP against the naive raw SQL (the default), or with --keys-only just
 // the key search, lifecycle, trends, clients, store and Overview panels; then, in full, the
 // sequential scans of a dashboard tour, the collector's lag and both captures' cost.
+import { refreshHotKeyTops } from "../../../lib/fold/hot-keys-top";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Pool } from "pg";
 import { BUCKET_SECONDS, RANGES, RANGE_SECONDS } from "../../../lib/client/range";
-import { config } from "../../../lib/core/config";
+import { config, parseConfig } from "../../../lib/core/config";
+import { contextOf } from "../../../lib/contract/context";
 import type { TableNames } from "../../../lib/contract/tables";
 import { measureCaptureOverhead } from "../capture-overhead";
 import { clientStoreCases, ensureSizeSamples, timeClientSnapshots } from "../clients-store-cases";
@@ -49,6 +51,13 @@ export async function benchDashboard(
     await ensureSizeSamples(pool, t, { keys: cfg.keysTable, events: cfg.eventsTable }, args.days);
     log("timing the collector's client snapshots …");
     const keyRows: { name: string; ours: Timing }[] = await timeClientSnapshots(pool, t, 5);
+    // the hot keys over hours and a week are read from the collector's ranking (every 15 s): made
+    // here, as the bench's server runs no collector, and timed as a collector job
+    const rank = () => refreshHotKeyTops(contextOf(pool, t, parseConfig({})));
+    keyRows.push({
+      name: "collector: hot keys rankings (6h, 24h, 7d)",
+      ours: await timeRuns(5, rank),
+    });
     const trendCases = ["7d", "30d", "90d"].map((r) => ({
       name: `trends ${r}`,
       url: `/api/v1/trends?range=${r}`,
