@@ -1,4 +1,5 @@
 // Trends from the rollups equal the definitions computed straight from raw events (docs/store-contract.md, "How the numbers are computed").
+import type { TrendDay } from "../../../lib/client/api-types/trends";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { collectBatch } from "../../../lib/fold/collect-batch";
 import { getTrends, verdictOf } from "../../../lib/query/store/trends";
@@ -128,18 +129,30 @@ it("daily numbers equal the raw-event definitions", async () => {
   expect(trends.verdict.worst?.endpoint).toMatch(/POST \/v1\/(payments|refunds)/);
 });
 
-it("the verdict names the worst day and its endpoint", () => {
-  const day = (d: string, first: number, dup: number) => ({
-    day: d,
+/** A day as listDays gives it: its rate from its successes, none on a day wholly imported. */
+const trendDay = (
+  day: string,
+  first: number,
+  dup: number,
+  over: Partial<TrendDay> = {},
+): TrendDay => {
+  const imported = over.imported ?? null;
+  return {
+    day,
     requests: first + dup,
     replayed: 0,
     duplicateSuccesses: dup,
     succeededIntents: first,
-    duplicateSuccessRate: first ? dup / first : null,
+    duplicateSuccessRate: first && imported !== "all" ? dup / first : null,
     interventions: 0,
-    imported: null,
+    imported,
     partial: false,
-  });
+    ...over,
+  };
+};
+
+it("the verdict names the worst day and its endpoint", () => {
+  const day = (d: string, first: number, dup: number) => trendDay(d, first, dup);
   const v = verdictOf(
     [
       day("2026-11-13", 1000, 0),
@@ -156,17 +169,8 @@ it("the verdict names the worst day and its endpoint", () => {
 });
 
 it("the verdict leaves out the days before capture began instead of calling them quiet", () => {
-  const day = (d: string, imported: "all" | "part" | null, first: number) => ({
-    day: d,
-    requests: first,
-    replayed: 0,
-    duplicateSuccesses: 0,
-    succeededIntents: first,
-    duplicateSuccessRate: first && imported !== "all" ? 0 : null,
-    interventions: 0,
-    imported,
-    partial: false,
-  });
+  const day = (d: string, imported: TrendDay["imported"], first: number) =>
+    trendDay(d, first, 0, { imported });
   const days = [
     day("2026-12-04", "all", 1900),
     day("2026-12-05", "all", 2100),
@@ -182,17 +186,8 @@ it("the verdict leaves out the days before capture began instead of calling them
 });
 
 it("judges whole days only: today's rate, still moving, is said apart", () => {
-  const day = (d: string, first: number, dup: number, partial = false) => ({
-    day: d,
-    requests: first + dup,
-    replayed: 0,
-    duplicateSuccesses: dup,
-    succeededIntents: first,
-    duplicateSuccessRate: first ? dup / first : null,
-    interventions: 0,
-    imported: null,
-    partial,
-  });
+  const day = (d: string, first: number, dup: number, partial = false) =>
+    trendDay(d, first, dup, { partial });
   const v = verdictOf(
     [day("2026-12-05", 1000, 0), day("2026-12-06", 2000, 0), day("2026-12-07", 400, 2, true)],
     0.001,
