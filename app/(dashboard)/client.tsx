@@ -4,6 +4,7 @@ import { AppLink as Link } from "@/components/ui/AppLink";
 import type { ReactNode } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { StackedOutcomeChart } from "@/components/charts/StackedOutcomeChart";
+import { keysFirstSeenInBucket } from "@/lib/client/queries/keys";
 import { BusiestEndpointsTable } from "@/components/tables/BusiestEndpointsTable";
 import { Banner } from "@/components/ui/Banner";
 import { CollectorLag } from "@/components/ui/CollectorLag";
@@ -230,7 +231,10 @@ function OverviewBody({
         ) : null}
       </div>
       <section className="card">
-        <h2>Requests by outcome</h2>
+        <div className="card-header">
+          <h2>Requests by outcome</h2>
+          <span className="muted">a bar opens the keys first seen then</span>
+        </div>
         <SourceNote source={data.source} />
         {data.requests === 0 ? (
           <p className="empty-state">No requests in this range: nothing reached the store.</p>
@@ -238,6 +242,7 @@ function OverviewBody({
           <StackedOutcomeChart
             data={data.series}
             bucketSeconds={data.bucketSeconds}
+            hrefOf={(t) => keysFirstSeenInBucket(t, data.bucketSeconds * 1000)}
             hidden={[
               ...(blind.replays ? (["replayed"] as const) : []),
               ...(blind.conflicts ? (["conflict"] as const) : []),

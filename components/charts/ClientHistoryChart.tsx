@@ -19,6 +19,7 @@ import { AXIS_COLOR, GRID_COLOR, OUTCOME_COLORS } from "./palette";
 import { bucketName, formatBucketLabel, formatBucketTick } from "./time-format";
 import { useTimeZone } from "@/components/ui/TimeZone";
 import { useAnnotationLines } from "./annotation-markers";
+import { useBarLinks, type BarHref } from "./bar-links";
 
 const RATE_COLOR = "#dc2626";
 
@@ -27,11 +28,15 @@ export function ClientHistoryChart({
   series,
   bucketSeconds,
   baseline,
+  hrefOf,
 }: {
   series: ClientSeriesPoint[];
   bucketSeconds: number;
   baseline: number | null;
+  /** where a bucket's column leads (the client's keys then) */
+  hrefOf?: BarHref;
 }) {
+  const links = useBarLinks(hrefOf);
   const { zone } = useTimeZone();
   const per = bucketName(bucketSeconds);
   const tick = (v: string) => formatBucketTick(v, bucketSeconds, zone);
@@ -47,7 +52,7 @@ export function ClientHistoryChart({
       aria-label={`Requests per ${per} and retries per key${baseline ? `, with the 7-day baseline of ${baseline.toFixed(2)}` : ""}`}
     >
       <ResponsiveContainer width="100%" height={280}>
-        <ComposedChart data={series} margin={{ top: 12, right: 16, bottom: 4, left: 8 }}>
+        <ComposedChart data={series} margin={{ top: 12, right: 16, bottom: 4, left: 8 }} {...links.chart}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis {...timeAxis("t", tick)} />
           <YAxis yAxisId="n" {...countAxis(`requests per ${per}`, 60)} />
@@ -85,6 +90,7 @@ export function ClientHistoryChart({
             fill={OUTCOME_COLORS.claimed}
             fillOpacity={0.35}
             isAnimationActive={false}
+            {...links.bar}
           />
           <Line
             yAxisId="rate"

@@ -18,6 +18,7 @@ import { AXIS_COLOR, GRID_COLOR } from "./palette";
 
 const OVER_TARGET = "#dc2626";
 import { useAnnotationLines } from "./annotation-markers";
+import { useBarLinks, type BarHref } from "./bar-links";
 
 export type CountSeries = { key: string; name: string; color: string };
 
@@ -32,6 +33,7 @@ export function DailyCountChart({
   stacked = true,
   bucketMs,
   target,
+  hrefOf,
 }: {
   data: object[];
   xKey: string;
@@ -45,7 +47,10 @@ export function DailyCountChart({
   bucketMs?: number;
   /** a ceiling the counts should stay under: drawn as a line, bars above it in red (one series) */
   target?: { max: number; label: string };
+  /** where a category's column leads */
+  hrefOf?: BarHref;
 }) {
+  const links = useBarLinks(hrefOf, xKey);
   const lines = useAnnotationLines(
     bucketMs ? data.map((d) => String((d as Record<string, unknown>)[xKey])) : [],
     bucketMs ?? 0,
@@ -53,7 +58,7 @@ export function DailyCountChart({
   return (
     <div className="chart" style={{ minHeight: 240 }} role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height={240}>
-        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} {...links.chart}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis {...timeAxis(xKey, tick, 16)} />
           <YAxis {...countAxis(unit)} />
@@ -70,6 +75,7 @@ export function DailyCountChart({
               stackId={stacked ? "c" : undefined}
               fill={s.color}
               isAnimationActive={false}
+              {...links.bar}
             >
               {target && series.length === 1
                 ? data.map((d, i) => (

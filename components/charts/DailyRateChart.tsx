@@ -17,13 +17,24 @@ import { formatCount, formatPercent } from "@/lib/client/format";
 import { AXIS_COLOR, GRID_COLOR } from "./palette";
 import { formatDayTick } from "./time-format";
 import { useAnnotationLines } from "./annotation-markers";
+import { useBarLinks, type BarHref } from "./bar-links";
 
 const OK = "#16a34a";
 const BAD = "#dc2626";
 const IMPORTED = "#94a3b8";
 
 /** Daily duplicate success rate against its target line; days over target in red. */
-export function DailyRateChart({ days, target }: { days: TrendDay[]; target: number }) {
+export function DailyRateChart({
+  days,
+  target,
+  hrefOf,
+}: {
+  days: TrendDay[];
+  target: number;
+  /** where a day's column leads */
+  hrefOf?: BarHref;
+}) {
+  const links = useBarLinks(hrefOf, "day");
   const annotations = useAnnotationLines(
     days.map((d) => d.day),
     86_400_000,
@@ -42,7 +53,7 @@ export function DailyRateChart({ days, target }: { days: TrendDay[]; target: num
     >
       <ResponsiveContainer width="100%" height={280}>
         {/* room on the right for the target's label, beside the plot rather than on a bar */}
-        <ComposedChart data={data} margin={{ top: 12, right: 84, bottom: 4, left: 8 }}>
+        <ComposedChart data={data} margin={{ top: 12, right: 84, bottom: 4, left: 8 }} {...links.chart}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis
             dataKey="day"
@@ -76,7 +87,12 @@ export function DailyRateChart({ days, target }: { days: TrendDay[]; target: num
             }}
           />
 
-          <Bar dataKey="ratePct" name="duplicate success rate" isAnimationActive={false}>
+          <Bar
+            dataKey="ratePct"
+            name="duplicate success rate"
+            isAnimationActive={false}
+            {...links.bar}
+          >
             {data.map((d) => (
               <Cell
                 key={d.day}

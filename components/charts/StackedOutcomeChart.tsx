@@ -13,6 +13,7 @@ import {
 import type { OverviewSeriesPoint } from "@/lib/client/api-types/overview";
 import { formatCount } from "@/lib/client/format";
 import { useAnnotationLines } from "./annotation-markers";
+import { useBarLinks, type BarHref } from "./bar-links";
 import { countAxis, timeAxis } from "./axes";
 import { GRID_COLOR, OUTCOME_COLORS, OUTCOME_LABELS } from "./palette";
 import { bucketName, formatBucketLabel, formatBucketTick } from "./time-format";
@@ -25,11 +26,15 @@ export function StackedOutcomeChart({
   data,
   bucketSeconds,
   hidden = [],
+  hrefOf,
 }: {
   data: OverviewSeriesPoint[];
   bucketSeconds: number;
   hidden?: readonly (typeof SERIES)[number][];
+  /** where a bucket's column leads (its keys) */
+  hrefOf?: BarHref;
 }) {
+  const links = useBarLinks(hrefOf);
   const { zone } = useTimeZone();
   const unit = `requests / ${bucketName(bucketSeconds)}`;
   const annotations = useAnnotationLines(
@@ -39,7 +44,7 @@ export function StackedOutcomeChart({
   return (
     <div className="chart" role="img" aria-label={`Requests by outcome, ${unit}`}>
       <ResponsiveContainer width="100%" height={280}>
-        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} {...links.chart}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis {...timeAxis("t", (v) => formatBucketTick(v, bucketSeconds, zone))} />
           <YAxis {...countAxis(unit)} />
@@ -56,6 +61,7 @@ export function StackedOutcomeChart({
               stackId="outcome"
               fill={OUTCOME_COLORS[key]}
               isAnimationActive={false}
+              {...links.bar}
             />
           ))}
           {annotations}

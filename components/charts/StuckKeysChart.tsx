@@ -13,6 +13,7 @@ import type { StuckPoint } from "@/lib/client/api-types/overview";
 import { formatCount } from "@/lib/client/format";
 import { countAxis, timeAxis } from "./axes";
 import { useAnnotationLines } from "./annotation-markers";
+import { useBarLinks } from "./bar-links";
 import { GRID_COLOR, STUCK_COLOR } from "./palette";
 import { bucketName, formatBucketLabel, formatBucketTick } from "./time-format";
 import { useTimeZone } from "@/components/ui/TimeZone";
@@ -25,6 +26,8 @@ export function StuckKeysChart({
   data: StuckPoint[];
   bucketSeconds: number;
 }) {
+  // the keys stuck now: a past bucket's stuck keys are not kept one by one
+  const links = useBarLinks(() => "/stuck");
   const { zone } = useTimeZone();
   const unit = `stuck keys (max per ${bucketName(bucketSeconds)})`;
   const annotations = useAnnotationLines(
@@ -34,7 +37,7 @@ export function StuckKeysChart({
   return (
     <div className="chart chart-short" role="img" aria-label={`Stuck keys over time, ${unit}`}>
       <ResponsiveContainer width="100%" height={200}>
-        <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+        <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} {...links.chart}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis {...timeAxis("t", (v) => formatBucketTick(v, bucketSeconds, zone))} />
           <YAxis {...countAxis("stuck keys", 40)} />

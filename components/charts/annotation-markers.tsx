@@ -1,13 +1,15 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { ReferenceLine } from "recharts";
 import type { Annotation } from "@/lib/client/api-types/annotations";
 import { annotationsQuery } from "@/lib/client/queries/annotations";
 
 export const ANNOTATION_COLOR = "#7c3aed";
 
-type Marker = { x: string; label: string; title: string };
+/** A bucket's marker; `first` is the oldest annotation in it, whose before/after it opens. */
+type Marker = { x: string; label: string; title: string; first: Annotation };
 
 /**
  * Annotations on a chart whose x axis is a category per time bucket (ISO time or day): each at
@@ -35,6 +37,7 @@ export function markersOn(
       x,
       label: bucketLabel(inOrder.map(shortLabel)),
       title: inOrder.map((a) => `${a.at} ${a.text}`).join("\n"),
+      first: inOrder[0] as Annotation,
     };
   });
 }
@@ -63,6 +66,7 @@ export function useAnnotationLines(
   yAxisId?: string,
 ) {
   const { data } = useQuery(annotationsQuery());
+  const router = useRouter();
   if (!data?.items.length) return null;
   // neighbouring labels on three staggered rows: side by side they overprinted each other
   return markersOn(categories, bucketMs, data.items).map((m, i) => (
@@ -72,13 +76,48 @@ export function useAnnotationLines(
       {...(yAxisId ? { yAxisId } : {})}
       stroke={ANNOTATION_COLOR}
       strokeDasharray="4 3"
-      label={{
-        value: `▼ ${m.label}`,
-        position: "insideTopLeft",
-        fill: ANNOTATION_COLOR,
-        fontSize: 11,
-        dy: (i % 3) * 14,
-      }}
+      label={(props: { viewBox?: { x?: number; y?: number } }) => (
+        <MarkerLabel
+          x={(props.viewBox?.x ?? 0) + 4}
+          y={(props.viewBox?.y ?? 0) + 12 + (i % 3) * 14}
+          marker={m}
+          open={() => router.push(annotationUrl(m.first, Date.now()))}
+        />
+      )}
     />
   ));
+}
+
+/**
+ * Trends with this annotation's before/after open: the shortest range that still shows it.
+ * A marker is on charts of at most 90 days, so the longest range always holds it.
+ */
+export function annotationUrl(a: Annotation, now: number): string {
+  const days = (now - Date.parse(a.at)) / 86_400_000;
+  const range = days < 6 ? "7d" : days < 29 ? "30d" : "90d";
+  return `/trends?range=${range}&annotation=${encodeURIComponent(a.id)}#annotations`;
+}
+
+// a link in the chart's SVG: focusable, Enter opens it as a click does
+function MarkerLabel(props: { x: number; y: number; marker: Marker; open: () => void }) {
+  return (
+    <g
+      role="link"
+      tabIndex={0}
+      aria-label={`${props.marker.label}: before and after, on Trends`}
+      className="annotation-link"
+      onClick={(e) => {
+        e.stopPropagation(); // not the bar's click beneath it
+        props.open();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === "Enter") props.open();
+      }}
+    >
+      <title>{`${props.marker.title}\n(open its before / after on Trends)`}</title>
+      <text x={props.x} y={props.y} fill={ANNOTATION_COLOR} fontSize={11}>
+        ▼ {props.marker.label}
+      </text>
+    </g>
+  );
 }

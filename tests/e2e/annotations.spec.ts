@@ -52,5 +52,15 @@ test.describe("Annotations", () => {
     await page.goto("/?range=1h");
     await expect(page.locator("svg text", { hasText: "v-e2e" }).first()).toBeVisible();
     await expect(page.locator("svg text", { hasText: "v142" }).first()).toBeVisible();
+
+    // a marker leads to its before/after on Trends, at the shortest range that shows it, in view
+    await page
+      .getByRole("link", { name: /v-e2e.*before and after, on Trends/ })
+      .first()
+      .click();
+    await expect(page).toHaveURL(/\/trends\?range=7d&annotation=[^#]+#annotations$/);
+    const opened = page.getByRole("row", { name: /deploy payments-api e2e/ });
+    await expect(opened.getByRole("button", { name: "Hide" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Before and after" })).toBeInViewport();
   });
 });

@@ -119,6 +119,50 @@ test.describe("Navigation", () => {
     await page.getByRole("link", { name: "Go to the overview" }).click();
     await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   });
+
+  test("a bar of the requests chart opens the keys first seen in its bucket", async ({ page }) => {
+    await page.goto("/?range=1h");
+    const chart = page.getByRole("img", { name: /Requests by outcome/ });
+    const box = (await chart.getByRole("application").boundingBox())!;
+    // the middle of the plot, a whole minute with traffic: pointed at (its tooltip), then clicked
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+    await expect(
+      page.getByRole("img", { name: /Requests by outcome/ }).locator(".recharts-tooltip-wrapper"),
+    ).toBeVisible();
+    await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.5);
+    await expect(page).toHaveURL(/\/keys\?from=[^&]+&to=/);
+    const url = new URL(page.url());
+    const span =
+      Date.parse(url.searchParams.get("to")!) - Date.parse(url.searchParams.get("from")!);
+    expect(span).toBe(60_000);
+    await expect(page.getByTestId("first-seen-window")).toContainText("First seen from");
+    await expect(page.getByTestId("key-results")).toHaveText(/\d+\+? keys?/);
+    // every key listed was first seen in that minute
+    const seen = await page
+      .getByRole("table", { name: "Keys found" })
+      .locator("tbody tr td:nth-child(5) time")
+      .evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute("datetime") ?? "")));
+    expect(seen.length).toBeGreaterThan(0);
+    const from = Date.parse(url.searchParams.get("from")!);
+    expect(seen.every((t) => t >= from && t < from + span)).toBe(true);
+    await page.getByTestId("first-seen-window").getByRole("link", { name: "any time" }).click();
+    await expect(page).toHaveURL(/\/keys$/);
+  });
+
+  test("an unknown key or client answers 404, a malformed key id says why", async ({ page }) => {
+    // no loading skeleton streams ahead of these pages, so the status is the page's answer
+    const key = await page.goto("/keys/987654321987");
+    expect(key?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "No such key", level: 1 })).toBeVisible();
+    const intent = await page.goto("/keys/lookup?scope=nobody&endpoint=POST%20%2Fv1%2Fx&key=k");
+    expect(intent?.status()).toBe(404);
+    const client = await page.goto("/clients/no-such-client");
+    expect(client?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "Unknown client" })).toBeVisible();
+    await page.goto("/keys/abc");
+    await expect(page.getByText("“abc” is not a key id.")).toBeVisible();
+    await expect(page.getByText(/whole number of 64 bits/)).toBeVisible();
+  });
 });
 
 test.describe("Recent errors", () => {

@@ -85,3 +85,23 @@ test("every page fits a phone, hydrates cleanly, and a stuck key can be released
   expect(box.x + box.width).toBeLessThanOrEqual(390);
   await page.screenshot({ path: "test-results/e2e/phone-stuck.png" });
 });
+
+test.describe("on a touch screen", () => {
+  test.use({ hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } });
+
+  test("a tap shows a bar's figures, a second tap opens its keys", async ({ page }) => {
+    await page.goto("/?range=1h");
+    const plot = page.getByRole("img", { name: /Requests by outcome/ }).getByRole("application");
+    await plot.scrollIntoViewIfNeeded();
+    const box = (await plot.boundingBox())!;
+    const [x, y] = [box.x + box.width * 0.6, box.y + box.height * 0.5];
+    await page.touchscreen.tap(x, y);
+    await expect(
+      page.getByRole("img", { name: /Requests by outcome/ }).locator(".recharts-tooltip-wrapper"),
+    ).toBeVisible();
+    await expect(page).toHaveURL(/\/\?range=1h$/);
+    await page.touchscreen.tap(x, y);
+    await expect(page).toHaveURL(/\/keys\?from=[^&]+&to=/);
+    await expect(page.getByTestId("first-seen-window")).toBeVisible();
+  });
+});

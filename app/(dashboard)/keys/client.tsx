@@ -13,9 +13,37 @@ import { RANGES, RANGE_LABELS } from "@/lib/client/range";
 import { apiQuery, hasSearch, type KeySearchParams } from "./search-params";
 import { Instant } from "@/components/ui/TimeZone";
 
-function pageHref(p: KeySearchParams, cursor: string | undefined): string {
+// the URL's own state: a range is kept as the range (its from moves with the clock), a window as is
+function urlStateOf(p: KeySearchParams): KeySearchParams {
+  if (!p.range) return p;
   const { from: _from, ...urlState } = p;
-  return `/keys?${keySearchString({ ...urlState, cursor } as Record<string, string>)}`;
+  return urlState;
+}
+
+function pageHref(p: KeySearchParams, cursor: string | undefined): string {
+  return `/keys?${keySearchString({ ...urlStateOf(p), cursor })}`;
+}
+
+/** The explicit window a chart's bar led here with, and the way out of it. */
+function FirstSeenWindow({ params }: { params: KeySearchParams }) {
+  if (params.range || (!params.from && !params.to)) return null;
+  const { from: _from, to: _to, cursor: _cursor, ...rest } = params;
+  return (
+    <p className="window-chip" data-testid="first-seen-window">
+      First seen{" "}
+      {params.from ? (
+        <>
+          from <Instant iso={params.from} noSeconds />{" "}
+        </>
+      ) : null}
+      {params.to ? (
+        <>
+          until <Instant iso={params.to} noSeconds />
+        </>
+      ) : null}{" "}
+      · <Link href={`/keys?${keySearchString(rest)}`}>any time</Link>
+    </p>
+  );
 }
 
 export function KeySearchClient({
@@ -84,10 +112,15 @@ export function KeySearchClient({
             ))}
           </select>
         </label>
+        {/* a window from a chart's bar stays while other filters change, until a range replaces it */}
+        {!params.range && params.from ? (
+          <input type="hidden" name="from" value={params.from} />
+        ) : null}
+        {!params.range && params.to ? <input type="hidden" name="to" value={params.to} /> : null}
         <label>
           First seen
           <select name="range" defaultValue={params.range ?? ""}>
-            <option value="">any time</option>
+            <option value="">{params.from || params.to ? "the window below" : "any time"}</option>
             {RANGES.map((r) => (
               <option key={r} value={r}>
                 {RANGE_LABELS[r].toLowerCase()}
@@ -100,6 +133,7 @@ export function KeySearchClient({
           {searching ? <Link href="/keys">Clear</Link> : null}
         </div>
       </form>
+      <FirstSeenWindow params={params} />
       {fellBackFrom !== undefined ? (
         <Banner tone="info" title={`No key is exactly “${fellBackFrom}”.`}>
           Showing keys that start with it.

@@ -10,6 +10,13 @@ const nonEmpty = (v: string | undefined) => (v === undefined || v === "" ? undef
 
 export type KeySearchParams = KeySearchQuery & { range?: Range };
 
+// an explicit window (from a chart's bar) as an ISO instant, or nothing when it is not one
+function instant(v: string | undefined): string | undefined {
+  if (!v) return undefined;
+  const t = Date.parse(v);
+  return Number.isFinite(t) ? new Date(t).toISOString() : undefined;
+}
+
 export function parseKeySearchParams(sp: RawSearchParams, now = Date.now()): KeySearchParams {
   const q = one(sp.q);
   const match = one(sp.match);
@@ -27,11 +34,13 @@ export function parseKeySearchParams(sp: RawSearchParams, now = Date.now()): Key
       ? (status as KeyStatus)
       : undefined,
     range: validRange,
+    // a range ("last 24 h") wins over an explicit window: choosing one in the form replaces it
     from: validRange
       ? new Date(
           Math.floor((now - RANGE_SECONDS[validRange] * 1000) / 60_000) * 60_000,
         ).toISOString()
-      : undefined,
+      : instant(one(sp.from)),
+    to: validRange ? undefined : instant(one(sp.to)),
     cursor: nonEmpty(one(sp.cursor)),
   };
 }
@@ -43,5 +52,7 @@ export function apiQuery(p: KeySearchParams): KeySearchQuery {
 }
 
 export function hasSearch(p: KeySearchParams): boolean {
-  return Boolean(p.key || p.prefix || p.scope || p.endpoint || p.status || p.range);
+  return Boolean(
+    p.key || p.prefix || p.scope || p.endpoint || p.status || p.range || p.from || p.to,
+  );
 }

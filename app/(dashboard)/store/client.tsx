@@ -16,6 +16,7 @@ import { captureName } from "@/components/source/captureName";
 import { CaptureHealthCard } from "@/components/source/CaptureHealthCard";
 import { CoverageTable } from "@/components/source/CoverageTable";
 import { StatTile } from "@/components/ui/StatTile";
+import { keysFirstSeenOnDay } from "@/lib/client/queries/keys";
 import { UpdatedAgo } from "@/components/ui/UpdatedAgo";
 import { STORE_RANGES, type StoreRange, type StoreReport } from "@/lib/client/api-types/store";
 import { formatBytes, formatCount } from "@/lib/client/format";
@@ -214,6 +215,7 @@ function StoreBody({ data }: { data: StoreReport }) {
                 unit="keys per day"
                 tick={formatDayTick}
                 bucketMs={86_400_000}
+                hrefOf={keysFirstSeenOnDay}
                 label="Keys created and purged per day"
                 stacked={false}
               />

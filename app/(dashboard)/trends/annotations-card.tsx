@@ -1,7 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { useEffect, useState } from "react";
 import { ComparisonTable } from "@/components/tables/ComparisonTable";
 import { Banner } from "@/components/ui/Banner";
 import { SegmentedChoice } from "@/components/ui/SegmentedChoice";
@@ -21,13 +22,20 @@ type Window = (typeof WINDOWS)[number]["value"];
 /** Deploys and other annotations in the range, each with "did it make things worse?". */
 export function AnnotationsCard({ days }: { days: number }) {
   const list = useQuery(annotationsQuery());
-  const [open, setOpen] = useState<string | null>(null);
+  // a chart's ▼ marker leads here with ?annotation=ID: that row's before/after, in view
+  const asked = useSearchParams().get("annotation");
+  const [open, setOpen] = useState<string | null>(asked);
+  const loaded = list.data !== undefined;
+  useEffect(() => {
+    if (asked && loaded)
+      document.getElementById(`annotation-${asked}`)?.scrollIntoView({ block: "center" });
+  }, [asked, loaded]);
   const [span, setSpan] = useState<Window>("1h");
   const now = useClock();
   const since = now === null ? 0 : now - days * 86_400_000;
   const items = (list.data?.items ?? []).filter((a) => Date.parse(a.at) >= since);
   return (
-    <section className="card" aria-label="Deploys and annotations">
+    <section className="card" aria-label="Deploys and annotations" id="annotations">
       <div className="card-header">
         <h2>Deploys and annotations</h2>
         <span className="muted">sent with POST /api/v1/annotations, e.g. by CI after a deploy</span>
@@ -81,7 +89,7 @@ function AnnotationRow(props: {
   const { a } = props;
   return (
     <>
-      <tr>
+      <tr id={`annotation-${a.id}`} className={props.open ? "row-selected" : undefined}>
         <td>
           <Instant iso={a.at} year noSeconds />
         </td>

@@ -23,6 +23,7 @@ import {
 import { trendsQuery } from "@/lib/client/queries/trends";
 import { foldStatusQuery } from "@/lib/client/queries/fold";
 import { AnnotationsCard } from "./annotations-card";
+import { keysFirstSeenOnDay } from "@/lib/client/queries/keys";
 import { MoneyCard } from "./money-card";
 
 export function TrendsClient({ range }: { range: TrendRange }) {
@@ -173,7 +174,7 @@ function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string |
           filename: `idemscope-duplicate-success-rate-${data.range}.csv`,
         }}
       >
-        <DailyRateChart days={data.days} target={data.target} />
+        <DailyRateChart days={data.days} target={data.target} hrefOf={keysFirstSeenOnDay} />
       </ExportableCard>
       <ExportableCard
         title="Duplicates prevented per day"
@@ -195,6 +196,7 @@ function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string |
             unit="replays / day"
             tick={formatDayTick}
             bucketMs={86_400_000}
+            hrefOf={keysFirstSeenOnDay}
             label="Duplicates prevented per day: retries answered from the store"
           />
         )}
@@ -216,6 +218,7 @@ function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string |
           ]}
           unit="keys / month"
           tick={formatMonthTick}
+          hrefOf={() => "/audit"}
           label="Manual interventions per month, last 12 months"
         />
       </ExportableCard>
@@ -236,6 +239,7 @@ function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string |
           tick={formatMonthTick}
           label={`Duplicate successes reconciled per month, last 12 months; target ${rec.target.min}–${rec.target.max} a month`}
           target={{ max: rec.target.max, label: `target ≤ ${rec.target.max} a month` }}
+          hrefOf={() => "/audit?action=reconcile"}
         />
         <p className="muted">
           Target {rec.target.min}–{rec.target.max} a month.{" "}

@@ -11,6 +11,7 @@ export type KeySearchQuery = {
   endpoint?: string;
   status?: KeyStatus;
   from?: string;
+  to?: string;
   cursor?: string;
 };
 
@@ -57,4 +58,23 @@ export function postReveal(id: string, reason: string) {
       body: JSON.stringify({ reason }),
     },
   );
+}
+
+/**
+ * Key search over the keys first seen in [from, to) (a chart's bar, a day), optionally of one
+ * client: where every time bucket on a chart leads.
+ */
+export function keysFirstSeenUrl(from: string, to: string, scope?: string): string {
+  return `/keys?${searchString({ scope, from, to })}`;
+}
+
+/** The keys first seen in the time bucket that starts at `startIso`. */
+export function keysFirstSeenInBucket(startIso: string, bucketMs: number, scope?: string): string {
+  const to = new Date(Date.parse(startIso) + bucketMs).toISOString();
+  return keysFirstSeenUrl(new Date(Date.parse(startIso)).toISOString(), to, scope);
+}
+
+/** The keys first seen on a UTC day (YYYY-MM-DD, as the day rollups keep it). */
+export function keysFirstSeenOnDay(day: string): string {
+  return keysFirstSeenInBucket(`${day}T00:00:00.000Z`, 86_400_000);
 }

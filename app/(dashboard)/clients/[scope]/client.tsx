@@ -3,6 +3,7 @@
 import { AppLink as Link } from "@/components/ui/AppLink";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { ClientHistoryChart } from "@/components/charts/ClientHistoryChart";
+import { keysFirstSeenInBucket } from "@/lib/client/queries/keys";
 import { ClientEndpointsTable } from "@/components/tables/ClientEndpointsTable";
 import { StormStrip } from "@/components/ui/StormStrip";
 import { ExportableCard } from "@/components/ui/ExportableCard";
@@ -126,6 +127,7 @@ function ClientBody({ data }: { data: ClientDetail }) {
           series={data.series}
           bucketSeconds={data.bucketSeconds}
           baseline={data.baselineRetriesPerKey}
+          hrefOf={(t) => keysFirstSeenInBucket(t, data.bucketSeconds * 1000, data.scope)}
         />
       </ExportableCard>
       <ExportableCard

@@ -7,11 +7,11 @@ import { keySearchQuery as keySearchParamsSchema } from "@/lib/query/params/key-
 import { keySearchQuery, keySearchString, lifecyclePageUrl } from "@/lib/client/queries/keys";
 import { makeQueryClient } from "@/lib/client/queries/query-client";
 import type { RecentDuplicate } from "@/lib/client/api-types/keys";
-import type { RawSearchParams } from "../search-params";
-import { KeySearchClient } from "./client";
+import type { RawSearchParams } from "../../search-params";
+import { KeySearchClient } from "../client";
 import { loadKeySearch, loadRecentDuplicates } from "@/lib/query/views/keys";
 import { paramsOf, prefetchView, tryLoad } from "@/lib/query/views/view";
-import { apiQuery, hasSearch, parseKeySearchParams } from "./search-params";
+import { apiQuery, hasSearch, parseKeySearchParams } from "../search-params";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Key search" };

@@ -8,9 +8,9 @@ import { currentViewer } from "@/lib/auth/request-identity";
 import { readContext } from "@/lib/contract/context";
 import { clientsQuery, clientsSearch } from "@/lib/client/queries/clients";
 import { makeQueryClient } from "@/lib/client/queries/query-client";
-import type { RawSearchParams } from "../search-params";
-import { ClientsClient } from "./client";
-import { parseClientsParams } from "./search-params";
+import type { RawSearchParams } from "../../search-params";
+import { ClientsClient } from "../client";
+import { parseClientsParams } from "../search-params";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Clients" };

@@ -9,10 +9,10 @@ import { makeQueryClient } from "@/lib/client/queries/query-client";
 import { readContext } from "@/lib/contract/context";
 import { loadOverview, loadRightNow, overviewQuerySchema } from "@/lib/query/views/overview";
 import { prefetchView, queryOf } from "@/lib/query/views/view";
-import { OverviewClient } from "./client";
-import { parseOverviewParams, type RawSearchParams } from "./search-params";
-import { StuckSeriesCardSkeleton } from "./stuck-series-card";
-import { StuckSeriesSection } from "./stuck-series-section";
+import { OverviewClient } from "../client";
+import { parseOverviewParams, type RawSearchParams } from "../search-params";
+import { StuckSeriesCardSkeleton } from "../stuck-series-card";
+import { StuckSeriesSection } from "../stuck-series-section";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Overview" };
