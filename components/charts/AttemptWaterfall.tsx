@@ -26,7 +26,7 @@ function secondsTick(v: number): string {
 
 /** The executions and answers of one key on a shared time axis. */
 export function AttemptWaterfall({ rows }: { rows: WaterfallRow[] }) {
-  const height = 40 + rows.length * 30;
+  const height = 24 + rows.length * 30;
   return (
     <div
       className="chart"
@@ -35,21 +35,9 @@ export function AttemptWaterfall({ rows }: { rows: WaterfallRow[] }) {
       aria-label="Attempts waterfall, seconds after the first request"
     >
       <ResponsiveContainer width="100%" height={height}>
-        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 24, bottom: 16, left: 8 }}>
+        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
           <CartesianGrid stroke={GRID_COLOR} horizontal={false} />
-          <XAxis
-            type="number"
-            stroke={AXIS_COLOR}
-            fontSize={12}
-            tickFormatter={secondsTick}
-            label={{
-              value: "seconds after the first request",
-              position: "insideBottom",
-              offset: -10,
-              fill: AXIS_COLOR,
-              fontSize: 12,
-            }}
-          />
+          <XAxis type="number" stroke={AXIS_COLOR} fontSize={12} tickFormatter={secondsTick} />
           <YAxis type="category" dataKey="label" width={190} stroke={AXIS_COLOR} fontSize={12} />
           <Tooltip
             formatter={(value, name, item) =>
@@ -86,6 +74,8 @@ export function AttemptWaterfall({ rows }: { rows: WaterfallRow[] }) {
           />
         </BarChart>
       </ResponsiveContainer>
+      {/* under the chart, not on its axis: a phone's narrow plot cut the axis label short */}
+      <p className="muted chart-caption">Time after the first request; each bar one attempt.</p>
     </div>
   );
 }

@@ -48,11 +48,11 @@ export function ClientHistoryChart({
   return (
     <div
       className="chart"
-      role="img"
+      role="figure"
       aria-label={`Requests per ${per} and retries per key${baseline ? `, with the 7-day baseline of ${baseline.toFixed(2)}` : ""}`}
     >
       <ResponsiveContainer width="100%" height={280}>
-        <ComposedChart data={series} margin={{ top: 12, right: 16, bottom: 4, left: 8 }} {...links.chart}>
+        <ComposedChart data={series} margin={{ top: 12, right: 16, bottom: 4, left: 8 }} {...links}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis {...timeAxis("t", tick)} />
           <YAxis yAxisId="n" {...countAxis(`requests per ${per}`, 60)} />
@@ -90,7 +90,6 @@ export function ClientHistoryChart({
             fill={OUTCOME_COLORS.claimed}
             fillOpacity={0.35}
             isAnimationActive={false}
-            {...links.bar}
           />
           <Line
             yAxisId="rate"

@@ -50,15 +50,15 @@ export function DailyCountChart({
   /** where a category's column leads */
   hrefOf?: BarHref;
 }) {
-  const links = useBarLinks(hrefOf, xKey);
+  const links = useBarLinks(hrefOf);
   const lines = useAnnotationLines(
     bucketMs ? data.map((d) => String((d as Record<string, unknown>)[xKey])) : [],
     bucketMs ?? 0,
   );
   return (
-    <div className="chart" style={{ minHeight: 240 }} role="img" aria-label={label}>
+    <div className="chart" style={{ minHeight: 240 }} role="figure" aria-label={label}>
       <ResponsiveContainer width="100%" height={240}>
-        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} {...links.chart}>
+        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} {...links}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis {...timeAxis(xKey, tick, 16)} />
           <YAxis {...countAxis(unit)} />
@@ -75,7 +75,6 @@ export function DailyCountChart({
               stackId={stacked ? "c" : undefined}
               fill={s.color}
               isAnimationActive={false}
-              {...links.bar}
             >
               {target && series.length === 1
                 ? data.map((d, i) => (

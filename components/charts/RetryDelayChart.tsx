@@ -37,7 +37,7 @@ export function RetryDelayChart({ advice }: { advice: TtlAdvice }) {
   return (
     <div
       className="chart"
-      role="img"
+      role="figure"
       aria-label={`Delay between the first request and each retry on ${advice.endpoint}, with its TTL`}
     >
       <ResponsiveContainer width="100%" height={280}>

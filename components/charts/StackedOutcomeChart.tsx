@@ -42,9 +42,9 @@ export function StackedOutcomeChart({
     bucketSeconds * 1000,
   );
   return (
-    <div className="chart" role="img" aria-label={`Requests by outcome, ${unit}`}>
+    <div className="chart" role="figure" aria-label={`Requests by outcome, ${unit}`}>
       <ResponsiveContainer width="100%" height={280}>
-        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} {...links.chart}>
+        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} {...links}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis {...timeAxis("t", (v) => formatBucketTick(v, bucketSeconds, zone))} />
           <YAxis {...countAxis(unit)} />
@@ -61,7 +61,6 @@ export function StackedOutcomeChart({
               stackId="outcome"
               fill={OUTCOME_COLORS[key]}
               isAnimationActive={false}
-              {...links.bar}
             />
           ))}
           {annotations}

@@ -75,7 +75,7 @@ export function StoreSizeChart({
   return (
     <div
       className="chart"
-      role="img"
+      role="figure"
       aria-label={rows ? "Rows per table over time" : "Size per table over time, in bytes"}
     >
       <ResponsiveContainer width="100%" height={280}>

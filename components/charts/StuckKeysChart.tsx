@@ -35,9 +35,9 @@ export function StuckKeysChart({
     bucketSeconds * 1000,
   );
   return (
-    <div className="chart chart-short" role="img" aria-label={`Stuck keys over time, ${unit}`}>
+    <div className="chart chart-short" role="figure" aria-label={`Stuck keys over time, ${unit}`}>
       <ResponsiveContainer width="100%" height={200}>
-        <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} {...links.chart}>
+        <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} {...links}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis {...timeAxis("t", (v) => formatBucketTick(v, bucketSeconds, zone))} />
           <YAxis {...countAxis("stuck keys", 40)} />

@@ -1,7 +1,6 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useRef } from "react";
 
 type ChartState = { activeLabel?: string | number } | null | undefined;
 
@@ -9,36 +8,22 @@ type ChartState = { activeLabel?: string | number } | null | undefined;
 export type BarHref = (category: string) => string | undefined;
 
 /**
- * Props for a recharts chart whose every category leads somewhere, and for its bars. A click
- * anywhere in a category's column opens `hrefOf` of it (thin bars are hard to hit), as the tooltip
- * has found the column; a tap on a phone shows no tooltip first, so the bar itself opens it too.
- * Keyboard users reach the same lists from the tiles and tables beside each chart.
+ * Props for a recharts chart whose every category leads somewhere: a click anywhere in a
+ * category's column (thin bars are hard to hit) opens `hrefOf` of the column the tooltip shows. On
+ * a phone the first tap shows the tooltip, the second opens it. Keyboard users reach the same
+ * lists from the tiles and tables beside each chart.
  */
-export function useBarLinks(hrefOf: BarHref | undefined, xKey = "t") {
+export function useBarLinks(hrefOf: BarHref | undefined) {
   const router = useRouter();
-  const last = useRef({ href: "", at: 0 });
-  // the column under the pointer, as the tooltip found it: a click on its own (a tap's emulated
-  // click) reaches onClick before the tooltip has moved, so onClick alone would not know it
-  const pointed = useRef<string | number | undefined>(undefined);
-  if (!hrefOf) return { chart: {}, bar: {} };
-  // a click on a bar reaches both handlers: open once
+  if (!hrefOf) return {};
   const open = (category: unknown) => {
     if (category === undefined || category === null) return;
     const href = hrefOf(String(category));
-    if (!href || (last.current.href === href && Date.now() - last.current.at < 1000)) return;
-    last.current = { href, at: Date.now() };
-    router.push(href);
+    if (href) router.push(href);
   };
   return {
-    chart: {
-      onMouseMove: (state: ChartState) => {
-        pointed.current = state?.activeLabel;
-      },
-      onClick: (state: ChartState) => open(state?.activeLabel ?? pointed.current),
-      style: { cursor: "pointer" },
-    },
-    bar: {
-      onClick: (entry: { payload?: Record<string, unknown> }) => open(entry.payload?.[xKey]),
-    },
+    // the state is the tooltip's: a click before any hover (or a phone's first tap) has none yet
+    onClick: (state: ChartState) => open(state?.activeLabel),
+    style: { cursor: "pointer" },
   };
 }

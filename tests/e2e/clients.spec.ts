@@ -71,7 +71,7 @@ test.describe("Clients", () => {
     await expect(page.getByRole("heading", { name: STORM_CLIENT, level: 1 })).toBeVisible();
     await expect(page.getByRole("alert").filter({ hasText: "Retry storm:" })).toBeVisible();
     await expect(
-      page.getByRole("img", {
+      page.getByRole("figure", {
         name: /Requests per hour and retries per key, with the 7-day baseline/,
       }),
     ).toBeVisible();
@@ -83,7 +83,7 @@ test.describe("Clients", () => {
       .getByRole("group", { name: "Time range" })
       .getByRole("link", { name: "30d" })
       .click();
-    await expect(page.getByRole("img", { name: /Requests per day/ })).toBeVisible();
+    await expect(page.getByRole("figure", { name: /Requests per day/ })).toBeVisible();
   });
 
   test("shows a client with an odd name exactly, as text", async ({ page, request }) => {

@@ -60,7 +60,7 @@ test.describe("Duplicate successes", () => {
     const tile = page.getByTestId("tile-reconciliations");
     await expect(tile.locator(".tile-value")).not.toHaveText("0");
     await expect(tile).toContainText("target 0–5 a month");
-    await expect(page.getByRole("img", { name: /reconciled per month/ })).toBeVisible();
+    await expect(page.getByRole("figure", { name: /reconciled per month/ })).toBeVisible();
   });
 });
 

@@ -47,7 +47,7 @@ test.describe("Overview", () => {
     await page.getByRole("link", { name: "24h", exact: true }).click();
     await expect(page).toHaveURL(/range=24h/);
     await expect(page.getByText("Last 24 hours")).toBeVisible();
-    await expect(page.getByRole("img", { name: /requests \/ hour/ })).toBeVisible();
+    await expect(page.getByRole("figure", { name: /requests \/ hour/ })).toBeVisible();
     // a shared link opens the same view
     await page.goto("/?range=7d");
     await expect(page.getByText("Last 7 days")).toBeVisible();
@@ -122,12 +122,14 @@ test.describe("Navigation", () => {
 
   test("a bar of the requests chart opens the keys first seen in its bucket", async ({ page }) => {
     await page.goto("/?range=1h");
-    const chart = page.getByRole("img", { name: /Requests by outcome/ });
+    const chart = page.getByRole("figure", { name: /Requests by outcome/ });
     const box = (await chart.getByRole("application").boundingBox())!;
     // the middle of the plot, a whole minute with traffic: pointed at (its tooltip), then clicked
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
     await expect(
-      page.getByRole("img", { name: /Requests by outcome/ }).locator(".recharts-tooltip-wrapper"),
+      page
+        .getByRole("figure", { name: /Requests by outcome/ })
+        .locator(".recharts-tooltip-wrapper"),
     ).toBeVisible();
     await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.5);
     await expect(page).toHaveURL(/\/keys\?from=[^&]+&to=/);

@@ -56,8 +56,10 @@ test("every page fits a phone, hydrates cleanly, and a stuck key can be released
 }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+  let current = "";
+  page.on("pageerror", (e) => errors.push(`${current}: ${e.message}`));
   for (const path of PAGES) {
+    current = path;
     await page.goto(path);
     await page.waitForLoadState("networkidle");
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -91,13 +93,15 @@ test.describe("on a touch screen", () => {
 
   test("a tap shows a bar's figures, a second tap opens its keys", async ({ page }) => {
     await page.goto("/?range=1h");
-    const plot = page.getByRole("img", { name: /Requests by outcome/ }).getByRole("application");
+    const plot = page.getByRole("figure", { name: /Requests by outcome/ }).getByRole("application");
     await plot.scrollIntoViewIfNeeded();
     const box = (await plot.boundingBox())!;
     const [x, y] = [box.x + box.width * 0.6, box.y + box.height * 0.5];
     await page.touchscreen.tap(x, y);
     await expect(
-      page.getByRole("img", { name: /Requests by outcome/ }).locator(".recharts-tooltip-wrapper"),
+      page
+        .getByRole("figure", { name: /Requests by outcome/ })
+        .locator(".recharts-tooltip-wrapper"),
     ).toBeVisible();
     await expect(page).toHaveURL(/\/\?range=1h$/);
     await page.touchscreen.tap(x, y);

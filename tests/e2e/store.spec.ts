@@ -9,7 +9,7 @@ test.describe("Store", () => {
     await page.goto("/store");
     await expect(page.getByRole("heading", { name: "Store", level: 1 })).toBeVisible();
     await expect(
-      page.getByRole("img", { name: "Size per table over time, in bytes" }),
+      page.getByRole("figure", { name: "Size per table over time, in bytes" }),
     ).toBeVisible();
     const tables = page.getByRole("table", { name: "Tables" });
     await expect(tables).toContainText("idempotency_keys");
@@ -18,7 +18,9 @@ test.describe("Store", () => {
       /budget is reached in .+ \(\d{4}-\d\d-\d\d\)/,
     );
     await expect(page.getByTestId("store-purger")).toContainText(/expired/);
-    await expect(page.getByRole("img", { name: "Keys created and purged per day" })).toBeVisible();
+    await expect(
+      page.getByRole("figure", { name: "Keys created and purged per day" }),
+    ).toBeVisible();
 
     const advisor = page.getByRole("table", { name: "TTL advisor" });
     const refunds = advisor.getByRole("row").filter({ hasText: "POST /v1/refunds" });
@@ -28,14 +30,14 @@ test.describe("Store", () => {
       /^[\d.]+ % of retries arrived after the 2 min TTL and ran the work again; a TTL of \d+ min would have caught 99\.9 %\.$/,
     );
     await expect(
-      page.getByRole("img", { name: /each retry on POST \/v1\/refunds, with its TTL/ }),
+      page.getByRole("figure", { name: /each retry on POST \/v1\/refunds, with its TTL/ }),
     ).toBeVisible();
     await page.screenshot({ path: "test-results/e2e/store.png", fullPage: true });
 
     await advisor.getByRole("button", { name: "POST /v1/payments" }).click();
     await expect(page.getByTestId("ttl-advice")).toContainText("1 d TTL");
     await expect(
-      page.getByRole("img", { name: /each retry on POST \/v1\/payments/ }),
+      page.getByRole("figure", { name: /each retry on POST \/v1\/payments/ }),
     ).toBeVisible();
 
     const card = page.locator("section.card", { hasText: "TTL advisor" });
@@ -50,12 +52,12 @@ test.describe("Store", () => {
     expect(lines.length).toBe(9); // eight endpoints
 
     await page.getByText("Rows", { exact: true }).click();
-    await expect(page.getByRole("img", { name: "Rows per table over time" })).toBeVisible();
+    await expect(page.getByRole("figure", { name: "Rows per table over time" })).toBeVisible();
 
     // the choice of rows stays when the range changes
     await page.getByRole("group", { name: "Time range" }).getByRole("link", { name: "7d" }).click();
     await expect(page).toHaveURL(/range=7d/);
-    await expect(page.getByRole("img", { name: "Rows per table over time" })).toBeVisible();
+    await expect(page.getByRole("figure", { name: "Rows per table over time" })).toBeVisible();
   });
 
   test("answers an unknown range with 400 and a message", async ({ request }) => {

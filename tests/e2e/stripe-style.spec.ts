@@ -154,7 +154,7 @@ test.describe("A Stripe-style store", () => {
     await expect(page.getByTestId("source-note")).toContainText(
       "Before that, each row the table held was imported as its first request and its outcome: retries, replays and duplicates before it were not recorded.",
     );
-    const chart = page.getByRole("img", { name: /Daily duplicate success rate/ });
+    const chart = page.getByRole("figure", { name: /Daily duplicate success rate/ });
     await expect(chart.getByText("imported: no duplicates recorded")).toBeVisible();
     await expect(
       page.getByText("before capture began: first requests and outcomes imported"),

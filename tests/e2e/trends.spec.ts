@@ -10,9 +10,11 @@ test.describe("Trends", () => {
     await expect(page.getByRole("heading", { name: "Trends", level: 1 })).toBeVisible();
     await expect(page.getByTestId("verdict")).toHaveText(/^Within target on \d+ of \d+ days/);
     await expect(page.getByTestId("verdict")).toContainText("worst day");
-    await expect(page.getByRole("img", { name: /Daily duplicate success rate/ })).toBeVisible();
-    await expect(page.getByRole("img", { name: /Duplicates prevented per day/ })).toBeVisible();
-    await expect(page.getByRole("img", { name: /Manual interventions per month/ })).toBeVisible();
+    await expect(page.getByRole("figure", { name: /Daily duplicate success rate/ })).toBeVisible();
+    await expect(page.getByRole("figure", { name: /Duplicates prevented per day/ })).toBeVisible();
+    await expect(
+      page.getByRole("figure", { name: /Manual interventions per month/ }),
+    ).toBeVisible();
     await page.screenshot({ path: "test-results/e2e/trends.png", fullPage: true });
 
     const rateCard = page.locator("section.card", { hasText: "Duplicate success rate per day" });
