@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { ReferenceLine } from "recharts";
+import { ReferenceLine, usePlotArea } from "recharts";
 import type { Annotation } from "@/lib/client/api-types/annotations";
 import { annotationsQuery } from "@/lib/client/queries/annotations";
 
@@ -100,6 +100,10 @@ export function annotationUrl(a: Annotation, now: number): string {
 
 // a link in the chart's SVG: focusable, Enter opens it as a click does
 function MarkerLabel(props: { x: number; y: number; marker: Marker; open: () => void }) {
+  // a marker in the plot's right part reads leftwards from its line: rightwards it ran off the
+  // chart (or over the right axis) on a phone
+  const plot = usePlotArea();
+  const leftwards = plot !== undefined && props.x > plot.x + plot.width * 0.6;
   return (
     <g
       role="link"
@@ -115,8 +119,14 @@ function MarkerLabel(props: { x: number; y: number; marker: Marker; open: () => 
       }}
     >
       <title>{`${props.marker.title}\n(open its before / after on Trends)`}</title>
-      <text x={props.x} y={props.y} fill={ANNOTATION_COLOR} fontSize={11}>
-        ▼ {props.marker.label}
+      <text
+        x={leftwards ? props.x - 8 : props.x}
+        y={props.y}
+        fill={ANNOTATION_COLOR}
+        fontSize={11}
+        textAnchor={leftwards ? "end" : "start"}
+      >
+        {leftwards ? `${props.marker.label} ▼` : `▼ ${props.marker.label}`}
       </text>
     </g>
   );
