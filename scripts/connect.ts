@@ -6,6 +6,7 @@
 // --search-indexes shows the indexes that would serve key search on the library's table (its own
 // rarely do), --create-search-indexes creates the missing ones, CONCURRENTLY. --no-import leaves the
 // rows the table already holds out (by default the collector imports them after --apply).
+// --detect proposes a preset for a table nobody ships one for (scripts/connect/detect.ts).
 // Exit 0 done, 1 the database does not fit (each reason on one line), 2 bad arguments.
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig } from "../lib/core/config";
@@ -21,6 +22,7 @@ import {
   uninstallSource,
 } from "../lib/ingest/sources/connect";
 import { parseCaptureArg, parseTableArg, resolvePreset } from "./connect/args";
+import { runDetect } from "./connect/detect";
 import type { CoverageRow } from "../lib/contract/coverage";
 import { CONTRACT_PRESET } from "../lib/contract/presets";
 import { contractTableNames } from "../lib/contract/tables";
@@ -39,9 +41,11 @@ let values: {
   "search-indexes": boolean;
   "create-search-indexes": boolean;
   "no-import": boolean;
+  detect: boolean;
+  out?: string;
 };
 const USAGE =
-  "usage: npm run connect -- --preset NAME [--table SCHEMA.TABLE] [--capture triggers|logical[,spans]] [--apply [--no-import] | --uninstall] [--search-indexes | --create-search-indexes]";
+  "usage: npm run connect -- --preset NAME [--table SCHEMA.TABLE] [--capture triggers|logical[,spans]] [--apply [--no-import] | --uninstall] [--search-indexes | --create-search-indexes]; or --detect [--table SCHEMA.TABLE] [--out FILE]";
 try {
   values = parseArgs({
     options: {
@@ -53,12 +57,17 @@ try {
       "search-indexes": { type: "boolean", default: false },
       "create-search-indexes": { type: "boolean", default: false },
       "no-import": { type: "boolean", default: false },
+      detect: { type: "boolean", default: false },
+      out: { type: "string" },
     },
   }).values as typeof values;
 } catch (err) {
   fail(2, `${(err as Error).message} (${USAGE})`);
 }
-if (!values.preset && !values.uninstall) fail(2, "--preset NAME is required (or --uninstall)");
+if (!values.preset && !values.uninstall && !values.detect)
+  fail(2, "--preset NAME is required (or --detect, or --uninstall)");
+if (values.detect && (values.preset || values.apply || values.uninstall))
+  fail(2, "--detect proposes a preset: review it, then --preset FILE --apply");
 if (values.apply && values.uninstall) fail(2, "--apply and --uninstall exclude each other");
 let choice;
 try {
@@ -115,6 +124,12 @@ try {
     await migrate({ databaseUrl, includeStore: false });
     console.log((await uninstallSource(pool, own, { onWait })).message);
     process.exit(0);
+  }
+  if (values.detect) {
+    const target = values.table ? parseTableArg(values.table, "public") : null;
+    process.exit(
+      await runDetect(pool, { table: target, out: values.out, own, choice, printCoverage: table }),
+    );
   }
   const preset = await resolvePreset(values.preset!);
   if (preset === CONTRACT_PRESET) {
