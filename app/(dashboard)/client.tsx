@@ -19,6 +19,7 @@ import { DUPLICATE_SUCCESS_TARGET, type Overview } from "@/lib/client/api-types/
 import { formatCount, formatMs, formatPercent, formatRate } from "@/lib/client/format";
 import { overviewQuery } from "@/lib/client/queries/overview";
 import { foldStatusQuery } from "@/lib/client/queries/fold";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import type { FoldStatus } from "@/lib/client/api-types/fold";
 import { RANGE_LABELS } from "@/lib/client/range";
 import { refetchIntervalOf } from "@/lib/client/refresh";
@@ -42,7 +43,9 @@ export function OverviewClient({
     placeholderData: keepPreviousData,
   });
   const data = query.data;
-  const fold = useQuery({ ...foldStatusQuery(), refetchInterval: 5000 }).data ?? null;
+  const foldStatus = useQuery({ ...foldStatusQuery(), refetchInterval: 5000 }).data ?? null;
+  // the server renders no fold status: its caveats appear once hydrated (components/ui/use-hydrated.ts)
+  const fold = useHydrated() ? foldStatus : null;
   return (
     <div className="page">
       <header className="page-header">

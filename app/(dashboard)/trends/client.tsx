@@ -22,6 +22,7 @@ import {
 } from "@/lib/client/format";
 import { trendsQuery } from "@/lib/client/queries/trends";
 import { foldStatusQuery } from "@/lib/client/queries/fold";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { AnnotationsCard } from "./annotations-card";
 import { keysFirstSeenOnDay } from "@/lib/client/queries/keys";
 import { MoneyCard } from "./money-card";
@@ -34,7 +35,8 @@ export function TrendsClient({ range }: { range: TrendRange }) {
   });
   const data = q.data;
   const fold = useQuery({ ...foldStatusQuery(), refetchInterval: 5000 }).data;
-  const h = fold?.history;
+  // the server renders no fold status: the verdict says "provisional" once hydrated
+  const h = useHydrated() ? fold?.history : undefined;
   const folding = h && !h.finishedAt ? h : null;
   return (
     <div className="page trends">
