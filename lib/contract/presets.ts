@@ -2,6 +2,7 @@
 // cited per preset; the same DDL is in tests/fixtures/stores/ for the tests.
 import { DEFAULT_LOCK_TIMEOUT_SECONDS } from "../core/config";
 import { DERIVED_COLUMNS, DERIVED_TYPES, presetSchema, type Preset } from "./preset";
+import { medusaV2 } from "./preset-medusa-v2";
 
 /** Fail in the recovery-point layouts (Stripe-style, Medusa): the key finished with a stored 500. */
 const FINISH_WITH_500 = {
@@ -311,7 +312,7 @@ const massTransitInbox = {
 };
 
 export const BUILT_IN_PRESETS: ReadonlyMap<string, Preset> = new Map(
-  [stripeStyle, medusaV1, nodeIdempotency, massTransitInbox].map((p) => [
+  [stripeStyle, medusaV1, nodeIdempotency, massTransitInbox, medusaV2].map((p) => [
     p.name,
     presetSchema.parse(p),
   ]),

@@ -8,6 +8,7 @@ import { markOperatorChange } from "../../lib/ingest/sources/capture-sql";
 import type { Preset } from "../../lib/contract/preset";
 import { deliver } from "./writers/masstransit-inbox";
 import { medusaRequest } from "./writers/medusa-v1";
+import { clearExpiredExecutions, MEDUSA_V2_LOCK_SECONDS, medusaV2Run } from "./writers/medusa-v2";
 import { nodeIdempotentRequest, purgeExpired } from "./writers/node-idempotency";
 import { postRide, reap } from "./writers/stripe-style";
 
@@ -131,6 +132,39 @@ export function libraryClient(
             [i.key],
           ),
         expire: null,
+      };
+    case "medusa-v2":
+      // a route that runs complete-cart with the client's Idempotency-Key as its transactionId;
+      // finished runs are kept the demo's short TTL instead of complete-cart's three days
+      return {
+        request: (i, o) =>
+          medusaV2Run(pool, table, {
+            transactionId: i.key,
+            input: { id: `cart_${i.key}`, amount: o.amount ?? i.amount },
+            crash: o.crash,
+            retentionSeconds: DEMO_TTL_SECONDS,
+          }),
+        lockTimeoutSeconds: MEDUSA_V2_LOCK_SECONDS,
+        ttlSeconds: DEMO_TTL_SECONDS,
+        purge: () => clearExpiredExecutions(pool, table).then(() => undefined),
+        ageLock: (i) =>
+          uncaptured(
+            pool,
+            marks,
+            `UPDATE ${table} SET updated_at = updated_at - interval '121 seconds'
+              WHERE transaction_id = $1 AND state NOT IN ('done', 'failed', 'reverted')`,
+            [i.key],
+          ),
+        expire: async (i) => {
+          await uncaptured(
+            pool,
+            marks,
+            `UPDATE ${table} SET updated_at = updated_at - make_interval(secs => retention_time + 1)
+              WHERE transaction_id = $1`,
+            [i.key],
+          );
+          await clearExpiredExecutions(pool, table); // the engine's own DELETE: captured
+        },
       };
     case "masstransit-inbox":
       return {

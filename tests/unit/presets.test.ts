@@ -72,7 +72,7 @@ describe("a preset file", () => {
 
   it("names the built-ins when the name is unknown", async () => {
     await expect(resolvePreset("stripe")).rejects.toThrow(
-      'unknown preset "stripe": built in are contract, stripe-style, medusa-v1, node-idempotency, masstransit-inbox',
+      'unknown preset "stripe": built in are contract, stripe-style, medusa-v1, node-idempotency, masstransit-inbox, medusa-v2',
     );
   });
 });

@@ -27,9 +27,11 @@ describe.each([
   ["node-idempotency", "triggers"],
   ["medusa-v1", "triggers"],
   ["masstransit-inbox", "triggers"],
+  ["medusa-v2", "triggers"],
   ["stripe-style", "logical"],
   ["medusa-v1", "logical"],
   ["masstransit-inbox", "logical"],
+  ["medusa-v2", "logical"],
 ] as const)("the fault scenario on %s (%s)", (presetName, capture) => {
   let store: TestStore;
   let src: ConnectedStore;
@@ -69,6 +71,11 @@ describe.each([
       // to the BEFORE INSERT trigger (the winner's row is not committed yet)
       expect(o.requests).toBeLessThanOrEqual(visible);
       expect(visible - o.requests).toBeLessThanOrEqual(DOUBLE_SUBMITS);
+    } else if (presetName === "medusa-v2") {
+      // documented: a run resumed after its process died writes nothing until it finishes, so
+      // the retry that resumed it is not a request idemscope sees (its completion is)
+      expect(o.requests).toBe(visible - (truth.outcomes["completed (resumed)"] ?? 0));
+      expect(truth.outcomes["completed (resumed)"]).toBeGreaterThan(0);
     } else expect(o.requests).toBe(visible);
   });
 

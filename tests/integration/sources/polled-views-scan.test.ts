@@ -92,6 +92,7 @@ describe.each([
   ["medusa-v1", "triggers"],
   ["node-idempotency", "triggers"],
   ["masstransit-inbox", "triggers"],
+  ["medusa-v2", "triggers"],
   ["stripe-style", "logical"],
 ] as const)("what polls, on %s (%s)", (presetName, capture) => {
   let store: TestStore;
