@@ -128,7 +128,17 @@ try {
   if (values.detect) {
     const target = values.table ? parseTableArg(values.table, "public") : null;
     process.exit(
-      await runDetect(pool, { table: target, out: values.out, own, choice, printCoverage: table }),
+      await runDetect(pool, {
+        table: target,
+        out: values.out,
+        own,
+        choice,
+        contractTables: [cfg.keysTable, cfg.eventsTable].map((name) => ({
+          schema: cfg.storeSchema,
+          name,
+        })),
+        printCoverage: table,
+      }),
     );
   }
   const preset = await resolvePreset(values.preset!);

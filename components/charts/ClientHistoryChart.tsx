@@ -52,8 +52,13 @@ export function ClientHistoryChart({
       aria-label={`Requests per ${per} and retries per key${baseline ? `, with the 7-day baseline of ${baseline.toFixed(2)}` : ""}`}
     >
       <ResponsiveContainer width="100%" height={280}>
-        <ComposedChart data={series} margin={{ top: 12, right: 16, bottom: 4, left: 8 }} {...links}>
+        <ComposedChart
+          data={series}
+          margin={{ top: 12, right: 16, bottom: 4, left: 8 }}
+          {...links.chart}
+        >
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
+          {links.probe}
           <XAxis {...timeAxis("t", tick)} />
           <YAxis yAxisId="n" {...countAxis(`requests per ${per}`, 60)} />
           <YAxis

@@ -58,8 +58,9 @@ export function DailyCountChart({
   return (
     <div className="chart" style={{ minHeight: 240 }} role="figure" aria-label={label}>
       <ResponsiveContainer width="100%" height={240}>
-        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} {...links}>
+        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} {...links.chart}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
+          {links.probe}
           <XAxis {...timeAxis(xKey, tick, 16)} />
           <YAxis {...countAxis(unit)} />
           <Tooltip

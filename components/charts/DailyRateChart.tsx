@@ -53,8 +53,13 @@ export function DailyRateChart({
     >
       <ResponsiveContainer width="100%" height={280}>
         {/* room on the right for the target's label, beside the plot rather than on a bar */}
-        <ComposedChart data={data} margin={{ top: 12, right: 84, bottom: 4, left: 8 }} {...links}>
+        <ComposedChart
+          data={data}
+          margin={{ top: 12, right: 84, bottom: 4, left: 8 }}
+          {...links.chart}
+        >
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
+          {links.probe}
           <XAxis
             dataKey="day"
             tickFormatter={formatDayTick}

@@ -44,8 +44,9 @@ export function StackedOutcomeChart({
   return (
     <div className="chart" role="figure" aria-label={`Requests by outcome, ${unit}`}>
       <ResponsiveContainer width="100%" height={280}>
-        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} {...links}>
+        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} {...links.chart}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
+          {links.probe}
           <XAxis {...timeAxis("t", (v) => formatBucketTick(v, bucketSeconds, zone))} />
           <YAxis {...countAxis(unit)} />
           <Tooltip

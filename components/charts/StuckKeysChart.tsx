@@ -37,8 +37,9 @@ export function StuckKeysChart({
   return (
     <div className="chart chart-short" role="figure" aria-label={`Stuck keys over time, ${unit}`}>
       <ResponsiveContainer width="100%" height={200}>
-        <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} {...links}>
+        <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }} {...links.chart}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
+          {links.probe}
           <XAxis {...timeAxis("t", (v) => formatBucketTick(v, bucketSeconds, zone))} />
           <YAxis {...countAxis("stuck keys", 40)} />
           <Tooltip

@@ -7,7 +7,9 @@
 // packages/core/utils/src/orchestration/types.ts (TransactionState) and
 // packages/core/core-flows/src/cart/workflows/complete-cart.ts (store: true, idempotent: false,
 // retentionTime three days; a lock on the cart for 120 s).
-const FINISHED = "r.state IN ('done', 'failed', 'reverted')";
+/** The states of a run that ended (TransactionState): the writer and the demo use the same. */
+export const MEDUSA_V2_FINISHED_STATES = ["done", "failed", "reverted"] as const;
+const FINISHED = `r.state IN (${MEDUSA_V2_FINISHED_STATES.map((s) => `'${s}'`).join(", ")})`;
 const UTC = (column: string) => `(r.${column} AT TIME ZONE 'UTC')`;
 
 export const medusaV2 = {
@@ -86,5 +88,6 @@ export const medusaV2 = {
     "One row is one workflow run. The key is the run's transaction_id: a workflow run with the caller's idempotency key as transactionId (a custom route) makes each retry after a finished run a second execution, counted as a duplicate success. Medusa's own POST /store/carts/:id/complete passes no transaction id: each request is a transaction of its own (auto-…), so its retries are separate keys.",
     "Only workflows created with store: true or a retentionTime are written at all; a finished run without a retention time is deleted at once.",
     "Times are timestamp without time zone, read as UTC (Medusa writes now() on a UTC server).",
+    "Runs are read whether or not deleted_at is set: the engine's cleaner deletes rows outright, and a run someone soft-deleted still happened.",
   ],
 };

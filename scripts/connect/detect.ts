@@ -20,12 +20,17 @@ export async function runDetect(
     out: string | undefined;
     own: OwnNames & { schema: string };
     choice: CaptureChoice;
+    /** the contract's own tables on this database: not stores to detect */
+    contractTables: Target[];
     printCoverage: (rows: CoverageRow[]) => string;
   },
 ): Promise<0 | 1 | 2> {
   let target = options.table;
   if (!target) {
-    const found = await findCandidateTables(pool);
+    const found = await findCandidateTables(pool, {
+      schema: options.own.schema,
+      tables: options.contractTables,
+    });
     if (found.length === 0) {
       console.error(
         "connect: no table looks like an idempotency store (by its name or an idempotency key column); name one with --table SCHEMA.TABLE",

@@ -9,6 +9,7 @@ import type { Preset } from "../../lib/contract/preset";
 import { deliver } from "./writers/masstransit-inbox";
 import { medusaRequest } from "./writers/medusa-v1";
 import { clearExpiredExecutions, MEDUSA_V2_LOCK_SECONDS, medusaV2Run } from "./writers/medusa-v2";
+import { MEDUSA_V2_FINISHED_STATES } from "../../lib/contract/preset-medusa-v2";
 import { nodeIdempotentRequest, purgeExpired } from "./writers/node-idempotency";
 import { postRide, reap } from "./writers/stripe-style";
 
@@ -152,8 +153,8 @@ export function libraryClient(
             pool,
             marks,
             `UPDATE ${table} SET updated_at = updated_at - interval '121 seconds'
-              WHERE transaction_id = $1 AND state NOT IN ('done', 'failed', 'reverted')`,
-            [i.key],
+              WHERE transaction_id = $1 AND state <> ALL ($2)`,
+            [i.key, MEDUSA_V2_FINISHED_STATES],
           ),
         expire: async (i) => {
           await uncaptured(

@@ -25,6 +25,12 @@ export function AnnotationsCard({ days }: { days: number }) {
   // a chart's ▼ marker leads here with ?annotation=ID: that row's before/after, in view
   const asked = useSearchParams().get("annotation");
   const [open, setOpen] = useState<string | null>(asked);
+  // another marker clicked while on Trends: its row opens instead
+  const [openedFor, setOpenedFor] = useState(asked);
+  if (asked !== openedFor) {
+    setOpenedFor(asked);
+    setOpen(asked);
+  }
   const loaded = list.data !== undefined;
   useEffect(() => {
     if (asked && loaded)

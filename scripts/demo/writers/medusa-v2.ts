@@ -7,12 +7,13 @@
 // already finished runs again). Times are written in UTC, as Medusa's servers run.
 import { randomBytes } from "node:crypto";
 import type { Pool } from "pg";
+import { MEDUSA_V2_FINISHED_STATES } from "../../../lib/contract/preset-medusa-v2";
 
 export type MedusaV2Outcome = "completed" | "completed (resumed)" | "conflict" | "crashed";
 
 /** complete-cart's cart lock: a run unfinished past it belongs to a process that died */
 export const MEDUSA_V2_LOCK_SECONDS = 120;
-const FINISHED = ["done", "failed", "reverted"];
+const FINISHED: readonly string[] = MEDUSA_V2_FINISHED_STATES;
 
 // a ULID-like id: time first, so the newest run sorts last (the engine orders runs by id)
 const ulid = () =>
@@ -73,7 +74,8 @@ export async function clearExpiredExecutions(pool: Pool, table: string): Promise
     `DELETE FROM ${table}
       WHERE retention_time IS NOT NULL
         AND updated_at <= (now() AT TIME ZONE 'UTC') - interval '1 second' * retention_time
-        AND state IN ('done', 'failed', 'reverted')`,
+        AND state = ANY ($1)`,
+    [MEDUSA_V2_FINISHED_STATES],
   );
   return r.rowCount ?? 0;
 }

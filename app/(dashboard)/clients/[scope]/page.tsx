@@ -15,6 +15,8 @@ import type { RawSearchParams } from "../../search-params";
 import { clientRangeOf } from "../search-params";
 import { ClientDetailClient } from "./client";
 
+// No loading.tsx here or above (the list pages keep theirs in route groups): a skeleton streamed
+// first would fix the status at 200, and an unknown key or client must answer 404.
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ scope: string }>; searchParams: Promise<RawSearchParams> };

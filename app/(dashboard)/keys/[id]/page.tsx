@@ -4,6 +4,8 @@ import { AppLink as Link } from "@/components/ui/AppLink";
 import { keyIdSchema } from "@/lib/query/params/action-schemas";
 import { LifecyclePage } from "../_lifecycle/lifecycle-page";
 
+// No loading.tsx here or above (the list pages keep theirs in route groups): a skeleton streamed
+// first would fix the status at 200, and an unknown key or client must answer 404.
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Key lifecycle" };
 

@@ -3,6 +3,8 @@ import { Banner } from "@/components/ui/Banner";
 import type { RawSearchParams } from "../../search-params";
 import { LifecyclePage } from "../_lifecycle/lifecycle-page";
 
+// No loading.tsx here or above (the list pages keep theirs in route groups): a skeleton streamed
+// first would fix the status at 200, and an unknown key or client must answer 404.
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Key lifecycle" };
 

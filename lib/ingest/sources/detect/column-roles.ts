@@ -115,7 +115,7 @@ const TYPE_OK: Partial<Record<Role, RegExp>> = {
   path: TEXTUAL,
   requestHash: /^(text|character varying|character|bytea|uuid)/,
   requestPayload: /^(jsonb|json|text|character varying|bytea)/,
-  status: /^(text|character varying|character|USER-DEFINED)/,
+  status: /^(text|character varying|character)$/,
   recoveryPoint: TEXTUAL,
   responseCode: INTEGER,
   responseBody: BODY,
@@ -128,7 +128,7 @@ const TYPE_OK: Partial<Record<Role, RegExp>> = {
   expiresAt: TIME,
 };
 
-/** An enum-typed column's type is its own name: a status if its labels read like one. */
+/** An enum's type is printed as its own name: a column with an enum's labels may be a status. */
 function typeFits(role: Role, c: ColumnFacts): boolean {
   if (role === "status" && c.allowed) return true;
   return TYPE_OK[role]?.test(c.type) ?? true;
@@ -166,10 +166,12 @@ export function recognizeRoles(t: TableFacts): RoleMap {
   const endpointColumns = new Set(
     [roles.method, roles.path].flatMap((f) => f?.columns ?? []).map((c) => c.name),
   );
+  // (a partitioned table's primary key holds its partition column, a time: not the caller)
+  const otherRole = new Set(Object.values(NAMES).flat());
   const namespace = (unique ?? [])
     .filter((n) => n !== key?.name && !endpointColumns.has(n))
     .map((n) => t.columns.find((c) => c.name === n)!)
-    .filter((c) => c && !taken.has(c.name));
+    .filter((c) => c && !taken.has(c.name) && !TIME.test(c.type) && !otherRole.has(norm(c.name)));
   if (namespace.length > 0)
     take("scope", namespace, `the key is unique within ${namespace.map((c) => c.name).join(", ")}`);
   else {
@@ -184,26 +186,24 @@ export function recognizeRoles(t: TableFacts): RoleMap {
     const c = byName(role, t.columns, taken);
     if (c) take(role, [c], `named ${c.name} (${c.type})`);
   }
-  // a path-less table may still name its endpoint in a column called scope ("payments.create")
   return roles;
 }
 
-/** How each value of a status column reads: in progress, completed or failed; null: unclear. */
-export function statusKind(value: string): "in_progress" | "completed" | "failed" | null {
+// the words of each state, on a value lower-cased with everything but letters and digits removed
+// ("IN_PROGRESS" → inprogress); propose-preset.ts matches the same words in SQL, so a value the
+// sample did not hold is still read right
+export const STATE_WORDS = {
+  in_progress:
+    "inprogress|processing|pending|started|running|locked|claimed|inflight|executing|active|new|created",
+  completed:
+    "completed?|succeeded|success|successful|done|finished|ok|processed|fulfilled|stored|responded",
+  failed: "failed|failure|error|errored|aborted|cancell?ed|rejected|timedout|timeout",
+} as const;
+
+/** How a value of a status column reads: in progress, completed or failed; null: unclear. */
+export function statusKind(value: string): keyof typeof STATE_WORDS | null {
   const v = norm(value);
-  if (
-    /^(inprogress|processing|pending|started|running|locked|claimed|inflight|executing|active|new|created)$/.test(
-      v,
-    )
-  )
-    return "in_progress";
-  if (
-    /^(completed?|succeeded|success|successful|done|finished|ok|processed|fulfilled|stored|responded)$/.test(
-      v,
-    )
-  )
-    return "completed";
-  if (/^(failed|failure|error|errored|aborted|cancell?ed|rejected|timedout|timeout)$/.test(v))
-    return "failed";
+  for (const kind of ["in_progress", "completed", "failed"] as const)
+    if (new RegExp(`^(${STATE_WORDS[kind]})$`).test(v)) return kind;
   return null;
 }

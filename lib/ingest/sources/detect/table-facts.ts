@@ -2,11 +2,11 @@
 // (types as format_type() prints them, enum labels, the values a CHECK allows), its primary and
 // unique keys, and a small sample of its values. Catalog reads and one LIMIT read of a few pages:
 // run once, by hand, never polled.
-import type { Pool } from "pg";
+import { escapeIdentifier, type Pool } from "pg";
 
 export type ColumnFacts = {
   name: string;
-  /** as format_type() prints it without modifiers (varchar, not varchar(255)), as a preset records it */
+  /** as format_type() prints it without modifiers ("character varying", not "(255)"), as a preset records it */
   type: string;
   notNull: boolean;
   /** the labels of an enum type, or the literals a CHECK (col IN (…)) allows; null: any value */
@@ -69,18 +69,27 @@ export async function readTableFacts(
     `SELECT array_agg(a.attname::text ORDER BY x.i) AS columns
        FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY x(n, i)
        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = x.n
-      WHERE i.indrelid = $1 AND i.indisunique AND i.indpred IS NULL
+      WHERE i.indrelid = $1 AND i.indisunique AND i.indpred IS NULL AND x.i <= i.indnkeyatts
         AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid)
       GROUP BY i.indexrelid`,
     [table.oid],
   );
-  const quoted = cols.rows.map((c, i) => `left(${ident(c.name)}::text, 200) AS c${i}`).join(", ");
-  const sample = await db.query<Record<string, string | null>>(
-    `SELECT ${quoted} FROM ${ident(schema)}.${ident(name)} LIMIT ${SAMPLE_ROWS}`,
-  );
+  // values only of the columns a state could be in (text or an enum), never a response body, read
+  // in a transaction that waits at most a second for a lock (an ALTER on the service's table)
+  const stateLike = cols.rows
+    .map((c, i) => ({ c, i }))
+    .filter(({ c }) => c.labels || /^(text|character varying|character)$/.test(c.type));
+  const sample = stateLike.length
+    ? await sampleValues(
+        db,
+        schema,
+        name,
+        stateLike.map(({ c, i }) => ({ name: c.name, alias: `c${i}` })),
+      )
+    : [];
   const columns = cols.rows.map((c, i): ColumnFacts => {
     const values = new Set<string>();
-    for (const row of sample.rows) {
+    for (const row of sample) {
       const v = row[`c${i}`];
       if (v !== null && v !== undefined && values.size < 20) values.add(v);
     }
@@ -102,8 +111,32 @@ export async function readTableFacts(
       ...idx.rows.map((x) => x.columns),
     ],
     estimatedRows: table.rows,
-    sampled: sample.rows.length,
+    sampled: sample.length,
   };
+}
+
+async function sampleValues(
+  db: Pool,
+  schema: string,
+  name: string,
+  columns: { name: string; alias: string }[],
+): Promise<Record<string, string | null>[]> {
+  const c = await db.connect();
+  try {
+    await c.query("BEGIN READ ONLY");
+    await c.query("SET LOCAL lock_timeout = '1s'");
+    const list = columns.map((x) => `left(${ident(x.name)}::text, 100) AS ${x.alias}`).join(", ");
+    const r = await c.query<Record<string, string | null>>(
+      `SELECT ${list} FROM ${ident(schema)}.${ident(name)} LIMIT ${SAMPLE_ROWS}`,
+    );
+    await c.query("COMMIT");
+    return r.rows;
+  } catch (err) {
+    await c.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    c.release();
+  }
 }
 
 /** The literals of a CHECK that names only this column: `status IN ('a', 'b')` or `= ANY (ARRAY[…])`. */
@@ -111,7 +144,8 @@ function checkedValues(column: string, cons: { kind: string; columns: string[]; 
   const check = cons.find(
     (k) => k.kind === "c" && k.columns.length === 1 && k.columns[0] === column,
   );
-  if (!check) return null;
+  // only a list of allowed values: `col IN ('a', 'b')`, which PostgreSQL prints as = ANY (ARRAY[…])
+  if (!check || !/= ANY \(\(?ARRAY\[|\bIN \(/i.test(check.def)) return null;
   const literals = [...check.def.matchAll(/'((?:[^']|'')*)'/g)].map((m) =>
     m[1]!.replace(/''/g, "'"),
   );
@@ -119,30 +153,25 @@ function checkedValues(column: string, cons: { kind: string; columns: string[]; 
 }
 
 /** Tables that look like idempotency stores: by name, or by a column named like an idempotency key. */
-export async function findCandidateTables(db: Pool): Promise<{ schema: string; name: string }[]> {
+export async function findCandidateTables(
+  db: Pool,
+  /** idemscope's own schema and the contract's tables: never a store to detect */
+  own: { schema: string; tables: { schema: string; name: string }[] },
+): Promise<{ schema: string; name: string }[]> {
   const r = await db.query<{ schema: string; name: string }>(
     `SELECT n.nspname AS schema, c.relname AS name
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-        AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT LIKE 'idemscope%'
+        AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> $1
+        AND NOT (n.nspname, c.relname) IN (SELECT * FROM unnest($2::text[], $3::text[]))
         AND (c.relname ~* 'idempot|idem_?key'
              OR EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0
                           AND NOT a.attisdropped AND a.attname ~* '^idem(potency)?_?key$'))
       ORDER BY 1, 2`,
+    [own.schema, own.tables.map((t) => t.schema), own.tables.map((t) => t.name)],
   );
   return r.rows;
 }
 
-// reserved words a hand-rolled table may well use as a column name ("user", "order", "end")
-const RESERVED = new Set(
-  "all and any array as asc both case cast check collate column constraint create current_user default desc distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral leading limit not null offset on only or order placing primary references returning select session_user some table then to trailing true union unique user using when where window with".split(
-    " ",
-  ),
-);
-
-/** A column or table name as SQL writes it: bare when it can be, else double-quoted. */
-export function ident(name: string): string {
-  return /^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name)
-    ? name
-    : `"${name.replace(/"/g, '""')}"`;
-}
+/** A column or table name as SQL writes it, always quoted (a hand-rolled table may name a column "user"). */
+export const ident = escapeIdentifier;
