@@ -27,9 +27,13 @@ export function RefreshControl({ current }: { current: RefreshSeconds }) {
   return (
     <label className="refresh-control">
       <span className="muted">Auto-refresh</span>
+      {/* uncontrolled, remounted when the URL's choice changes: a controlled select is set back to
+          its value by any re-render, and a change React replays after hydration would then read
+          that value instead of the one the user chose */}
       <select
+        key={current}
         ref={select}
-        value={current}
+        defaultValue={current}
         aria-label="Auto-refresh interval"
         onChange={(e) => choose(e.target.value)}
       >
