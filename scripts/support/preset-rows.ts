@@ -65,6 +65,21 @@ export const ROW_SHAPES: Record<string, RowShape> = {
              ts + interval '1 day'
         FROM generate_series($1::bigint, $2::bigint) g ${TIMES(days)}`,
   },
+  // Medusa v2: workflow_execution as the engine leaves complete-cart's runs (writers/medusa-v2.ts);
+  // its cleaner deletes finished runs after their three days' retention, so three days at most
+  "medusa-v2": {
+    days: (d) => Math.min(d, 3),
+    insert: (table, clients, days) => `
+      INSERT INTO ${table} (id, workflow_id, transaction_id, run_id, execution, context, state,
+                            created_at, updated_at, retention_time)
+      SELECT 'wf_exec_' || md5(g::text), 'complete-cart', 'auto-' || md5('t' || g), md5('r' || g),
+             '{}'::jsonb,
+             jsonb_build_object('data', jsonb_build_object('payload',
+               jsonb_build_object('id', 'cart_' || (g % ${clients})))),
+             CASE WHEN open THEN 'not_started' WHEN failed THEN 'reverted' ELSE 'done' END,
+             ts AT TIME ZONE 'UTC', (ts + interval '900 ms') AT TIME ZONE 'UTC', 259200
+        FROM generate_series($1::bigint, $2::bigint) g ${TIMES(days)}`,
+  },
   // MassTransit EF Core inbox: the InboxState entity
   "masstransit-inbox": {
     days: (d) => d,
