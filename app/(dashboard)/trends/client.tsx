@@ -204,29 +204,35 @@ function TrendsBody({ data, foldingFrom }: { data: Trends; foldingFrom: string |
         )}
       </ExportableCard>
       <ExportableCard
-        title="Manual interventions per month"
+        title="Manual interventions per month · last 12 months"
         csv={{
           rows: data.months,
           columns: ["month", "releases", "fails"],
           filename: "idemscope-interventions-by-month.csv",
         }}
       >
-        <DailyCountChart
-          data={data.months}
-          xKey="month"
-          series={[
-            { key: "releases", name: "released", color: "#f59e0b" },
-            { key: "fails", name: "failed", color: "#dc2626" },
-          ]}
-          unit="keys / month"
-          tick={formatMonthTick}
-          hrefOf={() => "/audit"}
-          label="Manual interventions per month, last 12 months"
-        />
+        {data.months.every((m) => m.releases + m.fails === 0) ? (
+          <p className="empty-state">
+            No key released or failed by an operator in the last 12 months.
+          </p>
+        ) : (
+          <DailyCountChart
+            data={data.months}
+            xKey="month"
+            series={[
+              { key: "releases", name: "released", color: "#f59e0b" },
+              { key: "fails", name: "failed", color: "#dc2626" },
+            ]}
+            unit="keys / month"
+            tick={formatMonthTick}
+            hrefOf={() => "/audit"}
+            label="Manual interventions per month, last 12 months"
+          />
+        )}
       </ExportableCard>
       <MoneyCard money={data.money} />
       <ExportableCard
-        title="Reconciliations per month (M5)"
+        title="Reconciliations per month (M5) · last 12 months"
         csv={{
           rows: rec.months,
           columns: ["month", "reconciliations"],
