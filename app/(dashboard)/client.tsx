@@ -18,8 +18,7 @@ import { Instant, useTimeFormat } from "@/components/ui/TimeZone";
 import { DUPLICATE_SUCCESS_TARGET, type Overview } from "@/lib/client/api-types/overview";
 import { formatCount, formatMs, formatPercent, formatRate } from "@/lib/client/format";
 import { overviewQuery } from "@/lib/client/queries/overview";
-import { foldStatusQuery } from "@/lib/client/queries/fold";
-import { useHydrated } from "@/components/ui/use-hydrated";
+import { useFoldStatus } from "@/components/ui/use-fold-status";
 import type { FoldStatus } from "@/lib/client/api-types/fold";
 import { RANGE_LABELS } from "@/lib/client/range";
 import { refetchIntervalOf } from "@/lib/client/refresh";
@@ -43,9 +42,8 @@ export function OverviewClient({
     placeholderData: keepPreviousData,
   });
   const data = query.data;
-  const foldStatus = useQuery({ ...foldStatusQuery(), refetchInterval: 5000 }).data ?? null;
-  // the server renders no fold status: its caveats appear once hydrated (components/ui/use-hydrated.ts)
-  const fold = useHydrated() ? foldStatus : null;
+  // its caveats appear once hydrated (the server renders no fold status)
+  const fold = useFoldStatus();
   return (
     <div className="page">
       <header className="page-header">

@@ -1,8 +1,7 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import type { FoldStatus } from "@/lib/client/api-types/fold";
-import { foldStatusQuery } from "@/lib/client/queries/fold";
+import { useFoldStatus } from "@/components/ui/use-fold-status";
 import { formatAge, formatCount } from "@/lib/client/format";
 import { useTimeFormat } from "@/components/ui/TimeZone";
 
@@ -12,9 +11,8 @@ import { useTimeFormat } from "@/components/ui/TimeZone";
  * complete, and why it waits when the store is under pressure. Nothing once it is done.
  */
 export function FoldBanner() {
-  const { data } = useQuery({ ...foldStatusQuery(), refetchInterval: 5000 });
-  if (!data) return null;
-  return <FoldStatusView status={data} />;
+  const status = useFoldStatus();
+  return status ? <FoldStatusView status={status} /> : null;
 }
 
 export function FoldStatusView({ status }: { status: FoldStatus }) {

@@ -21,8 +21,7 @@ import {
   formatPercent,
 } from "@/lib/client/format";
 import { trendsQuery } from "@/lib/client/queries/trends";
-import { foldStatusQuery } from "@/lib/client/queries/fold";
-import { useHydrated } from "@/components/ui/use-hydrated";
+import { useFoldStatus } from "@/components/ui/use-fold-status";
 import { AnnotationsCard } from "./annotations-card";
 import { keysFirstSeenOnDay } from "@/lib/client/queries/keys";
 import { MoneyCard } from "./money-card";
@@ -34,9 +33,8 @@ export function TrendsClient({ range }: { range: TrendRange }) {
     placeholderData: keepPreviousData,
   });
   const data = q.data;
-  const fold = useQuery({ ...foldStatusQuery(), refetchInterval: 5000 }).data;
-  // the server renders no fold status: the verdict says "provisional" once hydrated
-  const h = useHydrated() ? fold?.history : undefined;
+  // the verdict says "provisional" once hydrated (the server renders no fold status)
+  const h = useFoldStatus()?.history;
   const folding = h && !h.finishedAt ? h : null;
   return (
     <div className="page trends">
