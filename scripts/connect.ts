@@ -1,5 +1,6 @@
 // `npm run connect -- --preset NAME|FILE [--table SCHEMA.TABLE] [--capture triggers|logical[,spans]]
-// [--apply | --uninstall]` (docs/presets.md): checks the store's table against the preset, the
+// [--apply | --uninstall]` (docs/presets.md), or `--capture spans --apply` alone for a store outside
+// PostgreSQL (docs/capture.md, "Spans only"): checks the store's table against the preset, the
 // privileges and the capture's preconditions, prints what each panel will show and the SQL it
 // needs; --apply installs it in one transaction (and records the source for every idemscope
 // process on this database); --uninstall removes all of it, the replication slot included.
@@ -25,6 +26,8 @@ import { parseCaptureArg, parseTableArg, resolvePreset } from "./connect/args";
 import { runDetect } from "./connect/detect";
 import type { CoverageRow } from "../lib/contract/coverage";
 import { CONTRACT_PRESET } from "../lib/contract/presets";
+import { SPANS_ONLY_PRESET, spansOnlyPreset } from "../lib/contract/preset-spans-only";
+import { SPANS_ONLY } from "../lib/contract/capture-modes";
 import { contractTableNames } from "../lib/contract/tables";
 
 function fail(code: 1 | 2, message: string): never {
@@ -45,7 +48,7 @@ let values: {
   out?: string;
 };
 const USAGE =
-  "usage: npm run connect -- --preset NAME [--table SCHEMA.TABLE] [--capture triggers|logical[,spans]] [--apply [--no-import] | --uninstall] [--search-indexes | --create-search-indexes]; or --detect [--table SCHEMA.TABLE] [--out FILE]";
+  "usage: npm run connect -- --preset NAME [--table SCHEMA.TABLE] [--capture triggers|logical[,spans]] [--apply [--no-import] | --uninstall] [--search-indexes | --create-search-indexes]; or --capture spans [--apply]; or --detect [--table SCHEMA.TABLE] [--out FILE]";
 try {
   values = parseArgs({
     options: {
@@ -64,8 +67,8 @@ try {
 } catch (err) {
   fail(2, `${(err as Error).message} (${USAGE})`);
 }
-if (!values.preset && !values.uninstall && !values.detect)
-  fail(2, "--preset NAME is required (or --detect, or --uninstall)");
+if (!values.preset && !values.uninstall && !values.detect && values.capture?.trim() !== "spans")
+  fail(2, "--preset NAME is required (or --capture spans, --detect, or --uninstall)");
 if (values.detect && (values.preset || values.apply || values.uninstall))
   fail(2, "--detect proposes a preset: review it, then --preset FILE --apply");
 if (values.apply && values.uninstall) fail(2, "--apply and --uninstall exclude each other");
@@ -74,6 +77,20 @@ try {
   choice = { ...parseCaptureArg(values.capture), importsHistory: !values["no-import"] };
 } catch (err) {
   fail(2, (err as Error).message);
+}
+// the span-only source (--capture spans, or --preset spans-only): no table of the service's
+const spansOnly = !choice.capture.readsStore || values.preset === SPANS_ONLY_PRESET;
+if (spansOnly) {
+  if (values.preset && values.preset !== SPANS_ONLY_PRESET)
+    fail(
+      2,
+      "--capture spans alone reads no table: leave out --preset, or add a row capture (--capture logical,spans)",
+    );
+  if (values.capture && choice.capture.readsStore)
+    fail(2, "--preset spans-only reads no table: use --capture spans, or leave --capture out");
+  if (values.table || values["search-indexes"] || values["create-search-indexes"])
+    fail(2, "the span-only source reads no table: --table and the search indexes do not apply");
+  choice = { capture: SPANS_ONLY, spans: true, importsHistory: false };
 }
 
 let cfg;
@@ -141,7 +158,9 @@ try {
       }),
     );
   }
-  const preset = await resolvePreset(values.preset!);
+  const preset = spansOnly
+    ? spansOnlyPreset(cfg.idemscopeSchema)
+    : await resolvePreset(values.preset!);
   if (preset === CONTRACT_PRESET) {
     const connected = await readConnectedSource(pool, cfg.idemscopeSchema);
     if (connected)
@@ -164,8 +183,14 @@ try {
     ? parseTableArg(values.table, preset.table.schema)
     : { schema: preset.table.schema, name: preset.table.name };
   const plan = await planConnect(pool, preset, target, own, choice);
-  console.log(`${preset.title}: ${plan.binding.base}, ${captureLabel(plan.binding)}`);
-  console.log(`  derivations from ${preset.library} (${preset.ddlSource})\n`);
+  if (spansOnly)
+    console.log(
+      `${preset.title}: no table of the service's is read; the spans sent to POST /v1/traces are the record (stand-in keys table ${plan.binding.base}, always empty)\n`,
+    );
+  else {
+    console.log(`${preset.title}: ${plan.binding.base}, ${captureLabel(plan.binding)}`);
+    console.log(`  derivations from ${preset.library} (${preset.ddlSource})\n`);
+  }
   if (plan.problems.length > 0) {
     for (const p of plan.problems) console.error(`connect: ${p}`);
     process.exit(1);

@@ -203,13 +203,17 @@ function OverviewBody({
         <StatTile
           testId="tile-stuck"
           label="Stuck keys (now)"
-          value={formatCount(data.stuckKeys)}
-          href={data.stuckKeys ? "/stuck" : undefined}
-          {...toneAndDetail(
-            missing.stuckKeys,
-            stuckTone(data.stuckKeys ?? 0),
-            "in progress past their lock timeout",
-          )}
+          {...(blind.store
+            ? countTile(data, null, blind.store, 0)
+            : {
+                value: formatCount(data.stuckKeys),
+                href: data.stuckKeys ? "/stuck" : undefined,
+                ...toneAndDetail(
+                  missing.stuckKeys,
+                  stuckTone(data.stuckKeys ?? 0),
+                  "in progress past their lock timeout",
+                ),
+              })}
         />
         <StatTile
           testId="tile-replay-latency"

@@ -39,6 +39,10 @@ export function StuckSeriesCard({ range, refresh }: { range: Range; refresh: Ref
       {HEADER}
       {!panel ? (
         <PanelPending error={query.error} />
+      ) : panel.notCaptured ? (
+        <p className="empty-state" data-testid="stuck-series-not-captured">
+          Not captured: {panel.notCaptured}.
+        </p>
       ) : panel.stuckSeries === null ? (
         <Banner tone="warn" title="This panel could not be loaded.">
           {panel.unavailable} The rest of the page is current; this chart is retried with the next

@@ -1,7 +1,7 @@
 // How a store's row changes reach idemscope (docs/store-contract.md, "Capture modes"), each a
 // small object that says what it is: code asks a mode what it does, never which one it is.
 
-export type CaptureModeName = "contract events" | "triggers" | "logical";
+export type CaptureModeName = "contract events" | "triggers" | "logical" | "spans";
 
 export type CaptureMode = {
   /** as idemscope's source table and the JSON API record it */
@@ -21,6 +21,11 @@ export type CaptureMode = {
   carriesDurations: boolean;
   /** a claim the library refuses (INSERT … ON CONFLICT) can be seen: it writes nothing to the WAL */
   seesRefusedClaims: boolean;
+  /**
+   * the store's keys can be read (stuck keys, sizes, actions); false where idemscope sees the
+   * service only through its spans, its store being outside PostgreSQL
+   */
+  readsStore: boolean;
 };
 
 /** The store follows the contract: its writer appends the events itself. */
@@ -32,6 +37,7 @@ export const STORE_EVENTS: CaptureMode = {
   streamsWal: false,
   carriesDurations: true,
   seesRefusedClaims: true,
+  readsStore: true,
 };
 
 /** Row triggers on the library's table append its changes to idemscope's capture queue. */
@@ -43,6 +49,7 @@ export const TRIGGERS: CaptureMode = {
   streamsWal: false,
   carriesDurations: false,
   seesRefusedClaims: true,
+  readsStore: true,
 };
 
 /** A replication slot streams the table's committed changes; nothing runs in the service's statement. */
@@ -54,6 +61,24 @@ export const LOGICAL: CaptureMode = {
   streamsWal: true,
   carriesDurations: false,
   seesRefusedClaims: false,
+  readsStore: true,
+};
+
+/**
+ * No table at all: the store is outside PostgreSQL (Redis, DynamoDB, a cache), and the services'
+ * OpenTelemetry spans are the only record. Each keyed server span is a request; one that executed
+ * becomes a claim at its start and an outcome at its end. Idemscope's own schema holds the events
+ * and an always-empty stand-in for the keys table, so every reader has the contract's shape.
+ */
+export const SPANS_ONLY: CaptureMode = {
+  name: "spans",
+  label: "OpenTelemetry spans only",
+  mapped: true,
+  rowTriggers: false,
+  streamsWal: false,
+  carriesDurations: true,
+  seesRefusedClaims: true,
+  readsStore: false,
 };
 
 /** The modes `npm run connect` can install on a library's table. */
@@ -61,5 +86,5 @@ export const CONNECTABLE_MODES: readonly CaptureMode[] = [TRIGGERS, LOGICAL];
 
 /** The mode recorded under `name` (idemscope's source table, `--capture`); undefined if none. */
 export function captureModeNamed(name: string): CaptureMode | undefined {
-  return [STORE_EVENTS, ...CONNECTABLE_MODES].find((m) => m.name === name);
+  return [STORE_EVENTS, ...CONNECTABLE_MODES, SPANS_ONLY].find((m) => m.name === name);
 }

@@ -5,6 +5,7 @@
 // the requests that write nothing.
 import type { CaptureMode } from "./capture-modes";
 import type { Preset, PresetAction, Visibility } from "./preset";
+import { NOT_VISIBLE_WITHOUT_STORE } from "./preset-spans-only";
 
 export type CoverageStatus = "available" | "partial" | "unavailable";
 export type CoverageRow = { panel: string; status: CoverageStatus; detail: string };
@@ -16,8 +17,15 @@ export type CaptureSet = {
   spans: boolean;
 };
 
-/** What the source sees, per kind of request, plus replay latency (which only spans carry). */
-export type SourceSees = Preset["sees"] & { replayLatency: Visibility; claimLatency: Visibility };
+/**
+ * What the source sees, per kind of request, plus replay latency (which only spans carry) and the
+ * store's keys themselves (stuck keys, sizes, actions: not with spans alone).
+ */
+export type SourceSees = Preset["sees"] & {
+  replayLatency: Visibility;
+  claimLatency: Visibility;
+  store: Visibility;
+};
 
 /** Kinds spans can add: the requests a service answers without writing its table. */
 export const SPAN_KINDS = ["replays", "conflicts", "mismatches"] as const;
@@ -35,6 +43,7 @@ export function sourceSees(s: CaptureSet): SourceSees {
     ...s.preset.sees,
     replayLatency: s.capture.carriesDurations || NO_RESPONSE_TIME,
     claimLatency: s.capture.carriesDurations || NO_CLAIM_TIME,
+    store: s.capture.readsStore || NOT_VISIBLE_WITHOUT_STORE,
   };
   // the BEFORE INSERT trigger is what sees refused claims; the WAL has no trace of them
   if (!s.capture.seesRefusedClaims && s.preset.proposals)
@@ -50,8 +59,12 @@ export function sourceSees(s: CaptureSet): SourceSees {
  * The request kinds the spans must supply: those the row capture cannot see. The rest are left
  * to the row capture, so no request is counted twice.
  */
-export function kindsFromSpans(s: CaptureSet): ("replayed" | "conflict" | "mismatch")[] {
+export function kindsFromSpans(
+  s: CaptureSet,
+): ("replayed" | "conflict" | "mismatch" | "executed")[] {
   if (!s.spans) return [];
+  // with no row capture, the spans are every request, executions included
+  if (!s.capture.readsStore) return ["replayed", "conflict", "mismatch", "executed"];
   const rows = sourceSees({ ...s, spans: false });
   const kind = { replays: "replayed", conflicts: "conflict", mismatches: "mismatch" } as const;
   return SPAN_KINDS.filter((k) => rows[k] !== true).map((k) => kind[k]);
@@ -76,6 +89,7 @@ export function coverageOf(s: CaptureSet): CoverageRow[] {
       },
     ];
   const { preset } = s;
+  if (!s.capture.readsStore) return spansOnlyCoverage(preset);
   const sees = sourceSees(s);
   const rows = s.capture.label;
   const spanned = new Set(kindsFromSpans(s));
@@ -149,6 +163,43 @@ export function coverageOf(s: CaptureSet): CoverageRow[] {
       detail: `the table ${preset.table.name} itself (catalog sizes), not the mapping view`,
     },
     seen(sees.expiries, "Purger health and TTL advisor", "deleted rows captured as expiries"),
+    actionRow("Release", preset.actions.release),
+    actionRow("Fail", preset.actions.fail),
+  ];
+}
+
+/** Coverage of a source seen through its spans alone (lib/contract/preset-spans-only.ts). */
+function spansOnlyCoverage(preset: Preset): CoverageRow[] {
+  const spans = (panel: string, detail: string): CoverageRow => ({
+    panel,
+    status: "available",
+    detail: `${FROM_SPANS}: ${detail}`,
+  });
+  const blind = (panel: string): CoverageRow => ({
+    panel,
+    status: "unavailable",
+    detail: NOT_VISIBLE_WITHOUT_STORE,
+  });
+  return [
+    spans("Requests", "every keyed server span (executions, replays, 409s, 422s)"),
+    spans("Replay ratio", "spans with the replay attribute"),
+    spans("Replay latency", "durations of the replayed requests' spans"),
+    spans("Claim latency", "durations of the executed requests' spans (the whole request)"),
+    spans(
+      "Duplicate successes",
+      "two executed spans of one key that both answered 2xx, neither a replay",
+    ),
+    spans("Conflicts (409)", "keyed server spans answered 409 (IDEMSCOPE_SPAN_CONFLICT_STATUS)"),
+    spans("Mismatches (422)", "keyed server spans answered 422 (IDEMSCOPE_SPAN_MISMATCH_STATUS)"),
+    spans("Retries per client", "requests per key and client (the client attribute, enduser.id)"),
+    spans("Key timeline", "each request of the key, linked to its trace"),
+    blind("Stuck keys"),
+    blind("Store size"),
+    {
+      panel: "Purger health and TTL advisor",
+      status: "unavailable",
+      detail: preset.sees.expiries as string,
+    },
     actionRow("Release", preset.actions.release),
     actionRow("Fail", preset.actions.fail),
   ];

@@ -63,6 +63,23 @@ export const DERIVED_TYPES: Record<DerivedColumn | "attempt_marker", string> = {
   attempt_marker: "text",
 };
 
+/** format_type()'s spelling of the short type names DERIVED_TYPES uses. */
+const FORMAT_TYPE: Record<string, string> = {
+  timestamptz: "timestamp with time zone",
+  int: "integer",
+};
+
+/** The contract's keys columns, as format_type() spells the types derived columns are cast to. */
+export const CONTRACT_COLUMNS: Record<string, string> = Object.fromEntries(
+  DERIVED_COLUMNS.map((c) => [c, FORMAT_TYPE[DERIVED_TYPES[c]] ?? DERIVED_TYPES[c]]),
+);
+
+/** A table with the contract's keys columns, each derived as itself. */
+export const CONTRACT_DERIVATION = {
+  ...Object.fromEntries(DERIVED_COLUMNS.map((c) => [c, `r.${c}`])),
+  attempt_marker: "r.attempts",
+} as Record<DerivedColumn | "attempt_marker", string>;
+
 const deriveShape = Object.fromEntries(
   [...DERIVED_COLUMNS, "attempt_marker"].map((c) => [c, expression]),
 ) as Record<DerivedColumn | "attempt_marker", typeof expression>;

@@ -1,7 +1,8 @@
 // The built-in store presets (docs/presets.md). Each derivation follows the library's own source,
 // cited per preset; the same DDL is in tests/fixtures/stores/ for the tests.
 import { DEFAULT_LOCK_TIMEOUT_SECONDS } from "../core/config";
-import { DERIVED_COLUMNS, DERIVED_TYPES, presetSchema, type Preset } from "./preset";
+import { CONTRACT_COLUMNS, CONTRACT_DERIVATION, presetSchema, type Preset } from "./preset";
+import { SPANS_ONLY_PRESET } from "./preset-spans-only";
 import { medusaV2 } from "./preset-medusa-v2";
 
 /** Fail in the recovery-point layouts (Stripe-style, Medusa): the key finished with a stored 500. */
@@ -318,12 +319,6 @@ export const BUILT_IN_PRESETS: ReadonlyMap<string, Preset> = new Map(
   ]),
 );
 
-/** format_type()'s spelling of the short type names DERIVED_TYPES uses. */
-const FORMAT_TYPE: Record<string, string> = {
-  timestamptz: "timestamp with time zone",
-  int: "integer",
-};
-
 /** The contract's name, as `--preset` and the JSON API spell it. */
 export const CONTRACT_PRESET = "contract";
 
@@ -339,15 +334,8 @@ export const CONTRACT: Preset = presetSchema.parse({
   library: "idemscope (the store contract)",
   ddlSource: "lib/contract/schema/contract.ts",
   table: { schema: "public", name: "idempotency_keys" },
-  // the contract's columns, as format_type() spells the types derived columns are cast to
-  columns: Object.fromEntries(
-    DERIVED_COLUMNS.map((c) => [c, FORMAT_TYPE[DERIVED_TYPES[c]] ?? DERIVED_TYPES[c]]),
-  ),
-
-  derive: {
-    ...Object.fromEntries(DERIVED_COLUMNS.map((c) => [c, `r.${c}`])),
-    attempt_marker: "r.attempts",
-  },
+  columns: CONTRACT_COLUMNS,
+  derive: CONTRACT_DERIVATION,
   lockTimeoutSeconds: DEFAULT_LOCK_TIMEOUT_SECONDS,
   sees: {
     claims: true,
@@ -378,4 +366,4 @@ export const CONTRACT: Preset = presetSchema.parse({
   notes: [],
 });
 
-export const PRESET_NAMES = [CONTRACT_PRESET, ...BUILT_IN_PRESETS.keys()];
+export const PRESET_NAMES = [CONTRACT_PRESET, ...BUILT_IN_PRESETS.keys(), SPANS_ONLY_PRESET];

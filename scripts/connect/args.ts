@@ -1,7 +1,7 @@
 // The arguments of `npm run connect` (and the demo's --preset and --capture), parsed into what
 // lib/ingest/sources/connect.ts plans with; each mistake is a ConnectError of one line.
 import { readFile } from "node:fs/promises";
-import { captureModeNamed, CONNECTABLE_MODES } from "../../lib/contract/capture-modes";
+import { captureModeNamed, CONNECTABLE_MODES, SPANS_ONLY } from "../../lib/contract/capture-modes";
 import { presetSchema, unknownLets, type Preset } from "../../lib/contract/preset";
 import { BUILT_IN_PRESETS, CONTRACT_PRESET, PRESET_NAMES } from "../../lib/contract/presets";
 import { ConnectError, type CaptureChoice } from "../../lib/ingest/sources/connect";
@@ -47,7 +47,10 @@ export function parseTableArg(
   return { schema, name };
 }
 
-/** `--capture triggers`, `logical`, `logical,spans`, … (spans need a row capture beside them). */
+/**
+ * `--capture triggers`, `logical`, `logical,spans`, …; `spans` alone is the span-only source, for
+ * a store outside PostgreSQL (no table, no row capture).
+ */
 export function parseCaptureArg(arg: string | undefined): CaptureChoice {
   const parts = (arg ?? "triggers")
     .split(",")
@@ -61,9 +64,7 @@ export function parseCaptureArg(arg: string | undefined): CaptureChoice {
     );
   const rows = parts.filter((p) => p !== "spans");
   if (rows.length > 1) throw new ConnectError("--capture takes triggers or logical, not both");
-  if (rows.length === 0)
-    throw new ConnectError(
-      "spans see only the requests that write nothing (replays, 409s, 422s): combine them with a row capture, e.g. --capture logical,spans",
-    );
+  // spans alone: a store idemscope cannot read (lib/contract/preset-spans-only.ts)
+  if (rows.length === 0) return { capture: SPANS_ONLY, spans: true, importsHistory: false };
   return { capture: captureModeNamed(rows[0]!)!, spans: parts.includes("spans") };
 }

@@ -7,11 +7,13 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Pool } from "pg";
-import { postRide, type RideResponse } from "./writers/stripe-style";
+import { postRide, type RideRequest, type RideResponse } from "./writers/stripe-style";
 
 /** Header the simulator sets to make this request's worker crash or fail mid-request. */
 export const FAULT_HEADER = "x-demo-fault";
 const MAX_BODY_BYTES = 64 * 1024;
+/** The test clock's routes, served only for a store in memory (`RideClock`). */
+const CLOCK_ROUTES = /^\/_clock\/(age-lock|expire)$/;
 
 export type RidesApi = { url: string; close: () => Promise<void> };
 
@@ -40,10 +42,24 @@ function statusOf(r: RideResponse): number {
   return r.status;
 }
 
+/** Answers one ride request: rocket-rides' statements on its table, or a store in memory. */
+export type RideHandler = (req: RideRequest) => Promise<RideResponse>;
+
+/** The scenario's clock on a store only the service can reach (./writers/memory-store.ts). */
+export type RideClock = {
+  ageLock: (userId: number, key: string) => void;
+  expire: (userId: number, key: string) => void;
+};
+
+/** rocket-rides' handler on its PostgreSQL table. */
+export const ridesOnTable =
+  (pool: Pool, table: string): RideHandler =>
+  (req) =>
+    postRide(pool, table, req);
+
 export async function startRidesApi(
-  pool: Pool,
-  table: string,
-  o: { port?: number; onClient?: OnClient } = {},
+  handle: RideHandler,
+  o: { port?: number; onClient?: OnClient; clock?: RideClock } = {},
 ): Promise<RidesApi> {
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -54,6 +70,16 @@ export async function startRidesApi(
         res.writeHead(status);
         res.end(JSON.stringify(body));
       };
+      const clock = o.clock && CLOCK_ROUTES.exec(req.url ?? "")?.[1];
+      if (req.method === "POST" && o.clock && clock) {
+        // no Idempotency-Key: idemscope drops these spans, as it should (they are the test's clock)
+        const body = await readBody(req);
+        const userId = Number(body?.userId);
+        if (typeof body?.key !== "string" || !Number.isInteger(userId))
+          return send(400, { error: "invalid_body", message: "send { userId, key }" });
+        o.clock[clock === "age-lock" ? "ageLock" : "expire"](userId, body.key);
+        return send(200, { ok: true });
+      }
       if (req.method !== "POST" || req.url !== "/rides")
         return send(404, { error: "not_found", message: "POST /rides is the only route" });
       const key = req.headers["idempotency-key"];
@@ -73,15 +99,20 @@ export async function startRidesApi(
       if (!params)
         return send(400, { error: "invalid_body", message: "the body is a JSON object" });
       const fault = req.headers[FAULT_HEADER];
-      const r = await postRide(pool, table, {
+      const r = await handle({
         userId,
         key,
         params,
         crashAfter: fault === "crash" ? "ride_created" : undefined,
         raiseError: fault === "error",
       });
-      // the worker died: the client sees the connection drop, the key stays locked
-      if (r.outcome === "crashed") return void res.socket?.destroy();
+      // the worker died: the client sees the connection drop, the key stays locked. The status
+      // is set first: instrumentation-http records an aborted response's default 200 otherwise,
+      // and spans alone would take the crash for a success
+      if (r.outcome === "crashed") {
+        res.statusCode = 500;
+        return void res.socket?.destroy();
+      }
       send(
         statusOf(r),
         { outcome: r.outcome },

@@ -33,3 +33,29 @@ export function ridesHttpClient(url: string, direct: LibraryClient): LibraryClie
     },
   };
 }
+
+/**
+ * The same client of the rides service whose keys live in its memory (RIDES_STORE=memory): the
+ * scenario's clock is the service's own test routes, since nothing else can reach its store.
+ */
+export function memoryRidesClient(
+  url: string,
+  o: { lockSeconds: number; ttlSeconds: number },
+): LibraryClient {
+  const clock = (route: "age-lock" | "expire") => async (i: Intent) => {
+    const res = await fetch(`${url}/_clock/${route}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ userId: i.client, key: i.key }),
+    });
+    if (!res.ok) throw new Error(`${route}: HTTP ${res.status}`);
+  };
+  return ridesHttpClient(url, {
+    request: () => Promise.reject(new Error("served over HTTP")),
+    lockTimeoutSeconds: o.lockSeconds,
+    ttlSeconds: o.ttlSeconds,
+    purge: async () => undefined, // the store expires its own records
+    ageLock: clock("age-lock"),
+    expire: clock("expire"),
+  });
+}

@@ -55,13 +55,52 @@ export function StoreClient({ range }: { range: StoreRange }) {
           what="the store report"
         />
       ) : null}
-      {data ? <StoreBody data={data} /> : q.isPending ? <p className="muted">Loading…</p> : null}
+      {data?.source.notCaptured.store ? (
+        <StoreNotVisible data={data} />
+      ) : data ? (
+        <StoreBody data={data} />
+      ) : q.isPending ? (
+        <p className="muted">Loading…</p>
+      ) : null}
     </div>
   );
 }
 
-function StoreBody({ data }: { data: StoreReport }) {
+/** Where the numbers come from, and what each panel can show (the coverage). */
+function SourceCard({ source }: { source: StoreReport["source"] }) {
   const formatInstant = useTimeFormat().instant;
+  const since = source.since ? ` since ${formatInstant(source.since)}` : "";
+  return (
+    <section className="card" id="source" data-testid="store-source">
+      <h2>Source: {source.title}</h2>
+      <p className="muted">
+        {source.notCaptured.store
+          ? `Requests from the services' OpenTelemetry spans (POST /v1/traces)${since}; no table of the store is read.`
+          : source.mapped
+            ? `Read from ${source.table} through a mapping view; events captured by ${captureName(source)}${since}. ${source.importedBefore ? "The rows it held before then were imported as their first requests and outcomes." : "The table keeps no history of its own, so nothing before that is known."}`
+            : `The store follows idemscope's contract: ${source.table} and its events table are read directly.`}
+      </p>
+      <CoverageTable source={source} />
+    </section>
+  );
+}
+
+/** Spans alone: the store's size, growth and purges are out of reach; say so, not zeros. */
+function StoreNotVisible({ data }: { data: StoreReport }) {
+  return (
+    <>
+      <Banner tone="info" title="The store itself is not visible.">
+        <span data-testid="store-not-captured">
+          Not captured: {data.source.notCaptured.store}. Size, growth, purger health and the TTL
+          advisor need a store idemscope can read (npm run connect -- --preset NAME).
+        </span>
+      </Banner>
+      <SourceCard source={data.source} />
+    </>
+  );
+}
+
+function StoreBody({ data }: { data: StoreReport }) {
   const [metric, setMetric] = useState<"bytes" | "rows">("bytes");
   const total = data.tables.reduce((s, x) => s + x.bytes, 0);
   const rows = data.tables.reduce((s, x) => s + x.rows, 0);
@@ -117,15 +156,7 @@ function StoreBody({ data }: { data: StoreReport }) {
           testId="store-purger"
         />
       </div>
-      <section className="card" id="source" data-testid="store-source">
-        <h2>Source: {data.source.title}</h2>
-        <p className="muted">
-          {data.source.mapped
-            ? `Read from ${data.source.table} through a mapping view; events captured by ${captureName(data.source)}${data.source.since ? ` since ${formatInstant(data.source.since)}` : ""}. ${data.source.importedBefore ? "The rows it held before then were imported as their first requests and outcomes." : "The table keeps no history of its own, so nothing before that is known."}`
-            : `The store follows idemscope's contract: ${data.source.table} and its events table are read directly.`}
-        </p>
-        <CoverageTable source={data.source} />
-      </section>
+      <SourceCard source={data.source} />
       {data.capture ? <CaptureHealthCard capture={data.capture} /> : null}
       <ExportableCard
         title="Size per table"

@@ -102,7 +102,15 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
           }}
         />
       ) : null}
-      {data ? (
+      {data?.notCaptured ? (
+        <Banner tone="info" title="Stuck keys are not visible for this source.">
+          <span data-testid="stuck-not-captured">
+            Not captured: {data.notCaptured}. Requests, conflicts and duplicate successes are on the{" "}
+            <Link href="/">Overview</Link>; a key&apos;s requests are on its page (search it under{" "}
+            <Link href="/keys">Keys</Link>).
+          </span>
+        </Banner>
+      ) : data ? (
         <section className="card">
           <div className="card-header">
             <h2 data-testid="stuck-total">

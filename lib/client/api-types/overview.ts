@@ -94,4 +94,6 @@ export type StuckSeriesPanel = {
   /** null when its query was cancelled (see `unavailable`) */
   stuckSeries: StuckPoint[] | null;
   unavailable: string | null;
+  /** why the source cannot show this chart at all (spans only: no store to sample), else null */
+  notCaptured: string | null;
 };

@@ -9,7 +9,7 @@ export type SourceSummary = {
   /** the store's table the numbers are read from (the preset's own table, not the mapping view) */
   table: string | null;
   /** how the table's row changes are captured */
-  capture: "contract events" | "triggers" | "logical";
+  capture: "contract events" | "triggers" | "logical" | "spans";
   /** the capture in words ("trigger capture") */
   captureLabel: string;
   /** read through a mapping view over a library's table (false: the contract's own tables) */
@@ -34,7 +34,9 @@ export type SourceSummary = {
       | "clients"
       | "expiries"
       | "replayLatency"
-      | "claimLatency",
+      | "claimLatency"
+      /** the store's keys: stuck keys, sizes and actions (a span-only source cannot read them) */
+      | "store",
       string
     >
   >;

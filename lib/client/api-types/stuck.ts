@@ -19,6 +19,8 @@ export type StuckKeysPage = {
   nextCursor: string | null;
   total: number;
   totalIsEstimate: boolean;
+  /** why the source cannot list stuck keys at all (spans only: the store is not read), else null */
+  notCaptured: string | null;
 };
 
 /** List order by age: oldest first (the default) or newest first. */

@@ -8,7 +8,7 @@ import { metricTotalsStatements } from "./metric-totals";
 import { operationsStatements } from "./operations";
 import { rollupStatements } from "./rollups";
 import { secretsStatements } from "./secrets";
-import { captureModeStatements, sourceStatements } from "./source";
+import { captureModeStatements, sourceStatements, spansOnlyStatements } from "./source";
 import { footprintStatements, unloggedMemoryStatements } from "./footprint";
 import {
   historyCompactionStatements,
@@ -58,5 +58,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...storeSafetyStatements(t),
     ...stormHistoryStatements(t),
     ...hotKeyTopStatements(t),
+    ...spansOnlyStatements(t),
   ];
 }

@@ -56,3 +56,12 @@ export function captureModeStatements(t: TableNames): string[] {
     )`,
   ];
 }
+
+/** The span-only source (lib/contract/preset-spans-only.ts): capture 'spans', with no table read. */
+export function spansOnlyStatements(t: TableNames): string[] {
+  const source = t.ownTable("source");
+  return [
+    `ALTER TABLE ${source} DROP CONSTRAINT source_capture_check`,
+    `ALTER TABLE ${source} ADD CONSTRAINT source_capture_check CHECK (capture IN ('triggers', 'logical', 'spans'))`,
+  ];
+}

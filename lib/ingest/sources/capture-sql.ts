@@ -112,6 +112,7 @@ export function installStatements(
       xid     xid8 DEFAULT pg_current_xact_id()
     )`,
     `CREATE SEQUENCE ${errors}`,
+    ...(binding.capture.readsStore ? [] : standInStatements(binding)),
     `CREATE VIEW ${view} AS
      SELECT ${derivedSelectList(preset)}
        FROM ${base} AS r`,
@@ -119,7 +120,9 @@ export function installStatements(
     ...(binding.importsHistory ? historyImportStatements(t) : []),
     ...(binding.capture.streamsWal
       ? logicalStatements(binding, t)
-      : triggerStatements(binding, t, queueLimitBytes)),
+      : binding.capture.rowTriggers
+        ? triggerStatements(binding, t, queueLimitBytes)
+        : []),
   ];
   statements.push(
     `INSERT INTO ${t.ownTable("source")}
@@ -132,6 +135,18 @@ export function installStatements(
              ${binding.logical?.publicationOwned ?? false})`,
   );
   return statements;
+}
+
+/**
+ * A span-only source's stand-in for the keys table (lib/contract/preset-spans-only.ts): the
+ * contract's columns in idemscope's own schema, empty for ever (CHECK false), so that the mapping
+ * view and every reader keep the contract's shape while the store itself is out of reach.
+ */
+function standInStatements(binding: SourceBinding): string[] {
+  const columns = Object.entries(binding.preset.columns)
+    .map(([name, type]) => `${escapeIdentifier(name)} ${type}`)
+    .join(", ");
+  return [`CREATE TABLE ${binding.base} (${columns}, CONSTRAINT never_written CHECK (false))`];
 }
 
 /** Logical decoding: the publication (unless the DBA made it) and the decoder's position row. */
@@ -268,6 +283,7 @@ export function uninstallStatements(binding: SourceBinding, t: OwnNames): string
     ...keptStateDropStatements(t),
     ...historyImportDropStatements(t),
     `DROP VIEW IF EXISTS ${t.ownTable(SOURCE_KEYS_VIEW)}`,
+    ...(binding.capture.readsStore ? [] : [`DROP TABLE IF EXISTS ${binding.base}`]),
     `DROP TABLE IF EXISTS ${t.ownTable(SOURCE_EVENTS_TABLE)}`,
     `DROP TABLE IF EXISTS ${t.ownTable(CAPTURE_QUEUE_TABLE)}`,
     `DROP SEQUENCE IF EXISTS ${t.ownTable("capture_errors")}`,

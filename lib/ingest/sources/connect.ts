@@ -70,6 +70,21 @@ export async function planConnect(
     connected,
   });
   const connected = await readConnectedSource(db, own.schema);
+  // spans alone: no table of the service's to check; the stand-in is idemscope's own
+  if (!choice.capture.readsStore) {
+    const r = await db.query<{ own: boolean }>(
+      `SELECT coalesce(has_schema_privilege(to_regnamespace($1)::oid, 'CREATE'),
+                       has_database_privilege(current_database(), 'CREATE')) AS own`,
+      [own.schema],
+    );
+    if (!r.rows[0]!.own)
+      problems.push(
+        `missing privilege: CREATE on schema ${escapeIdentifier(own.schema)} (or on the database)`,
+      );
+    if (found && connected?.base !== binding.base)
+      problems.push(`${binding.base} exists already: idemscope's stand-in table cannot be created`);
+    return plan();
+  }
   if (!found) {
     problems.push(
       `table ${binding.base} does not exist (the ${preset.name} preset expects ${preset.table.schema}.${preset.table.name}; name yours with --table SCHEMA.TABLE)`,
@@ -193,7 +208,7 @@ export async function applyConnect(
     if (slot) await dropSlot(pool, slot).catch(() => undefined);
     throw err;
   }
-  if (!outcome.applied) return outcome;
+  if (!outcome.applied || !plan.binding.capture.readsStore) return outcome;
   // capture runs from here on; the rows already there are read once, for what polls
   // (kept-state.ts). Should this fail, the collector fills it later: connect is done.
   try {
@@ -230,14 +245,16 @@ async function installInTransaction(
     for (const s of plan.statements.filter(locksServiceTable)) await c.query(s);
     return {
       applied: true,
-      message: `connected: ${b.preset.name} on ${b.base} (${captureLabel(b)} installed)`,
+      message: b.capture.readsStore
+        ? `connected: ${b.preset.name} on ${b.base} (${captureLabel(b)} installed)`
+        : `connected: ${b.preset.name}, no table read; point the services' OTLP trace exporters at idemscope's POST /v1/traces`,
     };
   });
 }
 
 export function captureLabel(b: Pick<SourceBinding, "capture" | "spans" | "logical">): string {
   const rows = b.logical ? `${b.capture.label} through slot ${b.logical.slot}` : b.capture.label;
-  return b.spans ? `${rows}, with OpenTelemetry spans` : rows;
+  return b.spans && b.capture.readsStore ? `${rows}, with OpenTelemetry spans` : rows;
 }
 
 /** A second --apply: the same source changes nothing; anything else is refused with the way out. */

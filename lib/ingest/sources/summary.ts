@@ -18,6 +18,7 @@ export function sourceSummary(ctx: { tables: TableNames; config: Config }): Sour
     "expiries",
     "replayLatency",
     "claimLatency",
+    "store",
   ] as const) {
     const v = sees[k];
     if (v !== true) notCaptured[k] = v;

@@ -1,6 +1,6 @@
 // Records the requests spans carry as events of the connected source (docs/store-contract.md,
 // "Capture modes"): only the kinds its row capture cannot see (a replay answered from the stored
-// row, a 409, a 422), so nothing is counted twice; each span once, however often its exporter
+// row, a 409, a 422; every request where spans are the only source), so nothing is counted twice; each span once, however often its exporter
 // retries the batch; on the intent of the captured state changes (same client, endpoint, key),
 // with the key's id from its latest captured event.
 import "server-only";
@@ -41,7 +41,11 @@ export async function recordSpanRequests(
   const events = ctx.tables.events;
   const col = <K extends keyof SpanRequest>(k: K) => rows.map((r) => r[k]);
   const r = await ctx.db.query<{ n: number }>(
-    `WITH ins AS (
+    `WITH s AS (
+       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[],
+                            $6::int[], $7::float8[], $8::text[], $9::text[], $10::text[])
+              AS s(at, scope, endpoint, key, kind, code, latency, instance, trace_id, span_id)
+     ), ins AS (
        INSERT INTO ${events} (at, key_id, scope, endpoint, key, kind, response_code, latency_ms, instance, trace_id, span_id)
        -- a replay, 409 or 422 comes after the intent's claim: a span dated earlier (a skewed or
        -- forged clock) is moved to the captured claim, so it never moves the intent's first
@@ -53,12 +57,24 @@ export async function recordSpanRequests(
               (SELECT e.key_id FROM ${events} e
                       WHERE e.scope = s.scope AND e.endpoint = s.endpoint AND e.key = s.key AND e.key_id IS NOT NULL
                       ORDER BY e.at DESC LIMIT 1),
-              s.scope, s.endpoint, s.key, s.kind, s.code, s.latency, s.instance, s.trace_id, s.span_id
-         FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[],
-                     $7::float8[], $8::text[], $9::text[], $10::text[])
-              AS s(at, scope, endpoint, key, kind, code, latency, instance, trace_id, span_id)
+              -- an execution (spans only: no row capture) is a claim at its start, its span's
+              -- duration the claim's latency, and its outcome at its end (below)
+              s.scope, s.endpoint, s.key,
+              CASE s.kind WHEN 'executed' THEN 'claimed' ELSE s.kind END,
+              CASE WHEN s.kind <> 'executed' THEN s.code END,
+              s.latency, s.instance, s.trace_id, s.span_id
+         FROM s
        ON CONFLICT (trace_id, span_id) WHERE span_id IS NOT NULL DO NOTHING
-       RETURNING 1)
+       RETURNING at, scope, endpoint, key, kind, latency_ms, instance, trace_id, span_id
+     ), outcomes AS (
+       -- once per span, like its claim: an exporter's retry inserted no claim, so no outcome;
+       -- a 5xx, or no status at all (the worker died), is a failure
+       INSERT INTO ${events} (at, scope, endpoint, key, kind, response_code, instance, trace_id)
+       SELECT i.at + make_interval(secs => i.latency_ms / 1000), i.scope, i.endpoint, i.key,
+              CASE WHEN s.code < 500 THEN 'completed' ELSE 'failed' END, s.code, i.instance, i.trace_id
+         FROM ins i JOIN s ON s.trace_id = i.trace_id AND s.span_id = i.span_id
+        WHERE s.kind = 'executed'
+     )
      SELECT count(*)::int AS n FROM ins`,
     [
       col("at"),

@@ -164,14 +164,20 @@ export const STORE_FAMILIES: MetricFamily[] = [
     name: "idemscope_stuck_keys",
     help: "Keys in progress whose lock is older than the endpoint's lock timeout (or orphaned).",
     type: "gauge",
-    samples: (s) => perEndpoint(s, (e) => s.stuck.find((x) => x.endpoint === e)?.stuck ?? 0),
+    // absent, not 0, where the store cannot be read (spans only)
+    samples: (s) =>
+      s.storeVisible
+        ? perEndpoint(s, (e) => s.stuck.find((x) => x.endpoint === e)?.stuck ?? 0)
+        : [],
   },
   {
     name: "idemscope_stuck_key_oldest_age_seconds",
     help: "Seconds since the oldest stuck key of the endpoint was locked (0 when none is stuck).",
     type: "gauge",
     samples: (s) =>
-      perEndpoint(s, (e) => s.stuck.find((x) => x.endpoint === e)?.oldestAgeSeconds ?? 0),
+      s.storeVisible
+        ? perEndpoint(s, (e) => s.stuck.find((x) => x.endpoint === e)?.oldestAgeSeconds ?? 0)
+        : [],
   },
   {
     name: "idemscope_store_table_rows",
@@ -189,13 +195,13 @@ export const STORE_FAMILIES: MetricFamily[] = [
     name: "idemscope_store_expired_keys",
     help: `Keys past expires_at still in the keys table, waiting for the purger (counted up to ${EXPIRED_COUNT_CAP}).`,
     type: "gauge",
-    samples: (s) => [{ value: s.expired.n }],
+    samples: (s) => (s.storeVisible ? [{ value: s.expired.n }] : []),
   },
   {
     name: "idemscope_store_oldest_expired_key_age_seconds",
     help: "Seconds since the oldest key still in the table expired (0 when none waits).",
     type: "gauge",
-    samples: (s) => [{ value: s.expired.lag ?? 0 }],
+    samples: (s) => (s.storeVisible ? [{ value: s.expired.lag ?? 0 }] : []),
   },
   {
     name: "idemscope_store_size_budget_bytes",

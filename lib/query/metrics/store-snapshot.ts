@@ -25,6 +25,8 @@ export type StoreSnapshot = {
   stuck: { endpoint: string; stuck: number; oldestAgeSeconds: number }[];
   tables: { name: string; rows: number; bytes: number }[];
   expired: { n: number; lag: number | null };
+  /** the store's keys can be read: false for spans alone, whose stuck and expired series are absent */
+  storeVisible: boolean;
   collector: CollectorState;
   /** every endpoint the counters or the stuck list know, so each series exists from the start */
   endpoints: string[];
@@ -81,6 +83,7 @@ export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreS
         stuck,
         tables,
         expired: { n: Math.min(expired.n, EXPIRED_COUNT_CAP), lag: expired.lag },
+        storeVisible: t.source.capture.readsStore,
         collector,
         endpoints: [...endpoints].sort(),
         source,

@@ -26,6 +26,7 @@ import { getCollectorStatus } from "./collector-status";
 import { publicReason } from "./public-reason";
 import { optionalPanel } from "./panel";
 import { countStuckKeys } from "./stuck";
+import { NOT_VISIBLE_WITHOUT_STORE } from "../../contract/preset-spans-only";
 import { sharedQuery } from "./shared-cache";
 
 const REQUEST_KINDS = ["claimed", "reclaimed", "replayed", "conflict", "mismatch"] as const;
@@ -240,8 +241,11 @@ export async function getOverview(
       optionalPanel(unavailable, "successes", sumSuccesses(db, t, w)),
       optionalPanel(unavailable, "replayLatency", replayLatencyHistogram(db, t, w)),
       optionalPanel(unavailable, "claimLatency", claimLatencyHistograms(db, t, w)),
-      optionalPanel(unavailable, "stuckKeys", countStuckKeys(ctx)),
-      options.withStuckSeries === false
+      // spans alone cannot see a key's state: no count, and the source says why (notCaptured.store)
+      t.source.capture.readsStore
+        ? optionalPanel(unavailable, "stuckKeys", countStuckKeys(ctx))
+        : null,
+      options.withStuckSeries === false || !t.source.capture.readsStore
         ? null
         : optionalPanel(unavailable, "stuckSeries", listStuckSeries(db, t, w, now)),
       optionalPanel(
@@ -320,6 +324,14 @@ export async function getStuckSeriesPanel(
 ): Promise<StuckSeriesPanel> {
   const now = Date.now();
   const w = rangeWindow(range, now);
+  if (!ctx.tables.source.capture.readsStore)
+    return {
+      range,
+      bucketSeconds: w.bucketSeconds,
+      stuckSeries: null,
+      unavailable: null,
+      notCaptured: NOT_VISIBLE_WITHOUT_STORE,
+    };
   const unavailable: OverviewUnavailable = {};
   const stuckSeries = await optionalPanel(
     unavailable,
@@ -331,5 +343,6 @@ export async function getStuckSeriesPanel(
     bucketSeconds: w.bucketSeconds,
     stuckSeries,
     unavailable: unavailable.stuckSeries ?? null,
+    notCaptured: null,
   };
 }

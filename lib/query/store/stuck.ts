@@ -1,5 +1,6 @@
 // Stuck and orphaned keys (docs/store-contract.md, "How the numbers are computed"), oldest
 // first, with keyset pagination.
+import { NOT_VISIBLE_WITHOUT_STORE } from "../../contract/preset-spans-only";
 import "server-only";
 import type { StoreContext } from "../../contract/context";
 import { keyword, sql, toQuery } from "../../db/sql";
@@ -39,6 +40,14 @@ export async function listStuckKeys(
   page: { limit: number; cursor?: StuckCursor; order?: StuckOrder },
 ): Promise<StuckKeysPage> {
   // oldest first = earliest lock first; the cursor compares in the same direction
+  if (!ctx.tables.source.capture.readsStore)
+    return {
+      items: [],
+      nextCursor: null,
+      total: 0,
+      totalIsEstimate: false,
+      notCaptured: NOT_VISIBLE_WITHOUT_STORE,
+    };
   const newest = page.order === "newest";
   const [cmp, dir] = newest ? (["<", "DESC"] as const) : ([">", "ASC"] as const);
   const since = page.cursor?.since ?? null;
@@ -71,5 +80,6 @@ export async function listStuckKeys(
     nextCursor: more && last ? encodeCursor({ since: last.since, id: last.id }) : null,
     total,
     totalIsEstimate: false,
+    notCaptured: null,
   };
 }

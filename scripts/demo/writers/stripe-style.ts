@@ -55,7 +55,7 @@ async function atomicPhase<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Pr
   }
 }
 
-const sameParams = (a: unknown, b: unknown) =>
+export const sameParams = (a: unknown, b: unknown) =>
   JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
