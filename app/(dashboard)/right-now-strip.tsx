@@ -16,6 +16,7 @@ const plural = (n: number, one: string, many: string) =>
 export function RightNowStrip({ refetchInterval }: { refetchInterval: number | false }) {
   const { data } = useQuery({ ...rightNowQuery(), refetchInterval });
   if (!data) return <div className="right-now" aria-hidden="true" />;
+  const stuck = data.stuck;
   const items = [
     {
       href: "/duplicates",
@@ -25,11 +26,13 @@ export function RightNowStrip({ refetchInterval }: { refetchInterval: number | f
     },
     {
       href: "/stuck",
-      tone: data.stuck.count > 0 ? "warn" : "ok",
+      tone: stuck === null ? "neutral" : stuck.count > 0 ? "warn" : "ok",
       text:
-        data.stuck.count > 0 && data.stuck.oldestSeconds !== null
-          ? `${plural(data.stuck.count, "stuck key", "stuck keys")}, the oldest for ${formatAge(data.stuck.oldestSeconds)}`
-          : "no stuck key",
+        stuck === null
+          ? "stuck keys: not visible without the store"
+          : stuck.count > 0 && stuck.oldestSeconds !== null
+            ? `${plural(stuck.count, "stuck key", "stuck keys")}, the oldest for ${formatAge(stuck.oldestSeconds)}`
+            : "no stuck key",
       testId: "now-stuck",
     },
     {

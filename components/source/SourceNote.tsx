@@ -9,6 +9,20 @@ const BLIND_LABELS = { replays: "replays", conflicts: "409s", mismatches: "misma
 /** Where a preset's numbers come from and which requests it cannot count (nothing for the contract). */
 export function SourceNote({ source }: { source: SourceSummary }) {
   if (!source.mapped) return null;
+  if (source.notCaptured.store)
+    return (
+      <p className="muted" data-testid="source-note">
+        From the services&apos; OpenTelemetry spans alone (no table of the store is read)
+        {source.since ? (
+          <>
+            {" since "}
+            <Instant iso={source.since} noSeconds />
+          </>
+        ) : null}
+        : every keyed request, its outcome and its latency. Stuck keys and the store&apos;s size are
+        not visible without the store. <Link href="/store#source">What each panel can see →</Link>
+      </p>
+    );
   const blind = (Object.keys(BLIND_LABELS) as (keyof typeof BLIND_LABELS)[])
     .filter((k) => source.notCaptured[k])
     .map((k) => BLIND_LABELS[k]);

@@ -13,7 +13,7 @@ export const SPANS_ONLY_TABLE = "span_only_keys";
 
 /** Why stuck keys, store growth and the actions are absent from a span-only source. */
 export const NOT_VISIBLE_WITHOUT_STORE =
-  "not visible without the store: idemscope sees this service only through its spans, and a key's state (in progress, locked, expired, its size) lives in a store outside PostgreSQL";
+  "not visible without the store: spans carry requests, not a key's state (in progress, locked, expired, its size), which lives in a store outside PostgreSQL";
 
 /** The spans-only preset, its stand-in table in `ownSchema`. */
 export function spansOnlyPreset(ownSchema: string) {

@@ -10,7 +10,16 @@ import { collectBatch } from "../../lib/fold/collect-batch";
 import { ensureIntentMemory } from "../../lib/fold/intent-memory";
 import { readConnectedSource } from "../../lib/contract/source-binding";
 import { OPERATOR_MARKS_TABLE } from "../../lib/ingest/sources/capture-sql";
-import { captureLabel, type CaptureChoice } from "../../lib/ingest/sources/connect";
+import {
+  applyConnect,
+  captureLabel,
+  planConnect,
+  uninstallSource,
+  type CaptureChoice,
+} from "../../lib/ingest/sources/connect";
+import type { Config } from "../../lib/core/config";
+import { spansOnlyPreset } from "../../lib/contract/preset-spans-only";
+import { SPANS_ONLY } from "../../lib/contract/capture-modes";
 import type { Preset } from "../../lib/contract/preset";
 import { tableNamesFor } from "../../lib/contract/tables";
 import { startDashboard } from "../support/dashboard";
@@ -18,21 +27,39 @@ import { spawnTsx } from "../support/spawn-tsx";
 import type { EmbeddedPostgresHandle } from "../support/embedded-postgres";
 import { ensureNextBuild } from "../support/next-build";
 import { DEMO_TTL_SECONDS, libraryClient, startLibraryTraffic } from "./library-traffic";
-import { connectPresetStore } from "./preset-store";
-import { ridesHttpClient } from "./rides-client";
+import { connectPresetStore, type PresetStore } from "./preset-store";
+import { memoryRidesClient, ridesHttpClient } from "./rides-client";
 
-/** The traced rides service (./traced-rides-service.ts) as a child process of the demo. */
+const SPANS_ONLY_CHOICE: CaptureChoice = {
+  capture: SPANS_ONLY,
+  spans: true,
+  importsHistory: false,
+};
+
+/** The span-only demo's store: the service keeps its keys in memory (a lock and a TTL of its own). */
+const MEMORY_STORE = { lockSeconds: 60, ttlSeconds: DEMO_TTL_SECONDS };
+
+/**
+ * The traced rides service (./traced-rides-service.ts) as a child process of the demo: on the
+ * library's table, or (`store: null`, spans only) with its keys in its own memory.
+ */
 async function startTracedService(
   databaseUrl: string,
-  table: string,
+  table: string | null,
   dashboardPort: number,
   token: string,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
+  const store = table
+    ? { DATABASE_URL: databaseUrl, RIDES_TABLE: table }
+    : {
+        RIDES_STORE: "memory",
+        RIDES_LOCK_SECONDS: String(MEMORY_STORE.lockSeconds),
+        RIDES_TTL_SECONDS: String(MEMORY_STORE.ttlSeconds),
+      };
   const child = spawnTsx(path.join(import.meta.dirname, "traced-rides-service.ts"), [], {
     env: {
       ...process.env,
-      DATABASE_URL: databaseUrl,
-      RIDES_TABLE: table,
+      ...store,
       OTLP_TRACES_URL: `http://127.0.0.1:${dashboardPort}/v1/traces`,
       OTLP_TOKEN: token,
       OTLP_PROTOCOL: "protobuf",
@@ -71,6 +98,33 @@ export type PresetDemoOptions = {
   intentsPerDay: number;
 };
 
+/** Connects the span-only source (as `npm run connect -- --capture spans --apply`). */
+async function connectSpansOnly(pool: Pool, cfg: Config): Promise<PresetStore> {
+  const t = tableNamesFor(cfg);
+  const own = { own: t.own, ownTable: t.ownTable, schema: cfg.idemscopeSchema };
+  const connected = await readConnectedSource(pool, cfg.idemscopeSchema);
+  if (connected && connected.capture.readsStore) await uninstallSource(pool, own);
+  const preset = spansOnlyPreset(cfg.idemscopeSchema);
+  const plan = await planConnect(pool, preset, preset.table, own, SPANS_ONLY_CHOICE);
+  if (plan.problems.length > 0) throw new Error(plan.problems.join("; "));
+  await applyConnect(pool, plan, own);
+  return { preset, schema: t.own, table: plan.binding.base, historyRows: 0 };
+}
+
+/** Resolves once `url` answers (the dashboard is up), or throws after two minutes. */
+async function waitUntilServing(url: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then(
+      (r) => r.status < 500,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the dashboard did not answer at ${url} within two minutes`);
+}
+
 /** The history a preset's new table is given: at most this many rows, however long. */
 const MAX_HISTORY_ROWS = 200_000;
 
@@ -93,31 +147,39 @@ export async function presetDemo(
     o.preset.name === "node-idempotency"
       ? { ...o.preset, lets: { ...o.preset.lets, ttl: `interval '${DEMO_TTL_SECONDS} seconds'` } }
       : o.preset;
-  if (o.capture.spans && preset.name !== "stripe-style")
+  const spansOnly = !o.capture.capture.readsStore;
+  if (o.capture.spans && !spansOnly && preset.name !== "stripe-style")
     throw new Error(
       "the demo's traced HTTP service is rocket-rides' (stripe-style): --capture …,spans needs --preset stripe-style",
     );
-  const store = await connectPresetStore(pool, preset, cfg, o.capture, {
-    rows: Math.min(MAX_HISTORY_ROWS, Math.round(o.historyDays * o.intentsPerDay)),
-    days: o.historyDays,
-  });
+  const store = spansOnly
+    ? await connectSpansOnly(pool, cfg)
+    : await connectPresetStore(pool, preset, cfg, o.capture, {
+        rows: Math.min(MAX_HISTORY_ROWS, Math.round(o.historyDays * o.intentsPerDay)),
+        days: o.historyDays,
+      });
   const otlpToken = process.env.IDEMSCOPE_OTLP_TOKEN || `demo-${randomBytes(12).toString("hex")}`;
   // spans: the requests go through the traced rides service, which exports to the dashboard
   const service = o.capture.spans
-    ? await startTracedService(databaseUrl, store.table, o.port, otlpToken)
+    ? await startTracedService(databaseUrl, spansOnly ? null : store.table, o.port, otlpToken)
     : undefined;
-  const direct = libraryClient(
-    pool,
-    preset,
-    store.table,
-    store.schema,
-    tableNamesFor(cfg).ownTable(OPERATOR_MARKS_TABLE),
-  );
-  const traffic = startLibraryTraffic(
-    service ? ridesHttpClient(service.url, direct) : direct,
-    preset,
-    o.rate,
-  );
+  const client = spansOnly
+    ? memoryRidesClient(service!.url, MEMORY_STORE)
+    : libraryClient(
+        pool,
+        preset,
+        store.table,
+        store.schema,
+        tableNamesFor(cfg).ownTable(OPERATOR_MARKS_TABLE),
+      );
+  const startTraffic = () =>
+    startLibraryTraffic(
+      service && !spansOnly ? ridesHttpClient(service.url, client) : client,
+      preset,
+      o.rate,
+    );
+  // spans only: nothing is recorded until the dashboard takes the spans, so traffic waits for it
+  let traffic = spansOnly ? null : startTraffic();
   const source = await readConnectedSource(pool, cfg.idemscopeSchema);
   const t = tableNamesFor(cfg, source);
   // everything captured so far, folded before the dashboard opens
@@ -133,9 +195,15 @@ export async function presetDemo(
         IDEMSCOPE_OTLP_TOKEN: otlpToken,
         NEXT_TELEMETRY_DISABLED: "1",
       });
+  if (spansOnly) {
+    await waitUntilServing(`http://127.0.0.1:${o.port}/api/health`);
+    traffic = startTraffic();
+  }
   console.log(`PostgreSQL:   ${databaseUrl}${embedded ? "  (embedded)" : ""}`);
   console.log(
-    `store:        ${store.table} (${o.preset.title}), ${captureLabel(source!)}; ${o.rate} intents/s through the library's own statements`,
+    spansOnly
+      ? `store:        in the rides service's memory (as Redis or DynamoDB would keep it): idemscope reads no table, only the service's spans; ${o.rate} intents/s`
+      : `store:        ${store.table} (${o.preset.title}), ${captureLabel(source!)}; ${o.rate} intents/s through the library's own statements`,
   );
   if (store.historyRows > 0)
     console.log(
@@ -147,7 +215,7 @@ export async function presetDemo(
     );
   if (dashboard) console.log(`dashboard:    http://127.0.0.1:${o.port}/   (Ctrl-C stops the demo)`);
   const status = setInterval(() => {
-    const counts = Object.entries(traffic.stats())
+    const counts = Object.entries(traffic?.stats() ?? {})
       .map(([k, v]) => `${k}: ${v}`)
       .join(", ");
     console.log(`traffic: ${counts}`);
@@ -158,7 +226,7 @@ export async function presetDemo(
     stopping = true;
     dashboard?.kill("SIGTERM");
     clearInterval(status);
-    await traffic.stop();
+    await traffic?.stop();
     await service?.stop();
     await pool.end().catch(() => undefined);
     await embedded?.stop();

@@ -87,12 +87,14 @@ function SourceCard({ source }: { source: StoreReport["source"] }) {
 
 /** Spans alone: the store's size, growth and purges are out of reach; say so, not zeros. */
 function StoreNotVisible({ data }: { data: StoreReport }) {
+  const why = data.source.notCaptured.store ?? "";
   return (
     <>
-      <Banner tone="info" title="The store itself is not visible.">
+      <Banner tone="info" title="The store itself is not read.">
         <span data-testid="store-not-captured">
-          Not captured: {data.source.notCaptured.store}. Size, growth, purger health and the TTL
-          advisor need a store idemscope can read (npm run connect -- --preset NAME).
+          {why.charAt(0).toUpperCase()}
+          {why.slice(1)}. Size, growth, purger health and the TTL advisor need a store idemscope can
+          read (npm run connect -- --preset NAME).
         </span>
       </Banner>
       <SourceCard source={data.source} />

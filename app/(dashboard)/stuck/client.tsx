@@ -18,6 +18,8 @@ import { BulkActions } from "./bulk-actions";
 import { KeyActionDialog, type ActionOutcome } from "./key-action-dialog";
 import { MIN_AGE_CHOICES } from "./search-params";
 
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: ViewerInfo }) {
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<{ key: StuckKey; action: KeyAction } | null>(null);
@@ -103,9 +105,9 @@ export function StuckKeysClient({ query, viewer }: { query: StuckQuery; viewer: 
         />
       ) : null}
       {data?.notCaptured ? (
-        <Banner tone="info" title="Stuck keys are not visible for this source.">
+        <Banner tone="info" title="Stuck keys need the store.">
           <span data-testid="stuck-not-captured">
-            Not captured: {data.notCaptured}. Requests, conflicts and duplicate successes are on the{" "}
+            {capitalized(data.notCaptured)}. Requests, conflicts and duplicate successes are on the{" "}
             <Link href="/">Overview</Link>; a key&apos;s requests are on its page (search it under{" "}
             <Link href="/keys">Keys</Link>).
           </span>

@@ -3,8 +3,8 @@
 export type RightNow = {
   /** duplicate successes whose second success fell in the last 15 minutes */
   duplicates15m: number;
-  /** stuck keys now, and the oldest one's age (IdemscopeKeysStuck) */
-  stuck: { count: number; oldestSeconds: number | null };
+  /** stuck keys now, and the oldest one's age (IdemscopeKeysStuck); null where the store cannot be read */
+  stuck: { count: number; oldestSeconds: number | null } | null;
   /** open duplicate successes past IDEMSCOPE_RECONCILE_WITHIN_HOURS since their first request */
   overdue: { count: number; withinHours: number };
   generatedAt: string;

@@ -4,61 +4,34 @@
 import "server-only";
 import type { Queryable, StoreContext } from "../../contract/context";
 import { identifier, keyword, sql, toQuery, type SqlFragment } from "../../db/sql";
-import type { KeySearchItem, KeySearchPage, KeyStatus } from "../../client/api-types/keys";
+import type { KeySearchPage } from "../../client/api-types/keys";
 import { encodeCursor } from "../../core/cursor";
 import type { TableNames } from "../../contract/tables";
 import { presentSearchIndexes } from "../../ingest/sources/search-indexes";
+import { searchRecentIntents } from "./key-search-spans";
+import {
+  intentSummarySql,
+  toItem,
+  type FoundKeys,
+  type KeyModeCursor,
+  type KeySearch,
+  type KeySearchCursor,
+  type RecentModeCursor,
+  type Row,
+} from "./key-search-rows";
 
-export type KeySearch = {
-  key?: string;
-  prefix?: string;
-  scope?: string;
-  endpoint?: string;
-  status?: KeyStatus;
-  from?: Date;
-  to?: Date;
-};
-
-export type KeyModeCursor = { m: "k"; k: string; s: string; e: string };
-export type RecentModeCursor = { m: "r"; t: string; id: string };
-export type KeySearchCursor = KeyModeCursor | RecentModeCursor;
+export type {
+  KeyModeCursor,
+  KeySearch,
+  KeySearchCursor,
+  RecentModeCursor,
+} from "./key-search-rows";
 
 /** How many event rows one page of a key-mode search reads at most to find purged intents. */
 export const PURGED_WINDOW = 2000;
 
 export function likeLiteral(s: string): string {
   return s.replace(/[\\%_]/g, "\\$&");
-}
-
-type Row = {
-  id: string | null;
-  scope: string;
-  endpoint: string;
-  key: string;
-  status: KeyStatus;
-  first_seen: Date;
-  last_seen: Date;
-  expires_at: Date | null;
-  attempts: number;
-  t_cursor: string | null;
-};
-
-function toItem(r: Row): KeySearchItem {
-  return {
-    id: r.id,
-    scope: r.scope,
-    endpoint: r.endpoint,
-    key: r.key,
-    status: r.status,
-    firstSeenAt: r.first_seen.toISOString(),
-    lastSeenAt: r.last_seen.toISOString(),
-    // a library that never expires its keys says 'infinity' (Medusa v1): no expiry
-    expiresAt:
-      r.expires_at instanceof Date && Number.isFinite(r.expires_at.getTime())
-        ? r.expires_at.toISOString()
-        : null,
-    attempts: r.attempts,
-  };
 }
 
 const C = `COLLATE "C"`;
@@ -78,6 +51,8 @@ type KeyModeParams = {
   limitPlusOne: number;
   includeLive: boolean;
   includePurged: boolean;
+  /** spans only: an intent without a row is no purged key but the only record; its status is its last outcome */
+  statusFromEvents: boolean;
   window: number;
 };
 
@@ -125,16 +100,15 @@ function keyModeSql(t: TableNames, p: KeyModeParams): SqlFragment {
                           WHERE k.key ${c} = w.key ${c} AND k.scope ${c} = w.scope ${c}
                             AND k.endpoint ${c} = w.endpoint ${c})
     ), purged AS (
-      SELECT NULL::text AS id, g.scope, g.endpoint, g.key, 'purged' AS status, h.first_seen,
-             h.last_seen, NULL::timestamptz AS expires_at, h.attempts
+      SELECT NULL::text AS id, g.scope, g.endpoint, g.key,
+             CASE WHEN ${p.statusFromEvents}::boolean THEN h.outcome ELSE 'purged' END AS status,
+             h.first_seen, h.last_seen, NULL::timestamptz AS expires_at, h.attempts
         FROM gone g
-        CROSS JOIN LATERAL (
-          SELECT min(at) AS first_seen, max(at) AS last_seen,
-                 (count(*) FILTER (WHERE kind IN ('claimed', 'reclaimed', 'replayed', 'conflict', 'mismatch')))::int AS attempts
-            FROM ${identifier(t.events)} x WHERE x.scope = g.scope AND x.endpoint = g.endpoint AND x.key = g.key
-        ) h
+        CROSS JOIN LATERAL (${intentSummarySql(t, "g")}) h
        WHERE (${p.from}::timestamptz IS NULL OR h.first_seen >= ${p.from}::timestamptz)
          AND (${p.to}::timestamptz IS NULL OR h.first_seen < ${p.to}::timestamptz)
+         AND (NOT ${p.statusFromEvents}::boolean OR ${p.liveStatus}::text IS NULL
+              OR h.outcome = ${p.liveStatus}::text)
     )
     , page AS (
       SELECT r.* FROM (SELECT * FROM live UNION ALL SELECT * FROM purged) r
@@ -148,8 +122,6 @@ function keyModeSql(t: TableNames, p: KeyModeParams): SqlFragment {
            (SELECT coalesce(json_agg(p ORDER BY ${by("p")}), '[]'::json) FROM page p) AS rows`;
 }
 
-type FoundKeys = Omit<KeySearchPage, "slow">;
-
 async function searchByKey(
   db: Queryable,
   t: TableNames,
@@ -158,6 +130,7 @@ async function searchByKey(
   cursor: KeyModeCursor | undefined,
 ): Promise<FoundKeys> {
   const pattern = q.key !== undefined ? likeLiteral(q.key) : `${likeLiteral(q.prefix ?? "")}%`;
+  const spansOnly = !t.source.capture.readsStore;
   const liveStatus = q.status && q.status !== "purged" ? q.status : null;
   type Json = Omit<Row, "first_seen" | "last_seen" | "expires_at"> & {
     first_seen: string;
@@ -177,7 +150,8 @@ async function searchByKey(
         cursor: cursor ?? null,
         limitPlusOne: limit + 1,
         includeLive: q.status !== "purged",
-        includePurged: q.status === undefined || q.status === "purged",
+        includePurged: spansOnly || q.status === undefined || q.status === "purged",
+        statusFromEvents: spansOnly,
         window: PURGED_WINDOW,
       }),
     ),
@@ -253,7 +227,13 @@ export async function searchKeys(
     slowSearch(ctx, q),
     isKeyMode(q)
       ? searchByKey(db, t, q, page.limit, page.cursor?.m === "k" ? page.cursor : undefined)
-      : searchRecent(db, t, q, page.limit, page.cursor?.m === "r" ? page.cursor : undefined),
+      : (t.source.capture.readsStore ? searchRecent : searchRecentIntents)(
+          db,
+          t,
+          q,
+          page.limit,
+          page.cursor?.m === "r" ? page.cursor : undefined,
+        ),
   ]);
   return { ...found, slow };
 }
@@ -264,7 +244,8 @@ export async function searchKeys(
  */
 async function slowSearch(ctx: StoreContext, q: KeySearch): Promise<string | null> {
   const t = ctx.tables;
-  if (!t.kept) return null;
+  // spans only: nothing but idemscope's own events, which the key search index serves
+  if (!t.kept || !t.source.capture.readsStore) return null;
   const kind = isKeyMode(q)
     ? "key"
     : q.scope !== undefined

@@ -20,10 +20,13 @@ export async function getRightNow(ctx: StoreContext): Promise<RightNow> {
   ]);
   return {
     duplicates15m: duplicates.rows[0]?.n ?? 0,
-    stuck: {
-      count: stuck.reduce((s, e) => s + e.stuck, 0),
-      oldestSeconds: stuck.length ? Math.max(...stuck.map((e) => e.oldestAgeSeconds)) : null,
-    },
+    // spans alone see no key's state: no claim of "no stuck key"
+    stuck: t.source.capture.readsStore
+      ? {
+          count: stuck.reduce((s, e) => s + e.stuck, 0),
+          oldestSeconds: stuck.length ? Math.max(...stuck.map((e) => e.oldestAgeSeconds)) : null,
+        }
+      : null,
     overdue: { count: open.overdue, withinHours: ctx.config.reconcileWithinHours },
     generatedAt: new Date().toISOString(),
   };

@@ -22,6 +22,7 @@ import { tableNamesFor, type TableNames } from "../../../lib/contract/tables";
 import { writeContextOf } from "../../../lib/contract/context";
 import { applyConnect, planConnect, uninstallSource } from "../../../lib/ingest/sources/connect";
 import { listHotKeys } from "../../../lib/query/store/hot-keys";
+import { searchKeys } from "../../../lib/query/store/key-search";
 import { getKeyLifecycle } from "../../../lib/query/store/lifecycle";
 import { getOverview, getStuckSeriesPanel } from "../../../lib/query/store/overview";
 import { listRecentErrors } from "../../../lib/query/store/recent-errors";
@@ -186,6 +187,24 @@ describe("a span-only source (a store in memory, traced)", () => {
     const kinds = life.events.map((e) => e.kind);
     expect(kinds).toEqual(["claimed", "completed", "replayed"]);
     for (const e of life.events) expect(e.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe("key search on spans alone", () => {
+  it("lists a client's keys newest first, with their last outcome, and finds a key by prefix", async () => {
+    const byClient = await searchKeys(ctx(), { scope: "1" }, { limit: 50 });
+    expect(byClient.slow).toBeNull();
+    expect(byClient.items).toHaveLength(truth.perClient["1"]!.keys);
+    const seen = byClient.items.map((i) => Date.parse(i.lastSeenAt));
+    expect(seen).toEqual([...seen].sort((a, b) => b - a));
+    expect(byClient.items.every((i) => i.status === "completed")).toBe(true);
+    const failed = await searchKeys(ctx(), { status: "failed" }, { limit: 50 });
+    expect(failed.items).toHaveLength(0); // each crashed key succeeded on its last retry
+    const prefix = await searchKeys(ctx(), { prefix: "so-1" }, { limit: 50 });
+    expect(prefix.items.map((i) => i.key).sort()).toEqual(
+      ["so-1", "so-10", "so-11", "so-12", "so-13", "so-14", "so-15"].sort(),
+    );
+    expect(prefix.items.every((i) => i.id === null && i.status !== "purged")).toBe(true);
   });
 });
 
