@@ -25,6 +25,8 @@ function gap(fromIso: string, toIso: string): string {
 export function explainDuplicate(
   events: LifecycleEvent[],
   audit: AuditLike[] = [],
+  /** false for spans alone: an expiry or eviction in the store leaves no event */
+  storeVisible = true,
 ): DuplicateExplanation | null {
   const successes = events.filter(isSuccess);
   if (successes.length < 2) return null;
@@ -87,6 +89,15 @@ export function explainDuplicate(
     };
   }
 
+  if (!storeVisible)
+    return {
+      cause: "race",
+      summary:
+        `Two executions completed successfully (${clock(first.at)} on ${who(first)}, ${clock(second.at)} on ${who(second)}), ` +
+        `the second not answered from the store: its record was gone (its TTL passed, or the store evicted it) ` +
+        `or a writer ran the work without holding the key. Spans cannot tell which: the store itself is not read.`,
+      successes: list,
+    };
   return {
     cause: "race",
     summary:

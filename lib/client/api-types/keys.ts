@@ -93,6 +93,11 @@ export type KeyLifecycle = {
   traceUrlConfigured: boolean;
   /** a library's table: when capture began (the timeline starts there); null for the contract */
   capturedSince: string | null;
+  /**
+   * why the key's state in the store cannot be shown (spans only: no row to read), else null;
+   * its status is then its last recorded outcome
+   */
+  storeNotRead: string | null;
   /** set when the rows held before capture were imported (their first request and outcome) */
   importedBefore: string | null;
 };

@@ -2,6 +2,7 @@
 // the operator actions on it, and why it succeeded twice if it did. Works from events alone
 // for a purged key. The stored response body never leaves here, and what viewers see of it and of
 // the request is keyed (lib/query/store/fingerprints.ts): a rounded size and an HMAC, never a plain hash.
+import { NOT_VISIBLE_WITHOUT_STORE } from "../../contract/preset-spans-only";
 import "server-only";
 import type { Queryable, StoreContext } from "../../contract/context";
 import type { Config } from "../../core/config";
@@ -160,10 +161,11 @@ export async function getKeyLifecycle(ctx: StoreContext, ref: IntentRef): Promis
     events,
     eventsTruncated: truncated,
     audit,
-    duplicate: explainDuplicate(events, audit),
+    duplicate: explainDuplicate(events, audit, t.source.capture.readsStore),
     duplicateRecord,
     traceUrlConfigured: Boolean(cfg.traceUrlTemplate),
     capturedSince: t.source.capture.mapped ? t.source.installedAt : null,
+    storeNotRead: t.source.capture.readsStore ? null : NOT_VISIBLE_WITHOUT_STORE,
     importedBefore: t.source.importsHistory ? t.source.installedAt : null,
   };
 }

@@ -57,6 +57,12 @@ function waterfallRows(data: KeyLifecycle, now: number): WaterfallRow[] {
   return rows.sort((a, b) => a.offset - b.offset).slice(0, 30);
 }
 
+/** Spans only: the key's last recorded outcome stands for its status (no row to read). */
+function lastOutcome(data: KeyLifecycle): string {
+  const last = data.events.findLast((e) => e.kind === "completed" || e.kind === "failed");
+  return last?.kind ?? "in_progress";
+}
+
 export function LifecycleClient({
   address,
   viewer,
@@ -109,7 +115,26 @@ export function LifecycleClient({
           </p>
           <h1 className="mono key-title">{data.intent.key}</h1>
           <p className="lifecycle-status">
-            <StatusBadge status={k ? (k.stuck ? "stuck" : k.status) : "purged"} />
+            <StatusBadge
+              status={
+                k
+                  ? k.stuck
+                    ? "stuck"
+                    : k.status
+                  : data.storeNotRead
+                    ? lastOutcome(data)
+                    : "purged"
+              }
+            />
+            {data.storeNotRead ? (
+              <span
+                className="muted"
+                title={data.storeNotRead}
+                data-testid="lifecycle-store-not-read"
+              >
+                its last outcome in the spans (the store itself is not read)
+              </span>
+            ) : null}
             <span className="muted">
               {formatCount(data.events.length)} {data.events.length === 1 ? "event" : "events"}
               {data.eventsTruncated ? " (the first 1,000 shown)" : ""}
@@ -197,6 +222,11 @@ export function LifecycleClient({
               )}
             </dd>
           </dl>
+        ) : data.storeNotRead ? (
+          <p className="muted">
+            The key&apos;s record is in a store idemscope does not read; this story comes from the
+            service&apos;s spans.
+          </p>
         ) : (
           <p className="muted">
             The key&apos;s row was purged (its TTL passed); this story comes from its events, which
