@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LifecycleEvent } from "../../lib/client/api-types/keys";
-import { explainDuplicate } from "../../lib/query/explain-duplicate";
+import { explainDuplicate } from "../../lib/client/explain-duplicate";
 
 let n = 0;
 function ev(

@@ -10,7 +10,7 @@ import { lockTimeoutSeconds } from "../../core/config";
 import type { AuditEntry } from "../../client/api-types/actions";
 import type { KeyLifecycle, LifecycleEvent, LifecycleKey } from "../../client/api-types/keys";
 import { DomainError } from "../../core/errors";
-import { explainDuplicate } from "../explain-duplicate";
+import { explainDuplicate } from "../../client/explain-duplicate";
 import { approximateBytes, fingerprintKey, keyedFingerprint } from "./fingerprints";
 import { duplicateOfIntent } from "./reconciliation";
 import type { TableNames } from "../../contract/tables";

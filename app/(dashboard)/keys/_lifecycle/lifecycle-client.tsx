@@ -1,12 +1,13 @@
 "use client";
 
+import { explainDuplicate } from "@/lib/client/explain-duplicate";
 import { AppLink as Link } from "@/components/ui/AppLink";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { AttemptWaterfall, type WaterfallRow } from "@/components/charts/AttemptWaterfall";
 import { FingerprintCompare } from "@/components/keys/FingerprintCompare";
 import { KeyTimeline } from "@/components/keys/KeyTimeline";
-import { Instant } from "@/components/ui/TimeZone";
+import { Instant, useTimeFormat } from "@/components/ui/TimeZone";
 import { AuditTable } from "@/components/tables/AuditTable";
 import { Banner } from "@/components/ui/Banner";
 import { ListErrorBanner } from "@/components/ui/ListErrorBanner";
@@ -75,6 +76,7 @@ export function LifecycleClient({
   const [action, setAction] = useState<KeyAction | null>(null);
   const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
   const [copied, setCopied] = useState(false);
+  const time = useTimeFormat();
   const data = q.data;
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ["lifecycle"] });
 
@@ -158,7 +160,11 @@ export function LifecycleClient({
       {q.isError ? <ListErrorBanner message={q.error.message} hasData what="this key" /> : null}
       {data.duplicate ? (
         <DuplicateCallout
-          explanation={data.duplicate}
+          explanation={
+            // the API explains in UTC; here, in the viewer's zone
+            explainDuplicate(data.events, data.audit, !data.storeNotRead, time.clock) ??
+            data.duplicate
+          }
           record={data.duplicateRecord}
           viewer={viewer}
         />

@@ -1,8 +1,9 @@
 // How an intent came to succeed twice, read from its events (docs/store-contract.md: "duplicate success"): lock
 // reclaim while the first worker still ran, an operator's release, expiry followed by a late
-// retry, or two writers racing without any of those. Pure: the events in, words out.
-import type { DuplicateExplanation, LifecycleEvent } from "../client/api-types/keys";
-import { formatAge, formatMs } from "../client/format";
+// retry, or two writers racing without any of those. Pure: the events in, words out; the API
+// explains in UTC, the key page again in the viewer's time zone.
+import type { DuplicateExplanation, LifecycleEvent } from "./api-types/keys";
+import { formatAge, formatMs } from "./format";
 
 type AuditLike = { at: string; actor: string; action: string; reason: string };
 
@@ -12,7 +13,8 @@ const isSuccess = (e: LifecycleEvent) =>
   e.responseCode >= 200 &&
   e.responseCode < 300;
 
-function clock(iso: string): string {
+/** The API's clock: UTC. The key page explains again in the viewer's zone. */
+function utcClock(iso: string): string {
   return `${iso.slice(11, 19)} UTC`;
 }
 
@@ -27,6 +29,8 @@ export function explainDuplicate(
   audit: AuditLike[] = [],
   /** false for spans alone: an expiry or eviction in the store leaves no event */
   storeVisible = true,
+  /** a time of day as the reader reads it (the key page: the viewer's zone) */
+  clock: (iso: string) => string = utcClock,
 ): DuplicateExplanation | null {
   const successes = events.filter(isSuccess);
   if (successes.length < 2) return null;
