@@ -162,8 +162,12 @@ export function LifecycleClient({
         <DuplicateCallout
           explanation={
             // the API explains in UTC; here, in the viewer's zone
-            explainDuplicate(data.events, data.audit, !data.storeNotRead, time.clock) ??
-            data.duplicate
+            explainDuplicate(
+              data.events,
+              data.audit,
+              !data.storeNotRead,
+              (iso) => `${time.clock(iso)} ${time.zoneName(new Date(iso))}`,
+            ) ?? data.duplicate
           }
           record={data.duplicateRecord}
           viewer={viewer}
