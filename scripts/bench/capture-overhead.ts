@@ -12,6 +12,7 @@ import { captureModeStatements, sourceStatements } from "../../lib/contract/sche
 import { tableNamesFor } from "../../lib/contract/tables";
 import { postRide } from "../demo/writers/stripe-style";
 import { timingOf, type Timing } from "./timing";
+import { ROW_SHAPES } from "../support/preset-rows";
 
 const OFF = "bench_capture_off";
 const ON = "bench_capture_on";
@@ -19,6 +20,8 @@ const OWN = "bench_capture_own";
 const fixture = path.resolve(import.meta.dirname, "../../tests/fixtures/stores/stripe-style.sql");
 
 export type CaptureOverhead = {
+  /** rows each table held before the timed requests */
+  tableRows: number;
   requests: number;
   concurrency: number;
   off: Timing;
@@ -29,12 +32,20 @@ export type CaptureOverhead = {
   capturedChanges: number;
 };
 
-async function setUp(pool: Pool): Promise<void> {
+/** Rows written per statement when the tables are filled before the timings. */
+const FILL_CHUNK = 1_000_000;
+
+async function setUp(pool: Pool, rows: number): Promise<void> {
   const ddl = await readFile(fixture, "utf8");
   for (const schema of [OFF, ON, OWN]) await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   for (const schema of [OFF, ON]) {
     await pool.query(`CREATE SCHEMA ${schema}`);
     await pool.query(ddl.replaceAll("{{schema}}", schema));
+    // the history a production table holds (before capture: none of it is queued)
+    const insert = ROW_SHAPES["stripe-style"]!.insert(`${schema}.idempotency_keys`, 5000, 30);
+    for (let lo = 1; lo <= rows; lo += FILL_CHUNK)
+      await pool.query(insert, [lo, Math.min(rows, lo + FILL_CHUNK - 1), rows]);
+    if (rows > 0) await pool.query(`VACUUM ANALYZE ${schema}.idempotency_keys`);
   }
   const t = tableNamesFor({
     storeSchema: ON,
@@ -91,12 +102,12 @@ async function round(
 
 export async function measureCaptureOverhead(
   pool: Pool,
-  o: { requests?: number; rounds?: number; concurrency?: number } = {},
+  o: { requests?: number; rounds?: number; concurrency?: number; rows?: number } = {},
 ): Promise<CaptureOverhead> {
   const requests = o.requests ?? 2000;
   const rounds = o.rounds ?? 6;
   const concurrency = o.concurrency ?? 8;
-  await setUp(pool);
+  await setUp(pool, o.rows ?? 0);
   await round(pool, OFF, 200, concurrency, "warm"); // warm-up, both sides
   await round(pool, ON, 200, concurrency, "warm");
   const off: number[] = [];
@@ -119,6 +130,7 @@ export async function measureCaptureOverhead(
   );
   for (const schema of [OFF, ON, OWN]) await pool.query(`DROP SCHEMA ${schema} CASCADE`);
   return {
+    tableRows: o.rows ?? 0,
     requests: requests * rounds,
     concurrency,
     off: timingOf(off),

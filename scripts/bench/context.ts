@@ -25,6 +25,8 @@ export function parseBenchArgs(argv = process.argv.slice(2)) {
       "keys-only": { type: "boolean", default: false },
       // only what trigger capture costs the service's writes (no dataset needed)
       "capture-only": { type: "boolean", default: false },
+      // with --capture-only: rows both tables hold before the timed requests (rocket-rides' shape)
+      "capture-rows": { type: "string", default: "0" },
       // only logical capture at 2,000 writes/s: event lag and the service's latency (no dataset)
       "logical-only": { type: "boolean", default: false },
       // only the collector: fold the whole dataset again from nothing, then idemscope's footprint

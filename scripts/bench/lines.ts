@@ -15,7 +15,7 @@ export function connectLine(c: ConnectFold): string {
 
 export function captureLine(c: CaptureOverhead): string {
   const slower = (on: number, off: number) => `${(((on - off) / off) * 100).toFixed(1)} %`;
-  return `Trigger capture (stripe-style, rocket-rides' request: 4 writing transactions; ${c.requests.toLocaleString("en-US")} requests per side, both sides at once, ${c.concurrency / 2} workers each): without p50 ${fmt(c.off.p50)} / p95 ${fmt(c.off.p95)}; with p50 ${fmt(c.on.p50)} / p95 ${fmt(c.on.p95)} (p50 ${slower(c.on.p50, c.off.p50)}, p95 ${slower(c.on.p95, c.off.p95)}); ${c.capturedChanges.toLocaleString("en-US")} row changes captured; timed: completed requests only (refused by SERIALIZABLE: ${c.refused.off} without, ${c.refused.on} with)`;
+  return `Trigger capture (stripe-style, rocket-rides' request: 4 writing transactions; tables of ${c.tableRows.toLocaleString("en-US")} rows; ${c.requests.toLocaleString("en-US")} requests per side, both sides at once, ${c.concurrency / 2} workers each): without p50 ${fmt(c.off.p50)} / p95 ${fmt(c.off.p95)}; with p50 ${fmt(c.on.p50)} / p95 ${fmt(c.on.p95)} (p50 ${slower(c.on.p50, c.off.p50)}, p95 ${slower(c.on.p95, c.off.p95)}); ${c.capturedChanges.toLocaleString("en-US")} row changes captured; timed: completed requests only (refused by SERIALIZABLE: ${c.refused.off} without, ${c.refused.on} with)`;
 }
 
 export function logicalLine(c: LogicalCaptureResult): string {

@@ -33,7 +33,8 @@ import { runFaultScenario, type GroundTruth } from "../../../scripts/demo/fault-
 import { memoryRidesClient } from "../../../scripts/demo/rides-client";
 import { startOtlpReceiver, type Receiver } from "../../helpers/otlp-receiver";
 import { collect, runConnect, spawnScript, waitForOutput } from "../../helpers/run-script";
-import { useStoreForRoutes } from "../../helpers/route-env";
+import { getRequest, useStoreForRoutes } from "../../helpers/route-env";
+import { parseExposition, sampleValue } from "../../helpers/prom-text";
 import { ownNames } from "../../helpers/source-store";
 import { createTestStore, type TestStore } from "../../helpers/store";
 
@@ -149,6 +150,29 @@ describe("a span-only source (a store in memory, traced)", () => {
         detail: NOT_VISIBLE_WITHOUT_STORE,
       });
     expect(rows["Duplicate successes"]!.status).toBe("available");
+  });
+
+  it("leaves the stuck-key series out of /api/metrics (absent, not 0) and counts the requests", async () => {
+    const { GET } = (await import("../../../app/api/metrics/route")) as unknown as {
+      GET: (req: ReturnType<typeof getRequest>) => Promise<Response>;
+    };
+    const res = await GET(getRequest("/api/metrics"));
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
+    const { samples } = parseExposition(text);
+    const names = new Set(samples.map((x) => x.name));
+    for (const absent of [
+      "idemscope_stuck_keys",
+      "idemscope_stuck_key_oldest_age_seconds",
+      "idemscope_store_expired_keys",
+    ])
+      expect(names.has(absent), absent).toBe(false);
+    expect(
+      sampleValue(samples, "idemscope_requests_total", {
+        endpoint: "POST /rides",
+        outcome: "replayed",
+      }),
+    ).toBe(truth.replayed);
   });
 
   it("counts retries per client as the clients sent them (Clients page)", async () => {
