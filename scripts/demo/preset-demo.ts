@@ -178,8 +178,9 @@ export async function presetDemo(
       preset,
       o.rate,
     );
-  // spans only: nothing is recorded until the dashboard takes the spans, so traffic waits for it
-  let traffic = spansOnly ? null : startTraffic();
+  // what spans carry is lost until the dashboard takes them: then traffic waits for it
+  const waitForDashboard = o.capture.spans && !o["no-dashboard"];
+  let traffic = waitForDashboard ? null : startTraffic();
   const source = await readConnectedSource(pool, cfg.idemscopeSchema);
   const t = tableNamesFor(cfg, source);
   // everything captured so far, folded before the dashboard opens
@@ -195,7 +196,7 @@ export async function presetDemo(
         IDEMSCOPE_OTLP_TOKEN: otlpToken,
         NEXT_TELEMETRY_DISABLED: "1",
       });
-  if (spansOnly) {
+  if (waitForDashboard) {
     await waitUntilServing(`http://127.0.0.1:${o.port}/api/health`);
     traffic = startTraffic();
   }
