@@ -252,8 +252,7 @@ function OverviewBody({
               ...(blind.replays ? (["replayed"] as const) : []),
               ...(blind.conflicts ? (["conflict"] as const) : []),
               ...(blind.mismatches ? (["mismatch"] as const) : []),
-              // spans alone count every execution as a claim: no reclaim is ever told apart
-              ...(data.source.capture === "spans" ? (["reclaimed"] as const) : []),
+              ...(blind.reclaims ? (["reclaimed"] as const) : []),
             ]}
           />
         )}

@@ -41,7 +41,8 @@ export function StuckSeriesCard({ range, refresh }: { range: Range; refresh: Ref
         <PanelPending error={query.error} />
       ) : panel.notCaptured ? (
         <p className="empty-state" data-testid="stuck-series-not-captured">
-          Not captured: {panel.notCaptured}.
+          {panel.notCaptured.charAt(0).toUpperCase()}
+          {panel.notCaptured.slice(1)}.
         </p>
       ) : panel.stuckSeries === null ? (
         <Banner tone="warn" title="This panel could not be loaded.">

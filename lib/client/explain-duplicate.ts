@@ -95,7 +95,7 @@ export function explainDuplicate(
 
   if (!storeVisible)
     return {
-      cause: "race",
+      cause: "expiry_or_race",
       summary:
         `Two executions completed successfully (${clock(first.at)} on ${who(first)}, ${clock(second.at)} on ${who(second)}), ` +
         `the second not answered from the store: its record was gone (its TTL passed, or the store evicted it) ` +

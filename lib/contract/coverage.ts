@@ -187,7 +187,7 @@ function spansOnlyCoverage(preset: Preset): CoverageRow[] {
     spans("Claim latency", "durations of the executed requests' spans (the whole request)"),
     spans(
       "Duplicate successes",
-      "two executed spans of one key that both answered 2xx, neither a replay",
+      "two executed spans of one key that both answered 2xx, neither a replay (replays must carry the replay attribute)",
     ),
     spans("Conflicts (409)", "keyed server spans answered 409 (IDEMSCOPE_SPAN_CONFLICT_STATUS)"),
     spans("Mismatches (422)", "keyed server spans answered 422 (IDEMSCOPE_SPAN_MISMATCH_STATUS)"),

@@ -15,6 +15,10 @@ export const SPANS_ONLY_TABLE = "span_only_keys";
 export const NOT_VISIBLE_WITHOUT_STORE =
   "not visible without the store: spans carry requests, not a key's state (in progress, locked, expired, its size), which lives in a store outside PostgreSQL";
 
+/** Why release and fail are refused: there is no row idemscope could change. */
+export const NO_STORE_ACTIONS =
+  "not possible here: the key lives in a store outside PostgreSQL, which idemscope neither reads nor writes";
+
 /** The spans-only preset, its stand-in table in `ownSchema`. */
 export function spansOnlyPreset(ownSchema: string) {
   return presetSchema.parse({
@@ -39,12 +43,14 @@ export function spansOnlyPreset(ownSchema: string) {
       clients: true,
     },
     actions: {
-      release: { kind: "unavailable", reason: NOT_VISIBLE_WITHOUT_STORE },
-      fail: { kind: "unavailable", reason: NOT_VISIBLE_WITHOUT_STORE },
+      release: { kind: "unavailable", reason: NO_STORE_ACTIONS },
+      fail: { kind: "unavailable", reason: NO_STORE_ACTIONS },
     },
     notes: [
       "Every keyed server span is a request: a replay (the replay attribute), a 409, a 422, or an execution, recorded as a claim at the span's start and its outcome (2xx/4xx completed, 5xx failed) at its end.",
       "Two executions of one key that both succeeded are a duplicate success; a crash that never exported its span is not seen.",
+      "Replays must say so (the Idempotent-Replayed response header captured, or IDEMSCOPE_SPAN_REPLAY_ATTRIBUTES): without it every replay counts as another execution, and a replayed 2xx as a duplicate success.",
+      "Server spans need http.route (the route template, as a framework's instrumentation sets it): a raw path alone is recorded under 'METHOD (other)'.",
     ],
   });
 }

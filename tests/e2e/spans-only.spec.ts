@@ -83,7 +83,7 @@ test.describe("A store outside PostgreSQL, seen through its spans", () => {
     );
     await expect(page.getByTestId("tile-replay-ratio")).not.toContainText("—");
     await expect(page.getByTestId("stuck-series-not-captured")).toContainText(
-      "not visible without the store",
+      "Not visible without the store",
     );
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
       390,

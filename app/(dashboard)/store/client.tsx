@@ -93,8 +93,8 @@ function StoreNotVisible({ data }: { data: StoreReport }) {
       <Banner tone="info" title="The store itself is not read.">
         <span data-testid="store-not-captured">
           {why.charAt(0).toUpperCase()}
-          {why.slice(1)}. Size, growth, purger health and the TTL advisor need a store idemscope can
-          read (npm run connect -- --preset NAME).
+          {why.slice(1)}. Size, growth, purger health and the TTL advisor need the keys kept in a
+          PostgreSQL table idemscope can read.
         </span>
       </Banner>
       <SourceCard source={data.source} />

@@ -74,7 +74,8 @@ export type LifecycleKey = {
 };
 
 export type DuplicateExplanation = {
-  cause: "reclaim" | "release" | "expiry" | "race";
+  /** expiry_or_race: spans alone cannot tell a record the store dropped from a racing writer */
+  cause: "reclaim" | "release" | "expiry" | "race" | "expiry_or_race";
   /** one or two sentences, for the page */
   summary: string;
   successes: { at: string; instance: string | null; responseCode: number | null }[];

@@ -28,6 +28,7 @@ export type SourceSummary = {
   /** what the layout's capture cannot see, with the reason (absent: it can) */
   notCaptured: Partial<
     Record<
+      | "reclaims"
       | "replays"
       | "conflicts"
       | "mismatches"

@@ -11,6 +11,7 @@ export function sourceSummary(ctx: { tables: TableNames; config: Config }): Sour
   const sees = sourceSees(s);
   const notCaptured: SourceSummary["notCaptured"] = {};
   for (const k of [
+    "reclaims",
     "replays",
     "conflicts",
     "mismatches",

@@ -25,7 +25,7 @@ export function assertSpansConnected(ctx: StoreContext<Pool>): void {
     throw new DomainError(
       "not_found",
       "spans_not_connected",
-      "span capture is not connected on this database: npm run connect -- --preset NAME --capture logical,spans (or triggers,spans)",
+      "span capture is not connected on this database: npm run connect -- --preset NAME --capture logical,spans (or triggers,spans), or --capture spans for a store outside PostgreSQL",
     );
 }
 
@@ -42,9 +42,12 @@ export async function recordSpanRequests(
   const col = <K extends keyof SpanRequest>(k: K) => rows.map((r) => r[k]);
   const r = await ctx.db.query<{ n: number }>(
     `WITH s AS (
-       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[],
-                            $6::int[], $7::float8[], $8::text[], $9::text[], $10::text[])
+       -- one span sent twice in one export is one request (and, executed, one outcome)
+       SELECT DISTINCT ON (trace_id, span_id) *
+         FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[],
+                     $6::int[], $7::float8[], $8::text[], $9::text[], $10::text[])
               AS s(at, scope, endpoint, key, kind, code, latency, instance, trace_id, span_id)
+        ORDER BY trace_id, span_id
      ), ins AS (
        INSERT INTO ${events} (at, key_id, scope, endpoint, key, kind, response_code, latency_ms, instance, trace_id, span_id)
        -- a replay, 409 or 422 comes after the intent's claim: a span dated earlier (a skewed or

@@ -1,7 +1,8 @@
 // From a server span to the request it records (docs/store-contract.md, "Capture modes"): the
 // intent from the idempotency key attribute, the endpoint from the method and the route (or path),
 // the client from a configured attribute; a replay marker makes it a replay, the conflict and
-// mismatch statuses a 409 or a 422, anything else an execution (which the row capture sees).
+// mismatch statuses a 409 or a 422, anything else an execution (which the row capture sees, or,
+// spans alone, becomes a claim and its outcome).
 // A span without a key is dropped at the first lookup.
 import type { AttributeValue, Attributes, OtlpSpan } from "./otlp";
 import type { SpanConfig } from "../../core/span-config";

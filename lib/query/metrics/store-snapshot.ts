@@ -81,7 +81,10 @@ export async function readStoreSnapshot(ctx: StoreContext<Pool>): Promise<StoreS
           totals.rows.map((r) => [totalKey(r.family, r.endpoint, r.outcome), r.value]),
         ),
         stuck,
-        tables,
+        // spans alone: the stand-in keys table is idemscope's, not the store (its size says nothing)
+        tables: t.source.capture.readsStore
+          ? tables
+          : tables.filter((x) => x.name !== t.source.table.name),
         expired: { n: Math.min(expired.n, EXPIRED_COUNT_CAP), lag: expired.lag },
         storeVisible: t.source.capture.readsStore,
         collector,

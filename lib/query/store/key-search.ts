@@ -131,6 +131,8 @@ async function searchByKey(
 ): Promise<FoundKeys> {
   const pattern = q.key !== undefined ? likeLiteral(q.key) : `${likeLiteral(q.prefix ?? "")}%`;
   const spansOnly = !t.source.capture.readsStore;
+  // spans alone: no key was ever purged from a row idemscope reads
+  if (spansOnly && q.status === "purged") return { items: [], nextCursor: null };
   const liveStatus = q.status && q.status !== "purged" ? q.status : null;
   type Json = Omit<Row, "first_seen" | "last_seen" | "expires_at"> & {
     first_seen: string;

@@ -2,8 +2,8 @@
 // the operator actions on it, and why it succeeded twice if it did. Works from events alone
 // for a purged key. The stored response body never leaves here, and what viewers see of it and of
 // the request is keyed (lib/query/store/fingerprints.ts): a rounded size and an HMAC, never a plain hash.
-import { NOT_VISIBLE_WITHOUT_STORE } from "../../contract/preset-spans-only";
 import "server-only";
+import { NOT_VISIBLE_WITHOUT_STORE } from "../../contract/preset-spans-only";
 import type { Queryable, StoreContext } from "../../contract/context";
 import type { Config } from "../../core/config";
 import { lockTimeoutSeconds } from "../../core/config";

@@ -15,7 +15,7 @@ export async function getRightNow(ctx: StoreContext): Promise<RightNow> {
          FROM ${t.ownTable("rollup_successes")}
         WHERE resolution = 'minute' AND bucket >= date_trunc('minute', now()) - interval '14 minutes'`,
     ),
-    stuckKeysByEndpoint(ctx),
+    t.source.capture.readsStore ? stuckKeysByEndpoint(ctx) : [],
     openDuplicates(db, t, overdueBefore(ctx.config)),
   ]);
   return {

@@ -1,7 +1,7 @@
 // Stuck and orphaned keys (docs/store-contract.md, "How the numbers are computed"), oldest
 // first, with keyset pagination.
-import { NOT_VISIBLE_WITHOUT_STORE } from "../../contract/preset-spans-only";
 import "server-only";
+import { NOT_VISIBLE_WITHOUT_STORE } from "../../contract/preset-spans-only";
 import type { StoreContext } from "../../contract/context";
 import { keyword, sql, toQuery } from "../../db/sql";
 import type { StuckKey, StuckKeysPage, StuckOrder } from "../../client/api-types/stuck";
@@ -39,7 +39,7 @@ export async function listStuckKeys(
   filter: StuckFilter,
   page: { limit: number; cursor?: StuckCursor; order?: StuckOrder },
 ): Promise<StuckKeysPage> {
-  // oldest first = earliest lock first; the cursor compares in the same direction
+  // spans alone: no key's state to list, and the page says why
   if (!ctx.tables.source.capture.readsStore)
     return {
       items: [],
@@ -48,6 +48,7 @@ export async function listStuckKeys(
       totalIsEstimate: false,
       notCaptured: NOT_VISIBLE_WITHOUT_STORE,
     };
+  // oldest first = earliest lock first; the cursor compares in the same direction
   const newest = page.order === "newest";
   const [cmp, dir] = newest ? (["<", "DESC"] as const) : ([">", "ASC"] as const);
   const since = page.cursor?.since ?? null;

@@ -78,7 +78,7 @@ describe("npm run demo", () => {
     for (const [args, message] of [
       [["--capture", "logical"], "--capture needs --preset NAME"],
       [["--preset", "stripe-style", "--capture", "wal2json"], '--capture "wal2json" is not one of'],
-      [["--preset", "stripe-style", "--capture", "spans"], "combine them with a row capture"],
+      [["--preset", "stripe-style", "--capture", "spans"], "--capture spans alone reads no table"],
     ] as const) {
       const bad = await collect(spawnScript("demo.ts", [...args])).result;
       expect(bad.code).toBe(1);

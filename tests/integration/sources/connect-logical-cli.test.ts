@@ -203,7 +203,7 @@ describe("npm run connect -- --capture logical", () => {
     expect(pub.rowCount).toBe(1); // the DBA's, left in place
   });
 
-  it("refuses spans alone and an unknown capture, in one line", async () => {
+  it("refuses spans alone with a table (that is a row capture's), and an unknown capture, in one line", async () => {
     const spans = await connect(`l_${id}_e`, [
       "--preset",
       "stripe-style",
@@ -214,7 +214,7 @@ describe("npm run connect -- --capture logical", () => {
     ]);
     expect(spans.code).toBe(2);
     expect(spans.stderr.trim()).toBe(
-      "connect: spans see only the requests that write nothing (replays, 409s, 422s): combine them with a row capture, e.g. --capture logical,spans",
+      "connect: --capture spans alone reads no table: leave out --preset, or add a row capture (--capture logical,spans)",
     );
     const unknown = await connect(`l_${id}_e`, [
       "--preset",

@@ -14,6 +14,7 @@ import { CLIENT_RANGES } from "../../../lib/client/api-types/clients";
 import { SPANS_ONLY } from "../../../lib/contract/capture-modes";
 import { coverageOf } from "../../../lib/contract/coverage";
 import {
+  NO_STORE_ACTIONS,
   NOT_VISIBLE_WITHOUT_STORE,
   spansOnlyPreset,
 } from "../../../lib/contract/preset-spans-only";
@@ -133,6 +134,7 @@ describe("a span-only source (a store in memory, traced)", () => {
     expect(o.unavailable).toEqual({});
     expect(o.source.capture).toBe("spans");
     expect(o.source.notCaptured).toEqual({
+      reclaims: expect.stringContaining("every execution counts as a claim"),
       expiries: expect.stringContaining(NOT_VISIBLE_WITHOUT_STORE),
       store: NOT_VISIBLE_WITHOUT_STORE,
     });
@@ -143,12 +145,14 @@ describe("a span-only source (a store in memory, traced)", () => {
     const report = await getStoreReport(ctx(), "7d");
     expect(report.source.notCaptured.store).toBe(NOT_VISIBLE_WITHOUT_STORE);
     const rows = Object.fromEntries(coverageOf(binding).map((r) => [r.panel, r]));
-    for (const panel of ["Stuck keys", "Store size", "Release", "Fail"])
+    for (const panel of ["Stuck keys", "Store size"])
       expect(rows[panel]).toEqual({
         panel,
         status: "unavailable",
         detail: NOT_VISIBLE_WITHOUT_STORE,
       });
+    for (const panel of ["Release", "Fail"])
+      expect(rows[panel]).toEqual({ panel, status: "unavailable", detail: NO_STORE_ACTIONS });
     expect(rows["Duplicate successes"]!.status).toBe("available");
   });
 
@@ -229,6 +233,30 @@ describe("key search on spans alone", () => {
       ["so-1", "so-10", "so-11", "so-12", "so-13", "so-14", "so-15"].sort(),
     );
     expect(prefix.items.every((i) => i.id === null && i.status !== "purged")).toBe(true);
+    const purged = await searchKeys(ctx(), { status: "purged" }, { limit: 50 });
+    expect(purged.items).toEqual([]);
+  });
+
+  it("pages through every intent once, newest first", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof searchKeys>> = await searchKeys(
+        ctx(),
+        {},
+        {
+          limit: 4,
+          cursor: cursor
+            ? (JSON.parse(Buffer.from(cursor, "base64url").toString()) as never)
+            : undefined,
+        },
+      );
+      seen.push(...page.items.map((i) => `${i.scope}/${i.key}`));
+      cursor = page.nextCursor;
+    } while (cursor);
+    const intents = Object.values(truth.perClient).reduce((n, c) => n + c.keys, 0);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toHaveLength(intents);
   });
 });
 

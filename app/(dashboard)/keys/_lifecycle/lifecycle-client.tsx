@@ -134,7 +134,7 @@ export function LifecycleClient({
                 title={data.storeNotRead}
                 data-testid="lifecycle-store-not-read"
               >
-                its last outcome in the spans (the store itself is not read)
+                the outcome of its last request seen in spans (the store is not read)
               </span>
             ) : null}
             <span className="muted">
