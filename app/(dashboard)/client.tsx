@@ -204,7 +204,13 @@ function OverviewBody({
           testId="tile-stuck"
           label="Stuck keys (now)"
           {...(blind.store
-            ? countTile(data, null, blind.store, 0)
+            ? // the whole reason is on /stuck and in the source note; a tile has room for its gist
+              {
+                value: "—",
+                tone: "neutral" as const,
+                detail: "Not visible without the store: spans carry requests, not a key's state",
+                href: "/stuck",
+              }
             : {
                 value: formatCount(data.stuckKeys),
                 href: data.stuckKeys ? "/stuck" : undefined,

@@ -188,14 +188,15 @@ export async function backfillHistory(
         FROM (SELECT *, CASE WHEN dup AND NOT external THEN t0 + make_interval(secs => ttl + 20) ELSE t0 END AS c0
                 FROM bf) b
        WHERE stuck OR dup OR t0 + make_interval(secs => ttl + 40 + 20 * r4) > now()`);
-    // requests seen, as the history above has them (a key page reads both side by side)
+    // requests seen, as the history above has them (a key page reads both side by side). Driven
+    // by the key rows (the few still held): one index probe each. Counting every backfilled
+    // intent's events first, with no statistics on the new rows yet, could take minutes.
     await client.query(`
-      UPDATE ${t.keys} k SET attempts = e.n
-        FROM (SELECT key_id, count(*)::int AS n FROM ${t.events}
-               WHERE key_id IN (SELECT id FROM bf)
-                 AND kind IN ('claimed', 'reclaimed', 'replayed', 'conflict', 'mismatch')
-               GROUP BY key_id) e
-       WHERE k.id = e.key_id`);
+      UPDATE ${t.keys} k
+         SET attempts = (SELECT count(*)::int FROM ${t.events} e
+                          WHERE e.key_id = k.id
+                            AND e.kind IN ('claimed', 'reclaimed', 'replayed', 'conflict', 'mismatch'))
+       WHERE k.id IN (SELECT id FROM bf)`);
     // the duplicated intents whose purge the history has already recorded
     const purged = await client.query<{ id: string }>(
       `SELECT id::text FROM bf WHERE dup

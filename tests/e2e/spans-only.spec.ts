@@ -77,7 +77,7 @@ test.describe("A store outside PostgreSQL, seen through its spans", () => {
       "From the services' OpenTelemetry spans alone (no table of the store is read)",
     );
     await expect(page.getByTestId("tile-stuck")).toContainText("—");
-    await expect(page.getByTestId("tile-stuck")).toContainText("not visible without the store");
+    await expect(page.getByTestId("tile-stuck")).toContainText("Not visible without the store");
     await expect(page.getByTestId("now-stuck")).toHaveText(
       "stuck keys: not visible without the store",
     );
