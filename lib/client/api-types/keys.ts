@@ -99,6 +99,8 @@ export type KeyLifecycle = {
    * its status is then its last recorded outcome
    */
   storeNotRead: string | null;
+  /** spans only: the outcome of the newest execution, which stands for the key's status */
+  lastOutcome: "completed" | "failed" | "in_progress" | null;
   /** set when the rows held before capture were imported (their first request and outcome) */
   importedBefore: string | null;
 };

@@ -129,6 +129,21 @@ async function listIntentAudit(
   return r.rows.map((a) => ({ ...a, at: a.at.toISOString() }));
 }
 
+/** The outcome of the intent's newest execution (spans only: its status), however many events. */
+async function lastOutcomeOf(
+  db: Queryable,
+  t: TableNames,
+  intent: Intent,
+): Promise<KeyLifecycle["lastOutcome"]> {
+  const r = await db.query<{ kind: "completed" | "failed" }>(
+    `SELECT kind FROM ${t.events}
+      WHERE scope = $1 AND endpoint = $2 AND key = $3 AND kind IN ('completed', 'failed')
+      ORDER BY at DESC LIMIT 1`,
+    [intent.scope, intent.endpoint, intent.key],
+  );
+  return r.rows[0]?.kind ?? "in_progress";
+}
+
 export async function getKeyLifecycle(ctx: StoreContext, ref: IntentRef): Promise<KeyLifecycle> {
   const { db, tables: t, config: cfg } = ctx;
   const [row, fpKey] = await Promise.all([findKey(db, t, ref), fingerprintKey(ctx)]);
@@ -143,10 +158,11 @@ export async function getKeyLifecycle(ctx: StoreContext, ref: IntentRef): Promis
       "not_found",
       `No key with id ${(ref as { id: string }).id}.`,
     );
-  const [{ events, truncated }, audit, duplicateRecord] = await Promise.all([
+  const [{ events, truncated }, audit, duplicateRecord, lastOutcome] = await Promise.all([
     listEvents(db, t, intent, cfg.traceUrlTemplate, fpKey),
     listIntentAudit(db, t, intent),
     duplicateOfIntent(db, t, intent),
+    t.source.capture.readsStore ? null : lastOutcomeOf(db, t, intent),
   ]);
   if (!row && events.length === 0) {
     throw new DomainError(
@@ -166,6 +182,7 @@ export async function getKeyLifecycle(ctx: StoreContext, ref: IntentRef): Promis
     traceUrlConfigured: Boolean(cfg.traceUrlTemplate),
     capturedSince: t.source.capture.mapped ? t.source.installedAt : null,
     storeNotRead: t.source.capture.readsStore ? null : NOT_VISIBLE_WITHOUT_STORE,
+    lastOutcome,
     importedBefore: t.source.importsHistory ? t.source.installedAt : null,
   };
 }

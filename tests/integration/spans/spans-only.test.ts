@@ -214,6 +214,11 @@ describe("a span-only source (a store in memory, traced)", () => {
     const life = await getKeyLifecycle(ctx(), { ...late, ...replayed });
     const kinds = life.events.map((e) => e.kind);
     expect(kinds).toEqual(["claimed", "completed", "replayed"]);
+    expect(life.key).toBeNull();
+    expect(life).toMatchObject({
+      lastOutcome: "completed",
+      storeNotRead: NOT_VISIBLE_WITHOUT_STORE,
+    });
     for (const e of life.events) expect(e.traceId).toMatch(/^[0-9a-f]{32}$/);
   });
 });

@@ -58,12 +58,6 @@ function waterfallRows(data: KeyLifecycle, now: number): WaterfallRow[] {
   return rows.sort((a, b) => a.offset - b.offset).slice(0, 30);
 }
 
-/** Spans only: the key's last recorded outcome stands for its status (no row to read). */
-function lastOutcome(data: KeyLifecycle): string {
-  const last = data.events.findLast((e) => e.kind === "completed" || e.kind === "failed");
-  return last?.kind ?? "in_progress";
-}
-
 export function LifecycleClient({
   address,
   viewer,
@@ -118,15 +112,7 @@ export function LifecycleClient({
           <h1 className="mono key-title">{data.intent.key}</h1>
           <p className="lifecycle-status">
             <StatusBadge
-              status={
-                k
-                  ? k.stuck
-                    ? "stuck"
-                    : k.status
-                  : data.storeNotRead
-                    ? lastOutcome(data)
-                    : "purged"
-              }
+              status={k ? (k.stuck ? "stuck" : k.status) : (data.lastOutcome ?? "purged")}
             />
             {data.storeNotRead ? (
               <span
