@@ -22,12 +22,11 @@ import {
   planConnect,
   uninstallSource,
 } from "../lib/ingest/sources/connect";
-import { parseCaptureArg, parseTableArg, resolvePreset } from "./connect/args";
+import { parseCaptureArg, parseTableArg, resolvePreset, spansOnlyChoice } from "./connect/args";
 import { runDetect } from "./connect/detect";
 import type { CoverageRow } from "../lib/contract/coverage";
 import { CONTRACT_PRESET } from "../lib/contract/presets";
-import { SPANS_ONLY_PRESET, spansOnlyPreset } from "../lib/contract/preset-spans-only";
-import { SPANS_ONLY } from "../lib/contract/capture-modes";
+import { spansOnlyPreset } from "../lib/contract/preset-spans-only";
 import { contractTableNames } from "../lib/contract/tables";
 
 function fail(code: 1 | 2, message: string): never {
@@ -67,31 +66,25 @@ try {
 } catch (err) {
   fail(2, `${(err as Error).message} (${USAGE})`);
 }
-if (!values.preset && !values.uninstall && !values.detect && values.capture?.trim() !== "spans")
-  fail(2, "--preset NAME is required (or --capture spans, --detect, or --uninstall)");
 if (values.detect && (values.preset || values.apply || values.uninstall))
   fail(2, "--detect proposes a preset: review it, then --preset FILE --apply");
 if (values.apply && values.uninstall) fail(2, "--apply and --uninstall exclude each other");
 let choice;
+let spansOnly;
 try {
-  choice = { ...parseCaptureArg(values.capture), importsHistory: !values["no-import"] };
+  // the span-only source (--capture spans, or --preset spans-only): no table of the service's
+  spansOnly = spansOnlyChoice(values);
+  choice = spansOnly ?? {
+    ...parseCaptureArg(values.capture),
+    importsHistory: !values["no-import"],
+  };
 } catch (err) {
   fail(2, (err as Error).message);
 }
-// the span-only source (--capture spans, or --preset spans-only): no table of the service's
-const spansOnly = !choice.capture.readsStore || values.preset === SPANS_ONLY_PRESET;
-if (spansOnly) {
-  if (values.preset && values.preset !== SPANS_ONLY_PRESET)
-    fail(
-      2,
-      "--capture spans alone reads no table: leave out --preset, or add a row capture (--capture logical,spans)",
-    );
-  if (values.capture && choice.capture.readsStore)
-    fail(2, "--preset spans-only reads no table: use --capture spans, or leave --capture out");
-  if (values.table || values["search-indexes"] || values["create-search-indexes"])
-    fail(2, "the span-only source reads no table: --table and the search indexes do not apply");
-  choice = { capture: SPANS_ONLY, spans: true, importsHistory: false };
-}
+if (!values.preset && !spansOnly && !values.uninstall && !values.detect)
+  fail(2, "--preset NAME is required (or --capture spans, --detect, or --uninstall)");
+if (spansOnly && (values.table || values["search-indexes"] || values["create-search-indexes"]))
+  fail(2, "the span-only source reads no table: --table and the search indexes do not apply");
 
 let cfg;
 try {

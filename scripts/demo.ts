@@ -28,9 +28,8 @@ import { startPurger } from "../lib/ingest/writer/purger";
 import { ensureNextBuild } from "./support/next-build";
 import { BUILT_IN_PRESETS, CONTRACT_PRESET, PRESET_NAMES } from "../lib/contract/presets";
 import { returnToContract } from "./demo/preset-store";
-import { parseCaptureArg } from "./connect/args";
-import { SPANS_ONLY_PRESET, spansOnlyPreset } from "../lib/contract/preset-spans-only";
-import { SPANS_ONLY } from "../lib/contract/capture-modes";
+import { parseCaptureArg, spansOnlyChoice } from "./connect/args";
+import { spansOnlyPreset } from "../lib/contract/preset-spans-only";
 import { presetDemo } from "./demo/preset-demo";
 import { startDashboard } from "./support/dashboard";
 
@@ -83,20 +82,19 @@ function options() {
     throw new Fatal(`--bulk-rate must be 0–10000 requests/s (got "${values["bulk-rate"]}")`);
   if (!(intentsPerDay >= 0)) throw new Fatal(`--intents-per-day must be a number`);
   let capture;
+  let spansOnly;
   try {
-    capture = parseCaptureArg(values.capture);
+    // spans only (--preset spans-only, or --capture spans): a store the demo keeps in memory
+    spansOnly = spansOnlyChoice({
+      preset: values.preset === CONTRACT_PRESET ? undefined : values.preset,
+      capture: values.capture === "triggers" ? undefined : values.capture,
+    });
+    capture = spansOnly ?? parseCaptureArg(values.capture);
   } catch (err) {
     throw new Fatal((err as Error).message);
   }
-  // spans only (--preset spans-only, or --capture spans): a store the demo keeps in memory
-  const spansOnly = values.preset === SPANS_ONLY_PRESET || !capture.capture.readsStore;
-  if (spansOnly && values.capture !== "triggers" && capture.capture.readsStore)
-    throw new Fatal("--preset spans-only reads no table: leave out --capture (or --capture spans)");
-  if (spansOnly && values.preset !== CONTRACT_PRESET && values.preset !== SPANS_ONLY_PRESET)
-    throw new Fatal("--capture spans alone reads no table: use --preset spans-only");
   if (spansOnly && values["no-dashboard"])
     throw new Fatal("--preset spans-only needs the dashboard: its POST /v1/traces takes the spans");
-  if (spansOnly) capture = { capture: SPANS_ONLY, spans: true, importsHistory: false };
   const preset = spansOnly
     ? spansOnlyPreset(process.env.IDEMSCOPE_SCHEMA || "idemscope")
     : values.preset === CONTRACT_PRESET

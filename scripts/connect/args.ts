@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { captureModeNamed, CONNECTABLE_MODES, SPANS_ONLY } from "../../lib/contract/capture-modes";
 import { presetSchema, unknownLets, type Preset } from "../../lib/contract/preset";
 import { BUILT_IN_PRESETS, CONTRACT_PRESET, PRESET_NAMES } from "../../lib/contract/presets";
+import { SPANS_ONLY_PRESET } from "../../lib/contract/preset-spans-only";
 import { ConnectError, type CaptureChoice } from "../../lib/ingest/sources/connect";
 
 /** A built-in preset by name, or a preset file (JSON) by path. */
@@ -67,4 +68,23 @@ export function parseCaptureArg(arg: string | undefined): CaptureChoice {
   // spans alone: a store idemscope cannot read (lib/contract/preset-spans-only.ts)
   if (rows.length === 0) return { capture: SPANS_ONLY, spans: true, importsHistory: false };
   return { capture: captureModeNamed(rows[0]!)!, spans: parts.includes("spans") };
+}
+
+/**
+ * The span-only source's capture when the arguments ask for it (`--capture spans` alone, or
+ * `--preset spans-only`), else null; a ConnectError when they also name a table's preset or a row
+ * capture. Arguments left at their defaults are passed as undefined.
+ */
+export function spansOnlyChoice(a: { preset?: string; capture?: string }): CaptureChoice | null {
+  const alone = a.capture?.trim() === "spans";
+  if (!alone && a.preset !== SPANS_ONLY_PRESET) return null;
+  if (a.preset !== undefined && a.preset !== SPANS_ONLY_PRESET)
+    throw new ConnectError(
+      "--capture spans alone reads no table: leave out --preset (or use --preset spans-only), or add a row capture (--capture logical,spans)",
+    );
+  if (a.capture !== undefined && !alone)
+    throw new ConnectError(
+      "--preset spans-only reads no table: use --capture spans, or leave --capture out",
+    );
+  return { capture: SPANS_ONLY, spans: true, importsHistory: false };
 }

@@ -214,7 +214,7 @@ describe("npm run connect -- --capture logical", () => {
     ]);
     expect(spans.code).toBe(2);
     expect(spans.stderr.trim()).toBe(
-      "connect: --capture spans alone reads no table: leave out --preset, or add a row capture (--capture logical,spans)",
+      "connect: --capture spans alone reads no table: leave out --preset (or use --preset spans-only), or add a row capture (--capture logical,spans)",
     );
     const unknown = await connect(`l_${id}_e`, [
       "--preset",
