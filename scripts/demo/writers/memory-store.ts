@@ -22,8 +22,6 @@ export type MemoryRideStore = {
   /** the scenario's clock: the key's in-progress expiry passes / the key's record expires */
   ageLock: (userId: number, key: string) => void;
   expire: (userId: number, key: string) => void;
-  lockSeconds: number;
-  ttlSeconds: number;
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -38,8 +36,6 @@ export function memoryRideStore(o: { lockSeconds: number; ttlSeconds: number }):
     return records.get(k);
   };
   return {
-    lockSeconds: o.lockSeconds,
-    ttlSeconds: o.ttlSeconds,
     ageLock: (userId, key) => {
       const r = records.get(id(userId, key));
       if (r) r.lockedUntil = 0;
