@@ -71,6 +71,9 @@ export function formatMoneyCompact(amount: number, currency: string): string {
       style: "currency",
       currency,
       notation: "compact",
+      // explicit: Node 20's ICU keeps the currency's digits ("€10.0K") where Chromium's drops
+      // them ("€10K"), and the page then fails to hydrate once the sum passes 10,000
+      minimumFractionDigits: 0,
       maximumFractionDigits: 1,
     }).format(amount);
   } catch {

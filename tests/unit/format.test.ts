@@ -78,4 +78,10 @@ describe("formatMoneyCompact", () => {
     expect(formatMoneyCompact(950.5, "EUR")).toBe("€950.50");
     expect(formatMoney(50_765.3, "EUR")).toBe("€50,765.30");
   });
+
+  it("writes a round figure as Chromium does, so a server-rendered tile hydrates", () => {
+    // Node 20's ICU alone wrote "€10.0K" and "$1.0M" here (the /trends hydration error #418)
+    expect(formatMoneyCompact(10_000, "EUR")).toBe("€10K");
+    expect(formatMoneyCompact(1_000_000, "USD")).toBe("$1M");
+  });
 });
