@@ -9,7 +9,7 @@
 // attempt that fails leaves no half-built index behind.
 import type { Pool, PoolClient } from "pg";
 import type { Config } from "../core/config";
-import type { TableNames } from "../contract/tables";
+import { HISTORY_IMPORT_TABLE, type TableNames } from "../contract/tables";
 import { log } from "../core/log";
 import { storePressure } from "./pressure";
 
@@ -29,11 +29,20 @@ const RETRY_AFTER_MS = 10 * 60_000;
 
 export type IndexRebuild = { index: string; bytesBefore: number; bytesAfter: number; ms: number };
 
-/** Whether a finished history fold still waits for its rebuild. */
-async function rebuildDue(pool: Pool, t: TableNames): Promise<boolean> {
+/**
+ * Whether a finished history fold still waits for its rebuild: the store's events folded, or a
+ * library table's rows imported (lib/fold/history-import.ts), which fill the same indexes from
+ * below. An import finished after the last rebuild (a source connected again) is due again.
+ */
+export async function rebuildDue(pool: Pool, t: TableNames): Promise<boolean> {
+  const imported =
+    t.source.capture.mapped && t.source.importsHistory
+      ? `(SELECT finished_at FROM ${t.ownTable(HISTORY_IMPORT_TABLE)} WHERE id = 1 AND rows_read > 0)`
+      : "NULL::timestamptz";
   const r = await pool.query<{ due: boolean }>(
-    `SELECT history_finished_at IS NOT NULL AND history_compacted_at IS NULL
-            AND coalesce(history_total, 0) > 0 AS due
+    `SELECT (history_finished_at IS NOT NULL AND history_compacted_at IS NULL
+             AND coalesce(history_total, 0) > 0)
+            OR coalesce(${imported} > coalesce(history_compacted_at, '-infinity'), false) AS due
        FROM ${t.ownTable("collector_state")} WHERE id = 1`,
   );
   return r.rows[0]?.due ?? false;

@@ -33,7 +33,11 @@ export async function getFoldStatus(ctx: StoreContext): Promise<FoldStatus> {
   return {
     history,
     provisional: history !== null && history.finishedAt === null,
-    indexesRebuiltAt: history?.finishedAt ? (p?.rebuilt?.toISOString() ?? null) : null,
+    // (a rebuild before this history ended was of an earlier one: a source connected again)
+    indexesRebuiltAt:
+      history?.finishedAt && p?.rebuilt && p.rebuilt >= new Date(history.finishedAt)
+        ? p.rebuilt.toISOString()
+        : null,
     memoryRebuiltAt: p?.memory?.toISOString() ?? null,
     limited: history !== null && history.finishedAt === null ? (p?.limited ?? null) : null,
     paused: p?.reason && p.since ? { reason: p.reason, since: p.since.toISOString() } : null,

@@ -13,6 +13,8 @@ import { sampleStoreSize, storeSizeNames } from "../../../lib/fold/size-sampler"
 import { getStoreReport } from "../../../lib/query/store/store-report";
 import { drainCaptureQueue } from "../../../lib/ingest/sources/capture-drain";
 import { importHistoryBatch } from "../../../lib/fold/history-import";
+import { rebuildDue, rebuildHistoryIndexes } from "../../../lib/fold/compact-indexes";
+import { getFoldStatus } from "../../../lib/query/store/fold-status";
 import { readImportProgress } from "../../../lib/ingest/sources/history-import";
 import { proxyOperator } from "../../helpers/identities";
 import { connectLibraryStore, type ConnectedStore } from "../../helpers/source-store";
@@ -205,6 +207,23 @@ describe.each(["triggers", "logical"] as const)(
       expect(r.rows[0]!.first).toBe(succeeded + 3 + 5);
       // a first request per row at connect, then the claims captured since (re-run, retry, new)
       expect(r.rows[0]!.claimed).toBe(atConnect.length + 1 + 1 + 5);
+    });
+
+    it("rebuilds the indexes the import filled from below, once, as after the store's own history", async () => {
+      const t = ctx.tables;
+      expect(await rebuildDue(store.pool, t)).toBe(true);
+      expect((await getFoldStatus(ctx)).indexesRebuiltAt).toBeNull();
+      const rebuilt = await rebuildHistoryIndexes(store.pool, t, parseConfig({}));
+      expect(rebuilt).not.toBe("pressure");
+      expect((rebuilt as { index: string }[]).map((x) => x.index)).toContain("rollup_clients_pkey");
+      expect(await rebuildDue(store.pool, t)).toBe(false);
+      expect((await getFoldStatus(ctx)).indexesRebuiltAt).not.toBeNull();
+      // the rollups read through the rebuilt indexes as before
+      const dup = await store.pool.query<{ n: number }>(
+        `SELECT sum(duplicate_successes)::int AS n FROM ${store.t.ownTable("rollup_successes")}
+          WHERE resolution = 'day'`,
+      );
+      expect(dup.rows[0]!.n).toBe(2);
     });
   },
 );
