@@ -46,6 +46,20 @@ export const BUCKET_SECONDS: Record<Range, number> = {
   "90d": DAY,
 };
 
+export type RangeWindow = {
+  resolution: "minute" | "hour" | "day";
+  from: Date;
+  bucketSeconds: number;
+};
+
+/** The range as whole rollup buckets: from the first bucket starting inside it, to now. */
+export function rangeWindow(range: Range, now = Date.now()): RangeWindow {
+  const resolution = RANGE_RESOLUTION[range];
+  const step = RESOLUTION_SECONDS[resolution] * 1000;
+  const from = new Date(Math.ceil((now - RANGE_SECONDS[range] * 1000) / step) * step);
+  return { resolution, from, bucketSeconds: BUCKET_SECONDS[range] };
+}
+
 export const RANGE_LABELS: Record<Range, string> = {
   "15m": "Last 15 minutes",
   "1h": "Last hour",

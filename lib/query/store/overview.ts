@@ -1,5 +1,6 @@
-// The Overview's numbers (docs/store-contract.md, "How the numbers are computed"), read from the rollups (never a scan of the events table)
-// plus the stuck-key count from the keys table's partial index.
+// The Overview's numbers (docs/store-contract.md, "How the numbers are computed"), read from the
+// rollups (never a scan of the events table), plus the stuck-key count from the keys table's
+// partial index and the stuck chart's samples (./stuck-series.ts).
 import "server-only";
 import { readSlotStatus } from "../../ingest/sources/slot-status";
 import { sourceSummary } from "../../ingest/sources/summary";
@@ -10,37 +11,19 @@ import type {
   Overview,
   OverviewSeriesPoint,
   OverviewUnavailable,
-  StuckPoint,
-  StuckSeriesPanel,
 } from "../../client/api-types/overview";
-import {
-  BUCKET_SECONDS,
-  RANGE_RESOLUTION,
-  RANGE_SECONDS,
-  RESOLUTION_SECONDS,
-  type Range,
-} from "../../client/range";
+import { RANGE_SECONDS, rangeWindow, type Range, type RangeWindow } from "../../client/range";
 import { LATENCY_BOUNDS_MS, percentileFromHistogram } from "../../contract/histograms";
 import type { TableNames } from "../../contract/tables";
 import { getCollectorStatus } from "./collector-status";
 import { publicReason } from "./public-reason";
 import { optionalPanel } from "./panel";
 import { countStuckKeys } from "./stuck";
-import { NOT_VISIBLE_WITHOUT_STORE } from "../../contract/preset-spans-only";
 import { sharedQuery } from "./shared-cache";
+import { listStuckSeries } from "./stuck-series";
 
 const REQUEST_KINDS = ["claimed", "reclaimed", "replayed", "conflict", "mismatch"] as const;
 type RequestKind = (typeof REQUEST_KINDS)[number];
-
-type Window = { resolution: "minute" | "hour" | "day"; from: Date; bucketSeconds: number };
-
-/** The range as whole rollup buckets: from the first bucket starting inside it, to now. */
-export function rangeWindow(range: Range, now = Date.now()): Window {
-  const resolution = RANGE_RESOLUTION[range];
-  const step = RESOLUTION_SECONDS[resolution] * 1000;
-  const from = new Date(Math.ceil((now - RANGE_SECONDS[range] * 1000) / step) * step);
-  return { resolution, from, bucketSeconds: BUCKET_SECONDS[range] };
-}
 
 /**
  * Totals need no chart buckets: whole days come from day rollups and only the edge before the
@@ -54,7 +37,7 @@ function covering(table: string): string {
            SELECT * FROM ${table} WHERE resolution = $1 AND bucket >= $2 AND bucket < $3) AS c`;
 }
 
-function coveringParams(w: Window): [string, Date, Date] {
+function coveringParams(w: RangeWindow): [string, Date, Date] {
   if (w.resolution === "day") return ["day", w.from, w.from];
   const day = 86_400_000;
   const firstWholeDay = new Date(Math.ceil(w.from.getTime() / day) * day);
@@ -63,7 +46,7 @@ function coveringParams(w: Window): [string, Date, Date] {
 
 type KindRow = { t: Date; endpoint: string; kind: RequestKind; n: number };
 
-async function listRequestCounts(db: Queryable, t: TableNames, w: Window): Promise<KindRow[]> {
+async function listRequestCounts(db: Queryable, t: TableNames, w: RangeWindow): Promise<KindRow[]> {
   const r = await db.query<KindRow>(
     `SELECT date_bin(make_interval(secs => $3), bucket, timestamptz '2000-01-01') AS t, endpoint, kind, sum(events)::float8 AS n
        FROM ${t.ownTable("rollup_events")}
@@ -77,7 +60,7 @@ async function listRequestCounts(db: Queryable, t: TableNames, w: Window): Promi
 async function sumSuccesses(
   db: Queryable,
   t: TableNames,
-  w: Window,
+  w: RangeWindow,
 ): Promise<{ first: number; dup: number }> {
   const r = await db.query<{ first: number; dup: number }>(
     `SELECT coalesce(sum(first_successes), 0)::float8 AS first, coalesce(sum(duplicate_successes), 0)::float8 AS dup
@@ -90,7 +73,7 @@ async function sumSuccesses(
 async function replayLatencyHistogram(
   db: Queryable,
   t: TableNames,
-  w: Window,
+  w: RangeWindow,
 ): Promise<Map<number, number>> {
   const r = await db.query<{ le: number; n: number }>(
     `SELECT le_index AS le, sum(events)::float8 AS n FROM ${covering(t.ownTable("rollup_latency"))}
@@ -104,7 +87,7 @@ async function replayLatencyHistogram(
 async function claimLatencyHistograms(
   db: Queryable,
   t: TableNames,
-  w: Window,
+  w: RangeWindow,
 ): Promise<Map<string, Map<number, number>>> {
   const r = await db.query<{ endpoint: string; le: number; n: number }>(
     `SELECT endpoint, le_index AS le, sum(events)::float8 AS n FROM ${covering(t.ownTable("rollup_latency"))}
@@ -124,31 +107,6 @@ const percentiles = (h: Map<number, number>): LatencyPercentiles => ({
   p95: percentileFromHistogram(h, LATENCY_BOUNDS_MS, 0.95),
   p99: percentileFromHistogram(h, LATENCY_BOUNDS_MS, 0.99),
 });
-
-/** Highest stuck count sampled per chart bucket; null where the collector took no sample. */
-async function listStuckSeries(
-  db: Queryable,
-  t: TableNames,
-  w: Window,
-  now: number,
-): Promise<StuckPoint[]> {
-  const r = await db.query<{ t: Date; stuck: number }>(
-    `SELECT date_bin(make_interval(secs => $3), bucket, timestamptz '2000-01-01') AS t, max(stuck)::int AS stuck
-       FROM ${t.ownTable("stuck_samples")}
-      WHERE resolution = $1 AND bucket >= $2 AND endpoint = '*'
-      GROUP BY 1`,
-    [w.resolution, w.from, w.bucketSeconds],
-  );
-  const byTime = new Map(r.rows.map((row) => [row.t.getTime(), row.stuck]));
-  const step = w.bucketSeconds * 1000;
-  const points: StuckPoint[] = [];
-  const epoch = Date.parse("2000-01-01T00:00:00Z"); // date_bin's origin above
-  const first = epoch + Math.ceil((w.from.getTime() - epoch) / step) * step;
-  for (let ts = first; ts <= now; ts += step) {
-    points.push({ t: new Date(ts).toISOString(), stuck: byTime.get(ts) ?? null });
-  }
-  return points;
-}
 
 const emptyPoint = (t: string): OverviewSeriesPoint => ({
   t,
@@ -315,34 +273,4 @@ export function getSharedOverview(
   return sharedQuery(`overview:${range}:${whole ? "all" : "core"}`, ctx.config.cacheTtlMs, () =>
     getOverview(ctx, range, options),
   );
-}
-
-/** The stuck-keys chart alone: its samples, or null with the reason its query was cancelled. */
-export async function getStuckSeriesPanel(
-  ctx: StoreContext,
-  range: Range,
-): Promise<StuckSeriesPanel> {
-  const now = Date.now();
-  const w = rangeWindow(range, now);
-  if (!ctx.tables.source.capture.readsStore)
-    return {
-      range,
-      bucketSeconds: w.bucketSeconds,
-      stuckSeries: null,
-      unavailable: null,
-      notCaptured: NOT_VISIBLE_WITHOUT_STORE,
-    };
-  const unavailable: OverviewUnavailable = {};
-  const stuckSeries = await optionalPanel(
-    unavailable,
-    "stuckSeries",
-    listStuckSeries(ctx.db, ctx.tables, w, now),
-  );
-  return {
-    range,
-    bucketSeconds: w.bucketSeconds,
-    stuckSeries,
-    unavailable: unavailable.stuckSeries ?? null,
-    notCaptured: null,
-  };
 }

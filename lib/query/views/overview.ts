@@ -12,7 +12,8 @@ import { ERROR_KINDS, RECENT_ERRORS_KEPT } from "../../fold/fold-recent-errors";
 import { listRecentErrors } from "../store/recent-errors";
 import type { StoreContext } from "../../contract/context";
 import { rangeSchema } from "../../client/range";
-import { getSharedOverview, getStuckSeriesPanel } from "../store/overview";
+import { getSharedOverview } from "../store/overview";
+import { getStuckSeriesPanel } from "../store/stuck-series";
 import { sharedQuery } from "../store/shared-cache";
 
 export const overviewQuerySchema = z.strictObject({

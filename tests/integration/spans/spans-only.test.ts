@@ -25,7 +25,8 @@ import { applyConnect, planConnect, uninstallSource } from "../../../lib/ingest/
 import { listHotKeys } from "../../../lib/query/store/hot-keys";
 import { searchKeys } from "../../../lib/query/store/key-search";
 import { getKeyLifecycle } from "../../../lib/query/store/lifecycle";
-import { getOverview, getStuckSeriesPanel } from "../../../lib/query/store/overview";
+import { getOverview } from "../../../lib/query/store/overview";
+import { getStuckSeriesPanel } from "../../../lib/query/store/stuck-series";
 import { listRecentErrors } from "../../../lib/query/store/recent-errors";
 import { getStoreReport } from "../../../lib/query/store/store-report";
 import { listStuckKeys } from "../../../lib/query/store/stuck";
