@@ -5,7 +5,9 @@
 // counts sequential scans of the contract tables during a dashboard tour. Each mode is a file of
 // scripts/bench/modes/; the flags that pick one are below.
 import path from "node:path";
+import { config } from "../lib/core/config";
 import { migrate } from "../lib/contract/migrate";
+import { uninstallSource } from "../lib/ingest/sources/connect";
 import { tableNames } from "../lib/contract/tables";
 import { createPool } from "../lib/db/pool";
 import { parseBenchArgs, type BenchContext } from "./bench/context";
@@ -53,13 +55,26 @@ async function main() {
     if (values.preset) return await benchPreset(bench);
     await migrate({ databaseUrl, includeStore: true });
     const t = tableNames();
+    // the contract's own store: a library's table a --preset run left connected would be read
+    // instead (disconnecting it empties the rollups: the dataset is folded again below)
+    const disconnected = await uninstallSource(pool, {
+      own: t.own,
+      ownTable: t.ownTable,
+      schema: config().idemscopeSchema,
+    });
     const metaFile = path.join(
       values["data-dir"],
       "..",
       `bench-meta-${path.basename(values["data-dir"])}.json`,
     );
     // --fold-only refolds from nothing anyway: folding the fresh dataset first would be wasted
-    const meta = await prepareDataset(bench, t, metaFile, !values["fold-only"]);
+    const meta = await prepareDataset(
+      bench,
+      t,
+      metaFile,
+      !values["fold-only"],
+      disconnected.applied,
+    );
     if (values["fold-only"]) await benchConnectFold(bench, t, meta, metaFile);
     else await benchDashboard(bench, t, meta);
   } finally {

@@ -28,6 +28,8 @@ export async function prepareDataset(
   metaFile: string,
   // --fold-only refolds from nothing anyway: folding the fresh dataset first would be wasted
   fold = true,
+  // the rollups were emptied (a library's table disconnected): the same events, folded again
+  refold = false,
 ): Promise<Meta> {
   if (!args.values.regenerate && existsSync(metaFile)) {
     const meta = JSON.parse(await fs.readFile(metaFile, "utf8")) as Meta;
@@ -35,7 +37,13 @@ export async function prepareDataset(
       log(
         `reusing the dataset in ${args.values["data-dir"]} (${meta.keys.toLocaleString("en-US")} keys; --regenerate to redo)`,
       );
-      return meta;
+      if (!refold || !fold) return meta;
+      log("  folding it again: its rollups were emptied");
+      for (const table of FOLDED_TABLES) await pool.query(`TRUNCATE ${t.ownTable(table)}`);
+      await pool.query(
+        `UPDATE ${t.ownTable("collector_state")} SET watermark = 0, events_total = 0, batches_total = 0`,
+      );
+      return { ...meta, ...(await foldDataset(pool, t)) };
     }
   }
   const cfg = config();
@@ -60,23 +68,30 @@ export async function prepareDataset(
   log(
     `  ${events.toLocaleString("en-US")} events in ${generateSeconds.toFixed(0)} s; folding them into the rollups …`,
   );
+  const meta: Meta = {
+    keys: args.keys,
+    hotShare: args.hotShare,
+    events,
+    generateSeconds,
+    ...(fold ? await foldDataset(pool, t) : { collectSeconds: 0, eventsPerSecond: 0 }),
+  };
+  if (fold) await fs.writeFile(metaFile, JSON.stringify(meta));
+  return meta;
+}
+
+/** The events folded into the rollups oldest first, as a collector that keeps up does. */
+async function foldDataset(
+  pool: BenchContext["pool"],
+  t: TableNames,
+): Promise<Pick<Meta, "collectSeconds" | "eventsPerSecond">> {
   const c0 = performance.now();
   let folded = 0;
-  for (; fold;) {
+  for (;;) {
     const r = await collectBatch(contextOf(pool, t, config()), { batchSize: 100_000 });
     folded += r.events;
     if (folded % 2_000_000 < 100_000) log(`  collected ${folded.toLocaleString("en-US")}`);
     if (r.caughtUp) break;
   }
   const collectSeconds = (performance.now() - c0) / 1000;
-  const meta: Meta = {
-    keys: args.keys,
-    hotShare: args.hotShare,
-    events,
-    generateSeconds,
-    collectSeconds,
-    eventsPerSecond: folded / collectSeconds,
-  };
-  if (fold) await fs.writeFile(metaFile, JSON.stringify(meta));
-  return meta;
+  return { collectSeconds, eventsPerSecond: folded / collectSeconds };
 }

@@ -63,6 +63,10 @@ export async function benchDashboard(
       url: `/api/v1/trends?range=${r}`,
     }));
     const panelCases = [
+      // (the full run times the Overview beside the naive SQL below)
+      ...(keysOnly
+        ? RANGES.map((r) => ({ name: `Overview ${r}`, url: `/api/v1/overview?range=${r}` }))
+        : []),
       { name: "recent errors (all)", url: "/api/v1/overview/errors?kind=all&limit=25" },
       { name: "recent errors (reclaims)", url: "/api/v1/overview/errors?kind=reclaimed&limit=25" },
       ...["1h", "24h", "7d"].map((r) => ({
