@@ -20,6 +20,8 @@ export const HISTORY_FILLED_INDEXES = [
   "rollup_clients_client_idx",
   "rollup_latency_pkey",
   "rollup_events_pkey",
+  // (led by the bucket, as rollup_clients' key; hot intents' names by a hash, filled at random)
+  "hot_intent_buckets_pkey",
 ] as const;
 
 /** One rebuild may take this long (a store with many clients has large per-client indexes). */

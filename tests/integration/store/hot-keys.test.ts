@@ -1,6 +1,7 @@
 // Hot keys: the intents with the most requests in a range equal what the raw events define
 // (among intents with HOT_REQUESTS requests or more), folded oldest first in small batches or
-// newest first as a connected store's history is; the route answers them or a clear 400.
+// newest first as a connected store's history is, and only those with a row kept are named;
+// the route answers them or a clear 400.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectBatch } from "../../../lib/fold/collect-batch";
 import { HOT_REQUESTS } from "../../../lib/fold/fold-hot-intents";
@@ -32,9 +33,30 @@ beforeAll(async () => {
             CASE WHEN i % 3 = 0 THEN 'POST /v1/refunds' ELSE 'POST /v1/payments' END, 'k-' || i,
             'completed', 201, 'test'
        FROM generate_series(0, 79) i
+     UNION ALL
+     -- storms older than any hot row kept (eight days), and one intent hot only with its two
+     -- requests of ten days ago: its two recent ones count
+     SELECT now() - make_interval(days => 9 + i % 3, secs => r * 5), 'c-old', 'POST /v1/payments',
+            'old-' || i, CASE WHEN r = 0 THEN 'claimed' ELSE 'replayed' END,
+            CASE WHEN r = 0 THEN NULL ELSE 201 END, 'test'
+       FROM generate_series(0, 5) i CROSS JOIN generate_series(0, 3) r
+     UNION ALL
+     SELECT now() - CASE WHEN r < 2 THEN make_interval(days => 10, secs => r)
+                         ELSE make_interval(mins => 20 * r) END,
+            'c-old', 'POST /v1/payments', 'mixed', CASE WHEN r = 0 THEN 'claimed' ELSE 'replayed' END,
+            CASE WHEN r = 0 THEN NULL ELSE 201 END, 'test'
+       FROM generate_series(0, 3) r
      ORDER BY 1`,
   );
 });
+
+/** Only hot intents with a row kept are named: no storm older than eight days is. */
+async function expectNamesKeptOnly() {
+  const r = await store.pool.query<{ key: string }>(
+    `SELECT key FROM ${store.t.ownTable("hot_intents")} WHERE scope = 'c-old' ORDER BY key`,
+  );
+  expect(r.rows.map((x) => x.key)).toEqual(["mixed"]);
+}
 afterAll(() => store.drop());
 
 /** The raw definition over the same whole buckets the list reads. */
@@ -68,6 +90,7 @@ describe("hot keys", () => {
   it("equal the raw events, folded oldest first in small batches", async () => {
     for (;;) if ((await collectBatch(store.ctx(), { batchSize: 13 })).caughtUp) break;
     await expectExact(["15m", "1h", "6h", "24h", "7d"]);
+    await expectNamesKeptOnly();
     const day = await listHotKeys(store.ctx(), { range: "24h", limit: 5 });
     expect(day.keys).toHaveLength(5);
     expect(day.keys[0]!.requests).toBeGreaterThanOrEqual(day.keys[4]!.requests);
@@ -104,6 +127,7 @@ describe("hot keys", () => {
     }
     expect(batches).toBeGreaterThan(15);
     await expectExact(["1h", "24h", "7d"]);
+    await expectNamesKeptOnly();
   });
 
   it("answers the route, and a 400 for a bad range or limit", async () => {
