@@ -111,6 +111,22 @@ describe("hot keys", () => {
     }
     // up to an hour, summed for the answer
     expect((await listHotKeys(store.ctx(), { range: "1h", limit: 5 })).asOf).toBeNull();
+    // the next run ranks 6 hours again, a day and a week only once their ranking is older
+    const rankedAt = async () =>
+      new Map(
+        (
+          await store.pool.query<{ range: string; at: Date }>(
+            `SELECT range, computed_at AS at FROM ${store.t.ownTable("hot_intent_top_state")}`,
+          )
+        ).rows.map((x) => [x.range, x.at.getTime()]),
+      );
+    const first = await rankedAt();
+    await new Promise((r) => setTimeout(r, 20));
+    await refreshHotKeyTops(store.ctx());
+    const second = await rankedAt();
+    expect(second.get("6h")).toBeGreaterThan(first.get("6h")!);
+    expect(second.get("24h")).toBe(first.get("24h"));
+    expect(second.get("7d")).toBe(first.get("7d"));
   });
 
   it("equal the raw events when the history folds newest first", async () => {
