@@ -50,10 +50,13 @@ export function KeySearchClient({
   params,
   fellBackFrom,
   duplicates,
+  storeVisible,
 }: {
   params: KeySearchParams;
   fellBackFrom?: string;
   duplicates: RecentDuplicate[];
+  /** false where spans are the only source: no row is ever read, so none is "purged" */
+  storeVisible: boolean;
 }) {
   const searching = hasSearch(params);
   const q = useQuery({
@@ -70,8 +73,11 @@ export function KeySearchClient({
           <h1>Key search</h1>
           <p className="muted">
             Find an idempotency key by its exact value or how it starts, across clients and
-            endpoints, including keys already purged (found through their events). Or list a
-            client&apos;s or an endpoint&apos;s keys, newest first.
+            endpoints,{" "}
+            {storeVisible
+              ? "including keys already purged (found through their events)"
+              : "through the requests their spans recorded (the store itself is not visible)"}
+            . Or list a client&apos;s or an endpoint&apos;s keys, newest first.
           </p>
         </div>
       </header>
@@ -105,7 +111,7 @@ export function KeySearchClient({
           Status
           <select name="status" defaultValue={params.status ?? ""}>
             <option value="">any</option>
-            {KEY_STATUSES.map((s) => (
+            {KEY_STATUSES.filter((s) => storeVisible || s !== "purged").map((s) => (
               <option key={s} value={s}>
                 {s.replace("_", " ")}
               </option>

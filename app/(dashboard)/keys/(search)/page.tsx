@@ -27,8 +27,10 @@ export default async function KeySearchPage({
   let fellBack: string | undefined;
   let duplicates: RecentDuplicate[] = [];
   let destination: string | undefined;
+  let storeVisible = true;
   if (viewer.identity) {
     const ctx = readContext();
+    storeVisible = ctx.tables.source.capture.readsStore;
     // what the client will ask the API for, parsed as the API parses it
     const valid = keySearchParamsSchema.safeParse(paramsOf(keySearchString(apiQuery(params))));
     if (valid.success && !params.cursor && hasSearch(params)) {
@@ -62,7 +64,12 @@ export default async function KeySearchPage({
   if (destination) redirect(destination);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <KeySearchClient params={params} fellBackFrom={fellBack} duplicates={duplicates} />
+      <KeySearchClient
+        params={params}
+        fellBackFrom={fellBack}
+        duplicates={duplicates}
+        storeVisible={storeVisible}
+      />
     </HydrationBoundary>
   );
 }
