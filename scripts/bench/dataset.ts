@@ -62,30 +62,29 @@ export async function generateDataset(
                          FROM generate_series($1::bigint, $2::bigint) g) x) y`,
       [lo, hi, o.clients, endpoints, o.days, o.keys],
     );
+    // every event in the order of its time, as a store appends them (ids follow commits): hot
+    // intents' retries among the rest, not after each chunk (then a fold newest first met every
+    // hot intent's retries days before its first request, which no store does)
     await pool.query(
       `INSERT INTO ${t.events} (at, key_id, scope, endpoint, key, kind, request_hash, response_code, latency_ms, instance)
-       SELECT e.at, k.id, k.scope, k.endpoint, k.key, e.kind, k.request_hash, e.code, e.latency, k.lock_owner
-         FROM ${t.keys} k CROSS JOIN LATERAL (VALUES
-           (k.created_at, 'claimed', NULL::int, NULL::float8, true),
-           (k.completed_at, k.status, k.response_code, 200::float8, k.status <> 'in_progress'),
-           (k.created_at + interval '7 seconds', 'replayed', k.response_code, 1 + (k.id % 40)::float8, k.attempts > 1)
-         ) AS e(at, kind, code, latency, present)
-        WHERE k.id BETWEEN $1 AND $2 AND e.present
-        ORDER BY e.at`,
-      [lo, hi],
-    );
-    // hot intents: a share of the keys retried two to six more times, a few seconds apart
-    if (o.hotShare > 0)
-      await pool.query(
-        `INSERT INTO ${t.events} (at, key_id, scope, endpoint, key, kind, request_hash, response_code, latency_ms, instance)
+       SELECT * FROM (
+         SELECT e.at, k.id, k.scope, k.endpoint, k.key, e.kind, k.request_hash, e.code, e.latency, k.lock_owner
+           FROM ${t.keys} k CROSS JOIN LATERAL (VALUES
+             (k.created_at, 'claimed', NULL::int, NULL::float8, true),
+             (k.completed_at, k.status, k.response_code, 200::float8, k.status <> 'in_progress'),
+             (k.created_at + interval '7 seconds', 'replayed', k.response_code, 1 + (k.id % 40)::float8, k.attempts > 1)
+           ) AS e(at, kind, code, latency, present)
+          WHERE k.id BETWEEN $1 AND $2 AND e.present
+         UNION ALL
+         -- hot intents: a share of the keys retried two to six more times, a few seconds apart
          SELECT k.created_at + make_interval(secs => 9 + 5 * n), k.id, k.scope, k.endpoint, k.key,
                 'replayed', k.request_hash, k.response_code, 2 + (k.id % 30)::float8, k.lock_owner
            FROM ${t.keys} k CROSS JOIN LATERAL generate_series(1, 2 + (k.id % 5)::int) AS n
-          WHERE k.id BETWEEN $1 AND $2 AND k.status <> 'in_progress'
-            AND abs(hashint8(k.id)) % 10000 < $3
-          ORDER BY 1`,
-        [lo, hi, Math.round(o.hotShare * 10_000)],
-      );
+          WHERE $3::int > 0 AND k.id BETWEEN $1 AND $2 AND k.status <> 'in_progress'
+            AND abs(hashint8(k.id)) % 10000 < $3) e
+        ORDER BY 1`,
+      [lo, hi, Math.round(o.hotShare * 10_000)],
+    );
     progress(`  generated ${hi.toLocaleString("en-US")} keys`);
   }
   progress("  building indexes …");

@@ -16,6 +16,8 @@ export type Meta = {
   keys: number;
   /** the share of hot intents it was generated with (absent: 0, an older dataset) */
   hotShare?: number;
+  /** hot intents' retries among the other events in time order (absent: after each chunk) */
+  timeOrdered?: boolean;
   events: number;
   generateSeconds: number;
   collectSeconds: number;
@@ -33,7 +35,8 @@ export async function prepareDataset(
 ): Promise<Meta> {
   if (!args.values.regenerate && existsSync(metaFile)) {
     const meta = JSON.parse(await fs.readFile(metaFile, "utf8")) as Meta;
-    if (meta.keys === args.keys && (meta.hotShare ?? 0) === args.hotShare) {
+    const shaped = (meta.hotShare ?? 0) === 0 || meta.timeOrdered === true;
+    if (meta.keys === args.keys && (meta.hotShare ?? 0) === args.hotShare && shaped) {
       log(
         `reusing the dataset in ${args.values["data-dir"]} (${meta.keys.toLocaleString("en-US")} keys; --regenerate to redo)`,
       );
@@ -71,6 +74,7 @@ export async function prepareDataset(
   const meta: Meta = {
     keys: args.keys,
     hotShare: args.hotShare,
+    timeOrdered: true,
     events,
     generateSeconds,
     ...(fold ? await foldDataset(pool, t) : { collectSeconds: 0, eventsPerSecond: 0 }),
