@@ -42,21 +42,13 @@ export async function prepareDataset(
       );
       if (!refold || !fold) return meta;
       log("  folding it again: its rollups were emptied");
-      for (const table of FOLDED_TABLES) await pool.query(`TRUNCATE ${t.ownTable(table)}`);
-      await pool.query(
-        `UPDATE ${t.ownTable("collector_state")} SET watermark = 0, events_total = 0, batches_total = 0`,
-      );
+      await emptyRollups(pool, t);
       return { ...meta, ...(await foldDataset(pool, t)) };
     }
   }
   const cfg = config();
   await pool.query(`TRUNCATE ${t.keys}, ${t.events} RESTART IDENTITY`);
-  for (const table of FOLDED_TABLES) {
-    await pool.query(`TRUNCATE ${t.ownTable(table)}`);
-  }
-  await pool.query(
-    `UPDATE ${t.ownTable("collector_state")} SET watermark = 0, events_total = 0, batches_total = 0`,
-  );
+  await emptyRollups(pool, t);
   log(
     `generating ${args.keys.toLocaleString("en-US")} keys, ${args.clients} clients, ${args.endpoints} endpoints, ${args.days} days, ${Math.round(args.hotShare * 100)} % hot intents …`,
   );
@@ -98,4 +90,12 @@ async function foldDataset(
   }
   const collectSeconds = (performance.now() - c0) / 1000;
   return { collectSeconds, eventsPerSecond: folded / collectSeconds };
+}
+
+/** The rollups emptied and the collector back at the first event: the next fold starts over. */
+async function emptyRollups(pool: BenchContext["pool"], t: TableNames): Promise<void> {
+  for (const table of FOLDED_TABLES) await pool.query(`TRUNCATE ${t.ownTable(table)}`);
+  await pool.query(
+    `UPDATE ${t.ownTable("collector_state")} SET watermark = 0, events_total = 0, batches_total = 0`,
+  );
 }
