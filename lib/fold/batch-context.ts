@@ -9,9 +9,10 @@ export type BatchContext = StoreContext<PoolClient> & {
   keep: Keep;
   folded: FoldedSoFar;
   /**
-   * A history batch: day rows of days not folded completely yet (their midnight before the
-   * fold's complete-from time, `from`; every day before the first batch) are staged in
-   * history_client_days (lib/fold/staged-client-days.ts). Null for a live batch.
+   * A history batch: day rows of days not folded completely once it is (their midnight before
+   * the fold's complete-from time after this batch, `from`; every day when null) are staged in
+   * history_client_days (lib/fold/staged-client-days.ts). Null: nothing staged (a live batch,
+   * or the history's last).
    */
   stageClientDays: { from: Date | null } | null;
 };

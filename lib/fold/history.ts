@@ -110,6 +110,7 @@ export async function collectHistoryBatch(
       // an id of this range not visible now belonged to a transaction open when the fold began
       // (or one rolled back): the live fold re-reads it until it shows or is fenced off
       if (hi - from !== BigInt(events)) await registerGaps(c, String(from), String(hi));
+      const done = from <= lo;
       if (events > 0)
         await runBatchPipeline({
           ...c,
@@ -120,9 +121,13 @@ export async function collectHistoryBatch(
             // this batch's range (from, hi] and the history below it: not folded before it
             historyHi: row.history_hi,
           },
-          stageClientDays: { from: row.history_complete_from ?? null },
+          // day rows of the days this batch completes go straight into rollup_clients: where a
+          // batch spans days (1 M keys), staging them only to merge them at its end took a fifth
+          // of the fold. The day it leaves incomplete waits in history_client_days.
+          stageClientDays: done
+            ? null
+            : { from: earliest(row.history_complete_from ?? null, oldest) },
         });
-      const done = from <= lo;
       const r = await client.query<HistoryRow>(
         `UPDATE ${own("collector_state")}
             SET history_hi = $1, history_done = history_done + $2,
@@ -143,6 +148,12 @@ export async function collectHistoryBatch(
     },
     "BEGIN ISOLATION LEVEL REPEATABLE READ",
   );
+}
+
+/** The fold's complete-from time once a batch whose oldest event is `oldest` is folded. */
+function earliest(completeFrom: Date | null, oldest: Date | null): Date | null {
+  if (completeFrom === null || oldest === null) return completeFrom ?? oldest;
+  return oldest < completeFrom ? oldest : completeFrom;
 }
 
 type HistoryRow = {
