@@ -2,6 +2,7 @@
 // lib/fold/fold-intents.ts): retry delays, and the per-client rows (their request counts and
 // their keys, in one upsert per row).
 import type { BatchContext } from "./batch-context";
+import type { TableNames } from "../contract/tables";
 import { ADD_CLIENT_COUNTERS, ALL_ENDPOINTS, CLIENT_COUNTERS, nameNewClients } from "./client-rows";
 import {
   CLIENT_HOUR_DAYS,
@@ -16,6 +17,19 @@ import { RETRY_DELAY_BOUNDS_S } from "../contract/histograms";
 const CLASS_OF = (kind: string) =>
   `CASE WHEN ${kind} = 'claimed' THEN 'after_expiry' ELSE 'retry' END`;
 
+/** The head of a retry-delay upsert of the rows (at, endpoint, first_at, class, delta) that
+ * follow it, closed by GROUP_RETRY_DELAYS. */
+const insertRetryDelays = (
+  t: TableNames,
+) => `INSERT INTO ${t.ownTable("rollup_retry_delays")} AS x (bucket, endpoint, class, le_index, events)
+     SELECT date_trunc('day', d.at), d.endpoint, d.class,
+            width_bucket(extract(epoch FROM d.at - d.first_at)::float8, $1::float8[]), sum(d.delta)
+       FROM (`;
+const GROUP_RETRY_DELAYS = `) d (at, endpoint, first_at, class, delta)
+      GROUP BY 1, 2, 3, 4
+     HAVING sum(d.delta) <> 0
+     ON CONFLICT (bucket, endpoint, class, le_index) DO UPDATE SET events = x.events + excluded.events`;
+
 /**
  * Retry delays: every request but the intent's very first, measured from the first request (a
  * claim that is not the first is new work after expiry). When an earlier first request turns up
@@ -28,6 +42,27 @@ export async function foldRetryDelays({
   tables: t,
   folded: f,
 }: BatchContext): Promise<void> {
+  // only intents with a request in the batch that is not their first: a retry is the exception,
+  // and the batch is read back for those alone
+  await c.query(
+    `${insertRetryDelays(t)}
+     SELECT b.at, b.endpoint, tt.new_req_at AS first_at, ${CLASS_OF("b.kind")} AS class, 1 AS delta
+       FROM batch b
+       JOIN (SELECT scope, endpoint, key, new_req_at, new_req_id FROM touched
+              WHERE reqs > 1 OR breq_id <> new_req_id) tt USING (scope, endpoint, key)
+      WHERE b.kind IN ${REQUEST_KINDS} AND b.id <> tt.new_req_id
+     ${GROUP_RETRY_DELAYS}`,
+    [RETRY_DELAY_BOUNDS_S],
+  );
+  // A displaced first request is rare (a few intents a batch). Its intent's earlier requests are
+  // found through the events' intent index: the planner, blind to how few rows the work table
+  // holds, hashed every event folded so far instead (a fifth of the step, growing as the fold
+  // goes on)
+  const displaced = await c.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM touched WHERE req_displaced`,
+  );
+  if (displaced.rows[0]!.n === 0) return;
+  await c.query("SET LOCAL enable_hashjoin = off");
   await c.query(
     `WITH displaced AS (SELECT * FROM touched WHERE req_displaced),
      before AS (
@@ -38,30 +73,17 @@ export async function foldRetryDelays({
         WHERE e.kind IN ${REQUEST_KINDS} AND e.id <> d.old_req_id
           AND ${foldedBefore("e", t.ownTable("collector_gaps"), 2)}
      )
-     INSERT INTO ${t.ownTable("rollup_retry_delays")} AS x (bucket, endpoint, class, le_index, events)
-     SELECT date_trunc('day', d.at), d.endpoint, d.class,
-            width_bucket(extract(epoch FROM d.at - d.first_at)::float8, $1::float8[]), sum(d.delta)
-       FROM (
-         -- only intents with a request in the batch that is not their first: a retry is the
-         -- exception, and the batch is read back for those alone
-         SELECT b.at, b.endpoint, tt.new_req_at AS first_at, ${CLASS_OF("b.kind")} AS class, 1 AS delta
-           FROM batch b
-           JOIN (SELECT scope, endpoint, key, new_req_at, new_req_id FROM touched
-                  WHERE reqs > 1 OR breq_id <> new_req_id) tt USING (scope, endpoint, key)
-          WHERE b.kind IN ${REQUEST_KINDS} AND b.id <> tt.new_req_id
-         UNION ALL
-         SELECT o.at, o.endpoint, d.new_req_at, ${CLASS_OF("o.kind")}, 1
-           FROM displaced d JOIN ${t.events} o ON o.id = d.old_req_id
-         UNION ALL
-         SELECT at, endpoint, old_req_at, ${CLASS_OF("kind")}, -1 FROM before
-         UNION ALL
-         SELECT at, endpoint, new_req_at, ${CLASS_OF("kind")}, 1 FROM before
-       ) d
-      GROUP BY 1, 2, 3, 4
-     HAVING sum(d.delta) <> 0
-     ON CONFLICT (bucket, endpoint, class, le_index) DO UPDATE SET events = x.events + excluded.events`,
+     ${insertRetryDelays(t)}
+     SELECT o.at, o.endpoint, d.new_req_at, ${CLASS_OF("o.kind")}, 1
+       FROM displaced d JOIN ${t.events} o ON o.id = d.old_req_id
+     UNION ALL
+     SELECT at, endpoint, old_req_at, ${CLASS_OF("kind")}, -1 FROM before
+     UNION ALL
+     SELECT at, endpoint, new_req_at, ${CLASS_OF("kind")}, 1 FROM before
+     ${GROUP_RETRY_DELAYS}`,
     [RETRY_DELAY_BOUNDS_S, ...foldedParams(f)],
   );
+  await c.query("SET LOCAL enable_hashjoin = on");
 }
 
 /** rollup_clients rows a cell of grain g feeds: over all endpoints at every grain ≥ g, and per
@@ -128,6 +150,7 @@ export async function foldClientRows({
      )
      INSERT INTO ${t.ownTable("rollup_clients")} AS x (resolution, bucket, client, endpoint, ${CLIENT_COUNTERS})
      SELECT * FROM client_rows WHERE NOT (${STAGED})
+      ORDER BY resolution, bucket, client, endpoint -- in the primary key's order: neighbouring rows share its pages
      ${ADD_CLIENT_COUNTERS}`,
     [stage !== null, stage?.from ?? null],
   );
