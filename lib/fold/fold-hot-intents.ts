@@ -21,14 +21,27 @@ export const HOT_REQUESTS = 3;
 /** Minute rows as long as the per-client minute rows, hour rows as long as their hour rows. */
 export const HOT_KEEP_DAYS = { minute: CLIENT_MINUTE_HOURS / 24, hour: CLIENT_HOUR_DAYS };
 
+/** SQL: the oldest time a hot intent's request is kept at any grain. */
+const KEPT_SINCE = since(Math.max(HOT_KEEP_DAYS.minute, HOT_KEEP_DAYS.hour));
+
 export async function foldHotIntents({ db: c, tables: t, folded: f }: BatchContext): Promise<void> {
+  // A batch older than every row kept (most of a history folded newest first) adds no row of its
+  // own; only an intent that crosses now, with requests folded before, may read newer ones back
+  const kept = await c.query<{ any: boolean }>(
+    `SELECT EXISTS (SELECT FROM batch WHERE at >= ${KEPT_SINCE} AND kind IN ${REQUEST_KINDS}) AS any`,
+  );
   const hot = await fillWorkTable(
     c,
     "hot_now",
-    `SELECT tt.intent, tt.scope, tt.endpoint, tt.key, h.intent IS NULL AS crossing,
-            tt.old_req_id IS NOT NULL AS requested_before
-       FROM touched tt LEFT JOIN ${t.ownTable("hot_intents")} h USING (intent)
-      WHERE tt.reqs > 0 AND (h.intent IS NOT NULL OR coalesce(tt.old_reqs, 0) + tt.reqs >= $1)`,
+    kept.rows[0]!.any
+      ? `SELECT tt.intent, tt.scope, tt.endpoint, tt.key, h.intent IS NULL AS crossing,
+                tt.old_req_id IS NOT NULL AS requested_before
+           FROM touched tt LEFT JOIN ${t.ownTable("hot_intents")} h USING (intent)
+          WHERE tt.reqs > 0 AND (h.intent IS NOT NULL OR coalesce(tt.old_reqs, 0) + tt.reqs >= $1)`
+      : `SELECT tt.intent, tt.scope, tt.endpoint, tt.key, true AS crossing, true AS requested_before
+           FROM touched tt
+          WHERE tt.reqs > 0 AND tt.old_req_id IS NOT NULL AND coalesce(tt.old_reqs, 0) + tt.reqs >= $1
+            AND NOT EXISTS (SELECT FROM ${t.ownTable("hot_intents")} h WHERE h.intent = tt.intent)`,
     [HOT_REQUESTS],
   );
   if (hot === 0) return;
@@ -51,6 +64,7 @@ export async function foldHotIntents({ db: c, tables: t, folded: f }: BatchConte
          SELECT e.at, h.intent FROM hot_now h JOIN ${t.events} e
              ON e.scope = h.scope AND e.endpoint = h.endpoint AND e.key = h.key
           WHERE h.crossing AND h.requested_before AND e.kind IN ${REQUEST_KINDS}
+            AND e.at >= ${KEPT_SINCE} -- (the intent index's last column)
             AND ${foldedBefore("e", t.ownTable("collector_gaps"), 1)}
        ) q
        CROSS JOIN (VALUES ('minute', ${since(HOT_KEEP_DAYS.minute)}), ('hour', ${since(HOT_KEEP_DAYS.hour)})) AS r(res, since)
