@@ -19,12 +19,12 @@ const CLASS_OF = (kind: string) =>
 
 /** The head of a retry-delay upsert of the rows (at, endpoint, first_at, class, delta) that
  * follow it, closed by GROUP_RETRY_DELAYS. */
-const insertRetryDelays = (
-  t: TableNames,
-) => `INSERT INTO ${t.ownTable("rollup_retry_delays")} AS x (bucket, endpoint, class, le_index, events)
+function insertRetryDelays(t: TableNames): string {
+  return `INSERT INTO ${t.ownTable("rollup_retry_delays")} AS x (bucket, endpoint, class, le_index, events)
      SELECT date_trunc('day', d.at), d.endpoint, d.class,
             width_bucket(extract(epoch FROM d.at - d.first_at)::float8, $1::float8[]), sum(d.delta)
        FROM (`;
+}
 const GROUP_RETRY_DELAYS = `) d (at, endpoint, first_at, class, delta)
       GROUP BY 1, 2, 3, 4
      HAVING sum(d.delta) <> 0
@@ -56,8 +56,8 @@ export async function foldRetryDelays({
   );
   // A displaced first request is rare (a few intents a batch). Its intent's earlier requests are
   // found through the events' intent index: the planner, blind to how few rows the work table
-  // holds, hashed every event folded so far instead (a fifth of the step, growing as the fold
-  // goes on)
+  // holds, hashed every event folded so far instead (0.2 s of a 0.5 s step at 1 M keys, and
+  // growing as the fold went on)
   const displaced = await c.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM touched WHERE req_displaced`,
   );
