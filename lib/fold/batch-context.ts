@@ -9,8 +9,8 @@ export type BatchContext = StoreContext<PoolClient> & {
   keep: Keep;
   folded: FoldedSoFar;
   /**
-   * A history batch: day rows of days not folded completely once it is (their midnight before
-   * the fold's complete-from time after this batch, `from`; every day when null) are staged in
+   * A history batch: day rows of the days still incomplete after it (midnight before `from`, the
+   * fold's complete-from time after this batch; every day when null) are staged in
    * history_client_days (lib/fold/staged-client-days.ts). Null: nothing staged (a live batch,
    * or the history's last).
    */

@@ -150,7 +150,8 @@ export async function collectHistoryBatch(
   );
 }
 
-/** The fold's complete-from time once a batch whose oldest event is `oldest` is folded. */
+/** The fold's complete-from time once a batch whose oldest event is `oldest` is folded (the
+ * UPDATE of collector_state below stores the same, to the microsecond). */
 function earliest(completeFrom: Date | null, oldest: Date | null): Date | null {
   if (completeFrom === null || oldest === null) return completeFrom ?? oldest;
   return oldest < completeFrom ? oldest : completeFrom;
