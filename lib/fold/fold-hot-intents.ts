@@ -24,35 +24,22 @@ export const HOT_KEEP_DAYS = { minute: CLIENT_MINUTE_HOURS / 24, hour: CLIENT_HO
 /** SQL: the oldest time a hot intent's request is kept at any grain. */
 const KEPT_SINCE = since(Math.max(HOT_KEEP_DAYS.minute, HOT_KEEP_DAYS.hour));
 
-/** The batch's hot intents: those named already, and those whose requests reach the threshold. */
-function hotNowSql(t: TableNames): string {
-  return `SELECT tt.intent, tt.scope, tt.endpoint, tt.key, h.intent IS NULL AS crossing,
-          tt.old_req_id IS NOT NULL AS requested_before
-     FROM touched tt LEFT JOIN ${t.ownTable("hot_intents")} h USING (intent)
-    WHERE tt.reqs > 0 AND (h.intent IS NOT NULL OR coalesce(tt.old_reqs, 0) + tt.reqs >= $1)`;
-}
-
-/** The same for a batch older than every kept row: only intents crossing now with requests
- * folded before, which may read newer (kept) ones back. */
-function crossingWithEarlierRequestsSql(t: TableNames): string {
-  return `SELECT tt.intent, tt.scope, tt.endpoint, tt.key, true AS crossing, true AS requested_before
-     FROM touched tt
-    WHERE tt.reqs > 0 AND tt.old_req_id IS NOT NULL AND coalesce(tt.old_reqs, 0) + tt.reqs >= $1
-      AND NOT EXISTS (SELECT FROM ${t.ownTable("hot_intents")} h WHERE h.intent = tt.intent)`;
-}
-
 export async function foldHotIntents({ db: c, tables: t, folded: f }: BatchContext): Promise<void> {
   // A batch older than every row kept (most of a history folded newest first) adds no row of its
-  // own: the intents it names already, and those with no request folded before, add nothing
+  // own: only intents that cross now with requests folded before (which may read newer, kept ones
+  // back) are selected, not the batch's every intent joined to the names
   const recent = await c.query<{ any: boolean }>(
     `SELECT EXISTS (SELECT FROM batch WHERE at >= ${KEPT_SINCE} AND kind IN ${REQUEST_KINDS}) AS any`,
   );
-  const batchHasKeptRequests = recent.rows[0]!.any;
   const hot = await fillWorkTable(
     c,
     "hot_now",
-    batchHasKeptRequests ? hotNowSql(t) : crossingWithEarlierRequestsSql(t),
-    [HOT_REQUESTS],
+    `SELECT tt.intent, tt.scope, tt.endpoint, tt.key, h.intent IS NULL AS crossing,
+            tt.old_req_id IS NOT NULL AS requested_before
+       FROM touched tt LEFT JOIN ${t.ownTable("hot_intents")} h USING (intent)
+      WHERE tt.reqs > 0 AND (h.intent IS NOT NULL OR coalesce(tt.old_reqs, 0) + tt.reqs >= $1)
+        AND ($2::boolean OR (h.intent IS NULL AND tt.old_req_id IS NOT NULL))`,
+    [HOT_REQUESTS, recent.rows[0]!.any],
   );
   if (hot === 0) return;
   // names only for the intents that have a row kept: a history holds weeks of storms older than
