@@ -9,6 +9,7 @@ import { intentHash, isSuccess, perIntentAggregate } from "../contract/vocabular
 import { bucketAt, binOf, fromMicros, grainOf, RESOLUTION_RANKS } from "../contract/grains";
 import { assertIntentMemory } from "./intent-memory";
 import { fillWorkTable } from "./work-tables";
+import { hasImportedIntents, importedIntentLookup, mergedMemoryColumns } from "./imported-intents";
 
 /**
  * Each intent of the batch (temp table `touched`) beside what the memory knew of it. A success
@@ -17,10 +18,13 @@ import { fillWorkTable } from "./work-tables";
  * duplicate instead. The same holds for the first request (keys per client, retry delays). So
  * batches may come in any order: history folded newest first ends exact.
  */
-export async function classifyIntents({ db: c, tables: t }: BatchContext): Promise<void> {
+export async function classifyIntents({ db: c, tables: t, keep }: BatchContext): Promise<void> {
   const memory = t.ownTable("intent_memory");
   // a crash empties the memory (it is unlogged): never fold against it before it is rebuilt
   await assertIntentMemory(c, t.ownTable("intent_memory_marker"));
+  // what a library's imported rows said, packed when the import ended (./imported-intents.ts):
+  // looked up only once there is any (never on the contract, nor while the import runs)
+  const imported = await hasImportedIntents(c, t);
   // The memory is read and written by its primary key, an index probe per intent of the batch:
   // the planner, blind to the size of the batch's temp tables, hashed the whole memory (millions
   // of rows) for every batch. Hash joins stay off until the memory is written.
@@ -39,16 +43,17 @@ export async function classifyIntents({ db: c, tables: t }: BatchContext): Promi
               ${fromMicros("breq[1]")} AS breq_at, breq[2] AS breq_id,
               ${fromMicros("bfirst[1]")} AS bfirst_at, bfirst[2] AS bfirst_id, oks, reqs
          FROM agg ORDER BY intent),
+     known AS (
+       SELECT per.*, i.intent IS NOT NULL AS known, ${mergedMemoryColumns(imported)}
+         FROM per LEFT JOIN ${memory} i ON i.intent = per.intent
+         ${imported ? importedIntentLookup(t, keep.intents ?? null) : ""}),
      joined AS (
-       SELECT per.*, i.intent IS NOT NULL AS known,
-              i.first_request_at AS old_req_at, i.first_request_id AS old_req_id,
-              i.first_success_at AS old_first_at, i.first_success_id AS old_first_id,
-              i.requests AS old_reqs,
-              (i.first_success_id IS NOT NULL AND per.bfirst_id IS NOT NULL
-                AND (per.bfirst_at, per.bfirst_id) < (i.first_success_at, i.first_success_id)) AS displaced,
-              (i.first_request_id IS NOT NULL AND per.breq_id IS NOT NULL
-                AND (per.breq_at, per.breq_id) < (i.first_request_at, i.first_request_id)) AS req_displaced
-         FROM per LEFT JOIN ${memory} i ON i.intent = per.intent)
+       SELECT *,
+              (old_first_id IS NOT NULL AND bfirst_id IS NOT NULL
+                AND (bfirst_at, bfirst_id) < (old_first_at, old_first_id)) AS displaced,
+              (old_req_id IS NOT NULL AND breq_id IS NOT NULL
+                AND (breq_at, breq_id) < (old_req_at, old_req_id)) AS req_displaced
+         FROM known)
      SELECT *,
             CASE WHEN old_req_id IS NULL OR req_displaced THEN breq_at ELSE old_req_at END AS new_req_at,
             CASE WHEN old_req_id IS NULL OR req_displaced THEN breq_id ELSE old_req_id END AS new_req_id,
@@ -94,7 +99,18 @@ export async function foldSuccesses({ db: c, tables: t, keep }: BatchContext): P
   );
 }
 
-/** The batch's intents written back to the memory; those that succeeded twice named. */
+/** SQL: whether the batch's first request (or success) is earlier than the memory row `i`'s. */
+function batchEarlier(batch: "req" | "first", memory: "request" | "success"): string {
+  const [at, id] = [`tt.b${batch}_at`, `tt.b${batch}_id`];
+  const [old, oldId] = [`i.first_${memory}_at`, `i.first_${memory}_id`];
+  return `${id} IS NOT NULL AND (${oldId} IS NULL OR (${at}, ${id}) < (${old}, ${oldId}))`;
+}
+
+/**
+ * The batch's intents written back to the memory, merged with what it held of them (not with
+ * what was imported: the memory holds what events said, and a rebuild from the events makes it
+ * again); those that succeeded twice named.
+ */
 export async function rememberIntents({ db: c, tables: t, keep }: BatchContext): Promise<void> {
   const memory = t.ownTable("intent_memory");
   // new intents are inserted, known ones updated: no speculative insertion per row. An intent
@@ -107,31 +123,30 @@ export async function rememberIntents({ db: c, tables: t, keep }: BatchContext):
   await c.query(
     `WITH inserted AS (
        INSERT INTO ${memory} (intent, first_request_at, first_request_id, first_success_at, first_success_id, successes, requests)
-       SELECT intent, new_req_at, new_req_id, bfirst_at, bfirst_id, oks, reqs FROM touched
+       SELECT intent, breq_at, breq_id, bfirst_at, bfirst_id, oks, reqs FROM touched
         -- an intent first seen before the horizon is not remembered (retention would drop it):
         -- folding a long history keeps the memory at its steady size
         WHERE NOT known AND ${remembered}
         ORDER BY intent -- neighbouring keys land on the same index pages
-       RETURNING intent, successes, first_request_at
+       RETURNING intent, successes
      ),
      updated AS (
        UPDATE ${memory} i SET
-         first_request_at = tt.new_req_at,
-         first_request_id = tt.new_req_id,
-         first_success_at = CASE WHEN i.first_success_id IS NULL OR tt.displaced
-                                 THEN coalesce(tt.bfirst_at, i.first_success_at) ELSE i.first_success_at END,
-         first_success_id = CASE WHEN i.first_success_id IS NULL OR tt.displaced
-                                 THEN coalesce(tt.bfirst_id, i.first_success_id) ELSE i.first_success_id END,
+         first_request_at = CASE WHEN ${batchEarlier("req", "request")} THEN tt.breq_at ELSE i.first_request_at END,
+         first_request_id = CASE WHEN ${batchEarlier("req", "request")} THEN tt.breq_id ELSE i.first_request_id END,
+         first_success_at = CASE WHEN ${batchEarlier("first", "success")} THEN tt.bfirst_at ELSE i.first_success_at END,
+         first_success_id = CASE WHEN ${batchEarlier("first", "success")} THEN tt.bfirst_id ELSE i.first_success_id END,
          successes = i.successes + tt.oks,
          requests = i.requests + tt.reqs
          FROM touched tt
         WHERE tt.known AND i.intent = tt.intent AND ${remembered}
-       RETURNING i.intent, i.successes, i.first_request_at
+       RETURNING i.intent, i.successes
      )
+     -- (a packed intent's imported success counts too: the memory holds what events said)
      INSERT INTO ${t.ownTable("duplicate_intents")} AS d (intent, scope, endpoint, key, successes, first_request_at)
-     SELECT u.intent, tt.scope, tt.endpoint, tt.key, u.successes, u.first_request_at
+     SELECT u.intent, tt.scope, tt.endpoint, tt.key, u.successes + tt.imported_oks, tt.new_req_at
        FROM (SELECT * FROM inserted UNION ALL SELECT * FROM updated) u JOIN touched tt USING (intent)
-      WHERE u.successes >= 2
+      WHERE u.successes + tt.imported_oks >= 2
      ON CONFLICT (intent) DO UPDATE SET successes = excluded.successes, first_request_at = excluded.first_request_at`,
     [keep.intents ?? null],
   );

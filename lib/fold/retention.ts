@@ -5,6 +5,7 @@ import type { Config } from "../core/config";
 import { CLIENT_RES } from "./client-rows";
 import { CLIENT_HOUR_DAYS, CLIENT_MINUTE_HOURS } from "../contract/vocabulary";
 import { expireHotIntents } from "./fold-hot-intents";
+import { expireImportedIntents } from "./imported-intents";
 
 export async function applyRetention(
   ctx: StoreContext<Pool>,
@@ -31,6 +32,7 @@ export async function applyRetention(
     `DELETE FROM ${r("intent_memory")} WHERE first_request_at < ${cutoff(days.intents)}
         OR (first_request_at IS NULL AND first_success_at < ${cutoff(days.intents)})`,
   );
+  await expireImportedIntents(pool, t, days.intents);
   await pool.query(
     `DELETE FROM ${r("duplicate_intents")} WHERE first_request_at < ${cutoff(days.day)}`,
   );

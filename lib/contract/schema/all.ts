@@ -9,7 +9,11 @@ import { operationsStatements } from "./operations";
 import { rollupStatements } from "./rollups";
 import { secretsStatements } from "./secrets";
 import { captureModeStatements, sourceStatements, spansOnlyStatements } from "./source";
-import { footprintStatements, unloggedMemoryStatements } from "./footprint";
+import {
+  footprintStatements,
+  importedIntentsStatements,
+  unloggedMemoryStatements,
+} from "./footprint";
 import {
   historyCompactionStatements,
   historyLimitStatements,
@@ -59,5 +63,6 @@ export function allStatements(t: TableNames, names: { keys: string; events: stri
     ...stormHistoryStatements(t),
     ...hotKeyTopStatements(t),
     ...spansOnlyStatements(t),
+    ...importedIntentsStatements(t),
   ];
 }

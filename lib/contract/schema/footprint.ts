@@ -1,7 +1,8 @@
 // idemscope's footprint in the store's database (docs/performance.md, "Footprint"): the
 // per-intent memory keyed by a 128-bit hash instead of three text columns, with a BRIN index for
 // its retention (rows arrive in time order), and the names of the few intents that succeeded
-// twice apart.
+// twice apart; and what the rows of a library's table said of their intents when it was connected,
+// packed many intents to a row.
 import type { TableNames } from "../tables";
 import { intentHash } from "../vocabulary";
 
@@ -49,5 +50,24 @@ export function unloggedMemoryStatements(t: TableNames): string[] {
     `CREATE UNLOGGED TABLE ${r("intent_memory_marker")} (rebuilt_at timestamptz NOT NULL)`,
     `INSERT INTO ${r("intent_memory_marker")} (rebuilt_at) VALUES (now())`,
     `ALTER TABLE ${r("collector_state")} ADD COLUMN memory_rebuilt_at timestamptz`,
+  ];
+}
+
+/**
+ * What a library's imported rows taught the intent memory, packed (lib/fold/imported-intents.ts):
+ * the intents sorted by hash and cut into rows of a few hundred, each row found by its first
+ * intent. About 34 B an intent, where a memory row and its index entry take 125: the imported
+ * history is most of a library store's intents on the day it is connected. Rows up to a page stay
+ * inline (`toast_tuple_target`): a lookup reads one page.
+ */
+export function importedIntentsStatements(t: TableNames): string[] {
+  return [
+    `CREATE TABLE ${t.ownTable("imported_intents")} (
+      lo        uuid PRIMARY KEY,
+      newest    timestamptz NOT NULL,
+      intents   uuid[] NOT NULL,
+      requested timestamptz[] NOT NULL,
+      succeeded timestamptz[] NOT NULL
+    ) WITH (toast_tuple_target = 8160)`,
   ];
 }

@@ -12,6 +12,7 @@ export const FOLDED_TABLES = [
   "rollup_successes",
   "rollup_retry_delays",
   "intent_memory",
+  "imported_intents",
   "duplicate_intents",
   "recent_errors",
   "hot_intents",

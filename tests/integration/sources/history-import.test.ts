@@ -15,6 +15,8 @@ import { drainCaptureQueue } from "../../../lib/ingest/sources/capture-drain";
 import { importHistoryBatch } from "../../../lib/fold/history-import";
 import { rebuildDue, rebuildHistoryIndexes } from "../../../lib/fold/compact-indexes";
 import { getFoldStatus } from "../../../lib/query/store/fold-status";
+import { ensureIntentMemory } from "../../../lib/fold/intent-memory";
+import { INTENTS_PER_PACKED_ROW } from "../../../lib/fold/imported-intents";
 import { readImportProgress } from "../../../lib/ingest/sources/history-import";
 import { proxyOperator } from "../../helpers/identities";
 import { connectLibraryStore, type ConnectedStore } from "../../helpers/source-store";
@@ -176,9 +178,26 @@ describe.each(["triggers", "logical"] as const)(
         [src.binding.installedAt],
       );
       expect(kept.rows[0]).toEqual({ events: 0, ids: 0, pre: 0 });
+      // what the rows taught the intent memory is packed: no memory row is left for them
+      const memory = await store.pool.query<{ rows: number; packed: number; per_row: number }>(
+        `SELECT (SELECT count(*)::int FROM ${store.t.ownTable("intent_memory")}) AS rows,
+                (SELECT sum(cardinality(intents))::int FROM ${store.t.ownTable("imported_intents")}) AS packed,
+                (SELECT max(cardinality(intents))::int FROM ${store.t.ownTable("imported_intents")}) AS per_row`,
+      );
+      expect(memory.rows[0]).toEqual({
+        rows: 0,
+        packed: new Set(atConnect.map((r) => r.intent)).size,
+        per_row: INTENTS_PER_PACKED_ROW,
+      });
     });
 
     it("folds the imported history: a key that succeeded before connect and again after it is a duplicate success", async () => {
+      // a crash empties the (unlogged) memory, rebuilt from the events alone: the packed
+      // intents, logged, still know the imported history
+      await store.pool.query(
+        `TRUNCATE ${store.t.ownTable("intent_memory")}, ${store.t.ownTable("intent_memory_marker")}`,
+      );
+      expect(await ensureIntentMemory(ctx, keep.intents ?? null)).not.toBeNull();
       for (let i = 0; i < 50; i++) {
         const r = await collectBatch(ctx, { batchSize: 500 });
         if (r.caughtUp) break;
@@ -207,6 +226,24 @@ describe.each(["triggers", "logical"] as const)(
       expect(r.rows[0]!.first).toBe(succeeded + 3 + 5);
       // a first request per row at connect, then the claims captured since (re-run, retry, new)
       expect(r.rows[0]!.claimed).toBe(atConnect.length + 1 + 1 + 5);
+      // the re-run key and the purged key's retry: named with both successes, first requested
+      // when their rows were created, and their new claims counted as retries
+      const completed = atConnect.filter((k) => k.status === "completed");
+      const [rerun, purged] = [completed[10]!, completed[20]!];
+      const named = await store.pool.query<{ successes: number; first: Date }>(
+        `SELECT successes, first_request_at AS first FROM ${store.t.ownTable("duplicate_intents")}
+          ORDER BY first_request_at`,
+      );
+      const firstOf = (id: string) => atConnect.find((k) => k.id === id)!.created;
+      expect(named.rows).toEqual(
+        [rerun, purged]
+          .map((k) => ({ successes: 2, first: firstOf(k.id) }))
+          .sort((a, b) => a.first.getTime() - b.first.getTime()),
+      );
+      const retries = await store.pool.query<{ n: number }>(
+        `SELECT sum(events)::int AS n FROM ${store.t.ownTable("rollup_retry_delays")}`,
+      );
+      expect(retries.rows[0]!.n).toBe(2);
     });
 
     it("rebuilds the indexes the import filled from below, once, as after the store's own history", async () => {
