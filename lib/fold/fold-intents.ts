@@ -140,13 +140,24 @@ export async function rememberIntents({ db: c, tables: t, keep }: BatchContext):
          requests = i.requests + tt.reqs
          FROM touched tt
         WHERE tt.known AND i.intent = tt.intent AND ${remembered}
-       RETURNING i.intent, i.successes
+       RETURNING i.intent, i.successes + tt.imported_oks AS successes
+     ),
+     -- every intent now with two successes or more, counting a packed intent's imported one
+     -- (the memory holds what events said); filtered before it is joined to touched for its
+     -- name: a join of every intent of the batch, with hash joins off, took minutes
+     twice AS (
+       SELECT intent, max(successes) AS successes FROM (
+         SELECT * FROM inserted WHERE successes >= 2
+         UNION ALL
+         SELECT * FROM updated WHERE successes >= 2
+         UNION ALL
+         SELECT intent, oks + 1 FROM touched
+          WHERE imported_oks = 1 AND oks >= 1 AND NOT known AND ${remembered}) s
+       GROUP BY intent
      )
-     -- (a packed intent's imported success counts too: the memory holds what events said)
      INSERT INTO ${t.ownTable("duplicate_intents")} AS d (intent, scope, endpoint, key, successes, first_request_at)
-     SELECT u.intent, tt.scope, tt.endpoint, tt.key, u.successes + tt.imported_oks, tt.new_req_at
-       FROM (SELECT * FROM inserted UNION ALL SELECT * FROM updated) u JOIN touched tt USING (intent)
-      WHERE u.successes + tt.imported_oks >= 2
+     SELECT u.intent, tt.scope, tt.endpoint, tt.key, u.successes, tt.new_req_at
+       FROM twice u JOIN touched tt USING (intent)
      ON CONFLICT (intent) DO UPDATE SET successes = excluded.successes, first_request_at = excluded.first_request_at`,
     [keep.intents ?? null],
   );
