@@ -9,10 +9,11 @@ import { intentHash, isSuccess, perIntentAggregate } from "../contract/vocabular
 import { bucketAt, binOf, fromMicros, grainOf, RESOLUTION_RANKS } from "../contract/grains";
 import { assertIntentMemory } from "./intent-memory";
 import { fillWorkTable } from "./work-tables";
-import { hasImportedIntents, importedIntentLookup, mergedMemoryColumns } from "./imported-intents";
+import { hasImportedIntents, isEarlier, rememberedBefore } from "./imported-intents";
 
 /**
- * Each intent of the batch (temp table `touched`) beside what the memory knew of it. A success
+ * Each intent of the batch (temp table `touched`) beside what the memory knew of it (and what a
+ * library's imported rows said, packed: ./imported-intents.ts). A success
  * that is not its intent's first (ordered by at, then id) is a duplicate; when a late-arriving
  * event turns out to be earlier than the recorded first success, the recorded one becomes the
  * duplicate instead. The same holds for the first request (keys per client, retry delays). So
@@ -24,7 +25,10 @@ export async function classifyIntents({ db: c, tables: t, keep }: BatchContext):
   await assertIntentMemory(c, t.ownTable("intent_memory_marker"));
   // what a library's imported rows said, packed when the import ended (./imported-intents.ts):
   // looked up only once there is any (never on the contract, nor while the import runs)
-  const imported = await hasImportedIntents(c, t);
+  const before = rememberedBefore(t, {
+    withImported: await hasImportedIntents(c, t),
+    horizonDays: keep.intents ?? null,
+  });
   // The memory is read and written by its primary key, an index probe per intent of the batch:
   // the planner, blind to the size of the batch's temp tables, hashed the whole memory (millions
   // of rows) for every batch. Hash joins stay off until the memory is written.
@@ -43,17 +47,16 @@ export async function classifyIntents({ db: c, tables: t, keep }: BatchContext):
               ${fromMicros("breq[1]")} AS breq_at, breq[2] AS breq_id,
               ${fromMicros("bfirst[1]")} AS bfirst_at, bfirst[2] AS bfirst_id, oks, reqs
          FROM agg ORDER BY intent),
-     known AS (
-       SELECT per.*, i.intent IS NOT NULL AS known, ${mergedMemoryColumns(imported)}
-         FROM per LEFT JOIN ${memory} i ON i.intent = per.intent
-         ${imported ? importedIntentLookup(t, keep.intents ?? null) : ""}),
+     merged AS (
+       SELECT per.*, i.intent IS NOT NULL AS known, ${before.columns}
+         FROM per LEFT JOIN ${memory} i ON i.intent = per.intent ${before.join}),
      joined AS (
        SELECT *,
               (old_first_id IS NOT NULL AND bfirst_id IS NOT NULL
                 AND (bfirst_at, bfirst_id) < (old_first_at, old_first_id)) AS displaced,
               (old_req_id IS NOT NULL AND breq_id IS NOT NULL
                 AND (breq_at, breq_id) < (old_req_at, old_req_id)) AS req_displaced
-         FROM known)
+         FROM merged)
      SELECT *,
             CASE WHEN old_req_id IS NULL OR req_displaced THEN breq_at ELSE old_req_at END AS new_req_at,
             CASE WHEN old_req_id IS NULL OR req_displaced THEN breq_id ELSE old_req_id END AS new_req_id,
@@ -100,10 +103,9 @@ export async function foldSuccesses({ db: c, tables: t, keep }: BatchContext): P
 }
 
 /** SQL: whether the batch's first request (or success) is earlier than the memory row `i`'s. */
-function batchEarlier(batch: "req" | "first", memory: "request" | "success"): string {
-  const [at, id] = [`tt.b${batch}_at`, `tt.b${batch}_id`];
-  const [old, oldId] = [`i.first_${memory}_at`, `i.first_${memory}_id`];
-  return `${id} IS NOT NULL AND (${oldId} IS NULL OR (${at}, ${id}) < (${old}, ${oldId}))`;
+function batchEarlier(event: "request" | "success"): string {
+  const b = event === "request" ? "tt.breq" : "tt.bfirst";
+  return isEarlier(`${b}_at`, `${b}_id`, `i.first_${event}_at`, `i.first_${event}_id`);
 }
 
 /**
@@ -132,10 +134,10 @@ export async function rememberIntents({ db: c, tables: t, keep }: BatchContext):
      ),
      updated AS (
        UPDATE ${memory} i SET
-         first_request_at = CASE WHEN ${batchEarlier("req", "request")} THEN tt.breq_at ELSE i.first_request_at END,
-         first_request_id = CASE WHEN ${batchEarlier("req", "request")} THEN tt.breq_id ELSE i.first_request_id END,
-         first_success_at = CASE WHEN ${batchEarlier("first", "success")} THEN tt.bfirst_at ELSE i.first_success_at END,
-         first_success_id = CASE WHEN ${batchEarlier("first", "success")} THEN tt.bfirst_id ELSE i.first_success_id END,
+         first_request_at = CASE WHEN ${batchEarlier("request")} THEN tt.breq_at ELSE i.first_request_at END,
+         first_request_id = CASE WHEN ${batchEarlier("request")} THEN tt.breq_id ELSE i.first_request_id END,
+         first_success_at = CASE WHEN ${batchEarlier("success")} THEN tt.bfirst_at ELSE i.first_success_at END,
+         first_success_id = CASE WHEN ${batchEarlier("success")} THEN tt.bfirst_id ELSE i.first_success_id END,
          successes = i.successes + tt.oks,
          requests = i.requests + tt.reqs
          FROM touched tt
@@ -151,7 +153,7 @@ export async function rememberIntents({ db: c, tables: t, keep }: BatchContext):
          UNION ALL
          SELECT * FROM updated WHERE successes >= 2
          UNION ALL
-         SELECT intent, oks + 1 FROM touched
+         SELECT intent, oks + imported_oks FROM touched
           WHERE imported_oks = 1 AND oks >= 1 AND NOT known AND ${remembered}) s
        GROUP BY intent
      )

@@ -2,7 +2,10 @@
 // (see lib/fold/collector.ts and docs/performance.md).
 import type { TableNames } from "../tables";
 
-/** idemscope's tables the collector builds from the events: emptied to fold the events anew. */
+/**
+ * idemscope's tables the collector builds from the source (its events, and a library's rows
+ * imported once): emptied to fold them anew.
+ */
 export const FOLDED_TABLES = [
   "rollup_events",
   "rollup_latency",
