@@ -21,6 +21,14 @@ export const intentHash = (alias = "") =>
   `md5(ROW(${alias}scope, ${alias}endpoint, ${alias}key)::text)::uuid`;
 
 /**
+ * SQL: whether the event (at, id) is earlier than (thanAt, thanId), events ordered by time, then
+ * id; a NULL id means no such event (it is never earlier, and any event is earlier than it).
+ */
+export function isEarlier(at: string, id: string, thanAt: string, thanId: string): string {
+  return `(${id} IS NOT NULL AND (${thanId} IS NULL OR (${at}, ${id}) < (${thanAt}, ${thanId})))`;
+}
+
+/**
  * The events folded before this batch: ids up to the live watermark, but for the history not yet
  * folded (history_lo, history_hi] and the gaps still awaited.
  */

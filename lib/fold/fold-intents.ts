@@ -5,11 +5,11 @@
 // wider (docs/performance.md, "Footprint"); the few intents that succeeded twice keep their names
 // in duplicate_intents, for the pages that list them.
 import type { BatchContext } from "./batch-context";
-import { intentHash, isSuccess, perIntentAggregate } from "../contract/vocabulary";
+import { intentHash, isEarlier, isSuccess, perIntentAggregate } from "../contract/vocabulary";
 import { bucketAt, binOf, fromMicros, grainOf, RESOLUTION_RANKS } from "../contract/grains";
 import { assertIntentMemory } from "./intent-memory";
 import { fillWorkTable } from "./work-tables";
-import { hasImportedIntents, isEarlier, rememberedBefore } from "./imported-intents";
+import { hasImportedIntents, rememberedBefore } from "./imported-intents";
 
 /**
  * Each intent of the batch (temp table `touched`) beside what the memory knew of it (and what a
@@ -52,10 +52,8 @@ export async function classifyIntents({ db: c, tables: t, keep }: BatchContext):
          FROM per LEFT JOIN ${memory} i ON i.intent = per.intent ${before.join}),
      joined AS (
        SELECT *,
-              (old_first_id IS NOT NULL AND bfirst_id IS NOT NULL
-                AND (bfirst_at, bfirst_id) < (old_first_at, old_first_id)) AS displaced,
-              (old_req_id IS NOT NULL AND breq_id IS NOT NULL
-                AND (breq_at, breq_id) < (old_req_at, old_req_id)) AS req_displaced
+              old_first_id IS NOT NULL AND ${isEarlier("bfirst_at", "bfirst_id", "old_first_at", "old_first_id")} AS displaced,
+              old_req_id IS NOT NULL AND ${isEarlier("breq_at", "breq_id", "old_req_at", "old_req_id")} AS req_displaced
          FROM merged)
      SELECT *,
             CASE WHEN old_req_id IS NULL OR req_displaced THEN breq_at ELSE old_req_at END AS new_req_at,

@@ -12,6 +12,7 @@
 import type { Pool, PoolClient } from "pg";
 import type { OwnNames } from "../ingest/sources/derived-sql";
 import { since } from "../contract/grains";
+import { isEarlier } from "../contract/vocabulary";
 
 /** Intents a packed row holds: 240 × 32 B and the row's headers fill one 8 kB page. */
 export const INTENTS_PER_PACKED_ROW = 240;
@@ -22,14 +23,6 @@ export async function hasImportedIntents(c: PoolClient, t: OwnNames): Promise<bo
     `SELECT EXISTS (SELECT FROM ${t.ownTable("imported_intents")}) AS any`,
   );
   return r.rows[0]!.any;
-}
-
-/**
- * SQL: whether (at, id) is earlier than (thanAt, thanId), where a NULL id means no such event
- * (the pair is never earlier, and anything is earlier than it).
- */
-export function isEarlier(at: string, id: string, thanAt: string, thanId: string): string {
-  return `(${id} IS NOT NULL AND (${thanId} IS NULL OR (${at}, ${id}) < (${thanAt}, ${thanId})))`;
 }
 
 /**
