@@ -44,6 +44,8 @@ export function parseBenchArgs(argv = process.argv.slice(2)) {
       preset: { type: "string" },
       // with --preset: the key search indexes connect offers, created before the timings
       "search-indexes": { type: "boolean", default: false },
+      // with --preset: stop after the import, its index rebuild and the footprint (no routes)
+      "import-only": { type: "boolean", default: false },
       // only the live fold: lag at about 20,000 events/s on a scratch store (no dataset)
       "live-only": { type: "boolean", default: false },
       out: { type: "string", default: path.join(ROOT, "test-results", "bench") },

@@ -121,6 +121,41 @@ export async function benchPreset({ pool, databaseUrl, args }: BenchContext): Pr
   for (const x of indexes)
     log(x.error ? `${x.name}: not created (${x.error})` : `${x.name}: ${x.seconds.toFixed(1)} s`);
 
+  // idemscope's storage, before the server starts (its collector would fold while it is measured)
+  const footprint = await pool.query<{ own: string; store: string }>(
+    `SELECT (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
+               JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = $1 AND c.relkind IN ('r', 'm'))::bigint AS own,
+            pg_total_relation_size($2::regclass)::bigint AS store`,
+    [cfg.idemscopeSchema, quoted],
+  );
+  const largest = await pool.query<{ name: string; bytes: string }>(
+    `SELECT c.relname AS name, pg_total_relation_size(c.oid)::text AS bytes
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')
+      ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 6`,
+    [cfg.idemscopeSchema],
+  );
+  const ownBytes = Number(footprint.rows[0]!.own);
+  const storeBytes = Number(footprint.rows[0]!.store);
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  const summary = [
+    `Preset ${name}: ${rows.toLocaleString("en-US")} rows over ${days} days (generated in ${generateSeconds.toFixed(0)} s), trigger capture, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${new Date().toISOString().slice(0, 10)}`,
+    `Connect (install, then the table read once into the kept state): ${connectSeconds.toFixed(1)} s = ${Math.round(rows / connectSeconds).toLocaleString("en-US")} rows/s; ${outcome.message}`,
+    `Import of the rows held before connect (read by block range, folded into the rollups): ${(progress?.done ?? 0).toLocaleString("en-US")} rows in ${importSeconds.toFixed(1)} s = ${Math.round((progress?.done ?? 0) / importSeconds).toLocaleString("en-US")} rows/s`,
+    `Indexes the import filled, rebuilt in ${rebuildSeconds.toFixed(1)} s: ${rebuilt.map((r) => `${r.index} ${mib(r.bytesBefore)} → ${mib(r.bytesAfter)}`).join(", ")}`,
+    `Footprint: idemscope's schema ${mib(ownBytes)} = ${((100 * ownBytes) / storeBytes).toFixed(1)} % of the library's table (${mib(storeBytes)}); largest: ${largest.rows.map((r) => `${r.name} ${mib(Number(r.bytes))}`).join(", ")}`,
+    ...indexes.map((x) =>
+      x.error
+        ? `Search index ${x.name}: not created (${x.error})`
+        : `Search index ${x.name}: created in ${x.seconds.toFixed(1)} s, ${mib(x.bytes ?? 0)}`,
+    ),
+  ];
+  // --import-only: what the import costs, without a server and the routes' timings
+  if (args.values["import-only"]) {
+    console.log("\n" + summary.join("\n"));
+    return;
+  }
   const routes = await presetRoutes(pool, t.keys, rows);
   const stop = await startServer(databaseUrl, args.port);
   try {
@@ -163,34 +198,8 @@ export async function benchPreset({ pool, databaseUrl, args }: BenchContext): Pr
       results.push({ route, timing, status, scans: scansOf.get(route) ?? null });
     }
 
-    const footprint = await pool.query<{ own: string; store: string }>(
-      `SELECT (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
-                 JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = $1 AND c.relkind IN ('r', 'm'))::bigint AS own,
-              pg_total_relation_size($2::regclass)::bigint AS store`,
-      [cfg.idemscopeSchema, quoted],
-    );
-    const largest = await pool.query<{ name: string; bytes: string }>(
-      `SELECT c.relname AS name, pg_total_relation_size(c.oid)::text AS bytes
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')
-        ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 6`,
-      [cfg.idemscopeSchema],
-    );
-    const ownBytes = Number(footprint.rows[0]!.own);
-    const storeBytes = Number(footprint.rows[0]!.store);
-    const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
     const lines = [
-      `Preset ${name}: ${rows.toLocaleString("en-US")} rows over ${days} days (generated in ${generateSeconds.toFixed(0)} s), trigger capture, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${new Date().toISOString().slice(0, 10)}`,
-      `Connect (install, then the table read once into the kept state): ${connectSeconds.toFixed(1)} s = ${Math.round(rows / connectSeconds).toLocaleString("en-US")} rows/s; ${outcome.message}`,
-      `Import of the rows held before connect (read by block range, folded into the rollups): ${(progress?.done ?? 0).toLocaleString("en-US")} rows in ${importSeconds.toFixed(1)} s = ${Math.round((progress?.done ?? 0) / importSeconds).toLocaleString("en-US")} rows/s`,
-      `Indexes the import filled, rebuilt in ${rebuildSeconds.toFixed(1)} s: ${rebuilt.map((r) => `${r.index} ${mib(r.bytesBefore)} → ${mib(r.bytesAfter)}`).join(", ")}`,
-      `Footprint: idemscope's schema ${mib(ownBytes)} = ${((100 * ownBytes) / storeBytes).toFixed(1)} % of the library's table (${mib(storeBytes)}); largest: ${largest.rows.map((r) => `${r.name} ${mib(Number(r.bytes))}`).join(", ")}`,
-      ...indexes.map((x) =>
-        x.error
-          ? `Search index ${x.name}: not created (${x.error})`
-          : `Search index ${x.name}: created in ${x.seconds.toFixed(1)} s, ${mib(x.bytes ?? 0)}`,
-      ),
+      ...summary,
       `Sequential scans of the library's table over the ${routes.filter((r) => r.polled).length} polled routes (each once): ${polledScans}`,
       "",
       "| route | status | p50 | p95 | runs | seq scans |",
