@@ -13,23 +13,23 @@ export async function mergeStagedClientDays(
   t: TableNames,
   completeFrom: Date | null,
 ): Promise<void> {
+  const staged = t.ownTable("history_client_days");
+  // the fold is over: every row is summed, then the table emptied at once (a DELETE of every row
+  // writes each to the WAL and keeps its page until a vacuum)
+  const everything = completeFrom === null;
   await c.query(
-    `WITH moved AS (
-       DELETE FROM ${t.ownTable("history_client_days")}
-        WHERE $1::timestamptz IS NULL OR bucket >= $1::timestamptz
-       RETURNING *
-     )
+    `${everything ? "" : `WITH moved AS (DELETE FROM ${staged} WHERE bucket >= $1::timestamptz RETURNING *)`}
      INSERT INTO ${t.ownTable("rollup_clients")} AS x (resolution, bucket, client, endpoint, ${CLIENT_COUNTERS})
      SELECT 'd', bucket, client, endpoint, sum(requests), sum(claimed), sum(reclaimed), sum(replayed),
             sum(conflicts), sum(mismatches), sum(keys)
-       FROM moved
+       FROM ${everything ? staged : "moved"}
       GROUP BY bucket, client, endpoint
      HAVING sum(requests) <> 0 OR sum(keys) <> 0
+      ORDER BY bucket, client, endpoint -- in the primary key's order: neighbouring rows share its pages
      ${ADD_CLIENT_COUNTERS}`,
-    [completeFrom],
+    everything ? [] : [completeFrom],
   );
-  // the fold is over: give the table's pages back (deleted rows keep them until a vacuum)
-  if (completeFrom === null) await c.query(`TRUNCATE ${t.ownTable("history_client_days")}`);
+  if (everything) await c.query(`TRUNCATE ${staged}`);
 }
 
 /** Whether a batch that moved the complete-from time from `before` to `after` completed a day. */
