@@ -7,9 +7,8 @@
 import type { Pool, PoolClient } from "pg";
 import type { StoreContext } from "../contract/context";
 import type { Keep } from "../contract/grains";
+import { captureCaughtUp, dropStaged } from "../ingest/sources/history-staging";
 import {
-  captureCaughtUp,
-  dropStaged,
   importedEvents,
   readImportProgress,
   recordBatch,

@@ -18,25 +18,22 @@
 import type { Pool, PoolClient } from "pg";
 import type { StoreContext } from "../../contract/context";
 import {
-  CAPTURE_QUEUE_TABLE,
   HISTORY_IMPORT_TABLE,
   HISTORY_IMPORTED_TABLE,
   HISTORY_PREIMAGES_TABLE,
 } from "../../contract/tables";
-import type { SourceBinding } from "../../contract/source-binding";
-import { drainCaptureQueue, isRowFault } from "./capture-drain";
 import { STATE, STATE_LIST } from "./history-preimages";
-import { derivedSelectList, type OwnNames } from "./derived-sql";
+import { readPosition, STAGED, stageBlocks, type Position, type Staged } from "./history-staging";
+import type { OwnNames } from "./derived-sql";
 import type { FoldProgress } from "../../client/api-types/fold";
-
-/** the staged rows of the batch under way: a temp table of the collector's connection */
-const STAGED = "history_rows";
 
 /** `completeFrom`: when capture began, every event from then on captured. */
 export type ImportProgress = FoldProgress;
 
 type StateRow = {
   next_block: string | null;
+  /** the oldest transaction that may have written a row since the import began (./history-preimages.ts) */
+  moves_from_xid: string | null;
   blocks: string | null;
   rows_total: string | null;
   rows_read: string;
@@ -47,7 +44,7 @@ type StateRow = {
 
 async function readState(db: Pool | PoolClient, t: OwnNames): Promise<StateRow | null> {
   const r = await db.query<StateRow>(
-    `SELECT next_block::text, blocks::text, rows_total::text, rows_read::text, started_at,
+    `SELECT next_block::text, moves_from_xid::text, blocks::text, rows_total::text, rows_read::text, started_at,
             finished_at, extract(epoch FROM coalesce(finished_at, now()) - started_at)::float8 AS elapsed
        FROM ${t.ownTable(HISTORY_IMPORT_TABLE)} WHERE id = 1`,
   );
@@ -104,12 +101,11 @@ export async function stageNextBatch(
   if (next <= 0) return { kind: "gone", position: await readPosition(c, t) };
   const perBlock = Math.max(1, Number(s.rows_total ?? 0) / Math.max(1, Number(s.blocks ?? 1)));
   const lo = Math.max(0, next - Math.max(1, Math.ceil(rows / perBlock)));
-  return { kind: "blocks", lo, staged: await stageBlocks(c, b, t, lo, next) };
-}
-
-/** Empties the staged rows of `c` (after their batch, or when capture has not caught up). */
-export async function dropStaged(c: PoolClient): Promise<void> {
-  await c.query(`TRUNCATE ${STAGED}`);
+  return {
+    kind: "blocks",
+    lo,
+    staged: await stageBlocks(c, b, t, { lo, hi: next, movesFromXid: s.moves_from_xid }),
+  };
 }
 
 /**
@@ -124,19 +120,25 @@ export async function dropStaged(c: PoolClient): Promise<void> {
 export function importEventsStatement(t: OwnNames, batch: ImportBatch): string {
   const pre = t.ownTable(HISTORY_PREIMAGES_TABLE);
   const imported = t.ownTable(HISTORY_IMPORTED_TABLE);
+  // A row read twice (an update moved it into blocks not read yet) is imported once. Only a row
+  // written since the import began can have moved: it alone is looked up among the rows imported
+  // so far, by their index (a scalar subquery, never a join that hashes millions of ids a batch)
+  const importedBefore = (alias: string) =>
+    `coalesce((SELECT true FROM ${imported} i WHERE i.id = ${alias}.id), false)`;
   const states =
     batch.kind === "blocks"
       ? `SELECT ${STATE.map((col) => `h.${col}`).join(", ")}
-           FROM ${STAGED} h WHERE NOT EXISTS (SELECT 1 FROM ${pre} p WHERE p.id = h.id)
+           FROM ${STAGED} h
+          WHERE NOT EXISTS (SELECT 1 FROM ${pre} p WHERE p.id = h.id)
+            AND (NOT h.written_since OR NOT ${importedBefore("h")})
          UNION ALL
          SELECT ${STATE.map((col) => `p.${col}`).join(", ")}
-           FROM ${pre} p JOIN ${STAGED} h ON h.id = p.id WHERE NOT p.born`
-      : `SELECT ${STATE_LIST} FROM ${pre} WHERE NOT born`;
+           FROM ${pre} p JOIN ${STAGED} h ON h.id = p.id WHERE NOT p.born AND NOT ${importedBefore("p")}`
+      : `SELECT ${STATE_LIST} FROM ${pre} p WHERE NOT born AND NOT ${importedBefore("p")}`;
   return `
     WITH s AS MATERIALIZED (
       SELECT x.* FROM (${states}) x
        WHERE x.id IS NOT NULL AND x.scope IS NOT NULL AND x.endpoint IS NOT NULL AND x.key IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM ${imported} i WHERE i.id = x.id)
     ), recorded AS (
       INSERT INTO ${imported} (id) SELECT id FROM s
     )
@@ -192,6 +194,7 @@ async function sizeTable(pool: Pool, t: OwnNames, base: string): Promise<StateRo
   await pool.query(
     `UPDATE ${t.ownTable(HISTORY_IMPORT_TABLE)}
         SET next_block = s.blocks, blocks = s.blocks,
+            moves_from_xid = (pg_snapshot_xmin(pg_current_snapshot())::text::numeric % 4294967296)::text::xid,
             rows_total = CASE WHEN s.tuples >= 0 THEN s.tuples ELSE s.blocks * 50 END
        FROM (SELECT pg_relation_size(c.oid) / current_setting('block_size')::bigint AS blocks,
                     c.reltuples::bigint AS tuples
@@ -200,114 +203,4 @@ async function sizeTable(pool: Pool, t: OwnNames, base: string): Promise<StateRo
     [base],
   );
   return (await readState(pool, t))!;
-}
-
-export type Position = { lsn: string; at: Date; queued: string | null };
-type Staged = Position & { rows: number; unreadable: number };
-
-/** Where capture must have got to: the WAL position and time now, and the newest queued change. */
-async function readPosition(c: PoolClient, t: OwnNames): Promise<Position> {
-  const r = await c.query<Position>(
-    `SELECT pg_current_wal_lsn()::text AS lsn, clock_timestamp() AS at,
-            (SELECT max(seq) FROM ${t.ownTable(CAPTURE_QUEUE_TABLE)})::text AS queued`,
-  );
-  return r.rows[0]!;
-}
-
-/**
- * Reads the blocks [lo, hi) of the table, derived into STATE's columns, into this connection's
- * temp table, and commits: the table's lock is not held while capture catches up.
- */
-async function stageBlocks(
-  c: PoolClient,
-  b: SourceBinding,
-  t: OwnNames,
-  lo: number,
-  hi: number,
-): Promise<Staged> {
-  const derived = derivedSelectList(b.preset, false, STATE);
-  await c.query(
-    `CREATE TEMP TABLE IF NOT EXISTS ${STAGED} ON COMMIT PRESERVE ROWS AS
-       SELECT ${derived} FROM ${b.base} AS r WITH NO DATA`,
-  );
-  // (a batch that failed on this connection may have left its rows)
-  await c.query(`TRUNCATE ${STAGED}`);
-  const range = (from: string, to: string) =>
-    `SELECT ${derived} FROM ${b.base} AS r WHERE r.ctid >= ${from}::tid AND r.ctid < ${to}::tid`;
-  let unreadable = 0;
-  try {
-    await c.query(`INSERT INTO ${STAGED} ${range("$1", "$2")}`, [`(${lo},0)`, `(${hi},0)`]);
-  } catch (err) {
-    if (!isRowFault(err)) throw err;
-    // a row the preset cannot derive: the range row by row, that row left out and counted
-    await c.query(`TRUNCATE ${STAGED}`);
-    unreadable = await stageRowByRow(c, b, `(${lo},0)`, `(${hi},0)`, range);
-  }
-  const n = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${STAGED}`);
-  return { ...(await readPosition(c, t)), rows: n.rows[0]!.n + unreadable, unreadable };
-}
-
-async function stageRowByRow(
-  c: PoolClient,
-  b: SourceBinding,
-  from: string,
-  to: string,
-  range: (from: string, to: string) => string,
-): Promise<number> {
-  const tids = await c.query<{ tid: string }>(
-    `SELECT r.ctid::text AS tid FROM ${b.base} AS r WHERE r.ctid >= $1::tid AND r.ctid < $2::tid`,
-    [from, to],
-  );
-  let unreadable = 0;
-  await c.query("BEGIN");
-  for (const { tid } of tids.rows) {
-    await c.query("SAVEPOINT history_row");
-    try {
-      await c.query(`INSERT INTO ${STAGED} ${range("$1", "$2")}`, [tid, nextTid(tid)]);
-      await c.query("RELEASE SAVEPOINT history_row");
-    } catch (err) {
-      if (!isRowFault(err)) throw err;
-      await c.query("ROLLBACK TO SAVEPOINT history_row");
-      unreadable++;
-    }
-  }
-  await c.query("COMMIT");
-  return unreadable;
-}
-
-const nextTid = (tid: string) => {
-  const [block, item] = tid.slice(1, -1).split(",").map(Number);
-  return `(${block},${item! + 1})`;
-};
-
-/**
- * Whether capture has applied every change committed before `p` was read: then a row read with no
- * preimage was unchanged since capture began. Trigger capture's queue is drained here; logical
- * capture's consumer is waited for (its heartbeats come every second).
- */
-export async function captureCaughtUp(
-  ctx: StoreContext<Pool>,
-  p: Position,
-  waitMs: number,
-): Promise<boolean> {
-  const t = ctx.tables;
-  if (!t.source.capture.streamsWal) {
-    await drainCaptureQueue(ctx);
-    const left = await ctx.db.query(
-      `SELECT 1 FROM ${t.ownTable(CAPTURE_QUEUE_TABLE)} WHERE seq <= $1 LIMIT 1`,
-      [p.queued ?? "0"],
-    );
-    return left.rows.length === 0;
-  }
-  const until = Date.now() + waitMs;
-  for (;;) {
-    const r = await ctx.db.query<{ ok: boolean }>(
-      `SELECT applied_lsn >= $1::pg_lsn OR coalesce(caught_up_to >= $2, false) AS ok
-         FROM ${t.ownTable("logical_state")} WHERE id = 1`,
-      [p.lsn, p.at],
-    );
-    if (r.rows[0]?.ok) return true;
-    if (Date.now() >= until) return false;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
