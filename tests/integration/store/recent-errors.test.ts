@@ -86,6 +86,19 @@ describe("recent errors", () => {
     expect(again.rows).toEqual(folded.rows);
   });
 
+  it("keeps the same rows when one batch holds more errors of a kind than are kept", async () => {
+    const folded = await store.pool.query<{ id: string }>(
+      `SELECT id::text AS id FROM ${store.t.ownTable("recent_errors")} ORDER BY id`,
+    );
+    await resetFold(store);
+    // all 260 conflicts in one batch: only the newest RECENT_ERRORS_KEPT of them are written
+    expect((await collectBatch(store.ctx(), { batchSize: 5000 })).caughtUp).toBe(true);
+    const again = await store.pool.query<{ id: string }>(
+      `SELECT id::text AS id FROM ${store.t.ownTable("recent_errors")} ORDER BY id`,
+    );
+    expect(again.rows).toEqual(folded.rows);
+  });
+
   it("answers each error with its client, key, response and trace link", async () => {
     const list = await listRecentErrors(store.ctx(cfg), { kind: "failed", limit: 1 });
     expect(list.errors[0]).toMatchObject({
