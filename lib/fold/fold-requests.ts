@@ -78,6 +78,11 @@ export async function foldRetryDelays({
      SELECT o.at, o.endpoint, d.new_req_at, ${CLASS_OF("o.kind")}, 1
        FROM displaced d JOIN ${t.events} o ON o.id = d.old_req_id
      UNION ALL
+     -- a first request a library's import folded has no event (its id is negative): it was a
+     -- claim, when its row was created
+     SELECT old_req_at, endpoint, new_req_at, ${CLASS_OF("'claimed'")}, 1
+       FROM displaced WHERE old_req_id < 0
+     UNION ALL
      SELECT at, endpoint, old_req_at, ${CLASS_OF("kind")}, -1 FROM before
      UNION ALL
      SELECT at, endpoint, new_req_at, ${CLASS_OF("kind")}, 1 FROM before
