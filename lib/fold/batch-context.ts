@@ -15,4 +15,10 @@ export type BatchContext = StoreContext<PoolClient> & {
    * or the history's last).
    */
   stageClientDays: { from: Date | null } | null;
+  /**
+   * SQL of the batch's intents, one row each in PER_INTENT_COLUMNS (lib/contract/vocabulary.ts),
+   * when its source already has them (a library's import: one row, one intent); classification
+   * groups the events into intents otherwise.
+   */
+  intents?: string;
 };

@@ -5,7 +5,13 @@
 // wider (docs/performance.md, "Footprint"); the few intents that succeeded twice keep their names
 // in duplicate_intents, for the pages that list them.
 import type { BatchContext } from "./batch-context";
-import { intentHash, isEarlier, isSuccess, perIntentAggregate } from "../contract/vocabulary";
+import {
+  intentHash,
+  isEarlier,
+  isSuccess,
+  PER_INTENT_COLUMNS,
+  perIntentAggregate,
+} from "../contract/vocabulary";
 import { bucketAt, binOf, fromMicros, grainOf, RESOLUTION_RANKS } from "../contract/grains";
 import { assertIntentMemory } from "./intent-memory";
 import { fillWorkTable } from "./work-tables";
@@ -19,7 +25,12 @@ import { hasImportedIntents, rememberedBefore } from "./imported-intents";
  * duplicate instead. The same holds for the first request (keys per client, retry delays). So
  * batches may come in any order: history folded newest first ends exact.
  */
-export async function classifyIntents({ db: c, tables: t, keep }: BatchContext): Promise<void> {
+export async function classifyIntents({
+  db: c,
+  tables: t,
+  keep,
+  intents,
+}: BatchContext): Promise<void> {
   const memory = t.ownTable("intent_memory");
   // a crash empties the memory (it is unlogged): never fold against it before it is rebuilt
   await assertIntentMemory(c, t.ownTable("intent_memory_marker"));
@@ -34,19 +45,22 @@ export async function classifyIntents({ db: c, tables: t, keep }: BatchContext):
   // of rows) for every batch. Hash joins stay off until the memory is written.
   await c.query("SET LOCAL enable_hashjoin = off");
   // per intent of the batch, by hashing (no sort of three text columns): its first request and
-  // first success as [microseconds, id] (the smallest array is the earliest, ties by id)
+  // first success as [microseconds, id] (the smallest array is the earliest, ties by id); or as
+  // the batch's source has them (grouping two million events back into the intents they came
+  // from was a tenth of a library's import)
+  const perIntent =
+    intents ??
+    `SELECT ${intentHash()} AS intent, scope, endpoint, key,
+            ${fromMicros("breq[1]")} AS breq_at, breq[2] AS breq_id,
+            ${fromMicros("bfirst[1]")} AS bfirst_at, bfirst[2] AS bfirst_id, oks, reqs
+       FROM (${perIntentAggregate("batch")}) agg`;
   await fillWorkTable(
     c,
     "touched",
-    `WITH agg AS (${perIntentAggregate("batch")}),
-     -- materialized: the hash (about 1 µs an intent) is computed once, not again for the probe;
+    `-- materialized: the hash (about 1 µs an intent) is computed once, not again for the probe;
      -- and sorted, so that neighbouring probes read the same index pages (a fifth to a third
      -- faster in all, measured on 370 k-event batches: docs/performance.md)
-     per AS MATERIALIZED (
-       SELECT ${intentHash()} AS intent, scope, endpoint, key,
-              ${fromMicros("breq[1]")} AS breq_at, breq[2] AS breq_id,
-              ${fromMicros("bfirst[1]")} AS bfirst_at, bfirst[2] AS bfirst_id, oks, reqs
-         FROM agg ORDER BY intent),
+     WITH per AS MATERIALIZED (SELECT ${PER_INTENT_COLUMNS} FROM (${perIntent}) i ORDER BY intent),
      merged AS (
        SELECT per.*, i.intent IS NOT NULL AS known, ${before.columns}
          FROM per LEFT JOIN ${memory} i ON i.intent = per.intent ${before.join}),

@@ -9,7 +9,7 @@ import type { StoreContext } from "../contract/context";
 import type { Keep } from "../contract/grains";
 import { captureCaughtUp, dropStaged } from "../ingest/sources/history-staging";
 import {
-  importedEvents,
+  eventIdsUsed,
   readImportProgress,
   recordBatch,
   stageNextBatch,
@@ -22,6 +22,10 @@ import { packImportedIntents } from "./imported-intents";
 import { mergeStagedClientDays } from "./staged-client-days";
 import { fillWorkTable } from "./work-tables";
 import { BATCH_COLUMNS } from "./collect-batch";
+import { PER_INTENT_TYPES } from "../contract/vocabulary";
+
+/** Each imported row's intent, as classification reads a batch's intents: a temp table. */
+const IMPORTED_INTENTS = "import_intents";
 
 /**
  * Imports about `rows` rows and returns the progress; null when there is nothing (left) to
@@ -72,8 +76,22 @@ async function foldBatch(
   const s = state.rows[0];
   // the collector's work table of a batch's events, empty (this connection may not have it yet)
   await fillWorkTable(c, "batch", `SELECT ${BATCH_COLUMNS} FROM ${t.events} LIMIT 0`);
-  const filled = await c.query(importEventsStatement(t, batch), [await importedEvents(c, t)]);
+  await c.query(
+    `CREATE TEMP TABLE IF NOT EXISTS ${IMPORTED_INTENTS} (${PER_INTENT_TYPES}) ON COMMIT DELETE ROWS`,
+  );
+  const filled = await c.query(importEventsStatement(t, batch, IMPORTED_INTENTS), [
+    await eventIdsUsed(c, t),
+  ]);
   const events = filled.rowCount ?? 0;
+  // A row is an intent's whole story when no other row of the batch has the same intent (the
+  // library's unique key makes it so, but a layout may keep several runs of one key): otherwise
+  // the batch's events are grouped into intents, as any batch's are
+  const rows = await c.query<{ n: number; repeated: boolean }>(
+    `SELECT count(*)::int AS n,
+            EXISTS (SELECT FROM ${IMPORTED_INTENTS} GROUP BY intent HAVING count(*) > 1) AS repeated
+       FROM ${IMPORTED_INTENTS}`,
+  );
+  const { n, repeated } = rows.rows[0]!;
   if (events > 0)
     await runBatchPipeline({
       ...ctx,
@@ -86,6 +104,7 @@ async function foldBatch(
       // the per-client day rows wait in history_client_days (the import reads by block, not by
       // time: no day is complete before it ends), one append a batch instead of an upsert a row
       stageClientDays: { from: null },
+      intents: repeated ? undefined : `SELECT * FROM ${IMPORTED_INTENTS}`,
     });
   // done: the staged day rows summed into rollup_clients, once; the intents the memory knows
   // from imported rows alone packed (a fifth of their memory rows' size)
@@ -93,5 +112,5 @@ async function foldBatch(
     await mergeStagedClientDays(c, t, null);
     await packImportedIntents(c, t);
   }
-  await recordBatch(c, t, batch, events);
+  await recordBatch(c, t, batch, 2 * n);
 }

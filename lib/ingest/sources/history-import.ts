@@ -22,6 +22,7 @@ import {
   HISTORY_IMPORTED_TABLE,
   HISTORY_PREIMAGES_TABLE,
 } from "../../contract/tables";
+import { intentHash, isSuccess, PER_INTENT_COLUMNS } from "../../contract/vocabulary";
 import { STATE, STATE_LIST } from "./history-preimages";
 import { readPosition, STAGED, stageBlocks, type Position, type Staged } from "./history-staging";
 import type { OwnNames } from "./derived-sql";
@@ -108,16 +109,28 @@ export async function stageNextBatch(
   };
 }
 
+/** A row's two events: its first request, then its outcome (n: the row's number in the batch). */
+const REQUEST_ID = "-($1::bigint + 2 * n - 1)";
+const OUTCOME_ID = "-($1::bigint + 2 * n)";
+const OUTCOME = "status IN ('completed', 'failed') AND outcome_at IS NOT NULL";
+
 /**
  * The statement that turns the batch's rows, each as it was at T0 (its preimage where it changed
  * since) and not imported before, into contract events in the collector's work table `batch`
  * (id, at, scope, endpoint, key, kind, response_code, latency_ms), and records them as imported:
  * a first request at each row's creation, its outcome at its completion (at its last run where
- * the layout keeps no completion time). The events' ids are negative, below $1 (the events
- * imported so far): no event of the store has them. (Their order among events of the same
- * instant is arbitrary: sorting a batch for it cost a tenth of the import.)
+ * the layout keeps no completion time). Each row's intent goes into `intentsTable` too, in
+ * classification's per-intent columns (PER_INTENT_COLUMNS, lib/fold/fold-intents.ts): a row is
+ * the whole story of its key, so the events need not be grouped back into intents. The events'
+ * ids are negative, two a row below $1 (the ids used so far): no event of the store has them.
+ * (Their order among events of the same instant is arbitrary: sorting a batch for it cost a
+ * tenth of the import.)
  */
-export function importEventsStatement(t: OwnNames, batch: ImportBatch): string {
+export function importEventsStatement(
+  t: OwnNames,
+  batch: ImportBatch,
+  intentsTable: string,
+): string {
   const pre = t.ownTable(HISTORY_PREIMAGES_TABLE);
   const imported = t.ownTable(HISTORY_IMPORTED_TABLE);
   // A row read twice (an update moved it into blocks not read yet) is imported once. Only a row
@@ -137,29 +150,36 @@ export function importEventsStatement(t: OwnNames, batch: ImportBatch): string {
       : `SELECT ${STATE_LIST} FROM ${pre} p WHERE NOT born AND NOT ${importedBefore("p")}`;
   return `
     WITH s AS MATERIALIZED (
-      SELECT x.* FROM (${states}) x
+      SELECT x.*, row_number() OVER () AS n,
+             coalesce(x.completed_at, x.updated_at, x.created_at) AS outcome_at
+        FROM (${states}) x
        WHERE x.id IS NOT NULL AND x.scope IS NOT NULL AND x.endpoint IS NOT NULL AND x.key IS NOT NULL
     ), recorded AS (
       INSERT INTO ${imported} (id) SELECT id FROM s
+    ), intents AS (
+      INSERT INTO ${intentsTable} (${PER_INTENT_COLUMNS})
+      SELECT ${intentHash()}, scope, endpoint, key,
+             created_at, CASE WHEN created_at IS NOT NULL THEN ${REQUEST_ID} END,
+             CASE WHEN ok THEN outcome_at END, CASE WHEN ok THEN ${OUTCOME_ID} END,
+             ok::int, (created_at IS NOT NULL)::int
+        FROM (SELECT *, ${OUTCOME} AND ${isSuccess("status")} AS ok FROM s) r
+       WHERE created_at IS NOT NULL OR ${OUTCOME} -- (an intent of the batch has an event in it)
     )
     INSERT INTO batch (id, at, scope, endpoint, key, kind, response_code, latency_ms)
-    SELECT -($1::bigint + row_number() OVER ()), e.* FROM (
-      SELECT created_at, scope, endpoint, key, 'claimed', NULL::int, NULL::float8
-        FROM s WHERE created_at IS NOT NULL
-      UNION ALL
-      -- (two scans of the rows, not a row of VALUES joined to each: a third of the statement)
-      SELECT coalesce(completed_at, updated_at, created_at), scope, endpoint, key, status,
-             response_code, NULL
-        FROM s WHERE status IN ('completed', 'failed')
-                 AND coalesce(completed_at, updated_at, created_at) IS NOT NULL) e`;
+    SELECT ${REQUEST_ID}, created_at, scope, endpoint, key, 'claimed', NULL::int, NULL::float8
+      FROM s WHERE created_at IS NOT NULL
+    UNION ALL
+    -- (two scans of the rows, not a row of VALUES joined to each: a third of the statement)
+    SELECT ${OUTCOME_ID}, outcome_at, scope, endpoint, key, status, response_code, NULL
+      FROM s WHERE ${OUTCOME}`;
 }
 
-/** Where the import stands after a batch: its blocks read, its rows and events counted. */
+/** Where the import stands after a batch: its blocks read, its rows and the event ids used. */
 export async function recordBatch(
   c: PoolClient,
   t: OwnNames,
   batch: ImportBatch,
-  events: number,
+  idsUsed: number,
 ): Promise<void> {
   const state = t.ownTable(HISTORY_IMPORT_TABLE);
   if (batch.kind === "blocks")
@@ -167,12 +187,12 @@ export async function recordBatch(
       `UPDATE ${state} SET next_block = $1, rows_read = rows_read + $2, events = events + $3,
               skipped = skipped + $4
         WHERE id = 1`,
-      [batch.lo, batch.staged.rows, events, batch.staged.unreadable],
+      [batch.lo, batch.staged.rows, idsUsed, batch.staged.unreadable],
     );
   else {
     // done: the drain stops recording preimages, and what the import kept goes
     await c.query(`UPDATE ${state} SET events = events + $1, finished_at = now() WHERE id = 1`, [
-      events,
+      idsUsed,
     ]);
     // (TRUNCATE: their pages go back at once, where a DELETE keeps them until a vacuum)
     await c.query(
@@ -181,8 +201,8 @@ export async function recordBatch(
   }
 }
 
-/** The events imported so far: the next batch's synthetic ids start below it. */
-export async function importedEvents(c: PoolClient, t: OwnNames): Promise<string> {
+/** The synthetic event ids used so far: the next batch's start below them. */
+export async function eventIdsUsed(c: PoolClient, t: OwnNames): Promise<string> {
   const r = await c.query<{ n: string }>(
     `SELECT events::text AS n FROM ${t.ownTable(HISTORY_IMPORT_TABLE)} WHERE id = 1`,
   );

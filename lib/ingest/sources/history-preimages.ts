@@ -37,6 +37,7 @@ export function historyImportStatements(t: OwnNames): string[] {
        blocks      bigint,
        rows_total  bigint,
        rows_read   bigint NOT NULL DEFAULT 0,
+       -- the synthetic event ids used so far (two a row read: its request and its outcome)
        events      bigint NOT NULL DEFAULT 0,
        -- rows without a key, client or endpoint: nothing to say about them
        skipped     bigint NOT NULL DEFAULT 0,
