@@ -64,10 +64,15 @@ async function findKey(db: Queryable, t: TableNames, ref: IntentRef): Promise<Ke
     "id" in ref
       ? await db.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM ${t.keys} k WHERE k.id = $1`, [ref.id])
       : await db.query<KeyRow>(
-          // in byte order: the search index serves it (the contract's, or a library's)
+          // in byte order, which the search index serves (the contract's, or a library's), and
+          // again in the columns' own collation, which adds no condition (byte-equal strings are
+          // equal in any collation) but lets a library's own unique index serve it when there is
+          // no search index (stripe-style's (user_id, idempotency_key): 40 ms at 10 M rows, where
+          // byte order alone read the whole table)
           `SELECT ${KEY_COLUMNS} FROM ${t.keys} k
             WHERE k.key COLLATE "C" = $3 COLLATE "C" AND k.scope COLLATE "C" = $1 COLLATE "C"
-              AND k.endpoint COLLATE "C" = $2 COLLATE "C"`,
+              AND k.endpoint COLLATE "C" = $2 COLLATE "C"
+              AND k.key = $3 AND k.scope = $1 AND k.endpoint = $2`,
           [ref.scope, ref.endpoint, ref.key],
         );
   return r.rows[0] ?? null;
