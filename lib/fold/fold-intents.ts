@@ -46,8 +46,8 @@ export async function classifyIntents({
   await c.query("SET LOCAL enable_hashjoin = off");
   // per intent of the batch, by hashing (no sort of three text columns): its first request and
   // first success as [microseconds, id] (the smallest array is the earliest, ties by id); or as
-  // the batch's source has them (grouping two million events back into the intents they came
-  // from was a tenth of a library's import)
+  // the batch's source has them (a library's import, a row an intent: classifying 1 M imported
+  // rows took 5.4 s grouped from their events, 1.8 s so)
   const perIntent =
     intents ??
     `SELECT ${intentHash()} AS intent, scope, endpoint, key,

@@ -174,26 +174,24 @@ export function importEventsStatement(
       FROM s WHERE ${OUTCOME}`;
 }
 
-/** Where the import stands after a batch: its blocks read, its rows and the event ids used. */
-export async function recordBatch(
-  c: PoolClient,
-  t: OwnNames,
-  batch: ImportBatch,
-  idsUsed: number,
-): Promise<void> {
+/**
+ * Where the import stands after a batch: its blocks read, its rows, and the event ids it may
+ * have used (two a row read: a row's ids follow its number among the rows it folded, which are
+ * at most the rows read).
+ */
+export async function recordBatch(c: PoolClient, t: OwnNames, batch: ImportBatch): Promise<void> {
   const state = t.ownTable(HISTORY_IMPORT_TABLE);
   if (batch.kind === "blocks")
     await c.query(
-      `UPDATE ${state} SET next_block = $1, rows_read = rows_read + $2, events = events + $3,
-              skipped = skipped + $4
+      `UPDATE ${state} SET next_block = $1, rows_read = rows_read + $2, events = events + 2 * $2,
+              skipped = skipped + $3
         WHERE id = 1`,
-      [batch.lo, batch.staged.rows, idsUsed, batch.staged.unreadable],
+      [batch.lo, batch.staged.rows, batch.staged.unreadable],
     );
   else {
-    // done: the drain stops recording preimages, and what the import kept goes
-    await c.query(`UPDATE ${state} SET events = events + $1, finished_at = now() WHERE id = 1`, [
-      idsUsed,
-    ]);
+    // done (no batch after it needs ids): the drain stops recording preimages, and what the
+    // import kept goes
+    await c.query(`UPDATE ${state} SET finished_at = now() WHERE id = 1`);
     // (TRUNCATE: their pages go back at once, where a DELETE keeps them until a vacuum)
     await c.query(
       `TRUNCATE ${t.ownTable(HISTORY_PREIMAGES_TABLE)}, ${t.ownTable(HISTORY_IMPORTED_TABLE)}`,
