@@ -33,8 +33,6 @@ export type ImportProgress = FoldProgress;
 
 type StateRow = {
   next_block: string | null;
-  /** the oldest transaction that may have written a row since the import began (./history-preimages.ts) */
-  moves_from_xid: string | null;
   blocks: string | null;
   rows_total: string | null;
   rows_read: string;
@@ -45,7 +43,7 @@ type StateRow = {
 
 async function readState(db: Pool | PoolClient, t: OwnNames): Promise<StateRow | null> {
   const r = await db.query<StateRow>(
-    `SELECT next_block::text, moves_from_xid::text, blocks::text, rows_total::text, rows_read::text, started_at,
+    `SELECT next_block::text, blocks::text, rows_total::text, rows_read::text, started_at,
             finished_at, extract(epoch FROM coalesce(finished_at, now()) - started_at)::float8 AS elapsed
        FROM ${t.ownTable(HISTORY_IMPORT_TABLE)} WHERE id = 1`,
   );
@@ -102,11 +100,26 @@ export async function stageNextBatch(
   if (next <= 0) return { kind: "gone", position: await readPosition(c, t) };
   const perBlock = Math.max(1, Number(s.rows_total ?? 0) / Math.max(1, Number(s.blocks ?? 1)));
   const lo = Math.max(0, next - Math.max(1, Math.ceil(rows / perBlock)));
-  return {
-    kind: "blocks",
-    lo,
-    staged: await stageBlocks(c, b, t, { lo, hi: next, movesFromXid: s.moves_from_xid }),
-  };
+  const movesFromXid = await movesFrom(c, t, b.base);
+  return { kind: "blocks", lo, staged: await stageBlocks(c, b, t, { lo, hi: next, movesFromXid }) };
+}
+
+/**
+ * The oldest transaction that may have moved a row since the import began, as an xid; null when
+ * any row may have: the table was rewritten (VACUUM FULL, CLUSTER: every row moves and keeps its
+ * xmin), its storage is unknown (a partitioned table), or so many transactions have passed that
+ * 32-bit xids no longer compare.
+ */
+async function movesFrom(c: PoolClient, t: OwnNames, base: string): Promise<string | null> {
+  const r = await c.query<{ xid: string | null }>(
+    `SELECT CASE WHEN read_filenode = pg_relation_filenode($1::regclass)
+                  AND pg_snapshot_xmin(pg_current_snapshot())::text::numeric
+                      - moves_from::text::numeric < 1073741824
+                 THEN (moves_from::text::numeric % 4294967296)::text END AS xid
+       FROM ${t.ownTable(HISTORY_IMPORT_TABLE)} WHERE id = 1`,
+    [base],
+  );
+  return r.rows[0]?.xid ?? null;
 }
 
 /** A row's two events: its first request, then its outcome (n: the row's number in the batch). */
@@ -162,7 +175,8 @@ export function importEventsStatement(
              created_at, CASE WHEN created_at IS NOT NULL THEN ${REQUEST_ID} END,
              CASE WHEN ok THEN outcome_at END, CASE WHEN ok THEN ${OUTCOME_ID} END,
              ok::int, (created_at IS NOT NULL)::int
-        FROM (SELECT *, ${OUTCOME} AND ${isSuccess("status")} AS ok FROM s) r
+        -- (never NULL: a finished row without a response code is no success, and counts 0)
+        FROM (SELECT *, coalesce(${OUTCOME} AND ${isSuccess("status")}, false) AS ok FROM s) r
        WHERE created_at IS NOT NULL OR ${OUTCOME} -- (an intent of the batch has an event in it)
     )
     INSERT INTO batch (id, at, scope, endpoint, key, kind, response_code, latency_ms)
@@ -212,10 +226,10 @@ async function sizeTable(pool: Pool, t: OwnNames, base: string): Promise<StateRo
   await pool.query(
     `UPDATE ${t.ownTable(HISTORY_IMPORT_TABLE)}
         SET next_block = s.blocks, blocks = s.blocks,
-            moves_from_xid = (pg_snapshot_xmin(pg_current_snapshot())::text::numeric % 4294967296)::text::xid,
+            moves_from = pg_snapshot_xmin(pg_current_snapshot()), read_filenode = s.filenode,
             rows_total = CASE WHEN s.tuples >= 0 THEN s.tuples ELSE s.blocks * 50 END
        FROM (SELECT pg_relation_size(c.oid) / current_setting('block_size')::bigint AS blocks,
-                    c.reltuples::bigint AS tuples
+                    c.reltuples::bigint AS tuples, pg_relation_filenode(c.oid) AS filenode
                FROM pg_class c WHERE c.oid = $1::regclass) s
       WHERE id = 1`,
     [base],
