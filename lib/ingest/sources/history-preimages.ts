@@ -32,8 +32,10 @@ export function historyImportStatements(t: OwnNames): string[] {
        -- the table's blocks at or above it are read; NULL until the first batch sizes the table
        next_block  bigint,
        -- the oldest transaction running when the first batch began: a row version written by it
-       -- or a later one may be a row the import read before, moved by an update since
-       moves_from_xid xid,
+       -- or a later one may be a row the import read before, moved by an update since; and the
+       -- table's storage then (a rewrite moves every row)
+       moves_from  xid8,
+       read_filenode oid,
        blocks      bigint,
        rows_total  bigint,
        rows_read   bigint NOT NULL DEFAULT 0,

@@ -42,7 +42,9 @@ export async function stageBlocks(
 ): Promise<Staged> {
   // whether the row's version was written by a transaction that may have begun after the import
   // did (its xmin no older than the oldest running when it began; every version, when that is
-  // unknown): only such a row can have been moved since it was read
+  // unknown): only such a row can have been moved since it was read. (The xid is written into
+  // the statement: the temp table is created from the same select list, and CREATE TABLE AS
+  // takes no parameters.)
   const since = movesFromXid && /^\d+$/.test(movesFromXid) ? `'${movesFromXid}'::xid` : "NULL::xid";
   const derived = `${derivedSelectList(b.preset, false, STATE)},
     coalesce(age(r.xmin) <= age(${since}), true) AS written_since`;

@@ -8,9 +8,15 @@ import { HISTORY_IMPORT_TABLE, contractTableNames } from "../../tables";
 const table = () => contractTableNames().ownTable(HISTORY_IMPORT_TABLE);
 
 export function up(pgm: MigrationBuilder): void {
-  pgm.sql(`ALTER TABLE IF EXISTS ${table()} ADD COLUMN IF NOT EXISTS moves_from_xid xid`);
+  pgm.sql(
+    `ALTER TABLE IF EXISTS ${table()} ADD COLUMN IF NOT EXISTS moves_from xid8,
+       ADD COLUMN IF NOT EXISTS read_filenode oid`,
+  );
 }
 
 export function down(pgm: MigrationBuilder): void {
-  pgm.sql(`ALTER TABLE IF EXISTS ${table()} DROP COLUMN IF EXISTS moves_from_xid`);
+  pgm.sql(
+    `ALTER TABLE IF EXISTS ${table()} DROP COLUMN IF EXISTS moves_from,
+       DROP COLUMN IF EXISTS read_filenode`,
+  );
 }
