@@ -80,10 +80,11 @@ export function perIntentAggregate(rows: string): string {
  * id) in the batch, and its successes and requests there. Made from perIntentAggregate's rows, or
  * by a library's import straight from its rows (lib/ingest/sources/history-import.ts).
  */
-export const PER_INTENT_COLUMNS =
-  "intent, scope, endpoint, key, breq_at, breq_id, bfirst_at, bfirst_id, oks, reqs";
 export const PER_INTENT_TYPES =
   "intent uuid, scope text, endpoint text, key text, breq_at timestamptz, breq_id bigint, bfirst_at timestamptz, bfirst_id bigint, oks int, reqs int";
+export const PER_INTENT_COLUMNS = PER_INTENT_TYPES.split(", ")
+  .map((column) => column.split(" ")[0])
+  .join(", ");
 
 /** SQL: the columns the intent memory stores, from perIntentAggregate's row. */
 export const MEMORY_COLUMNS_OF_AGGREGATE = `${fromMicros("breq[1]")}, breq[2], ${fromMicros("bfirst[1]")}, bfirst[2], oks, reqs`;

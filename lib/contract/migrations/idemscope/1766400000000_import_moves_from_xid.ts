@@ -1,7 +1,8 @@
-// The oldest transaction that may have moved a row after a library's import read it
-// (lib/ingest/sources/history-import.ts): the import looks up only the rows such transactions
-// wrote among those it imported, not every row it reads. An import under way when this runs has
-// none recorded, and keeps looking every row up.
+// The oldest transaction that may have moved a row after a library's import read it, and the
+// table's storage then (lib/ingest/sources/history-import.ts): the import looks up only the rows
+// such transactions wrote among those it imported, not every row it reads, unless the table was
+// rewritten since. An import under way when this runs has none recorded, and keeps looking every
+// row up.
 import type { MigrationBuilder } from "node-pg-migrate";
 import { HISTORY_IMPORT_TABLE, contractTableNames } from "../../tables";
 
